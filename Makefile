@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: MIT
+# Short commands over CMake presets. `make help` lists them.
+# Every target first runs scripts/bootstrap, which installs missing Debian
+# packages (silent when nothing is missing).
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?= -DHTTPC_WERROR=ON
+PREFIX ?= /usr/local
+
+.PHONY: help bootstrap build asan release test test-unit test-asan conform install format clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+bootstrap: ## install missing Debian packages (scripts/bootstrap)
+	@scripts/bootstrap
+
+build: bootstrap ## configure and build the default (debug) preset
+	@cmake --preset default $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset default -j $(JOBS)
+
+asan: bootstrap ## build under ASan+UBSan
+	@cmake --preset asan $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
+release: bootstrap ## optimised build
+	@cmake --preset release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+test-unit: build ## every test of the default build (unit, end-to-end, CPython oracle)
+	@ctest --preset default -j $(JOBS)
+
+test-asan: asan ## the unit tests again under ASan+UBSan
+	@ctest --preset asan -j $(JOBS) -L unit
+
+test: test-unit test-asan ## build and run every test, then the unit tests under ASan+UBSan
+
+conform: build ## the main job: replay the reply library against httpc and CPython, write reports/
+	@python3 tests/oracle/run_oracle.py --httpc build/default/client/httpc --reports reports
+
+install: release ## install libhttpc, httpc.h, httpc.pc and the CLI under PREFIX
+	@cmake --install build/release --prefix $(PREFIX)
+
+format: ## reformat the C sources with clang-format
+	@find client tests -name '*.[ch]' | xargs clang-format -i
+
+clean: ## remove the build trees
+	@rm -rf build

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: MIT */
+/* httpc: the public API of the reference HTTP/1.x client, a C counterpart of
+ * Python's http.client (and httplib for 2.x) across its documented history.
+ *
+ * Layout of this header:
+ *   1. errors      one enum with an is-a relation that follows the exception tree
+ *   2. status      the status constants and the code-to-phrase table (`responses`)
+ *   3. profiles    run-time choice of the version behaviour (py27, py3, strict ...)
+ *   4. parsers     pure functions over caller buffers: no I/O, no allocation
+ *   5. connection  HTTPConnection: request, putrequest/putheader/endheaders/send
+ *   6. response    HTTPResponse: read, readinto, headers, status, closed ...
+ *
+ * Return rule everywhere: a value >= 0 is a count or a length, a value < 0 is
+ * an httpc_err. */
+#ifndef HTTPC_H
+#define HTTPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HTTPC_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* 1. Errors                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* X(NAME, value, python_name, parent, parent2, message)
+ * Values are negative and never renumbered: new codes are appended.
+ * `parent` is the exception tree (0 = a root). `parent2` is the second base
+ * class where Python uses multiple inheritance (RemoteDisconnected is both a
+ * BadStatusLine and a ConnectionResetError). HTTPC_E_AGAIN and
+ * HTTPC_E_NOT_FOUND are outside the tree: they are not failures. */
+#define HTTPC_ERRNO_MAP(X)                                                          \
+    X(AGAIN, -1, "NeedMoreData", 0, 0, "need more input")                           \
+    X(NOT_FOUND, -2, "NotFound", 0, 0, "no such item")                              \
+    X(HTTP_EXCEPTION, -10, "HTTPException", 0, 0, "HTTP exception")                 \
+    X(NOT_CONNECTED, -11, "NotConnected", HTTP_EXCEPTION, 0, "not connected")       \
+    X(INVALID_URL, -12, "InvalidURL", HTTP_EXCEPTION, 0, "invalid URL")             \
+    X(UNKNOWN_PROTOCOL, -13, "UnknownProtocol", HTTP_EXCEPTION, 0,                  \
+      "unknown protocol version")                                                   \
+    X(UNKNOWN_TRANSFER_ENCODING, -14, "UnknownTransferEncoding", HTTP_EXCEPTION, 0, \
+      "unknown transfer encoding")                                                  \
+    X(UNIMPLEMENTED_FILE_MODE, -15, "UnimplementedFileMode", HTTP_EXCEPTION, 0,     \
+      "unimplemented file mode")                                                    \
+    X(INCOMPLETE_READ, -16, "IncompleteRead", HTTP_EXCEPTION, 0, "incomplete read") \
+    X(IMPROPER_CONNECTION_STATE, -17, "ImproperConnectionState", HTTP_EXCEPTION, 0, \
+      "improper connection state")                                                  \
+    X(CANNOT_SEND_REQUEST, -18, "CannotSendRequest", IMPROPER_CONNECTION_STATE, 0,  \
+      "cannot send request")                                                        \
+    X(CANNOT_SEND_HEADER, -19, "CannotSendHeader", IMPROPER_CONNECTION_STATE, 0,    \
+      "cannot send header")                                                         \
+    X(RESPONSE_NOT_READY, -20, "ResponseNotReady", IMPROPER_CONNECTION_STATE, 0,    \
+      "response not ready")                                                         \
+    X(BAD_STATUS_LINE, -21, "BadStatusLine", HTTP_EXCEPTION, 0, "bad status line")  \
+    X(LINE_TOO_LONG, -22, "LineTooLong", HTTP_EXCEPTION, 0, "line too long")        \
+    X(REMOTE_DISCONNECTED, -23, "RemoteDisconnected", BAD_STATUS_LINE,              \
+      CONNECTION_RESET, "remote end closed connection without response")           \
+    /* Beyond Python: the `strict` profile's rejections (RFC 9112). */              \
+    X(INVALID_HEADER, -30, "InvalidHeader", HTTP_EXCEPTION, 0,                      \
+      "invalid header field")                                                       \
+    X(INVALID_FRAMING, -31, "InvalidFraming", HTTP_EXCEPTION, 0,                    \
+      "invalid message framing")                                                    \
+    /* Python built-in exceptions that http.client lets through. */                 \
+    X(VALUE_ERROR, -50, "ValueError", 0, 0, "invalid value")                        \
+    X(RUNTIME_ERROR, -51, "RuntimeError", 0, 0, "runtime error")                    \
+    X(NOMEM, -52, "MemoryError", 0, 0, "out of memory")                             \
+    X(OS_ERROR, -60, "OSError", 0, 0, "operating system error")                     \
+    X(CONNECTION_ERROR, -61, "ConnectionError", OS_ERROR, 0, "connection error")    \
+    X(CONNECTION_REFUSED, -62, "ConnectionRefusedError", CONNECTION_ERROR, 0,       \
+      "connection refused")                                                         \
+    X(CONNECTION_RESET, -63, "ConnectionResetError", CONNECTION_ERROR, 0,           \
+      "connection reset by peer")                                                   \
+    X(BROKEN_PIPE, -64, "BrokenPipeError", CONNECTION_ERROR, 0, "broken pipe")      \
+    X(TIMEOUT, -65, "TimeoutError", OS_ERROR, 0, "timed out")                       \
+    X(GAIERROR, -66, "gaierror", OS_ERROR, 0, "name resolution failed")             \
+    /* TLS (OpenSSL transport). */                                                  \
+    X(SSL_ERROR, -70, "SSLError", OS_ERROR, 0, "TLS error")                         \
+    X(SSL_CERT_VERIFICATION, -71, "SSLCertVerificationError", SSL_ERROR, VALUE_ERROR, \
+      "certificate verification failed")                                            \
+    X(SSL_EOF, -72, "SSLEOFError", SSL_ERROR, 0,                                    \
+      "EOF occurred in violation of protocol")
+
+typedef enum httpc_err {
+    HTTPC_OK = 0,
+#define HTTPC__ERR_ENUM(name, val, py, parent, parent2, msg) HTTPC_E_##name = (val),
+    HTTPC_ERRNO_MAP(HTTPC__ERR_ENUM)
+#undef HTTPC__ERR_ENUM
+} httpc_err;
+
+/* Python's class name of `err` ("BadStatusLine"), "OK" for 0, "UnknownError"
+ * for a value that is not a code. Never NULL. */
+const char *httpc_err_name(int err);
+/* A short English message for `err`. Never NULL. */
+const char *httpc_err_message(int err);
+/* Nonzero when `err` is `cls` or a descendant of it in the exception tree,
+ * e.g. httpc_err_is(HTTPC_E_REMOTE_DISCONNECTED, HTTPC_E_BAD_STATUS_LINE). */
+int httpc_err_is(int err, int cls);
+/* The parent class of `err` (0 for a root). */
+int httpc_err_parent(int err);
+
+/* ------------------------------------------------------------------------ */
+/* 2. Status constants and phrases                                           */
+/* ------------------------------------------------------------------------ */
+
+#define HTTPC_HTTP_PORT 80
+#define HTTPC_HTTPS_PORT 443
+
+/* X(NAME, code, phrase): the 53 constants of the 3.4+ document, phrases as
+ * http.client.responses gives them. */
+#define HTTPC_STATUS_MAP(X)                                                   \
+    X(CONTINUE, 100, "Continue")                                              \
+    X(SWITCHING_PROTOCOLS, 101, "Switching Protocols")                        \
+    X(PROCESSING, 102, "Processing")                                          \
+    X(OK, 200, "OK")                                                          \
+    X(CREATED, 201, "Created")                                                \
+    X(ACCEPTED, 202, "Accepted")                                              \
+    X(NON_AUTHORITATIVE_INFORMATION, 203, "Non-Authoritative Information")    \
+    X(NO_CONTENT, 204, "No Content")                                          \
+    X(RESET_CONTENT, 205, "Reset Content")                                    \
+    X(PARTIAL_CONTENT, 206, "Partial Content")                                \
+    X(MULTI_STATUS, 207, "Multi-Status")                                      \
+    X(IM_USED, 226, "IM Used")                                                \
+    X(MULTIPLE_CHOICES, 300, "Multiple Choices")                              \
+    X(MOVED_PERMANENTLY, 301, "Moved Permanently")                            \
+    X(FOUND, 302, "Found")                                                    \
+    X(SEE_OTHER, 303, "See Other")                                            \
+    X(NOT_MODIFIED, 304, "Not Modified")                                      \
+    X(USE_PROXY, 305, "Use Proxy")                                            \
+    X(TEMPORARY_REDIRECT, 307, "Temporary Redirect")                          \
+    X(BAD_REQUEST, 400, "Bad Request")                                        \
+    X(UNAUTHORIZED, 401, "Unauthorized")                                      \
+    X(PAYMENT_REQUIRED, 402, "Payment Required")                              \
+    X(FORBIDDEN, 403, "Forbidden")                                            \
+    X(NOT_FOUND, 404, "Not Found")                                            \
+    X(METHOD_NOT_ALLOWED, 405, "Method Not Allowed")                          \
+    X(NOT_ACCEPTABLE, 406, "Not Acceptable")                                  \
+    X(PROXY_AUTHENTICATION_REQUIRED, 407, "Proxy Authentication Required")    \
+    X(REQUEST_TIMEOUT, 408, "Request Timeout")                                \
+    X(CONFLICT, 409, "Conflict")                                              \
+    X(GONE, 410, "Gone")                                                      \
+    X(LENGTH_REQUIRED, 411, "Length Required")                                \
+    X(PRECONDITION_FAILED, 412, "Precondition Failed")                        \
+    X(REQUEST_ENTITY_TOO_LARGE, 413, "Request Entity Too Large")              \
+    X(REQUEST_URI_TOO_LONG, 414, "Request-URI Too Long")                      \
+    X(UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported Media Type")                  \
+    X(REQUESTED_RANGE_NOT_SATISFIABLE, 416, "Requested Range Not Satisfiable") \
+    X(EXPECTATION_FAILED, 417, "Expectation Failed")                          \
+    X(UNPROCESSABLE_ENTITY, 422, "Unprocessable Entity")                      \
+    X(LOCKED, 423, "Locked")                                                  \
+    X(FAILED_DEPENDENCY, 424, "Failed Dependency")                            \
+    X(UPGRADE_REQUIRED, 426, "Upgrade Required")                              \
+    X(PRECONDITION_REQUIRED, 428, "Precondition Required")                    \
+    X(TOO_MANY_REQUESTS, 429, "Too Many Requests")                            \
+    X(REQUEST_HEADER_FIELDS_TOO_LARGE, 431, "Request Header Fields Too Large") \
+    X(INTERNAL_SERVER_ERROR, 500, "Internal Server Error")                    \
+    X(NOT_IMPLEMENTED, 501, "Not Implemented")                                \
+    X(BAD_GATEWAY, 502, "Bad Gateway")                                        \
+    X(SERVICE_UNAVAILABLE, 503, "Service Unavailable")                        \
+    X(GATEWAY_TIMEOUT, 504, "Gateway Timeout")                                \
+    X(HTTP_VERSION_NOT_SUPPORTED, 505, "HTTP Version Not Supported")          \
+    X(INSUFFICIENT_STORAGE, 507, "Insufficient Storage")                      \
+    X(NOT_EXTENDED, 510, "Not Extended")                                      \
+    X(NETWORK_AUTHENTICATION_REQUIRED, 511, "Network Authentication Required")
+
+enum httpc_status {
+#define HTTPC__STATUS_ENUM(name, code, phrase) HTTPC_STATUS_##name = (code),
+    HTTPC_STATUS_MAP(HTTPC__STATUS_ENUM)
+#undef HTTPC__STATUS_ENUM
+};
+
+/* `responses[code]`: the phrase of a known code, NULL for an unknown one. */
+const char *httpc_status_phrase(int code);
+/* The constant's name without prefix ("NOT_FOUND"), NULL when unknown. */
+const char *httpc_status_name(int code);
+/* Number of entries in the table, and the code of entry i (for iteration). */
+size_t httpc_status_count(void);
+int httpc_status_code_at(size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* 3. Profiles                                                               */
+/* ------------------------------------------------------------------------ */
+
+#define HTTPC_MAXLINE 65536 /* http.client._MAXLINE */
+#define HTTPC_MAXHEADERS 100 /* http.client._MAXHEADERS */
+
+typedef enum httpc_profile_id {
+    HTTPC_PROFILE_PY27 = 0,    /* httplib 2.7, strict=False: HTTP/0.9 simple responses */
+    HTTPC_PROFILE_PY27_STRICT, /* httplib 2.7, strict=True */
+    HTTPC_PROFILE_PY3,         /* http.client 3.4+, checked against CPython 3.11 */
+    HTTPC_PROFILE_STRICT,      /* RFC 9112 strict: rejects what desync relies on */
+    HTTPC_PROFILE__COUNT
+} httpc_profile_id;
+
+/* How the header block is read and split into fields. */
+typedef enum httpc_header_mode {
+    HTTPC_HEADERS_PY27,   /* mimetools.Message.readheaders (2.7) */
+    HTTPC_HEADERS_PY3,    /* email.feedparser with the compat32 policy (3.x) */
+    HTTPC_HEADERS_STRICT, /* RFC 9112 section 5 field lines, nothing lenient */
+} httpc_header_mode;
+
+/* A profile is a small value struct: copy one of the built-ins and change
+ * the limits to make your own. */
+typedef struct httpc_profile {
+    const char *name;         /* "py27", "py27-strict", "py3", "strict" */
+    httpc_profile_id id;
+    httpc_header_mode header_mode;
+    int accept_http09;        /* a reply without "HTTP/" is a simple response */
+    int strict_rfc;           /* the RFC 9112 rejections of the strict profile */
+    int py27;                 /* httplib 2.7 quirks (int() without '_', ...) */
+    size_t max_line;          /* longest line accepted, terminator included */
+    size_t max_headers;       /* header lines limit ("got more than %d headers") */
+    size_t max_trailers;      /* trailer lines limit, 0 = unbounded (as CPython) */
+} httpc_profile;
+
+/* The built-in profile `id`, NULL when out of range. */
+const httpc_profile *httpc_profile_get(httpc_profile_id id);
+/* The built-in profile called `name` ("py3"), NULL when there is none. */
+const httpc_profile *httpc_profile_by_name(const char *name);
+
+/* ------------------------------------------------------------------------ */
+/* 4. Pure parsers                                                           */
+/* ------------------------------------------------------------------------ */
+/* The parsers never allocate and never do I/O: every output is a span into
+ * the caller's buffer. They are incremental in the picohttpparser sense: the
+ * caller keeps the bytes received so far in one buffer and calls again with
+ * the longer buffer after HTTPC_E_AGAIN; the result depends only on the bytes,
+ * never on how they were split. `eof` says no more bytes will ever come
+ * (a last line without a terminator is then complete, as readline() gives it).
+ * On failure, `detail` (may be NULL) receives a NUL-terminated description
+ * (the offending line, "got more than 100 headers") truncated to `detail_cap`. */
+
+typedef struct httpc_span {
+    const char *ptr;
+    size_t len;
+} httpc_span;
+
+typedef struct httpc_status_line {
+    httpc_span version; /* the version token as sent ("HTTP/1.1"); empty for 0.9 */
+    int version_num;    /* 9, 10 or 11, as HTTPResponse.version */
+    int status;         /* 100..999 (200 for an HTTP/0.9 simple response) */
+    httpc_span reason;  /* the reason phrase, stripped as Python strips it */
+    int http09;         /* 1 when the reply is an HTTP/0.9 simple response:
+                           nothing is consumed, the whole stream is the body */
+} httpc_status_line;
+
+/* Parses the status line at the start of buf[0..len).
+ * Returns the bytes consumed (the line and its terminator; 0 for a simple
+ * response), HTTPC_E_AGAIN when the line is not complete yet,
+ * HTTPC_E_REMOTE_DISCONNECTED for len == 0 at eof, HTTPC_E_LINE_TOO_LONG,
+ * HTTPC_E_BAD_STATUS_LINE or HTTPC_E_UNKNOWN_PROTOCOL. */
+ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof,
+                                const httpc_profile *p, httpc_status_line *out,
+                                char *detail, size_t detail_cap);
+
+typedef struct httpc_header {
+    httpc_span name;  /* as sent */
+    httpc_span value; /* as Python gives it: leading blanks and the trailing
+                         line terminator removed, continuation lines kept */
+} httpc_header;
+
+/* Parses a header block (the lines after the status line, up to and including
+ * the empty line) at the start of buf[0..len). `headers` has `*num_headers`
+ * entries; on success `*num_headers` is the number of fields found.
+ * `last_len` is the length passed in the previous call that returned AGAIN
+ * (0 on the first call); it only saves work.
+ * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
+ * HTTPC_E_HTTP_EXCEPTION ("got more than N headers"), and for the strict
+ * profile HTTPC_E_INVALID_HEADER. EOF before the empty line ends the block
+ * (as CPython's readline loop does). */
+ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eof,
+                            const httpc_profile *p, httpc_header *headers,
+                            size_t *num_headers, char *detail, size_t detail_cap);
+
+/* Case-insensitive lookups over a parsed header array, as email.message does:
+ * the first value of `name` (HTTPResponse.headers.get), NULL when absent. */
+const httpc_span *httpc_headers_get(const httpc_header *h, size_t n, const char *name);
+
+/* The result of a chunk-size line. */
+typedef struct httpc_chunk_size {
+    uint64_t size;      /* the size; saturates at UINT64_MAX */
+    int negative;       /* Python's int() accepted a minus sign (py3 quirk) */
+    httpc_span ext;     /* the chunk extension, after ';' (empty when none) */
+} httpc_chunk_size;
+
+/* Parses one chunk-size line at the start of buf[0..len).
+ * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
+ * or HTTPC_E_INCOMPLETE_READ for a size Python's int(x, 16) refuses. */
+ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof,
+                               const httpc_profile *p, httpc_chunk_size *out,
+                               char *detail, size_t detail_cap);
+
+/* Parses the trailer section after the last chunk, up to and including the
+ * empty line (or EOF, which CPython accepts). Trailers are discarded, as
+ * CPython does; `*num_lines` (may be NULL) receives the number of lines.
+ * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG, or in the
+ * strict profile HTTPC_E_INVALID_HEADER / HTTPC_E_HTTP_EXCEPTION (count). */
+ssize_t httpc_parse_trailers(const char *buf, size_t len, size_t last_len, int eof,
+                             const httpc_profile *p, size_t *num_lines,
+                             char *detail, size_t detail_cap);
+
+/* An incremental chunked-body decoder built on the two parsers above; it
+ * reproduces the profile's reading of chunked bodies exactly (CPython reads
+ * and discards the two bytes after each chunk's data, whatever they are).
+ * State lives in the caller's struct. */
+typedef struct httpc_chunked {
+    const httpc_profile *profile;
+    int state;         /* internal */
+    uint64_t left;     /* data bytes left in the current chunk */
+    int negative;      /* internal: py3 negative-size quirk */
+    size_t crlf_left;  /* internal: bytes of the chunk terminator left */
+    size_t lines;      /* internal: trailer lines seen */
+    uint64_t total;    /* data bytes produced so far */
+} httpc_chunked;
+
+void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
+
+/* Feeds in[0..len). Returns the number of bytes consumed from `in` (>= 0) and
+ * sets `*data`/`*data_len` to at most one run of body bytes inside the consumed
+ * range (data_len 0 when none). Bytes not consumed must be kept by the caller
+ * and passed again, with more appended, in the next call: that happens when a
+ * size or trailer line is incomplete, and then HTTPC_E_AGAIN is returned only
+ * if nothing at all could be consumed. Errors: HTTPC_E_INCOMPLETE_READ,
+ * HTTPC_E_LINE_TOO_LONG, and the strict profile's codes. At eof with the body
+ * unfinished the result is HTTPC_E_INCOMPLETE_READ. */
+ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof,
+                           const char **data, size_t *data_len,
+                           char *detail, size_t detail_cap);
+/* Nonzero once the last chunk and the trailers have been consumed. */
+int httpc_chunked_done(const httpc_chunked *c);
+
+/* Python-compatible number parsing, shared by the parsers and the client.
+ * int(s) for base 10 and int(s, 16) for base 16, with the profile's rules
+ * (surrounding whitespace, sign, '_' between digits in py3, "0x" prefix in
+ * base 16). Returns 0 and sets *out (saturating) and *negative, or
+ * HTTPC_E_VALUE_ERROR. */
+int httpc_py_int(const char *s, size_t len, int base, const httpc_profile *p,
+                 uint64_t *out, int *negative);
+
+/* ------------------------------------------------------------------------ */
+/* 5. Connection (HTTPConnection)                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct httpc_conn httpc_conn;
+typedef struct httpc_resp httpc_resp;
+
+/* Options of HTTPConnection(host, port, timeout, source_address, blocksize). */
+typedef struct httpc_conn_opts {
+    const httpc_profile *profile; /* NULL: py3 */
+    int timeout_ms;               /* < 0: no timeout (the global default) */
+    const char *source_host;      /* source_address[0], NULL for none */
+    int source_port;              /* source_address[1] */
+    size_t blocksize;             /* 0: 8192 */
+    int debuglevel;               /* set_debuglevel() */
+    int http_vsn;                 /* 11 (default when 0) or 10 */
+} httpc_conn_opts;
+
+/* Sets `o` to the defaults. */
+void httpc_conn_opts_init(httpc_conn_opts *o);
+
+/* HTTPConnection(host, port): `port` < 0 takes the port from "host:port" or
+ * "[v6]:port" (empty port = 80), as _get_hostport does. Errors:
+ * HTTPC_E_INVALID_URL (non-numeric port, control characters), HTTPC_E_NOMEM. */
+int httpc_conn_new(httpc_conn **out, const char *host, int port,
+                   const httpc_conn_opts *opts);
+/* Closes (if needed) and frees the connection. A response still held by the
+ * caller stays readable: it owns its own reference to the transport. */
+void httpc_conn_free(httpc_conn *c);
+
+const char *httpc_conn_host(const httpc_conn *c); /* host without brackets */
+int httpc_conn_port(const httpc_conn *c);
+/* The detail of the last error on this connection ("" when none). */
+const char *httpc_conn_errmsg(const httpc_conn *c);
+
+void httpc_conn_set_debuglevel(httpc_conn *c, int level);
+/* set_tunnel(host, port, headers): CONNECT through this connection's host as a
+ * proxy. HTTPC_E_RUNTIME_ERROR once connected. */
+int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
+                          const char *const *header_names,
+                          const char *const *header_values, size_t nheaders);
+
+int httpc_conn_connect(httpc_conn *c);
+void httpc_conn_close(httpc_conn *c);
+/* The socket descriptor, -1 when not connected (HTTPConnection.sock). */
+int httpc_conn_fileno(const httpc_conn *c);
+
+/* A request body: what `body`/`message_body` may be in Python. */
+typedef enum httpc_body_kind {
+    HTTPC_BODY_NONE = 0, /* body=None */
+    HTTPC_BODY_BUFFER,   /* bytes: Content-Length is its size */
+    HTTPC_BODY_FD,       /* a file: Content-Length from fstat() (3.4+ doc) */
+    HTTPC_BODY_ITER,     /* an iterable: chunked coding without a length */
+} httpc_body_kind;
+
+/* Iterator callback: sets *chunk/*len to the next piece (len 0 pieces are
+ * skipped, as CPython does); returns 1 for a piece, 0 at the end, < 0 to abort
+ * with that error. */
+typedef int (*httpc_body_iter_fn)(void *ctx, const void **chunk, size_t *len);
+
+typedef struct httpc_body {
+    httpc_body_kind kind;
+    const void *data; /* BUFFER */
+    size_t len;       /* BUFFER */
+    int fd;           /* FD */
+    httpc_body_iter_fn iter; /* ITER */
+    void *iter_ctx;          /* ITER */
+} httpc_body;
+
+/* One request header given to request(). */
+typedef struct httpc_kv {
+    const char *name;
+    const char *value;
+} httpc_kv;
+
+/* request(method, url, body, headers, encode_chunked). `body` may be NULL.
+ * Errors: the state errors of putrequest, HTTPC_E_VALUE_ERROR (bad method,
+ * header name or value), HTTPC_E_INVALID_URL (control characters in the URL),
+ * transport errors (OSError family). */
+int httpc_conn_request(httpc_conn *c, const char *method, const char *url,
+                       const httpc_body *body, const httpc_kv *headers,
+                       size_t nheaders, int encode_chunked);
+
+/* putrequest(method, url, skip_host, skip_accept_encoding).
+ * HTTPC_E_CANNOT_SEND_REQUEST unless idle. */
+int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url,
+                          int skip_host, int skip_accept_encoding);
+/* putheader(header, *values): values joined with "\r\n\t".
+ * HTTPC_E_CANNOT_SEND_HEADER outside a request, HTTPC_E_VALUE_ERROR. */
+int httpc_conn_putheader(httpc_conn *c, const char *name,
+                         const char *const *values, size_t nvalues);
+/* endheaders(message_body, encode_chunked): sends the head and the body. */
+int httpc_conn_endheaders(httpc_conn *c, const httpc_body *body, int encode_chunked);
+/* send(data): raw bytes, connecting first if needed (auto_open). */
+int httpc_conn_send(httpc_conn *c, const void *data, size_t len);
+
+/* getresponse(): reads the status line and headers. On success *out is a new
+ * response the caller frees with httpc_resp_free; on failure *out is NULL and
+ * httpc_conn_errmsg() has the detail. HTTPC_E_RESPONSE_NOT_READY out of
+ * sequence. */
+int httpc_conn_getresponse(httpc_conn *c, httpc_resp **out);
+
+/* ------------------------------------------------------------------------ */
+/* 6. Response (HTTPResponse)                                                */
+/* ------------------------------------------------------------------------ */
+
+int httpc_resp_status(const httpc_resp *r);
+/* The reason phrase (NUL-terminated, bytes as received). */
+const char *httpc_resp_reason(const httpc_resp *r);
+/* 9, 10 or 11. */
+int httpc_resp_version(const httpc_resp *r);
+int httpc_resp_will_close(const httpc_resp *r);
+int httpc_resp_chunked(const httpc_resp *r);
+/* The remaining Content-Length, -1 when unknown (HTTPResponse.length). */
+int64_t httpc_resp_length(const httpc_resp *r);
+
+/* getheaders(): header i as (name, value) spans, in order. */
+size_t httpc_resp_header_count(const httpc_resp *r);
+int httpc_resp_header_at(const httpc_resp *r, size_t i, httpc_span *name,
+                         httpc_span *value);
+/* getheader(name): every value of `name` joined with ", " into buf (NUL-
+ * terminated, truncated to cap). Returns the full joined length (which may
+ * exceed cap - 1, as snprintf does) or HTTPC_E_NOT_FOUND (Python: default). */
+ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf,
+                             size_t cap);
+
+/* read(amt) / readinto(b): up to `amt` bytes into buf. Returns the count,
+ * 0 at the end of the body. As in CPython, a short Content-Length body read
+ * this way ends without an error; a chunked one fails with IncompleteRead. */
+ssize_t httpc_resp_read(httpc_resp *r, void *buf, size_t amt);
+ssize_t httpc_resp_readinto(httpc_resp *r, void *buf, size_t len);
+/* readline(): one line of the body, up to `cap` bytes (iteration over a
+ * response). Returns the count, 0 at the end. */
+ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap);
+
+/* read() with no amount: the whole body, streamed to `sink` in pieces with
+ * constant memory. Returns the total delivered or an error; on
+ * HTTPC_E_INCOMPLETE_READ, httpc_resp_incomplete() tells the partial length
+ * (bytes delivered by this call) and the expected remainder. A sink returning
+ * nonzero stops the read with that value. */
+typedef int (*httpc_sink_fn)(void *ctx, const void *data, size_t len);
+int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx);
+
+/* After HTTPC_E_INCOMPLETE_READ: len(e.partial) and e.expected (-1 = None). */
+void httpc_resp_incomplete(const httpc_resp *r, int64_t *partial, int64_t *expected);
+/* The detail of the last error ("" when none). */
+const char *httpc_resp_errmsg(const httpc_resp *r);
+
+/* isclosed(): the connection side is closed (fp is None). */
+int httpc_resp_isclosed(const httpc_resp *r);
+/* closed: the response object itself was closed with close(). */
+int httpc_resp_closed(const httpc_resp *r);
+/* fileno(): the socket descriptor, -1 once closed. */
+int httpc_resp_fileno(const httpc_resp *r);
+void httpc_resp_close(httpc_resp *r);
+void httpc_resp_free(httpc_resp *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HTTPC_H */

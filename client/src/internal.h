@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal helpers shared by the parsers and the client (prefix httpc__).
+ * Nothing here is public API; the parsers may use only the parts that do not
+ * allocate or do I/O, which is all of this file. */
+#ifndef HTTPC_INTERNAL_H
+#define HTTPC_INTERNAL_H
+
+#include "httpc.h"
+
+#include <stdarg.h>
+
+#if defined(__GNUC__)
+#define HTTPC__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define HTTPC__LIKELY(x) __builtin_expect(!!(x), 1)
+#define HTTPC__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define HTTPC__PRINTF(a, b)
+#define HTTPC__LIKELY(x) (x)
+#define HTTPC__UNLIKELY(x) (x)
+#endif
+
+/* Writes a NUL-terminated, truncated message into detail[0..cap) when detail
+ * is not NULL and cap > 0. */
+void httpc__detail(char *detail, size_t cap, const char *fmt, ...) HTTPC__PRINTF(3, 4);
+
+/* Python's repr() of a value, written NUL-terminated and truncated into
+ * out[0..cap): as_bytes = 1 gives repr(b"...") (bytes), 0 gives repr() of the
+ * str decoded as ISO-8859-1. Returns the length of the full repr. */
+size_t httpc__py_repr(char *out, size_t cap, const char *s, size_t len, int as_bytes);
+
+/* str.isspace() for a character of a str decoded as ISO-8859-1
+ * (\t\n\v\f\r, \x1c-\x1f, space, \x85, \xa0). */
+int httpc__py_isspace_str(unsigned char c);
+/* bytes.isspace(): \t\n\v\f\r and space. */
+int httpc__py_isspace_bytes(unsigned char c);
+
+/* ASCII case-insensitive comparison of a span with a NUL-terminated string. */
+int httpc__span_ieq(httpc_span s, const char *z);
+/* Nonzero when `needle` occurs in the span, ASCII case-insensitively
+ * ("close" in conn.lower()). */
+int httpc__span_icontains(httpc_span s, const char *needle);
+
+#endif /* HTTPC_INTERNAL_H */
