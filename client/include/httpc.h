@@ -258,14 +258,19 @@ ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof,
                                 char *detail, size_t detail_cap);
 
 typedef struct httpc_header {
-    httpc_span name;  /* as sent */
-    httpc_span value; /* as Python gives it: leading blanks and the trailing
-                         line terminator removed, continuation lines kept */
+    httpc_span name;  /* as sent; ptr NULL for a py27 continuation line */
+    httpc_span value; /* py3: as email.message gives it (leading blanks and the
+                         trailing line terminator removed, continuation lines
+                         kept verbatim); py27: the line's value .strip()ped, a
+                         continuation entry holding its stripped line, which
+                         httplib appends to the previous value as "\n " + it;
+                         strict: the field value without OWS */
 } httpc_header;
 
 /* Parses a header block (the lines after the status line, up to and including
  * the empty line) at the start of buf[0..len). `headers` has `*num_headers`
- * entries; on success `*num_headers` is the number of fields found.
+ * entries (it may be NULL to only count); on success `*num_headers` is the
+ * number of fields found.
  * `last_len` is the length passed in the previous call that returned AGAIN
  * (0 on the first call); it only saves work.
  * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
@@ -315,12 +320,14 @@ typedef struct httpc_chunked {
     size_t crlf_left;  /* internal: bytes of the chunk terminator left */
     size_t lines;      /* internal: trailer lines seen */
     uint64_t total;    /* data bytes produced so far */
+    uint64_t chunk_got; /* data bytes produced from the current chunk */
+    int err;           /* sticky error, 0 when none */
 } httpc_chunked;
 
 void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
 
 /* Feeds in[0..len). Returns the number of bytes consumed from `in` (>= 0) and
- * sets `*data`/`*data_len` to at most one run of body bytes inside the consumed
+ * sets `*data` and `*data_len` to at most one run of body bytes inside the consumed
  * range (data_len 0 when none). Bytes not consumed must be kept by the caller
  * and passed again, with more appended, in the next call: that happens when a
  * size or trailer line is incomplete, and then HTTPC_E_AGAIN is returned only
@@ -396,7 +403,7 @@ typedef enum httpc_body_kind {
     HTTPC_BODY_ITER,     /* an iterable: chunked coding without a length */
 } httpc_body_kind;
 
-/* Iterator callback: sets *chunk/*len to the next piece (len 0 pieces are
+/* Iterator callback: sets *chunk and *len to the next piece (len 0 pieces are
  * skipped, as CPython does); returns 1 for a piece, 0 at the end, < 0 to abort
  * with that error. */
 typedef int (*httpc_body_iter_fn)(void *ctx, const void **chunk, size_t *len);

@@ -40,4 +40,14 @@ int httpc__span_ieq(httpc_span s, const char *z);
  * ("close" in conn.lower()). */
 int httpc__span_icontains(httpc_span s, const char *needle);
 
+/* Python's fp.readline(max_line + 1) over buf[0..len): sets *line_len to the
+ * length of the first line, terminator ("\n") included. At eof a last line
+ * without terminator is complete (and len == 0 gives an empty line).
+ * Returns 0, HTTPC_E_AGAIN, or HTTPC_E_LINE_TOO_LONG when the line is longer
+ * than max_line bytes (found without waiting for its end). */
+int httpc__readline(const char *buf, size_t len, int eof, size_t max_line, size_t *line_len);
+
+/* 256-entry table: nonzero for RFC 9110 tchar (token characters). */
+extern const unsigned char httpc__tchar[256];
+
 #endif /* HTTPC_INTERNAL_H */
