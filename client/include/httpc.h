@@ -69,6 +69,7 @@ extern "C" {
     X(VALUE_ERROR, -50, "ValueError", 0, 0, "invalid value")                        \
     X(RUNTIME_ERROR, -51, "RuntimeError", 0, 0, "runtime error")                    \
     X(NOMEM, -52, "MemoryError", 0, 0, "out of memory")                             \
+    X(TYPE_ERROR, -53, "TypeError", 0, 0, "invalid type")                           \
     X(OS_ERROR, -60, "OSError", 0, 0, "operating system error")                     \
     X(CONNECTION_ERROR, -61, "ConnectionError", OS_ERROR, 0, "connection error")    \
     X(CONNECTION_REFUSED, -62, "ConnectionRefusedError", CONNECTION_ERROR, 0,       \

@@ -50,4 +50,8 @@ int httpc__readline(const char *buf, size_t len, int eof, size_t max_line, size_
 /* 256-entry table: nonzero for RFC 9110 tchar (token characters). */
 extern const unsigned char httpc__tchar[256];
 
+/* States of httpc_chunked (its `state` field). */
+enum { HTTPC__CHUNK_SIZE, HTTPC__CHUNK_DATA, HTTPC__CHUNK_CRLF, HTTPC__CHUNK_TRAILERS,
+       HTTPC__CHUNK_DONE, HTTPC__CHUNK_NEG };
+
 #endif /* HTTPC_INTERNAL_H */

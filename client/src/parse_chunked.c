@@ -6,7 +6,12 @@
 
 #include <string.h>
 
-enum { ST_SIZE, ST_DATA, ST_CRLF, ST_TRAILERS, ST_DONE, ST_NEG };
+#define ST_SIZE HTTPC__CHUNK_SIZE
+#define ST_DATA HTTPC__CHUNK_DATA
+#define ST_CRLF HTTPC__CHUNK_CRLF
+#define ST_TRAILERS HTTPC__CHUNK_TRAILERS
+#define ST_DONE HTTPC__CHUNK_DONE
+#define ST_NEG HTTPC__CHUNK_NEG
 
 static int too_long(const httpc_profile *p, const char *what, char *detail, size_t cap)
 {

@@ -1,12 +1,36 @@
 /* SPDX-License-Identifier: MIT */
-/* The header-block parser. Python 3 reads lines up to the empty one and hands
- * the block to email.feedparser; httplib 2.7 uses mimetools.Message; the
+/* The header-block parser. CPython 3 reads lines up to the empty one and hands
+ * the block to email.feedparser; httplib 2.7 uses HTTPMessage.readheaders; the
  * strict profile follows RFC 9112 section 5. Each is reproduced here over the
- * caller's buffer, with values as spans into it. */
+ * caller's buffer, with names and values as spans into it. */
 #include "internal.h"
 
 #include <string.h>
 
+/* Character classes, one table so the hot loops do one load per byte. */
+#define C_NAME 1   /* headerRE name octet: [\041-\071\073-\176] */
+#define C_SPACE 2  /* bytes.isspace() / C isspace(): what 2.7's .strip() removes */
+#define C_CTL 4    /* CTL but HTAB: invalid in a strict field value */
+#define C_EOL 8    /* \r or \n: ends an email.feedparser line */
+static const unsigned char cls[256] = {
+    [0x00] = C_CTL, [0x01] = C_CTL, [0x02] = C_CTL, [0x03] = C_CTL, [0x04] = C_CTL,
+    [0x05] = C_CTL, [0x06] = C_CTL, [0x07] = C_CTL, [0x08] = C_CTL, ['\t'] = C_SPACE,
+    ['\n'] = C_SPACE | C_CTL | C_EOL, ['\v'] = C_SPACE | C_CTL, ['\f'] = C_SPACE | C_CTL,
+    ['\r'] = C_SPACE | C_CTL | C_EOL, [0x0e] = C_CTL, [0x0f] = C_CTL, [0x10] = C_CTL,
+    [0x11] = C_CTL, [0x12] = C_CTL, [0x13] = C_CTL, [0x14] = C_CTL, [0x15] = C_CTL,
+    [0x16] = C_CTL, [0x17] = C_CTL, [0x18] = C_CTL, [0x19] = C_CTL, [0x1a] = C_CTL,
+    [0x1b] = C_CTL, [0x1c] = C_CTL, [0x1d] = C_CTL, [0x1e] = C_CTL, [0x1f] = C_CTL,
+    [' '] = C_SPACE, [0x7f] = C_CTL,
+#define N4(c) [c] = C_NAME, [c + 1] = C_NAME, [c + 2] = C_NAME, [c + 3] = C_NAME
+#define N16(c) N4(c), N4(c + 4), N4(c + 8), N4(c + 12)
+    N16(0x21), N4(0x31), N4(0x35), [0x39] = C_NAME, /* 0x21..0x39 */
+    [0x3b] = C_NAME, N4(0x3c), N16(0x40), N16(0x50), N16(0x60), N4(0x70), N4(0x74),
+    N4(0x78), [0x7c] = C_NAME, [0x7d] = C_NAME, [0x7e] = C_NAME, /* 0x3b..0x7e */
+#undef N16
+#undef N4
+};
+
+/* Where the fields go: `h` may be NULL to only count them. */
 typedef struct hdr_out {
     httpc_header *h;
     size_t cap;
@@ -16,18 +40,14 @@ typedef struct hdr_out {
 static int emit(hdr_out *o, const char *name, size_t nlen, const char *val, size_t vlen,
                 char *detail, size_t cap)
 {
-    if (o->h == NULL) { /* counting only */
-        o->n++;
-        return 0;
+    if (o->h != NULL) {
+        if (o->n == o->cap) {
+            httpc__detail(detail, cap, "more than %zu header fields for the caller's array",
+                          o->cap);
+            return HTTPC_E_NOMEM;
+        }
+        o->h[o->n] = (httpc_header){{name, nlen}, {val, vlen}};
     }
-    if (o->n == o->cap) {
-        httpc__detail(detail, cap, "more than %zu header fields for the caller's array", o->cap);
-        return HTTPC_E_HTTP_EXCEPTION;
-    }
-    o->h[o->n].name.ptr = name;
-    o->h[o->n].name.len = nlen;
-    o->h[o->n].value.ptr = val;
-    o->h[o->n].value.len = vlen;
     o->n++;
     return 0;
 }
@@ -44,15 +64,18 @@ static int too_long(const httpc_profile *p, char *detail, size_t cap)
     return HTTPC_E_LINE_TOO_LONG;
 }
 
+/* line in (b'\r\n', b'\n'): the end of the block for both Pythons. */
 static int is_blank(const char *l, size_t n)
 {
     return (n == 1 && l[0] == '\n') || (n == 2 && l[0] == '\r' && l[1] == '\n');
 }
 
-/* ---- Python 3: _read_headers, then email.feedparser (compat32) ---------- */
+/* ---- CPython 3: _read_headers, then email.feedparser (compat32) --------- */
 
-/* _read_headers: every line counts, the empty one too, so at most
- * max_headers - 1 fields fit (observed with CPython 3.11.7). */
+/* _read_headers() appends every line it reads, the empty one (or b'' at EOF)
+ * included, and raises once the list is longer than _MAXHEADERS: so at most
+ * max_headers - 1 fields fit (observed with CPython 3.11.7). Returns the
+ * block's length. */
 static ssize_t py3_block_end(const char *buf, size_t len, int eof, const httpc_profile *p,
                              char *detail, size_t cap)
 {
@@ -72,36 +95,22 @@ static ssize_t py3_block_end(const char *buf, size_t len, int eof, const httpc_p
     }
 }
 
-/* The feedparser splits on \r\n, \r and \n alike (StringIO, newline=''). */
-static size_t email_line(const char *l, size_t n)
+/* The feedparser's lines (BufferedSubFile over StringIO(newline='')) end at
+ * \r\n, \r or \n alike: one _read_headers line may hold several. Returns the
+ * end of the line's content; *next is where the following line starts. */
+static const char *email_line(const char *l, const char *end, const char **next)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (l[i] == '\n')
-            return i + 1;
-        if (l[i] == '\r')
-            return (i + 1 < n && l[i + 1] == '\n') ? i + 2 : i + 1;
-    }
-    return n;
+    const char *q = l;
+
+    while (q < end && !(cls[(unsigned char)*q] & C_EOL))
+        q++;
+    *next = q;
+    if (q < end)
+        *next = q + 1 + (q[0] == '\r' && q + 1 < end && q[1] == '\n');
+    return q;
 }
 
-/* headerRE = ^(From |[\041-\071\073-\176]*:|[\t ]); returns the colon's
- * index for the middle alternative, -1 for the others, -2 for no match. */
-static long email_match(const char *l, size_t n)
-{
-    if (n >= 5 && memcmp(l, "From ", 5) == 0)
-        return -1;
-    if (n > 0 && (l[0] == ' ' || l[0] == '\t'))
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)l[i];
-        if (c == ':')
-            return (long)i;
-        if (c < 0x21 || c > 0x7e)
-            return -2;
-    }
-    return -2;
-}
-
+/* The field being built (lastheader / lastvalue in _parse_headers). */
 typedef struct py3_field {
     const char *name; /* NULL: no current field (lastheader == '') */
     size_t nlen;
@@ -109,11 +118,12 @@ typedef struct py3_field {
     const char *vend;
 } py3_field;
 
-/* header_source_parse: value.rstrip('\r\n') over first line + continuations. */
+/* header_source_parse (compat32): value.lstrip(' \t') + continuations, then
+ * .rstrip('\r\n'). Continuation lines directly follow the first line in the
+ * buffer, so the value is one span. */
 static int py3_flush(py3_field *f, hdr_out *o, char *detail, size_t cap)
 {
-    const char *e = f->vend;
-    const char *name = f->name;
+    const char *name = f->name, *e = f->vend;
 
     if (name == NULL)
         return 0;
@@ -123,55 +133,72 @@ static int py3_flush(py3_field *f, hdr_out *o, char *detail, size_t cap)
     return emit(o, name, f->nlen, f->vstart, (size_t)(e - f->vstart), detail, cap);
 }
 
-/* FeedParser._parsegen's header loop and _parse_headers, over block[0..n). */
+static void py3_start(py3_field *f, const char *l, const char *colon, const char *eol,
+                      const char *next)
+{
+    const char *v = colon + 1;
+
+    while (v < eol && (*v == ' ' || *v == '\t'))
+        v++;
+    *f = (py3_field){l, (size_t)(colon - l), v, next};
+}
+
+/* FeedParser._parsegen's header loop and _parse_headers over block[0..n).
+ * headerRE = ^(From |[\041-\071\073-\176]*:|[\t ]); the first line it does
+ * not match (the empty line, or any other) ends the fields and the rest of
+ * the block becomes the body, which http.client ignores. "From " lines and
+ * lines with an empty name are dropped and end the current field, so a
+ * continuation after them is dropped too (a defect, not an error). */
 static int py3_fields(const char *b, size_t n, hdr_out *o, char *detail, size_t cap)
 {
+    const char *l = b, *end = b + n, *next, *eol, *q;
     py3_field f = {0};
-    size_t off = 0;
+    int rc;
 
-    while (off < n) {
-        const char *l = b + off;
-        size_t ln = email_line(l, n - off);
-        long colon = email_match(l, ln);
-        int rc = 0;
-
-        if (colon == -2)
-            break; /* the empty line, or a non-header line: the rest is body */
-        off += ln;
-        if (l[0] == ' ' || l[0] == '\t') {
+    while (l < end) {
+        if (*l == ' ' || *l == '\t') {
+            email_line(l, end, &next);
             if (f.name != NULL) /* else FirstHeaderLineIsContinuationDefect */
-                f.vend = l + ln;
+                f.vend = next;
+            l = next;
             continue;
         }
+        for (q = l; q < end && (cls[(unsigned char)*q] & C_NAME); q++)
+            ;
+        int from = end - l >= 5 && memcmp(l, "From ", 5) == 0;
+        if (!from && (q == end || *q != ':'))
+            break;
         rc = py3_flush(&f, o, detail, cap);
         if (rc < 0)
             return rc;
-        if (colon <= 0) /* "From " lines and ":value" lines are dropped */
-            continue;
-        f.name = l;
-        f.nlen = (size_t)colon;
-        f.vstart = l + colon + 1;
-        while (f.vstart < l + ln && (*f.vstart == ' ' || *f.vstart == '\t'))
-            f.vstart++;
-        f.vend = l + ln;
+        eol = email_line(q, end, &next);
+        if (!from && q > l)
+            py3_start(&f, l, q, eol, next);
+        l = next;
     }
     return py3_flush(&f, o, detail, cap);
 }
 
 /* ---- httplib 2.7: HTTPMessage.readheaders ------------------------------- */
 
+/* str.strip() in Python 2: C isspace() in the C locale. */
 static httpc_span strip_bytes(const char *p, size_t n)
 {
-    httpc_span s = {p, n};
-    while (s.len > 0 && httpc__py_isspace_bytes((unsigned char)s.ptr[0]))
-        s.ptr++, s.len--;
-    while (s.len > 0 && httpc__py_isspace_bytes((unsigned char)s.ptr[s.len - 1]))
-        s.len--;
-    return s;
+    while (n > 0 && (cls[(unsigned char)p[0]] & C_SPACE))
+        p++, n--;
+    while (n > 0 && (cls[(unsigned char)p[n - 1]] & C_SPACE))
+        n--;
+    return (httpc_span){p, n};
 }
 
-/* Continuation lines become entries with a NULL name: 2.7 appends them to the
- * previous value as "\n " + line.strip() (HTTPMessage.addcontinue). */
+/* Lines are read with readline(), so only \n ends one. A name is whatever
+ * precedes the first ':' (rfc822 isheader), blanks and all; a line without a
+ * colon is skipped, and one with an empty name too, but both end the current
+ * field, so a following indented line is read as a header line. Continuation
+ * lines become entries with a NULL name: 2.7 appends them to the previous
+ * value as "\n " + line.strip() (addcontinue). Header and continuation lines
+ * count towards _MAXHEADERS, checked before each read, so the 101st such line
+ * raises at once. */
 static ssize_t py27_headers(const char *buf, size_t len, int eof, const httpc_profile *p,
                             hdr_out *o, char *detail, size_t cap)
 {
@@ -179,35 +206,34 @@ static ssize_t py27_headers(const char *buf, size_t len, int eof, const httpc_pr
     int firstline = 1, seen = 0;
 
     for (;;) {
-        if (count > p->max_headers)
-            return too_many(p, detail, cap);
         int rc = httpc__readline(buf + off, len - off, eof, p->max_line, &n);
         if (rc == HTTPC_E_LINE_TOO_LONG)
             return too_long(p, detail, cap);
         if (rc < 0)
             return rc;
-        const char *l = buf + off;
+        const char *l = buf + off, *name = NULL, *colon;
+        httpc_span v;
         off += n;
         if (n == 0)
-            return (ssize_t)off; /* EOF in headers */
+            return (ssize_t)off; /* 'EOF in headers' */
         if (firstline && n >= 5 && memcmp(l, "From ", 5) == 0)
             continue; /* unixfrom */
         firstline = 0;
         if (seen && (l[0] == ' ' || l[0] == '\t')) {
-            httpc_span v = strip_bytes(l, n);
-            count++;
-            rc = emit(o, NULL, 0, v.ptr, v.len, detail, cap);
+            v = strip_bytes(l, n);
         } else if (is_blank(l, n)) {
             return (ssize_t)off;
         } else {
-            const char *colon = memchr(l, ':', n);
+            colon = memchr(l, ':', n);
             seen = colon != NULL && colon > l;
-            if (seen) {
-                httpc_span v = strip_bytes(colon + 1, (size_t)(l + n - colon - 1));
-                count++;
-                rc = emit(o, l, (size_t)(colon - l), v.ptr, v.len, detail, cap);
-            }
+            if (!seen)
+                continue;
+            name = l;
+            v = strip_bytes(colon + 1, (size_t)(l + n - colon - 1));
         }
+        if (++count > p->max_headers)
+            return too_many(p, detail, cap);
+        rc = emit(o, name, name ? (size_t)(colon - l) : 0, v.ptr, v.len, detail, cap);
         if (rc < 0)
             return rc;
     }
@@ -224,8 +250,20 @@ static int invalid(const char *why, const char *l, size_t n, char *detail, size_
     return HTTPC_E_INVALID_HEADER;
 }
 
-/* field-line = field-name ":" OWS field-value OWS, with
- * field-value = *( VCHAR / obs-text / SP / HTAB ) (RFC 9110 section 5.5). */
+static const char *ctl_problem(unsigned char c)
+{
+    if (c == 0)
+        return "NUL in field value";
+    if (c == '\r')
+        return "bare CR in field value";
+    return "control character in field value";
+}
+
+/* field-line = field-name ":" OWS field-value OWS (section 5), field-name a
+ * token with no whitespace before the colon (5.1), field-value =
+ * *( VCHAR / obs-text / SP / HTAB ) with CR, LF and NUL rejected (RFC 9110
+ * 5.5), and no obs-fold (5.2), which also rejects whitespace between the
+ * status line and the first field (2.2). l[0..n) ends with CRLF. */
 static int strict_field(const char *l, size_t n, hdr_out *o, char *detail, size_t cap)
 {
     size_t i = 0, vs, ve = n - 2;
@@ -234,17 +272,13 @@ static int strict_field(const char *l, size_t n, hdr_out *o, char *detail, size_
         return invalid("obsolete line folding", l, n, detail, cap);
     while (i < ve && httpc__tchar[(unsigned char)l[i]])
         i++;
+    if (i < ve && (l[i] == ' ' || l[i] == '\t'))
+        return invalid("whitespace before colon", l, n, detail, cap);
     if (i == 0 || i == ve || l[i] != ':')
-        return invalid(i < ve && (l[i] == ' ' || l[i] == '\t') ? "whitespace before colon"
-                                                                : "invalid field name",
-                       l, n, detail, cap);
-    for (size_t k = i + 1; k < ve; k++) {
-        unsigned char c = (unsigned char)l[k];
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            return invalid(c == 0 ? "NUL in field value" : c == '\r' ? "CR in field value"
-                                                                     : "control character in field value",
-                           l, n, detail, cap);
-    }
+        return invalid("invalid field name", l, n, detail, cap);
+    for (size_t k = i + 1; k < ve; k++)
+        if (cls[(unsigned char)l[k]] & C_CTL && l[k] != '\t')
+            return invalid(ctl_problem((unsigned char)l[k]), l, n, detail, cap);
     vs = i + 1;
     while (vs < ve && (l[vs] == ' ' || l[vs] == '\t'))
         vs++;
@@ -253,6 +287,8 @@ static int strict_field(const char *l, size_t n, hdr_out *o, char *detail, size_
     return emit(o, l, i, l + vs, ve - vs, detail, cap);
 }
 
+/* Every line ends with CRLF (no bare LF, 2.2); EOF before the empty line is a
+ * truncated message, not the end of the block; at most max_headers fields. */
 static ssize_t strict_headers(const char *buf, size_t len, int eof, const httpc_profile *p,
                               hdr_out *o, char *detail, size_t cap)
 {
@@ -282,37 +318,70 @@ static ssize_t strict_headers(const char *buf, size_t len, int eof, const httpc_
     }
 }
 
+/* Since the call that returned AGAIN on buf[0..last_len), no new line has
+ * been completed, so every complete line reads as it did then: the result is
+ * AGAIN again unless the pending line has grown longer than max_line. */
+static ssize_t pending_line(const char *buf, size_t len, size_t last_len, const httpc_profile *p,
+                            char *detail, size_t cap)
+{
+    size_t from;
+
+    if (len <= p->max_line)
+        return HTTPC_E_AGAIN;
+    from = len - p->max_line - 1;
+    if (from < last_len && memchr(buf + from, '\n', last_len - from) != NULL)
+        return HTTPC_E_AGAIN;
+    return too_long(p, detail, cap);
+}
+
+static ssize_t parse_block(const char *buf, size_t len, int eof, const httpc_profile *p,
+                           hdr_out *o, char *detail, size_t cap)
+{
+    ssize_t end;
+    int rc;
+
+    switch (p->header_mode) {
+    case HTTPC_HEADERS_PY27:
+        return py27_headers(buf, len, eof, p, o, detail, cap);
+    case HTTPC_HEADERS_STRICT:
+        return strict_headers(buf, len, eof, p, o, detail, cap);
+    case HTTPC_HEADERS_PY3:
+    default:
+        end = py3_block_end(buf, len, eof, p, detail, cap);
+        if (end < 0)
+            return end;
+        rc = py3_fields(buf, (size_t)end, o, detail, cap);
+        return rc < 0 ? rc : end;
+    }
+}
+
 ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eof,
                             const httpc_profile *p, httpc_header *headers, size_t *num_headers,
                             char *detail, size_t detail_cap)
 {
-    hdr_out o = {headers, *num_headers, 0};
+    size_t none = 0;
+    hdr_out o;
     ssize_t end;
-    int rc;
 
-    (void)last_len;
+    if (num_headers == NULL)
+        num_headers = &none, headers = NULL;
+    if (p == NULL)
+        p = httpc_profile_get(HTTPC_PROFILE_PY3);
+    if (detail != NULL && detail_cap > 0)
+        detail[0] = '\0';
+    o = (hdr_out){headers, *num_headers, 0};
     *num_headers = 0;
-    switch (p->header_mode) {
-    case HTTPC_HEADERS_PY27:
-        end = py27_headers(buf, len, eof, p, &o, detail, detail_cap);
-        break;
-    case HTTPC_HEADERS_STRICT:
-        end = strict_headers(buf, len, eof, p, &o, detail, detail_cap);
-        break;
-    default:
-        end = py3_block_end(buf, len, eof, p, detail, detail_cap);
-        if (end < 0)
-            return end;
-        rc = py3_fields(buf, (size_t)end, &o, detail, detail_cap);
-        if (rc < 0)
-            return rc;
-        break;
-    }
+    if (!eof && last_len > 0 && last_len <= len &&
+        memchr(buf + last_len, '\n', len - last_len) == NULL)
+        return pending_line(buf, len, last_len, p, detail, detail_cap);
+    end = parse_block(buf, len, eof, p, &o, detail, detail_cap);
     if (end >= 0)
         *num_headers = o.n;
     return end;
 }
 
+/* email.message.Message.get(): the first field of that name; names compare
+ * with str.lower(), ASCII-only for the octets headerRE lets into a name. */
 const httpc_span *httpc_headers_get(const httpc_header *h, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)

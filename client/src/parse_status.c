@@ -1,111 +1,165 @@
 /* SPDX-License-Identifier: MIT */
-/* The status-line parser: CPython's HTTPResponse._read_status and the version
- * rules of begin(), per profile, as a pure function over the caller's bytes. */
+/* The status-line parser: HTTPResponse._read_status and the version part of
+ * begin(), as httplib 2.7 and CPython 3.11 run them, plus the RFC 9112
+ * section 4 grammar for the strict profile. Pure: no I/O, no allocation. */
 #include "internal.h"
 
 #include <string.h>
 
-typedef int (*space_fn)(unsigned char c);
+/* Whitespace of line.split() and reason.strip(). CPython 3 decodes the line
+ * as ISO-8859-1 and uses str.isspace (which adds \x1c-\x1f, \x85, \xa0);
+ * Python 2 splits the byte string with the C locale's isspace. */
+#define WS_STR 1
+#define WS_BYTES 2
+static const unsigned char ws_table[256] = {
+    ['\t'] = 3, ['\n'] = 3, ['\v'] = 3, ['\f'] = 3, ['\r'] = 3, [' '] = 3,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x85] = 1, [0xa0] = 1,
+};
 
-static httpc_span span(const char *p, size_t n)
-{
-    httpc_span s = {p, n};
-    return s;
-}
+typedef struct line_parts {
+    httpc_span version; /* empty when split() found fewer than two fields */
+    httpc_span status;
+    httpc_span reason;  /* not stripped yet */
+} line_parts;
 
-/* str.strip() / bytes.strip() with the profile's notion of whitespace. */
-static httpc_span strip(httpc_span s, space_fn sp)
+static size_t skip_ws(const unsigned char *s, size_t i, size_t n, unsigned mask)
 {
-    while (s.len > 0 && sp((unsigned char)s.ptr[0]))
-        s.ptr++, s.len--;
-    while (s.len > 0 && sp((unsigned char)s.ptr[s.len - 1]))
-        s.len--;
-    return s;
-}
-
-static size_t skip(const char *l, size_t i, size_t n, space_fn sp, int want_space)
-{
-    while (i < n && (sp((unsigned char)l[i]) != 0) == want_space)
+    while (i < n && (ws_table[s[i]] & mask))
         i++;
     return i;
 }
 
-/* line.split(None, 2), falling back to line.split(None, 1) as _read_status
- * does: with two fields the status is the rest of the line, blanks and all. */
-static int split_status(const char *l, size_t n, space_fn sp, httpc_span *version,
-                        httpc_span *status, httpc_span *reason)
+static size_t skip_word(const unsigned char *s, size_t i, size_t n, unsigned mask)
 {
-    size_t v0 = skip(l, 0, n, sp, 1), v1 = skip(l, v0, n, sp, 0);
-    size_t s0 = skip(l, v1, n, sp, 1), s1 = skip(l, s0, n, sp, 0);
-    size_t r0 = skip(l, s1, n, sp, 1);
-
-    if (s0 == n)
-        return -1; /* fewer than two fields: version = "" */
-    *version = span(l + v0, v1 - v0);
-    if (r0 < n) {
-        *status = span(l + s0, s1 - s0);
-        *reason = span(l + r0, n - r0);
-    } else {
-        *status = span(l + s0, n - s0);
-        *reason = span(l + n, 0);
-    }
-    return 0;
+    while (i < n && !(ws_table[s[i]] & mask))
+        i++;
+    return i;
 }
 
-static int bad_line(const char *l, size_t n, char *detail, size_t cap)
+/* version, status, reason = line.split(None, 2), falling back to
+ * version, status = line.split(None, 1) with reason = "", and to version = ""
+ * when even that fails. The one-split fallback keeps trailing whitespace in
+ * the status ("200 \r\n"), which int() must then accept. */
+static void split_line(const char *buf, size_t n, unsigned mask, line_parts *lp)
 {
-    if (detail != NULL && cap > 0)
-        httpc__py_repr(detail, cap, l, n, 0);
+    const unsigned char *s = (const unsigned char *)buf;
+    size_t a1 = skip_ws(s, 0, n, mask), b1 = skip_word(s, a1, n, mask);
+    size_t a2 = skip_ws(s, b1, n, mask), b2 = skip_word(s, a2, n, mask);
+    size_t a3 = skip_ws(s, b2, n, mask);
+
+    memset(lp, 0, sizeof *lp);
+    lp->version.ptr = buf;
+    if (a2 == n)
+        return;
+    lp->version = (httpc_span){buf + a1, b1 - a1};
+    if (a3 < n) {
+        lp->status = (httpc_span){buf + a2, b2 - a2};
+        lp->reason = (httpc_span){buf + a3, n - a3};
+    } else {
+        lp->status = (httpc_span){buf + a2, n - a2};
+        lp->reason = (httpc_span){buf + n, 0};
+    }
+}
+
+static httpc_span strip(httpc_span s, unsigned mask)
+{
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    size_t a = skip_ws(p, 0, s.len, mask), b = s.len;
+
+    while (b > a && (ws_table[p[b - 1]] & mask))
+        b--;
+    return (httpc_span){s.ptr + a, b - a};
+}
+
+static int starts_with(httpc_span s, const char *z, size_t zlen)
+{
+    return s.len >= zlen && memcmp(s.ptr, z, zlen) == 0;
+}
+
+static int span_is(httpc_span s, const char *z, size_t zlen)
+{
+    return s.len == zlen && memcmp(s.ptr, z, zlen) == 0;
+}
+
+/* The detail of BadStatusLine(line) and UnknownProtocol(version): repr() of
+ * the text as the profile's Python holds it, a str decoded as ISO-8859-1 in
+ * 3.x, a byte string in 2.7 (whose repr is the 3.x bytes repr without "b"). */
+static void py_repr(char *detail, size_t cap, const char *s, size_t n, const httpc_profile *p)
+{
+    if (detail == NULL || cap == 0)
+        return;
+    httpc__py_repr(detail, cap, s, n, p->py27);
+    if (p->py27 && detail[0] == 'b')
+        memmove(detail, detail + 1, strlen(detail));
+}
+
+static int bad_line(const char *line, size_t n, const httpc_profile *p, char *detail, size_t cap)
+{
+    py_repr(detail, cap, line, n, p);
     return HTTPC_E_BAD_STATUS_LINE;
 }
 
-/* HTTPResponse.version from the version token (begin()). Python 3 maps
- * "HTTP/0.9" to 10 ("treat it as 1.0 anyway"); httplib 2.7 keeps 9. */
+static int unknown_protocol(httpc_span v, const httpc_profile *p, char *detail, size_t cap)
+{
+    py_repr(detail, cap, v.ptr, v.len, p);
+    return HTTPC_E_UNKNOWN_PROTOCOL;
+}
+
+/* begin(): 3.x maps "HTTP/0.9" to 10 ("treat it as 1.0 anyway"); 2.7 keeps it
+ * as 9. Both map any other "HTTP/1." prefix to 11. */
 static int version_number(httpc_span v, const httpc_profile *p)
 {
-    if (v.len == 8 && memcmp(v.ptr, "HTTP/1.0", 8) == 0)
+    if (span_is(v, "HTTP/1.0", 8))
         return 10;
-    if (v.len == 8 && memcmp(v.ptr, "HTTP/0.9", 8) == 0)
-        return p->py27 ? 9 : 10;
-    if (v.len >= 7 && memcmp(v.ptr, "HTTP/1.", 7) == 0)
+    if (starts_with(v, "HTTP/1.", 7))
         return 11;
+    if (span_is(v, "HTTP/0.9", 8))
+        return p->py27 ? 9 : 10;
     return 0;
 }
 
-static int parse_lenient(const char *l, size_t n, const httpc_profile *p,
-                         httpc_status_line *out, char *detail, size_t cap)
+/* _read_status() then the version part of begin(), in CPython's order: the
+ * status code is checked before the version, so "HTTP/2 abc" is a
+ * BadStatusLine and "HTTP/2 200" an UnknownProtocol. */
+static ssize_t parse_python(const char *buf, size_t n, size_t consumed, const httpc_profile *p,
+                            httpc_status_line *out, char *detail, size_t cap)
 {
-    space_fn sp = p->py27 ? httpc__py_isspace_bytes : httpc__py_isspace_str;
-    httpc_span version = {l, 0}, status, reason;
+    unsigned mask = p->py27 ? WS_BYTES : WS_STR;
+    line_parts lp;
     uint64_t code;
-    int neg = 0;
+    int neg;
 
-    if (split_status(l, n, sp, &version, &status, &reason) < 0 || version.len < 5 ||
-        memcmp(version.ptr, "HTTP/", 5) != 0) {
-        if (p->accept_http09) {
-            /* httplib strict=False: a Simple-Response from an HTTP/0.9 server;
-             * the line is pushed back and becomes the start of the body. */
-            out->version = span(l, 0);
-            out->version_num = 9;
-            out->status = 200;
-            out->reason = span(l, 0);
-            out->http09 = 1;
-            return 0;
-        }
-        return bad_line(l, n, detail, cap);
+    split_line(buf, n, mask, &lp);
+    if (!starts_with(lp.version, "HTTP/", 5)) {
+        if (!p->accept_http09)
+            return bad_line(buf, n, p, detail, cap);
+        /* httplib 2.7 strict=False: a Simple-Response from an HTTP/0.9
+         * server; the line is pushed back and becomes the body. */
+        *out = (httpc_status_line){.version = {buf, 0}, .version_num = 9, .status = 200,
+                                   .reason = {buf, 0}, .http09 = 1};
+        return 0;
     }
-    if (httpc_py_int(status.ptr, status.len, 10, p, &code, &neg) < 0 || neg || code < 100 ||
-        code > 999)
-        return bad_line(l, n, detail, cap);
-    out->version = version;
+    if (httpc_py_int(lp.status.ptr, lp.status.len, 10, p, &code, &neg) < 0 || neg ||
+        code < 100 || code > 999)
+        return bad_line(buf, n, p, detail, cap);
+    out->version = lp.version;
+    out->version_num = version_number(lp.version, p);
     out->status = (int)code;
-    out->reason = strip(reason, sp);
-    out->version_num = version_number(version, p);
-    /* begin() checks the version only after skipping 100 responses. */
-    if (out->version_num == 0 && code != HTTPC_STATUS_CONTINUE) {
-        httpc__detail(detail, cap, "%.*s", (int)version.len, version.ptr);
-        return HTTPC_E_UNKNOWN_PROTOCOL;
-    }
+    out->reason = strip(lp.reason, mask);
+    out->http09 = 0;
+    /* begin() looks at the version only once a non-100 status arrives: the
+     * version of a 100 Continue that the client skips is never checked. */
+    if (out->version_num == 0 && code != HTTPC_STATUS_CONTINUE)
+        return unknown_protocol(lp.version, p, detail, cap);
+    return (ssize_t)consumed;
+}
+
+/* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ): any octet but CTLs. */
+static int reason_ok(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+            return 0;
     return 1;
 }
 
@@ -114,59 +168,74 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* RFC 9112 section 4: HTTP-version SP 3DIGIT SP reason-phrase CRLF, where
- * reason-phrase = *( HTAB / SP / VCHAR / obs-text ). */
-static int parse_strict(const char *l, size_t n, httpc_status_line *out, char *detail,
-                        size_t cap)
+/* RFC 9112 section 4: status-line = HTTP-version SP status-code SP
+ * [ reason-phrase ] CRLF, with HTTP-version = "HTTP/" DIGIT "." DIGIT
+ * (section 2.3, case-sensitive) and status-code = 3DIGIT. RFC 9110 section 15
+ * makes 100..599 the valid codes. Only 1.0 and 1.1 are HTTP/1.x versions a
+ * client can read this way; a well-formed other version is UnknownProtocol. */
+static ssize_t parse_strict(const char *buf, size_t line_len, const httpc_profile *p,
+                            httpc_status_line *out, char *detail, size_t cap)
 {
-    if (n < 15 || l[n - 2] != '\r' || l[n - 1] != '\n' || memcmp(l, "HTTP/", 5) != 0 ||
-        !is_digit(l[5]) || l[6] != '.' || !is_digit(l[7]) || l[8] != ' ' || !is_digit(l[9]) ||
-        !is_digit(l[10]) || !is_digit(l[11]) || l[12] != ' ')
-        return bad_line(l, n, detail, cap);
-    for (size_t i = 13; i < n - 2; i++) {
-        unsigned char c = (unsigned char)l[i];
-        if (c != '\t' && (c < 0x20 || c == 0x7f))
-            return bad_line(l, n, detail, cap);
+    size_t n = line_len - 2;
+    int code;
+
+    if (line_len < 2 || buf[line_len - 1] != '\n' || buf[line_len - 2] != '\r')
+        return bad_line(buf, line_len, p, detail, cap);
+    if (n < 13 || memcmp(buf, "HTTP/", 5) != 0 || !is_digit(buf[5]) || buf[6] != '.' ||
+        !is_digit(buf[7]) || buf[8] != ' ' || !is_digit(buf[9]) || !is_digit(buf[10]) ||
+        !is_digit(buf[11]) || buf[12] != ' ' ||
+        !reason_ok((const unsigned char *)buf + 13, n - 13))
+        return bad_line(buf, line_len, p, detail, cap);
+    code = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
+    if (code < 100 || code > 599)
+        return bad_line(buf, line_len, p, detail, cap);
+    *out = (httpc_status_line){.version = {buf, 8}, .status = code,
+                               .reason = {buf + 13, n - 13}};
+    if (buf[5] != '1' || (buf[7] != '0' && buf[7] != '1'))
+        return unknown_protocol(out->version, p, detail, cap);
+    out->version_num = buf[7] == '0' ? 10 : 11;
+    return (ssize_t)line_len;
+}
+
+/* LineTooLong("status line"); httplib 2.7 says "header line" here. */
+static int too_long(const httpc_profile *p, char *detail, size_t cap)
+{
+    httpc__detail(detail, cap, "got more than %zu bytes when reading %s", p->max_line,
+                  p->py27 ? "header line" : "status line");
+    return HTTPC_E_LINE_TOO_LONG;
+}
+
+/* An empty read: 3.5+ raises RemoteDisconnected, 2.7 a BadStatusLine. */
+static int disconnected(const httpc_profile *p, char *detail, size_t cap)
+{
+    if (p->py27) {
+        httpc__detail(detail, cap,
+                      "No status line received - the server has closed the connection");
+        return HTTPC_E_BAD_STATUS_LINE;
     }
-    out->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
-    if (out->status < 100 || out->status > 599) /* RFC 9110 section 15 */
-        return bad_line(l, n, detail, cap);
-    out->version = span(l, 8);
-    out->reason = span(l + 13, n - 15);
-    out->version_num = l[5] == '1' && (l[7] == '0' || l[7] == '1') ? 10 + (l[7] - '0') : 0;
-    if (out->version_num == 0) {
-        httpc__detail(detail, cap, "%.8s", l);
-        return HTTPC_E_UNKNOWN_PROTOCOL;
-    }
-    return 1;
+    httpc__detail(detail, cap, "Remote end closed connection without response");
+    return HTTPC_E_REMOTE_DISCONNECTED;
 }
 
 ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const httpc_profile *p,
                                 httpc_status_line *out, char *detail, size_t detail_cap)
 {
-    size_t n;
+    size_t line_len = 0;
     int rc;
 
+    if (p == NULL)
+        p = httpc_profile_get(HTTPC_PROFILE_PY3);
+    if (detail != NULL && detail_cap > 0)
+        detail[0] = '\0';
     memset(out, 0, sizeof *out);
-    rc = httpc__readline(buf, len, eof, p->max_line, &n);
+    rc = httpc__readline(buf, len, eof, p->max_line, &line_len);
     if (rc == HTTPC_E_LINE_TOO_LONG)
-        /* httplib 2.7 names the status line a "header line". */
-        httpc__detail(detail, detail_cap, "got more than %zu bytes when reading %s", p->max_line,
-                      p->py27 ? "header line" : "status line");
+        return too_long(p, detail, detail_cap);
     if (rc < 0)
         return rc;
-    if (n == 0) {
-        if (p->py27) {
-            httpc__detail(detail, detail_cap, "No status line received - the server has "
-                                              "closed the connection");
-            return HTTPC_E_BAD_STATUS_LINE;
-        }
-        httpc__detail(detail, detail_cap, "Remote end closed connection without response");
-        return HTTPC_E_REMOTE_DISCONNECTED;
-    }
-    rc = p->strict_rfc ? parse_strict(buf, n, out, detail, detail_cap)
-                       : parse_lenient(buf, n, p, out, detail, detail_cap);
-    if (rc < 0)
-        return rc;
-    return rc == 0 ? 0 : (ssize_t)n;
+    if (line_len == 0)
+        return disconnected(p, detail, detail_cap);
+    if (p->strict_rfc)
+        return parse_strict(buf, line_len, p, out, detail, detail_cap);
+    return parse_python(buf, line_len, line_len, p, out, detail, detail_cap);
 }

@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/* The `httpc` command: one request through the public API, with a JSON
+ * outcome (--json) that is also the adapter protocol for other clients. */
+#include "httpc.h"
+#include "json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define B64_LIMIT (1024 * 1024)
+#define MAX_HEADERS_ARGS 256
+
+static const char usage[] =
+    "usage: httpc [options] URL\n"
+    "\n"
+    "Performs one HTTP/1.x request with the reference client (Python's http.client\n"
+    "behaviour, chosen by --profile) and prints the body, or with --json the outcome.\n"
+    "\n"
+    "  URL                  http://host[:port][/path][?query]; [v6] hosts allowed\n"
+    "  -X, --request METHOD request method (GET; POST when a body is given)\n"
+    "  -H, --header 'N: v'  add a request header (repeatable)\n"
+    "  -d, --data DATA      request body (Content-Length set as http.client does)\n"
+    "      --data-file PATH request body read from a file (Content-Length from fstat)\n"
+    "      --profile NAME   py27, py27-strict, py3 (default) or strict\n"
+    "      --timeout SECS   socket timeout in seconds (fractions allowed)\n"
+    "  -o, --output FILE    write the body to FILE instead of stdout\n"
+    "      --read-size N    read the body with read(N) calls instead of read()\n"
+    "  -v, --verbose        debug output as set_debuglevel(1) prints it\n"
+    "      --json           print exactly one JSON object: the outcome\n"
+    "  -h, --help           this text\n"
+    "      --version        the version\n"
+    "\n"
+    "Exit status: 0 when a response was read, 1 on an error (its Python exception\n"
+    "class is printed), 2 on a usage error.\n";
+
+typedef struct opts {
+    const char *url, *method, *data, *data_file, *output;
+    const httpc_profile *profile;
+    int timeout_ms, verbose, json;
+    long read_size;
+    httpc_kv headers[MAX_HEADERS_ARGS];
+    size_t nheaders;
+} opts;
+
+typedef struct outcome {
+    int err;
+    char detail[512];
+    httpc_resp *resp; /* set once getresponse succeeded */
+    unsigned long long body_len;
+    EVP_MD_CTX *sha;
+    unsigned char *b64;
+    size_t b64_len;
+    int b64_over;
+    FILE *body_out;
+} outcome;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "httpc: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'httpc --help'.\n");
+    return 2;
+}
+
+static int parse_long(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtol(s, &end, 10);
+    return errno == 0 && end != s && *end == '\0';
+}
+
+static int add_header(opts *o, char *arg)
+{
+    char *colon = strchr(arg, ':');
+
+    if (colon == NULL || colon == arg)
+        return usage_error("-H wants 'Name: value', got '%s'", arg);
+    if (o->nheaders == MAX_HEADERS_ARGS)
+        return usage_error("too many -H options (the limit is %s)", "256");
+    *colon = '\0';
+    char *v = colon + 1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    o->headers[o->nheaders].name = arg;
+    o->headers[o->nheaders].value = v;
+    o->nheaders++;
+    return 0;
+}
+
+/* Returns 0, or the exit status when the program should stop. */
+static int parse_args(int argc, char **argv, opts *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = 1, rc = 0;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return -1;
+        } else if (!strcmp(a, "--version")) {
+            printf("httpc %s\n", HTTPC_VERSION_STRING);
+            return -1;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            o->verbose = 1, takes = 0;
+        } else if (!strcmp(a, "--json")) {
+            o->json = 1, takes = 0;
+        } else if (a[0] != '-' || !strcmp(a, "-")) {
+            if (o->url)
+                return usage_error("more than one URL: '%s'", a);
+            o->url = a, takes = 0;
+        } else if (next == NULL) {
+            return usage_error("option '%s' needs a value", a);
+        } else if (!strcmp(a, "-X") || !strcmp(a, "--request")) {
+            o->method = next;
+        } else if (!strcmp(a, "-H") || !strcmp(a, "--header")) {
+            rc = add_header(o, argv[i + 1]);
+        } else if (!strcmp(a, "-d") || !strcmp(a, "--data")) {
+            o->data = next;
+        } else if (!strcmp(a, "--data-file")) {
+            o->data_file = next;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            o->output = next;
+        } else if (!strcmp(a, "--profile")) {
+            if ((o->profile = httpc_profile_by_name(next)) == NULL)
+                return usage_error("unknown profile '%s' (py27, py27-strict, py3, strict)", next);
+        } else if (!strcmp(a, "--timeout")) {
+            char *end;
+            double s = strtod(next, &end);
+            if (end == next || *end || s < 0 || s > 86400)
+                return usage_error("--timeout wants seconds, got '%s'", next);
+            o->timeout_ms = (int)(s * 1000 + 0.5);
+        } else if (!strcmp(a, "--read-size")) {
+            if (!parse_long(next, &o->read_size) || o->read_size <= 0 ||
+                o->read_size > 64 * 1024 * 1024)
+                return usage_error("--read-size wants a count from 1 to 67108864, got '%s'",
+                                   next);
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+        if (rc)
+            return rc;
+        i += takes;
+    }
+    if (o->url == NULL)
+        return usage_error("%s", "no URL given");
+    if (o->data && o->data_file)
+        return usage_error("%s", "-d and --data-file exclude each other");
+    return 0;
+}
+
+/* http://host[:port]/path -> the host part and the request target. */
+static int split_url(const char *url, char **hostport, const char **target)
+{
+    const char *p;
+
+    if (strncasecmp(url, "http://", 7) != 0) {
+        if (strncasecmp(url, "https://", 8) == 0)
+            return usage_error("'%s': HTTPS is not supported by this build yet", url);
+        return usage_error("'%s' is not an http:// URL", url);
+    }
+    url += 7;
+    p = url + strcspn(url, "/?#");
+    if (p == url)
+        return usage_error("'%s' has no host", url);
+    *hostport = strndup(url, (size_t)(p - url));
+    *target = *p == '/' ? p : NULL;
+    return 0;
+}
+
+static int sink(void *ctx, const void *data, size_t len)
+{
+    outcome *oc = ctx;
+
+    EVP_DigestUpdate(oc->sha, data, len);
+    if (!oc->b64_over) {
+        if (oc->b64_len + len > B64_LIMIT) {
+            oc->b64_over = 1;
+        } else {
+            unsigned char *p = realloc(oc->b64, oc->b64_len + len + 1);
+            if (p == NULL)
+                return HTTPC_E_NOMEM;
+            oc->b64 = p;
+            memcpy(p + oc->b64_len, data, len);
+            oc->b64_len += len;
+        }
+    }
+    if (oc->body_out && fwrite(data, 1, len, oc->body_out) != len)
+        return HTTPC_E_OS_ERROR;
+    oc->body_len += len;
+    return 0;
+}
+
+static int read_body(const opts *o, outcome *oc)
+{
+    if (o->read_size <= 0) {
+        int64_t n = httpc_resp_read_all(oc->resp, sink, oc);
+        return n < 0 ? (int)n : 0;
+    }
+    char *buf = malloc((size_t)o->read_size);
+    if (buf == NULL)
+        return HTTPC_E_NOMEM;
+    for (;;) {
+        ssize_t n = httpc_resp_read(oc->resp, buf, (size_t)o->read_size);
+        if (n <= 0) {
+            free(buf);
+            return (int)n;
+        }
+        int rc = sink(oc, buf, (size_t)n);
+        if (rc) {
+            free(buf);
+            return rc;
+        }
+    }
+}
+
+static int request(const opts *o, outcome *oc)
+{
+    httpc_conn_opts co;
+    httpc_conn *c = NULL;
+    httpc_body body = {0};
+    char *hostport = NULL;
+    const char *target = "/";
+    int fd = -1, rc;
+
+    httpc_conn_opts_init(&co);
+    co.profile = o->profile;
+    co.timeout_ms = o->timeout_ms;
+    co.debuglevel = o->verbose;
+    if ((rc = split_url(o->url, &hostport, &target)) != 0)
+        return rc;
+    if (target == NULL) { /* "http://h?q" -> "/?q" */
+        const char *q = strchr(o->url + 7, '?');
+        static char buf[8192];
+        snprintf(buf, sizeof buf, "/%s", q ? q : "");
+        target = buf;
+    }
+    char *hash = strchr(target, '#'); /* the fragment is not sent */
+    char *tgt = strndup(target, hash ? (size_t)(hash - target) : strlen(target));
+    if (o->data) {
+        body.kind = HTTPC_BODY_BUFFER;
+        body.data = o->data;
+        body.len = strlen(o->data);
+    } else if (o->data_file) {
+        if ((fd = open(o->data_file, O_RDONLY)) < 0) {
+            fprintf(stderr, "httpc: cannot open '%s': %s\n", o->data_file, strerror(errno));
+            free(hostport);
+            free(tgt);
+            return 2;
+        }
+        body.kind = HTTPC_BODY_FD;
+        body.fd = fd;
+    }
+    const char *method = o->method ? o->method : body.kind ? "POST" : "GET";
+    rc = httpc_conn_new(&c, hostport, -1, &co);
+    if (rc == 0)
+        rc = httpc_conn_request(c, method, tgt, &body, o->headers, o->nheaders, 0);
+    if (rc == 0)
+        rc = httpc_conn_getresponse(c, &oc->resp);
+    if (rc < 0 && c)
+        snprintf(oc->detail, sizeof oc->detail, "%s", httpc_conn_errmsg(c));
+    if (rc == 0) {
+        rc = read_body(o, oc);
+        if (rc < 0)
+            snprintf(oc->detail, sizeof oc->detail, "%s", httpc_resp_errmsg(oc->resp));
+    }
+    oc->err = rc;
+    httpc_conn_free(c);
+    if (fd >= 0)
+        close(fd);
+    free(hostport);
+    free(tgt);
+    return 0;
+}
+
+/* py27's getheaders() is HTTPMessage.items(): one entry per lower-cased name
+ * with the combined value; 3.x gives every field in order. */
+static void json_headers(FILE *f, const opts *o, httpc_resp *r)
+{
+    size_t n = httpc_resp_header_count(r);
+    int first = 1, py27 = o->profile && o->profile->py27;
+
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        httpc_span name, value;
+        httpc_resp_header_at(r, i, &name, &value);
+        if (name.ptr == NULL)
+            continue;
+        char key[1024];
+        snprintf(key, sizeof key, "%.*s", (int)name.len, name.ptr);
+        if (py27) {
+            int seen = 0;
+            for (size_t j = 0; j < i && !seen; j++) {
+                httpc_span n2, v2;
+                httpc_resp_header_at(r, j, &n2, &v2);
+                seen = n2.ptr && n2.len == name.len && !strncasecmp(n2.ptr, name.ptr, name.len);
+            }
+            if (seen)
+                continue;
+            for (char *k = key; *k; k++)
+                *k = (char)(*k >= 'A' && *k <= 'Z' ? *k + 32 : *k);
+        }
+        fputs(first ? "[" : ", [", f);
+        first = 0;
+        json_latin1(f, key, strlen(key));
+        fputs(", ", f);
+        if (py27) {
+            ssize_t len = httpc_resp_getheader(r, key, NULL, 0);
+            char *v = malloc((size_t)len + 1);
+            httpc_resp_getheader(r, key, v, (size_t)len + 1);
+            json_latin1(f, v, (size_t)len);
+            free(v);
+        } else {
+            json_latin1(f, value.ptr, value.len);
+        }
+        fputc(']', f);
+    }
+    fputc(']', f);
+}
+
+static void print_json(FILE *f, const opts *o, outcome *oc)
+{
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    httpc_resp *r = oc->resp;
+
+    EVP_DigestFinal_ex(oc->sha, md, &mdlen);
+    fputs("{\"error\": ", f);
+    if (oc->err < 0) {
+        json_latin1(f, httpc_err_name(oc->err), strlen(httpc_err_name(oc->err)));
+    } else {
+        fputs("null", f);
+    }
+    fputs(", \"detail\": ", f);
+    json_latin1(f, oc->detail, strlen(oc->detail));
+    if (r) {
+        fprintf(f, ", \"status\": %d, \"reason\": ", httpc_resp_status(r));
+        json_latin1(f, httpc_resp_reason(r), strlen(httpc_resp_reason(r)));
+        fprintf(f, ", \"version\": %d, \"headers\": ", httpc_resp_version(r));
+        json_headers(f, o, r);
+        fprintf(f, ", \"body_len\": %llu, \"body_sha256\": \"", oc->body_len);
+        for (unsigned i = 0; i < mdlen; i++)
+            fprintf(f, "%02x", md[i]);
+        fputs("\", \"body_b64\": ", f);
+        if (oc->b64_over)
+            fputs("null", f);
+        else
+            json_base64(f, oc->b64 ? oc->b64 : (const unsigned char *)"", oc->b64_len);
+    } else {
+        fputs(", \"status\": null, \"reason\": null, \"version\": null, \"headers\": null, "
+              "\"body_len\": null, \"body_sha256\": null, \"body_b64\": null",
+              f);
+    }
+    if (oc->err == HTTPC_E_INCOMPLETE_READ && r) {
+        int64_t partial, expected;
+        httpc_resp_incomplete(r, &partial, &expected);
+        fprintf(f, ", \"partial_len\": %lld, \"expected_more\": ", (long long)partial);
+        if (expected < 0)
+            fputs("null", f);
+        else
+            fprintf(f, "%lld", (long long)expected);
+    } else {
+        fputs(", \"partial_len\": null, \"expected_more\": null", f);
+    }
+    if (r)
+        fprintf(f, ", \"will_close\": %s}\n", httpc_resp_will_close(r) ? "true" : "false");
+    else
+        fputs(", \"will_close\": null}\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    opts o = {.timeout_ms = -1};
+    outcome oc = {0};
+    FILE *json_out = stdout;
+    int rc = parse_args(argc, argv, &o);
+
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    if (o.profile == NULL)
+        o.profile = httpc_profile_get(HTTPC_PROFILE_PY3);
+    if (o.json) {
+        /* Keep stdout for the one JSON object; debug output goes to stderr. */
+        int keep = dup(1);
+        json_out = fdopen(keep, "w");
+        dup2(2, 1);
+    } else if (o.output) {
+        if ((oc.body_out = fopen(o.output, "wb")) == NULL) {
+            fprintf(stderr, "httpc: cannot write '%s': %s\n", o.output, strerror(errno));
+            return 2;
+        }
+    } else {
+        oc.body_out = stdout;
+    }
+    oc.sha = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(oc.sha, EVP_sha256(), NULL);
+    rc = request(&o, &oc);
+    if (rc != 0)
+        return rc;
+    if (o.json) {
+        print_json(json_out, &o, &oc);
+        fclose(json_out);
+    } else {
+        if (oc.resp)
+            fprintf(stderr, "HTTP/%s %d %s\n",
+                    httpc_resp_version(oc.resp) == 11   ? "1.1"
+                    : httpc_resp_version(oc.resp) == 10 ? "1.0"
+                                                        : "0.9",
+                    httpc_resp_status(oc.resp), httpc_resp_reason(oc.resp));
+        if (oc.err < 0)
+            fprintf(stderr, "httpc: %s: %s\n", httpc_err_name(oc.err), oc.detail);
+        if (oc.body_out && oc.body_out != stdout)
+            fclose(oc.body_out);
+    }
+    httpc_resp_free(oc.resp);
+    EVP_MD_CTX_free(oc.sha);
+    free(oc.b64);
+    return oc.err < 0 ? 1 : 0;
+}

@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: MIT */
+/* HTTPResponse: begin() (status line, 1xx, headers, framing) and the body
+ * reads, with CPython 3.11's semantics (httplib 2.7's under py27). The body
+ * streams through a fixed buffer: memory stays flat however large it is. */
+#include "transport.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define RESP_BUFSIZE 8192 /* io.DEFAULT_BUFFER_SIZE */
+#define STREAM_BLOCK 65536
+
+struct httpc_resp {
+    int refs;
+    httpc__transport *t; /* fp: NULL once the connection side is closed */
+    const httpc_profile *p;
+    int debuglevel;
+    int head_method;
+    int closed;
+    char *buf;
+    size_t cap, pos, end;
+    int eof;
+    int status, version, will_close, chunked, begun;
+    int64_t length; /* -1: None */
+    char *reason;
+    char *head;
+    httpc_header *hdrs;
+    size_t nhdrs;
+    httpc_chunked dec;
+    int64_t partial, expected;
+    char errmsg[256];
+};
+
+int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel,
+                    const char *method, httpc_resp **out)
+{
+    httpc_resp *r = calloc(1, sizeof *r);
+
+    *out = NULL;
+    if (r == NULL || (r->buf = malloc(RESP_BUFSIZE)) == NULL) {
+        free(r);
+        return HTTPC_E_NOMEM;
+    }
+    r->refs = 1;
+    r->t = httpc__transport_ref(t);
+    r->p = p;
+    r->cap = RESP_BUFSIZE;
+    r->debuglevel = debuglevel;
+    r->head_method = method != NULL && strcmp(method, "HEAD") == 0;
+    r->length = -1;
+    r->expected = -1;
+    *out = r;
+    return 0;
+}
+
+httpc_resp *httpc__resp_retain(httpc_resp *r)
+{
+    r->refs++;
+    return r;
+}
+
+static void close_conn(httpc_resp *r)
+{
+    httpc__transport_unref(r->t);
+    r->t = NULL;
+}
+
+void httpc_resp_free(httpc_resp *r)
+{
+    if (r == NULL || --r->refs > 0)
+        return;
+    close_conn(r);
+    free(r->buf);
+    free(r->reason);
+    free(r->head);
+    free(r->hdrs);
+    free(r);
+}
+
+static int fail(httpc_resp *r, int err)
+{
+    if (err == HTTPC_E_NOMEM)
+        snprintf(r->errmsg, sizeof r->errmsg, "out of memory");
+    return err;
+}
+
+/* ---- the read buffer ---------------------------------------------------- */
+
+/* Reads more bytes into the buffer, growing it up to `limit` bytes of
+ * unconsumed data (a line or a head must fit whole). Returns the count read,
+ * 0 at EOF, or an error. */
+static ssize_t fill(httpc_resp *r, size_t limit)
+{
+    ssize_t n;
+
+    if (r->t == NULL || r->eof)
+        return 0;
+    if (r->pos > 0 && (r->end == r->cap || r->pos == r->end)) {
+        memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+        r->end -= r->pos;
+        r->pos = 0;
+    }
+    if (r->end == r->cap) {
+        size_t cap = r->cap * 2;
+        if (cap > limit + 1)
+            cap = limit + 1;
+        char *p = cap > r->cap ? realloc(r->buf, cap) : NULL;
+        if (p == NULL)
+            return fail(r, HTTPC_E_NOMEM);
+        r->buf = p;
+        r->cap = cap;
+    }
+    n = r->t->vt->recv(r->t, r->buf + r->end, r->cap - r->end);
+    if (n < 0) {
+        snprintf(r->errmsg, sizeof r->errmsg, "%s", r->t->errmsg);
+        return n;
+    }
+    if (n == 0)
+        r->eof = 1;
+    r->end += (size_t)n;
+    return n;
+}
+
+/* Limit for a head being parsed: every line may be max_line long. */
+static size_t head_limit(const httpc_profile *p)
+{
+    size_t lines = p->max_headers + 2;
+    return lines > SIZE_MAX / (p->max_line + 1) ? SIZE_MAX / 2 : lines * (p->max_line + 1);
+}
+
+/* ---- begin() ------------------------------------------------------------ */
+
+static void debug_line(const char *tag, const char *s, size_t n)
+{
+    char r[512];
+
+    httpc__py_repr(r, sizeof r, s, n, 0);
+    printf("%s %s\n", tag, r);
+    fflush(stdout);
+}
+
+static int read_status(httpc_resp *r, httpc_status_line *sl)
+{
+    for (;;) {
+        ssize_t n = httpc_parse_status_line(r->buf + r->pos, r->end - r->pos, r->eof, r->p, sl,
+                                            r->errmsg, sizeof r->errmsg);
+        if (n != HTTPC_E_AGAIN) {
+            if (n >= 0 && r->debuglevel > 0) {
+                size_t len = 0;
+                httpc__readline(r->buf + r->pos, r->end - r->pos, r->eof, r->p->max_line, &len);
+                debug_line("reply:", r->buf + r->pos, len);
+            }
+            return (int)n;
+        }
+        ssize_t got = fill(r, r->p->max_line + 1);
+        if (got < 0)
+            return (int)got;
+    }
+}
+
+/* Runs a head parser until it has a complete result. */
+static ssize_t parse_head(httpc_resp *r, httpc_header *h, size_t *nh, int trailers)
+{
+    for (;;) {
+        size_t n = *nh;
+        ssize_t rc = trailers ? httpc_parse_trailers(r->buf + r->pos, r->end - r->pos, 0, r->eof,
+                                                     r->p, NULL, r->errmsg, sizeof r->errmsg)
+                              : httpc_parse_headers(r->buf + r->pos, r->end - r->pos, 0, r->eof,
+                                                    r->p, h, &n, r->errmsg, sizeof r->errmsg);
+        if (rc != HTTPC_E_AGAIN) {
+            *nh = n;
+            return rc;
+        }
+        ssize_t got = fill(r, head_limit(r->p));
+        if (got < 0)
+            return got;
+    }
+}
+
+/* The headers of a 100 response are read and dropped. httplib 2.7 reads
+ * lines until one that .strip()s to nothing. */
+static int skip_continue_headers(httpc_resp *r)
+{
+    size_t zero = 0;
+    ssize_t n;
+
+    if (!r->p->py27) {
+        /* _read_headers: same limits, fields not kept; the trailer parser of
+         * Python 3 has exactly the line rules wanted, minus the count. */
+        httpc_profile p = *r->p;
+        const httpc_profile *saved = r->p;
+        p.header_mode = p.strict_rfc ? HTTPC_HEADERS_STRICT : HTTPC_HEADERS_PY3;
+        r->p = &p;
+        n = parse_head(r, NULL, &zero, 0);
+        r->p = saved;
+        if (n < 0)
+            return (int)n;
+        r->pos += (size_t)n;
+        return 0;
+    }
+    for (;;) {
+        size_t len;
+        int rc = httpc__readline(r->buf + r->pos, r->end - r->pos, r->eof, r->p->max_line, &len);
+        if (rc == HTTPC_E_AGAIN) {
+            ssize_t got = fill(r, r->p->max_line + 1);
+            if (got < 0)
+                return (int)got;
+            continue;
+        }
+        if (rc < 0) {
+            httpc__detail(r->errmsg, sizeof r->errmsg,
+                          "got more than %zu bytes when reading header line", r->p->max_line);
+            return rc;
+        }
+        const char *l = r->buf + r->pos;
+        r->pos += len;
+        size_t k = 0;
+        while (k < len && httpc__py_isspace_bytes((unsigned char)l[k]))
+            k++;
+        if (k == len)
+            return 0;
+    }
+}
+
+/* Copies the head out of the read buffer so the spans outlive refills. */
+static int keep_headers(httpc_resp *r, httpc_header *h, size_t n, size_t head_len)
+{
+    const char *base = r->buf + r->pos;
+
+    r->head = malloc(head_len ? head_len : 1);
+    if (r->head == NULL)
+        return fail(r, HTTPC_E_NOMEM);
+    memcpy(r->head, base, head_len);
+    for (size_t i = 0; i < n; i++) {
+        if (h[i].name.ptr != NULL)
+            h[i].name.ptr = r->head + (h[i].name.ptr - base);
+        h[i].value.ptr = r->head + (h[i].value.ptr - base);
+    }
+    r->hdrs = h;
+    r->nhdrs = n;
+    return 0;
+}
+
+/* self.headers.get(name) in 3.x (the first value); in 2.7 the dict value
+ * (all values joined, continuations appended). Written into buf. */
+static int lookup(const httpc_resp *r, const char *name, char *buf, size_t cap)
+{
+    if (r->p->py27)
+        return (int)httpc_resp_getheader(r, name, buf, cap);
+    const httpc_span *v = httpc_headers_get(r->hdrs, r->nhdrs, name);
+    if (v == NULL)
+        return HTTPC_E_NOT_FOUND;
+    snprintf(buf, cap, "%.*s", (int)v->len, v->ptr);
+    return (int)v->len;
+}
+
+static int contains_ci(const char *hay, const char *needle)
+{
+    httpc_span s = {hay, strlen(hay)};
+    return httpc__span_icontains(s, needle);
+}
+
+/* _check_close() */
+static int check_close(const httpc_resp *r)
+{
+    char conn[512], v[512];
+    int has_conn = lookup(r, "connection", conn, sizeof conn) > 0;
+
+    if (r->version == 11)
+        return has_conn && contains_ci(conn, "close");
+    if (lookup(r, "keep-alive", v, sizeof v) > 0)
+        return 0;
+    if (has_conn && contains_ci(conn, "keep-alive"))
+        return 0;
+    if (lookup(r, "proxy-connection", v, sizeof v) > 0 && contains_ci(v, "keep-alive"))
+        return 0;
+    return 1;
+}
+
+static int all_digits(httpc_span s)
+{
+    if (s.len == 0 || s.len > 18)
+        return 0;
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* RFC 9112 section 6: what response splitting and desync rely on. */
+static int strict_framing(httpc_resp *r)
+{
+    const httpc_span *cl = NULL;
+    int te = 0;
+
+    for (size_t i = 0; i < r->nhdrs; i++) {
+        const httpc_header *h = &r->hdrs[i];
+        if (httpc__span_ieq(h->name, "transfer-encoding")) {
+            if (!httpc__span_ieq(h->value, "chunked")) {
+                snprintf(r->errmsg, sizeof r->errmsg, "unsupported transfer coding %.*s",
+                         (int)h->value.len, h->value.ptr);
+                return HTTPC_E_UNKNOWN_TRANSFER_ENCODING;
+            }
+            if (te++) {
+                snprintf(r->errmsg, sizeof r->errmsg, "chunked applied twice");
+                return HTTPC_E_INVALID_FRAMING;
+            }
+        } else if (httpc__span_ieq(h->name, "content-length")) {
+            if (!all_digits(h->value) ||
+                (cl && (cl->len != h->value.len || memcmp(cl->ptr, h->value.ptr, cl->len)))) {
+                snprintf(r->errmsg, sizeof r->errmsg, "invalid or conflicting Content-Length");
+                return HTTPC_E_INVALID_FRAMING;
+            }
+            cl = &h->value;
+        }
+    }
+    if (te && (cl || r->version != 11)) {
+        snprintf(r->errmsg, sizeof r->errmsg, cl ? "Content-Length with Transfer-Encoding"
+                                                 : "Transfer-Encoding in an HTTP/1.0 response");
+        return HTTPC_E_INVALID_FRAMING;
+    }
+    return 0;
+}
+
+/* The framing part of begin(). */
+static int framing(httpc_resp *r)
+{
+    char v[512];
+    int rc;
+
+    if (r->p->strict_rfc && (rc = strict_framing(r)) < 0)
+        return rc;
+    r->chunked = lookup(r, "transfer-encoding", v, sizeof v) >= 0 && strcasecmp(v, "chunked") == 0;
+    r->will_close = check_close(r);
+    r->length = -1;
+    if (!r->chunked) {
+        char *big = NULL;
+        int n = lookup(r, "content-length", v, sizeof v);
+        if (n >= (int)sizeof v && (big = malloc((size_t)n + 1)) != NULL)
+            lookup(r, "content-length", big, (size_t)n + 1);
+        uint64_t len;
+        int neg = 0;
+        if (n > 0 && httpc_py_int(big ? big : v, (size_t)n, 10, r->p, &len, &neg) == 0 && !neg)
+            r->length = len > INT64_MAX ? INT64_MAX : (int64_t)len;
+        free(big);
+    }
+    if (r->status == 204 || r->status == 304 || (r->status >= 100 && r->status < 200) ||
+        r->head_method)
+        r->length = 0;
+    if (!r->will_close && !r->chunked && r->length < 0)
+        r->will_close = 1;
+    if (r->chunked)
+        httpc_chunked_init(&r->dec, r->p);
+    return 0;
+}
+
+static int read_headers(httpc_resp *r)
+{
+    size_t cap = r->p->max_headers + 2, n;
+    httpc_header *h;
+    ssize_t len;
+
+    if (cap > 65536)
+        cap = 65536;
+    if ((h = calloc(cap, sizeof *h)) == NULL)
+        return fail(r, HTTPC_E_NOMEM);
+    n = cap;
+    len = parse_head(r, h, &n, 0);
+    if (len < 0 || keep_headers(r, h, n, (size_t)len) < 0) {
+        free(h);
+        return len < 0 ? (int)len : HTTPC_E_NOMEM;
+    }
+    r->pos += (size_t)len;
+    for (size_t i = 0; r->debuglevel > 0 && i < n; i++)
+        if (h[i].name.ptr != NULL)
+            printf("header: %.*s: %.*s\n", (int)h[i].name.len, h[i].name.ptr,
+                   (int)h[i].value.len, h[i].value.ptr);
+    fflush(stdout);
+    return 0;
+}
+
+int httpc__resp_begin(httpc_resp *r)
+{
+    httpc_status_line sl;
+    int rc;
+
+    for (;;) {
+        if ((rc = read_status(r, &sl)) < 0)
+            return rc;
+        r->pos += (size_t)rc;
+        if (sl.status != HTTPC_STATUS_CONTINUE || sl.http09)
+            break;
+        if ((rc = skip_continue_headers(r)) < 0)
+            return rc;
+    }
+    r->begun = 1;
+    r->status = sl.status;
+    r->version = sl.version_num;
+    r->reason = strndup(sl.reason.ptr, sl.reason.len);
+    if (r->reason == NULL)
+        return fail(r, HTTPC_E_NOMEM);
+    if (r->version == 9) { /* no headers; the rest of the stream is the body */
+        r->will_close = 1;
+        r->length = -1;
+        return 0;
+    }
+    if ((rc = read_headers(r)) < 0)
+        return rc;
+    return framing(r);
+}
+
+int httpc__resp_tunnel_reply(httpc_resp *r, char *detail, size_t cap)
+{
+    httpc_status_line sl;
+    int rc = read_status(r, &sl);
+
+    if (rc >= 0) {
+        r->pos += (size_t)rc;
+        if (sl.status != 200) {
+            httpc__detail(detail, cap, "Tunnel connection failed: %d %.*s", sl.status,
+                          (int)sl.reason.len, sl.reason.ptr);
+            return HTTPC_E_OS_ERROR;
+        }
+        /* Header lines up to an empty one or EOF, limited in length only. */
+        httpc_profile p = *r->p;
+        const httpc_profile *saved = r->p;
+        size_t zero = 0;
+        p.header_mode = HTTPC_HEADERS_PY3;
+        p.max_headers = SIZE_MAX;
+        r->p = &p;
+        ssize_t n = parse_head(r, NULL, &zero, 0);
+        r->p = saved;
+        rc = n < 0 ? (int)n : 0;
+    }
+    if (rc < 0)
+        httpc__detail(detail, cap, "%s", r->errmsg);
+    return rc;
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+int httpc_resp_status(const httpc_resp *r) { return r->status; }
+const char *httpc_resp_reason(const httpc_resp *r) { return r->reason ? r->reason : ""; }
+int httpc_resp_version(const httpc_resp *r) { return r->version; }
+int httpc_resp_will_close(const httpc_resp *r) { return r->will_close; }
+int httpc_resp_chunked(const httpc_resp *r) { return r->chunked; }
+int64_t httpc_resp_length(const httpc_resp *r) { return r->length; }
+size_t httpc_resp_header_count(const httpc_resp *r) { return r->nhdrs; }
+const char *httpc_resp_errmsg(const httpc_resp *r) { return r->errmsg; }
+int httpc_resp_isclosed(const httpc_resp *r) { return r->t == NULL; }
+int httpc_resp_closed(const httpc_resp *r) { return r->closed; }
+int httpc_resp_fileno(const httpc_resp *r) { return r->t ? r->t->vt->fileno(r->t) : -1; }
+
+void httpc_resp_incomplete(const httpc_resp *r, int64_t *partial, int64_t *expected)
+{
+    if (partial)
+        *partial = r->partial;
+    if (expected)
+        *expected = r->expected;
+}
+
+void httpc_resp_close(httpc_resp *r)
+{
+    r->closed = 1;
+    close_conn(r);
+}
+
+int httpc_resp_header_at(const httpc_resp *r, size_t i, httpc_span *name, httpc_span *value)
+{
+    if (i >= r->nhdrs)
+        return HTTPC_E_NOT_FOUND;
+    *name = r->hdrs[i].name;
+    *value = r->hdrs[i].value;
+    return 0;
+}
+
+static void append(char *buf, size_t cap, size_t *n, const char *s, size_t len)
+{
+    if (*n < cap) {
+        size_t k = cap - *n > len ? len : cap - *n;
+        memcpy(buf + *n, s, k);
+    }
+    *n += len;
+}
+
+/* getheader(): values joined with ", " (3.x get_all; 2.7 addheader), 2.7's
+ * continuation lines appended as "\n " + line (addcontinue). */
+ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf, size_t cap)
+{
+    size_t n = 0;
+    int found = 0, in = 0;
+
+    for (size_t i = 0; i < r->nhdrs; i++) {
+        const httpc_header *h = &r->hdrs[i];
+        if (h->name.ptr == NULL) {
+            if (in) {
+                append(buf, cap, &n, "\n ", 2);
+                append(buf, cap, &n, h->value.ptr, h->value.len);
+            }
+            continue;
+        }
+        in = httpc__span_ieq(h->name, name);
+        if (in) {
+            if (found++)
+                append(buf, cap, &n, ", ", 2);
+            append(buf, cap, &n, h->value.ptr, h->value.len);
+        }
+    }
+    if (cap > 0)
+        buf[n < cap ? n : cap - 1] = '\0';
+    return found ? (ssize_t)n : HTTPC_E_NOT_FOUND;
+}
+
+/* ---- body --------------------------------------------------------------- */
+
+/* Where body bytes go: a caller buffer (read(amt)) or a sink (read()). */
+typedef struct out_t {
+    char *dst;
+    httpc_sink_fn sink;
+    void *ctx;
+    uint64_t want; /* UINT64_MAX: unbounded */
+    uint64_t got;
+} out_t;
+
+static int deliver(out_t *o, const char *data, size_t len)
+{
+    if (o->dst != NULL)
+        memcpy(o->dst + o->got, data, len);
+    else if (o->sink != NULL && len > 0) {
+        int rc = o->sink(o->ctx, data, len);
+        if (rc != 0)
+            return rc;
+    }
+    o->got += len;
+    return 0;
+}
+
+/* fp.read(n): up to `want` bytes, stopping only at EOF. */
+static int read_raw(httpc_resp *r, out_t *o)
+{
+    while (o->got < o->want) {
+        size_t avail = r->end - r->pos, k;
+        if (avail == 0) {
+            ssize_t n = fill(r, r->cap);
+            if (n < 0)
+                return (int)n;
+            if (n == 0)
+                return 0;
+            continue;
+        }
+        k = avail < o->want - o->got ? avail : (size_t)(o->want - o->got);
+        int rc = deliver(o, r->buf + r->pos, k);
+        if (rc != 0)
+            return rc;
+        r->pos += k;
+    }
+    return 0;
+}
+
+static int chunk_error(httpc_resp *r, out_t *o, int rc)
+{
+    r->partial = (int64_t)o->got;
+    r->expected = -1;
+    if (rc != HTTPC_E_INCOMPLETE_READ)
+        return rc;
+    if (r->p->py27 && r->dec.state == HTTPC__CHUNK_DATA) {
+        /* 2.7's _safe_read raises IncompleteRead(this piece, amt left) */
+        r->partial = (int64_t)(o->got < r->dec.chunk_got ? o->got : r->dec.chunk_got);
+        r->expected = (int64_t)r->dec.left;
+    } else if (r->p->py27 && r->dec.state == HTTPC__CHUNK_CRLF) {
+        r->partial = (int64_t)(2 - r->dec.crlf_left);
+        r->expected = (int64_t)r->dec.crlf_left;
+    }
+    if (r->dec.state == HTTPC__CHUNK_SIZE) /* protocol synchronisation lost */
+        close_conn(r);
+    return rc;
+}
+
+/* _read_chunked / _readinto_chunked through the shared decoder. */
+static int read_chunked(httpc_resp *r, out_t *o)
+{
+    while (o->got < o->want && !httpc_chunked_done(&r->dec)) {
+        size_t len = r->end - r->pos;
+        int eof = r->eof;
+        if ((r->dec.state == HTTPC__CHUNK_DATA || r->dec.state == HTTPC__CHUNK_NEG) &&
+            len > o->want - o->got) {
+            len = (size_t)(o->want - o->got);
+            eof = 0;
+        }
+        const char *data;
+        size_t dlen;
+        ssize_t n = httpc_chunked_feed(&r->dec, r->buf + r->pos, len, eof, &data, &dlen,
+                                       r->errmsg, sizeof r->errmsg);
+        if (n == HTTPC_E_AGAIN) {
+            ssize_t got = fill(r, r->p->max_line + 1);
+            if (got < 0)
+                return (int)got;
+            continue;
+        }
+        if (n < 0)
+            return chunk_error(r, o, (int)n);
+        r->pos += (size_t)n;
+        int rc = deliver(o, data, dlen);
+        if (rc != 0)
+            return rc;
+    }
+    if (httpc_chunked_done(&r->dec))
+        close_conn(r);
+    return 0;
+}
+
+/* read(amt) and readinto(b) (non-chunked rules shared by 2.7 and 3.x). */
+static ssize_t read_some(httpc_resp *r, void *buf, size_t amt)
+{
+    out_t o = {.dst = buf, .want = amt};
+    int rc;
+
+    r->errmsg[0] = '\0';
+    if (r->t == NULL)
+        return 0;
+    if (r->head_method) {
+        close_conn(r);
+        return 0;
+    }
+    if (r->chunked) {
+        rc = read_chunked(r, &o);
+        return rc < 0 ? rc : (ssize_t)o.got;
+    }
+    if (r->length >= 0 && (uint64_t)r->length < o.want)
+        o.want = (uint64_t)r->length;
+    if ((rc = read_raw(r, &o)) < 0)
+        return rc;
+    if (o.got == 0 && o.want > 0)
+        close_conn(r); /* no IncompleteRead here, "it might break compatibility" */
+    else if (r->length >= 0 && (r->length -= (int64_t)o.got) == 0)
+        close_conn(r);
+    return (ssize_t)o.got;
+}
+
+ssize_t httpc_resp_read(httpc_resp *r, void *buf, size_t amt)
+{
+    return read_some(r, buf, amt);
+}
+
+ssize_t httpc_resp_readinto(httpc_resp *r, void *buf, size_t len)
+{
+    return read_some(r, buf, len);
+}
+
+/* readline() through peek/read1 amounts to reading byte by byte up to '\n'
+ * within the body's framing. */
+ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap)
+{
+    char *p = buf;
+    size_t n = 0;
+
+    while (n < cap) {
+        ssize_t k = read_some(r, p + n, 1);
+        if (k < 0)
+            return n > 0 ? (ssize_t)n : k;
+        if (k == 0)
+            break;
+        if (p[n++] == '\n')
+            break;
+    }
+    return (ssize_t)n;
+}
+
+int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx)
+{
+    out_t o = {.sink = sink, .ctx = ctx, .want = UINT64_MAX};
+    int rc = 0;
+
+    r->errmsg[0] = '\0';
+    if (r->t == NULL)
+        return 0;
+    if (r->head_method) {
+        close_conn(r);
+        return 0;
+    }
+    if (r->chunked) {
+        rc = read_chunked(r, &o);
+        return rc < 0 ? rc : (int64_t)o.got;
+    }
+    if (r->length >= 0)
+        o.want = (uint64_t)r->length;
+    rc = read_raw(r, &o);
+    if (rc == 0 && r->length >= 0 && o.got < o.want) {
+        /* _safe_read: IncompleteRead(data, amt - len(data)) */
+        r->partial = (int64_t)o.got;
+        r->expected = (int64_t)(o.want - o.got);
+        snprintf(r->errmsg, sizeof r->errmsg, "IncompleteRead(%llu bytes read, %llu more "
+                 "expected)", (unsigned long long)o.got, (unsigned long long)(o.want - o.got));
+        rc = HTTPC_E_INCOMPLETE_READ;
+    } else if (rc < 0) {
+        r->partial = (int64_t)o.got;
+        r->expected = -1;
+    }
+    if (rc == 0 && r->length >= 0)
+        r->length = 0;
+    close_conn(r);
+    return rc < 0 ? rc : (int64_t)o.got;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* The transport layer: the one small vtable that plain sockets, the in-memory
+ * replay used by tests and fuzzers, and (later) OpenSSL sit behind. */
+#ifndef HTTPC_TRANSPORT_H
+#define HTTPC_TRANSPORT_H
+
+#include "internal.h"
+
+typedef struct httpc__transport httpc__transport;
+
+typedef struct httpc__transport_vt {
+    /* Sends all of buf or fails: 0 or an OSError-family code. */
+    int (*send)(httpc__transport *t, const void *buf, size_t len);
+    /* Receives up to cap bytes: the count, 0 at EOF, or an error code. */
+    ssize_t (*recv)(httpc__transport *t, void *buf, size_t cap);
+    /* Releases what the transport holds; called once, by the last unref. */
+    void (*destroy)(httpc__transport *t);
+    /* The descriptor, -1 when there is none. */
+    int (*fileno)(const httpc__transport *t);
+} httpc__transport_vt;
+
+/* The connection and its responses share a transport, as Python's socket and
+ * the response's makefile() do: the last reference closes it. */
+struct httpc__transport {
+    const httpc__transport_vt *vt;
+    int refs;
+    char errmsg[160]; /* detail of the last error */
+};
+
+httpc__transport *httpc__transport_ref(httpc__transport *t);
+void httpc__transport_unref(httpc__transport *t);
+
+/* socket.create_connection((host, port), timeout, source_address) plus
+ * TCP_NODELAY. timeout_ms < 0: blocking. */
+int httpc__tcp_connect(const char *host, int port, int timeout_ms, const char *source_host,
+                       int source_port, httpc__transport **out, char *detail, size_t cap);
+
+/* An in-memory peer: recv() replays `reply` in pieces of at most `segment`
+ * bytes (0: all at once) then gives EOF; send() appends to a record that
+ * httpc__mem_sent() returns. The reply is copied. */
+int httpc__mem_transport(const void *reply, size_t len, size_t segment, httpc__transport **out);
+const char *httpc__mem_sent(const httpc__transport *t, size_t *len);
+
+/* How a connection opens its transport; tests and fuzzers replace it. */
+typedef int (*httpc__connector_fn)(void *ctx, const char *host, int port, int timeout_ms,
+                                   const char *source_host, int source_port,
+                                   httpc__transport **out, char *detail, size_t cap);
+void httpc__conn_set_connector(httpc_conn *c, httpc__connector_fn fn, void *ctx);
+/* The transport of a connection (NULL when closed), for tests. */
+httpc__transport *httpc__conn_transport(httpc_conn *c);
+
+/* Builds a response reading from `t` (HTTPResponse(sock, debuglevel, method)):
+ * the tunnel code and the fuzz targets use it. */
+int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel,
+                    const char *method, httpc_resp **out);
+/* Reference counting of responses: the connection keeps the last keep-alive
+ * response (HTTPConnection.__response) alongside the caller. */
+httpc_resp *httpc__resp_retain(httpc_resp *r);
+/* Reads the reply to CONNECT (HTTPConnection._tunnel): 0 for a 200, else
+ * HTTPC_E_OS_ERROR "Tunnel connection failed: ..." or a parse error. */
+int httpc__resp_tunnel_reply(httpc_resp *r, char *detail, size_t cap);
+/* begin(): status line, 1xx skipping, headers, framing. */
+int httpc__resp_begin(httpc_resp *r);
+
+#endif /* HTTPC_TRANSPORT_H */
