@@ -329,7 +329,8 @@ void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
 
 /* Feeds in[0..len). Returns the number of bytes consumed from `in` (>= 0) and
  * sets `*data` and `*data_len` to at most one run of body bytes inside the consumed
- * range (data_len 0 when none). Bytes not consumed must be kept by the caller
+ * range (data_len 0 when none); a call that completes a size line returns
+ * there, so the chunk's data comes with the next call. Bytes not consumed must be kept by the caller
  * and passed again, with more appended, in the next call: that happens when a
  * size or trailer line is incomplete, and then HTTPC_E_AGAIN is returned only
  * if nothing at all could be consumed. Errors: HTTPC_E_INCOMPLETE_READ,
@@ -477,7 +478,8 @@ ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf,
 
 /* read(amt) / readinto(b): up to `amt` bytes into buf. Returns the count,
  * 0 at the end of the body. As in CPython, a short Content-Length body read
- * this way ends without an error; a chunked one fails with IncompleteRead. */
+ * this way ends without an error; a chunked one fails with IncompleteRead,
+ * and then buf starts with e.partial (httpc_resp_incomplete gives its size). */
 ssize_t httpc_resp_read(httpc_resp *r, void *buf, size_t amt);
 ssize_t httpc_resp_readinto(httpc_resp *r, void *buf, size_t len);
 /* readline(): one line of the body, up to `cap` bytes (iteration over a
@@ -485,15 +487,22 @@ ssize_t httpc_resp_readinto(httpc_resp *r, void *buf, size_t len);
 ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap);
 
 /* read() with no amount: the whole body, streamed to `sink` in pieces with
- * constant memory. Returns the total delivered or an error; on
- * HTTPC_E_INCOMPLETE_READ, httpc_resp_incomplete() tells the partial length
- * (bytes delivered by this call) and the expected remainder. A sink returning
- * nonzero stops the read with that value. */
+ * constant memory. Returns the total delivered or an error. A sink returning
+ * nonzero stops the read with that value. For a chunked body the sink is also
+ * called with data NULL and len 0 each time a piece of the body is complete
+ * (one _safe_read in CPython): on HTTPC_E_INCOMPLETE_READ, CPython 3's
+ * e.partial is what was delivered up to the last such mark, httplib 2.7's is
+ * what came after it. httpc_resp_incomplete() gives len(e.partial) and
+ * e.expected. */
 typedef int (*httpc_sink_fn)(void *ctx, const void *data, size_t len);
 int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx);
 
-/* After HTTPC_E_INCOMPLETE_READ: len(e.partial) and e.expected (-1 = None). */
-void httpc_resp_incomplete(const httpc_resp *r, int64_t *partial, int64_t *expected);
+/* After HTTPC_E_INCOMPLETE_READ: len(e.partial), e.expected (-1 = None;
+ * saturated at INT64_MAX where Python's integer is larger) and, when not NULL,
+ * *offset: how many of the bytes the failed call delivered come before
+ * e.partial (httplib 2.7 drops the chunks before the torn one). */
+void httpc_resp_incomplete(const httpc_resp *r, int64_t *partial, int64_t *expected,
+                           int64_t *offset);
 /* The detail of the last error ("" when none). */
 const char *httpc_resp_errmsg(const httpc_resp *r);
 

@@ -308,6 +308,10 @@ ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof
         if (n < 0)
             return n;
         off += (size_t)n;
+        /* Stop where the data begins, so a caller that wants only some of it
+         * can limit what it passes in the next call. */
+        if (c->state == ST_DATA || c->state == ST_NEG)
+            break;
     }
     return (off == 0 && c->state != ST_DONE) ? HTTPC_E_AGAIN : (ssize_t)off;
 }

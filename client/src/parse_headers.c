@@ -277,7 +277,7 @@ static int strict_field(const char *l, size_t n, hdr_out *o, char *detail, size_
     if (i == 0 || i == ve || l[i] != ':')
         return invalid("invalid field name", l, n, detail, cap);
     for (size_t k = i + 1; k < ve; k++)
-        if (cls[(unsigned char)l[k]] & C_CTL && l[k] != '\t')
+        if (cls[(unsigned char)l[k]] & C_CTL)
             return invalid(ctl_problem((unsigned char)l[k]), l, n, detail, cap);
     vs = i + 1;
     while (vs < ve && (l[vs] == ' ' || l[vs] == '\t'))

@@ -29,7 +29,7 @@ struct httpc_resp {
     httpc_header *hdrs;
     size_t nhdrs;
     httpc_chunked dec;
-    int64_t partial, expected;
+    int64_t partial, expected, partial_offset;
     char errmsg[256];
 };
 
@@ -453,12 +453,15 @@ int httpc_resp_isclosed(const httpc_resp *r) { return r->t == NULL; }
 int httpc_resp_closed(const httpc_resp *r) { return r->closed; }
 int httpc_resp_fileno(const httpc_resp *r) { return r->t ? r->t->vt->fileno(r->t) : -1; }
 
-void httpc_resp_incomplete(const httpc_resp *r, int64_t *partial, int64_t *expected)
+void httpc_resp_incomplete(const httpc_resp *r, int64_t *partial, int64_t *expected,
+                           int64_t *offset)
 {
     if (partial)
         *partial = r->partial;
     if (expected)
         *expected = r->expected;
+    if (offset)
+        *offset = r->partial_offset;
 }
 
 void httpc_resp_close(httpc_resp *r)
@@ -522,6 +525,8 @@ typedef struct out_t {
     void *ctx;
     uint64_t want; /* UINT64_MAX: unbounded */
     uint64_t got;
+    uint64_t committed;   /* bytes of completed pieces */
+    uint64_t piece_start; /* where the current piece began */
 } out_t;
 
 static int deliver(out_t *o, const char *data, size_t len)
@@ -559,16 +564,25 @@ static int read_raw(httpc_resp *r, out_t *o)
     return 0;
 }
 
+/* The figures of IncompleteRead after a chunked read failed. CPython 3 keeps
+ * only the pieces _safe_read completed (`committed`) and never an expected
+ * count; httplib 2.7 raises _safe_read's own IncompleteRead: the torn piece
+ * and what it lacked, and for the chunk's CRLF the bytes of the CRLF. */
 static int chunk_error(httpc_resp *r, out_t *o, int rc)
 {
-    r->partial = (int64_t)o->got;
+    r->partial = (int64_t)o->committed;
     r->expected = -1;
+    r->partial_offset = 0;
     if (rc != HTTPC_E_INCOMPLETE_READ)
         return rc;
     if (r->p->py27 && r->dec.state == HTTPC__CHUNK_DATA) {
-        /* 2.7's _safe_read raises IncompleteRead(this piece, amt left) */
-        r->partial = (int64_t)(o->got < r->dec.chunk_got ? o->got : r->dec.chunk_got);
-        r->expected = (int64_t)r->dec.left;
+        uint64_t piece = o->got - o->piece_start, lack = o->want - o->got;
+        uint64_t expected = r->dec.left < lack ? r->dec.left : lack;
+        r->partial = (int64_t)piece;
+        r->partial_offset = (int64_t)o->piece_start;
+        r->expected = expected > INT64_MAX ? INT64_MAX : (int64_t)expected;
+        if (o->dst != NULL) /* the contract: e.partial at the start of buf */
+            memmove(o->dst, o->dst + o->piece_start, (size_t)piece);
     } else if (r->p->py27 && r->dec.state == HTTPC__CHUNK_CRLF) {
         r->partial = (int64_t)(2 - r->dec.crlf_left);
         r->expected = (int64_t)r->dec.crlf_left;
@@ -578,14 +592,22 @@ static int chunk_error(httpc_resp *r, out_t *o, int rc)
     return rc;
 }
 
+/* A piece (one _safe_read) ends with its chunk or with the caller's amount. */
+static int end_piece(out_t *o)
+{
+    o->committed = o->got;
+    o->piece_start = o->got;
+    return o->sink != NULL ? o->sink(o->ctx, NULL, 0) : 0;
+}
+
 /* _read_chunked / _readinto_chunked through the shared decoder. */
 static int read_chunked(httpc_resp *r, out_t *o)
 {
     while (o->got < o->want && !httpc_chunked_done(&r->dec)) {
         size_t len = r->end - r->pos;
-        int eof = r->eof;
-        if ((r->dec.state == HTTPC__CHUNK_DATA || r->dec.state == HTTPC__CHUNK_NEG) &&
-            len > o->want - o->got) {
+        int eof = r->eof, in_data = r->dec.state == HTTPC__CHUNK_DATA ||
+                                    r->dec.state == HTTPC__CHUNK_NEG;
+        if (in_data && len > o->want - o->got) {
             len = (size_t)(o->want - o->got);
             eof = 0;
         }
@@ -603,6 +625,8 @@ static int read_chunked(httpc_resp *r, out_t *o)
             return chunk_error(r, o, (int)n);
         r->pos += (size_t)n;
         int rc = deliver(o, data, dlen);
+        if (rc == 0 && dlen > 0 && (r->dec.state != HTTPC__CHUNK_DATA || o->got == o->want))
+            rc = end_piece(o);
         if (rc != 0)
             return rc;
     }
@@ -690,12 +714,14 @@ int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx)
     if (rc == 0 && r->length >= 0 && o.got < o.want) {
         /* _safe_read: IncompleteRead(data, amt - len(data)) */
         r->partial = (int64_t)o.got;
-        r->expected = (int64_t)(o.want - o.got);
+        r->partial_offset = 0;
+        r->expected = (int64_t)(o.want - o.got); /* length <= INT64_MAX */
         snprintf(r->errmsg, sizeof r->errmsg, "IncompleteRead(%llu bytes read, %llu more "
                  "expected)", (unsigned long long)o.got, (unsigned long long)(o.want - o.got));
         rc = HTTPC_E_INCOMPLETE_READ;
     } else if (rc < 0) {
         r->partial = (int64_t)o.got;
+        r->partial_offset = 0;
         r->expected = -1;
     }
     if (rc == 0 && r->length >= 0)

@@ -103,7 +103,8 @@ static void put_escape(char *out, size_t cap, size_t *n, unsigned char c, int as
 size_t httpc__py_repr(char *out, size_t cap, const char *s, size_t len, int as_bytes)
 {
     size_t n = 0;
-    int has_sq = memchr(s, '\'', len) != NULL, has_dq = memchr(s, '"', len) != NULL;
+    int has_sq = len > 0 && memchr(s, '\'', len) != NULL;
+    int has_dq = len > 0 && memchr(s, '"', len) != NULL;
     char q = (has_sq && !has_dq) ? '"' : '\'';
 
     if (as_bytes)
