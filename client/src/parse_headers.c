@@ -11,12 +11,11 @@
 #define C_NAME 1   /* headerRE name octet: [\041-\071\073-\176] */
 #define C_SPACE 2  /* bytes.isspace() / C isspace(): what 2.7's .strip() removes */
 #define C_CTL 4    /* CTL but HTAB: invalid in a strict field value */
-#define C_EOL 8    /* \r or \n: ends an email.feedparser line */
 static const unsigned char cls[256] = {
     [0x00] = C_CTL, [0x01] = C_CTL, [0x02] = C_CTL, [0x03] = C_CTL, [0x04] = C_CTL,
     [0x05] = C_CTL, [0x06] = C_CTL, [0x07] = C_CTL, [0x08] = C_CTL, ['\t'] = C_SPACE,
-    ['\n'] = C_SPACE | C_CTL | C_EOL, ['\v'] = C_SPACE | C_CTL, ['\f'] = C_SPACE | C_CTL,
-    ['\r'] = C_SPACE | C_CTL | C_EOL, [0x0e] = C_CTL, [0x0f] = C_CTL, [0x10] = C_CTL,
+    ['\n'] = C_SPACE | C_CTL, ['\v'] = C_SPACE | C_CTL, ['\f'] = C_SPACE | C_CTL,
+    ['\r'] = C_SPACE | C_CTL, [0x0e] = C_CTL, [0x0f] = C_CTL, [0x10] = C_CTL,
     [0x11] = C_CTL, [0x12] = C_CTL, [0x13] = C_CTL, [0x14] = C_CTL, [0x15] = C_CTL,
     [0x16] = C_CTL, [0x17] = C_CTL, [0x18] = C_CTL, [0x19] = C_CTL, [0x1a] = C_CTL,
     [0x1b] = C_CTL, [0x1c] = C_CTL, [0x1d] = C_CTL, [0x1e] = C_CTL, [0x1f] = C_CTL,
@@ -30,26 +29,20 @@ static const unsigned char cls[256] = {
 #undef N4
 };
 
-/* Where the fields go: `h` may be NULL to only count them. */
+/* Where the fields go: `h` may be NULL to only count them. A full array is
+ * reported only once the block is otherwise read without error, so that the
+ * answer is Python's whenever Python fails. */
 typedef struct hdr_out {
     httpc_header *h;
     size_t cap;
     size_t n;
 } hdr_out;
 
-static int emit(hdr_out *o, const char *name, size_t nlen, const char *val, size_t vlen,
-                char *detail, size_t cap)
+static void emit(hdr_out *o, const char *name, size_t nlen, const char *val, size_t vlen)
 {
-    if (o->h != NULL) {
-        if (o->n == o->cap) {
-            httpc__detail(detail, cap, "more than %zu header fields for the caller's array",
-                          o->cap);
-            return HTTPC_E_NOMEM;
-        }
+    if (o->h != NULL && o->n < o->cap)
         o->h[o->n] = (httpc_header){{name, nlen}, {val, vlen}};
-    }
     o->n++;
-    return 0;
 }
 
 static int too_many(const httpc_profile *p, char *detail, size_t cap)
@@ -72,14 +65,87 @@ static int is_blank(const char *l, size_t n)
 
 /* ---- CPython 3: _read_headers, then email.feedparser (compat32) --------- */
 
+/* The feedparser's state: the field being built (lastheader / lastvalue in
+ * _parse_headers) and whether a non-header line has ended the fields. */
+typedef struct py3_state {
+    const char *name; /* NULL: no current field (lastheader == '') */
+    size_t nlen;
+    const char *vstart;
+    const char *vend;
+    int done;
+} py3_state;
+
+/* header_source_parse (compat32): value.lstrip(' \t') + continuations, then
+ * .rstrip('\r\n'). Continuation lines directly follow the first line in the
+ * buffer, so the value is one span. */
+static void py3_flush(py3_state *st, hdr_out *o)
+{
+    const char *e = st->vend;
+
+    if (st->name == NULL)
+        return;
+    while (e > st->vstart && (e[-1] == '\r' || e[-1] == '\n'))
+        e--;
+    emit(o, st->name, st->nlen, st->vstart, (size_t)(e - st->vstart));
+    st->name = NULL;
+}
+
+/* One feedparser line l[0..eol), the next one starting at `next`.
+ * headerRE = ^(From |[\041-\071\073-\176]*:|[\t ]): the first line it does
+ * not match (the empty line, or any other) ends the fields, and the rest of
+ * the block becomes the body, which http.client ignores. "From " lines and
+ * lines with an empty name are dropped and end the current field, so a
+ * continuation after them is dropped too (a defect, not an error). */
+static void py3_line(py3_state *st, const char *l, const char *eol, const char *next,
+                     hdr_out *o)
+{
+    const char *q = l, *v;
+
+    if (*l == ' ' || *l == '\t') {
+        if (st->name != NULL) /* else FirstHeaderLineIsContinuationDefect */
+            st->vend = next;
+        return;
+    }
+    while (q < eol && (cls[(unsigned char)*q] & C_NAME))
+        q++;
+    int from = eol - l >= 5 && memcmp(l, "From ", 5) == 0;
+    if (!from && (q == eol || *q != ':')) {
+        st->done = 1;
+        py3_flush(st, o);
+        return;
+    }
+    py3_flush(st, o);
+    if (from || q == l)
+        return;
+    for (v = q + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
+        ;
+    *st = (py3_state){l, (size_t)(q - l), v, next, 0};
+}
+
+/* Splits one readline() line l[0..n) into feedparser lines: those end at
+ * \r\n, \r or \n alike (BufferedSubFile over StringIO(newline='')), and a
+ * readline() line holds \n only at its end, so only a \r can split it. */
+static void py3_lines(py3_state *st, const char *l, size_t n, hdr_out *o)
+{
+    const char *end = l + n, *stop = end[-1] == '\n' ? end - 1 : end;
+
+    while (l < end && !st->done) {
+        const char *cr = memchr(l, '\r', (size_t)(stop - l));
+        const char *next = cr ? cr + 1 + (cr + 1 < end && cr[1] == '\n') : end;
+        py3_line(st, l, cr ? cr : stop, next, o);
+        l = next;
+    }
+}
+
 /* _read_headers() appends every line it reads, the empty one (or b'' at EOF)
  * included, and raises once the list is longer than _MAXHEADERS: so at most
- * max_headers - 1 fields fit (observed with CPython 3.11.7). Returns the
- * block's length. */
-static ssize_t py3_block_end(const char *buf, size_t len, int eof, const httpc_profile *p,
-                             char *detail, size_t cap)
+ * max_headers - 1 fields fit (observed with CPython 3.11.7). The lines are
+ * then parsed by the feedparser, done here on the fly. */
+static ssize_t py3_headers(const char *buf, size_t len, int eof, const httpc_profile *p,
+                           hdr_out *o, char *detail, size_t cap)
 {
     size_t off = 0, count = 0, n;
+    py3_state st = {0};
 
     for (;;) {
         int rc = httpc__readline(buf + off, len - off, eof, p->max_line, &n);
@@ -89,94 +155,15 @@ static ssize_t py3_block_end(const char *buf, size_t len, int eof, const httpc_p
             return rc;
         if (++count > p->max_headers)
             return too_many(p, detail, cap);
+        const char *l = buf + off;
         off += n;
-        if (n == 0 || is_blank(buf + off - n, n))
+        if (n == 0 || is_blank(l, n)) {
+            py3_flush(&st, o);
             return (ssize_t)off;
-    }
-}
-
-/* The feedparser's lines (BufferedSubFile over StringIO(newline='')) end at
- * \r\n, \r or \n alike: one _read_headers line may hold several. Returns the
- * end of the line's content; *next is where the following line starts. */
-static const char *email_line(const char *l, const char *end, const char **next)
-{
-    const char *q = l;
-
-    while (q < end && !(cls[(unsigned char)*q] & C_EOL))
-        q++;
-    *next = q;
-    if (q < end)
-        *next = q + 1 + (q[0] == '\r' && q + 1 < end && q[1] == '\n');
-    return q;
-}
-
-/* The field being built (lastheader / lastvalue in _parse_headers). */
-typedef struct py3_field {
-    const char *name; /* NULL: no current field (lastheader == '') */
-    size_t nlen;
-    const char *vstart;
-    const char *vend;
-} py3_field;
-
-/* header_source_parse (compat32): value.lstrip(' \t') + continuations, then
- * .rstrip('\r\n'). Continuation lines directly follow the first line in the
- * buffer, so the value is one span. */
-static int py3_flush(py3_field *f, hdr_out *o, char *detail, size_t cap)
-{
-    const char *name = f->name, *e = f->vend;
-
-    if (name == NULL)
-        return 0;
-    while (e > f->vstart && (e[-1] == '\r' || e[-1] == '\n'))
-        e--;
-    f->name = NULL;
-    return emit(o, name, f->nlen, f->vstart, (size_t)(e - f->vstart), detail, cap);
-}
-
-static void py3_start(py3_field *f, const char *l, const char *colon, const char *eol,
-                      const char *next)
-{
-    const char *v = colon + 1;
-
-    while (v < eol && (*v == ' ' || *v == '\t'))
-        v++;
-    *f = (py3_field){l, (size_t)(colon - l), v, next};
-}
-
-/* FeedParser._parsegen's header loop and _parse_headers over block[0..n).
- * headerRE = ^(From |[\041-\071\073-\176]*:|[\t ]); the first line it does
- * not match (the empty line, or any other) ends the fields and the rest of
- * the block becomes the body, which http.client ignores. "From " lines and
- * lines with an empty name are dropped and end the current field, so a
- * continuation after them is dropped too (a defect, not an error). */
-static int py3_fields(const char *b, size_t n, hdr_out *o, char *detail, size_t cap)
-{
-    const char *l = b, *end = b + n, *next, *eol, *q;
-    py3_field f = {0};
-    int rc;
-
-    while (l < end) {
-        if (*l == ' ' || *l == '\t') {
-            email_line(l, end, &next);
-            if (f.name != NULL) /* else FirstHeaderLineIsContinuationDefect */
-                f.vend = next;
-            l = next;
-            continue;
         }
-        for (q = l; q < end && (cls[(unsigned char)*q] & C_NAME); q++)
-            ;
-        int from = end - l >= 5 && memcmp(l, "From ", 5) == 0;
-        if (!from && (q == end || *q != ':'))
-            break;
-        rc = py3_flush(&f, o, detail, cap);
-        if (rc < 0)
-            return rc;
-        eol = email_line(q, end, &next);
-        if (!from && q > l)
-            py3_start(&f, l, q, eol, next);
-        l = next;
+        if (!st.done)
+            py3_lines(&st, l, n, o);
     }
-    return py3_flush(&f, o, detail, cap);
 }
 
 /* ---- httplib 2.7: HTTPMessage.readheaders ------------------------------- */
@@ -233,9 +220,7 @@ static ssize_t py27_headers(const char *buf, size_t len, int eof, const httpc_pr
         }
         if (++count > p->max_headers)
             return too_many(p, detail, cap);
-        rc = emit(o, name, name ? (size_t)(colon - l) : 0, v.ptr, v.len, detail, cap);
-        if (rc < 0)
-            return rc;
+        emit(o, name, name ? (size_t)(colon - l) : 0, v.ptr, v.len);
     }
 }
 
@@ -284,7 +269,8 @@ static int strict_field(const char *l, size_t n, hdr_out *o, char *detail, size_
         vs++;
     while (ve > vs && (l[ve - 1] == ' ' || l[ve - 1] == '\t'))
         ve--;
-    return emit(o, l, i, l + vs, ve - vs, detail, cap);
+    emit(o, l, i, l + vs, ve - vs);
+    return 0;
 }
 
 /* Every line ends with CRLF (no bare LF, 2.2); EOF before the empty line is a
@@ -337,9 +323,6 @@ static ssize_t pending_line(const char *buf, size_t len, size_t last_len, const 
 static ssize_t parse_block(const char *buf, size_t len, int eof, const httpc_profile *p,
                            hdr_out *o, char *detail, size_t cap)
 {
-    ssize_t end;
-    int rc;
-
     switch (p->header_mode) {
     case HTTPC_HEADERS_PY27:
         return py27_headers(buf, len, eof, p, o, detail, cap);
@@ -347,11 +330,7 @@ static ssize_t parse_block(const char *buf, size_t len, int eof, const httpc_pro
         return strict_headers(buf, len, eof, p, o, detail, cap);
     case HTTPC_HEADERS_PY3:
     default:
-        end = py3_block_end(buf, len, eof, p, detail, cap);
-        if (end < 0)
-            return end;
-        rc = py3_fields(buf, (size_t)end, o, detail, cap);
-        return rc < 0 ? rc : end;
+        return py3_headers(buf, len, eof, p, o, detail, cap);
     }
 }
 
@@ -375,8 +354,14 @@ ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eo
         memchr(buf + last_len, '\n', len - last_len) == NULL)
         return pending_line(buf, len, last_len, p, detail, detail_cap);
     end = parse_block(buf, len, eof, p, &o, detail, detail_cap);
-    if (end >= 0)
-        *num_headers = o.n;
+    if (end < 0)
+        return end;
+    if (headers != NULL && o.n > o.cap) {
+        httpc__detail(detail, detail_cap, "%zu header fields do not fit an array of %zu", o.n,
+                      o.cap);
+        return HTTPC_E_NOMEM;
+    }
+    *num_headers = o.n;
     return end;
 }
 

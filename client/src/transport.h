@@ -40,6 +40,12 @@ int httpc__tcp_connect(const char *host, int port, int timeout_ms, const char *s
  * httpc__mem_sent() returns. The reply is copied. */
 int httpc__mem_transport(const void *reply, size_t len, size_t segment, httpc__transport **out);
 const char *httpc__mem_sent(const httpc__transport *t, size_t *len);
+/* The same with a reply in parts, as a server answers one request at a time:
+ * part 0 is there from the start, part k once the client has sent its
+ * (k+1)-th request head; when the parts available are read, recv() gives EOF. */
+#define HTTPC__MEM_MAX_PARTS 8
+int httpc__mem_transport_parts(const char *const *parts, const size_t *lens, size_t nparts,
+                               size_t segment, httpc__transport **out);
 
 /* How a connection opens its transport; tests and fuzzers replace it. */
 typedef int (*httpc__connector_fn)(void *ctx, const char *host, int port, int timeout_ms,

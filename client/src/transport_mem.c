@@ -10,6 +10,8 @@ typedef struct mem_transport {
     httpc__transport base;
     char *reply;
     size_t len, pos, segment;
+    size_t ends[HTTPC__MEM_MAX_PARTS]; /* where each part ends in `reply` */
+    size_t nparts, heads;              /* parts, request heads sent */
     char *sent;
     size_t sent_len, sent_cap;
 } mem_transport;
@@ -30,13 +32,18 @@ static int mem_send(httpc__transport *base, const void *buf, size_t len)
     }
     memcpy(t->sent + t->sent_len, buf, len);
     t->sent_len += len;
+    /* A request head (it ends with an empty line) releases the next part. */
+    if (len >= 4 && memcmp((const char *)buf + len - 4, "\r\n\r\n", 4) == 0)
+        t->heads++;
     return 0;
 }
 
 static ssize_t mem_recv(httpc__transport *base, void *buf, size_t cap)
 {
     mem_transport *t = (mem_transport *)base;
-    size_t n = t->len - t->pos;
+    size_t part = t->heads > 0 ? t->heads - 1 : 0;
+    size_t avail = t->ends[part < t->nparts ? part : t->nparts - 1];
+    size_t n = avail > t->pos ? avail - t->pos : 0;
 
     if (n > cap)
         n = cap;
@@ -66,15 +73,35 @@ static const httpc__transport_vt mem_vt = {mem_send, mem_recv, mem_destroy, mem_
 
 int httpc__mem_transport(const void *reply, size_t len, size_t segment, httpc__transport **out)
 {
+    const char *parts[1] = {reply};
+    return httpc__mem_transport_parts(parts, &len, 1, segment, out);
+}
+
+int httpc__mem_transport_parts(const char *const *parts, const size_t *lens, size_t nparts,
+                               size_t segment, httpc__transport **out)
+{
     mem_transport *t = calloc(1, sizeof *t);
+    size_t len = 0;
 
     *out = NULL;
+    if (nparts == 0 || nparts > HTTPC__MEM_MAX_PARTS) {
+        free(t);
+        return HTTPC_E_VALUE_ERROR;
+    }
+    for (size_t i = 0; i < nparts; i++)
+        len += lens[i];
     if (t == NULL || (t->reply = malloc(len ? len : 1)) == NULL) {
         free(t);
         return HTTPC_E_NOMEM;
     }
-    if (len)
-        memcpy(t->reply, reply, len);
+    len = 0;
+    for (size_t i = 0; i < nparts; i++) {
+        if (lens[i])
+            memcpy(t->reply + len, parts[i], lens[i]);
+        len += lens[i];
+        t->ends[i] = len;
+    }
+    t->nparts = nparts;
     t->len = len;
     t->segment = segment;
     t->base.vt = &mem_vt;
