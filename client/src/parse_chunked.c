@@ -63,10 +63,10 @@ static size_t quoted(const char *l, size_t i, size_t n)
 static int strict_ext(const char *l, size_t i, size_t n)
 {
     for (;;) {
-        i = bws(l, i, n);
         if (i == n)
             return 0;
-        if (l[i] != ';')
+        i = bws(l, i, n);
+        if (i == n || l[i] != ';')
             return -1;
         size_t s = bws(l, i + 1, n);
         i = token(l, s, n);

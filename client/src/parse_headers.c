@@ -108,7 +108,8 @@ static void py3_line(py3_state *st, const char *l, const char *eol, const char *
     }
     while (q < eol && (cls[(unsigned char)*q] & C_NAME))
         q++;
-    int from = eol - l >= 5 && memcmp(l, "From ", 5) == 0;
+    /* "From" is all name octets, so a "From " line stops the scan at 4. */
+    int from = q - l == 4 && q < eol && *q == ' ' && memcmp(l, "From", 4) == 0;
     if (!from && (q == eol || *q != ':')) {
         st->done = 1;
         py3_flush(st, o);
@@ -244,6 +245,26 @@ static const char *ctl_problem(unsigned char c)
     return "control character in field value";
 }
 
+/* Eight octets at a time: nonzero when one of them is below n (n <= 128),
+ * exact as a yes/no answer ("hasless" from Bit Twiddling Hacks). */
+#define ONES 0x0101010101010101ULL
+#define HAS_LESS(x, n) (((x) - ONES * (n)) & ~(x) & (ONES * 0x80))
+
+/* The index of the first octet of s[0..n) that may be a CTL (a tab counts),
+ * found word by word: field values are the bulk of a header block. */
+static size_t first_ctl(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (HAS_LESS(x, 0x20) | HAS_LESS(x ^ (ONES * 0x7f), 1))
+            break;
+    }
+    return i;
+}
+
 /* field-line = field-name ":" OWS field-value OWS (section 5), field-name a
  * token with no whitespace before the colon (5.1), field-value =
  * *( VCHAR / obs-text / SP / HTAB ) with CR, LF and NUL rejected (RFC 9110
@@ -261,7 +282,7 @@ static int strict_field(const char *l, size_t n, hdr_out *o, char *detail, size_
         return invalid("whitespace before colon", l, n, detail, cap);
     if (i == 0 || i == ve || l[i] != ':')
         return invalid("invalid field name", l, n, detail, cap);
-    for (size_t k = i + 1; k < ve; k++)
+    for (size_t k = first_ctl(l + i + 1, ve - i - 1) + i + 1; k < ve; k++)
         if (cls[(unsigned char)l[k]] & C_CTL)
             return invalid(ctl_problem((unsigned char)l[k]), l, n, detail, cap);
     vs = i + 1;

@@ -17,7 +17,7 @@ typedef struct mem_peer {
     httpc__transport *t[8];
 } mem_peer;
 
-static int mem_peer_connect(void *ctx, const char *host, int port, int timeout_ms,
+static inline int mem_peer_connect(void *ctx, const char *host, int port, int timeout_ms,
                             const char *source_host, int source_port, httpc__transport **out,
                             char *detail, size_t cap)
 {
@@ -42,7 +42,7 @@ static int mem_peer_connect(void *ctx, const char *host, int port, int timeout_m
 }
 
 /* What connection i sent, NUL-terminated in a static buffer. */
-static const char *mem_peer_sent(mem_peer *m, int i)
+static inline const char *mem_peer_sent(mem_peer *m, int i)
 {
     static char buf[65536];
     size_t len = 0;
@@ -54,7 +54,7 @@ static const char *mem_peer_sent(mem_peer *m, int i)
     return buf;
 }
 
-static void mem_peer_release(mem_peer *m)
+static inline void mem_peer_release(mem_peer *m)
 {
     for (int i = 0; i < m->opened; i++)
         httpc__transport_unref(m->t[i]);

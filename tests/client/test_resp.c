@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of resp.c: begin() and the body reads over an in-memory peer, fed
+ * whole and one byte at a time; expected values observed with CPython 3.11.7
+ * (and 2.7.18 for py27) on the same bytes, as tests/oracle does end to end. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "mem_peer.h"
+
+typedef struct got {
+    httpc_resp *r;
+    int begin_rc;
+    char body[4096];
+    size_t len;
+    int rc;
+} got;
+
+static int collect(void *ctx, const void *data, size_t len)
+{
+    got *g = ctx;
+    if (data == NULL)
+        return 0; /* piece mark */
+    cr_assert(g->len + len <= sizeof g->body);
+    memcpy(g->body + g->len, data, len);
+    g->len += len;
+    return 0;
+}
+
+/* Runs one response through begin() and read() (amt 0) or read(amt). */
+static got run(const char *reply, const char *profile, const char *method, size_t segment,
+               size_t amt)
+{
+    got g = {0};
+    httpc__transport *t;
+    cr_assert_eq(httpc__mem_transport(reply, strlen(reply), segment, &t), 0);
+    cr_assert_eq(httpc__resp_new(t, httpc_profile_by_name(profile), 0, method, &g.r), 0);
+    httpc__transport_unref(t);
+    g.begin_rc = httpc__resp_begin(g.r);
+    if (g.begin_rc < 0)
+        return g;
+    if (amt == 0) {
+        int64_t n = httpc_resp_read_all(g.r, collect, &g);
+        g.rc = n < 0 ? (int)n : 0;
+        return g;
+    }
+    for (;;) {
+        char buf[64];
+        ssize_t n = httpc_resp_read(g.r, buf, amt);
+        if (n <= 0) {
+            g.rc = (int)n;
+            return g;
+        }
+        collect(&g, buf, (size_t)n);
+    }
+}
+
+/* The same outcome whether the peer writes everything at once or byte by byte. */
+static got run_both(const char *reply, const char *profile, const char *method, size_t amt)
+{
+    got a = run(reply, profile, method, 0, amt), b = run(reply, profile, method, 1, amt);
+    cr_assert_eq(a.begin_rc, b.begin_rc, "%s", reply);
+    cr_assert_eq(a.rc, b.rc, "%s", reply);
+    cr_assert_eq(a.len, b.len, "%s", reply);
+    cr_assert(memcmp(a.body, b.body, a.len) == 0, "%s", reply);
+    httpc_resp_free(b.r);
+    return a;
+}
+
+Test(resp, content_length_body)
+{
+    got g = run_both("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhelloEXTRA", "py3",
+                     "GET", 0);
+    cr_assert_eq(g.begin_rc, 0);
+    cr_assert_eq(httpc_resp_status(g.r), 200);
+    cr_assert_str_eq(httpc_resp_reason(g.r), "OK");
+    cr_assert_eq(httpc_resp_version(g.r), 11);
+    cr_assert_eq(g.len, 5);
+    cr_assert(memcmp(g.body, "hello", 5) == 0);
+    cr_assert_eq(httpc_resp_will_close(g.r), 0);
+    cr_assert(httpc_resp_isclosed(g.r));
+    cr_assert_not(httpc_resp_closed(g.r)); /* only close() sets `closed` */
+    httpc_resp_close(g.r);
+    cr_assert(httpc_resp_closed(g.r));
+    httpc_resp_free(g.r);
+}
+
+Test(resp, getheader_joins_and_is_case_insensitive)
+{
+    got g = run_both("HTTP/1.1 200 OK\r\nSet-Cookie: a\r\nX: 1\r\nset-cookie: b\r\n"
+                     "Content-Length: 0\r\n\r\n", "py3", "GET", 0);
+    char buf[64];
+    cr_assert_eq(httpc_resp_getheader(g.r, "SET-COOKIE", buf, sizeof buf), 4);
+    cr_assert_str_eq(buf, "a, b");
+    cr_assert_eq(httpc_resp_getheader(g.r, "missing", buf, sizeof buf), HTTPC_E_NOT_FOUND);
+    cr_assert_eq(httpc_resp_getheader(g.r, "set-cookie", buf, 3), 4); /* snprintf-like */
+    cr_assert_str_eq(buf, "a,");
+    cr_assert_eq(httpc_resp_header_count(g.r), 4);
+    httpc_span n, v;
+    cr_assert_eq(httpc_resp_header_at(g.r, 2, &n, &v), 0);
+    cr_assert(n.len == 10 && memcmp(n.ptr, "set-cookie", 10) == 0);
+    cr_assert_eq(httpc_resp_header_at(g.r, 4, &n, &v), HTTPC_E_NOT_FOUND);
+    httpc_resp_free(g.r);
+}
+
+Test(resp, py27_continuation_and_combined_values)
+{
+    /* httplib 2.7: "a\n b" for a continuation, ", " between repeats */
+    got g = run_both("HTTP/1.1 200 OK\r\nX: a\r\n  b  \r\nX: c\r\nContent-Length: 0\r\n\r\n",
+                     "py27", "GET", 0);
+    char buf[64];
+    cr_assert_eq(httpc_resp_getheader(g.r, "x", buf, sizeof buf), 7);
+    cr_assert_str_eq(buf, "a\n b, c");
+    httpc_resp_free(g.r);
+    g = run_both("HTTP/1.1 200 OK\r\nX: a\r\n  b  \r\nX: c\r\nContent-Length: 0\r\n\r\n", "py3",
+                 "GET", 0);
+    cr_assert_eq(httpc_resp_getheader(g.r, "x", buf, sizeof buf), 11);
+    cr_assert_str_eq(buf, "a\r\n  b  , c"); /* email keeps the fold and its blanks */
+    httpc_resp_free(g.r);
+}
+
+Test(resp, chunked_with_extensions_and_trailers)
+{
+    const char *reply = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "4;a=b\r\nWiki\r\n5\r\npedia\r\n0\r\nT: x\r\n\r\n";
+    for (size_t amt = 0; amt <= 10; amt++) {
+        got g = run_both(reply, "py3", "GET", amt);
+        cr_assert_eq(g.rc, 0, "amt %zu", amt);
+        cr_assert_eq(g.len, 9);
+        cr_assert(memcmp(g.body, "Wikipedia", 9) == 0);
+        cr_assert(httpc_resp_chunked(g.r));
+        cr_assert(httpc_resp_isclosed(g.r));
+        httpc_resp_free(g.r);
+    }
+}
+
+Test(resp, incomplete_read_content_length)
+{
+    got g = run_both("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "py3", "GET", 0);
+    int64_t partial, expected, offset;
+    cr_assert_eq(g.rc, HTTPC_E_INCOMPLETE_READ);
+    httpc_resp_incomplete(g.r, &partial, &expected, &offset);
+    cr_assert_eq(partial, 5);
+    cr_assert_eq(expected, 5);
+    cr_assert_eq(offset, 0);
+    httpc_resp_free(g.r);
+    /* read(amt) never raises for Content-Length: it returns short, then b'' */
+    g = run_both("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "py3", "GET", 3);
+    cr_assert_eq(g.rc, 0);
+    cr_assert_eq(g.len, 5);
+    httpc_resp_free(g.r);
+}
+
+Test(resp, incomplete_read_chunked_partial_is_completed_pieces)
+{
+    /* CPython 3: IncompleteRead(b'hello'), expected None; the torn chunk is lost */
+    got g = run_both("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "5\r\nhello\r\n10\r\nonly part", "py3", "GET", 0);
+    int64_t partial, expected;
+    cr_assert_eq(g.rc, HTTPC_E_INCOMPLETE_READ);
+    httpc_resp_incomplete(g.r, &partial, &expected, NULL);
+    cr_assert_eq(partial, 5);
+    cr_assert_eq(expected, -1);
+    httpc_resp_free(g.r);
+    /* httplib 2.7: IncompleteRead('only part', 7): the torn piece and its lack */
+    g = run_both("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "5\r\nhello\r\n10\r\nonly part", "py27", "GET", 0);
+    int64_t offset;
+    cr_assert_eq(g.rc, HTTPC_E_INCOMPLETE_READ);
+    httpc_resp_incomplete(g.r, &partial, &expected, &offset);
+    cr_assert_eq(partial, 9);
+    cr_assert_eq(expected, 7);
+    cr_assert_eq(offset, 5);
+    httpc_resp_free(g.r);
+}
+
+Test(resp, bad_chunk_size_is_incomplete_read_and_closes)
+{
+    got g = run_both("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "py3",
+                     "GET", 0);
+    cr_assert_eq(g.rc, HTTPC_E_INCOMPLETE_READ);
+    cr_assert(httpc_resp_isclosed(g.r));
+    httpc_resp_free(g.r);
+}
+
+Test(resp, no_body_for_head_204_304_1xx)
+{
+    const char *cases[][2] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "HEAD"},
+        {"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello", "GET"},
+        {"HTTP/1.1 304 Not Modified\r\n\r\nhello", "GET"},
+        {"HTTP/1.1 101 Switching Protocols\r\n\r\nhello", "GET"},
+    };
+    for (size_t i = 0; i < 4; i++) {
+        got g = run_both(cases[i][0], "py3", cases[i][1], 0);
+        cr_assert_eq(g.begin_rc, 0);
+        cr_assert_eq(g.len, 0, "%s", cases[i][0]);
+        cr_assert_eq(httpc_resp_length(g.r), 0);
+        httpc_resp_free(g.r);
+    }
+}
+
+Test(resp, continue_responses_are_skipped)
+{
+    got g = run_both("HTTP/1.1 100 Continue\r\nX: 1\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
+                     "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", "py3", "GET", 0);
+    cr_assert_eq(httpc_resp_status(g.r), 201);
+    cr_assert_eq(g.len, 2);
+    httpc_resp_free(g.r);
+}
+
+Test(resp, will_close_rules)
+{
+    const struct {
+        const char *reply;
+        int will_close;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n", 1},
+        {"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 1},
+        {"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.0 200 OK\r\nKeep-Alive: 5\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.0 200 OK\r\nProxy-Connection: keep-alive\r\nContent-Length: 0\r\n\r\n", 0},
+        {"HTTP/1.1 200 OK\r\n\r\n", 1}, /* no length: read until close */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        got g = run(cases[i].reply, "py3", "GET", 0, 0);
+        cr_assert_eq(httpc_resp_will_close(g.r), cases[i].will_close, "%s", cases[i].reply);
+        httpc_resp_free(g.r);
+    }
+}
+
+Test(resp, http09_simple_response_per_profile)
+{
+    got g = run_both("<html>hi</html>\n", "py27", "GET", 0);
+    cr_assert_eq(g.begin_rc, 0);
+    cr_assert_eq(httpc_resp_version(g.r), 9);
+    cr_assert_eq(httpc_resp_status(g.r), 200);
+    cr_assert_eq(g.len, 16);
+    cr_assert(memcmp(g.body, "<html>hi</html>\n", 16) == 0);
+    httpc_resp_free(g.r);
+    g = run("<html>hi</html>\n", "py27-strict", "GET", 0, 0);
+    cr_assert_eq(g.begin_rc, HTTPC_E_BAD_STATUS_LINE);
+    httpc_resp_free(g.r);
+    g = run("<html>hi</html>\n", "py3", "GET", 0, 0);
+    cr_assert_eq(g.begin_rc, HTTPC_E_BAD_STATUS_LINE);
+    httpc_resp_free(g.r);
+}
+
+Test(resp, strict_profile_framing)
+{
+    const struct {
+        const char *reply;
+        int py3_rc, strict_rc;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc", 0,
+         HTTPC_E_INVALID_FRAMING},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "3\r\nabc\r\n0\r\n\r\n", 0, HTTPC_E_INVALID_FRAMING},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc", 0,
+         HTTPC_E_UNKNOWN_TRANSFER_ENCODING},
+        {"HTTP/1.1 200 OK\r\nContent-Length: +3\r\n\r\nabc", 0, HTTPC_E_INVALID_FRAMING},
+        {"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 0,
+         HTTPC_E_INVALID_FRAMING},
+        {"HTTP/1.1 200 OK\nContent-Length: 3\n\nabc", 0, HTTPC_E_BAD_STATUS_LINE},
+        {"HTTP/1.1 200 OK\r\nX: a\r\n b\r\nContent-Length: 3\r\n\r\nabc", 0,
+         HTTPC_E_INVALID_HEADER},
+        {"HTTP/1.1 200 OK\r\nX: a\x01" "b\r\nContent-Length: 3\r\n\r\nabc", 0,
+         HTTPC_E_INVALID_HEADER},
+        {"HTTP/1.1 200 OK\r\nX : a\r\nContent-Length: 3\r\n\r\nabc", 0,
+         HTTPC_E_INVALID_HEADER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        got a = run(cases[i].reply, "py3", "GET", 0, 0);
+        got b = run(cases[i].reply, "strict", "GET", 0, 0);
+        cr_assert_eq(a.begin_rc, cases[i].py3_rc, "py3: %s", cases[i].reply);
+        cr_assert_eq(b.begin_rc, cases[i].strict_rc, "strict: %s (%s)", cases[i].reply,
+                     httpc_resp_errmsg(b.r));
+        httpc_resp_free(a.r);
+        httpc_resp_free(b.r);
+    }
+}
+
+Test(resp, strict_chunked_body)
+{
+    const char *bad[] = {
+        "5\r\nhelloXY0\r\n\r\n",     /* CRLF after data */
+        "0x5\r\nhello\r\n0\r\n\r\n", /* prefix */
+        "5 \r\nhello\r\n0\r\n\r\n",  /* whitespace without extension */
+        "5;=x\r\nhello\r\n0\r\n\r\n", /* empty extension name */
+        "5\nhello\r\n0\r\n\r\n",     /* bare LF */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char reply[256];
+        snprintf(reply, sizeof reply,
+                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%s", bad[i]);
+        got a = run(reply, "py3", "GET", 0, 0), b = run(reply, "strict", "GET", 0, 0);
+        cr_assert_eq(b.rc, HTTPC_E_INVALID_FRAMING, "%s", bad[i]);
+        cr_assert_neq(a.rc, HTTPC_E_INVALID_FRAMING);
+        httpc_resp_free(a.r);
+        httpc_resp_free(b.r);
+    }
+    got g = run_both("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "5 ; a=\"q\\\"x\"\r\nhello\r\n0\r\nT: 1\r\n\r\n", "strict", "GET", 0);
+    cr_assert_eq(g.rc, 0, "%s", httpc_resp_errmsg(g.r));
+    cr_assert_eq(g.len, 5);
+    httpc_resp_free(g.r);
+}
+
+Test(resp, readline_iterates_lines)
+{
+    got g = run("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab\ncd\nefX", "py3", "GET", 0,
+                1000000);
+    httpc_resp_free(g.r);
+    httpc__transport *t;
+    const char *reply = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nab\ncd\nefX";
+    httpc_resp *r;
+    char line[16];
+    httpc__mem_transport(reply, strlen(reply), 0, &t);
+    httpc__resp_new(t, httpc_profile_get(HTTPC_PROFILE_PY3), 0, "GET", &r);
+    httpc__transport_unref(t);
+    cr_assert_eq(httpc__resp_begin(r), 0);
+    cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 3);
+    cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 3);
+    cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 2);
+    cr_assert(memcmp(line, "ef", 2) == 0);
+    cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 0);
+    httpc_resp_free(r);
+}
+
+Test(resp, limits_line_too_long_and_header_count)
+{
+    char *reply = malloc(200000);
+    int n = sprintf(reply, "HTTP/1.1 200 OK\r\nX: ");
+    memset(reply + n, 'v', 65600);
+    strcpy(reply + n + 65600, "\r\n\r\n");
+    got g = run(reply, "py3", "GET", 0, 0);
+    cr_assert_eq(g.begin_rc, HTTPC_E_LINE_TOO_LONG);
+    cr_assert_str_eq(httpc_resp_errmsg(g.r), "got more than 65536 bytes when reading header line");
+    httpc_resp_free(g.r);
+    n = sprintf(reply, "HTTP/1.1 200 OK\r\n");
+    for (int i = 0; i < 100; i++)
+        n += sprintf(reply + n, "H%d: v\r\n", i);
+    strcpy(reply + n, "\r\n");
+    g = run(reply, "py3", "GET", 0, 0);
+    cr_assert_eq(g.begin_rc, HTTPC_E_HTTP_EXCEPTION);
+    cr_assert_str_eq(httpc_resp_errmsg(g.r), "got more than 100 headers");
+    httpc_resp_free(g.r);
+    g = run(reply, "py27", "GET", 0, 0); /* httplib 2.7 takes 100 */
+    cr_assert_eq(g.begin_rc, 0);
+    httpc_resp_free(g.r);
+    free(reply);
+}
