@@ -441,6 +441,11 @@ int httpc__resp_tunnel_reply(httpc_resp *r, char *detail, size_t cap)
 
 /* ---- accessors ---------------------------------------------------------- */
 
+size_t httpc__resp_bufcap(const httpc_resp *r)
+{
+    return r->cap;
+}
+
 int httpc_resp_status(const httpc_resp *r) { return r->status; }
 const char *httpc_resp_reason(const httpc_resp *r) { return r->reason ? r->reason : ""; }
 int httpc_resp_version(const httpc_resp *r) { return r->version; }

@@ -65,6 +65,8 @@ httpc_resp *httpc__resp_retain(httpc_resp *r);
 /* Reads the reply to CONNECT (HTTPConnection._tunnel): 0 for a 200, else
  * HTTPC_E_OS_ERROR "Tunnel connection failed: ..." or a parse error. */
 int httpc__resp_tunnel_reply(httpc_resp *r, char *detail, size_t cap);
+/* The size of a response's read buffer, for tests of constant memory. */
+size_t httpc__resp_bufcap(const httpc_resp *r);
 /* begin(): status line, 1xx skipping, headers, framing. */
 int httpc__resp_begin(httpc_resp *r);
 

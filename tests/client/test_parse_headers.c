@@ -619,6 +619,25 @@ Test(parse_headers, httpc_parse_headers_strict_rules)
     }
 }
 
+/* Every octet at every offset of a value (the value check goes word by
+ * word): only CTLs other than HTAB are refused. */
+Test(parse_headers, httpc_parse_headers_strict_value_octets)
+{
+    for (int c = 0; c < 256; c++) {
+        for (size_t pos = 0; pos < 18; pos++) {
+            char in[] = "A: xxxxxxxxxxxxxxxxxx\r\n\r\n";
+            in[3 + pos] = (char)c;
+            result *r = parse(in, sizeof in - 1, 0, PST);
+            int bad = (c < 0x20 && c != '\t') || c == 0x7f;
+            if (bad)
+                cr_assert_eq(r->rc, HTTPC_E_INVALID_HEADER, "octet %#x at %zu", c, pos);
+            else
+                cr_assert_eq(r->rc, (ssize_t)sizeof in - 1, "octet %#x at %zu", c, pos);
+            free(r);
+        }
+    }
+}
+
 /* ---- the caller's array -------------------------------------------------- */
 
 Test(parse_headers, httpc_parse_headers_count_only_with_null_array)
