@@ -242,7 +242,9 @@ typedef struct httpc_span {
 
 typedef struct httpc_status_line {
     httpc_span version; /* the version token as sent ("HTTP/1.1"); empty for 0.9 */
-    int version_num;    /* 9, 10 or 11, as HTTPResponse.version */
+    int version_num;    /* 9, 10 or 11, as HTTPResponse.version (0 for a 100
+                           reply with another version: begin() never checks
+                           the version of a response it skips) */
     int status;         /* 100..999 (200 for an HTTP/0.9 simple response) */
     httpc_span reason;  /* the reason phrase, stripped as Python strips it */
     int http09;         /* 1 when the reply is an HTTP/0.9 simple response:
@@ -252,7 +254,8 @@ typedef struct httpc_status_line {
 /* Parses the status line at the start of buf[0..len).
  * Returns the bytes consumed (the line and its terminator; 0 for a simple
  * response), HTTPC_E_AGAIN when the line is not complete yet,
- * HTTPC_E_REMOTE_DISCONNECTED for len == 0 at eof, HTTPC_E_LINE_TOO_LONG,
+ * HTTPC_E_REMOTE_DISCONNECTED for len == 0 at eof (py27: HTTPC_E_BAD_STATUS_LINE,
+ * as httplib), HTTPC_E_LINE_TOO_LONG,
  * HTTPC_E_BAD_STATUS_LINE or HTTPC_E_UNKNOWN_PROTOCOL. */
 ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof,
                                 const httpc_profile *p, httpc_status_line *out,
@@ -275,9 +278,12 @@ typedef struct httpc_header {
  * `last_len` is the length passed in the previous call that returned AGAIN
  * (0 on the first call); it only saves work.
  * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
- * HTTPC_E_HTTP_EXCEPTION ("got more than N headers"), and for the strict
- * profile HTTPC_E_INVALID_HEADER. EOF before the empty line ends the block
- * (as CPython's readline loop does). */
+ * HTTPC_E_HTTP_EXCEPTION ("got more than N headers"), HTTPC_E_NOMEM when the
+ * fields do not fit `*num_headers` entries (py3 fields are not bounded by the
+ * line count: a bare CR separates fields too), and for the strict profile
+ * HTTPC_E_INVALID_HEADER. EOF before the empty line ends the block (as
+ * CPython's readline loop does), except in the strict profile
+ * (HTTPC_E_INVALID_FRAMING). */
 ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eof,
                             const httpc_profile *p, httpc_header *headers,
                             size_t *num_headers, char *detail, size_t detail_cap);

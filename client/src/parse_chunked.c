@@ -120,6 +120,10 @@ ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof, const httpc
     if (rc < 0)
         return rc;
     if (p->strict_rfc) {
+        if (n == 0 || buf[n - 1] != '\n') { /* cut short by EOF: truncation */
+            httpc__detail(detail, detail_cap, "EOF in chunk size line");
+            return HTTPC_E_INCOMPLETE_READ;
+        }
         if (strict_size(buf, n, out) < 0)
             return bad_size(buf, n, HTTPC_E_INVALID_FRAMING, detail, detail_cap);
         return (ssize_t)n;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 /* Character classes, one table so the hot loops do one load per byte. */
+/* clang-format off */
 #define C_NAME 1   /* headerRE name octet: [\041-\071\073-\176] */
 #define C_SPACE 2  /* bytes.isspace() / C isspace(): what 2.7's .strip() removes */
 #define C_CTL 4    /* CTL but HTAB: invalid in a strict field value */
@@ -28,6 +29,7 @@ static const unsigned char cls[256] = {
 #undef N16
 #undef N4
 };
+/* clang-format on */
 
 /* Where the fields go: `h` may be NULL to only count them. A full array is
  * reported only once the block is otherwise read without error, so that the
@@ -96,8 +98,7 @@ static void py3_flush(py3_state *st, hdr_out *o)
  * the block becomes the body, which http.client ignores. "From " lines and
  * lines with an empty name are dropped and end the current field, so a
  * continuation after them is dropped too (a defect, not an error). */
-static void py3_line(py3_state *st, const char *l, const char *eol, const char *next,
-                     hdr_out *o)
+static void py3_line(py3_state *st, const char *l, const char *eol, const char *next, hdr_out *o)
 {
     const char *q = l, *v;
 
@@ -142,8 +143,8 @@ static void py3_lines(py3_state *st, const char *l, size_t n, hdr_out *o)
  * included, and raises once the list is longer than _MAXHEADERS: so at most
  * max_headers - 1 fields fit (observed with CPython 3.11.7). The lines are
  * then parsed by the feedparser, done here on the fly. */
-static ssize_t py3_headers(const char *buf, size_t len, int eof, const httpc_profile *p,
-                           hdr_out *o, char *detail, size_t cap)
+static ssize_t py3_headers(const char *buf, size_t len, int eof, const httpc_profile *p, hdr_out *o,
+                           char *detail, size_t cap)
 {
     size_t off = 0, count = 0, n;
     py3_state st = {0};
@@ -248,7 +249,7 @@ static const char *ctl_problem(unsigned char c)
 /* Eight octets at a time: nonzero when one of them is below n (n <= 128),
  * exact as a yes/no answer ("hasless" from Bit Twiddling Hacks). */
 #define ONES 0x0101010101010101ULL
-#define HAS_LESS(x, n) (((x) - ONES * (n)) & ~(x) & (ONES * 0x80))
+#define HAS_LESS(x, n) (((x)-ONES * (n)) & ~(x) & (ONES * 0x80))
 
 /* The index of the first octet of s[0..n) that may be a CTL (a tab counts),
  * found word by word: field values are the bulk of a header block. */
@@ -341,8 +342,8 @@ static ssize_t pending_line(const char *buf, size_t len, size_t last_len, const 
     return too_long(p, detail, cap);
 }
 
-static ssize_t parse_block(const char *buf, size_t len, int eof, const httpc_profile *p,
-                           hdr_out *o, char *detail, size_t cap)
+static ssize_t parse_block(const char *buf, size_t len, int eof, const httpc_profile *p, hdr_out *o,
+                           char *detail, size_t cap)
 {
     switch (p->header_mode) {
     case HTTPC_HEADERS_PY27:

@@ -9,17 +9,19 @@
 /* Whitespace of line.split() and reason.strip(). CPython 3 decodes the line
  * as ISO-8859-1 and uses str.isspace (which adds \x1c-\x1f, \x85, \xa0);
  * Python 2 splits the byte string with the C locale's isspace. */
+/* clang-format off */
 #define WS_STR 1
 #define WS_BYTES 2
 static const unsigned char ws_table[256] = {
     ['\t'] = 3, ['\n'] = 3, ['\v'] = 3, ['\f'] = 3, ['\r'] = 3, [' '] = 3,
     [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x85] = 1, [0xa0] = 1,
 };
+/* clang-format on */
 
 typedef struct line_parts {
     httpc_span version; /* empty when split() found fewer than two fields */
     httpc_span status;
-    httpc_span reason;  /* not stripped yet */
+    httpc_span reason; /* not stripped yet */
 } line_parts;
 
 static size_t skip_ws(const unsigned char *s, size_t i, size_t n, unsigned mask)
@@ -121,7 +123,7 @@ static int version_number(httpc_span v, const httpc_profile *p)
 /* _read_status() then the version part of begin(), in CPython's order: the
  * status code is checked before the version, so "HTTP/2 abc" is a
  * BadStatusLine and "HTTP/2 200" an UnknownProtocol. */
-static ssize_t parse_python(const char *buf, size_t n, size_t consumed, const httpc_profile *p,
+static ssize_t parse_python(const char *buf, size_t n, const httpc_profile *p,
                             httpc_status_line *out, char *detail, size_t cap)
 {
     unsigned mask = p->py27 ? WS_BYTES : WS_STR;
@@ -135,12 +137,12 @@ static ssize_t parse_python(const char *buf, size_t n, size_t consumed, const ht
             return bad_line(buf, n, p, detail, cap);
         /* httplib 2.7 strict=False: a Simple-Response from an HTTP/0.9
          * server; the line is pushed back and becomes the body. */
-        *out = (httpc_status_line){.version = {buf, 0}, .version_num = 9, .status = 200,
-                                   .reason = {buf, 0}, .http09 = 1};
+        *out = (httpc_status_line){
+            .version = {buf, 0}, .version_num = 9, .status = 200, .reason = {buf, 0}, .http09 = 1};
         return 0;
     }
-    if (httpc_py_int(lp.status.ptr, lp.status.len, 10, p, &code, &neg) < 0 || neg ||
-        code < 100 || code > 999)
+    if (httpc_py_int(lp.status.ptr, lp.status.len, 10, p, &code, &neg) < 0 || neg || code < 100 ||
+        code > 999)
         return bad_line(buf, n, p, detail, cap);
     out->version = lp.version;
     out->version_num = version_number(lp.version, p);
@@ -151,7 +153,7 @@ static ssize_t parse_python(const char *buf, size_t n, size_t consumed, const ht
      * version of a 100 Continue that the client skips is never checked. */
     if (out->version_num == 0 && code != HTTPC_STATUS_CONTINUE)
         return unknown_protocol(lp.version, p, detail, cap);
-    return (ssize_t)consumed;
+    return (ssize_t)n;
 }
 
 /* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ): any octet but CTLs. */
@@ -176,21 +178,20 @@ static int is_digit(char c)
 static ssize_t parse_strict(const char *buf, size_t line_len, const httpc_profile *p,
                             httpc_status_line *out, char *detail, size_t cap)
 {
-    size_t n = line_len - 2;
+    size_t n;
     int code;
 
     if (line_len < 2 || buf[line_len - 1] != '\n' || buf[line_len - 2] != '\r')
         return bad_line(buf, line_len, p, detail, cap);
+    n = line_len - 2;
     if (n < 13 || memcmp(buf, "HTTP/", 5) != 0 || !is_digit(buf[5]) || buf[6] != '.' ||
         !is_digit(buf[7]) || buf[8] != ' ' || !is_digit(buf[9]) || !is_digit(buf[10]) ||
-        !is_digit(buf[11]) || buf[12] != ' ' ||
-        !reason_ok((const unsigned char *)buf + 13, n - 13))
+        !is_digit(buf[11]) || buf[12] != ' ' || !reason_ok((const unsigned char *)buf + 13, n - 13))
         return bad_line(buf, line_len, p, detail, cap);
     code = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
     if (code < 100 || code > 599)
         return bad_line(buf, line_len, p, detail, cap);
-    *out = (httpc_status_line){.version = {buf, 8}, .status = code,
-                               .reason = {buf + 13, n - 13}};
+    *out = (httpc_status_line){.version = {buf, 8}, .status = code, .reason = {buf + 13, n - 13}};
     if (buf[5] != '1' || (buf[7] != '0' && buf[7] != '1'))
         return unknown_protocol(out->version, p, detail, cap);
     out->version_num = buf[7] == '0' ? 10 : 11;
@@ -237,5 +238,5 @@ ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const http
         return disconnected(p, detail, detail_cap);
     if (p->strict_rfc)
         return parse_strict(buf, line_len, p, out, detail, detail_cap);
-    return parse_python(buf, line_len, line_len, p, out, detail, detail_cap);
+    return parse_python(buf, line_len, p, out, detail, detail_cap);
 }

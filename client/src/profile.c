@@ -1,23 +1,37 @@
 /* SPDX-License-Identifier: MIT */
-/* The built-in profiles: the history of http.client as run-time values. */
+/* The built-in profiles: the history of http.client as run-time values. The
+ * limits are http.client's _MAXLINE and _MAXHEADERS, the same in httplib 2.7
+ * and CPython 3.11; CPython reads trailers without a count, so only the
+ * strict profile bounds them. */
 #include "httpc.h"
 
 #include <string.h>
 
 static const httpc_profile profiles[HTTPC_PROFILE__COUNT] = {
-    [HTTPC_PROFILE_PY27] = {.name = "py27", .id = HTTPC_PROFILE_PY27,
-                            .header_mode = HTTPC_HEADERS_PY27, .accept_http09 = 1,
-                            .py27 = 1, .max_line = HTTPC_MAXLINE,
+    [HTTPC_PROFILE_PY27] = {.name = "py27",
+                            .id = HTTPC_PROFILE_PY27,
+                            .header_mode = HTTPC_HEADERS_PY27,
+                            .accept_http09 = 1,
+                            .py27 = 1,
+                            .max_line = HTTPC_MAXLINE,
                             .max_headers = HTTPC_MAXHEADERS},
-    [HTTPC_PROFILE_PY27_STRICT] = {.name = "py27-strict", .id = HTTPC_PROFILE_PY27_STRICT,
-                                   .header_mode = HTTPC_HEADERS_PY27, .py27 = 1,
-                                   .max_line = HTTPC_MAXLINE, .max_headers = HTTPC_MAXHEADERS},
-    [HTTPC_PROFILE_PY3] = {.name = "py3", .id = HTTPC_PROFILE_PY3,
-                           .header_mode = HTTPC_HEADERS_PY3, .max_line = HTTPC_MAXLINE,
+    [HTTPC_PROFILE_PY27_STRICT] = {.name = "py27-strict",
+                                   .id = HTTPC_PROFILE_PY27_STRICT,
+                                   .header_mode = HTTPC_HEADERS_PY27,
+                                   .py27 = 1,
+                                   .max_line = HTTPC_MAXLINE,
+                                   .max_headers = HTTPC_MAXHEADERS},
+    [HTTPC_PROFILE_PY3] = {.name = "py3",
+                           .id = HTTPC_PROFILE_PY3,
+                           .header_mode = HTTPC_HEADERS_PY3,
+                           .max_line = HTTPC_MAXLINE,
                            .max_headers = HTTPC_MAXHEADERS},
-    [HTTPC_PROFILE_STRICT] = {.name = "strict", .id = HTTPC_PROFILE_STRICT,
-                              .header_mode = HTTPC_HEADERS_STRICT, .strict_rfc = 1,
-                              .max_line = HTTPC_MAXLINE, .max_headers = HTTPC_MAXHEADERS,
+    [HTTPC_PROFILE_STRICT] = {.name = "strict",
+                              .id = HTTPC_PROFILE_STRICT,
+                              .header_mode = HTTPC_HEADERS_STRICT,
+                              .strict_rfc = 1,
+                              .max_line = HTTPC_MAXLINE,
+                              .max_headers = HTTPC_MAXHEADERS,
                               .max_trailers = HTTPC_MAXHEADERS},
 };
 

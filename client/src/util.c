@@ -55,8 +55,8 @@ int httpc__span_icontains(httpc_span s, const char *needle)
         return 1;
     for (size_t i = 0; i + n <= s.len; i++) {
         size_t j = 0;
-        while (j < n && ascii_lower((unsigned char)s.ptr[i + j]) ==
-                            ascii_lower((unsigned char)needle[j]))
+        while (j < n &&
+               ascii_lower((unsigned char)s.ptr[i + j]) == ascii_lower((unsigned char)needle[j]))
             j++;
         if (j == n)
             return 1;
@@ -77,11 +77,24 @@ static void put_escape(char *out, size_t cap, size_t *n, unsigned char c, int as
     static const char hex[] = "0123456789abcdef";
 
     switch (c) {
-    case '\t': put(out, cap, n, '\\'); put(out, cap, n, 't'); return;
-    case '\n': put(out, cap, n, '\\'); put(out, cap, n, 'n'); return;
-    case '\r': put(out, cap, n, '\\'); put(out, cap, n, 'r'); return;
-    case '\\': put(out, cap, n, '\\'); put(out, cap, n, '\\'); return;
-    default: break;
+    case '\t':
+        put(out, cap, n, '\\');
+        put(out, cap, n, 't');
+        return;
+    case '\n':
+        put(out, cap, n, '\\');
+        put(out, cap, n, 'n');
+        return;
+    case '\r':
+        put(out, cap, n, '\\');
+        put(out, cap, n, 'r');
+        return;
+    case '\\':
+        put(out, cap, n, '\\');
+        put(out, cap, n, '\\');
+        return;
+    default:
+        break;
     }
     /* str repr prints printable Latin-1 (0xa1-0xff except 0xad) as is, and
      * emits them here as their UTF-8 encoding; bytes repr escapes all >= 0x7f. */
@@ -144,6 +157,7 @@ int httpc__readline(const char *buf, size_t len, int eof, size_t max_line, size_
 
 /* tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
  *         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA   (RFC 9110 5.6.2) */
+/* clang-format off */
 #define T1(c) [c] = 1
 const unsigned char httpc__tchar[256] = {
     T1('!'), T1('#'), T1('$'), T1('%'), T1('&'), T1('\''), T1('*'), T1('+'), T1('-'),
@@ -157,3 +171,4 @@ const unsigned char httpc__tchar[256] = {
     T1('u'), T1('v'), T1('w'), T1('x'), T1('y'), T1('z'),
 };
 #undef T1
+/* clang-format on */

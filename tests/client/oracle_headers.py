@@ -79,6 +79,16 @@ STATUS_CASES = [
     b"HTTP/1.1\xa0200 OK\r\n",
     b"\x85HTTP/1.1 200 OK\r\n",
     b"HTTP/1.1 \x7f200 OK\r\n",
+    b"HTTP/1.1 \xb2\xb2\xb2 OK\r\n",
+    b"HTTP/1.1 2\xa000 OK\r\n",
+    b"HTTP/1.1 204 \x1c\x1d\x1e\x1fNo\x1c\r\n",
+    b"HTTP/1.1 +0200 OK\r\n",
+    b"HTTP/1.1 00000000000000000000200 OK\r\n",
+    b"HTTP/1.1 99999999999999999999999 OK\r\n",
+    b"HTTP/1.1 2 \r\n",
+    b"HTTP/1.1 \r\n",
+    b"HTTP/ \r\n",
+    b"HTTP/1.1 200 OK\x85\xa0\r\n",
 ]
 
 HEADER_CASES = [
@@ -149,6 +159,20 @@ HEADER_CASES = [
     b"A: \"x\"\r\n\r\n",
     b"A: it's\r\n\r\n",
     b"A: \\\r\n\r\n",
+    b"A: b\r\nFromage: x\r\n\r\n",
+    b"From\tx\r\nA: b\r\n\r\n",
+    b"FROM x\r\nA: b\r\n\r\n",
+    b"From x: y\r\n\r\n",
+    b"A: b\r\nFrom x: y\r\n\r\n",
+    b"A: b\r\nFrom x: y\r\nC: d\r\n\r\n",
+    b"From x\r\n\r\n",
+    b"From \r\n c\r\n\r\n",
+    b"From",
+    b"A:b\r\n\x0b\r\n\r\n",
+    b"A: b\r\n\x0c c\r\n\r\n",
+    b"A: b\r\n\r \r\n\r\n",
+    b"A: \r\n\r\n",
+    b"A:\t\r\n\tb\r\n\r\n",
 ]
 
 

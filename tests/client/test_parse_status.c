@@ -103,8 +103,8 @@ static void check_split(const char *in, size_t n, const httpc_profile *p)
             continue;
         }
         decided = 1;
-        cr_assert(same(&r, &full), "%s: prefix %zu of %zu gives %zd, whole gives %zd", p->name,
-                  k, n, r.rc, full.rc);
+        cr_assert(same(&r, &full), "%s: prefix %zu of %zu gives %zd, whole gives %zd", p->name, k,
+                  n, r.rc, full.rc);
     }
 }
 
@@ -113,8 +113,8 @@ static void expect_oracle(const oracle_status_case *c, const oracle_status_resul
 {
     result r = parse(c->in.s, c->in.n, 1, p);
 
-    cr_assert_eq(r.rc, want->rc, "%s on %zu bytes: rc %zd (%s), Python %zd", p->name, c->in.n,
-                 r.rc, r.detail, want->rc);
+    cr_assert_eq(r.rc, want->rc, "%s on %zu bytes: rc %zd (%s), Python %zd", p->name, c->in.n, r.rc,
+                 r.detail, want->rc);
     if (r.rc < 0) {
         cr_assert_str_eq(r.detail, want->detail, "%s", p->name);
         return;
@@ -123,8 +123,7 @@ static void expect_oracle(const oracle_status_case *c, const oracle_status_resul
     cr_assert_eq(r.sl.status, want->status, "%s", p->name);
     cr_assert_eq(r.sl.http09, want->http09, "%s", p->name);
     cr_assert_eq(r.sl.reason.len, want->reason.n, "%s", p->name);
-    cr_assert(memcmp(c->in.s + r.reason_off, want->reason.s, want->reason.n) == 0, "%s",
-              p->name);
+    cr_assert(memcmp(c->in.s + r.reason_off, want->reason.s, want->reason.n) == 0, "%s", p->name);
 }
 
 Test(parse_status, httpc_parse_status_line_matches_python_oracle)
@@ -336,7 +335,8 @@ Test(parse_status, httpc_parse_status_line_underscore_per_profile)
  * there and not in 2.7's byte string. */
 Test(parse_status, httpc_parse_status_line_unicode_spaces_per_profile)
 {
-    const char *in = "HTTP/1.1\x85" "201\xa0Made\x1f\r\n";
+    const char *in = "HTTP/1.1\x85"
+                     "201\xa0Made\x1f\r\n";
     result r = parse(in, strlen(in), 0, P3);
 
     cr_assert_eq(r.rc, (ssize_t)strlen(in));
@@ -368,8 +368,7 @@ Test(parse_status, httpc_parse_status_line_detail_truncated)
     char d[6];
     httpc_status_line sl;
 
-    cr_assert_eq(httpc_parse_status_line(b, 11, 0, P3, &sl, d, sizeof d),
-                 HTTPC_E_BAD_STATUS_LINE);
+    cr_assert_eq(httpc_parse_status_line(b, 11, 0, P3, &sl, d, sizeof d), HTTPC_E_BAD_STATUS_LINE);
     cr_assert_str_eq(d, "'junk");
     cr_assert_eq(httpc_parse_status_line(b, 11, 0, P27S, &sl, d, sizeof d),
                  HTTPC_E_BAD_STATUS_LINE);
@@ -400,8 +399,8 @@ static const strict_case strict_cases[] = {
     {"HTTP/1.1 599 X\r\n", 0, 16, 11, 599, "X"},
     {"HTTP/1.1 100 Continue\r\n", 0, 23, 11, 100, "Continue"},
     /* Syntax errors: BadStatusLine. */
-    {"HTTP/1.1 200\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL}, /* the second SP is required */
-    {"HTTP/1.1 200 OK\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},  /* bare LF */
+    {"HTTP/1.1 200\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},  /* the second SP is required */
+    {"HTTP/1.1 200 OK\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL}, /* bare LF */
     {"HTTP/1.1 200 OK\r\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
     {"HTTP/1.1 200 O\rK\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
     {"HTTP/1.1 200 O\0K\r\n", 18, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
