@@ -140,7 +140,7 @@ size_t httpc__py_repr(char *out, size_t cap, const char *s, size_t len, int as_b
 
 int httpc__readline(const char *buf, size_t len, int eof, size_t max_line, size_t *line_len)
 {
-    size_t window = len < max_line + 1 ? len : max_line + 1;
+    size_t window = max_line < len ? max_line + 1 : len; /* no overflow at SIZE_MAX */
     const char *nl = memchr(buf, '\n', window);
 
     if (nl != NULL) {

@@ -173,6 +173,9 @@ HEADER_CASES = [
     b"A: b\r\n\r \r\n\r\n",
     b"A: \r\n\r\n",
     b"A:\t\r\n\tb\r\n\r\n",
+    b"A: b\x85C: d\r\n\r\n",
+    b"A: b\x1cC: d\x1d\x1e\r\n\r\n",
+    b"A: b\x0bC: d\x0c\r\n\r\n",
 ]
 
 

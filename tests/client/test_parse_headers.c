@@ -553,6 +553,19 @@ Test(parse_headers, httpc_parse_headers_line_limit)
     }
 }
 
+/* At EOF the shortcut does not apply: the pending line is complete. */
+Test(parse_headers, httpc_parse_headers_last_len_at_eof)
+{
+    result *r = parse_last("A: b\r\nC: d", 10, 8, 1, P3);
+
+    cr_assert_eq(r->rc, 10);
+    cr_assert_eq(r->n, 2);
+    free(r);
+    r = parse_last("A: b\r\nC: d", 10, 8, 1, P27);
+    cr_assert_eq(r->rc, 10);
+    free(r);
+}
+
 /* The shortcut must find a newline anywhere in the last max_line bytes. */
 Test(parse_headers, httpc_parse_headers_last_len_long_block)
 {

@@ -151,6 +151,20 @@ Test(util, httpc__readline_limits)
     free(s);
 }
 
+/* A profile may lift the limit with SIZE_MAX: no overflow in max_line + 1. */
+Test(util, httpc__readline_unbounded)
+{
+    size_t n = 0;
+    char *s = dup_exact("abc\ndef", 7);
+
+    cr_assert_eq(httpc__readline(s, 7, 0, SIZE_MAX, &n), 0);
+    cr_assert_eq(n, 4);
+    cr_assert_eq(httpc__readline(s + 4, 3, 0, SIZE_MAX, &n), HTTPC_E_AGAIN);
+    cr_assert_eq(httpc__readline(s + 4, 3, 1, SIZE_MAX, &n), 0);
+    cr_assert_eq(n, 3);
+    free(s);
+}
+
 Test(util, httpc__tchar_is_rfc9110_token)
 {
     const char *t = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
