@@ -362,12 +362,21 @@ static int read_headers(httpc_resp *r)
     httpc_header *h;
     ssize_t len;
 
-    if (cap > 65536)
-        cap = 65536;
-    if ((h = calloc(cap, sizeof *h)) == NULL)
-        return fail(r, HTTPC_E_NOMEM);
-    n = cap;
-    len = parse_head(r, h, &n, 0);
+    if (cap > 4096)
+        cap = 4096;
+    for (;;) {
+        if ((h = calloc(cap, sizeof *h)) == NULL)
+            return fail(r, HTTPC_E_NOMEM);
+        n = cap;
+        len = parse_head(r, h, &n, 0);
+        /* Bare CRs split one line into several fields in Python 3's email
+         * parser, so the fields may outnumber the lines: grow and parse again
+         * (the block is complete by now, so nothing is read twice). */
+        if (len != HTTPC_E_NOMEM || cap > SIZE_MAX / 4 / sizeof *h)
+            break;
+        free(h);
+        cap *= 4;
+    }
     if (len < 0 || keep_headers(r, h, n, (size_t)len) < 0) {
         free(h);
         return len < 0 ? (int)len : HTTPC_E_NOMEM;

@@ -122,6 +122,9 @@ def case_list():
     add("headers/latin1-value", OK_HEAD + b"X-L: caf\xe9\r\nContent-Length: 2\r\n\r\nhi")
     add("headers/non-ascii-name", OK_HEAD + b"X-\xe9: 1\r\nContent-Length: 2\r\n\r\nhi")
     add("headers/eof-in-headers", OK_HEAD + b"Content-Length: 5\r\nX-A: 1")
+    add("headers/bare-cr-many-fields", OK_HEAD + b"".join(b"A%d: 1\rB%d: 2\rC%d: 3\r\n"
+                                                          % (i, i, i) for i in range(98))
+        + b"Content-Length: 2\r\n\r\nhi")
     add("headers/cr-cr-lf", OK_HEAD + b"X-A: 1\r\r\nContent-Length: 2\r\n\r\nhi")
 
     # -- Content-Length
