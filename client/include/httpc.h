@@ -372,6 +372,8 @@ typedef struct httpc_conn_opts {
     size_t blocksize;             /* 0: 8192 */
     int debuglevel;               /* set_debuglevel() */
     int http_vsn;                 /* 11 (default when 0) or 10 */
+    int no_auto_open;             /* auto_open = 0: send() before connect() is
+                                     NotConnected instead of connecting */
 } httpc_conn_opts;
 
 /* Sets `o` to the defaults. */

@@ -190,6 +190,8 @@ static int raw_send(httpc_conn *c, const void *data, size_t len)
 {
     int rc;
 
+    if (c->t == NULL && c->opts.no_auto_open)
+        return fail(c, HTTPC_E_NOT_CONNECTED, "not connected (auto_open is off)");
     if (c->t == NULL && (rc = httpc_conn_connect(c)) < 0) /* auto_open */
         return rc;
     if (c->opts.debuglevel > 0)

@@ -345,3 +345,21 @@ Test(conn, tunnel_connect_request_and_failure)
     httpc_conn_free(c);
     mem_peer_release(&m);
 }
+
+Test(conn, no_auto_open_is_not_connected)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn_opts o;
+    httpc_conn *c;
+    httpc_conn_opts_init(&o);
+    o.no_auto_open = 1;
+    cr_assert_eq(httpc_conn_new(&c, "h", 80, &o), 0);
+    httpc__conn_set_connector(c, mem_peer_connect, &m);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), HTTPC_E_NOT_CONNECTED);
+    cr_assert_eq(m.opened, 0);
+    httpc_conn_close(c);
+    cr_assert_eq(httpc_conn_connect(c), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
