@@ -35,7 +35,9 @@ test-asan: asan ## the unit tests again under ASan+UBSan
 
 test: test-unit test-asan ## build and run every test, then the unit tests under ASan+UBSan
 
-conform: build ## the main job: replay the reply library against httpc and CPython, write reports/
+conform: build ## the main job: the scenario library against httpc (every profile), then the CPython oracle; reports in reports/
+	@build/default/mockserver/httpc-mock lint scenarios
+	@build/default/runner/httpc-conform -q --reports reports/conform scenarios
 	@python3 tests/oracle/run_oracle.py --httpc build/default/client/httpc --reports reports
 
 install: release ## install libhttpc, httpc.h, httpc.pc and the CLI under PREFIX

@@ -85,6 +85,7 @@ def main():
     ap.add_argument("--filter", default="", help="only case ids containing this text")
     ap.add_argument("-j", "--jobs", type=int, default=4)
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds per client run")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print each documented deviation")
     a = ap.parse_args()
 
     pairings = [p for p in PAIRINGS if not a.profile or p[0] in a.profile]
@@ -102,7 +103,7 @@ def main():
     failed = [r for r in results if not r["pass"]]
     deviations = [r for r in results if r["verdict"] == "deviation"]
     for r in results:
-        if r["verdict"] == "deviation":
+        if r["verdict"] == "deviation" and a.verbose:
             print("DEVIATION %-12s read=%-3s %s: %s" % (r["profile"], r["read"], r["id"],
                                                        r["reason"]))
         elif not r["pass"]:

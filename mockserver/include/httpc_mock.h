@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* The scripted mock server as a library: serves one scenario's connection
+ * scripts on loopback from one background thread (poll, no thread per
+ * connection) and records what each connection received. */
+#ifndef HTTPC_MOCK_H
+#define HTTPC_MOCK_H
+
+#include "httpc_scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HTTPC_MOCK_MAX_RECORD (1u << 20) /* bytes recorded per connection */
+
+typedef struct httpc_mock httpc_mock;
+
+/* Starts serving `s` (which must outlive the server) on `bind_addr` (NULL:
+ * 127.0.0.1) and `port` (0: any). The i-th accepted connection runs the i-th
+ * script; later ones are closed at once. Returns 0 or -1 with a message. */
+int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, int verbose,
+                     httpc_mock **out, char *err, size_t errcap);
+int httpc_mock_port(const httpc_mock *m);
+/* Waits until every script has finished or `timeout_ms` passed, then stops
+ * the server and closes what is left. Returns 1 if it had to cut scripts. */
+int httpc_mock_stop(httpc_mock *m, int timeout_ms);
+/* After stop: connections accepted, and what connection i received. */
+size_t httpc_mock_connections(const httpc_mock *m);
+const unsigned char *httpc_mock_received(const httpc_mock *m, size_t i, size_t *len);
+void httpc_mock_free(httpc_mock *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/* httpc-mock: serve one scenario on loopback for any client, or lint and list
+ * a tree of scenario files. */
+#include "httpc_mock.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char usage[] =
+    "usage: httpc-mock serve FILE [--port N] [--bind ADDR] [--case N] [-v]\n"
+    "       httpc-mock lint PATH...\n"
+    "       httpc-mock list PATH...\n"
+    "\n"
+    "serve  replays the scenario's connection scripts to whatever connects (curl, a\n"
+    "       browser, any client), printing the port first; exits when the scripts are\n"
+    "       done. --case N picks the N-th case of a sweep (from 0).\n"
+    "lint   loads every *.scn file under the paths: reports each bad file as\n"
+    "       file:line: message, and duplicate ids; exit 1 when any is bad.\n"
+    "list   prints the id and title of every scenario (sweeps expanded).\n"
+    "\n"
+    "The server binds 127.0.0.1 unless --bind says otherwise, and says so when it\n"
+    "does not.\n";
+
+typedef struct walk {
+    char **ids;
+    char **where;
+    size_t n, cap;
+    int bad, files, scenarios, list;
+} walk;
+
+static int remember(walk *w, const char *id, const char *file)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (!strcmp(w->ids[i], id)) {
+            fprintf(stderr, "%s: duplicate id '%s' (also in %s)\n", file, id, w->where[i]);
+            return -1;
+        }
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 64;
+        w->ids = realloc(w->ids, w->cap * sizeof *w->ids);
+        w->where = realloc(w->where, w->cap * sizeof *w->where);
+    }
+    w->ids[w->n] = strdup(id);
+    w->where[w->n++] = strdup(file);
+    return 0;
+}
+
+static void check_file(walk *w, const char *path)
+{
+    httpc_scenario *s;
+    size_t n;
+    char err[512];
+    w->files++;
+    if (httpc_scn_load(path, &s, &n, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        w->bad++;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        w->scenarios++;
+        if (remember(w, s[i].id, path) < 0)
+            w->bad++;
+        else if (w->list)
+            printf("%-50s %s\n", s[i].id, s[i].title);
+    }
+    httpc_scn_free_all(s, n);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcmp(s + a - b, suffix);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void walk_path(walk *w, const char *path, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        fprintf(stderr, "%s: cannot read\n", path);
+        w->bad++;
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        check_file(w, path);
+        return;
+    }
+    struct dirent **ents;
+    int n = depth < 16 ? scandir(path, &ents, NULL, by_name) : -1;
+    for (int i = 0; i < n; i++) {
+        char sub[4096];
+        const char *name = ents[i]->d_name;
+        snprintf(sub, sizeof sub, "%s/%s", path, name);
+        if (name[0] != '.' && (ents[i]->d_type == DT_DIR || ends_with(name, ".scn")))
+            walk_path(w, sub, depth + 1);
+        free(ents[i]);
+    }
+    if (n >= 0)
+        free(ents);
+}
+
+static int cmd_lint(int argc, char **argv, int list)
+{
+    walk w = {.list = list};
+    if (argc < 3) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    for (int i = 2; i < argc; i++)
+        walk_path(&w, argv[i], 0);
+    if (!list)
+        printf("lint: %d files, %d scenarios, %d problems\n", w.files, w.scenarios, w.bad);
+    for (size_t i = 0; i < w.n; i++)
+        free(w.ids[i]), free(w.where[i]);
+    free(w.ids);
+    free(w.where);
+    return w.bad ? 1 : 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    const char *file = NULL, *bind = NULL;
+    long port = 0, which = 0;
+    int verbose = 0;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "-v"))
+            verbose = 1;
+        else if (!strcmp(argv[i], "--port") && i + 1 < argc)
+            port = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--bind") && i + 1 < argc)
+            bind = argv[++i];
+        else if (!strcmp(argv[i], "--case") && i + 1 < argc)
+            which = strtol(argv[++i], NULL, 10);
+        else if (argv[i][0] != '-' && file == NULL)
+            file = argv[i];
+        else {
+            fprintf(stderr, "httpc-mock: unknown or incomplete option '%s'\n%s", argv[i], usage);
+            return 2;
+        }
+    }
+    if (file == NULL || port < 0 || port > 65535) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    httpc_scenario *s;
+    size_t n;
+    char err[512];
+    if (httpc_scn_load(file, &s, &n, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    if (which < 0 || (size_t)which >= n) {
+        fprintf(stderr, "httpc-mock: %s has %zu cases\n", file, n);
+        httpc_scn_free_all(s, n);
+        return 2;
+    }
+    httpc_mock *m;
+    if (httpc_mock_start(&s[which], bind, (int)port, verbose, &m, err, sizeof err) < 0) {
+        fprintf(stderr, "httpc-mock: %s\n", err);
+        httpc_scn_free_all(s, n);
+        return 1;
+    }
+    if (bind && strcmp(bind, "127.0.0.1"))
+        fprintf(stderr, "httpc-mock: listening on %s, not on loopback only\n", bind);
+    printf("%d\n", httpc_mock_port(m));
+    fflush(stdout);
+    httpc_mock_stop(m, 24 * 3600 * 1000);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "serve"))
+        return cmd_serve(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "lint"))
+        return cmd_lint(argc, argv, 0);
+    if (argc >= 2 && !strcmp(argv[1], "list"))
+        return cmd_lint(argc, argv, 1);
+    fputs(usage, stderr);
+    return 2;
+}

@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: MIT */
+/* The scenario loader: scenarios/FORMAT.md into httpc_scenario values, every
+ * error as "file:line: message", every size bounded. */
+#include "httpc_scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LINE 65536
+#define MAX_REPEAT (16u << 20)
+
+static const char *const profiles[] = {"py27", "py27-strict", "py3", "strict"};
+
+typedef struct ctx {
+    const char *name; /* file name for messages */
+    int line;
+    char *err;
+    size_t errcap;
+    size_t budget; /* bytes expressions may still make */
+} ctx;
+
+typedef struct buf {
+    unsigned char *p;
+    size_t len, cap;
+} buf;
+
+static int fail(ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(c->err, c->errcap, "%s:%d: ", c->name, c->line);
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < c->errcap)
+        vsnprintf(c->err + n, c->errcap - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int put(ctx *c, buf *b, const void *data, size_t len)
+{
+    if (len > c->budget)
+        return fail(c, "the scenario makes more than %u bytes", HTTPC_SCN_MAX_BYTES);
+    c->budget -= len;
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + len + 1)
+            cap *= 2;
+        unsigned char *p = realloc(b->p, cap);
+        if (p == NULL)
+            return fail(c, "out of memory");
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, data, len);
+    b->len += len;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+static const char *skip_ws(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+static int hexval(int ch)
+{
+    return isdigit(ch) ? ch - '0' : (tolower(ch) >= 'a' && tolower(ch) <= 'f') ? tolower(ch) - 'a' + 10 : -1;
+}
+
+/* A double-quoted string with C escapes; *s is past the closing quote. */
+static int quoted(ctx *c, const char **s, buf *out)
+{
+    const char *p = *s;
+    if (*p != '"')
+        return fail(c, "expected a quoted string at '%.20s'", p);
+    for (p++; *p != '"'; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '\0')
+            return fail(c, "unterminated string");
+        if (ch == '\\') {
+            int h1, h2;
+            switch (*++p) {
+            case 'r': ch = '\r'; break;
+            case 'n': ch = '\n'; break;
+            case 't': ch = '\t'; break;
+            case '0': ch = '\0'; break;
+            case '\\': ch = '\\'; break;
+            case '"': ch = '"'; break;
+            case 'x':
+                h1 = hexval((unsigned char)p[1]);
+                h2 = h1 < 0 ? -1 : hexval((unsigned char)p[2]);
+                if (h2 < 0)
+                    return fail(c, "\\x needs two hex digits");
+                ch = (unsigned char)(h1 * 16 + h2);
+                p += 2;
+                break;
+            default:
+                return fail(c, "unknown escape '\\%c'", *p ? *p : '0');
+            }
+        }
+        if (put(c, out, &ch, 1) < 0)
+            return -1;
+    }
+    *s = p + 1;
+    return 0;
+}
+
+static int number(ctx *c, const char **s, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(*s, &end, 10);
+    if (end == *s || errno || v < 0 || v > max)
+        return fail(c, "expected a number from 0 to %ld at '%.20s'", max, *s);
+    *s = end;
+    *out = v;
+    return 0;
+}
+
+/* A file inside the scenario's folder: no absolute paths, no "..". */
+static int file_term(ctx *c, const char **s, buf *out)
+{
+    buf path = {0};
+    char full[4096];
+    const char *slash = strrchr(c->name, '/');
+    int rc = quoted(c, s, &path);
+    if (rc == 0 && (path.len == 0 || path.p[0] == '/' || strstr((char *)path.p, "..")))
+        rc = fail(c, "file \"%s\" must be a relative path inside the tree",
+                  path.p ? (char *)path.p : "");
+    if (rc == 0) {
+        snprintf(full, sizeof full, "%.*s%s", slash ? (int)(slash - c->name + 1) : 0, c->name,
+                 (char *)path.p);
+        FILE *f = fopen(full, "rb");
+        if (f == NULL) {
+            rc = fail(c, "cannot read file \"%s\": %s", full, strerror(errno));
+        } else {
+            char chunk[65536];
+            size_t n;
+            while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+                rc = put(c, out, chunk, n);
+            fclose(f);
+        }
+    }
+    free(path.p);
+    return rc;
+}
+
+/* EXPR = TERM *( "+" TERM ); TERM = STRING [ "*" N ] / "file" STRING */
+static int bytes_expr(ctx *c, const char *s, buf *out)
+{
+    for (;;) {
+        s = skip_ws(s);
+        if (strncmp(s, "file", 4) == 0 && (s[4] == ' ' || s[4] == '"')) {
+            s = skip_ws(s + 4);
+            if (file_term(c, &s, out) < 0)
+                return -1;
+        } else {
+            buf one = {0};
+            if (quoted(c, &s, &one) < 0) {
+                free(one.p);
+                return -1;
+            }
+            s = skip_ws(s);
+            long times = 1;
+            if (*s == '*') {
+                s = skip_ws(s + 1);
+                if (number(c, &s, MAX_REPEAT, &times) < 0) {
+                    free(one.p);
+                    return -1;
+                }
+            }
+            /* the repeat is charged to the budget before anything is built */
+            if (one.len > 0 && (size_t)times > c->budget / one.len) {
+                free(one.p);
+                return fail(c, "the scenario makes more than %u bytes", HTTPC_SCN_MAX_BYTES);
+            }
+            for (long i = 0; i < times; i++)
+                if (put(c, out, one.p ? one.p : (unsigned char *)"", one.len) < 0) {
+                    free(one.p);
+                    return -1;
+                }
+            free(one.p);
+        }
+        s = skip_ws(s);
+        if (*s == '\0')
+            return 0;
+        if (*s != '+')
+            return fail(c, "expected '+' or the end of the line at '%.20s'", s);
+        s++;
+    }
+}
+
+static char *dupstr(ctx *c, const char *s)
+{
+    char *d = strdup(s);
+    if (d == NULL)
+        fail(c, "out of memory");
+    return d;
+}
+
+static int push(ctx *c, void **arr, size_t *n, size_t size, const void *item)
+{
+    void *p = realloc(*arr, (*n + 1) * size);
+    if (p == NULL)
+        return fail(c, "out of memory");
+    memcpy((char *)p + *n * size, item, size);
+    *arr = p;
+    (*n)++;
+    return 0;
+}
+
+/* "Name: value" */
+static int header_value(ctx *c, const char *v, httpc_scn_header *h)
+{
+    const char *colon = strchr(v, ':');
+    if (colon == NULL || colon == v)
+        return fail(c, "expected 'Name: value', got '%.40s'", v);
+    h->name = strndup(v, (size_t)(colon - v));
+    h->value = dupstr(c, skip_ws(colon + 1));
+    return h->name && h->value ? 0 : fail(c, "out of memory");
+}
+
+static int is_profile(const char *p)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(p, profiles[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* key=value pairs of an outcome; value quoted or a bare word. */
+static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
+{
+    for (s = skip_ws(s); *s; s = skip_ws(s)) {
+        const char *eq = strchr(s, '=');
+        if (eq == NULL)
+            return fail(c, "expected key=value at '%.20s'", s);
+        char key[32];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - s) < 31 ? (int)(eq - s) : 31, s);
+        const char *v = eq + 1;
+        buf val = {0};
+        if (*v == '"') {
+            if (quoted(c, &v, &val) < 0)
+                return -1;
+        } else {
+            const char *end = v + strcspn(v, " \t");
+            if (put(c, &val, v, (size_t)(end - v)) < 0)
+                return -1;
+            v = end;
+        }
+        const char *t = val.p ? (const char *)val.p : "";
+        char *endp;
+        int rc = 0;
+        if (!strcmp(key, "detail"))
+            e->detail = dupstr(c, t);
+        else if (!strcmp(key, "partial"))
+            e->partial = strtoll(t, &endp, 10), rc = *endp || !*t ? -1 : 0;
+        else if (!strcmp(key, "expected"))
+            e->expected = !strcmp(t, "none") ? -1 : strtoll(t, &endp, 10),
+            rc = strcmp(t, "none") && (*endp || !*t) ? -1 : 0;
+        else if (!strcmp(key, "status"))
+            e->status = (int)strtol(t, &endp, 10), rc = *endp || e->status < 100 ? -1 : 0;
+        else if (!strcmp(key, "reason"))
+            e->reason = dupstr(c, t);
+        else if (!strcmp(key, "version"))
+            e->version = (int)strtol(t, &endp, 10),
+            rc = (e->version != 9 && e->version != 10 && e->version != 11) ? -1 : 0;
+        else if (!strcmp(key, "body")) {
+            e->body = val.p, e->body_size = val.len, e->has_body = 1;
+            val.p = NULL;
+        } else if (!strcmp(key, "body-len"))
+            e->body_len = strtoll(t, &endp, 10), rc = *endp || !*t ? -1 : 0;
+        else if (!strcmp(key, "body-sha256"))
+            e->body_sha256 = dupstr(c, t), rc = strlen(t) == 64 ? 0 : -1;
+        else if (!strcmp(key, "will-close"))
+            e->will_close = !strcmp(t, "yes") ? 1 : !strcmp(t, "no") ? 0 : -1,
+            rc = e->will_close < 0 ? -1 : 0;
+        else if (!strcmp(key, "header")) {
+            httpc_scn_header h;
+            rc = header_value(c, t, &h);
+            if (rc == 0)
+                rc = push(c, (void **)&e->headers, &e->nheaders, sizeof h, &h);
+            if (rc < 0) {
+                free(val.p);
+                return -1;
+            }
+        } else {
+            free(val.p);
+            return fail(c, "unknown outcome field '%s'", key);
+        }
+        free(val.p);
+        if (rc < 0)
+            return fail(c, "bad value for %s", key);
+        s = v;
+    }
+    return 0;
+}
+
+/* "expect[ PROFILE][ lenient]: error CLASS ... | response ..." */
+static int expect_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    httpc_scn_expect e = {.partial = -2, .expected = -2, .body_len = -1, .will_close = -1,
+                          .line = c->line};
+    char words[3][32] = {{0}};
+    int nw = sscanf(key, "%31s %31s %31s", words[0], words[1], words[2]);
+    for (int i = 1; i < nw; i++) {
+        if (!strcmp(words[i], "lenient"))
+            e.lenient = 1;
+        else if (is_profile(words[i]) && e.profile == NULL)
+            e.profile = dupstr(c, words[i]);
+        else
+            return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", words[i]);
+    }
+    for (size_t i = 0; i < sc->nexpects; i++) {
+        const httpc_scn_expect *o = &sc->expects[i];
+        if (o->lenient == e.lenient &&
+            ((o->profile == NULL && e.profile == NULL) ||
+             (o->profile && e.profile && !strcmp(o->profile, e.profile))))
+            return fail(c, "a second expectation for the same profile (first on line %d)",
+                        o->line);
+    }
+    if (strncmp(v, "error ", 6) == 0) {
+        v = skip_ws(v + 6);
+        size_t n = strcspn(v, " \t");
+        if (n == 0)
+            return fail(c, "'error' needs an exception class name");
+        e.error = strndup(v, n);
+        v += n;
+    } else if (strncmp(v, "response", 8) == 0) {
+        v += 8;
+    } else {
+        return fail(c, "an expectation is 'error CLASS ...' or 'response ...'");
+    }
+    if (outcome_pairs(c, v, &e) < 0)
+        return -1;
+    return push(c, (void **)&sc->expects, &sc->nexpects, sizeof e, &e);
+}
+
+static int action_line(ctx *c, httpc_scn_conn *conn, const char *s)
+{
+    httpc_scn_action a = {.line = c->line};
+    buf data = {0};
+    int rc = 0;
+    if (!strcmp(s, "read request")) a.op = HTTPC_SCN_READ_REQUEST;
+    else if (!strcmp(s, "read line")) a.op = HTTPC_SCN_READ_LINE;
+    else if (!strcmp(s, "read head")) a.op = HTTPC_SCN_READ_HEAD;
+    else if (!strncmp(s, "read body ", 10)) {
+        s += 10;
+        a.op = HTTPC_SCN_READ_BODY;
+        rc = number(c, &s, HTTPC_SCN_MAX_BYTES, &a.n);
+    } else if (!strncmp(s, "send ", 5)) {
+        a.op = HTTPC_SCN_SEND;
+        rc = bytes_expr(c, s + 5, &data);
+        a.data = data.p;
+        a.len = data.len;
+        s = "";
+    } else if (!strncmp(s, "segments ", 9)) {
+        s += 9;
+        a.op = HTTPC_SCN_SEGMENTS;
+        rc = number(c, &s, HTTPC_SCN_MAX_BYTES, &a.n);
+        if (rc == 0 && a.n == 0)
+            rc = fail(c, "segments must be at least 1 byte");
+        s = skip_ws(s);
+        if (rc == 0 && *s)
+            rc = number(c, &s, 60000, &a.n2);
+    } else if (!strncmp(s, "pause ", 6)) {
+        s += 6;
+        a.op = HTTPC_SCN_PAUSE;
+        rc = number(c, &s, 60000, &a.n);
+    } else if (!strncmp(s, "silent ", 7)) {
+        s += 7;
+        a.op = HTTPC_SCN_SILENT;
+        rc = number(c, &s, 600000, &a.n);
+    } else if (!strcmp(s, "shutdown")) a.op = HTTPC_SCN_SHUTDOWN;
+    else if (!strcmp(s, "close")) a.op = HTTPC_SCN_CLOSE;
+    else if (!strcmp(s, "reset")) a.op = HTTPC_SCN_RESET;
+    else
+        return fail(c, "unknown action '%.40s'", s);
+    if (a.op == HTTPC_SCN_READ_REQUEST || a.op == HTTPC_SCN_READ_LINE ||
+        a.op == HTTPC_SCN_READ_HEAD || a.op == HTTPC_SCN_SHUTDOWN || a.op == HTTPC_SCN_CLOSE ||
+        a.op == HTTPC_SCN_RESET)
+        s = ""; /* matched whole */
+    if (rc == 0 && *skip_ws(s) && a.op != HTTPC_SCN_SEND)
+        rc = fail(c, "unexpected text after the action: '%.20s'", skip_ws(s));
+    if (rc == 0)
+        rc = push(c, (void **)&conn->actions, &conn->nactions, sizeof a, &a);
+    if (rc < 0)
+        free(data.p);
+    return rc;
+}
+
+static int valid_id(const char *id)
+{
+    if (!*id || *id == '/' || strstr(id, "//") || id[strlen(id) - 1] == '/')
+        return 0;
+    for (const char *p = id; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || strchr("./_-=", *p)))
+            return 0;
+    return strchr(id, '/') != NULL;
+}
+
+static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    buf b = {0};
+    httpc_scn_header h;
+    if (!strcmp(key, "id")) {
+        if (sc->id)
+            return fail(c, "a second 'id:'");
+        if (!valid_id(v))
+            return fail(c, "id '%s' must be area/what-it-tests in [a-z0-9./_-]", v);
+        return (sc->id = dupstr(c, v)) ? 0 : -1;
+    }
+    if (!strcmp(key, "title"))
+        return sc->title ? fail(c, "a second 'title:'") : (sc->title = dupstr(c, v)) ? 0 : -1;
+    if (!strcmp(key, "ref")) {
+        char *r = dupstr(c, v);
+        return r ? push(c, (void **)&sc->refs, &sc->nrefs, sizeof r, &r) : -1;
+    }
+    if (!strcmp(key, "tags")) {
+        char *copy = dupstr(c, v), *save = NULL;
+        for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t; t = strtok_r(NULL, ", ", &save)) {
+            char *d = dupstr(c, t);
+            if (!d || push(c, (void **)&sc->tags, &sc->ntags, sizeof d, &d) < 0)
+                return free(copy), -1;
+        }
+        free(copy);
+        return copy ? 0 : -1;
+    }
+    if (!strcmp(key, "request")) {
+        char m[64], t[4096];
+        if (sscanf(v, "%63s %4095s", m, t) != 2)
+            return fail(c, "request is 'METHOD TARGET'");
+        free(sc->method);
+        free(sc->target);
+        sc->method = dupstr(c, m);
+        sc->target = dupstr(c, t);
+        return 0;
+    }
+    if (!strcmp(key, "request-header"))
+        return header_value(c, v, &h) < 0 ? -1
+               : push(c, (void **)&sc->req_headers, &sc->nreq_headers, sizeof h, &h);
+    if (!strcmp(key, "check-request-header"))
+        return header_value(c, v, &h) < 0 ? -1
+               : push(c, (void **)&sc->check_headers, &sc->ncheck_headers, sizeof h, &h);
+    if (!strcmp(key, "request-body") || !strcmp(key, "check-request-line")) {
+        if (bytes_expr(c, v, &b) < 0)
+            return free(b.p), -1;
+        if (key[0] == 'r') {
+            free(sc->req_body);
+            sc->req_body = b.p ? b.p : (unsigned char *)strdup("");
+            sc->req_body_len = b.len;
+            sc->has_req_body = 1;
+        } else {
+            sc->check_line = b.p ? b.p : (unsigned char *)strdup("");
+            sc->check_line_len = b.len;
+        }
+        return 0;
+    }
+    if (!strncmp(key, "expect", 6) && (key[6] == '\0' || key[6] == ' '))
+        return expect_line(c, sc, key, v);
+    if (!strcmp(key, "sweep"))
+        return 0; /* handled before parsing */
+    if (!strcmp(key, "profiles")) {
+        char copy[256], *save = NULL;
+        snprintf(copy, sizeof copy, "%s", v);
+        sc->profiles = 0;
+        for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+            int found = 0;
+            for (unsigned i = 0; i < 4; i++)
+                if (!strcmp(t, profiles[i]))
+                    sc->profiles |= 1u << i, found = 1;
+            if (!found)
+                return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", t);
+        }
+        return sc->profiles ? 0 : fail(c, "profiles: names no profile");
+    }
+    return fail(c, "unknown key '%s'", key);
+}
+
+/* Whole-scenario checks once every line is read. */
+static int finish(ctx *c, httpc_scenario *sc)
+{
+    if (sc->id == NULL)
+        return fail(c, "no 'id:'");
+    if (sc->title == NULL)
+        return fail(c, "no 'title:'");
+    if (sc->nconns == 0)
+        return fail(c, "no 'connection' script");
+    for (size_t i = 0; i < 4; i++)
+        if ((sc->profiles & (1u << i)) && httpc_scn_expect_for(sc, profiles[i], 0) == NULL)
+            return fail(c, "no expectation for profile %s (and no default 'expect:')",
+                        profiles[i]);
+    if (sc->method == NULL) {
+        sc->method = dupstr(c, "GET");
+        sc->target = dupstr(c, "/");
+    }
+    return sc->method && sc->target ? 0 : -1;
+}
+
+static int parse_one(ctx *c, const char *text, httpc_scenario *sc)
+{
+    const char *p = text;
+    sc->profiles = 0xf;
+    httpc_scn_conn *conn = NULL;
+    char *line = malloc(MAX_LINE + 1);
+    int rc = 0;
+    if (line == NULL)
+        return fail(c, "out of memory");
+    for (c->line = 1; rc == 0 && *p; c->line++) {
+        size_t n = strcspn(p, "\n");
+        if (n > MAX_LINE) {
+            rc = fail(c, "line longer than %d bytes", MAX_LINE);
+            break;
+        }
+        memcpy(line, p, n);
+        line[n] = '\0';
+        if (n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        p += n + (p[n] == '\n');
+        const char *s = skip_ws(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        if (s != line) {
+            rc = conn ? action_line(c, conn, s) : fail(c, "an indented action outside 'connection'");
+            continue;
+        }
+        if (!strcmp(s, "connection")) {
+            httpc_scn_conn z = {0};
+            if (sc->nconns == HTTPC_SCN_MAX_CONNS)
+                rc = fail(c, "more than %d connections", HTTPC_SCN_MAX_CONNS);
+            else if ((rc = push(c, (void **)&sc->conns, &sc->nconns, sizeof z, &z)) == 0)
+                conn = &sc->conns[sc->nconns - 1];
+            continue;
+        }
+        char *colon = strchr(line, ':');
+        if (colon == NULL) {
+            rc = fail(c, "expected 'key: value', 'connection' or an indented action");
+            continue;
+        }
+        *colon = '\0';
+        conn = NULL; /* a key ends the script above it */
+        rc = key_line(c, sc, line, skip_ws(colon + 1));
+    }
+    free(line);
+    if (rc == 0)
+        c->line--; /* what is missing is reported at the last line */
+    return rc == 0 ? finish(c, sc) : rc;
+}
+
+/* "sweep: NAME = v1 v2 ..." (one per file). */
+static int find_sweep(ctx *c, const char *text, char *name, size_t namecap, char vals[][64],
+                      size_t *nvals)
+{
+    const char *p = text;
+    *nvals = 0;
+    for (c->line = 1; *p; c->line++) {
+        const char *e = p + strcspn(p, "\n");
+        if (strncmp(p, "sweep:", 6) == 0) {
+            char spec[1024];
+            snprintf(spec, sizeof spec, "%.*s", (int)(e - p - 6), p + 6);
+            char *eq = strchr(spec, '='), *save = NULL;
+            if (*nvals || eq == NULL)
+                return fail(c, *nvals ? "only one 'sweep:' per file" : "sweep is 'NAME = v1 v2 ...'");
+            *eq = '\0';
+            if (sscanf(spec, "%31s", name) != 1 || strlen(name) >= namecap)
+                return fail(c, "sweep needs a name");
+            for (char *t = strtok_r(eq + 1, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
+                if (*nvals == HTTPC_SCN_MAX_SWEEP || strlen(t) >= 64)
+                    return fail(c, "at most %d sweep values of 63 bytes", HTTPC_SCN_MAX_SWEEP);
+                strcpy(vals[(*nvals)++], t);
+            }
+            if (*nvals == 0)
+                return fail(c, "sweep has no values");
+        }
+        p = *e ? e + 1 : e;
+    }
+    return 0;
+}
+
+/* Replaces every "{name}" with value (the text keeps its line numbers). */
+static char *substitute(const char *text, const char *name, const char *value)
+{
+    char pat[40];
+    size_t plen = (size_t)snprintf(pat, sizeof pat, "{%s}", name), vlen = strlen(value), n = 0;
+    for (const char *q = strstr(text, pat); q; q = strstr(q + plen, pat))
+        n++;
+    char *out = malloc(strlen(text) + n * vlen + 1), *o = out;
+    if (out == NULL)
+        return NULL;
+    for (const char *q; (q = strstr(text, pat)) != NULL; text = q + plen) {
+        memcpy(o, text, (size_t)(q - text));
+        o += q - text;
+        memcpy(o, value, vlen);
+        o += vlen;
+    }
+    strcpy(o, text);
+    return out;
+}
+
+int httpc_scn_parse(const char *name, const char *text, size_t len, httpc_scenario **out,
+                    size_t *count, char *err, size_t errcap)
+{
+    ctx c = {.name = name, .line = 1, .err = err, .errcap = errcap};
+    char sweep[32] = "", (*vals)[64] = calloc(HTTPC_SCN_MAX_SWEEP, 64);
+    size_t nvals = 0, total;
+    httpc_scenario *all = NULL;
+    int rc = 0;
+
+    *out = NULL;
+    *count = 0;
+    if (vals == NULL)
+        return fail(&c, "out of memory");
+    if (memchr(text, '\0', len) != NULL)
+        rc = fail(&c, "binary data (a NUL byte) in a scenario file");
+    else if (len > HTTPC_SCN_MAX_FILE)
+        rc = fail(&c, "file larger than %u bytes", HTTPC_SCN_MAX_FILE);
+    else
+        rc = find_sweep(&c, text, sweep, sizeof sweep, vals, &nvals);
+    total = nvals ? nvals : 1;
+    if (rc == 0 && (all = calloc(total, sizeof *all)) == NULL)
+        rc = fail(&c, "out of memory");
+    for (size_t i = 0; rc == 0 && i < total; i++) {
+        char *t = nvals ? substitute(text, sweep, vals[i]) : strdup(text);
+        c.budget = HTTPC_SCN_MAX_BYTES;
+        rc = t ? parse_one(&c, t, &all[i]) : fail(&c, "out of memory");
+        free(t);
+        all[i].file = strdup(name);
+        if (rc == 0 && nvals) {
+            char *id = malloc(strlen(all[i].id) + strlen(sweep) + 70);
+            sprintf(id, "%s/%s=%s", all[i].id, sweep, vals[i]);
+            free(all[i].id);
+            all[i].id = id;
+        }
+    }
+    free(vals);
+    if (rc < 0) {
+        httpc_scn_free_all(all, total);
+        return -1;
+    }
+    *out = all;
+    *count = total;
+    return 0;
+}
+
+int httpc_scn_load(const char *path, httpc_scenario **out, size_t *count, char *err,
+                   size_t errcap)
+{
+    ctx c = {.name = path, .line = 0, .err = err, .errcap = errcap};
+    FILE *f = fopen(path, "rb");
+    char *text;
+    size_t n;
+    *out = NULL;
+    *count = 0;
+    if (f == NULL)
+        return fail(&c, "cannot open: %s", strerror(errno));
+    text = malloc(HTTPC_SCN_MAX_FILE + 2);
+    n = text ? fread(text, 1, HTTPC_SCN_MAX_FILE + 1, f) : 0;
+    fclose(f);
+    if (text == NULL)
+        return fail(&c, "out of memory");
+    text[n] = '\0';
+    int rc = n > HTTPC_SCN_MAX_FILE ? fail(&c, "file larger than %u bytes", HTTPC_SCN_MAX_FILE)
+                                    : httpc_scn_parse(path, text, n, out, count, err, errcap);
+    free(text);
+    return rc;
+}
+
+static void free_headers(httpc_scn_header *h, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(h[i].name);
+        free(h[i].value);
+    }
+    free(h);
+}
+
+void httpc_scn_free_all(httpc_scenario *all, size_t count)
+{
+    for (size_t k = 0; all && k < count; k++) {
+        httpc_scenario *s = &all[k];
+        free(s->file), free(s->id), free(s->title), free(s->method), free(s->target);
+        for (size_t i = 0; i < s->nrefs; i++)
+            free(s->refs[i]);
+        for (size_t i = 0; i < s->ntags; i++)
+            free(s->tags[i]);
+        free(s->refs), free(s->tags);
+        free_headers(s->req_headers, s->nreq_headers);
+        free_headers(s->check_headers, s->ncheck_headers);
+        free(s->req_body), free(s->check_line);
+        for (size_t i = 0; i < s->nconns; i++) {
+            for (size_t j = 0; j < s->conns[i].nactions; j++)
+                free(s->conns[i].actions[j].data);
+            free(s->conns[i].actions);
+        }
+        free(s->conns);
+        for (size_t i = 0; i < s->nexpects; i++) {
+            httpc_scn_expect *e = &s->expects[i];
+            free(e->profile), free(e->error), free(e->detail), free(e->reason);
+            free(e->body), free(e->body_sha256);
+            free_headers(e->headers, e->nheaders);
+        }
+        free(s->expects);
+    }
+    free(all);
+}
+
+const httpc_scn_expect *httpc_scn_expect_for(const httpc_scenario *s, const char *profile,
+                                             int lenient)
+{
+    const httpc_scn_expect *dflt = NULL;
+    for (size_t i = 0; i < s->nexpects; i++) {
+        const httpc_scn_expect *e = &s->expects[i];
+        if (e->lenient != lenient)
+            continue;
+        if (e->profile && !strcmp(e->profile, profile))
+            return e;
+        if (e->profile == NULL)
+            dflt = e;
+    }
+    return dflt;
+}
+
+int httpc_scn_runs_under(const httpc_scenario *s, const char *profile)
+{
+    for (unsigned i = 0; i < 4; i++)
+        if (!strcmp(profile, profiles[i]))
+            return (s->profiles >> i) & 1;
+    return 0;
+}

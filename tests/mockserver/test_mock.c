@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of mock.c: the script actions seen from a raw client socket: exact
+ * bytes, segmentation, half-close, reset, silence, and recording. */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "httpc_mock.h"
+
+static char err[512];
+
+static httpc_scenario *load(const char *script, size_t *n)
+{
+    char text[4096];
+    httpc_scenario *s;
+    snprintf(text, sizeof text, "id: t/mock\ntitle: t\n%s\nexpect: error X\n", script);
+    cr_assert_eq(httpc_scn_parse("t.scn", text, strlen(text), &s, n, err, sizeof err), 0, "%s",
+                 err);
+    return s;
+}
+
+static int dial(int port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    return fd;
+}
+
+/* Reads until EOF or error; counts the recv() calls that returned data. */
+static ssize_t slurp(int fd, char *buf, size_t cap, int *reads, int *err_out)
+{
+    size_t n = 0;
+    *reads = 0;
+    *err_out = 0;
+    for (;;) {
+        ssize_t k = recv(fd, buf + n, cap - n, 0);
+        if (k < 0) {
+            *err_out = errno;
+            return (ssize_t)n;
+        }
+        if (k == 0)
+            return (ssize_t)n;
+        n += (size_t)k;
+        (*reads)++;
+        usleep(2000);
+    }
+}
+
+Test(mock, send_exact_bytes_and_record_request)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
+                             "  close\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    int fd = dial(httpc_mock_port(m)), reads, e;
+    const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
+    cr_assert_eq(send(fd, req, sizeof req - 1, 0), (ssize_t)sizeof req - 1);
+    char buf[256];
+    ssize_t got = slurp(fd, buf, sizeof buf, &reads, &e);
+    cr_assert_eq(got, 19);
+    cr_assert(memcmp(buf, "HTTP/1.1 200 OK\r\n\r\n", 19) == 0);
+    close(fd);
+    cr_assert_eq(httpc_mock_stop(m, 2000), 0);
+    size_t len;
+    const unsigned char *rx = httpc_mock_received(m, 0, &len);
+    cr_assert_eq(len, sizeof req - 1);
+    cr_assert(memcmp(rx, req, len) == 0);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+Test(mock, segments_arrive_one_byte_at_a_time)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  segments 1 20\n  send \"abcd\"\n  close\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    int fd = dial(httpc_mock_port(m)), reads, e;
+    char buf[16];
+    cr_assert_eq(slurp(fd, buf, sizeof buf, &reads, &e), 4);
+    cr_assert_eq(reads, 4, "4 segments 20 ms apart arrive as 4 reads, got %d", reads);
+    close(fd);
+    httpc_mock_stop(m, 2000);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+Test(mock, reset_is_seen_as_connection_reset)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read line\n  send \"partial\"\n  pause 50\n  reset\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    int fd = dial(httpc_mock_port(m)), reads, e;
+    cr_assert_eq(send(fd, "GET / HTTP/1.1\r\n", 16, 0), 16);
+    char buf[64];
+    usleep(200000); /* the RST is there before we read */
+    slurp(fd, buf, sizeof buf, &reads, &e);
+    cr_assert_eq(e, ECONNRESET);
+    close(fd);
+    httpc_mock_stop(m, 2000);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+Test(mock, shutdown_half_closes_and_still_reads)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  send \"bye\"\n  shutdown\n  read line\n  close\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    int fd = dial(httpc_mock_port(m)), reads, e;
+    char buf[16];
+    cr_assert_eq(slurp(fd, buf, sizeof buf, &reads, &e), 3); /* EOF after "bye" */
+    cr_assert_eq(send(fd, "late line\n", 10, 0), 10);          /* it still reads */
+    cr_assert_eq(httpc_mock_stop(m, 2000), 0);
+    size_t len;
+    httpc_mock_received(m, 0, &len);
+    cr_assert_eq(len, 10);
+    close(fd);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+Test(mock, silent_then_cut_by_stop)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  silent 60000\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    int fd = dial(httpc_mock_port(m));
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    cr_assert_eq(poll(&p, 1, 200), 0, "the server said something");
+    cr_assert_eq(httpc_mock_stop(m, 100), 1, "stop reports a cut script");
+    close(fd);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+Test(mock, extra_connections_are_closed_and_bad_bind_fails)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  close\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, "not-an-ip", 0, 0, &m, err, sizeof err), -1);
+    cr_assert_str_eq(err, "cannot bind 'not-an-ip': not an IPv4 address");
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    int a = dial(httpc_mock_port(m)), b = dial(httpc_mock_port(m)), reads, e;
+    char buf[8];
+    cr_assert_eq(slurp(a, buf, sizeof buf, &reads, &e), 0);
+    cr_assert_eq(slurp(b, buf, sizeof buf, &reads, &e), 0);
+    httpc_mock_stop(m, 1000);
+    cr_assert_eq(httpc_mock_connections(m), 2);
+    close(a);
+    close(b);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}

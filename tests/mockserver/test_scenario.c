@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of scenario.c: good files load with every field, bad files fail with
+ * the right file:line message, sweeps expand, and sizes stay bounded. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "httpc_scenario.h"
+
+#define HEAD "id: area/name\ntitle: t\n"
+#define CONN "connection\n  read request\n  send \"x\"\n"
+
+static char err[512];
+
+static int load(const char *text, httpc_scenario **s, size_t *n)
+{
+    return httpc_scn_parse("t.scn", text, strlen(text), s, n, err, sizeof err);
+}
+
+static void bad(const char *text, const char *msg)
+{
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), -1, "accepted: %s", text);
+    cr_assert_null(s);
+    cr_assert_str_eq(err, msg);
+}
+
+Test(scenario, httpc_scn_parse_full_file)
+{
+    const char *text =
+        "# comment\n"
+        "id: chunked/example\ntitle: An example\nref: RFC 9112 7.1\nref: CPython\n"
+        "tags: chunked, malformed\nrequest: POST /x?y=1\nrequest-header: X-A: b\n"
+        "request-body: \"a=\" + \"b\" * 3\ncheck-request-line: \"POST /x?y=1 HTTP/1.1\"\n"
+        "check-request-header: Host: 127.0.0.1:{port}\n\n"
+        "connection\n  read request\n  segments 2 5\n  send \"HTTP/1.1 200 OK\\r\\n\" + \"\\x41\" * 3\n"
+        "  pause 10\n  shutdown\n  reset\n"
+        "connection\n  read line\n  silent 20\n"
+        "expect: error IncompleteRead partial=3 expected=none\n"
+        "expect py3: response status=200 reason=\"O K\" version=11 body=\"AAA\" "
+        "header=\"X-A: b\" will-close=yes\n"
+        "expect py3 lenient: error BadStatusLine detail=\"x\"\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(s->id, "chunked/example");
+    cr_assert_eq(s->nrefs, 2);
+    cr_assert_eq(s->ntags, 2);
+    cr_assert_str_eq(s->tags[1], "malformed");
+    cr_assert_str_eq(s->method, "POST");
+    cr_assert_eq(s->req_body_len, 5);
+    cr_assert(memcmp(s->req_body, "a=bbb", 5) == 0);
+    cr_assert_eq(s->nconns, 2);
+    cr_assert_eq(s->conns[0].nactions, 6);
+    cr_assert_eq(s->conns[0].actions[1].op, HTTPC_SCN_SEGMENTS);
+    cr_assert_eq(s->conns[0].actions[1].n2, 5);
+    cr_assert_eq(s->conns[0].actions[2].len, 20);
+    cr_assert(memcmp(s->conns[0].actions[2].data + 17, "AAA", 3) == 0);
+    cr_assert_eq(s->conns[0].actions[2].line, 16);
+    cr_assert_eq(s->conns[0].actions[5].op, HTTPC_SCN_RESET);
+    cr_assert_eq(s->conns[1].actions[1].op, HTTPC_SCN_SILENT);
+    const httpc_scn_expect *e = httpc_scn_expect_for(s, "py27", 0);
+    cr_assert_str_eq(e->error, "IncompleteRead");
+    cr_assert_eq(e->partial, 3);
+    cr_assert_eq(e->expected, -1);
+    e = httpc_scn_expect_for(s, "py3", 0);
+    cr_assert_null(e->error);
+    cr_assert_eq(e->status, 200);
+    cr_assert_str_eq(e->reason, "O K");
+    cr_assert_eq(e->will_close, 1);
+    cr_assert_eq(e->nheaders, 1);
+    cr_assert_not_null(httpc_scn_expect_for(s, "py3", 1));
+    cr_assert_null(httpc_scn_expect_for(s, "py27", 1));
+    httpc_scn_free_all(s, n);
+}
+
+Test(scenario, httpc_scn_parse_errors_name_file_and_line)
+{
+    bad("title: t\n" CONN "expect: error X\n", "t.scn:5: no 'id:'");
+    bad(HEAD CONN, "t.scn:5: no expectation for profile py27 (and no default 'expect:')");
+    bad(HEAD "expect: error X\n", "t.scn:3: no 'connection' script");
+    bad(HEAD "colour: red\n", "t.scn:3: unknown key 'colour'");
+    bad(HEAD "  send \"x\"\n", "t.scn:3: an indented action outside 'connection'");
+    bad(HEAD "connection\n  dance\n", "t.scn:4: unknown action 'dance'");
+    bad(HEAD "connection\n  send \"abc\n", "t.scn:4: unterminated string");
+    bad(HEAD "connection\n  send \"\\q\"\n", "t.scn:4: unknown escape '\\q'");
+    bad(HEAD "connection\n  send \"\\x4\"\n", "t.scn:4: \\x needs two hex digits");
+    bad(HEAD "connection\n  send \"a\" \"b\"\n",
+        "t.scn:4: expected '+' or the end of the line at '\"b\"'");
+    bad(HEAD "connection\n  send \"a\" * 99999999999\n",
+        "t.scn:4: expected a number from 0 to 16777216 at '99999999999'");
+    bad(HEAD "connection\n  send \"abcdefgh\" * 16777216\n",
+        "t.scn:4: the scenario makes more than 67108864 bytes");
+    bad(HEAD "connection\n  send file \"../etc/passwd\"\n",
+        "t.scn:4: file \"../etc/passwd\" must be a relative path inside the tree");
+    bad(HEAD "connection\n  close now\n", "t.scn:4: unknown action 'close now'");
+    bad(HEAD CONN "expect py4: error X\n",
+        "t.scn:6: unknown profile 'py4' (py27, py27-strict, py3, strict)");
+    bad(HEAD CONN "expect: error X\nexpect: error Y\n",
+        "t.scn:7: a second expectation for the same profile (first on line 6)");
+    bad(HEAD CONN "expect: response colour=red\n", "t.scn:6: unknown outcome field 'colour'");
+    bad(HEAD CONN "expect: response status=abc\n", "t.scn:6: bad value for status");
+    bad("id: Bad Id\n", "t.scn:1: id 'Bad Id' must be area/what-it-tests in [a-z0-9./_-]");
+}
+
+Test(scenario, httpc_scn_parse_with_nul_in_text_length)
+{
+    const char text[] = "id: a/b\ntitle: t\n\0";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), -1);
+    cr_assert_str_eq(err, "t.scn:1: binary data (a NUL byte) in a scenario file");
+}
+
+Test(scenario, httpc_scn_parse_sweep_expands)
+{
+    const char *text = "id: limits/line\ntitle: t\nsweep: N = 3 5\n"
+                       "connection\n  send \"x\" * {N}\nexpect: response status=200\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(s[0].id, "limits/line/N=3");
+    cr_assert_str_eq(s[1].id, "limits/line/N=5");
+    cr_assert_eq(s[1].conns[0].actions[0].len, 5);
+    httpc_scn_free_all(s, n);
+}
+
+Test(scenario, httpc_scn_profiles_limit_runs_and_expectations)
+{
+    const char *text = HEAD "profiles: strict\n" CONN "expect strict: error X\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert(httpc_scn_runs_under(s, "strict"));
+    cr_assert_not(httpc_scn_runs_under(s, "py3"));
+    httpc_scn_free_all(s, n);
+}
+
+Test(scenario, httpc_scn_load_missing_and_oversized_files)
+{
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(httpc_scn_load("/nonexistent/x.scn", &s, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "/nonexistent/x.scn:0: cannot open") == err, "%s", err);
+    char path[] = "/tmp/httpc-scn-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    for (int i = 0; i < (1 << 20) / 8 + 1; i++)
+        fputs("# 12345\n", f);
+    fclose(f);
+    cr_assert_eq(httpc_scn_load(path, &s, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "file larger than 1048576 bytes") != NULL, "%s", err);
+    remove(path);
+}
