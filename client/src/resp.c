@@ -649,23 +649,35 @@ static int read_chunked(httpc_resp *r, out_t *o)
     return 0;
 }
 
+/* The start every body read shares: nothing once the connection side is
+ * closed, nothing for HEAD (closing), and chunked bodies through the decoder.
+ * Returns 1 when *result is the answer, 0 to go on with the raw stream. */
+static int body_common(httpc_resp *r, out_t *o, int64_t *result)
+{
+    r->errmsg[0] = '\0';
+    *result = 0;
+    if (r->t == NULL)
+        return 1;
+    if (r->head_method) {
+        close_conn(r);
+        return 1;
+    }
+    if (!r->chunked)
+        return 0;
+    int rc = read_chunked(r, o);
+    *result = rc < 0 ? rc : (int64_t)o->got;
+    return 1;
+}
+
 /* read(amt) and readinto(b) (non-chunked rules shared by 2.7 and 3.x). */
 static ssize_t read_some(httpc_resp *r, void *buf, size_t amt)
 {
     out_t o = {.dst = buf, .want = amt};
+    int64_t done;
     int rc;
 
-    r->errmsg[0] = '\0';
-    if (r->t == NULL)
-        return 0;
-    if (r->head_method) {
-        close_conn(r);
-        return 0;
-    }
-    if (r->chunked) {
-        rc = read_chunked(r, &o);
-        return rc < 0 ? rc : (ssize_t)o.got;
-    }
+    if (body_common(r, &o, &done))
+        return (ssize_t)done;
     if (r->length >= 0 && (uint64_t)r->length < o.want)
         o.want = (uint64_t)r->length;
     if ((rc = read_raw(r, &o)) < 0)
@@ -709,19 +721,11 @@ ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap)
 int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx)
 {
     out_t o = {.sink = sink, .ctx = ctx, .want = UINT64_MAX};
+    int64_t done;
     int rc = 0;
 
-    r->errmsg[0] = '\0';
-    if (r->t == NULL)
-        return 0;
-    if (r->head_method) {
-        close_conn(r);
-        return 0;
-    }
-    if (r->chunked) {
-        rc = read_chunked(r, &o);
-        return rc < 0 ? rc : (int64_t)o.got;
-    }
+    if (body_common(r, &o, &done))
+        return done;
     if (r->length >= 0)
         o.want = (uint64_t)r->length;
     rc = read_raw(r, &o);
