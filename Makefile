@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DHTTPC_WERROR=ON
 PREFIX ?= /usr/local
 
-.PHONY: help bootstrap build asan release test test-unit test-asan conform install format clean
+.PHONY: help bootstrap build asan release test test-unit test-asan conform verify-expectations install format clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -39,6 +39,9 @@ conform: build ## the main job: the scenario library against httpc (every profil
 	@build/default/mockserver/httpc-mock lint scenarios
 	@build/default/runner/httpc-conform -q --reports reports/conform scenarios
 	@python3 tests/oracle/run_oracle.py --httpc build/default/client/httpc --reports reports
+
+verify-expectations: build ## every CPython-side expectation of the scenario library against real CPython (3.11, and 2.7 when present)
+	@scripts/verify-expectations build/default reports
 
 install: release ## install libhttpc, httpc.h, httpc.pc and the CLI under PREFIX
 	@cmake --install build/release --prefix $(PREFIX)

@@ -4,11 +4,16 @@
  * (signs, '_' separators, "0x" prefixes, whitespace) decides outcomes. */
 #include "internal.h"
 
-/* Whitespace int() strips. CPython 3 maps non-ASCII Unicode spaces (0x85,
- * 0xa0 in Latin-1) to ' ' for str input, but leaves ASCII 0x1c-0x1f alone, so
- * int('5\x1c') fails while int('5\xa0') == 5 (observed, CPython 3.11.7). The
- * chunk size is bytes, so base 16 gets the ASCII set only; Python 2's int()
- * uses C isspace() on bytes. */
+/* Which input type each base stands for: http.client gives int() the status
+ * code and Content-Length as str (the line decoded as ISO-8859-1) and the
+ * chunk size as bytes, so base 10 follows int(str) and base 16 int(bytes, 16).
+ *
+ * Whitespace int() strips. For str, CPython 3 first maps non-ASCII Unicode
+ * spaces (0x85, 0xa0 in Latin-1) to ' ' (_PyUnicode_TransformDecimalAndSpace-
+ * ToASCII) and then strips only ASCII Py_ISSPACE, so 0x1c-0x1f stay although
+ * str.isspace() is true for them: int('5\x1c') fails while int('5\xa0') == 5
+ * (observed, CPython 3.11.7). bytes get the ASCII set only; Python 2's int()
+ * uses C isspace() on its byte strings, the same set. */
 static int int_space(unsigned char c, int base, const httpc_profile *p)
 {
     if (httpc__py_isspace_bytes(c))
@@ -27,12 +32,20 @@ static int digit_value(unsigned char c)
     return 99;
 }
 
-/* Digits with single '_' between them (3.6+), saturating at UINT64_MAX. */
+/* sys.int_max_str_digits (3.11+, CVE-2020-10735): int() of a str or bytes
+ * with more digits than this in a base that is not a power of two raises
+ * ValueError. Leading zeros count, '_' separators do not (observed, CPython
+ * 3.11.7). It decides whether a long Content-Length is a length or None. */
+#define PY3_MAX_STR_DIGITS 4300
+
+/* Digits with single '_' between them (3.6+), saturating at UINT64_MAX.
+ * max_digits 0 means no limit. */
 static int parse_digits(const unsigned char *s, size_t len, int base, int allow_us,
-                        uint64_t *out)
+                        size_t max_digits, uint64_t *out)
 {
     uint64_t v = 0;
     int prev_digit = 0;
+    size_t ndigits = 0;
 
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '_' && allow_us && prev_digit) {
@@ -47,46 +60,66 @@ static int parse_digits(const unsigned char *s, size_t len, int base, int allow_
         else
             v = v * (uint64_t)base + (uint64_t)d;
         prev_digit = 1;
+        ndigits++;
     }
-    if (!prev_digit)
+    if (!prev_digit || (max_digits && ndigits > max_digits))
         return HTTPC_E_VALUE_ERROR;
     *out = v;
     return 0;
+}
+
+/* The sign, and in Python 2 the blanks it allows after it ("- 1" == -1).
+ * Returns 1 for a minus sign. */
+static int take_sign(const unsigned char **s, size_t *len, int base, const httpc_profile *p)
+{
+    int neg = 0;
+
+    if (*len > 0 && (**s == '+' || **s == '-')) {
+        neg = **s == '-';
+        (*s)++, (*len)--;
+        while (p->py27 && *len > 0 && int_space(**s, base, p))
+            (*s)++, (*len)--;
+    }
+    return neg;
+}
+
+/* "0x"/"0X" in base 16, and in Python 3 one '_' after it ("0x_1f" == 31),
+ * as PEP 515 allows an underscore after a base specifier. */
+static void take_prefix(const unsigned char **s, size_t *len, const httpc_profile *p)
+{
+    if (*len >= 2 && (*s)[0] == '0' && ((*s)[1] == 'x' || (*s)[1] == 'X')) {
+        *s += 2, *len -= 2;
+        if (!p->py27 && *len > 0 && **s == '_')
+            (*s)++, (*len)--;
+    }
 }
 
 int httpc_py_int(const char *str, size_t len, int base, const httpc_profile *p,
                  uint64_t *out, int *negative)
 {
     const unsigned char *s = (const unsigned char *)str;
-    int neg = 0, after_prefix = 0;
+    uint64_t v = 0;
+    int neg, rc;
 
+    if (base != 10 && base != 16)
+        return HTTPC_E_VALUE_ERROR;
     if (p == NULL)
         p = httpc_profile_get(HTTPC_PROFILE_PY3);
     while (len > 0 && int_space(s[0], base, p))
         s++, len--;
     while (len > 0 && int_space(s[len - 1], base, p))
         len--;
-    if (len > 0 && (s[0] == '+' || s[0] == '-')) {
-        neg = s[0] == '-';
-        s++, len--;
-        /* Python 2 allowed blanks between the sign and the digits. */
-        while (p->py27 && len > 0 && int_space(s[0], base, p))
-            s++, len--;
-    }
-    if (base == 16 && len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s += 2, len -= 2;
-        after_prefix = 1;
-    }
-    /* After a prefix Python 3 accepts one '_' before the first digit ("0x_1f"). */
-    if (after_prefix && !p->py27 && len > 0 && s[0] == '_') {
-        s++, len--;
-        if (len > 0 && s[0] == '_')
-            return HTTPC_E_VALUE_ERROR;
-    }
-    int rc = parse_digits(s, len, base, !p->py27, out);
+    neg = take_sign(&s, &len, base, p);
+    if (base == 16)
+        take_prefix(&s, &len, p);
+    /* A second '_' after the prefix ("0x__1") fails in parse_digits, which
+     * refuses '_' that does not follow a digit. */
+    rc = parse_digits(s, len, base, !p->py27, (!p->py27 && base == 10) ? PY3_MAX_STR_DIGITS : 0,
+                      &v);
     if (rc < 0)
         return rc;
+    *out = v;
     if (negative)
-        *negative = neg && *out != 0;
+        *negative = neg && v != 0;
     return 0;
 }

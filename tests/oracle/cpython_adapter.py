@@ -29,6 +29,7 @@ def main():
     ap.add_argument("-X", dest="method")
     ap.add_argument("-H", dest="headers", action="append", default=[])
     ap.add_argument("-d", dest="data")
+    ap.add_argument("--data-file", help="the request body, read from a file")
     ap.add_argument("--read-size", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--strict", action="store_true", help="httplib strict=True (2.7)")
@@ -51,8 +52,11 @@ def main():
         for h in a.headers:
             k, _, v = h.partition(":")
             headers[k] = v.lstrip(" \t")
-        method = a.method or ("POST" if a.data is not None else "GET")
+        method = a.method or ("POST" if a.data is not None or a.data_file else "GET")
         data = a.data.encode("latin-1") if (a.data is not None and not PY2) else a.data
+        if a.data_file is not None:
+            with open(a.data_file, "rb") as f:
+                data = f.read()
         conn.request(method, "/" + path, data, headers)
         resp = conn.getresponse()
         if a.read_size:
