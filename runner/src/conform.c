@@ -663,11 +663,25 @@ static const char *outcome_text(const outcome *o, char *buf, size_t cap)
     return buf;
 }
 
+/* mkdir -p */
+static void make_dirs(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0777);
+            *p = '/';
+        }
+    mkdir(path, 0777);
+}
+
 static int write_reports(const char *dir, result *rs, size_t n, double secs)
 {
     char path[4096], out[128];
     size_t counts[4] = {0};
-    mkdir(dir, 0777);
+    make_dirs(dir);
     for (size_t i = 0; i < n; i++)
         counts[!strcmp(rs[i].verdict, "pass") || !strcmp(rs[i].verdict, "expected-failure") ? 0
                : !strcmp(rs[i].verdict, "lenient") ? 1
