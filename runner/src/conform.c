@@ -39,7 +39,7 @@ static const char usage[] =
     "                   a listed pass is unexpected-pass (and fails the run)\n"
     "  --list           list the scenarios and stop\n"
     "  --timeout MS     client timeout per scenario (default 5000)\n"
-    "  --reports DIR    write DIR/results.json, summary.md and junit.xml\n"
+    "  --reports DIR    write DIR/results.json, summary.md, junit.xml, report.html\n"
     "  -q               print failures and the summary only\n"
     "  -h, --help       this text\n"
     "\n"
@@ -677,6 +677,105 @@ static void make_dirs(const char *dir)
     mkdir(path, 0777);
 }
 
+/* The bytes a scenario's scripts send, escaped for people, at most `cap`. */
+static void html_bytes(FILE *f, const httpc_scenario *s, size_t cap)
+{
+    size_t shown = 0;
+    for (size_t c = 0; c < s->nconns; c++) {
+        fprintf(f, "connection %zu:\n", c + 1);
+        for (size_t i = 0; i < s->conns[c].nactions; i++) {
+            const httpc_scn_action *a = &s->conns[c].actions[i];
+            if (a->op != HTTPC_SCN_SEND)
+                continue;
+            fputs("  send \"", f);
+            for (size_t k = 0; k < a->len && shown < cap; k++, shown++) {
+                unsigned char ch = a->data[k];
+                if (ch == '\r') fputs("\\r", f);
+                else if (ch == '\n') fputs("\\n", f);
+                else if (ch == '<') fputs("&lt;", f);
+                else if (ch == '&') fputs("&amp;", f);
+                else if (ch == '"') fputs("\\\"", f);
+                else if (ch < 0x20 || ch >= 0x7f) fprintf(f, "\\x%02x", ch);
+                else fputc(ch, f);
+            }
+            fprintf(f, "\"%s\n", shown >= cap ? " ... (cut)" : "");
+        }
+    }
+}
+
+static void html_expect(FILE *f, const httpc_scn_expect *e)
+{
+    if (e == NULL) {
+        fputs("(none)", f);
+    } else if (e->error) {
+        fputs("error ", f);
+        xml_str(f, e->error);
+    } else {
+        fprintf(f, "response status=%d", e->status);
+        if (e->has_body)
+            fprintf(f, " body of %zu bytes", e->body_size);
+    }
+}
+
+/* A static page (no network, no script): the scenario x profile grid; each
+ * cell opens to the expected and actual outcome and the bytes sent. */
+static int write_html(const char *dir, result *rs, size_t n, double secs)
+{
+    char path[4096], out[128];
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>httpc conformance"
+               "</title>\n<style>body{font:14px sans-serif;margin:1em}table{border-collapse:"
+               "collapse}td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}"
+               ".pass{background:#dfd}.lenient{background:#ffd}.fail,.harness-error,"
+               ".unexpected-pass{background:#fcc}.expected-failure{background:#eee}"
+               "pre{white-space:pre-wrap;max-width:60em;font-size:12px}</style></head><body>\n"
+               "<h1>httpc conformance run</h1><p>%zu checks in %.1f s.</p>\n<table><tr>"
+               "<th>scenario</th>", n, secs);
+    for (size_t p = 0; p < 4; p++)
+        fprintf(f, "<th>%s</th>", all_profiles[p]);
+    fputs("</tr>\n", f);
+    for (size_t i = 0; i < n;) {
+        const httpc_scenario *s = rs[i].s;
+        fputs("<tr><td><code>", f);
+        xml_str(f, s->id);
+        fputs("</code><br><small>", f);
+        xml_str(f, s->title);
+        fputs("</small></td>", f);
+        for (size_t p = 0; p < 4; p++) {
+            const result *hit = NULL;
+            for (size_t k = i; k < n && rs[k].s == s; k++)
+                if (!strcmp(rs[k].profile, all_profiles[p]))
+                    hit = &rs[k];
+            if (hit == NULL) {
+                fputs("<td></td>", f);
+                continue;
+            }
+            fprintf(f, "<td class=\"%s\"><details><summary>%s: ", hit->verdict, hit->verdict);
+            xml_str(f, outcome_text(&hit->o, out, sizeof out));
+            fputs("</summary><pre>expected: ", f);
+            html_expect(f, httpc_scn_expect_for(s, hit->profile, 0));
+            fputs("\nactual: ", f);
+            xml_str(f, outcome_text(&hit->o, out, sizeof out));
+            fputs(" ", f);
+            xml_str(f, hit->o.detail);
+            fputs("\n", f);
+            xml_str(f, hit->why);
+            fputs("\n\n", f);
+            html_bytes(f, s, 2048);
+            fputs("</pre></details></td>", f);
+        }
+        fputs("</tr>\n", f);
+        while (i < n && rs[i].s == s)
+            i++;
+    }
+    fputs("</table></body></html>\n", f);
+    fclose(f);
+    return 0;
+}
+
 static int write_reports(const char *dir, result *rs, size_t n, double secs)
 {
     char path[4096], out[128];
@@ -752,6 +851,8 @@ static int write_reports(const char *dir, result *rs, size_t n, double secs)
     fputs("</testsuites>\n", f);
     fclose(f);
 
+    if (write_html(dir, rs, n, secs) < 0)
+        return -1;
     snprintf(path, sizeof path, "%s/summary.md", dir);
     if ((f = fopen(path, "w")) == NULL)
         return -1;
