@@ -69,6 +69,17 @@ typedef struct httpc_scn_expect {
     int line;
 } httpc_scn_expect;
 
+/* One request a client sends before the final one (keep-alive scenarios). */
+typedef struct httpc_scn_request {
+    char *method;
+    char *target;
+    httpc_scn_header *headers;
+    size_t nheaders;
+    unsigned char *body;
+    size_t body_len;
+    int has_body;
+} httpc_scn_request;
+
 typedef struct httpc_scenario {
     char *file;
     char *id;
@@ -93,6 +104,11 @@ typedef struct httpc_scenario {
     httpc_scn_expect *expects;
     size_t nexpects;
     unsigned profiles; /* bit i: runs under profile i (py27, py27-strict, py3, strict) */
+    /* Requests sent, each read to its end, on the same connection object
+     * before the final one above (which the expectations judge). */
+    httpc_scn_request *before;
+    size_t nbefore;
+    int check_connections; /* connections the server must have seen; 0: any */
 } httpc_scenario;
 
 /* Whether `s` runs under `profile` (its `profiles:` line, all by default). */

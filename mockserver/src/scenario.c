@@ -435,8 +435,16 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
         char m[64], t[4096];
         if (sscanf(v, "%63s %4095s", m, t) != 2)
             return fail(c, "request is 'METHOD TARGET'");
-        free(sc->method);
-        free(sc->target);
+        if (sc->method != NULL) { /* a later request: the one so far comes before it */
+            httpc_scn_request r = {sc->method, sc->target, sc->req_headers, sc->nreq_headers,
+                                   sc->req_body, sc->req_body_len, sc->has_req_body};
+            if (sc->nbefore == 7)
+                return fail(c, "at most 8 requests");
+            if (push(c, (void **)&sc->before, &sc->nbefore, sizeof r, &r) < 0)
+                return -1;
+            sc->req_headers = NULL, sc->nreq_headers = 0;
+            sc->req_body = NULL, sc->req_body_len = 0, sc->has_req_body = 0;
+        }
         sc->method = dupstr(c, m);
         sc->target = dupstr(c, t);
         return 0;
@@ -465,6 +473,14 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
         return expect_line(c, sc, key, v);
     if (!strcmp(key, "sweep"))
         return 0; /* handled before parsing */
+    if (!strcmp(key, "check-connections")) {
+        long n;
+        const char *q = v;
+        if (number(c, &q, HTTPC_SCN_MAX_CONNS, &n) < 0 || n == 0 || *skip_ws(q))
+            return fail(c, "check-connections wants a count from 1 to %d", HTTPC_SCN_MAX_CONNS);
+        sc->check_connections = (int)n;
+        return 0;
+    }
     if (!strcmp(key, "profiles")) {
         char copy[256], *save = NULL;
         snprintf(copy, sizeof copy, "%s", v);
@@ -692,6 +708,11 @@ void httpc_scn_free_all(httpc_scenario *all, size_t count)
         free_headers(s->req_headers, s->nreq_headers);
         free_headers(s->check_headers, s->ncheck_headers);
         free(s->req_body), free(s->check_line);
+        for (size_t i = 0; i < s->nbefore; i++) {
+            free(s->before[i].method), free(s->before[i].target), free(s->before[i].body);
+            free_headers(s->before[i].headers, s->before[i].nheaders);
+        }
+        free(s->before);
         for (size_t i = 0; i < s->nconns; i++) {
             for (size_t j = 0; j < s->conns[i].nactions; j++)
                 free(s->conns[i].actions[j].data);
