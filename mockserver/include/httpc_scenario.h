@@ -124,6 +124,11 @@ int httpc_scn_load(const char *path, httpc_scenario **out, size_t *count, char *
 int httpc_scn_parse(const char *name, const char *text, size_t len, httpc_scenario **out,
                     size_t *count, char *err, size_t errcap);
 void httpc_scn_free_all(httpc_scenario *s, size_t count);
+/* Calls fn for `path` when it is not a folder (a missing path included, so
+ * loading it reports the error), and for every *.scn file below a folder, in
+ * name order, skipping dot files; at most 16 folders deep. */
+void httpc_scn_walk(const char *path, void (*fn)(void *ctx, const char *file), void *ctx);
+
 /* The expectation for `profile` (its own, else the default), NULL if none. */
 const httpc_scn_expect *httpc_scn_expect_for(const httpc_scenario *s, const char *profile,
                                              int lenient);

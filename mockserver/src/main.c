@@ -3,11 +3,9 @@
  * a tree of scenario files. */
 #include "httpc_mock.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char usage[] =
     "usage: httpc-mock serve FILE [--port N] [--bind ADDR] [--case N] [-v]\n"
@@ -69,41 +67,9 @@ static void check_file(walk *w, const char *path)
     httpc_scn_free_all(s, n);
 }
 
-static int ends_with(const char *s, const char *suffix)
+static void check_one(void *ctx, const char *path)
 {
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && !strcmp(s + a - b, suffix);
-}
-
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-    return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static void walk_path(walk *w, const char *path, int depth)
-{
-    struct stat st;
-    if (stat(path, &st) < 0) {
-        fprintf(stderr, "%s: cannot read\n", path);
-        w->bad++;
-        return;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        check_file(w, path);
-        return;
-    }
-    struct dirent **ents;
-    int n = depth < 16 ? scandir(path, &ents, NULL, by_name) : -1;
-    for (int i = 0; i < n; i++) {
-        char sub[4096];
-        const char *name = ents[i]->d_name;
-        snprintf(sub, sizeof sub, "%s/%s", path, name);
-        if (name[0] != '.' && (ents[i]->d_type == DT_DIR || ends_with(name, ".scn")))
-            walk_path(w, sub, depth + 1);
-        free(ents[i]);
-    }
-    if (n >= 0)
-        free(ents);
+    check_file(ctx, path);
 }
 
 static int cmd_lint(int argc, char **argv, int list)
@@ -114,7 +80,7 @@ static int cmd_lint(int argc, char **argv, int list)
         return 2;
     }
     for (int i = 2; i < argc; i++)
-        walk_path(&w, argv[i], 0);
+        httpc_scn_walk(argv[i], check_one, &w);
     if (!list)
         printf("lint: %d files, %d scenarios, %d problems\n", w.files, w.scenarios, w.bad);
     for (size_t i = 0; i < w.n; i++)

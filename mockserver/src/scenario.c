@@ -4,11 +4,13 @@
 #include "httpc_scenario.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_LINE 65536
 #define MAX_REPEAT (16u << 20)
@@ -752,4 +754,39 @@ int httpc_scn_runs_under(const httpc_scenario *s, const char *profile)
         if (!strcmp(profile, profiles[i]))
             return (s->profiles >> i) & 1;
     return 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void walk(const char *path, int depth, void (*fn)(void *, const char *), void *arg)
+{
+    struct stat st;
+    struct dirent **ents;
+    int n;
+
+    if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        fn(arg, path);
+        return;
+    }
+    n = depth < 16 ? scandir(path, &ents, NULL, by_name) : -1;
+    for (int i = 0; i < n; i++) {
+        const char *name = ents[i]->d_name;
+        size_t len = strlen(name);
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", path, name);
+        if (name[0] != '.' &&
+            (ents[i]->d_type == DT_DIR || (len > 4 && !strcmp(name + len - 4, ".scn"))))
+            walk(sub, depth + 1, fn, arg);
+        free(ents[i]);
+    }
+    if (n >= 0)
+        free(ents);
+}
+
+void httpc_scn_walk(const char *path, void (*fn)(void *, const char *), void *arg)
+{
+    walk(path, 0, fn, arg);
 }

@@ -6,7 +6,6 @@
 #include "httpc.h"
 #include "httpc_mock.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <strings.h>
@@ -596,35 +595,9 @@ typedef struct lib {
     int bad;
 } lib;
 
-static int by_name(const struct dirent **a, const struct dirent **b)
+static void collect(void *ctx, const char *path)
 {
-    return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static void collect(lib *l, const char *path, int depth)
-{
-    struct stat st;
-    if (stat(path, &st) < 0) {
-        fprintf(stderr, "%s: cannot read\n", path);
-        l->bad++;
-        return;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        struct dirent **e;
-        int n = depth < 16 ? scandir(path, &e, NULL, by_name) : -1;
-        for (int i = 0; i < n; i++) {
-            char sub[4096];
-            size_t nl = strlen(e[i]->d_name);
-            snprintf(sub, sizeof sub, "%s/%s", path, e[i]->d_name);
-            if (e[i]->d_name[0] != '.' &&
-                (e[i]->d_type == DT_DIR || (nl > 4 && !strcmp(e[i]->d_name + nl - 4, ".scn"))))
-                collect(l, sub, depth + 1);
-            free(e[i]);
-        }
-        if (n >= 0)
-            free(e);
-        return;
-    }
+    lib *l = ctx;
     httpc_scenario *s;
     size_t n;
     char err[512];
@@ -1043,7 +1016,7 @@ int main(int argc, char **argv)
         return 2;
     }
     for (int i = first; i < argc; i++)
-        collect(&l, argv[i], 0);
+        httpc_scn_walk(argv[i], collect, &l);
     if (l.bad) {
         fprintf(stderr, "httpc-conform: %d bad scenario file(s)\n", l.bad);
         return 2;
