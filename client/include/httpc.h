@@ -301,7 +301,9 @@ typedef struct httpc_chunk_size {
 
 /* Parses one chunk-size line at the start of buf[0..len).
  * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
- * or HTTPC_E_INCOMPLETE_READ for a size Python's int(x, 16) refuses. */
+ * or HTTPC_E_INCOMPLETE_READ for a size Python's int(x, 16) refuses; strict:
+ * HTTPC_E_INVALID_FRAMING for a line outside RFC 9112's grammar (more than
+ * 16 digits included) and HTTPC_E_INCOMPLETE_READ for one cut by EOF. */
 ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof,
                                const httpc_profile *p, httpc_chunk_size *out,
                                char *detail, size_t detail_cap);
@@ -309,8 +311,10 @@ ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof,
 /* Parses the trailer section after the last chunk, up to and including the
  * empty line (or EOF, which CPython accepts). Trailers are discarded, as
  * CPython does; `*num_lines` (may be NULL) receives the number of lines.
- * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG, or in the
- * strict profile HTTPC_E_INVALID_HEADER / HTTPC_E_HTTP_EXCEPTION (count). */
+ * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
+ * HTTPC_E_HTTP_EXCEPTION when there are more than p->max_trailers lines (when
+ * nonzero), and in the strict profile HTTPC_E_INVALID_HEADER (fields are
+ * judged as header fields) and HTTPC_E_INCOMPLETE_READ (EOF first). */
 ssize_t httpc_parse_trailers(const char *buf, size_t len, size_t last_len, int eof,
                              const httpc_profile *p, size_t *num_lines,
                              char *detail, size_t detail_cap);
@@ -329,6 +333,7 @@ typedef struct httpc_chunked {
     uint64_t total;    /* data bytes produced so far */
     uint64_t chunk_got; /* data bytes produced from the current chunk */
     int err;           /* sticky error, 0 when none */
+    size_t scanned;    /* internal: bytes of the pending line known to hold no LF */
 } httpc_chunked;
 
 void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
@@ -338,10 +343,15 @@ void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
  * range (data_len 0 when none); a call that completes a size line returns
  * there, so the chunk's data comes with the next call. Bytes not consumed must be kept by the caller
  * and passed again, with more appended, in the next call: that happens when a
- * size or trailer line is incomplete, and then HTTPC_E_AGAIN is returned only
- * if nothing at all could be consumed. Errors: HTTPC_E_INCOMPLETE_READ,
- * HTTPC_E_LINE_TOO_LONG, and the strict profile's codes. At eof with the body
- * unfinished the result is HTTPC_E_INCOMPLETE_READ. */
+ * size or trailer line is incomplete (trailer lines are consumed one by one,
+ * so that is never more than one line), and then HTTPC_E_AGAIN is returned
+ * only if nothing at all could be consumed. Errors (sticky, in c->err):
+ * HTTPC_E_INCOMPLETE_READ, HTTPC_E_LINE_TOO_LONG, HTTPC_E_HTTP_EXCEPTION past
+ * max_trailers, and in the strict profile HTTPC_E_INVALID_FRAMING (a size
+ * line outside the grammar, data not followed by CRLF) and
+ * HTTPC_E_INVALID_HEADER (a bad trailer field). At eof with the body
+ * unfinished the result is HTTPC_E_INCOMPLETE_READ. Once done, a call
+ * consumes nothing and returns 0. */
 ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof,
                            const char **data, size_t *data_len,
                            char *detail, size_t detail_cap);
@@ -351,8 +361,11 @@ int httpc_chunked_done(const httpc_chunked *c);
 /* Python-compatible number parsing, shared by the parsers and the client.
  * int(s) for base 10 and int(s, 16) for base 16, with the profile's rules
  * (surrounding whitespace, sign, '_' between digits in py3, "0x" prefix in
- * base 16). Returns 0 and sets *out (saturating) and *negative, or
- * HTTPC_E_VALUE_ERROR. */
+ * base 16; py3 base 10 also refuses more than 4300 digits, as
+ * sys.int_max_str_digits does). Base 10 follows int(str) on the text decoded
+ * as ISO-8859-1 (status code, Content-Length), base 16 int(bytes, 16) (chunk
+ * sizes); other bases are refused. Returns 0 and sets *out (saturating) and
+ * *negative (may be NULL), or HTTPC_E_VALUE_ERROR. */
 int httpc_py_int(const char *s, size_t len, int base, const httpc_profile *p,
                  uint64_t *out, int *negative);
 

@@ -1,7 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /* Chunked transfer coding (RFC 9112 section 7.1) as each profile reads it:
  * the chunk-size line, the trailer section, and an incremental decoder that
- * reproduces CPython's _read_chunked / httplib 2.7's byte for byte. */
+ * reproduces CPython 3.11's HTTPResponse._read_chunked and httplib 2.7's
+ * _read_chunked outcome for outcome, whatever the input segmentation.
+ *
+ * What the Python profiles do, from Lib/http/client.py (3.11) and
+ * Lib/httplib.py (2.7):
+ *   size line  readline(_MAXLINE + 1), LineTooLong("chunk size") when longer
+ *              than _MAXLINE; cut at the first ';'; int(line, 16), whose
+ *              ValueError becomes IncompleteRead (_get_chunk_left).
+ *   data       _safe_read(size): EOF before the end is IncompleteRead.
+ *   after data _safe_read(2): two bytes read and dropped, whatever they are.
+ *   size 0     _read_and_discard_trailer: lines up to "\r\n" or "\n" (2.7:
+ *              "\r\n" only) or EOF, LineTooLong("trailer line"), no count.
+ *   size < 0   int() takes a sign: _safe_read(-1) reads to EOF in 3.x and
+ *              nothing in 2.7 (see step_size).
+ *   size >= 2**63  3.x's read() fails allocating it (OverflowError); read(amt)
+ *              streams it, and so does the decoder: IncompleteRead at EOF.
+ * The strict profile follows the RFC 9112 grammar instead: strict_size for
+ * the size line, step_crlf for the CRLF after the data, trailer_line for the
+ * trailer fields; a message cut by EOF is IncompleteRead there too. */
 #include "internal.h"
 
 #include <string.h>
@@ -13,22 +31,48 @@
 #define ST_DONE HTTPC__CHUNK_DONE
 #define ST_NEG HTTPC__CHUNK_NEG
 
+/* The strict profile's chunk-size is at most 16 hex digits, so every size it
+ * accepts fits 64 bits and no parser downstream can read it differently. */
+#define STRICT_MAX_HEXDIG 16
+
+/* ---- lines ------------------------------------------------------------- */
+
+/* readline(max_line + 1) over buf[0..len), as httpc__readline, except that
+ * buf[0..*scanned) is known to hold no LF (an earlier call saw it), so a line
+ * that arrives in many pieces is scanned once, not once per piece. *scanned
+ * is updated for the next call and reset when a line is complete. */
+static int next_line(const char *buf, size_t len, int eof, size_t max_line, size_t *scanned,
+                     size_t *n)
+{
+    size_t window = max_line < len ? max_line + 1 : len;
+    size_t from = *scanned <= window ? *scanned : 0;
+    const char *nl = memchr(buf + from, '\n', window - from);
+
+    if (nl != NULL) {
+        *scanned = 0;
+        *n = (size_t)(nl - buf) + 1;
+        return *n > max_line ? HTTPC_E_LINE_TOO_LONG : 0;
+    }
+    if (len > max_line)
+        return HTTPC_E_LINE_TOO_LONG;
+    if (!eof) {
+        *scanned = len;
+        return HTTPC_E_AGAIN;
+    }
+    *scanned = 0;
+    *n = len;
+    return 0;
+}
+
 static int too_long(const httpc_profile *p, const char *what, char *detail, size_t cap)
 {
     httpc__detail(detail, cap, "got more than %zu bytes when reading %s", p->max_line, what);
     return HTTPC_E_LINE_TOO_LONG;
 }
 
-static int bad_size(const char *l, size_t n, int code, char *detail, size_t cap)
-{
-    char line[80];
+/* ---- size line: strict (RFC 9112 section 7.1) ---------------------------- */
 
-    httpc__py_repr(line, sizeof line, l, n, 1);
-    httpc__detail(detail, cap, "invalid chunk size line %s", line);
-    return code;
-}
-
-/* BWS = *( SP / HTAB ) */
+/* BWS = OWS = *( SP / HTAB ) (RFC 9110 section 5.6.3) */
 static size_t bws(const char *l, size_t i, size_t n)
 {
     while (i < n && (l[i] == ' ' || l[i] == '\t'))
@@ -43,8 +87,11 @@ static size_t token(const char *l, size_t i, size_t n)
     return i;
 }
 
-/* quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110 5.6.4);
- * returns the index after it, or 0 when malformed. */
+/* quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE, with qdtext =
+ * HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text and quoted-pair = "\" (
+ * HTAB / SP / VCHAR / obs-text ) (RFC 9110 section 5.6.4): every octet but
+ * CTLs, with '"' and '\' only escaped. l[i] is the opening quote. Returns the
+ * index after the closing quote, or 0 when malformed. */
 static size_t quoted(const char *l, size_t i, size_t n)
 {
     for (i++; i < n; i++) {
@@ -59,20 +106,21 @@ static size_t quoted(const char *l, size_t i, size_t n)
     return 0;
 }
 
-/* chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ) */
+/* chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ),
+ * chunk-ext-name = token, chunk-ext-val = token / quoted-string. l[i..n) is
+ * what follows the digits, line terminator excluded. */
 static int strict_ext(const char *l, size_t i, size_t n)
 {
-    for (;;) {
-        if (i == n)
-            return 0;
+    while (i < n) {
+        size_t s, e;
         i = bws(l, i, n);
         if (i == n || l[i] != ';')
             return -1;
-        size_t s = bws(l, i + 1, n);
+        s = bws(l, i + 1, n);
         i = token(l, s, n);
         if (i == s)
             return -1;
-        size_t e = bws(l, i, n);
+        e = bws(l, i, n);
         if (e < n && l[e] == '=') {
             s = bws(l, e + 1, n);
             i = (s < n && l[s] == '"') ? quoted(l, s, n) : token(l, s, n);
@@ -80,119 +128,240 @@ static int strict_ext(const char *l, size_t i, size_t n)
                 return -1;
         }
     }
+    return 0;
 }
 
-/* chunk-size = 1*HEXDIG, at most 16 digits so it fits 64 bits. */
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+/* chunk-size [ chunk-ext ] CRLF with chunk-size = 1*HEXDIG: no sign, no
+ * "0x", no '_', no whitespace without an extension, no bare LF, at most 16
+ * digits. l[0..n) ends with LF. */
 static int strict_size(const char *l, size_t n, httpc_chunk_size *out)
 {
     size_t i = 0;
+    uint64_t v = 0;
+    int d;
 
-    if (n < 3 || l[n - 2] != '\r' || memchr(l, '\r', n - 2) != NULL)
+    if (n < 3 || l[n - 2] != '\r')
         return -1;
     n -= 2;
-    while (i < n && i < 17 && httpc__tchar[(unsigned char)l[i]] &&
-           ((l[i] >= '0' && l[i] <= '9') || ((l[i] | 0x20) >= 'a' && (l[i] | 0x20) <= 'f')))
-        i++;
-    if (i == 0 || i > 16 || httpc_py_int(l, i, 16, httpc_profile_get(HTTPC_PROFILE_PY3),
-                                         &out->size, &out->negative) < 0)
+    while (i < n && (d = hex_value((unsigned char)l[i])) >= 0)
+        v = v << 4 | (uint64_t)d, i++;
+    if (i == 0 || i > STRICT_MAX_HEXDIG || strict_ext(l, i, n) < 0)
         return -1;
-    if (strict_ext(l, i, n) < 0)
-        return -1;
-    if (i < n) {
-        size_t semi = (size_t)((const char *)memchr(l + i, ';', n - i) - l);
-        out->ext.ptr = l + semi + 1;
-        out->ext.len = n - semi - 1;
+    out->size = v;
+    if (i < n) { /* strict_ext checked that a ';' comes after the BWS */
+        const char *semi = memchr(l + i, ';', n - i);
+        out->ext = (httpc_span){semi + 1, (size_t)(l + n - semi - 1)};
     }
     return 0;
+}
+
+/* ---- size line: Python --------------------------------------------------- */
+
+/* The length of the line without its terminator (LF or CRLF; a last line cut
+ * by EOF has none). */
+static size_t content_len(const char *l, size_t n)
+{
+    if (n > 0 && l[n - 1] == '\n')
+        n--;
+    if (n > 0 && l[n - 1] == '\r')
+        n--;
+    return n;
+}
+
+/* 1 to 15 hex digits at the start of l[0..n): their count, 0 if none. */
+static size_t hex_prefix(const char *l, size_t n, uint64_t *value)
+{
+    size_t i = 0;
+    uint64_t v = 0;
+    int d;
+
+    while (i < n && i < 15 && (d = hex_value((unsigned char)l[i])) >= 0)
+        v = v << 4 | (uint64_t)d, i++;
+    *value = v;
+    return i;
+}
+
+/* The common lines, plain digits followed by ';' or the line's end, read
+ * without int(): it would give the same value. */
+static const char *plain_digits(const char *l, size_t n, uint64_t *size)
+{
+    size_t i = hex_prefix(l, n, size);
+
+    if (i == 0)
+        return NULL;
+    if (i < n && l[i] == ';')
+        return l + i;
+    if (i == n || (n - i == 1 && l[i] == '\n') || (n - i == 2 && l[i] == '\r' && l[i + 1] == '\n'))
+        return l + n;
+    return NULL;
+}
+
+/* _read_next_chunk_size: cut at ';', then int(line, 16) with the profile's
+ * int() (py3: '_' separators, "0x_" and a sign; 2.7: blanks after the sign;
+ * both: bytes whitespace around). */
+static int python_size(const char *l, size_t n, const httpc_profile *p, httpc_chunk_size *out)
+{
+    const char *semi = plain_digits(l, n, &out->size);
+
+    if (semi == NULL) {
+        semi = memchr(l, ';', n);
+        if (httpc_py_int(l, semi != NULL ? (size_t)(semi - l) : n, 16, p, &out->size,
+                         &out->negative) < 0)
+            return -1;
+    }
+    if (semi != NULL && semi != l + n) { /* ';' is neither CR nor LF: stop > semi - l */
+        size_t start = (size_t)(semi + 1 - l), stop = content_len(l, n);
+        out->ext = (httpc_span){semi + 1, stop - start};
+    }
+    return 0;
+}
+
+/* Parses a complete size line l[0..n) (n == 0 or no LF: cut by EOF). */
+static int size_line(const char *l, size_t n, const httpc_profile *p, httpc_chunk_size *out,
+                     char *detail, size_t cap)
+{
+    char repr[80];
+    int code = p->strict_rfc ? HTTPC_E_INVALID_FRAMING : HTTPC_E_INCOMPLETE_READ;
+
+    *out = (httpc_chunk_size){.size = 0};
+    if (p->strict_rfc && (n == 0 || l[n - 1] != '\n')) {
+        /* A truncated message: IncompleteRead, the class Python has for it. */
+        httpc__detail(detail, cap, "EOF in chunk size line");
+        return HTTPC_E_INCOMPLETE_READ;
+    }
+    if ((p->strict_rfc ? strict_size(l, n, out) : python_size(l, n, p, out)) == 0)
+        return 0;
+    *out = (httpc_chunk_size){.size = 0};
+    httpc__py_repr(repr, sizeof repr, l, n, 1);
+    httpc__detail(detail, cap, "invalid chunk size line %s", repr);
+    return code;
 }
 
 ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof, const httpc_profile *p,
                                httpc_chunk_size *out, char *detail, size_t detail_cap)
 {
-    size_t n, digits;
-    const char *semi;
+    size_t n, scanned = 0;
     int rc;
 
-    memset(out, 0, sizeof *out);
-    rc = httpc__readline(buf, len, eof, p->max_line, &n);
+    *out = (httpc_chunk_size){.size = 0};
+    if (p == NULL)
+        p = httpc_profile_get(HTTPC_PROFILE_PY3);
+    rc = next_line(buf, len, eof, p->max_line, &scanned, &n);
     if (rc == HTTPC_E_LINE_TOO_LONG)
         return too_long(p, "chunk size", detail, detail_cap);
     if (rc < 0)
         return rc;
-    if (p->strict_rfc) {
-        if (n == 0 || buf[n - 1] != '\n') { /* cut short by EOF: truncation */
-            httpc__detail(detail, detail_cap, "EOF in chunk size line");
-            return HTTPC_E_INCOMPLETE_READ;
-        }
-        if (strict_size(buf, n, out) < 0)
-            return bad_size(buf, n, HTTPC_E_INVALID_FRAMING, detail, detail_cap);
-        return (ssize_t)n;
-    }
-    /* _read_next_chunk_size: strip chunk-extensions at ';', then int(line, 16);
-     * a ValueError becomes IncompleteRead in _get_chunk_left. */
-    semi = memchr(buf, ';', n);
-    digits = semi ? (size_t)(semi - buf) : n;
-    if (httpc_py_int(buf, digits, 16, p, &out->size, &out->negative) < 0)
-        return bad_size(buf, n, HTTPC_E_INCOMPLETE_READ, detail, detail_cap);
-    if (semi != NULL) {
-        size_t e = n;
-        while (e > digits + 1 && (buf[e - 1] == '\n' || buf[e - 1] == '\r'))
-            e--;
-        out->ext.ptr = semi + 1;
-        out->ext.len = e - digits - 1;
-    }
-    return (ssize_t)n;
+    rc = size_line(buf, n, p, out, detail, detail_cap);
+    return rc < 0 ? rc : (ssize_t)n;
 }
 
-/* _read_and_discard_trailer: lines up to an empty one or EOF. httplib 2.7
- * ends only at "\r\n"; Python 3 also at "\n". */
-static int py_trailer_end(const char *l, size_t n, const httpc_profile *p)
+/* ---- trailer section ----------------------------------------------------- */
+
+/* A strict trailer field is a field line (RFC 9112 section 7.1.2 refers to
+ * section 5), so the strict header parser judges it, given that one line: it
+ * answers AGAIN for a good field (the block would go on) or the field's
+ * error (InvalidHeader: obs-fold, bare LF, whitespace before the colon, CTLs
+ * in the value, ...). */
+static int strict_field_line(const char *l, size_t n, const httpc_profile *p, char *detail,
+                             size_t cap)
 {
-    if (n == 2 && l[0] == '\r' && l[1] == '\n')
-        return 1;
-    return !p->py27 && n == 1 && l[0] == '\n';
+    httpc_profile one = *p;
+    size_t count = 0;
+    ssize_t rc;
+
+    one.header_mode = HTTPC_HEADERS_STRICT;
+    one.max_headers = SIZE_MAX; /* trailer_line keeps the count */
+    rc = httpc_parse_headers(l, n, 0, 0, &one, NULL, &count, detail, cap);
+    if (rc == HTTPC_E_AGAIN)
+        return 0;
+    return rc < 0 ? (int)rc : HTTPC_E_INVALID_HEADER;
+}
+
+/* Judges one trailer line l[0..n) (n == 0 or no LF: cut by EOF), `seen`
+ * lines after the last chunk; sets *end when it ends the section. Python:
+ * the empty line or EOF ends it (2.7: "\r\n" only, not "\n"). Strict: only
+ * CRLF ends it, and EOF first is a truncated message, IncompleteRead. */
+static int trailer_line(const char *l, size_t n, const httpc_profile *p, size_t seen, int *end,
+                        char *detail, size_t cap)
+{
+    if (p->strict_rfc) {
+        if (n == 0 || l[n - 1] != '\n') {
+            httpc__detail(detail, cap, "EOF in the trailer section");
+            return HTTPC_E_INCOMPLETE_READ;
+        }
+        *end = n == 2 && l[0] == '\r';
+    } else {
+        *end = n == 0 || (n == 2 && l[0] == '\r' && l[1] == '\n') ||
+               (!p->py27 && n == 1 && l[0] == '\n');
+    }
+    if (*end)
+        return 0;
+    if (p->max_trailers && seen >= p->max_trailers) {
+        httpc__detail(detail, cap, "got more than %zu trailers", p->max_trailers);
+        return HTTPC_E_HTTP_EXCEPTION;
+    }
+    return p->strict_rfc ? strict_field_line(l, n, p, detail, cap) : 0;
+}
+
+/* As in httpc_parse_headers: when no LF came since the call that returned
+ * AGAIN on buf[0..last_len), the answer is AGAIN again unless the pending
+ * line is now longer than max_line. */
+static int pending_line(const char *buf, size_t len, size_t last_len, const httpc_profile *p,
+                        char *detail, size_t cap)
+{
+    size_t from;
+
+    if (len <= p->max_line)
+        return HTTPC_E_AGAIN;
+    from = len - p->max_line - 1;
+    if (from < last_len && memchr(buf + from, '\n', last_len - from) != NULL)
+        return HTTPC_E_AGAIN;
+    return too_long(p, "trailer line", detail, cap);
 }
 
 ssize_t httpc_parse_trailers(const char *buf, size_t len, size_t last_len, int eof,
                              const httpc_profile *p, size_t *num_lines, char *detail,
                              size_t detail_cap)
 {
-    size_t off = 0, lines = 0, n;
+    size_t off = 0, lines = 0;
+    int end = 0;
 
-    if (p->strict_rfc) {
-        size_t count = 0;
-        httpc_profile tp = *p;
-        tp.max_headers = p->max_trailers ? p->max_trailers : SIZE_MAX;
-        ssize_t rc = httpc_parse_headers(buf, len, last_len, eof, &tp, NULL, &count, detail,
-                                         detail_cap);
-        if (rc >= 0 && num_lines)
-            *num_lines = count;
-        return rc;
-    }
-    for (;;) {
-        int rc = httpc__readline(buf + off, len - off, eof, p->max_line, &n);
+    if (p == NULL)
+        p = httpc_profile_get(HTTPC_PROFILE_PY3);
+    if (!eof && last_len > 0 && last_len <= len &&
+        memchr(buf + last_len, '\n', len - last_len) == NULL)
+        return pending_line(buf, len, last_len, p, detail, detail_cap);
+    while (!end) {
+        size_t n, scanned = 0;
+        int rc = next_line(buf + off, len - off, eof, p->max_line, &scanned, &n);
         if (rc == HTTPC_E_LINE_TOO_LONG)
             return too_long(p, "trailer line", detail, detail_cap);
+        if (rc == 0)
+            rc = trailer_line(buf + off, n, p, lines, &end, detail, detail_cap);
         if (rc < 0)
             return rc;
         off += n;
-        if (n == 0 || py_trailer_end(buf + off - n, n, p))
-            break;
-        lines++;
-        if (p->max_trailers && lines > p->max_trailers) {
-            httpc__detail(detail, detail_cap, "got more than %zu trailers", p->max_trailers);
-            return HTTPC_E_HTTP_EXCEPTION;
-        }
+        lines += !end;
     }
-    if (num_lines)
+    if (num_lines != NULL)
         *num_lines = lines;
     return (ssize_t)off;
 }
 
+/* ---- the decoder ----------------------------------------------------------- */
+
 void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p)
 {
     memset(c, 0, sizeof *c);
-    c->profile = p;
+    c->profile = p != NULL ? p : httpc_profile_get(HTTPC_PROFILE_PY3);
     c->state = ST_SIZE;
 }
 
@@ -213,31 +382,64 @@ static int eof_in(httpc_chunked *c, const char *where, char *detail, size_t cap)
     return fail(c, HTTPC_E_INCOMPLETE_READ);
 }
 
-/* One step on a size line. Returns bytes consumed, or AGAIN / an error. */
+/* The line nearly every sender writes, 1 to 15 hex digits and CRLF, read
+ * without a search for the LF: every profile takes it, with the value int()
+ * gives. Returns the line's length, or 0 to take the general path. */
+static size_t plain_size_line(const char *in, size_t len, size_t max_line, uint64_t *size)
+{
+    size_t i = hex_prefix(in, len, size);
+
+    if (i == 0 || i + 2 > len || in[i] != '\r' || in[i + 1] != '\n' || i + 2 > max_line)
+        return 0;
+    return i + 2;
+}
+
+static void start_chunk(httpc_chunked *c, uint64_t size)
+{
+    c->chunk_got = 0;
+    c->negative = 0;
+    c->left = size;
+    c->state = size == 0 ? ST_TRAILERS : ST_DATA;
+}
+
+/* A size line. A negative size (py3 and 2.7 int() take a sign) is
+ * _safe_read(-1): Python 3's fp.read(-1) reads to EOF and the CRLF read after
+ * it fails, so everything up to EOF is data and then IncompleteRead; 2.7's
+ * _safe_read loop reads nothing for amt <= 0, so it goes on to the CRLF. */
 static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, char *detail,
                          size_t cap)
 {
+    const httpc_profile *p = c->profile;
     httpc_chunk_size cs;
-    ssize_t n = httpc_parse_chunk_size(in, len, eof, c->profile, &cs, detail, cap);
+    uint64_t size;
+    size_t n = plain_size_line(in, len, p->max_line, &size);
+    int rc;
 
-    if (n < 0)
-        return n == HTTPC_E_AGAIN ? n : fail(c, (int)n);
-    c->chunk_got = 0;
-    if (cs.negative) {
-        /* Python 3: _safe_read(-1) reads to EOF, then the CRLF read fails.
-         * httplib 2.7: _safe_read(-1) reads nothing; the CRLF is tossed. */
-        c->state = c->profile->py27 ? ST_CRLF : ST_NEG;
-        c->crlf_left = 2;
-    } else if (cs.size == 0) {
-        c->state = ST_TRAILERS;
-    } else {
-        c->state = ST_DATA;
-        c->left = cs.size;
+    if (n > 0) {
+        c->scanned = 0;
+        start_chunk(c, size);
+        return (ssize_t)n;
     }
-    return n;
+    rc = next_line(in, len, eof, p->max_line, &c->scanned, &n);
+    if (rc == HTTPC_E_LINE_TOO_LONG)
+        return fail(c, too_long(p, "chunk size", detail, cap));
+    if (rc < 0)
+        return rc;
+    if ((rc = size_line(in, n, p, &cs, detail, cap)) < 0)
+        return fail(c, rc);
+    start_chunk(c, cs.size);
+    if (cs.negative) {
+        c->negative = 1;
+        c->state = p->py27 ? ST_CRLF : ST_NEG;
+        c->crlf_left = 2;
+    }
+    return (ssize_t)n;
 }
 
-/* The two bytes after a chunk's data: tossed unread by CPython, CRLF in strict. */
+/* The two bytes after a chunk's data: _safe_read(2) drops whatever they are;
+ * the strict profile wants exactly CRLF (chunk = chunk-size [ chunk-ext ]
+ * CRLF chunk-data CRLF) and calls anything else InvalidFraming, since a
+ * length that disagrees with the data is what request smuggling relies on. */
 static ssize_t step_crlf(httpc_chunked *c, const char *in, size_t len, int eof, char *detail,
                          size_t cap)
 {
@@ -245,8 +447,7 @@ static ssize_t step_crlf(httpc_chunked *c, const char *in, size_t len, int eof, 
 
     if (c->profile->strict_rfc) {
         for (size_t i = 0; i < k; i++) {
-            char want = (c->crlf_left - i == 2) ? '\r' : '\n';
-            if (in[i] != want) {
+            if (in[i] != (c->crlf_left - i == 2 ? '\r' : '\n')) {
                 httpc__detail(detail, cap, "chunk data not followed by CRLF");
                 return fail(c, HTTPC_E_INVALID_FRAMING);
             }
@@ -260,19 +461,52 @@ static ssize_t step_crlf(httpc_chunked *c, const char *in, size_t len, int eof, 
     return k == 0 ? HTTPC_E_AGAIN : (ssize_t)k;
 }
 
-static ssize_t step_trailers(httpc_chunked *c, const char *in, size_t len, int eof,
-                             char *detail, size_t cap)
+/* One trailer line, consumed as soon as it is complete: the caller never has
+ * to hold more than one line, however many trailers come. */
+static ssize_t step_trailer(httpc_chunked *c, const char *in, size_t len, int eof, char *detail,
+                            size_t cap)
 {
-    ssize_t n = httpc_parse_trailers(in, len, 0, eof, c->profile, &c->lines, detail, cap);
+    const httpc_profile *p = c->profile;
+    size_t n;
+    int end, rc = next_line(in, len, eof, p->max_line, &c->scanned, &n);
 
-    if (n < 0)
-        return n == HTTPC_E_AGAIN ? n : fail(c, (int)n);
-    c->state = ST_DONE;
-    return n;
+    if (rc == HTTPC_E_LINE_TOO_LONG)
+        return fail(c, too_long(p, "trailer line", detail, cap));
+    if (rc < 0)
+        return rc;
+    if ((rc = trailer_line(in, n, p, c->lines, &end, detail, cap)) < 0)
+        return fail(c, rc);
+    if (end)
+        c->state = ST_DONE;
+    else
+        c->lines++;
+    return (ssize_t)n;
 }
 
-ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof,
-                           const char **data, size_t *data_len, char *detail, size_t detail_cap)
+/* Body bytes of the current chunk (or, after a negative size in py3, of the
+ * rest of the stream) at the start of the input. */
+static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
+                         size_t *data_len, char *detail, size_t cap)
+{
+    size_t k = len;
+
+    if (c->state == ST_DATA && k > c->left)
+        k = (size_t)c->left;
+    if (k == 0)
+        return eof ? eof_in(c, "chunk data", detail, cap) : HTTPC_E_AGAIN;
+    *data = in;
+    *data_len = k;
+    c->total += k;
+    c->chunk_got += k;
+    if (c->state == ST_DATA && (c->left -= k) == 0) {
+        c->state = ST_CRLF;
+        c->crlf_left = 2;
+    }
+    return (ssize_t)k;
+}
+
+ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
+                           size_t *data_len, char *detail, size_t detail_cap)
 {
     size_t off = 0;
 
@@ -280,42 +514,25 @@ ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof
     *data_len = 0;
     if (c->err)
         return c->err;
-    while (c->state != ST_DONE) {
+    if (c->state == ST_DATA || c->state == ST_NEG)
+        return take_data(c, in, len, eof, data, data_len, detail, detail_cap);
+    /* Lines and terminators up to the next data: the call stops where the
+     * data begins, so a caller that wants only part of it (read(amt)) can
+     * pass just that much next time, and knows a chunk ended when the state
+     * leaves ST_DATA. */
+    while (c->state != ST_DONE && c->state != ST_DATA && c->state != ST_NEG) {
         ssize_t n;
-        if (c->state == ST_DATA || c->state == ST_NEG) {
-            size_t k = len - off;
-            if (c->state == ST_DATA && k > c->left)
-                k = (size_t)c->left;
-            if (k == 0) {
-                if (eof)
-                    return eof_in(c, "chunk data", detail, detail_cap);
-                break;
-            }
-            *data = in + off;
-            *data_len = k;
-            c->total += k;
-            c->chunk_got += k;
-            if (c->state == ST_DATA && (c->left -= k) == 0) {
-                c->state = ST_CRLF;
-                c->crlf_left = 2;
-            }
-            return (ssize_t)(off + k);
-        }
         if (c->state == ST_SIZE)
             n = step_size(c, in + off, len - off, eof, detail, detail_cap);
         else if (c->state == ST_CRLF)
             n = step_crlf(c, in + off, len - off, eof, detail, detail_cap);
         else
-            n = step_trailers(c, in + off, len - off, eof, detail, detail_cap);
+            n = step_trailer(c, in + off, len - off, eof, detail, detail_cap);
         if (n == HTTPC_E_AGAIN)
             break;
         if (n < 0)
             return n;
         off += (size_t)n;
-        /* Stop where the data begins, so a caller that wants only some of it
-         * can limit what it passes in the next call. */
-        if (c->state == ST_DATA || c->state == ST_NEG)
-            break;
     }
     return (off == 0 && c->state != ST_DONE) ? HTTPC_E_AGAIN : (ssize_t)off;
 }

@@ -94,11 +94,12 @@ static void take_prefix(const unsigned char **s, size_t *len, const httpc_profil
     }
 }
 
-int httpc_py_int(const char *str, size_t len, int base, const httpc_profile *p,
-                 uint64_t *out, int *negative)
+int httpc_py_int(const char *str, size_t len, int base, const httpc_profile *p, uint64_t *out,
+                 int *negative)
 {
     const unsigned char *s = (const unsigned char *)str;
     uint64_t v = 0;
+    size_t max_digits;
     int neg, rc;
 
     if (base != 10 && base != 16)
@@ -114,8 +115,8 @@ int httpc_py_int(const char *str, size_t len, int base, const httpc_profile *p,
         take_prefix(&s, &len, p);
     /* A second '_' after the prefix ("0x__1") fails in parse_digits, which
      * refuses '_' that does not follow a digit. */
-    rc = parse_digits(s, len, base, !p->py27, (!p->py27 && base == 10) ? PY3_MAX_STR_DIGITS : 0,
-                      &v);
+    max_digits = (!p->py27 && base == 10) ? PY3_MAX_STR_DIGITS : 0;
+    rc = parse_digits(s, len, base, !p->py27, max_digits, &v);
     if (rc < 0)
         return rc;
     *out = v;
