@@ -51,3 +51,30 @@ format: ## reformat the C sources with clang-format
 
 clean: ## remove the build trees
 	@rm -rf build
+
+# ---- fuzzing (fuzz/README.md) ------------------------------------------------
+FUZZ_TARGETS := status_line headers chunked trailers response
+TARGET ?= response
+SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+
+.PHONY: fuzz-build fuzz fuzz-smoke fuzz-corpus
+
+fuzz-build: bootstrap ## build the libFuzzer targets (clang, ASan+UBSan) in build/fuzz
+	@cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DHTTPC_FUZZ=ON -DHTTPC_BUILD_TESTS=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build/fuzz -j $(JOBS) --target httpc_fuzzers
+
+fuzz: fuzz-build ## run one fuzz target with its dict and seeds: make fuzz TARGET=headers SECONDS=60
+	@fuzz/run.sh build/fuzz $(TARGET) $(SECONDS)
+
+fuzz-smoke: fuzz-build ## every fuzz target for FUZZ_SMOKE_SECONDS (20) s each; fails on a crash
+	@mkdir -p build/fuzz/logs; for t in $(FUZZ_TARGETS); do \
+	  log=build/fuzz/logs/$$t.log; \
+	  fuzz/run.sh build/fuzz $$t $(FUZZ_SMOKE_SECONDS) >$$log 2>&1 || { tail -40 $$log; exit 1; }; \
+	  printf '%-12s %s\n' $$t "$$(grep -E '^#[0-9]+' $$log | tail -1)"; \
+	done
+
+fuzz-corpus: fuzz-build ## regenerate corpus/<target>/ from tests/oracle/cases.py, minimised with -merge=1
+	@python3 fuzz/make_corpus.py --merge build/fuzz/fuzz
+# ---- end fuzzing -------------------------------------------------------------

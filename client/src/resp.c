@@ -161,18 +161,22 @@ static int read_status(httpc_resp *r, httpc_status_line *sl)
 }
 
 /* Runs a head parser until it has a complete result. */
-static ssize_t parse_head(httpc_resp *r, httpc_header *h, size_t *nh, int trailers)
+/* Runs the header parser until it has a complete result. The length already
+ * seen is passed back (last_len), so a head arriving in small pieces is not
+ * parsed again from its start on every read. */
+static ssize_t parse_head(httpc_resp *r, httpc_header *h, size_t *nh)
 {
+    size_t last = 0;
+
     for (;;) {
-        size_t n = *nh;
-        ssize_t rc = trailers ? httpc_parse_trailers(r->buf + r->pos, r->end - r->pos, 0, r->eof,
-                                                     r->p, NULL, r->errmsg, sizeof r->errmsg)
-                              : httpc_parse_headers(r->buf + r->pos, r->end - r->pos, 0, r->eof,
-                                                    r->p, h, &n, r->errmsg, sizeof r->errmsg);
+        size_t n = *nh, len = r->end - r->pos;
+        ssize_t rc = httpc_parse_headers(r->buf + r->pos, len, last, r->eof, r->p, h, &n,
+                                         r->errmsg, sizeof r->errmsg);
         if (rc != HTTPC_E_AGAIN) {
             *nh = n;
             return rc;
         }
+        last = len;
         ssize_t got = fill(r, head_limit(r->p));
         if (got < 0)
             return got;
@@ -193,7 +197,7 @@ static int skip_continue_headers(httpc_resp *r)
         const httpc_profile *saved = r->p;
         p.header_mode = p.strict_rfc ? HTTPC_HEADERS_STRICT : HTTPC_HEADERS_PY3;
         r->p = &p;
-        n = parse_head(r, NULL, &zero, 0);
+        n = parse_head(r, NULL, &zero);
         r->p = saved;
         if (n < 0)
             return (int)n;
@@ -368,7 +372,7 @@ static int read_headers(httpc_resp *r)
         if ((h = calloc(cap, sizeof *h)) == NULL)
             return fail(r, HTTPC_E_NOMEM);
         n = cap;
-        len = parse_head(r, h, &n, 0);
+        len = parse_head(r, h, &n);
         /* Bare CRs split one line into several fields in Python 3's email
          * parser, so the fields may outnumber the lines: grow and parse again
          * (the block is complete by now, so nothing is read twice). */
@@ -439,7 +443,7 @@ int httpc__resp_tunnel_reply(httpc_resp *r, char *detail, size_t cap)
         p.header_mode = HTTPC_HEADERS_PY3;
         p.max_headers = SIZE_MAX;
         r->p = &p;
-        ssize_t n = parse_head(r, NULL, &zero, 0);
+        ssize_t n = parse_head(r, NULL, &zero);
         r->p = saved;
         rc = n < 0 ? (int)n : 0;
     }

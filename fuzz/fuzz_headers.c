@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* Fuzz target for httpc_parse_headers: no crash or over-read, every span
+ * inside the consumed block, the count-only call (headers NULL) agreeing with
+ * the filled one, and split invariance with the `last_len` shortcut in play:
+ * the block fed as a prefix, a longer prefix and the whole (each time without
+ * EOF, passing the previous length) gives AGAIN or the result of the whole
+ * input, which the final call at EOF must give.
+ * Input: fuzz_common.h's header (bytes 1-2: the split point), then the block. */
+#include "fuzz_common.h"
+
+/* Fewer slots than max_headers, so HTTPC_E_NOMEM (fields that do not fit) is
+ * reachable too. */
+#define CAP 64
+
+typedef struct field {
+    size_t name_off, name_len, value_off, value_len;
+} field;
+
+typedef struct outcome {
+    ssize_t rc;
+    size_t n;
+    field f[CAP];
+    char detail[160];
+} outcome;
+
+static void parse(const char *buf, size_t len, size_t last_len, int eof, const httpc_profile *p,
+                  outcome *o)
+{
+    httpc_header h[CAP];
+
+    memset(o, 0, sizeof *o);
+    o->n = CAP;
+    o->rc = httpc_parse_headers(buf, len, last_len, eof, p, h, &o->n, o->detail, sizeof o->detail);
+    FUZZ_CHECK(o->rc < 0 || (size_t)o->rc <= len, "consumed %zd of %zu", o->rc, len);
+    if (o->rc < 0) {
+        o->n = 0;
+        return;
+    }
+    FUZZ_CHECK(o->n <= CAP, "%zu fields in %d slots", o->n, CAP);
+    for (size_t i = 0; i < o->n; i++) {
+        FUZZ_CHECK(fuzz_inside(h[i].name.ptr, h[i].name.len, buf, (size_t)o->rc) &&
+                       fuzz_inside(h[i].value.ptr, h[i].value.len, buf, (size_t)o->rc) &&
+                       h[i].value.ptr != NULL,
+                   "field %zu outside the consumed block", i);
+        FUZZ_CHECK(h[i].name.ptr != NULL || p->header_mode == HTTPC_HEADERS_PY27,
+                   "field %zu without a name outside py27", i);
+        o->f[i] = (field){fuzz_off(h[i].name.ptr, buf), h[i].name.len,
+                          fuzz_off(h[i].value.ptr, buf), h[i].value.len};
+    }
+}
+
+static int same(const outcome *a, const outcome *b)
+{
+    return a->rc == b->rc && a->n == b->n && memcmp(a->f, b->f, a->n * sizeof a->f[0]) == 0 &&
+           strcmp(a->detail, b->detail) == 0;
+}
+
+static void check_partial(const outcome *part, const outcome *whole, size_t at, size_t last)
+{
+    FUZZ_CHECK(part->rc == HTTPC_E_AGAIN || same(part, whole),
+               "prefix %zu (last_len %zu): rc %zd n %zu (\"%s\"), whole input: rc %zd n %zu "
+               "(\"%s\")",
+               at, last, part->rc, part->n, part->detail, whole->rc, whole->n, whole->detail);
+}
+
+/* headers == NULL only counts: the same answer, and never "does not fit". */
+static void check_count_only(const fuzz_input *in, const outcome *whole)
+{
+    size_t n = 0;
+    ssize_t rc = httpc_parse_headers(in->buf, in->len, 0, 1, &in->profile, NULL, &n, NULL, 0);
+
+    FUZZ_CHECK(rc != HTTPC_E_NOMEM, "count-only call said NOMEM");
+    if (whole->rc == HTTPC_E_NOMEM)
+        FUZZ_CHECK(rc >= 0 && n > CAP, "count-only: rc %zd n %zu, filled: NOMEM", rc, n);
+    else
+        FUZZ_CHECK(rc == whole->rc && n == whole->n,
+                   "count-only: rc %zd n %zu, filled: rc %zd n %zu", rc, n, whole->rc, whole->n);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_input in;
+    outcome *whole = malloc(sizeof *whole), *part = malloc(sizeof *part);
+
+    FUZZ_CHECK(whole != NULL && part != NULL, "out of memory");
+    if (!fuzz_input_init(&in, data, size)) {
+        free(whole), free(part);
+        return 0;
+    }
+    parse(in.buf, in.len, 0, 1, &in.profile, whole);
+    FUZZ_CHECK(whole->rc != HTTPC_E_AGAIN, "AGAIN at EOF");
+    check_count_only(&in, whole);
+
+    /* Prefixes k and m, then the whole without EOF; each passes the length
+     * of the call before it while that one said AGAIN. */
+    size_t k = in.param % (in.len + 1), m = k + (in.len - k) / 2, ends[3] = {k, m, in.len};
+    size_t last = 0;
+    for (int i = 0; i < 3; i++) {
+        char *prefix = fuzz_dup(in.buf, ends[i]);
+        parse(prefix, ends[i], last, 0, &in.profile, part);
+        free(prefix);
+        check_partial(part, whole, ends[i], last);
+        last = part->rc == HTTPC_E_AGAIN ? ends[i] : 0;
+    }
+    parse(in.buf, in.len, last, 1, &in.profile, part);
+    check_partial(part, whole, in.len, last);
+    FUZZ_CHECK(part->rc != HTTPC_E_AGAIN, "AGAIN at EOF after AGAIN at %zu", last);
+
+    fuzz_input_free(&in);
+    free(whole), free(part);
+    return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* Fuzz target for httpc_parse_status_line: no crash or over-read on any
+ * bytes, spans inside the input, and split invariance (picohttpparser style):
+ * a prefix without EOF gives AGAIN or the very result of the whole input.
+ * Input: fuzz_common.h's header (bytes 1-2: the split point), then the line. */
+#include "fuzz_common.h"
+
+typedef struct outcome {
+    ssize_t rc;
+    size_t version_off, version_len, reason_off, reason_len;
+    int version_num, status, http09;
+    char detail[160];
+} outcome;
+
+static void parse(const char *buf, size_t len, int eof, const httpc_profile *p, outcome *o)
+{
+    httpc_status_line sl;
+
+    memset(o, 0, sizeof *o);
+    o->rc = httpc_parse_status_line(buf, len, eof, p, &sl, o->detail, sizeof o->detail);
+    FUZZ_CHECK(o->rc < 0 || (size_t)o->rc <= len, "consumed %zd of %zu", o->rc, len);
+    if (o->rc < 0)
+        return;
+    FUZZ_CHECK(fuzz_inside(sl.version.ptr, sl.version.len, buf, (size_t)o->rc) &&
+                   fuzz_inside(sl.reason.ptr, sl.reason.len, buf, (size_t)o->rc),
+               "span outside the consumed line");
+    FUZZ_CHECK(sl.status >= 100 && sl.status <= 999, "status %d", sl.status);
+    FUZZ_CHECK((o->rc == 0) == (sl.http09 != 0), "rc %zd http09 %d", o->rc, sl.http09);
+    o->version_off = fuzz_off(sl.version.ptr, buf);
+    o->version_len = sl.version.len;
+    o->reason_off = fuzz_off(sl.reason.ptr, buf);
+    o->reason_len = sl.reason.len;
+    o->version_num = sl.version_num;
+    o->status = sl.status;
+    o->http09 = sl.http09;
+}
+
+static int same(const outcome *a, const outcome *b)
+{
+    return a->rc == b->rc && a->version_off == b->version_off && a->version_len == b->version_len &&
+           a->reason_off == b->reason_off && a->reason_len == b->reason_len &&
+           a->version_num == b->version_num && a->status == b->status && a->http09 == b->http09 &&
+           strcmp(a->detail, b->detail) == 0;
+}
+
+/* A call without EOF may wait for more, or must already know the answer. */
+static void check_partial(const outcome *part, const outcome *whole, size_t at)
+{
+    FUZZ_CHECK(part->rc == HTTPC_E_AGAIN || same(part, whole),
+               "split at %zu: rc %zd (\"%s\"), whole input: rc %zd (\"%s\")", at, part->rc,
+               part->detail, whole->rc, whole->detail);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_input in;
+    outcome whole, part;
+
+    if (!fuzz_input_init(&in, data, size))
+        return 0;
+    parse(in.buf, in.len, 1, &in.profile, &whole);
+    FUZZ_CHECK(whole.rc != HTTPC_E_AGAIN, "AGAIN at EOF");
+
+    size_t k = in.param % (in.len + 1);
+    char *prefix = fuzz_dup(in.buf, k);
+    parse(prefix, k, 0, &in.profile, &part);
+    free(prefix);
+    check_partial(&part, &whole, k);
+    parse(in.buf, in.len, 0, &in.profile, &part);
+    check_partial(&part, &whole, in.len);
+
+    fuzz_input_free(&in);
+    return 0;
+}
