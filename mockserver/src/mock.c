@@ -28,6 +28,7 @@ typedef struct conn {
     long segment, seg_delay;
     long long wake_at;     /* ms; 0 = not waiting on time */
     int want_write, peer_eof, done;
+    int draining;          /* half-closed, reading until the client closes */
     unsigned char *rx;     /* what the client sent (first HTTPC_MOCK_MAX_RECORD bytes) */
     size_t rx_len, consumed;
 } conn;
@@ -147,12 +148,33 @@ static int do_send(conn *c, const httpc_scn_action *a, long long now)
     return 1;
 }
 
+#define DRAIN_MS 1000
+
+/* A staged close (RFC 9112 section 9.6): half-close, then read until the
+ * client closes (or DRAIN_MS), so that unread request bytes do not turn the
+ * close into a reset that races the client's read of the reply. */
+static void close_gently(httpc_mock *m, conn *c, long long now)
+{
+    if (c->peer_eof) {
+        finish(m, c, 0);
+        return;
+    }
+    shutdown(c->fd, SHUT_WR);
+    c->draining = 1;
+    c->wake_at = now + DRAIN_MS;
+}
+
 /* Runs the script as far as it can go now. */
 static void advance(httpc_mock *m, conn *c, long long now)
 {
+    if (c->draining) {
+        if (c->peer_eof || now >= c->wake_at)
+            finish(m, c, 0);
+        return;
+    }
     while (!c->done) {
         if (c->script == NULL || c->action >= c->script->nactions) {
-            finish(m, c, 0);
+            close_gently(m, c, now);
             return;
         }
         const httpc_scn_action *a = &c->script->actions[c->action];
@@ -165,7 +187,7 @@ static void advance(httpc_mock *m, conn *c, long long now)
                 continue;
             }
             if (a->op == HTTPC_SCN_SILENT) {
-                finish(m, c, 0);
+                close_gently(m, c, now);
                 return;
             }
         }
@@ -194,8 +216,11 @@ static void advance(httpc_mock *m, conn *c, long long now)
         case HTTPC_SCN_SHUTDOWN:
             shutdown(c->fd, SHUT_WR);
             break;
-        case HTTPC_SCN_CLOSE: case HTTPC_SCN_RESET:
-            finish(m, c, a->op == HTTPC_SCN_RESET);
+        case HTTPC_SCN_CLOSE:
+            close_gently(m, c, now);
+            return;
+        case HTTPC_SCN_RESET:
+            finish(m, c, 1);
             return;
         }
         if (!r)
