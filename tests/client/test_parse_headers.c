@@ -35,30 +35,14 @@ typedef struct oracle_header_case {
 } oracle_header_case;
 
 #include "oracle_headers.inc"
+#include "test_support.h"
 
 #define NCASES (sizeof oracle_header_cases / sizeof oracle_header_cases[0])
 #define MAXH 512
 
-static const httpc_profile *P27, *P27S, *P3, *PST;
-
-static void init_profiles(void)
-{
-    P27 = httpc_profile_get(HTTPC_PROFILE_PY27);
-    P27S = httpc_profile_get(HTTPC_PROFILE_PY27_STRICT);
-    P3 = httpc_profile_get(HTTPC_PROFILE_PY3);
-    PST = httpc_profile_get(HTTPC_PROFILE_STRICT);
-}
 
 TestSuite(parse_headers, .init = init_profiles);
 
-/* An exact-size heap copy, so ASan sees any read past the end. */
-static char *dup_exact(const char *s, size_t n)
-{
-    char *p = malloc(n ? n : 1);
-    cr_assert_not_null(p);
-    memcpy(p, s, n);
-    return p;
-}
 
 /* A parse result with spans turned into offsets, comparable across copies. */
 typedef struct result {

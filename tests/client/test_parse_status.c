@@ -29,29 +29,13 @@ typedef struct oracle_status_case {
 } oracle_status_case;
 
 #include "oracle_status.inc"
+#include "test_support.h"
 
 #define NCASES (sizeof oracle_status_cases / sizeof oracle_status_cases[0])
 
-static const httpc_profile *P27, *P27S, *P3, *PST;
-
-static void init_profiles(void)
-{
-    P27 = httpc_profile_get(HTTPC_PROFILE_PY27);
-    P27S = httpc_profile_get(HTTPC_PROFILE_PY27_STRICT);
-    P3 = httpc_profile_get(HTTPC_PROFILE_PY3);
-    PST = httpc_profile_get(HTTPC_PROFILE_STRICT);
-}
 
 TestSuite(parse_status, .init = init_profiles);
 
-/* An exact-size heap copy, so ASan sees any read past the end. */
-static char *dup_exact(const char *s, size_t n)
-{
-    char *p = malloc(n ? n : 1);
-    cr_assert_not_null(p);
-    memcpy(p, s, n);
-    return p;
-}
 
 typedef struct result {
     ssize_t rc;
