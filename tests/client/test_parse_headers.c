@@ -426,17 +426,22 @@ Test(parse_headers, httpc_parse_headers_py3_count_boundary)
 }
 
 /* HTTPMessage.readheaders checks len(hlist) > 100 before each read: 100
- * header lines fit, the 101st raises at once (observed with 2.7.18). */
+ * header lines fit, the 101st raises at once (observed with 2.7.18). The
+ * strict= flag of httplib is about the status line only: same boundary. */
 Test(parse_headers, httpc_parse_headers_py27_count_boundary)
 {
+    const httpc_profile *both[] = {P27, P27S};
     char d[64];
 
-    cr_assert_gt(count_rc(100, "\r\n", 0, P27, d), 0);
-    cr_assert_gt(count_rc(100, "", 1, P27, d), 0);
-    cr_assert_eq(count_rc(101, "\r\n", 0, P27, d), HTTPC_E_HTTP_EXCEPTION);
-    cr_assert_str_eq(d, "got more than 100 headers");
-    cr_assert_eq(count_rc(101, "", 0, P27, d), HTTPC_E_HTTP_EXCEPTION);
-    cr_assert_eq(count_rc(100, "", 0, P27, d), HTTPC_E_AGAIN);
+    for (size_t j = 0; j < 2; j++) {
+        const httpc_profile *p = both[j];
+        cr_assert_gt(count_rc(100, "\r\n", 0, p, d), 0, "%s", p->name);
+        cr_assert_gt(count_rc(100, "", 1, p, d), 0, "%s", p->name);
+        cr_assert_eq(count_rc(101, "\r\n", 0, p, d), HTTPC_E_HTTP_EXCEPTION, "%s", p->name);
+        cr_assert_str_eq(d, "got more than 100 headers");
+        cr_assert_eq(count_rc(101, "", 0, p, d), HTTPC_E_HTTP_EXCEPTION, "%s", p->name);
+        cr_assert_eq(count_rc(100, "", 0, p, d), HTTPC_E_AGAIN, "%s", p->name);
+    }
 }
 
 /* Continuation lines count in 2.7, skipped lines and "From " lines do not. */
@@ -568,6 +573,39 @@ Test(parse_headers, httpc_parse_headers_last_len_long_block)
         cr_assert_eq(a->rc, HTTPC_E_AGAIN);
         free(a);
         free(b);
+    }
+    free(s);
+}
+
+/* The shortcut when the new bytes hold no newline: the pending line (after
+ * "A: b\r\n", 6 bytes) is read once it has 65536 bytes and refused at 65537,
+ * exactly as the full parse and readline(65537) decide. */
+Test(parse_headers, httpc_parse_headers_last_len_pending_line_grows)
+{
+    const httpc_profile *all[] = {P27, P3, PST};
+    size_t total = 6 + 65537;
+    char *s = malloc(total);
+
+    cr_assert_not_null(s);
+    memcpy(s, "A: b\r\n", 6);
+    memset(s + 6, 'v', total - 6);
+    for (size_t j = 0; j < 3; j++) {
+        for (size_t last = 65000; last <= 65542; last += 271) {
+            result *a = parse_last(s, 6 + 65536, last, 0, all[j]);
+            cr_assert_eq(a->rc, HTTPC_E_AGAIN, "%s, last_len %zu", all[j]->name, last);
+            free(a);
+            a = parse_last(s, total, last, 0, all[j]);
+            cr_assert_eq(a->rc, HTTPC_E_LINE_TOO_LONG, "%s, last_len %zu", all[j]->name, last);
+            cr_assert_str_eq(a->detail, "got more than 65536 bytes when reading header line");
+            result *b = parse_last(s, total, 0, 0, all[j]);
+            cr_assert(same(a, b), "%s: the shortcut agrees with a full parse", all[j]->name);
+            free(a);
+            free(b);
+        }
+        /* last_len just after the newline: all of the pending line is new. */
+        result *c = parse_last(s, total, 6, 0, all[j]);
+        cr_assert_eq(c->rc, HTTPC_E_LINE_TOO_LONG);
+        free(c);
     }
     free(s);
 }
