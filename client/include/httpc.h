@@ -314,7 +314,8 @@ ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof,
  * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
  * HTTPC_E_HTTP_EXCEPTION when there are more than p->max_trailers lines (when
  * nonzero), and in the strict profile HTTPC_E_INVALID_HEADER (fields are
- * judged as header fields) and HTTPC_E_INCOMPLETE_READ (EOF first). */
+ * judged as header fields), HTTPC_E_INVALID_FRAMING (a Content-Length or
+ * Transfer-Encoding trailer) and HTTPC_E_INCOMPLETE_READ (EOF first). */
 ssize_t httpc_parse_trailers(const char *buf, size_t len, size_t last_len, int eof,
                              const httpc_profile *p, size_t *num_lines,
                              char *detail, size_t detail_cap);
@@ -348,8 +349,8 @@ void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
  * only if nothing at all could be consumed. Errors (sticky, in c->err):
  * HTTPC_E_INCOMPLETE_READ, HTTPC_E_LINE_TOO_LONG, HTTPC_E_HTTP_EXCEPTION past
  * max_trailers, and in the strict profile HTTPC_E_INVALID_FRAMING (a size
- * line outside the grammar, data not followed by CRLF) and
- * HTTPC_E_INVALID_HEADER (a bad trailer field). At eof with the body
+ * line outside the grammar, data not followed by CRLF, a framing field among
+ * the trailers) and HTTPC_E_INVALID_HEADER (a bad trailer field). At eof with the body
  * unfinished the result is HTTPC_E_INCOMPLETE_READ. Once done, a call
  * consumes nothing and returns 0. */
 ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof,

@@ -16,7 +16,7 @@ typedef struct err_info {
 /* A parent of 0 in the X-macro means "a root"; the macro pastes the parent's
  * name into HTTPC_E_##parent, so a root is spelled 0 and becomes HTTPC_E_0. */
 #define HTTPC_E_0 0
-#define ERR_ROW(name, val, py, parent, parent2, msg)                                  \
+#define ERR_ROW(name, val, py, parent, parent2, msg)                                               \
     {HTTPC_E_##name, py, msg, HTTPC_E_##parent, HTTPC_E_##parent2},
 static const err_info table[] = {HTTPC_ERRNO_MAP(ERR_ROW)};
 #undef ERR_ROW

@@ -19,7 +19,8 @@
  *              streams it, and so does the decoder: IncompleteRead at EOF.
  * The strict profile follows the RFC 9112 grammar instead: strict_size for
  * the size line, step_crlf for the CRLF after the data, trailer_line for the
- * trailer fields; a message cut by EOF is IncompleteRead there too. */
+ * trailer fields (and framing_trailer for the fields refused there); a
+ * message cut by EOF is IncompleteRead there too. */
 #include "internal.h"
 
 #include <string.h>
@@ -285,6 +286,25 @@ static int strict_field_line(const char *l, size_t n, const httpc_profile *p, ch
     return rc < 0 ? (int)rc : HTTPC_E_INVALID_HEADER;
 }
 
+/* A field that frames the message has no place in the trailer section: RFC
+ * 9110 section 6.5.1 says such fields cannot be processed there and a sender
+ * must not generate them. We discard trailers, but an intermediary that
+ * merges them into the header section would frame the message differently,
+ * so the strict profile refuses Content-Length and Transfer-Encoding there
+ * (Go's net/http refuses them as declared trailers for the same reason).
+ * l[0..n) is a field line the strict header parser accepted, so the name
+ * runs up to the colon with no whitespace before it. */
+static int framing_trailer(const char *l, size_t n, char *detail, size_t cap)
+{
+    const char *colon = memchr(l, ':', n);
+    httpc_span name = {l, colon != NULL ? (size_t)(colon - l) : 0};
+
+    if (!httpc__span_ieq(name, "content-length") && !httpc__span_ieq(name, "transfer-encoding"))
+        return 0;
+    httpc__detail(detail, cap, "%.*s in the trailer section", (int)name.len, name.ptr);
+    return HTTPC_E_INVALID_FRAMING;
+}
+
 /* Judges one trailer line l[0..n) (n == 0 or no LF: cut by EOF), `seen`
  * lines after the last chunk; sets *end when it ends the section. Python:
  * the empty line or EOF ends it (2.7: "\r\n" only, not "\n"). Strict: only
@@ -292,6 +312,8 @@ static int strict_field_line(const char *l, size_t n, const httpc_profile *p, ch
 static int trailer_line(const char *l, size_t n, const httpc_profile *p, size_t seen, int *end,
                         char *detail, size_t cap)
 {
+    int rc;
+
     if (p->strict_rfc) {
         if (n == 0 || l[n - 1] != '\n') {
             httpc__detail(detail, cap, "EOF in the trailer section");
@@ -308,7 +330,10 @@ static int trailer_line(const char *l, size_t n, const httpc_profile *p, size_t 
         httpc__detail(detail, cap, "got more than %zu trailers", p->max_trailers);
         return HTTPC_E_HTTP_EXCEPTION;
     }
-    return p->strict_rfc ? strict_field_line(l, n, p, detail, cap) : 0;
+    if (!p->strict_rfc)
+        return 0;
+    rc = strict_field_line(l, n, p, detail, cap);
+    return rc < 0 ? rc : framing_trailer(l, n, detail, cap);
 }
 
 /* As in httpc_parse_headers: when no LF came since the call that returned

@@ -415,6 +415,57 @@ Test(parse_chunked, httpc_parse_trailers_count_limit)
     free(hundred);
 }
 
+/* Fields that frame the message cannot be processed in the trailer section
+ * and a sender must not put them there (RFC 9110 section 6.5.1): strict
+ * refuses Content-Length and Transfer-Encoding, whatever their case, with
+ * InvalidFraming; CPython reads and drops them like any trailer. Other
+ * names, even close ones, are fields like any other. */
+Test(parse_chunked, httpc_parse_trailers_strict_framing_fields)
+{
+    static const struct {
+        const char *in;
+        int refused;
+        const char *detail;
+    } cases[] = {
+        {"Content-Length: 5\r\n\r\n", 1, "Content-Length in the trailer section"},
+        {"transfer-encoding: chunked\r\n\r\n", 1, "transfer-encoding in the trailer section"},
+        {"A: 1\r\nCONTENT-LENGTH:5\r\n\r\n", 1, "CONTENT-LENGTH in the trailer section"},
+        {"Transfer-Encoding:\r\n\r\n", 1, "Transfer-Encoding in the trailer section"},
+        {"Content-Length-X: 5\r\n\r\n", 0, NULL},
+        {"X-Content-Length: 5\r\n\r\n", 0, NULL},
+        {"Content-Lengt: 5\r\n\r\n", 0, NULL},
+        {"Content-Type: text/plain\r\n\r\n", 0, NULL},
+        {"Trailer: X\r\n\r\n", 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        trailer_result r = trailers(cases[i].in, 0, "strict");
+        if (cases[i].refused) {
+            cr_assert_eq(r.rc, HTTPC_E_INVALID_FRAMING, "%zu", i);
+            cr_assert_str_eq(r.detail, cases[i].detail, "%zu", i);
+        } else {
+            cr_assert_eq(r.rc, (ssize_t)strlen(cases[i].in), "%zu: %s", i, r.detail);
+        }
+        for (int k = 0; k < 3; k++)
+            cr_assert_eq(trailers(cases[i].in, 0, all_profiles[k]).rc, (ssize_t)strlen(cases[i].in),
+                         "%zu %s", i, all_profiles[k]);
+    }
+    /* A malformed framing field is judged as a field first. */
+    cr_assert_eq(trailers("Content-Length : 5\r\n\r\n", 0, "strict").rc, HTTPC_E_INVALID_HEADER);
+}
+
+/* A NULL profile is py3, as for the decoder. */
+Test(parse_chunked, null_profile_is_py3)
+{
+    httpc_chunk_size cs;
+    cr_assert_eq(httpc_parse_chunk_size("0x_5\r\n", 6, 0, NULL, &cs, NULL, 0), 6);
+    cr_assert_eq(cs.size, 5);
+    cr_assert_eq(httpc_parse_chunk_size("- 5\r\n", 5, 0, NULL, &cs, NULL, 0),
+                 HTTPC_E_INCOMPLETE_READ);
+    size_t lines = 0;
+    cr_assert_eq(httpc_parse_trailers("A: b\n\n", 6, 0, 0, NULL, &lines, NULL, 0), 6);
+    cr_assert_eq(lines, 1);
+}
+
 /* LineTooLong("trailer line") past 65536 bytes, LF included (observed with
  * CPython 3.11.7: "A" * 65534 + "\r\n" reads, one more does not). */
 Test(parse_chunked, httpc_parse_trailers_line_limit)
@@ -679,6 +730,8 @@ Test(parse_chunked, httpc_chunked_feed_profile_differences)
          "EOF in the last-chunk line"},
         {"10000000000000000\r\nab", {IR, IR, IR, IF}, {"ab", "ab", "ab", ""},
          "17 digits: Python streams until EOF; strict refuses"},
+        {"0\r\nContent-Length: 5\r\n\r\n", {0, 0, 0, IF}, {"", "", "", ""},
+         "a framing field among the trailers (RFC 9110 section 6.5.1)"},
     };
     /* clang-format on */
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
