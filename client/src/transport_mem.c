@@ -104,7 +104,8 @@ int httpc__mem_transport_parts(const char *const *parts, const size_t *lens, siz
     t->nparts = nparts;
     t->len = len;
     t->segment = segment;
-    httpc__transport_init(&t->base, &mem_vt);
+    t->base.vt = &mem_vt;
+    t->base.refs = 1;
     *out = &t->base;
     return 0;
 }

@@ -22,15 +22,26 @@ typedef struct tcp_transport {
     int timeout_ms;
 } tcp_transport;
 
-/* errno -> the OSError subclass Python raises for it (PEP 3151's table;
- * ECONNABORTED's ConnectionAbortedError has no code of its own). */
+httpc__transport *httpc__transport_ref(httpc__transport *t)
+{
+    if (t != NULL)
+        t->refs++;
+    return t;
+}
+
+void httpc__transport_unref(httpc__transport *t)
+{
+    if (t != NULL && --t->refs == 0)
+        t->vt->destroy(t);
+}
+
+/* errno -> the OSError subclass Python raises for it. */
 static int map_errno(int e)
 {
     switch (e) {
     case ECONNREFUSED: return HTTPC_E_CONNECTION_REFUSED;
     case ECONNRESET: return HTTPC_E_CONNECTION_RESET;
-    case EPIPE: case ESHUTDOWN: return HTTPC_E_BROKEN_PIPE;
-    case ECONNABORTED: return HTTPC_E_CONNECTION_ERROR; /* ConnectionAbortedError */
+    case EPIPE: return HTTPC_E_BROKEN_PIPE;
     case ETIMEDOUT: return HTTPC_E_TIMEOUT;
     case ENOMEM: return HTTPC_E_NOMEM;
     default: return HTTPC_E_OS_ERROR;
@@ -43,27 +54,17 @@ static int os_error(char *detail, size_t cap, int e)
     return map_errno(e);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for `events` until `deadline` (now_ms() time; < 0: forever), as a
- * socket with settimeout() does in sock_call_ex. */
-static int wait_until(int fd, short events, int64_t deadline, char *detail, size_t cap)
+/* Waits for `events` within the socket timeout (socket.settimeout). */
+static int wait_fd(int fd, short events, int timeout_ms, char *detail, size_t cap)
 {
     struct pollfd p = {.fd = fd, .events = events};
     int rc;
 
-    if (deadline < 0)
+    if (timeout_ms < 0)
         return 0;
-    do {
-        int64_t left = deadline - now_ms();
-        rc = poll(&p, 1, left > 0 ? (int)(left < INT32_MAX ? left : INT32_MAX) : 0);
-    } while (rc < 0 && errno == EINTR);
+    do
+        rc = poll(&p, 1, timeout_ms);
+    while (rc < 0 && errno == EINTR);
     if (rc == 0) {
         httpc__detail(detail, cap, "timed out");
         return HTTPC_E_TIMEOUT;
@@ -71,32 +72,16 @@ static int wait_until(int fd, short events, int64_t deadline, char *detail, size
     return rc < 0 ? os_error(detail, cap, errno) : 0;
 }
 
-static int64_t deadline_of(int timeout_ms)
-{
-    return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-}
-
-/* Waits for `events` within the socket timeout (socket.settimeout). */
-static int wait_fd(int fd, short events, int timeout_ms, char *detail, size_t cap)
-{
-    return wait_until(fd, events, deadline_of(timeout_ms), detail, cap);
-}
-
-/* sock.sendall(): since Python 3.5 the timeout bounds the whole call, not
- * each send() inside it. */
 static int tcp_send(httpc__transport *base, const void *buf, size_t len)
 {
     tcp_transport *t = (tcp_transport *)base;
     const char *p = buf;
-    int64_t deadline = deadline_of(t->timeout_ms);
 
     while (len > 0) {
-        int rc = wait_until(t->fd, POLLOUT, deadline, base->errmsg, sizeof base->errmsg);
+        int rc = wait_fd(t->fd, POLLOUT, t->timeout_ms, base->errmsg, sizeof base->errmsg);
         if (rc < 0)
             return rc;
-        /* Past poll(), a blocking send() of a large buffer would wait for
-         * all of it to fit: MSG_DONTWAIT keeps the deadline. */
-        ssize_t n = send(t->fd, p, len, MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0));
+        ssize_t n = send(t->fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n < 0)
@@ -213,7 +198,8 @@ int httpc__tcp_connect(const char *host, int port, int timeout_ms, const char *s
         close(fd);
         return HTTPC_E_NOMEM;
     }
-    httpc__transport_init(&t->base, &tcp_vt);
+    t->base.vt = &tcp_vt;
+    t->base.refs = 1;
     t->fd = fd;
     t->timeout_ms = timeout_ms;
     *out = &t->base;

@@ -40,35 +40,20 @@ int httpc__get_hostport(const char *host, int port, int default_port, const http
     return *out_host ? 0 : HTTPC_E_NOMEM;
 }
 
-/* _contains_disallowed_url_pchar_re: '[\x00-\x20\x7f]' in 3.x, and
- * '[\x00-\x20\x7f-\xff]' in 2.7 (whose str is bytes). */
-static int disallowed_url_char(unsigned char c, const httpc_profile *p)
-{
-    return c <= 0x20 || c == 0x7f || (p->py27 && c > 0x7f);
-}
-
-/* "... {s!r} (found at least {match.group()!r})": str reprs in 3.x (input
- * read as ISO-8859-1), byte-string reprs without the b in 2.7. */
-static void found_detail(const char *what, const char *s, const unsigned char *c,
-                         const httpc_profile *p, char *detail, size_t cap)
-{
-    size_t len = strlen(s), need = httpc__py_repr(NULL, 0, s, len, p->py27) + 1;
-    char *r = malloc(need), f[16];
-
-    httpc__py_repr(f, sizeof f, (const char *)c, 1, p->py27);
-    if (r != NULL)
-        httpc__py_repr(r, need, s, len, p->py27);
-    httpc__detail(detail, cap, "%s can't contain control characters. %s (found at least %s)",
-                  what, r ? r + p->py27 : "?", f + p->py27);
-    free(r);
-}
-
 int httpc__validate_url_part(const char *s, const httpc_profile *p, char *detail, size_t cap)
 {
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (disallowed_url_char(*c, p)) {
-            found_detail("URL", s, c, p, detail, cap);
+        if (*c <= 0x20 || *c == 0x7f || (p->py27 && *c >= 0x7f)) {
+            char r[120], f[16];
+            httpc__py_repr(r, sizeof r, s, strlen(s), 0);
+            httpc__py_repr(f, sizeof f, (const char *)c, 1, 0);
+            httpc__detail(detail, cap, "URL can't contain control characters. %s (found at "
+                                       "least %s)", r, f);
             return HTTPC_E_INVALID_URL;
+        }
+        if (*c >= 0x80) { /* str.encode('ascii') fails: UnicodeEncodeError */
+            httpc__detail(detail, cap, "'ascii' codec can't encode character in the URL");
+            return HTTPC_E_VALUE_ERROR;
         }
     }
     return 0;
@@ -76,34 +61,19 @@ int httpc__validate_url_part(const char *s, const httpc_profile *p, char *detail
 
 int httpc__validate_method(const char *m, const httpc_profile *p, char *detail, size_t cap)
 {
-    if (p->py27) /* httplib 2.7 sends any method as given */
-        return 0;
     for (const unsigned char *c = (const unsigned char *)m; *c; c++) {
-        if (*c < 0x20) { /* _contains_disallowed_method_pchar_re */
-            found_detail("method", m, c, p, detail, cap);
+        if (*c < 0x20 && !p->py27) {
+            char r[120];
+            httpc__py_repr(r, sizeof r, m, strlen(m), 0);
+            httpc__detail(detail, cap, "method can't contain control characters. %s", r);
+            return HTTPC_E_VALUE_ERROR;
+        }
+        if (*c >= 0x80) {
+            httpc__detail(detail, cap, "'ascii' codec can't encode character in the method");
             return HTTPC_E_VALUE_ERROR;
         }
     }
     return 0;
-}
-
-int httpc__validate_ascii(const char *s, size_t len, char *detail, size_t cap)
-{
-    size_t i = 0, j;
-
-    while (i < len && (unsigned char)s[i] < 0x80)
-        i++;
-    if (i == len)
-        return 0;
-    for (j = i; j < len && (unsigned char)s[j] >= 0x80; j++)
-        ;
-    if (j - i == 1)
-        httpc__detail(detail, cap, "'ascii' codec can't encode character '\\x%02x' in "
-                      "position %zu: ordinal not in range(128)", (unsigned char)s[i], i);
-    else
-        httpc__detail(detail, cap, "'ascii' codec can't encode characters in position "
-                      "%zu-%zu: ordinal not in range(128)", i, j - 1);
-    return HTTPC_E_VALUE_ERROR;
 }
 
 /* rb'[^:\s][^:\r\n]*' as a full match; \s is [ \t\n\r\f\v] for bytes. Names
