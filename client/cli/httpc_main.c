@@ -26,7 +26,7 @@ static const char usage[] =
     "  -X, --request METHOD request method (GET; POST when a body is given)\n"
     "  -H, --header 'N: v'  add a request header (repeatable)\n"
     "  -d, --data DATA      request body (Content-Length set as http.client does)\n"
-    "      --data-file PATH request body read from a file (Content-Length from fstat)\n"
+    "      --data-file PATH request body read from a file (sent as bytes, Content-Length)\n"
     "      --profile NAME   py27, py27-strict, py3 (default) or strict\n"
     "      --timeout SECS   socket timeout in seconds (fractions allowed)\n"
     "  -o, --output FILE    write the body to FILE instead of stdout\n"
@@ -271,6 +271,39 @@ static int read_body(const opts *o, outcome *oc)
     }
 }
 
+/* The whole file in memory: --data-file is `body = f.read()`, bytes with a
+ * Content-Length, as the CPython adapter sends it (a file object itself
+ * would go chunked in 3.6+). */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    size_t cap = 0;
+
+    *len = 0;
+    if (f == NULL)
+        return NULL;
+    for (;;) {
+        if (*len == cap) {
+            char *p = realloc(data, cap = cap ? cap * 2 : 65536);
+            if (p == NULL)
+                break;
+            data = p;
+        }
+        size_t n = fread(data + *len, 1, cap - *len, f);
+        *len += n;
+        if (n == 0) {
+            if (ferror(f))
+                break;
+            fclose(f);
+            return data;
+        }
+    }
+    fclose(f);
+    free(data);
+    return NULL;
+}
+
 static int request(const opts *o, outcome *oc)
 {
     httpc_conn_opts co;
@@ -278,7 +311,8 @@ static int request(const opts *o, outcome *oc)
     httpc_body body = {0};
     char *hostport = NULL;
     const char *target = "/";
-    int fd = -1, rc;
+    char *file_data = NULL;
+    int rc;
 
     httpc_conn_opts_init(&co);
     co.profile = o->profile;
@@ -299,14 +333,14 @@ static int request(const opts *o, outcome *oc)
         body.data = o->data;
         body.len = strlen(o->data);
     } else if (o->data_file) {
-        if ((fd = open(o->data_file, O_RDONLY)) < 0) {
-            fprintf(stderr, "httpc: cannot open '%s': %s\n", o->data_file, strerror(errno));
+        if ((file_data = slurp(o->data_file, &body.len)) == NULL) {
+            fprintf(stderr, "httpc: cannot read '%s': %s\n", o->data_file, strerror(errno));
             free(hostport);
             free(tgt);
             return 2;
         }
-        body.kind = HTTPC_BODY_FD;
-        body.fd = fd;
+        body.kind = HTTPC_BODY_BUFFER;
+        body.data = file_data;
     }
     const char *method = o->method ? o->method : body.kind ? "POST" : "GET";
     rc = httpc_conn_new(&c, hostport, -1, &co);
@@ -323,8 +357,7 @@ static int request(const opts *o, outcome *oc)
     }
     oc->err = rc;
     httpc_conn_free(c);
-    if (fd >= 0)
-        close(fd);
+    free(file_data);
     free(hostport);
     free(tgt);
     return 0;

@@ -423,7 +423,9 @@ int httpc_conn_fileno(const httpc_conn *c);
 typedef enum httpc_body_kind {
     HTTPC_BODY_NONE = 0, /* body=None */
     HTTPC_BODY_BUFFER,   /* bytes: Content-Length is its size */
-    HTTPC_BODY_FD,       /* a file: Content-Length from fstat() (3.4+ doc) */
+    HTTPC_BODY_FD,       /* a file, read in blocksize pieces: chunked in py3 (CPython
+                            3.6+; the 3.4 document's fstat() length is gone), with
+                            Content-Length = fstat().st_size in py27 */
     HTTPC_BODY_ITER,     /* an iterable: chunked coding without a length */
 } httpc_body_kind;
 

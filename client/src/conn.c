@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* HTTPConnection: the request side and its state machine (Idle,
  * Request-started, Request-sent), following CPython 3.11's http/client.py
- * (and httplib 2.7 where the profile says so). */
+ * (and httplib 2.7's where the profile says py27). Python's own oddities are
+ * kept on purpose: a reference client is useful only if it is exact. */
 #include "transport.h"
 #include "url.h"
 
@@ -20,15 +21,15 @@ struct httpc_conn {
     int port;
     httpc_conn_opts opts;
     const httpc_profile *p;
-    httpc__transport *t;
-    int state;
-    httpc_resp *response; /* __response: a reference, or NULL */
-    char method[64];
-    char *out; /* the head being built (_buffer) */
+    httpc__transport *t;  /* self.sock */
+    int state;            /* self.__state */
+    httpc_resp *response; /* self.__response: a reference, or NULL */
+    char *method;         /* self._method */
+    char *out;            /* self._buffer: the head lines, each ending in CRLF */
     size_t out_len, out_cap;
     char *tunnel_host;
     int tunnel_port;
-    char **tunnel_hdrs; /* "Name: value" lines */
+    char **tunnel_hdrs; /* "Name: value\r\n" lines */
     size_t ntunnel;
     httpc__connector_fn connector;
     void *connector_ctx;
@@ -40,6 +41,17 @@ static int fail(httpc_conn *c, int err, const char *msg)
     if (msg != NULL)
         snprintf(c->errmsg, sizeof c->errmsg, "%s", msg);
     return err;
+}
+
+static int nomem(httpc_conn *c)
+{
+    return fail(c, HTTPC_E_NOMEM, "out of memory");
+}
+
+/* The argument of a state exception: 3.x passes the state, 2.7 nothing. */
+static int state_error(httpc_conn *c, int err)
+{
+    return fail(c, err, c->p->py27 ? "" : state_names[c->state]);
 }
 
 void httpc_conn_opts_init(httpc_conn_opts *o)
@@ -54,8 +66,21 @@ static int tcp_connector(void *ctx, const char *host, int port, int timeout_ms,
                          char *detail, size_t cap)
 {
     (void)ctx;
-    return httpc__tcp_connect(host, port, timeout_ms, source_host, source_port, out, detail,
-                              cap);
+    return httpc__tcp_connect(host, port, timeout_ms, source_host, source_port, out, detail, cap);
+}
+
+/* __init__: _get_hostport, then _validate_host. Python 3 would IDNA-encode a
+ * non-ASCII host later; httpc has no IDNA, so it refuses one here. */
+static int init_host(httpc_conn *c, const char *host, int port)
+{
+    int rc = httpc__get_hostport(host, port, HTTPC_HTTP_PORT, c->p, &c->host, &c->port, c->errmsg,
+                                 sizeof c->errmsg);
+
+    if (rc == 0)
+        rc = httpc__validate_url_part(c->host, c->p, c->errmsg, sizeof c->errmsg);
+    if (rc == 0 && !c->p->py27 && httpc__validate_ascii(c->host, strlen(c->host), NULL, 0) < 0)
+        rc = fail(c, HTTPC_E_VALUE_ERROR, "non-ASCII host: IDNA is not implemented");
+    return rc;
 }
 
 int httpc_conn_new(httpc_conn **out, const char *host, int port, const httpc_conn_opts *opts)
@@ -77,16 +102,22 @@ int httpc_conn_new(httpc_conn **out, const char *host, int port, const httpc_con
     if (c->opts.http_vsn != 10)
         c->opts.http_vsn = 11;
     c->connector = tcp_connector;
-    rc = httpc__get_hostport(host, port, HTTPC_HTTP_PORT, c->p, &c->host, &c->port, c->errmsg,
-                             sizeof c->errmsg);
-    if (rc == 0)
-        rc = httpc__validate_url_part(c->host, c->p, c->errmsg, sizeof c->errmsg);
-    if (rc < 0) {
+    if ((rc = init_host(c, host, port)) < 0) {
         httpc_conn_free(c);
         return rc;
     }
     *out = c;
     return 0;
+}
+
+int httpc__conn_new_transport(httpc_conn **out, const char *host, int port,
+                              const httpc_conn_opts *opts, httpc__transport *t)
+{
+    int rc = httpc_conn_new(out, host, port, opts);
+
+    if (rc == 0)
+        (*out)->t = httpc__transport_ref(t);
+    return rc;
 }
 
 static void clear_tunnel(httpc_conn *c)
@@ -100,13 +131,17 @@ static void clear_tunnel(httpc_conn *c)
     c->ntunnel = 0;
 }
 
+/* Dropping the connection object does not close a response the caller
+ * still holds (Python has no HTTPConnection.__del__); close() does. */
 void httpc_conn_free(httpc_conn *c)
 {
     if (c == NULL)
         return;
-    httpc_conn_close(c);
+    httpc__transport_unref(c->t);
+    httpc_resp_free(c->response);
     clear_tunnel(c);
     free(c->host);
+    free(c->method);
     free(c->out);
     free(c);
 }
@@ -152,7 +187,9 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
                           size_t nheaders)
 {
     if (c->t != NULL)
-        return fail(c, HTTPC_E_RUNTIME_ERROR, "Can't set up tunnel for established connection");
+        return fail(c, HTTPC_E_RUNTIME_ERROR,
+                    c->p->py27 ? "Can't setup tunnel for established connection."
+                               : "Can't set up tunnel for established connection");
     clear_tunnel(c);
     int rc = httpc__get_hostport(host, port, HTTPC_HTTP_PORT, c->p, &c->tunnel_host,
                                  &c->tunnel_port, c->errmsg, sizeof c->errmsg);
@@ -160,11 +197,11 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
         return rc;
     c->tunnel_hdrs = calloc(nheaders ? nheaders : 1, sizeof *c->tunnel_hdrs);
     if (c->tunnel_hdrs == NULL)
-        return fail(c, HTTPC_E_NOMEM, "out of memory");
+        return nomem(c);
     for (size_t i = 0; i < nheaders; i++) {
         size_t n = strlen(header_names[i]) + strlen(header_values[i]) + 5;
         if ((c->tunnel_hdrs[i] = malloc(n)) == NULL)
-            return fail(c, HTTPC_E_NOMEM, "out of memory");
+            return nomem(c);
         snprintf(c->tunnel_hdrs[i], n, "%s: %s\r\n", header_names[i], header_values[i]);
         c->ntunnel++;
     }
@@ -173,29 +210,40 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
 
 /* ---- sending ------------------------------------------------------------ */
 
-static void debug_send(httpc_conn *c, const void *data, size_t len)
+/* print("send:", repr(data)): a bytes repr in 3.x, a str (byte string) repr
+ * in 2.7, which is the same text without the b. */
+static void debug_send(const void *data, size_t len, int py27)
 {
-    size_t need = httpc__py_repr(NULL, 0, data, len, !c->p->py27) + 1;
+    size_t need = httpc__py_repr(NULL, 0, data, len, 1) + 1;
     char *r = malloc(need);
 
     if (r == NULL)
         return;
-    httpc__py_repr(r, need, data, len, !c->p->py27);
-    printf("send: %s\n", r);
+    httpc__py_repr(r, need, data, len, 1);
+    printf("send: %s\n", r + (py27 ? 1 : 0));
     fflush(stdout);
     free(r);
 }
 
+static void debug_note(const httpc_conn *c, const char *line)
+{
+    if (c->opts.debuglevel > 0) {
+        printf("%s\n", line);
+        fflush(stdout);
+    }
+}
+
+/* send(data): connects first when there is no socket (auto_open). */
 static int raw_send(httpc_conn *c, const void *data, size_t len)
 {
     int rc;
 
     if (c->t == NULL && c->opts.no_auto_open)
-        return fail(c, HTTPC_E_NOT_CONNECTED, "not connected (auto_open is off)");
-    if (c->t == NULL && (rc = httpc_conn_connect(c)) < 0) /* auto_open */
+        return fail(c, HTTPC_E_NOT_CONNECTED, "");
+    if (c->t == NULL && (rc = httpc_conn_connect(c)) < 0)
         return rc;
     if (c->opts.debuglevel > 0)
-        debug_send(c, data, len);
+        debug_send(data, len, c->p->py27);
     rc = c->t->vt->send(c->t, data, len);
     return rc < 0 ? fail(c, rc, c->t->errmsg) : 0;
 }
@@ -205,33 +253,51 @@ int httpc_conn_send(httpc_conn *c, const void *data, size_t len)
     return raw_send(c, data, len);
 }
 
-/* Sends the CONNECT request and reads the proxy's reply (_tunnel). */
-static int tunnel(httpc_conn *c)
+/* The CONNECT request: one send() in 3.x ("a more optimal packet size"),
+ * a send() per line in httplib 2.7. */
+static int send_connect(httpc_conn *c)
 {
-    size_t n = strlen(c->tunnel_host) + 40;
+    size_t n = strlen(c->tunnel_host) + 40, off;
     char *head;
-    httpc_resp *r;
-    int rc;
+    int rc = 0;
 
     for (size_t i = 0; i < c->ntunnel; i++)
         n += strlen(c->tunnel_hdrs[i]);
     if ((head = malloc(n)) == NULL)
-        return fail(c, HTTPC_E_NOMEM, "out of memory");
-    size_t off = (size_t)snprintf(head, n, "CONNECT %s:%d HTTP/1.0\r\n", c->tunnel_host,
-                                  c->tunnel_port);
-    for (size_t i = 0; i < c->ntunnel; i++)
-        off += (size_t)snprintf(head + off, n - off, "%s", c->tunnel_hdrs[i]);
-    snprintf(head + off, n - off, "\r\n");
-    rc = raw_send(c, head, off + 2);
+        return nomem(c);
+    off = (size_t)snprintf(head, n, "CONNECT %s:%d HTTP/1.0\r\n", c->tunnel_host, c->tunnel_port);
+    if (c->p->py27)
+        rc = raw_send(c, head, off), off = 0;
+    for (size_t i = 0; i < c->ntunnel && rc == 0; i++) {
+        size_t k = strlen(c->tunnel_hdrs[i]);
+        memcpy(head + off, c->tunnel_hdrs[i], k);
+        if (c->p->py27)
+            rc = raw_send(c, head, k);
+        else
+            off += k;
+    }
+    memcpy(head + off, "\r\n", 2);
+    if (rc == 0)
+        rc = raw_send(c, head, off + 2);
     free(head);
+    return rc;
+}
+
+/* _tunnel(): the proxy's reply is read by a response of its own, made
+ * without the debug level (so no "reply:" line), then dropped. */
+static int tunnel(httpc_conn *c)
+{
+    httpc_resp *r;
+    int rc = send_connect(c);
+
     if (rc < 0)
         return rc;
-    rc = httpc__resp_new(c->t, c->p, c->opts.debuglevel, c->method, &r);
-    if (rc < 0)
-        return fail(c, rc, "out of memory");
-    rc = httpc__resp_tunnel_reply(r, c->errmsg, sizeof c->errmsg);
+    if ((rc = httpc__resp_new(c->t, c->p, 0, c->method, &r)) < 0)
+        return nomem(c);
+    rc = httpc__resp_tunnel_reply(r, c->opts.debuglevel, c->errmsg, sizeof c->errmsg);
+    httpc_resp_close(r);
     httpc_resp_free(r);
-    if (rc == HTTPC_E_OS_ERROR) {
+    if (rc == HTTPC_E_OS_ERROR) { /* the proxy said no: self.close() */
         char keep[sizeof c->errmsg];
         memcpy(keep, c->errmsg, sizeof keep);
         httpc_conn_close(c);
@@ -243,9 +309,9 @@ static int tunnel(httpc_conn *c)
 int httpc_conn_connect(httpc_conn *c)
 {
     httpc__transport *t = NULL;
-    int rc = c->connector(c->connector_ctx, c->host, c->port, c->opts.timeout_ms,
-                          c->opts.source_host, c->opts.source_port, &t, c->errmsg,
-                          sizeof c->errmsg);
+    int rc =
+        c->connector(c->connector_ctx, c->host, c->port, c->opts.timeout_ms, c->opts.source_host,
+                     c->opts.source_port, &t, c->errmsg, sizeof c->errmsg);
 
     if (rc < 0)
         return rc;
@@ -254,21 +320,18 @@ int httpc_conn_connect(httpc_conn *c)
     return c->tunnel_host ? tunnel(c) : 0;
 }
 
-static void forget_response(httpc_conn *c)
-{
-    if (c->response != NULL) {
-        httpc_resp_close(c->response);
-        httpc_resp_free(c->response);
-        c->response = NULL;
-    }
-}
-
+/* close(): the state goes back to Idle and a kept response is closed too.
+ * The head buffer is left alone, as CPython leaves self._buffer. */
 void httpc_conn_close(httpc_conn *c)
 {
     c->state = CS_IDLE;
     httpc__transport_unref(c->t);
     c->t = NULL;
-    forget_response(c);
+    if (c->response != NULL) {
+        httpc_resp_close(c->response);
+        httpc_resp_free(c->response);
+        c->response = NULL;
+    }
 }
 
 /* "if a prior response has been completed, then forget about it" */
@@ -280,10 +343,11 @@ static void forget_closed_response(httpc_conn *c)
     }
 }
 
-/* _output(): one line of the head; the CRLF is added here. */
+/* _output(): one line of the head; the CRLF that join() puts between the
+ * lines is added here. */
 static int output(httpc_conn *c, const char *a, size_t alen, const char *b, size_t blen)
 {
-    size_t need = c->out_len + alen + blen + 4;
+    size_t need = c->out_len + alen + blen + 2;
 
     if (need > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap * 2 : 512;
@@ -291,7 +355,7 @@ static int output(httpc_conn *c, const char *a, size_t alen, const char *b, size
             cap *= 2;
         char *p = realloc(c->out, cap);
         if (p == NULL)
-            return fail(c, HTTPC_E_NOMEM, "out of memory");
+            return nomem(c);
         c->out = p;
         c->out_cap = cap;
     }
@@ -303,100 +367,135 @@ static int output(httpc_conn *c, const char *a, size_t alen, const char *b, size
     return 0;
 }
 
-/* _strip_ipv6_iface: "[fe80::1%eth0]:80" -> "[fe80::1]" (3.x only). */
-static int host_value(httpc_conn *c, const char *url, char *buf, size_t cap)
-{
-    httpc_span netloc = strncmp(url, "http", 4) == 0 ? httpc__url_netloc(url)
-                                                       : (httpc_span){url, 0};
-    const char *host = c->tunnel_host ? c->tunnel_host : c->host;
-    int port = c->tunnel_host ? c->tunnel_port : c->port;
-    const char *pct;
-
-    if (netloc.len > 0) {
-        snprintf(buf, cap, "%.*s", (int)netloc.len, netloc.ptr);
-    } else {
-        int v6 = strchr(host, ':') != NULL;
-        int n = snprintf(buf, cap, v6 ? "[%s]" : "%s", host);
-        if (port != HTTPC_HTTP_PORT)
-            snprintf(buf + n, cap - (size_t)n, ":%d", port);
-        if (!v6)
-            return 0;
-    }
-    if (c->p->py27 || (pct = strchr(buf, '%')) == NULL)
-        return 0;
-    if (buf[0] != '[') /* CPython asserts here */
-        return fail(c, HTTPC_E_VALUE_ERROR, "IPv6 zone in a host without brackets");
-    strcpy((char *)pct, "]");
-    return 0;
-}
-
 static int putheader1(httpc_conn *c, const char *name, const char *value)
 {
     return httpc_conn_putheader(c, name, &value, 1);
 }
 
+/* _strip_ipv6_iface (3.x): "[fe80::1%eth0]..." -> "[fe80::1]"; CPython
+ * asserts the bracket, which a netloc like "a%20b" fails. */
+static int strip_iface(httpc_conn *c, char *v)
+{
+    char *pct = strchr(v, '%');
+
+    if (c->p->py27 || pct == NULL)
+        return 0;
+    if (v[0] != '[') {
+        snprintf(c->errmsg, sizeof c->errmsg, "AssertionError: b'%.*s'", (int)(pct - v), v);
+        return HTTPC_E_VALUE_ERROR;
+    }
+    strcpy(pct, "]");
+    return 0;
+}
+
+/* The Host header of putrequest: the netloc of an absolute URL, else the
+ * (tunnel) host, bracketed when it holds a ':', with the port unless 80. */
+static int put_host(httpc_conn *c, const char *url)
+{
+    httpc_span netloc =
+        strncmp(url, "http", 4) == 0 ? httpc__url_netloc(url) : (httpc_span){url, 0};
+    const char *host = c->tunnel_host ? c->tunnel_host : c->host;
+    int port = c->tunnel_host ? c->tunnel_port : c->port, rc;
+    char *v = malloc((netloc.len > 0 ? netloc.len : strlen(host)) + 16);
+
+    if (v == NULL)
+        return nomem(c);
+    /* urlsplit() may raise (unbalanced brackets, a bad bracketed host) */
+    rc = httpc__check_netloc(netloc, c->p, c->errmsg, sizeof c->errmsg);
+    if (rc == 0 && netloc.len > 0) {
+        snprintf(v, netloc.len + 1, "%.*s", (int)netloc.len, netloc.ptr);
+        rc = strip_iface(c, v);
+    } else if (rc == 0) {
+        int v6 = strchr(host, ':') != NULL, n = sprintf(v, v6 ? "[%s]" : "%s", host);
+        if (v6 && (rc = strip_iface(c, v)) == 0)
+            n = (int)strlen(v);
+        if (rc == 0 && port != HTTPC_HTTP_PORT)
+            sprintf(v + n, ":%d", port);
+    }
+    if (rc == 0)
+        rc = putheader1(c, "Host", v);
+    free(v);
+    return rc;
+}
+
+/* putrequest(): the state moves first, so a refused method or URL leaves
+ * the connection in Request-started, as in CPython. */
 int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url, int skip_host,
                           int skip_accept_encoding)
 {
-    char host[1024];
     int rc;
 
     forget_closed_response(c);
     if (c->state != CS_IDLE)
-        return fail(c, HTTPC_E_CANNOT_SEND_REQUEST, state_names[c->state]);
+        return state_error(c, HTTPC_E_CANNOT_SEND_REQUEST);
     c->state = CS_REQ_STARTED;
     if ((rc = httpc__validate_method(method, c->p, c->errmsg, sizeof c->errmsg)) < 0)
         return rc;
-    snprintf(c->method, sizeof c->method, "%s", method);
+    free(c->method);
+    if ((c->method = strdup(method)) == NULL)
+        return nomem(c);
     if (url == NULL || *url == '\0')
         url = "/";
     if ((rc = httpc__validate_url_part(url, c->p, c->errmsg, sizeof c->errmsg)) < 0)
         return rc;
-    c->out_len = 0;
-    size_t mlen = strlen(method), ulen = strlen(url);
-    char *line = malloc(mlen + ulen + 11);
+    size_t n = strlen(method) + strlen(url) + 11;
+    char *line = malloc(n);
     if (line == NULL)
-        return fail(c, HTTPC_E_NOMEM, "out of memory");
-    int n = sprintf(line, "%s %s HTTP/1.%c", method, url, c->opts.http_vsn == 10 ? '0' : '1');
-    rc = output(c, line, (size_t)n, "", 0);
+        return nomem(c);
+    n = (size_t)snprintf(line, n, "%s %s HTTP/1.%c", method, url,
+                         c->opts.http_vsn == 10 ? '0' : '1');
+    if (c->p->py27 || (rc = httpc__validate_ascii(line, n, c->errmsg, sizeof c->errmsg)) == 0)
+        rc = output(c, line, n, "", 0);
     free(line);
     if (rc < 0 || c->opts.http_vsn != 11)
         return rc;
-    if (!skip_host) {
-        if ((rc = host_value(c, url, host, sizeof host)) < 0 ||
-            (rc = putheader1(c, "Host", host)) < 0)
-            return rc;
-    }
+    if (!skip_host && (rc = put_host(c, url)) < 0)
+        return rc;
     if (!skip_accept_encoding)
         rc = putheader1(c, "Accept-Encoding", "identity");
     return rc;
 }
 
-int httpc_conn_putheader(httpc_conn *c, const char *name, const char *const *values,
-                         size_t nvalues)
+/* Python's repr of a name or value in "Invalid header ..." messages. */
+static int invalid_header(httpc_conn *c, const char *what, const char *s)
 {
-    size_t total = 0;
+    char r[200];
+
+    httpc__py_repr(r, sizeof r, s, strlen(s), 1);
+    httpc__detail(c->errmsg, sizeof c->errmsg, "Invalid header %s %s", what,
+                  r + (c->p->py27 ? 1 : 0));
+    return HTTPC_E_VALUE_ERROR;
+}
+
+static int check_header(httpc_conn *c, const char *name, const char *const *values, size_t nvalues,
+                        size_t *total)
+{
+    if (!c->p->py27 && httpc__validate_ascii(name, strlen(name), c->errmsg, sizeof c->errmsg) < 0)
+        return HTTPC_E_VALUE_ERROR; /* header.encode('ascii') */
+    if (!httpc__valid_header_name(name, c->p))
+        return invalid_header(c, "name", name);
+    *total = 0;
+    for (size_t i = 0; i < nvalues; i++) {
+        if (!httpc__valid_header_value(values[i]))
+            return invalid_header(c, "value", values[i]);
+        *total += strlen(values[i]) + 3;
+    }
+    return 0;
+}
+
+int httpc_conn_putheader(httpc_conn *c, const char *name, const char *const *values, size_t nvalues)
+{
+    size_t total;
     char *joined, *p;
     int rc;
 
     if (c->state != CS_REQ_STARTED)
         return fail(c, HTTPC_E_CANNOT_SEND_HEADER, "");
-    if (!httpc__valid_header_name(name)) {
-        httpc__detail(c->errmsg, sizeof c->errmsg, "Invalid header name %s", name);
-        return HTTPC_E_VALUE_ERROR;
-    }
-    for (size_t i = 0; i < nvalues; i++) {
-        if (!httpc__valid_header_value(values[i])) {
-            char r[160];
-            httpc__py_repr(r, sizeof r, values[i], strlen(values[i]), 1);
-            httpc__detail(c->errmsg, sizeof c->errmsg, "Invalid header value %s", r);
-            return HTTPC_E_VALUE_ERROR;
-        }
-        total += strlen(values[i]) + 3;
-    }
-    /* b': ' + b'\r\n\t'.join(values) */
+    if ((rc = check_header(c, name, values, nvalues, &total)) < 0)
+        return rc;
+    /* header + b': ' + b'\r\n\t'.join(values) */
     if ((joined = malloc(total + 3)) == NULL)
-        return fail(c, HTTPC_E_NOMEM, "out of memory");
+        return nomem(c);
     p = joined + sprintf(joined, ": ");
     for (size_t i = 0; i < nvalues; i++)
         p += sprintf(p, i ? "\r\n\t%s" : "%s", values[i]);
@@ -405,21 +504,24 @@ int httpc_conn_putheader(httpc_conn *c, const char *name, const char *const *val
     return rc;
 }
 
-/* One piece of the body, framed when chunked ("Zero length chunk ignored"). */
+/* One piece of the body, framed when chunked: f'{len(chunk):X}\r\n' + chunk
+ * + b'\r\n' goes out as one send(). */
 static int send_piece(httpc_conn *c, const void *data, size_t len, int chunked)
 {
     char size[24];
     int rc;
 
-    if (len == 0)
+    if (len == 0) {
+        if (!c->p->py27)
+            debug_note(c, "Zero length chunk ignored");
         return 0;
+    }
     if (!chunked)
         return raw_send(c, data, len);
-    /* f'{len(chunk):X}\r\n' + chunk + b'\r\n' goes out as one send() */
     int n = snprintf(size, sizeof size, "%zX\r\n", len);
     char *buf = malloc((size_t)n + len + 2);
     if (buf == NULL)
-        return fail(c, HTTPC_E_NOMEM, "out of memory");
+        return nomem(c);
     memcpy(buf, size, (size_t)n);
     memcpy(buf + n, data, len);
     memcpy(buf + n + len, "\r\n", 2);
@@ -428,15 +530,20 @@ static int send_piece(httpc_conn *c, const void *data, size_t len, int chunked)
     return rc;
 }
 
+/* A file body, read in blocks: self.blocksize in 3.x (_read_readable),
+ * 8192 in 2.7's send(). An empty read ends it, as `if not datablock`. */
 static int send_fd(httpc_conn *c, int fd, int chunked)
 {
-    char *block = malloc(c->opts.blocksize);
+    size_t bs = c->p->py27 ? 8192 : c->opts.blocksize;
+    char *block = malloc(bs);
     int rc = 0;
 
     if (block == NULL)
-        return fail(c, HTTPC_E_NOMEM, "out of memory");
+        return nomem(c);
+    if (!c->p->py27)
+        debug_note(c, "reading a readable");
     for (;;) {
-        ssize_t n = read(fd, block, c->opts.blocksize);
+        ssize_t n = read(fd, block, bs);
         if (n < 0) {
             rc = fail(c, HTTPC_E_OS_ERROR, "read() of the body file failed");
             break;
@@ -464,31 +571,34 @@ static int send_iter(httpc_conn *c, const httpc_body *b, int chunked)
     }
 }
 
-/* _send_output: the head in one send(), then the body. httplib 2.7 appends a
- * bytes body to the head so both go out in one send(). */
+/* _send_output: the head in one send(), then the body, then the last chunk
+ * when chunked. httplib 2.7 appends a str body to the head (one send) and
+ * hands anything else to sock.sendall, which refuses an iterator. */
 static int send_output(httpc_conn *c, const httpc_body *b, int encode_chunked)
 {
     int chunked = encode_chunked && c->opts.http_vsn == 11 && !c->p->py27;
-    int inline_body = c->p->py27 && b && b->kind == HTTPC_BODY_BUFFER;
+    int kind = b ? b->kind : HTTPC_BODY_NONE;
+    int inline_body = c->p->py27 && kind == HTTPC_BODY_BUFFER;
     int rc;
 
     if ((rc = output(c, "", 0, "", 0)) < 0)
         return rc;
-    if (inline_body && b->len > 0) {
-        if ((rc = output(c, b->data, b->len, "", 0)) < 0)
-            return rc;
-        c->out_len -= 2;
-    }
-    rc = raw_send(c, c->out, c->out_len);
-    c->out_len = 0;
-    if (rc < 0 || b == NULL || b->kind == HTTPC_BODY_NONE || inline_body)
+    if (inline_body && (rc = output(c, b->data, b->len, "", 0)) < 0)
         return rc;
-    if (b->kind == HTTPC_BODY_BUFFER)
+    if (inline_body)
+        c->out_len -= 2;
+    /* del self._buffer[:] comes before self.send(msg) */
+    size_t len = c->out_len;
+    c->out_len = 0;
+    rc = raw_send(c, c->out, len);
+    if (rc < 0 || kind == HTTPC_BODY_NONE || inline_body)
+        return rc;
+    if (kind == HTTPC_BODY_BUFFER)
         rc = send_piece(c, b->data, b->len, chunked);
-    else if (b->kind == HTTPC_BODY_FD)
+    else if (kind == HTTPC_BODY_FD)
         rc = send_fd(c, b->fd, chunked);
-    else if (c->p->py27) /* sock.sendall(iterable) */
-        return fail(c, HTTPC_E_TYPE_ERROR, "an iterable body needs Python 3.2+");
+    else if (c->p->py27)
+        return fail(c, HTTPC_E_TYPE_ERROR, "must be string or buffer, not generator");
     else
         rc = send_iter(c, b, chunked);
     if (rc == 0 && chunked)
@@ -504,12 +614,13 @@ int httpc_conn_endheaders(httpc_conn *c, const httpc_body *body, int encode_chun
     return send_output(c, body, encode_chunked);
 }
 
-/* _get_content_length (3.x) / _set_content_length (2.7): -1 for none. A file
- * descriptor gets its fstat() size, as the 3.4 document describes. */
-static long long content_length(const httpc_conn *c, const httpc_body *b, const char *method)
+/* _get_content_length (3.x) / _set_content_length (2.7); -1 for none.
+ * CPython 3.6+ gives a file no length (it goes chunked); httplib 2.7 sends
+ * os.fstat(fd).st_size, whatever the file position or type (a pipe says 0). */
+static long long content_length(httpc_conn *c, const httpc_body *b, const char *method)
 {
-    struct stat st;
     static const char *const expecting[] = {"PATCH", "POST", "PUT"};
+    struct stat st;
 
     if (b == NULL || b->kind == HTTPC_BODY_NONE) {
         for (size_t i = 0; i < 3; i++)
@@ -519,9 +630,11 @@ static long long content_length(const httpc_conn *c, const httpc_body *b, const 
     }
     if (b->kind == HTTPC_BODY_BUFFER)
         return (long long)b->len;
-    if (b->kind == HTTPC_BODY_FD && fstat(b->fd, &st) == 0 && S_ISREG(st.st_mode))
-        return (long long)st.st_size - (long long)lseek(b->fd, 0, SEEK_CUR);
-    (void)c;
+    if (b->kind != HTTPC_BODY_FD || !c->p->py27)
+        return -1;
+    if (fstat(b->fd, &st) == 0)
+        return (long long)st.st_size;
+    debug_note(c, "Cannot stat!!");
     return -1;
 }
 
@@ -533,36 +646,62 @@ static int has_header(const httpc_kv *h, size_t n, const char *name)
     return 0;
 }
 
-int httpc_conn_request(httpc_conn *c, const char *method, const char *url,
-                       const httpc_body *body, const httpc_kv *headers, size_t nheaders,
-                       int encode_chunked)
+/* The framing headers of _send_request: the caller's Content-Length wins;
+ * else (3.x: unless the caller gave Transfer-Encoding) the computed length,
+ * or chunked coding when there is a body without one. Returns the
+ * encode_chunked that endheaders gets. */
+static int framing_headers(httpc_conn *c, const char *method, const httpc_body *body,
+                           const httpc_kv *h, size_t nh, int encode_chunked)
 {
     int has_body = body != NULL && body->kind != HTTPC_BODY_NONE;
+    char num[24];
+
+    if (has_header(h, nh, "content-length"))
+        return 0;
+    if (!c->p->py27 && has_header(h, nh, "transfer-encoding"))
+        return encode_chunked;
+    long long cl = content_length(c, body, method);
+    if (cl >= 0) {
+        snprintf(num, sizeof num, "%lld", cl);
+        return putheader1(c, "Content-Length", num);
+    }
+    if (!has_body || c->p->py27)
+        return 0;
+    int rc = putheader1(c, "Transfer-Encoding", "chunked");
+    return rc < 0 ? rc : 1;
+}
+
+int httpc_conn_request(httpc_conn *c, const char *method, const char *url, const httpc_body *body,
+                       const httpc_kv *headers, size_t nheaders, int encode_chunked)
+{
     int rc = httpc_conn_putrequest(c, method, url, has_header(headers, nheaders, "host"),
                                    has_header(headers, nheaders, "accept-encoding"));
 
     if (rc < 0)
         return rc;
-    if (has_header(headers, nheaders, "content-length")) {
-        encode_chunked = 0;
-    } else if (c->p->py27 || !has_header(headers, nheaders, "transfer-encoding")) {
-        long long cl = content_length(c, body, method);
-        char num[24];
-        encode_chunked = 0;
-        if (cl >= 0) {
-            snprintf(num, sizeof num, "%lld", cl);
-            rc = putheader1(c, "Content-Length", num);
-        } else if (has_body && !c->p->py27) {
-            encode_chunked = 1;
-            rc = putheader1(c, "Transfer-Encoding", "chunked");
-        }
-        if (rc < 0)
-            return rc;
-    }
+    if ((encode_chunked = framing_headers(c, method, body, headers, nheaders, encode_chunked)) < 0)
+        return encode_chunked;
     for (size_t i = 0; i < nheaders; i++)
         if ((rc = putheader1(c, headers[i].name, headers[i].value)) < 0)
             return rc;
     return httpc_conn_endheaders(c, body, encode_chunked);
+}
+
+/* A failed begin(): 3.x closes the connection on a ConnectionError
+ * (RemoteDisconnected included) so the next request reconnects; httplib 2.7
+ * closes nothing, so the connection stays in Request-sent. */
+static int begin_failed(httpc_conn *c, httpc_resp *r, int rc)
+{
+    fail(c, rc, httpc_resp_errmsg(r));
+    httpc_resp_close(r);
+    httpc_resp_free(r);
+    if (!c->p->py27 && httpc_err_is(rc, HTTPC_E_CONNECTION_ERROR)) {
+        char keep[sizeof c->errmsg];
+        memcpy(keep, c->errmsg, sizeof keep);
+        httpc_conn_close(c);
+        memcpy(c->errmsg, keep, sizeof keep);
+    }
+    return rc;
 }
 
 int httpc_conn_getresponse(httpc_conn *c, httpc_resp **out)
@@ -573,24 +712,13 @@ int httpc_conn_getresponse(httpc_conn *c, httpc_resp **out)
     *out = NULL;
     forget_closed_response(c);
     if (c->state != CS_REQ_SENT || c->response != NULL)
-        return fail(c, HTTPC_E_RESPONSE_NOT_READY, state_names[c->state]);
-    if (c->t == NULL)
-        return fail(c, HTTPC_E_NOT_CONNECTED, "not connected");
+        return state_error(c, HTTPC_E_RESPONSE_NOT_READY);
+    if (c->t == NULL) /* CPython: AttributeError on None.makefile */
+        return fail(c, HTTPC_E_NOT_CONNECTED, "");
     if ((rc = httpc__resp_new(c->t, c->p, c->opts.debuglevel, c->method, &r)) < 0)
-        return fail(c, rc, "out of memory");
-    rc = httpc__resp_begin(r);
-    if (rc < 0) {
-        fail(c, rc, httpc_resp_errmsg(r));
-        httpc_resp_close(r);
-        httpc_resp_free(r);
-        if (httpc_err_is(rc, HTTPC_E_CONNECTION_ERROR)) {
-            char keep[sizeof c->errmsg];
-            memcpy(keep, c->errmsg, sizeof keep);
-            httpc_conn_close(c);
-            memcpy(c->errmsg, keep, sizeof keep);
-        }
-        return rc;
-    }
+        return nomem(c);
+    if ((rc = httpc__resp_begin(r)) < 0)
+        return begin_failed(c, r, rc);
     c->state = CS_IDLE;
     if (httpc_resp_will_close(r))
         httpc_conn_close(c); /* the socket now belongs to the response */

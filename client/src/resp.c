@@ -7,25 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#define RESP_BUFSIZE 8192 /* io.DEFAULT_BUFFER_SIZE */
-#define STREAM_BLOCK 65536
+#define RESP_BUFSIZE 8192 /* io.DEFAULT_BUFFER_SIZE, what makefile('rb') buffers */
 
 struct httpc_resp {
     int refs;
     httpc__transport *t; /* fp: NULL once the connection side is closed */
     const httpc_profile *p;
     int debuglevel;
-    int head_method;
-    int closed;
-    char *buf;
+    int head_method; /* self._method == "HEAD" */
+    int closed;      /* close() was called (IOBase.closed) */
+    char *buf;       /* the read buffer: bytes [pos, end) are unread */
     size_t cap, pos, end;
     int eof;
-    int status, version, will_close, chunked, begun;
+    int status, version, will_close, chunked;
     int64_t length; /* -1: None */
     char *reason;
-    char *head;
+    char *head; /* the header block, which the spans of hdrs point into */
     httpc_header *hdrs;
     size_t nhdrs;
     httpc_chunked dec;
@@ -33,8 +31,8 @@ struct httpc_resp {
     char errmsg[256];
 };
 
-int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel,
-                    const char *method, httpc_resp **out)
+int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel, const char *method,
+                    httpc_resp **out)
 {
     httpc_resp *r = calloc(1, sizeof *r);
 
@@ -61,8 +59,14 @@ httpc_resp *httpc__resp_retain(httpc_resp *r)
     return r;
 }
 
+/* _close_conn(): fp.close(). Python 3's buffered makefile drops what it read
+ * ahead; httplib 2.7 read nothing ahead (makefile('rb', 0)), so those bytes
+ * go back to the socket for whoever reads it next. */
 static void close_conn(httpc_resp *r)
 {
+    if (r->t != NULL && r->p->py27 && r->end > r->pos)
+        httpc__transport_unread(r->t, r->buf + r->pos, r->end - r->pos);
+    r->pos = r->end = 0;
     httpc__transport_unref(r->t);
     r->t = NULL;
 }
@@ -112,7 +116,7 @@ static ssize_t fill(httpc_resp *r, size_t limit)
         r->buf = p;
         r->cap = cap;
     }
-    n = r->t->vt->recv(r->t, r->buf + r->end, r->cap - r->end);
+    n = httpc__transport_recv(r->t, r->buf + r->end, r->cap - r->end);
     if (n < 0) {
         snprintf(r->errmsg, sizeof r->errmsg, "%s", r->t->errmsg);
         return n;
@@ -130,28 +134,107 @@ static size_t head_limit(const httpc_profile *p)
     return lines > SIZE_MAX / (p->max_line + 1) ? SIZE_MAX / 2 : lines * (p->max_line + 1);
 }
 
-/* ---- begin() ------------------------------------------------------------ */
-
-static void debug_line(const char *tag, const char *s, size_t n)
+/* The next line of the buffer as readline(max_line + 1) gives it, reading
+ * more as needed: 0 and *len, or an error (LINE_TOO_LONG without detail). */
+static int next_line(httpc_resp *r, size_t *len)
 {
-    char r[512];
-
-    httpc__py_repr(r, sizeof r, s, n, 0);
-    printf("%s %s\n", tag, r);
-    fflush(stdout);
+    for (;;) {
+        int rc = httpc__readline(r->buf + r->pos, r->end - r->pos, r->eof, r->p->max_line, len);
+        if (rc != HTTPC_E_AGAIN)
+            return rc;
+        ssize_t got = fill(r, r->p->max_line + 1);
+        if (got < 0)
+            return (int)got;
+    }
 }
 
+/* ---- debug output (set_debuglevel) --------------------------------------- */
+
+/* repr(s) to stdout: as_bytes 1 is a bytes repr, 0 a str repr of the
+ * ISO-8859-1 text; `skip` drops leading characters (2.7's byte strings
+ * print as a bytes repr without its b). */
+static void put_repr(const char *s, size_t n, int as_bytes, int skip)
+{
+    size_t need = httpc__py_repr(NULL, 0, s, n, as_bytes) + 1;
+    char *buf = malloc(need);
+
+    if (buf == NULL)
+        return;
+    httpc__py_repr(buf, need, s, n, as_bytes);
+    fputs(buf + skip, stdout);
+    free(buf);
+}
+
+/* print(tag, repr(line)) for a line Python 3 decoded as ISO-8859-1 and 2.7
+ * kept as a byte string. */
+static void debug_repr(const httpc_resp *r, const char *tag, const char *s, size_t n)
+{
+    int py27 = r->p->py27 != 0;
+
+    printf("%s ", tag);
+    put_repr(s, n, py27, py27);
+    putchar('\n');
+}
+
+/* Text that Python 3 holds as a str decoded from ISO-8859-1 and print()s to
+ * a UTF-8 stdout; 2.7 prints its byte strings as they are. */
+static void print_text(const httpc_resp *r, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 || r->p->py27) {
+            putchar(c);
+        } else {
+            putchar(0xc0 | (c >> 6));
+            putchar(0x80 | (c & 0x3f));
+        }
+    }
+}
+
+/* print("headers:", skipped_headers): the list of the 100 response's lines
+ * as bytes, with the b'' that readline gave at EOF when no empty line came. */
+static void debug_skipped(const char *s, size_t n)
+{
+    size_t i = 0, k;
+    int ended = 0;
+
+    printf("headers: [");
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        k = nl ? (size_t)(nl - s) + 1 - i : n - i;
+        if (i > 0)
+            printf(", ");
+        put_repr(s + i, k, 1, 0);
+        ended = (k == 1 && s[i] == '\n') || (k == 2 && s[i] == '\r' && s[i + 1] == '\n');
+        i += k;
+    }
+    if (!ended) {
+        if (n > 0)
+            printf(", ");
+        put_repr("", 0, 1, 0);
+    }
+    printf("]\n");
+}
+
+/* ---- begin() ------------------------------------------------------------ */
+
+/* _read_status: "reply:" is printed as soon as the line is read, before it
+ * is judged; a line refused is consumed (httplib 2.7's unbuffered readline
+ * took it off the socket). */
 static int read_status(httpc_resp *r, httpc_status_line *sl)
 {
     for (;;) {
         ssize_t n = httpc_parse_status_line(r->buf + r->pos, r->end - r->pos, r->eof, r->p, sl,
                                             r->errmsg, sizeof r->errmsg);
         if (n != HTTPC_E_AGAIN) {
-            if (n >= 0 && r->debuglevel > 0) {
-                size_t len = 0;
-                httpc__readline(r->buf + r->pos, r->end - r->pos, r->eof, r->p->max_line, &len);
-                debug_line("reply:", r->buf + r->pos, len);
-            }
+            size_t len = 0;
+            int whole =
+                n != HTTPC_E_LINE_TOO_LONG && httpc__readline(r->buf + r->pos, r->end - r->pos,
+                                                              r->eof, r->p->max_line, &len) == 0;
+            if (whole && r->debuglevel > 0)
+                debug_repr(r, "reply:", r->buf + r->pos, len);
+            if (whole && n < 0)
+                r->pos += len;
             return (int)n;
         }
         ssize_t got = fill(r, r->p->max_line + 1);
@@ -160,72 +243,81 @@ static int read_status(httpc_resp *r, httpc_status_line *sl)
     }
 }
 
-/* Runs a head parser until it has a complete result. */
 /* Runs the header parser until it has a complete result. The length already
  * seen is passed back (last_len), so a head arriving in small pieces is not
  * parsed again from its start on every read. */
-static ssize_t parse_head(httpc_resp *r, httpc_header *h, size_t *nh)
+static ssize_t parse_head(httpc_resp *r, const httpc_profile *p, httpc_header *h, size_t *nh)
 {
     size_t last = 0;
 
     for (;;) {
         size_t n = *nh, len = r->end - r->pos;
-        ssize_t rc = httpc_parse_headers(r->buf + r->pos, len, last, r->eof, r->p, h, &n,
-                                         r->errmsg, sizeof r->errmsg);
+        ssize_t rc = httpc_parse_headers(r->buf + r->pos, len, last, r->eof, p, h, &n, r->errmsg,
+                                         sizeof r->errmsg);
         if (rc != HTTPC_E_AGAIN) {
             *nh = n;
             return rc;
         }
         last = len;
-        ssize_t got = fill(r, head_limit(r->p));
+        ssize_t got = fill(r, head_limit(p));
         if (got < 0)
             return got;
     }
 }
 
-/* The headers of a 100 response are read and dropped. httplib 2.7 reads
- * lines until one that .strip()s to nothing. */
+static int is_blank_bytes(const char *l, size_t n)
+{
+    size_t k = 0;
+
+    while (k < n && httpc__py_isspace_bytes((unsigned char)l[k]))
+        k++;
+    return k == n;
+}
+
+/* httplib 2.7: lines up to one that .strip()s to nothing, each printed
+ * stripped ("header: ...") at debug level. */
+static int skip_continue_py27(httpc_resp *r)
+{
+    for (;;) {
+        size_t len;
+        int rc = next_line(r, &len);
+        if (rc == HTTPC_E_LINE_TOO_LONG)
+            httpc__detail(r->errmsg, sizeof r->errmsg,
+                          "got more than %zu bytes when reading header line", r->p->max_line);
+        if (rc < 0)
+            return rc;
+        const char *l = r->buf + r->pos;
+        r->pos += len;
+        if (is_blank_bytes(l, len))
+            return 0;
+        if (r->debuglevel > 0) {
+            size_t a = 0, b = len;
+            while (httpc__py_isspace_bytes((unsigned char)l[a]))
+                a++;
+            while (httpc__py_isspace_bytes((unsigned char)l[b - 1]))
+                b--;
+            printf("header: %.*s\n", (int)(b - a), l + a);
+        }
+    }
+}
+
+/* The headers of a 100 response are read and dropped: 3.x's _read_headers
+ * has the line rules and limits of the header parser, fields unused. */
 static int skip_continue_headers(httpc_resp *r)
 {
     size_t zero = 0;
     ssize_t n;
 
-    if (!r->p->py27) {
-        /* _read_headers: same limits, fields not kept; the trailer parser of
-         * Python 3 has exactly the line rules wanted, minus the count. */
-        httpc_profile p = *r->p;
-        const httpc_profile *saved = r->p;
-        p.header_mode = p.strict_rfc ? HTTPC_HEADERS_STRICT : HTTPC_HEADERS_PY3;
-        r->p = &p;
-        n = parse_head(r, NULL, &zero);
-        r->p = saved;
-        if (n < 0)
-            return (int)n;
-        r->pos += (size_t)n;
-        return 0;
-    }
-    for (;;) {
-        size_t len;
-        int rc = httpc__readline(r->buf + r->pos, r->end - r->pos, r->eof, r->p->max_line, &len);
-        if (rc == HTTPC_E_AGAIN) {
-            ssize_t got = fill(r, r->p->max_line + 1);
-            if (got < 0)
-                return (int)got;
-            continue;
-        }
-        if (rc < 0) {
-            httpc__detail(r->errmsg, sizeof r->errmsg,
-                          "got more than %zu bytes when reading header line", r->p->max_line);
-            return rc;
-        }
-        const char *l = r->buf + r->pos;
-        r->pos += len;
-        size_t k = 0;
-        while (k < len && httpc__py_isspace_bytes((unsigned char)l[k]))
-            k++;
-        if (k == len)
-            return 0;
-    }
+    if (r->p->py27)
+        return skip_continue_py27(r);
+    httpc_profile p = *r->p;
+    p.header_mode = p.strict_rfc ? HTTPC_HEADERS_STRICT : HTTPC_HEADERS_PY3;
+    if ((n = parse_head(r, &p, NULL, &zero)) < 0)
+        return (int)n;
+    if (r->debuglevel > 0)
+        debug_skipped(r->buf + r->pos, (size_t)n);
+    r->pos += (size_t)n;
+    return 0;
 }
 
 /* Copies the head out of the read buffer so the spans outlive refills. */
@@ -247,39 +339,118 @@ static int keep_headers(httpc_resp *r, httpc_header *h, size_t n, size_t head_le
     return 0;
 }
 
-/* self.headers.get(name) in 3.x (the first value); in 2.7 the dict value
- * (all values joined, continuations appended). Written into buf. */
-static int lookup(const httpc_resp *r, const char *name, char *buf, size_t cap)
+/* The raw line of head[0..len) that holds header entry h (2.7's msg.headers
+ * keeps lines as read). A stripped empty continuation points just past its
+ * line, hence the step back. */
+static httpc_span raw_line(const char *head, size_t len, const httpc_header *h)
 {
-    if (r->p->py27)
-        return (int)httpc_resp_getheader(r, name, buf, cap);
-    const httpc_span *v = httpc_headers_get(r->hdrs, r->nhdrs, name);
-    if (v == NULL)
-        return HTTPC_E_NOT_FOUND;
-    snprintf(buf, cap, "%.*s", (int)v->len, v->ptr);
-    return (int)v->len;
+    const char *q = h->name.ptr ? h->name.ptr : h->value.ptr, *end = head + len, *a, *b;
+
+    if (h->name.ptr == NULL && h->value.len == 0 && q > head && q[-1] == '\n')
+        q--;
+    for (a = q; a > head && a[-1] != '\n'; a--)
+        ;
+    b = q < end ? memchr(q, '\n', (size_t)(end - q)) : NULL;
+    return (httpc_span){a, b ? (size_t)(b + 1 - a) : (size_t)(end - a)};
 }
 
-static int contains_ci(const char *hay, const char *needle)
+/* 3.x: print("header:", hdr + ":", val) per field; 2.7: print "header:",
+ * hdr, per raw line (the line keeps its own terminator). */
+static void debug_headers(const httpc_resp *r, size_t head_len)
 {
-    httpc_span s = {hay, strlen(hay)};
-    return httpc__span_icontains(s, needle);
+    for (size_t i = 0; i < r->nhdrs; i++) {
+        const httpc_header *h = &r->hdrs[i];
+        printf("header: ");
+        if (r->p->py27) {
+            httpc_span l = raw_line(r->head, head_len, h);
+            fwrite(l.ptr, 1, l.len, stdout);
+            continue;
+        }
+        print_text(r, h->name.ptr, h->name.len);
+        printf(": ");
+        print_text(r, h->value.ptr, h->value.len);
+        putchar('\n');
+    }
+}
+
+static int read_headers(httpc_resp *r)
+{
+    size_t cap = r->p->max_headers + 2, n;
+    httpc_header *h;
+    ssize_t len;
+
+    if (cap > 4096)
+        cap = 4096;
+    for (;;) {
+        if ((h = calloc(cap, sizeof *h)) == NULL)
+            return fail(r, HTTPC_E_NOMEM);
+        n = cap;
+        len = parse_head(r, r->p, h, &n);
+        /* Bare CRs split one line into several fields in Python 3's email
+         * parser, so the fields may outnumber the lines: grow and parse again
+         * (the block is complete by now, so nothing is read twice). */
+        if (len != HTTPC_E_NOMEM || cap > SIZE_MAX / 4 / sizeof *h)
+            break;
+        free(h);
+        cap *= 4;
+    }
+    if (len < 0 || keep_headers(r, h, n, (size_t)len) < 0) {
+        free(h);
+        return len < 0 ? (int)len : HTTPC_E_NOMEM;
+    }
+    r->pos += (size_t)len;
+    if (r->debuglevel > 0)
+        debug_headers(r, (size_t)len);
+    return 0;
+}
+
+/* A header as begin() reads it: headers.get(name) in 3.x (the first field),
+ * msg.getheader(name) in 2.7 (every field joined, continuations appended).
+ * `owned` is what to free. Returns 1 when present, 0 when not, or an error. */
+static int header_value(const httpc_resp *r, const char *name, httpc_span *v, char **owned)
+{
+    *owned = NULL;
+    if (!r->p->py27) {
+        const httpc_span *s = httpc_headers_get(r->hdrs, r->nhdrs, name);
+        if (s != NULL)
+            *v = *s;
+        return s != NULL;
+    }
+    ssize_t n = httpc_resp_getheader(r, name, NULL, 0);
+    if (n == HTTPC_E_NOT_FOUND)
+        return 0;
+    if ((*owned = malloc((size_t)n + 1)) == NULL)
+        return HTTPC_E_NOMEM;
+    httpc_resp_getheader(r, name, *owned, (size_t)n + 1);
+    *v = (httpc_span){*owned, (size_t)n};
+    return 1;
+}
+
+/* `if value and needle in value.lower()` (needle "" only asks for a value
+ * that is not empty). Returns 1, 0 or an error. */
+static int header_has(const httpc_resp *r, const char *name, const char *needle)
+{
+    httpc_span v;
+    char *owned;
+    int rc = header_value(r, name, &v, &owned);
+
+    if (rc == 1)
+        rc = v.len > 0 && httpc__span_icontains(v, needle);
+    free(owned);
+    return rc;
 }
 
 /* _check_close() */
 static int check_close(const httpc_resp *r)
 {
-    char conn[512], v[512];
-    int has_conn = lookup(r, "connection", conn, sizeof conn) > 0;
+    int rc;
 
     if (r->version == 11)
-        return has_conn && contains_ci(conn, "close");
-    if (lookup(r, "keep-alive", v, sizeof v) > 0)
-        return 0;
-    if (has_conn && contains_ci(conn, "keep-alive"))
-        return 0;
-    if (lookup(r, "proxy-connection", v, sizeof v) > 0 && contains_ci(v, "keep-alive"))
-        return 0;
+        return header_has(r, "connection", "close");
+    if ((rc = header_has(r, "keep-alive", "")) != 0 ||
+        (rc = header_has(r, "connection", "keep-alive")) != 0 ||
+        (rc = header_has(r, "proxy-connection", "keep-alive")) != 0)
+        return rc < 0 ? rc : 0;
     return 1;
 }
 
@@ -293,7 +464,9 @@ static int all_digits(httpc_span s)
     return 1;
 }
 
-/* RFC 9112 section 6: what response splitting and desync rely on. */
+/* RFC 9112 section 6: what response splitting and desync rely on. The strict
+ * profile refuses the message rather than guess a length (or read until
+ * close) from framing fields that disagree. */
 static int strict_framing(httpc_resp *r)
 {
     const httpc_span *cl = NULL;
@@ -321,35 +494,48 @@ static int strict_framing(httpc_resp *r)
         }
     }
     if (te && (cl || r->version != 11)) {
-        snprintf(r->errmsg, sizeof r->errmsg, cl ? "Content-Length with Transfer-Encoding"
-                                                 : "Transfer-Encoding in an HTTP/1.0 response");
+        snprintf(r->errmsg, sizeof r->errmsg,
+                 cl ? "Content-Length with Transfer-Encoding"
+                    : "Transfer-Encoding in an HTTP/1.0 response");
         return HTTPC_E_INVALID_FRAMING;
     }
     return 0;
 }
 
+/* length = int(content-length) unless chunked; a negative or invalid value
+ * is None, a huge one saturates (the read then meets EOF: IncompleteRead). */
+static int content_length(httpc_resp *r)
+{
+    httpc_span v;
+    char *owned;
+    uint64_t len;
+    int neg = 0, rc = header_value(r, "content-length", &v, &owned);
+
+    if (rc == 1 && v.len > 0 && httpc_py_int(v.ptr, v.len, 10, r->p, &len, &neg) == 0 && !neg)
+        r->length = len > INT64_MAX ? INT64_MAX : (int64_t)len;
+    free(owned);
+    return rc < 0 ? rc : 0;
+}
+
 /* The framing part of begin(). */
 static int framing(httpc_resp *r)
 {
-    char v[512];
+    httpc_span te;
+    char *owned;
     int rc;
 
     if (r->p->strict_rfc && (rc = strict_framing(r)) < 0)
         return rc;
-    r->chunked = lookup(r, "transfer-encoding", v, sizeof v) >= 0 && strcasecmp(v, "chunked") == 0;
-    r->will_close = check_close(r);
+    /* tr_enc and tr_enc.lower() == "chunked" */
+    if ((rc = header_value(r, "transfer-encoding", &te, &owned)) < 0)
+        return fail(r, rc);
+    r->chunked = rc == 1 && httpc__span_ieq(te, "chunked");
+    free(owned);
+    if ((r->will_close = check_close(r)) < 0)
+        return fail(r, r->will_close);
     r->length = -1;
-    if (!r->chunked) {
-        char *big = NULL;
-        int n = lookup(r, "content-length", v, sizeof v);
-        if (n >= (int)sizeof v && (big = malloc((size_t)n + 1)) != NULL)
-            lookup(r, "content-length", big, (size_t)n + 1);
-        uint64_t len;
-        int neg = 0;
-        if (n > 0 && httpc_py_int(big ? big : v, (size_t)n, 10, r->p, &len, &neg) == 0 && !neg)
-            r->length = len > INT64_MAX ? INT64_MAX : (int64_t)len;
-        free(big);
-    }
+    if (!r->chunked && (rc = content_length(r)) < 0)
+        return fail(r, rc);
     if (r->status == 204 || r->status == 304 || (r->status >= 100 && r->status < 200) ||
         r->head_method)
         r->length = 0;
@@ -360,41 +546,7 @@ static int framing(httpc_resp *r)
     return 0;
 }
 
-static int read_headers(httpc_resp *r)
-{
-    size_t cap = r->p->max_headers + 2, n;
-    httpc_header *h;
-    ssize_t len;
-
-    if (cap > 4096)
-        cap = 4096;
-    for (;;) {
-        if ((h = calloc(cap, sizeof *h)) == NULL)
-            return fail(r, HTTPC_E_NOMEM);
-        n = cap;
-        len = parse_head(r, h, &n);
-        /* Bare CRs split one line into several fields in Python 3's email
-         * parser, so the fields may outnumber the lines: grow and parse again
-         * (the block is complete by now, so nothing is read twice). */
-        if (len != HTTPC_E_NOMEM || cap > SIZE_MAX / 4 / sizeof *h)
-            break;
-        free(h);
-        cap *= 4;
-    }
-    if (len < 0 || keep_headers(r, h, n, (size_t)len) < 0) {
-        free(h);
-        return len < 0 ? (int)len : HTTPC_E_NOMEM;
-    }
-    r->pos += (size_t)len;
-    for (size_t i = 0; r->debuglevel > 0 && i < n; i++)
-        if (h[i].name.ptr != NULL)
-            printf("header: %.*s: %.*s\n", (int)h[i].name.len, h[i].name.ptr,
-                   (int)h[i].value.len, h[i].value.ptr);
-    fflush(stdout);
-    return 0;
-}
-
-int httpc__resp_begin(httpc_resp *r)
+static int begin(httpc_resp *r)
 {
     httpc_status_line sl;
     int rc;
@@ -408,7 +560,6 @@ int httpc__resp_begin(httpc_resp *r)
         if ((rc = skip_continue_headers(r)) < 0)
             return rc;
     }
-    r->begun = 1;
     r->status = sl.status;
     r->version = sl.version_num;
     r->reason = strndup(sl.reason.ptr, sl.reason.len);
@@ -424,28 +575,60 @@ int httpc__resp_begin(httpc_resp *r)
     return framing(r);
 }
 
-int httpc__resp_tunnel_reply(httpc_resp *r, char *detail, size_t cap)
+int httpc__resp_begin(httpc_resp *r)
+{
+    int rc = begin(r);
+
+    if (r->debuglevel > 0)
+        fflush(stdout);
+    return rc;
+}
+
+/* _tunnel's header loop: lines up to an empty one or EOF, bounded in length
+ * only; 3.x ends at "\r\n" or "\n" and prints each line at debug level,
+ * 2.7 ends at "\r\n" alone. */
+static int skip_tunnel_headers(httpc_resp *r, int debuglevel)
+{
+    for (;;) {
+        size_t len;
+        int rc = next_line(r, &len);
+        if (rc == HTTPC_E_LINE_TOO_LONG)
+            httpc__detail(r->errmsg, sizeof r->errmsg,
+                          "got more than %zu bytes when reading header line", r->p->max_line);
+        if (rc < 0)
+            return rc;
+        const char *l = r->buf + r->pos;
+        r->pos += len;
+        if (len == 0 || (len == 2 && l[0] == '\r' && l[1] == '\n') ||
+            (len == 1 && l[0] == '\n' && !r->p->py27))
+            return 0;
+        if (debuglevel > 0 && !r->p->py27) {
+            printf("header: ");
+            fwrite(l, 1, len, stdout); /* print('header:', line.decode()) */
+            putchar('\n');
+        }
+    }
+}
+
+int httpc__resp_tunnel_reply(httpc_resp *r, int debuglevel, char *detail, size_t cap)
 {
     httpc_status_line sl;
     int rc = read_status(r, &sl);
 
     if (rc >= 0) {
         r->pos += (size_t)rc;
+        if (sl.http09) {
+            httpc__detail(detail, cap, "Invalid response from tunnel request");
+            return HTTPC_E_OS_ERROR;
+        }
         if (sl.status != 200) {
             httpc__detail(detail, cap, "Tunnel connection failed: %d %.*s", sl.status,
                           (int)sl.reason.len, sl.reason.ptr);
             return HTTPC_E_OS_ERROR;
         }
-        /* Header lines up to an empty one or EOF, limited in length only. */
-        httpc_profile p = *r->p;
-        const httpc_profile *saved = r->p;
-        size_t zero = 0;
-        p.header_mode = HTTPC_HEADERS_PY3;
-        p.max_headers = SIZE_MAX;
-        r->p = &p;
-        ssize_t n = parse_head(r, NULL, &zero);
-        r->p = saved;
-        rc = n < 0 ? (int)n : 0;
+        rc = skip_tunnel_headers(r, debuglevel);
+        if (debuglevel > 0)
+            fflush(stdout);
     }
     if (rc < 0)
         httpc__detail(detail, cap, "%s", r->errmsg);
@@ -459,17 +642,60 @@ size_t httpc__resp_bufcap(const httpc_resp *r)
     return r->cap;
 }
 
-int httpc_resp_status(const httpc_resp *r) { return r->status; }
-const char *httpc_resp_reason(const httpc_resp *r) { return r->reason ? r->reason : ""; }
-int httpc_resp_version(const httpc_resp *r) { return r->version; }
-int httpc_resp_will_close(const httpc_resp *r) { return r->will_close; }
-int httpc_resp_chunked(const httpc_resp *r) { return r->chunked; }
-int64_t httpc_resp_length(const httpc_resp *r) { return r->length; }
-size_t httpc_resp_header_count(const httpc_resp *r) { return r->nhdrs; }
-const char *httpc_resp_errmsg(const httpc_resp *r) { return r->errmsg; }
-int httpc_resp_isclosed(const httpc_resp *r) { return r->t == NULL; }
-int httpc_resp_closed(const httpc_resp *r) { return r->closed; }
-int httpc_resp_fileno(const httpc_resp *r) { return r->t ? r->t->vt->fileno(r->t) : -1; }
+int httpc_resp_status(const httpc_resp *r)
+{
+    return r->status;
+}
+
+const char *httpc_resp_reason(const httpc_resp *r)
+{
+    return r->reason ? r->reason : "";
+}
+
+int httpc_resp_version(const httpc_resp *r)
+{
+    return r->version;
+}
+
+int httpc_resp_will_close(const httpc_resp *r)
+{
+    return r->will_close;
+}
+
+int httpc_resp_chunked(const httpc_resp *r)
+{
+    return r->chunked;
+}
+
+int64_t httpc_resp_length(const httpc_resp *r)
+{
+    return r->length;
+}
+
+size_t httpc_resp_header_count(const httpc_resp *r)
+{
+    return r->nhdrs;
+}
+
+const char *httpc_resp_errmsg(const httpc_resp *r)
+{
+    return r->errmsg;
+}
+
+int httpc_resp_isclosed(const httpc_resp *r)
+{
+    return r->t == NULL;
+}
+
+int httpc_resp_closed(const httpc_resp *r)
+{
+    return r->closed;
+}
+
+int httpc_resp_fileno(const httpc_resp *r)
+{
+    return r->t ? r->t->vt->fileno(r->t) : -1;
+}
 
 void httpc_resp_incomplete(const httpc_resp *r, int64_t *partial, int64_t *expected,
                            int64_t *offset)
@@ -591,6 +817,8 @@ static int chunk_error(httpc_resp *r, out_t *o, int rc)
     r->partial = (int64_t)o->committed;
     r->expected = -1;
     r->partial_offset = 0;
+    if (r->p->strict_rfc && (rc == HTTPC_E_INVALID_FRAMING || rc == HTTPC_E_INVALID_HEADER))
+        close_conn(r); /* the stream cannot be trusted past a framing error */
     if (rc != HTTPC_E_INCOMPLETE_READ)
         return rc;
     if (r->p->py27 && r->dec.state == HTTPC__CHUNK_DATA) {
@@ -605,7 +833,9 @@ static int chunk_error(httpc_resp *r, out_t *o, int rc)
         r->partial = (int64_t)(2 - r->dec.crlf_left);
         r->expected = (int64_t)r->dec.crlf_left;
     }
-    if (r->dec.state == HTTPC__CHUNK_SIZE) /* protocol synchronisation lost */
+    /* int(line, 16) failed: "close the connection as protocol
+     * synchronisation is probably lost" (_read_next_chunk_size) */
+    if (r->dec.state == HTTPC__CHUNK_SIZE)
         close_conn(r);
     return rc;
 }
@@ -618,21 +848,39 @@ static int end_piece(out_t *o)
     return o->sink != NULL ? o->sink(o->ctx, NULL, 0) : 0;
 }
 
+static int in_data(const httpc_chunked *d)
+{
+    return d->state == HTTPC__CHUNK_DATA || d->state == HTTPC__CHUNK_NEG;
+}
+
+/* Whether _read_chunked would read on: for more data; once in any call,
+ * read(0) included, to reach a chunk's data (_get_chunk_left); and in 2.7
+ * to drop the CRLF of a chunk the amount ended exactly (amt == chunk_left). */
+static int chunk_more(const httpc_resp *r, const out_t *o)
+{
+    if (httpc_chunked_done(&r->dec))
+        return 0;
+    if (o->got < o->want)
+        return 1;
+    if (o->want == 0 && !in_data(&r->dec))
+        return 1;
+    return r->p->py27 && r->dec.state == HTTPC__CHUNK_CRLF;
+}
+
 /* _read_chunked / _readinto_chunked through the shared decoder. */
 static int read_chunked(httpc_resp *r, out_t *o)
 {
-    while (o->got < o->want && !httpc_chunked_done(&r->dec)) {
+    while (chunk_more(r, o)) {
         size_t len = r->end - r->pos;
-        int eof = r->eof, in_data = r->dec.state == HTTPC__CHUNK_DATA ||
-                                    r->dec.state == HTTPC__CHUNK_NEG;
-        if (in_data && len > o->want - o->got) {
+        int eof = r->eof;
+        if (in_data(&r->dec) && len > o->want - o->got) {
             len = (size_t)(o->want - o->got);
             eof = 0;
         }
         const char *data;
         size_t dlen;
-        ssize_t n = httpc_chunked_feed(&r->dec, r->buf + r->pos, len, eof, &data, &dlen,
-                                       r->errmsg, sizeof r->errmsg);
+        ssize_t n = httpc_chunked_feed(&r->dec, r->buf + r->pos, len, eof, &data, &dlen, r->errmsg,
+                                       sizeof r->errmsg);
         if (n == HTTPC_E_AGAIN) {
             ssize_t got = fill(r, r->p->max_line + 1);
             if (got < 0)
@@ -722,6 +970,8 @@ ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap)
     return (ssize_t)n;
 }
 
+/* read() with no amount. Only success and IncompleteRead close the
+ * connection side; a timeout or a reset leaves fp open, as in CPython. */
 int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx)
 {
     out_t o = {.sink = sink, .ctx = ctx, .want = UINT64_MAX};
@@ -733,21 +983,21 @@ int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx)
     if (r->length >= 0)
         o.want = (uint64_t)r->length;
     rc = read_raw(r, &o);
+    r->partial = (int64_t)o.got;
+    r->partial_offset = 0;
+    r->expected = -1;
     if (rc == 0 && r->length >= 0 && o.got < o.want) {
         /* _safe_read: IncompleteRead(data, amt - len(data)) */
-        r->partial = (int64_t)o.got;
-        r->partial_offset = 0;
         r->expected = (int64_t)(o.want - o.got); /* length <= INT64_MAX */
-        snprintf(r->errmsg, sizeof r->errmsg, "IncompleteRead(%llu bytes read, %llu more "
-                 "expected)", (unsigned long long)o.got, (unsigned long long)(o.want - o.got));
+        snprintf(r->errmsg, sizeof r->errmsg,
+                 "IncompleteRead(%llu bytes read, %llu more "
+                 "expected)",
+                 (unsigned long long)o.got, (unsigned long long)(o.want - o.got));
         rc = HTTPC_E_INCOMPLETE_READ;
-    } else if (rc < 0) {
-        r->partial = (int64_t)o.got;
-        r->partial_offset = 0;
-        r->expected = -1;
     }
     if (rc == 0 && r->length >= 0)
         r->length = 0;
-    close_conn(r);
+    if (rc == 0 || rc == HTTPC_E_INCOMPLETE_READ)
+        close_conn(r);
     return rc < 0 ? rc : (int64_t)o.got;
 }

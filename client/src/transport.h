@@ -24,11 +24,23 @@ typedef struct httpc__transport_vt {
 struct httpc__transport {
     const httpc__transport_vt *vt;
     int refs;
+    char *unread; /* bytes given back by httpc__transport_unread */
+    size_t unread_pos, unread_len;
     char errmsg[160]; /* detail of the last error */
 };
 
+/* Fills in the shared part of a new transport (one reference). */
+void httpc__transport_init(httpc__transport *t, const httpc__transport_vt *vt);
 httpc__transport *httpc__transport_ref(httpc__transport *t);
+/* Drops a reference; the last one destroys the transport (closes it). */
 void httpc__transport_unref(httpc__transport *t);
+/* recv() that first returns the bytes given back with httpc__transport_unread. */
+ssize_t httpc__transport_recv(httpc__transport *t, void *buf, size_t cap);
+/* Gives bytes back so the next recv() returns them first. httplib 2.7 reads
+ * its responses through an unbuffered makefile('rb', 0): it never takes a
+ * byte past what it parses, so what a py27 response read ahead belongs to
+ * the next response on the connection. HTTPC_E_NOMEM or 0. */
+int httpc__transport_unread(httpc__transport *t, const void *buf, size_t len);
 
 /* socket.create_connection((host, port), timeout, source_address) plus
  * TCP_NODELAY. timeout_ms < 0: blocking. */
@@ -49,22 +61,29 @@ int httpc__mem_transport_parts(const char *const *parts, const size_t *lens, siz
 
 /* How a connection opens its transport; tests and fuzzers replace it. */
 typedef int (*httpc__connector_fn)(void *ctx, const char *host, int port, int timeout_ms,
-                                   const char *source_host, int source_port,
-                                   httpc__transport **out, char *detail, size_t cap);
+                                   const char *source_host, int source_port, httpc__transport **out,
+                                   char *detail, size_t cap);
 void httpc__conn_set_connector(httpc_conn *c, httpc__connector_fn fn, void *ctx);
+/* HTTPConnection(host, port) whose socket is already `t` (as when a test sets
+ * conn.sock): the connection takes a reference of its own. Reconnecting
+ * after a close goes through the connector (TCP unless replaced). */
+int httpc__conn_new_transport(httpc_conn **out, const char *host, int port,
+                              const httpc_conn_opts *opts, httpc__transport *t);
 /* The transport of a connection (NULL when closed), for tests. */
 httpc__transport *httpc__conn_transport(httpc_conn *c);
 
 /* Builds a response reading from `t` (HTTPResponse(sock, debuglevel, method)):
  * the tunnel code and the fuzz targets use it. */
-int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel,
-                    const char *method, httpc_resp **out);
+int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel, const char *method,
+                    httpc_resp **out);
 /* Reference counting of responses: the connection keeps the last keep-alive
  * response (HTTPConnection.__response) alongside the caller. */
 httpc_resp *httpc__resp_retain(httpc_resp *r);
 /* Reads the reply to CONNECT (HTTPConnection._tunnel): 0 for a 200, else
- * HTTPC_E_OS_ERROR "Tunnel connection failed: ..." or a parse error. */
-int httpc__resp_tunnel_reply(httpc_resp *r, char *detail, size_t cap);
+ * HTTPC_E_OS_ERROR "Tunnel connection failed: ..." (2.7: also "Invalid
+ * response from tunnel request" for an HTTP/0.9 answer) or a parse error.
+ * `debuglevel` is the connection's: 3.x prints the header lines it skips. */
+int httpc__resp_tunnel_reply(httpc_resp *r, int debuglevel, char *detail, size_t cap);
 /* The size of a response's read buffer, for tests of constant memory. */
 size_t httpc__resp_bufcap(const httpc_resp *r);
 /* begin(): status line, 1xx skipping, headers, framing. */

@@ -104,8 +104,7 @@ int httpc__mem_transport_parts(const char *const *parts, const size_t *lens, siz
     t->nparts = nparts;
     t->len = len;
     t->segment = segment;
-    t->base.vt = &mem_vt;
-    t->base.refs = 1;
+    httpc__transport_init(&t->base, &mem_vt);
     *out = &t->base;
     return 0;
 }

@@ -22,29 +22,26 @@ typedef struct tcp_transport {
     int timeout_ms;
 } tcp_transport;
 
-httpc__transport *httpc__transport_ref(httpc__transport *t)
-{
-    if (t != NULL)
-        t->refs++;
-    return t;
-}
-
-void httpc__transport_unref(httpc__transport *t)
-{
-    if (t != NULL && --t->refs == 0)
-        t->vt->destroy(t);
-}
-
-/* errno -> the OSError subclass Python raises for it. */
+/* errno -> the OSError subclass Python raises for it (PEP 3151's table;
+ * ECONNABORTED's ConnectionAbortedError has no code of its own). */
 static int map_errno(int e)
 {
     switch (e) {
-    case ECONNREFUSED: return HTTPC_E_CONNECTION_REFUSED;
-    case ECONNRESET: return HTTPC_E_CONNECTION_RESET;
-    case EPIPE: return HTTPC_E_BROKEN_PIPE;
-    case ETIMEDOUT: return HTTPC_E_TIMEOUT;
-    case ENOMEM: return HTTPC_E_NOMEM;
-    default: return HTTPC_E_OS_ERROR;
+    case ECONNREFUSED:
+        return HTTPC_E_CONNECTION_REFUSED;
+    case ECONNRESET:
+        return HTTPC_E_CONNECTION_RESET;
+    case EPIPE:
+    case ESHUTDOWN:
+        return HTTPC_E_BROKEN_PIPE;
+    case ECONNABORTED:
+        return HTTPC_E_CONNECTION_ERROR; /* ConnectionAbortedError */
+    case ETIMEDOUT:
+        return HTTPC_E_TIMEOUT;
+    case ENOMEM:
+        return HTTPC_E_NOMEM;
+    default:
+        return HTTPC_E_OS_ERROR;
     }
 }
 
@@ -54,17 +51,32 @@ static int os_error(char *detail, size_t cap, int e)
     return map_errno(e);
 }
 
-/* Waits for `events` within the socket timeout (socket.settimeout). */
-static int wait_fd(int fd, short events, int timeout_ms, char *detail, size_t cap)
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t deadline_of(int timeout_ms)
+{
+    return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+}
+
+/* Waits for `events` until `deadline` (a now_ms() time; < 0: forever), as a
+ * socket with settimeout() does (sock_call_ex). */
+static int wait_until(int fd, short events, int64_t deadline, char *detail, size_t cap)
 {
     struct pollfd p = {.fd = fd, .events = events};
     int rc;
 
-    if (timeout_ms < 0)
+    if (deadline < 0)
         return 0;
-    do
-        rc = poll(&p, 1, timeout_ms);
-    while (rc < 0 && errno == EINTR);
+    do {
+        int64_t left = deadline - now_ms();
+        rc = poll(&p, 1, left <= 0 ? 0 : left < INT32_MAX ? (int)left : INT32_MAX);
+    } while (rc < 0 && errno == EINTR);
     if (rc == 0) {
         httpc__detail(detail, cap, "timed out");
         return HTTPC_E_TIMEOUT;
@@ -72,16 +84,27 @@ static int wait_fd(int fd, short events, int timeout_ms, char *detail, size_t ca
     return rc < 0 ? os_error(detail, cap, errno) : 0;
 }
 
+/* Waits for `events` within the socket timeout (socket.settimeout). */
+static int wait_fd(int fd, short events, int timeout_ms, char *detail, size_t cap)
+{
+    return wait_until(fd, events, deadline_of(timeout_ms), detail, cap);
+}
+
+/* sock.sendall(): since Python 3.5 the timeout bounds the whole call, not
+ * each send() inside it. */
 static int tcp_send(httpc__transport *base, const void *buf, size_t len)
 {
     tcp_transport *t = (tcp_transport *)base;
     const char *p = buf;
+    int64_t deadline = deadline_of(t->timeout_ms);
 
     while (len > 0) {
-        int rc = wait_fd(t->fd, POLLOUT, t->timeout_ms, base->errmsg, sizeof base->errmsg);
+        int rc = wait_until(t->fd, POLLOUT, deadline, base->errmsg, sizeof base->errmsg);
         if (rc < 0)
             return rc;
-        ssize_t n = send(t->fd, p, len, MSG_NOSIGNAL);
+        /* Past poll(), a blocking send() of a large buffer would wait for
+         * all of it to fit: MSG_DONTWAIT keeps the deadline. */
+        ssize_t n = send(t->fd, p, len, MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0));
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n < 0)
@@ -126,8 +149,10 @@ static const httpc__transport_vt tcp_vt = {tcp_send, tcp_recv, tcp_destroy, tcp_
 
 static int bind_source(int fd, const char *host, int port, int family, char *detail, size_t cap)
 {
-    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV}, *res;
+    struct addrinfo hints = {.ai_family = family,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+                    *res;
     char sport[16];
 
     snprintf(sport, sizeof sport, "%d", port);
@@ -174,8 +199,10 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, const char *sr
 int httpc__tcp_connect(const char *host, int port, int timeout_ms, const char *source_host,
                        int source_port, httpc__transport **out, char *detail, size_t cap)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICSERV}, *res, *ai;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICSERV},
+                    *res, *ai;
     char sport[16];
     int rc, fd = -1;
 
@@ -198,8 +225,7 @@ int httpc__tcp_connect(const char *host, int port, int timeout_ms, const char *s
         close(fd);
         return HTTPC_E_NOMEM;
     }
-    t->base.vt = &tcp_vt;
-    t->base.refs = 1;
+    httpc__transport_init(&t->base, &tcp_vt);
     t->fd = fd;
     t->timeout_ms = timeout_ms;
     *out = &t->base;

@@ -179,6 +179,10 @@ static void run_client(const httpc_scenario *s, const httpc_profile *p, int port
         sprintf(o->sha + 2 * i, "%02x", md[i]);
     EVP_MD_CTX_free(acc.sha);
     httpc_conn_free(c);
+    /* A response keeps its socket past its connection, as in Python; the mock
+     * server waits for the client to hang up, so hang up now. */
+    if (o->resp != NULL)
+        httpc_resp_close(o->resp);
     if (o->err < 0)
         snprintf(o->error, sizeof o->error, "%s", httpc_err_name(o->err));
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of conn.c: the exact request bytes of every request form and the
- * state machine's sequences, checked against CPython 3.11.7's http.client
- * (the expected bytes were printed by running the same calls in python3). */
+ * state machine's sequences, over in-memory peers. Every expected value was
+ * observed by running the same calls in CPython 3.11.7's http.client (and
+ * 2.7.18's httplib for py27) against a fake socket that records sendall(). */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@ static httpc_conn *open_conn(mem_peer *m, const char *host, const char *profile)
     return c;
 }
 
+/* request() on a fresh connection; the bytes the peer received. */
 static const char *request_bytes(const char *host, const char *profile, const char *method,
                                  const char *url, const httpc_body *body, const httpc_kv *h,
                                  size_t nh)
@@ -35,6 +38,20 @@ static const char *request_bytes(const char *host, const char *profile, const ch
     httpc_conn_free(c);
     mem_peer_release(&m);
     return sent;
+}
+
+/* request() that must fail before anything is sent: the error and detail. */
+static int request_error(const char *host, const char *profile, const char *method,
+                         const char *url, const httpc_kv *h, size_t nh, char *detail,
+                         size_t cap)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, host, profile);
+    int rc = httpc_conn_request(c, method, url, NULL, h, nh, 0);
+    snprintf(detail, cap, "%s", httpc_conn_errmsg(c));
+    cr_assert_eq(m.opened, 0, "nothing may be sent");
+    httpc_conn_free(c);
+    return rc;
 }
 
 Test(conn, request_get)
@@ -60,10 +77,30 @@ Test(conn, request_host_port_forms)
                      "GET / HTTP/1.1\r\nHost: [::1]:8080\r\nAccept-Encoding: identity\r\n\r\n");
     cr_assert_str_eq(request_bytes("[fe80::1%eth0]", "py3", "GET", "/", NULL, NULL, 0),
                      "GET / HTTP/1.1\r\nHost: [fe80::1]\r\nAccept-Encoding: identity\r\n\r\n");
+    /* the zone goes, the port stays (HTTPConnection('fe80::1%eth0', 8080)) */
+    cr_assert_str_eq(request_bytes("[fe80::1%eth0]:8080", "py3", "GET", "/", NULL, NULL, 0),
+                     "GET / HTTP/1.1\r\nHost: [fe80::1]:8080\r\n"
+                     "Accept-Encoding: identity\r\n\r\n");
     /* httplib 2.7 keeps the zone */
     cr_assert_str_eq(request_bytes("[fe80::1%eth0]", "py27", "GET", "/", NULL, NULL, 0),
                      "GET / HTTP/1.1\r\nHost: [fe80::1%eth0]\r\n"
                      "Accept-Encoding: identity\r\n\r\n");
+}
+
+Test(conn, request_host_with_explicit_port_keeps_brackets)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c;
+    /* HTTPConnection('[::1]', 8080): the host keeps its brackets, and
+     * putrequest brackets it again */
+    cr_assert_eq(httpc_conn_new(&c, "[::1]", 8080, NULL), 0);
+    httpc__conn_set_connector(c, mem_peer_connect, &m);
+    cr_assert_str_eq(httpc_conn_host(c), "[::1]");
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_str_eq(mem_peer_sent(&m, 0), "GET / HTTP/1.1\r\nHost: [[::1]]:8080\r\n"
+                                           "Accept-Encoding: identity\r\n\r\n");
+    httpc_conn_free(c);
+    mem_peer_release(&m);
 }
 
 Test(conn, request_absolute_url_host)
@@ -72,12 +109,42 @@ Test(conn, request_absolute_url_host)
                                    NULL, 0),
                      "GET http://target:81/x HTTP/1.1\r\nHost: target:81\r\n"
                      "Accept-Encoding: identity\r\n\r\n");
+    /* the netloc's zone goes with everything after it, port included */
+    cr_assert_str_eq(request_bytes("h", "py3", "GET", "http://[fe80::1%25eth0]:8080/x", NULL,
+                                   NULL, 0),
+                     "GET http://[fe80::1%25eth0]:8080/x HTTP/1.1\r\nHost: [fe80::1]\r\n"
+                     "Accept-Encoding: identity\r\n\r\n");
+}
+
+Test(conn, request_absolute_url_netloc_errors)
+{
+    char d[160];
+    cr_assert_eq(request_error("h", "py3", "GET", "http://[::1/x", NULL, 0, d, sizeof d),
+                 HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(d, "Invalid IPv6 URL");
+    cr_assert_eq(request_error("h", "py3", "GET", "http://[1.2.3.4]/x", NULL, 0, d, sizeof d),
+                 HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(d, "An IPv4 address cannot be in brackets");
+    cr_assert_eq(request_error("h", "py3", "GET", "http://[zz]/x", NULL, 0, d, sizeof d),
+                 HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(d, "'zz' does not appear to be an IPv4 or IPv6 address");
+    /* _strip_ipv6_iface asserts a bracket: AssertionError(b'a') in CPython */
+    cr_assert_eq(request_error("h", "py3", "GET", "http://a%20b/x", NULL, 0, d, sizeof d),
+                 HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(d, "AssertionError: b'a'");
+    /* skip_host: urlsplit is never called */
+    httpc_kv host = {"Host", "x"};
+    cr_assert_str_eq(request_bytes("h", "py3", "GET", "http://[::1/x", NULL, &host, 1),
+                     "GET http://[::1/x HTTP/1.1\r\nAccept-Encoding: identity\r\nHost: x\r\n\r\n");
 }
 
 Test(conn, request_post_buffer)
 {
     httpc_body b = {.kind = HTTPC_BODY_BUFFER, .data = "a=1", .len = 3};
     cr_assert_str_eq(request_bytes("h", "py3", "POST", "/p", &b, NULL, 0),
+                     "POST /p HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Content-Length: 3\r\n\r\na=1");
+    cr_assert_str_eq(request_bytes("h", "py27", "POST", "/p", &b, NULL, 0),
                      "POST /p HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
                      "Content-Length: 3\r\n\r\na=1");
 }
@@ -90,6 +157,8 @@ Test(conn, request_put_without_body_has_length_zero)
     cr_assert_str_eq(request_bytes("h", "py27", "PATCH", "/", NULL, NULL, 0),
                      "PATCH / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
                      "Content-Length: 0\r\n\r\n");
+    cr_assert_str_eq(request_bytes("h", "py3", "DELETE", "/", NULL, NULL, 0),
+                     "DELETE / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n\r\n");
 }
 
 Test(conn, request_caller_headers_skip_defaults)
@@ -99,9 +168,42 @@ Test(conn, request_caller_headers_skip_defaults)
                      "GET / HTTP/1.1\r\nhost: other\r\nAccept-Encoding: gzip\r\nX-A: 1\r\n\r\n");
 }
 
+Test(conn, request_caller_framing_headers)
+{
+    httpc_body b = {.kind = HTTPC_BODY_BUFFER, .data = "abc", .len = 3};
+    httpc_kv cl = {"content-length", "3"}, te = {"Transfer-Encoding", "chunked"};
+    /* the caller's Content-Length: nothing added, nothing chunked */
+    cr_assert_str_eq(request_bytes("h", "py3", "POST", "/", &b, &cl, 1),
+                     "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "content-length: 3\r\n\r\nabc");
+    /* the caller's Transfer-Encoding (3.x): no length, and the body goes as
+     * given unless encode_chunked */
+    cr_assert_str_eq(request_bytes("h", "py3", "POST", "/", &b, &te, 1),
+                     "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\nabc");
+    /* 2.7 only looks for Content-Length */
+    cr_assert_str_eq(request_bytes("h", "py27", "POST", "/", &b, &te, 1),
+                     "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc");
+}
+
+Test(conn, request_encode_chunked_with_caller_te)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py3");
+    httpc_body b = {.kind = HTTPC_BODY_BUFFER, .data = "abc", .len = 3};
+    httpc_kv te = {"Transfer-Encoding", "chunked"};
+    cr_assert_eq(httpc_conn_request(c, "POST", "/", &b, &te, 1, 1), 0);
+    cr_assert_str_eq(mem_peer_sent(&m, 0),
+                     "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
 static int three_pieces(void *ctx, const void **chunk, size_t *len)
 {
-    static const char *const pieces[] = {"abc", "", "defghijklmnopqr"};
+    static const char *const pieces[] = {"abc", "", "dddddddddddddddddddd"};
     int *i = ctx;
     if (*i == 3)
         return 0;
@@ -115,26 +217,96 @@ Test(conn, request_iterator_body_is_chunked)
 {
     int i = 0;
     httpc_body b = {.kind = HTTPC_BODY_ITER, .iter = three_pieces, .iter_ctx = &i};
-    /* zero-length pieces are skipped ("Zero length chunk ignored") */
+    /* request('POST', '/', iter([b'abc', b'', b'd' * 20])); the empty piece
+     * is skipped ("Zero length chunk ignored") */
     cr_assert_str_eq(request_bytes("h", "py3", "POST", "/", &b, NULL, 0),
                      "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nF\r\ndefghijklmnopqr\r\n"
-                     "0\r\n\r\n");
+                     "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n14\r\n"
+                     "dddddddddddddddddddd\r\n0\r\n\r\n");
 }
 
-Test(conn, request_fd_body_uses_fstat_length)
+Test(conn, request_iterator_body_py27_is_type_error)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py27");
+    int i = 0;
+    httpc_body b = {.kind = HTTPC_BODY_ITER, .iter = three_pieces, .iter_ctx = &i};
+    /* httplib 2.7: no length, the head goes, then sock.sendall(generator) */
+    cr_assert_eq(httpc_conn_request(c, "POST", "/", &b, NULL, 0, 0), HTTPC_E_TYPE_ERROR);
+    cr_assert_str_eq(mem_peer_sent(&m, 0),
+                     "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n\r\n");
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+static int temp_file(const char *content, off_t pos)
 {
     char path[] = "/tmp/httpc-test-XXXXXX";
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, "file-body", 9), 9);
-    lseek(fd, 0, SEEK_SET);
+    unlink(path);
+    cr_assert_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+    lseek(fd, pos, SEEK_SET);
+    return fd;
+}
+
+Test(conn, request_fd_body_py3_is_chunked)
+{
+    /* CPython 3.6+: _get_content_length gives a file no length, so it goes
+     * chunked from its current position, one chunk per blocksize read */
+    int fd = temp_file("file-body", 0);
     httpc_body b = {.kind = HTTPC_BODY_FD, .fd = fd};
     cr_assert_str_eq(request_bytes("h", "py3", "PUT", "/f", &b, NULL, 0),
                      "PUT /f HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
-                     "Content-Length: 9\r\n\r\nfile-body");
+                     "Transfer-Encoding: chunked\r\n\r\n9\r\nfile-body\r\n0\r\n\r\n");
+    lseek(fd, 4, SEEK_SET);
+    cr_assert_str_eq(request_bytes("h", "py3", "PUT", "/f", &b, NULL, 0),
+                     "PUT /f HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n5\r\n-body\r\n0\r\n\r\n");
     close(fd);
-    unlink(path);
+}
+
+Test(conn, request_fd_body_blocksize_chunks)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn_opts o;
+    httpc_conn *c;
+    int fd = temp_file("0123456789", 0);
+    httpc_body b = {.kind = HTTPC_BODY_FD, .fd = fd};
+    httpc_conn_opts_init(&o);
+    o.blocksize = 4;
+    cr_assert_eq(httpc_conn_new(&c, "h", 80, &o), 0);
+    httpc__conn_set_connector(c, mem_peer_connect, &m);
+    cr_assert_eq(httpc_conn_request(c, "PUT", "/", &b, NULL, 0, 0), 0);
+    cr_assert_str_eq(mem_peer_sent(&m, 0),
+                     "PUT / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n4\r\n0123\r\n4\r\n4567\r\n2\r\n89\r\n"
+                     "0\r\n\r\n");
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+    close(fd);
+}
+
+Test(conn, request_fd_body_py27_uses_fstat_size)
+{
+    /* httplib 2.7: Content-Length is os.fstat(fd).st_size, whatever the file
+     * position (9 here, with 5 bytes left to send) */
+    int fd = temp_file("file-body", 4);
+    httpc_body b = {.kind = HTTPC_BODY_FD, .fd = fd};
+    cr_assert_str_eq(request_bytes("h", "py27", "PUT", "/f", &b, NULL, 0),
+                     "PUT /f HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Content-Length: 9\r\n\r\n-body");
+    close(fd);
+    /* a pipe's st_size is 0 */
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    cr_assert_eq(write(p[1], "piped", 5), 5);
+    close(p[1]);
+    b.fd = p[0];
+    cr_assert_str_eq(request_bytes("h", "py27", "PUT", "/f", &b, NULL, 0),
+                     "PUT /f HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Content-Length: 0\r\n\r\npiped");
+    close(p[0]);
 }
 
 Test(conn, putrequest_skips_and_multivalue_putheader)
@@ -173,33 +345,78 @@ Test(conn, invalid_header_name_and_value)
 {
     mem_peer m = {.replies = {OK_REPLY}};
     httpc_conn *c = open_conn(&m, "h", "py3");
-    const char *bad = "a\r\nInjected: 1";
-    const char *fold = "a\r\n b";
-    const char *ok = "v";
+    const char *bad = "a\nb", *fold = "a\r\n b", *ok = "v";
     cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), 0);
-    cr_assert_eq(httpc_conn_putheader(c, "Bad Name:", &ok, 1), HTTPC_E_VALUE_ERROR);
+    cr_assert_eq(httpc_conn_putheader(c, "a:b", &ok, 1), HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Invalid header name b'a:b'");
     cr_assert_eq(httpc_conn_putheader(c, " lead", &ok, 1), HTTPC_E_VALUE_ERROR);
     cr_assert_eq(httpc_conn_putheader(c, "", &ok, 1), HTTPC_E_VALUE_ERROR);
     cr_assert_eq(httpc_conn_putheader(c, "X", &bad, 1), HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Invalid header value b'a\\nb'");
+    cr_assert_eq(httpc_conn_putheader(c, "X-\xe9", &ok, 1), HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "'ascii' codec can't encode character '\\xe9' in "
+                                           "position 2: ordinal not in range(128)");
     cr_assert_eq(httpc_conn_putheader(c, "X", &fold, 1), 0); /* obs-fold passes the regex */
     cr_assert_eq(httpc_conn_putheader(c, "Sp ace", &ok, 1), 0); /* inner space is legal */
     httpc_conn_free(c);
 }
 
+Test(conn, invalid_header_py27_messages)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py27");
+    const char *bad = "a\nb", *ok = "1";
+    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), 0);
+    cr_assert_eq(httpc_conn_putheader(c, "a:b", &ok, 1), HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Invalid header name 'a:b'");
+    cr_assert_eq(httpc_conn_putheader(c, "X", &bad, 1), HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Invalid header value 'a\\nb'");
+    cr_assert_eq(httpc_conn_putheader(c, "X-\xe9", &ok, 1), 0); /* a str, no encoding */
+    httpc_conn_free(c);
+}
+
 Test(conn, invalid_url_and_method)
+{
+    char d[200];
+    cr_assert_eq(request_error("h", "py3", "GET", "/a b", NULL, 0, d, sizeof d),
+                 HTTPC_E_INVALID_URL);
+    cr_assert_str_eq(d, "URL can't contain control characters. '/a b' (found at least ' ')");
+    cr_assert_eq(request_error("h", "py3", "GET\r\nX: y", "/", NULL, 0, d, sizeof d),
+                 HTTPC_E_VALUE_ERROR);
+    cr_assert_eq(request_error("h", "py3", "GET", "/\x7f", NULL, 0, d, sizeof d),
+                 HTTPC_E_INVALID_URL);
+    /* the checks come before the ASCII encoding: a bad URL wins over a
+     * non-ASCII method, and a URL's control character over its é */
+    cr_assert_eq(request_error("h", "py3", "G\xe9T", "/a b", NULL, 0, d, sizeof d),
+                 HTTPC_E_INVALID_URL);
+    cr_assert_eq(request_error("h", "py3", "GET", "/\xe9 x", NULL, 0, d, sizeof d),
+                 HTTPC_E_INVALID_URL);
+    cr_assert_str_eq(d, "URL can't contain control characters. '/\xc3\xa9 x' (found at least "
+                        "' ')");
+    cr_assert_eq(request_error("h", "py3", "GET", "/caf\xe9", NULL, 0, d, sizeof d),
+                 HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(d, "'ascii' codec can't encode character '\\xe9' in position 8: ordinal "
+                        "not in range(128)");
+    /* httplib 2.7: no method check; bytes >= 0x7f in the URL are InvalidURL */
+    cr_assert_eq(request_error("h", "py27", "GET", "/caf\xe9", NULL, 0, d, sizeof d),
+                 HTTPC_E_INVALID_URL);
+    cr_assert_str_eq(request_bytes("h", "py27", "G\xe9T", "/", NULL, NULL, 0),
+                     "G\xe9T / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n\r\n");
+}
+
+Test(conn, failed_putrequest_leaves_request_started)
 {
     mem_peer m = {.replies = {OK_REPLY}};
     httpc_conn *c = open_conn(&m, "h", "py3");
     cr_assert_eq(httpc_conn_putrequest(c, "GET", "/a b", 0, 0), HTTPC_E_INVALID_URL);
-    cr_assert(strstr(httpc_conn_errmsg(c), "URL can't contain control characters") != NULL);
+    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), HTTPC_E_CANNOT_SEND_REQUEST);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Request-started");
     httpc_conn_close(c);
-    cr_assert_eq(httpc_conn_putrequest(c, "GET\r\nX: y", "/", 0, 0), HTTPC_E_VALUE_ERROR);
-    httpc_conn_close(c);
-    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/\x7f", 0, 0), HTTPC_E_INVALID_URL);
+    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), 0);
     httpc_conn_free(c);
 }
 
-Test(conn, new_invalid_port)
+Test(conn, new_invalid_host_and_port)
 {
     httpc_conn *c = NULL;
     cr_assert_eq(httpc_conn_new(&c, "h:abc", -1, NULL), HTTPC_E_INVALID_URL);
@@ -212,6 +429,8 @@ Test(conn, new_invalid_port)
     cr_assert_eq(httpc_conn_new(&c, "[::1]", -1, NULL), 0);
     cr_assert_str_eq(httpc_conn_host(c), "::1");
     httpc_conn_free(c);
+    /* deviation: 3.x would IDNA-encode a non-ASCII host */
+    cr_assert_eq(httpc_conn_new(&c, "caf\xc3\xa9.example", 80, NULL), HTTPC_E_VALUE_ERROR);
 }
 
 /* The sequences of CPython's state machine (Idle, Request-started,
@@ -227,24 +446,67 @@ Test(conn, state_sequences)
     cr_assert_eq(httpc_conn_getresponse(c, &r), HTTPC_E_RESPONSE_NOT_READY);
     cr_assert_str_eq(httpc_conn_errmsg(c), "Idle");
     cr_assert_eq(httpc_conn_putheader(c, "X", &v, 1), HTTPC_E_CANNOT_SEND_HEADER);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "");
     cr_assert_eq(httpc_conn_endheaders(c, NULL, 0), HTTPC_E_CANNOT_SEND_HEADER);
     cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), 0);
     cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), HTTPC_E_CANNOT_SEND_REQUEST);
     cr_assert_str_eq(httpc_conn_errmsg(c), "Request-started");
     cr_assert_eq(httpc_conn_getresponse(c, &r), HTTPC_E_RESPONSE_NOT_READY);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Request-started");
     cr_assert_eq(httpc_conn_endheaders(c, NULL, 0), 0);
     cr_assert_eq(httpc_conn_putheader(c, "X", &v, 1), HTTPC_E_CANNOT_SEND_HEADER);
+    cr_assert_eq(httpc_conn_endheaders(c, NULL, 0), HTTPC_E_CANNOT_SEND_HEADER);
     cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), HTTPC_E_CANNOT_SEND_REQUEST);
     cr_assert_str_eq(httpc_conn_errmsg(c), "Request-sent");
     cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r2), HTTPC_E_RESPONSE_NOT_READY);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Idle");
     /* keep-alive: a new request may start before the body is read ... */
     cr_assert_eq(httpc_conn_request(c, "GET", "/2", NULL, NULL, 0, 0), 0);
     /* ... but its response waits until the prior one is complete */
     cr_assert_eq(httpc_conn_getresponse(c, &r2), HTTPC_E_RESPONSE_NOT_READY);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Request-sent");
     cr_assert_eq(httpc_resp_read(r, buf, sizeof buf), 2);
     cr_assert(httpc_resp_isclosed(r));
+    cr_assert_eq(httpc_conn_getresponse(c, &r2), 0);
     cr_assert_eq(m.opened, 1, "the second request reused the connection");
+    cr_assert_str_eq(mem_peer_sent(&m, 0),
+                     "GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n\r\n"
+                     "GET /2 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n\r\n");
     httpc_resp_free(r);
+    httpc_resp_free(r2);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+Test(conn, state_errors_py27_have_no_argument)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py27");
+    httpc_resp *r;
+    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), 0);
+    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), HTTPC_E_CANNOT_SEND_REQUEST);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "");
+    cr_assert_eq(httpc_conn_getresponse(c, &r), HTTPC_E_RESPONSE_NOT_READY);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "");
+    httpc_conn_free(c);
+}
+
+Test(conn, close_keeps_the_head_buffer)
+{
+    /* CPython's close() does not clear self._buffer: a request abandoned
+     * after putheader leaves its lines in front of the next one. */
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py3");
+    const char *one = "1";
+    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/old", 0, 0), 0);
+    cr_assert_eq(httpc_conn_putheader(c, "X", &one, 1), 0);
+    httpc_conn_close(c);
+    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/new", 0, 0), 0);
+    cr_assert_eq(httpc_conn_endheaders(c, NULL, 0), 0);
+    cr_assert_str_eq(mem_peer_sent(&m, 0),
+                     "GET /old HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\nX: 1\r\n"
+                     "GET /new HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n\r\n");
     httpc_conn_free(c);
     mem_peer_release(&m);
 }
@@ -260,6 +522,8 @@ Test(conn, keepalive_reuse_and_reconnect_after_will_close)
         cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0, "request %d", i);
         cr_assert_eq(httpc_conn_getresponse(c, &r), 0, "response %d: %s", i,
                      httpc_conn_errmsg(c));
+        if (i == 2) /* the socket went to the response */
+            cr_assert_eq(httpc__conn_transport(c), NULL);
         int64_t n = 0;
         ssize_t k;
         while ((k = httpc_resp_read(r, buf, sizeof buf)) > 0)
@@ -272,6 +536,30 @@ Test(conn, keepalive_reuse_and_reconnect_after_will_close)
     /* requests 0-2 share connection 0; 3 follows its close on connection 1 */
     cr_assert_eq(m.opened, 2);
     httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+Test(conn, close_closes_the_kept_response_but_free_does_not)
+{
+    mem_peer m = {.replies = {OK_REPLY, OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py3");
+    httpc_resp *r;
+    char buf[8];
+    /* conn.close() closes self.__response, the object the caller holds */
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+    httpc_conn_close(c);
+    cr_assert(httpc_resp_closed(r));
+    cr_assert_eq(httpc_resp_read(r, buf, sizeof buf), 0);
+    httpc_resp_free(r);
+    /* dropping the connection leaves the response readable */
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+    httpc_conn_free(c);
+    cr_assert_not(httpc_resp_closed(r));
+    cr_assert_eq(httpc_resp_read(r, buf, sizeof buf), 2);
+    cr_assert(memcmp(buf, "hi", 2) == 0);
+    httpc_resp_free(r);
     mem_peer_release(&m);
 }
 
@@ -299,9 +587,10 @@ Test(conn, remote_disconnected_closes_and_allows_retry)
     cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
     int rc = httpc_conn_getresponse(c, &r);
     cr_assert_eq(rc, HTTPC_E_REMOTE_DISCONNECTED);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Remote end closed connection without response");
     cr_assert(httpc_err_is(rc, HTTPC_E_BAD_STATUS_LINE));
     cr_assert(httpc_err_is(rc, HTTPC_E_CONNECTION_RESET));
-    cr_assert_eq(httpc_conn_fileno(c), -1);
+    cr_assert_eq(httpc__conn_transport(c), NULL);
     cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
     cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
     cr_assert_eq(httpc_resp_status(r), 200);
@@ -310,20 +599,65 @@ Test(conn, remote_disconnected_closes_and_allows_retry)
     mem_peer_release(&m);
 }
 
-Test(conn, connect_refused)
+Test(conn, empty_reply_py27_keeps_the_connection)
 {
+    /* httplib 2.7: BadStatusLine, no close, so the next request is
+     * CannotSendRequest() */
+    mem_peer m = {.replies = {""}};
+    httpc_conn *c = open_conn(&m, "h", "py27");
+    httpc_resp *r;
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), HTTPC_E_BAD_STATUS_LINE);
+    cr_assert_str_eq(httpc_conn_errmsg(c),
+                     "No status line received - the server has closed the connection");
+    cr_assert_neq(httpc__conn_transport(c), NULL);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0),
+                 HTTPC_E_CANNOT_SEND_REQUEST);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+Test(conn, connect_refused_leaves_request_sent)
+{
+    /* CPython: connect() runs inside send(), after endheaders moved the
+     * state to Request-sent, so the retry is CannotSendRequest */
     mem_peer m = {.replies = {NULL}};
     httpc_conn *c = open_conn(&m, "h", "py3");
+    httpc_resp *r;
     int rc = httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0);
     cr_assert_eq(rc, HTTPC_E_CONNECTION_REFUSED);
     cr_assert(httpc_err_is(rc, HTTPC_E_OS_ERROR));
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0),
+                 HTTPC_E_CANNOT_SEND_REQUEST);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Request-sent");
+    /* CPython: AttributeError ('NoneType' object has no attribute 'makefile') */
+    cr_assert_eq(httpc_conn_getresponse(c, &r), HTTPC_E_NOT_CONNECTED);
     httpc_conn_free(c);
+}
+
+Test(conn, new_transport_uses_the_given_socket)
+{
+    httpc__transport *t;
+    httpc_conn *c;
+    httpc_resp *r;
+    size_t len;
+    cr_assert_eq(httpc__mem_transport(OK_REPLY, strlen(OK_REPLY), 1, &t), 0);
+    cr_assert_eq(httpc__conn_new_transport(&c, "h", 8080, NULL, t), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+    cr_assert_eq(httpc_resp_status(r), 200);
+    const char *sent = httpc__mem_sent(t, &len), *want = "GET / HTTP/1.1\r\nHost: h:8080\r\n"
+                                                        "Accept-Encoding: identity\r\n\r\n";
+    cr_assert(len == strlen(want) && memcmp(sent, want, len) == 0);
+    httpc_resp_free(r);
+    httpc_conn_free(c);
+    httpc__transport_unref(t);
 }
 
 Test(conn, tunnel_connect_request_and_failure)
 {
     mem_peer m = {.replies = {"HTTP/1.0 200 Connection established\r\nX: y\r\n\r\n",
-                              "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"},
+                              "HTTP/1.1 407 Proxy Authentication Required \r\n\r\n"},
                   .more = {{OK_REPLY}}};
     httpc_conn *c = open_conn(&m, "proxy:3128", "py3");
     const char *names[] = {"Proxy-Authorization"}, *values[] = {"Basic eA=="};
@@ -335,6 +669,7 @@ Test(conn, tunnel_connect_request_and_failure)
                      "CONNECT target:8443 HTTP/1.0\r\nProxy-Authorization: Basic eA==\r\n\r\n"
                      "GET / HTTP/1.1\r\nHost: target:8443\r\nAccept-Encoding: identity\r\n\r\n");
     cr_assert_eq(httpc_conn_set_tunnel(c, "x", 1, NULL, NULL, 0), HTTPC_E_RUNTIME_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Can't set up tunnel for established connection");
     cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
     httpc_resp_free(r);
     httpc_conn_close(c);
@@ -342,6 +677,58 @@ Test(conn, tunnel_connect_request_and_failure)
     cr_assert_eq(rc, HTTPC_E_OS_ERROR);
     cr_assert_str_eq(httpc_conn_errmsg(c),
                      "Tunnel connection failed: 407 Proxy Authentication Required");
+    cr_assert_eq(httpc__conn_transport(c), NULL, "a refused tunnel closes the connection");
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+Test(conn, tunnel_ipv6_target_forms)
+{
+    /* set_tunnel('[::1]', 8443) keeps the brackets (explicit port), so
+     * 3.11.7 sends CONNECT [::1]:8443 and Host: [[::1]]:8443;
+     * set_tunnel('[::1]:8443') strips them: CONNECT ::1:8443 */
+    mem_peer m = {.replies = {"HTTP/1.0 200 OK\r\n\r\n", "HTTP/1.0 200 OK\r\n\r\n"}};
+    httpc_conn *c = open_conn(&m, "proxy:3128", "py3");
+    cr_assert_eq(httpc_conn_set_tunnel(c, "[::1]", 8443, NULL, NULL, 0), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_str_eq(mem_peer_sent(&m, 0),
+                     "CONNECT [::1]:8443 HTTP/1.0\r\n\r\n"
+                     "GET / HTTP/1.1\r\nHost: [[::1]]:8443\r\nAccept-Encoding: identity\r\n\r\n");
+    httpc_conn_close(c);
+    cr_assert_eq(httpc_conn_set_tunnel(c, "[::1]:8443", -1, NULL, NULL, 0), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_str_eq(mem_peer_sent(&m, 1),
+                     "CONNECT ::1:8443 HTTP/1.0\r\n\r\n"
+                     "GET / HTTP/1.1\r\nHost: [::1]:8443\r\nAccept-Encoding: identity\r\n\r\n");
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+Test(conn, tunnel_py27_rules)
+{
+    /* httplib 2.7: an HTTP/0.9 answer is "Invalid response from tunnel
+     * request" (py27), BadStatusLine with strict=True; a "\n" line does not
+     * end the proxy's headers, only "\r\n" does */
+    mem_peer m = {.replies = {"garbage\r\n", "garbage\r\n",
+                              "HTTP/1.0 200 OK\r\nX: y\r\n\n\r\n" OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "proxy:3128", "py27");
+    httpc_resp *r;
+    cr_assert_eq(httpc_conn_set_tunnel(c, "target", 8443, NULL, NULL, 0), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), HTTPC_E_OS_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Invalid response from tunnel request");
+    httpc_conn_free(c);
+    c = open_conn(&m, "proxy:3128", "py27-strict");
+    cr_assert_eq(httpc_conn_set_tunnel(c, "target", 8443, NULL, NULL, 0), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), HTTPC_E_BAD_STATUS_LINE);
+    httpc_conn_free(c);
+    c = open_conn(&m, "proxy:3128", "py27");
+    cr_assert_eq(httpc_conn_set_tunnel(c, "target", 8443, NULL, NULL, 0), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0, "%s", httpc_conn_errmsg(c));
+    cr_assert_eq(httpc_resp_status(r), 200);
+    httpc_resp_free(r);
+    cr_assert_eq(httpc_conn_set_tunnel(c, "x", 1, NULL, NULL, 0), HTTPC_E_RUNTIME_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "Can't setup tunnel for established connection.");
     httpc_conn_free(c);
     mem_peer_release(&m);
 }
@@ -357,9 +744,129 @@ Test(conn, no_auto_open_is_not_connected)
     httpc__conn_set_connector(c, mem_peer_connect, &m);
     cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), HTTPC_E_NOT_CONNECTED);
     cr_assert_eq(m.opened, 0);
+    cr_assert_eq(httpc_conn_send(c, "x", 1), HTTPC_E_NOT_CONNECTED);
     httpc_conn_close(c);
     cr_assert_eq(httpc_conn_connect(c), 0);
     cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
     httpc_conn_free(c);
     mem_peer_release(&m);
+}
+
+/* ---- set_debuglevel(1): stdout as CPython prints it ----------------------- */
+
+static void debug_run(const char *profile, const char *reply, const httpc_body *b)
+{
+    mem_peer m = {.replies = {reply}};
+    httpc_conn *c = open_conn(&m, "h", profile);
+    httpc_resp *r;
+    char buf[64];
+    httpc_conn_set_debuglevel(c, 1);
+    cr_assert_eq(httpc_conn_request(c, "POST", "/", b, NULL, 0, 0), 0);
+    if (httpc_conn_getresponse(c, &r) == 0) {
+        while (httpc_resp_read(r, buf, sizeof buf) > 0)
+            ;
+        httpc_resp_free(r);
+    }
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+    fflush(stdout);
+}
+
+Test(conn, debug_output_py3, .init = cr_redirect_stdout)
+{
+    int i = 0;
+    httpc_body b = {.kind = HTTPC_BODY_ITER, .iter = three_pieces, .iter_ctx = &i};
+    debug_run("py3", "HTTP/1.1 100 Continue\r\nA: 1\r\n\r\nHTTP/1.1 200 OK\r\nX: a\r\n b\r\n"
+                     "Y: \xe9\r\nContent-Length: 2\r\n\r\nhi", &b);
+    /* CPython also prints "Unable to determine size of <generator ...>"
+     * first: an object repr httpc cannot have, so it is left out */
+    cr_assert_stdout_eq_str(
+        "send: b'POST / HTTP/1.1\\r\\nHost: h\\r\\nAccept-Encoding: identity\\r\\n"
+        "Transfer-Encoding: chunked\\r\\n\\r\\n'\n"
+        "send: b'3\\r\\nabc\\r\\n'\n"
+        "Zero length chunk ignored\n"
+        "send: b'14\\r\\ndddddddddddddddddddd\\r\\n'\n"
+        "send: b'0\\r\\n\\r\\n'\n"
+        "reply: 'HTTP/1.1 100 Continue\\r\\n'\n"
+        "headers: [b'A: 1\\r\\n', b'\\r\\n']\n"
+        "reply: 'HTTP/1.1 200 OK\\r\\n'\n"
+        "header: X: a\r\n b\n"
+        "header: Y: \xc3\xa9\n"
+        "header: Content-Length: 2\n");
+}
+
+Test(conn, debug_output_py3_bad_status, .init = cr_redirect_stdout)
+{
+    debug_run("py3", "garbage \xe9\r\n", NULL);
+    cr_assert_stdout_eq_str(
+        "send: b'POST / HTTP/1.1\\r\\nHost: h\\r\\nAccept-Encoding: identity\\r\\n"
+        "Content-Length: 0\\r\\n\\r\\n'\n"
+        "reply: 'garbage \xc3\xa9\\r\\n'\n");
+}
+
+Test(conn, debug_output_py27, .init = cr_redirect_stdout)
+{
+    httpc_body b = {.kind = HTTPC_BODY_BUFFER, .data = "body\xe9", .len = 5};
+    debug_run("py27", "HTTP/1.1 100 Continue\r\nA: 1\r\n  \r\nHTTP/1.1 200 OK\r\nX: a\r\n b\r\n"
+                      "Y: \xe9\r\nContent-Length: 2\r\n\r\nhi", &b);
+    cr_assert_stdout_eq_str(
+        "send: 'POST / HTTP/1.1\\r\\nHost: h\\r\\nAccept-Encoding: identity\\r\\n"
+        "Content-Length: 5\\r\\n\\r\\nbody\\xe9'\n"
+        "reply: 'HTTP/1.1 100 Continue\\r\\n'\n"
+        "header: A: 1\n"
+        "reply: 'HTTP/1.1 200 OK\\r\\n'\n"
+        "header: X: a\r\n"
+        "header:  b\r\n"
+        "header: Y: \xe9\r\n"
+        "header: Content-Length: 2\r\n");
+}
+
+Test(conn, debug_output_tunnel, .init = cr_redirect_stdout)
+{
+    mem_peer m = {.replies = {"HTTP/1.0 200 OK\r\nX: y\r\n\n"}, .more = {{OK_REPLY}}};
+    httpc_conn *c = open_conn(&m, "proxy:3128", "py3");
+    const char *names[] = {"Proxy-Authorization"}, *values[] = {"Basic eA=="};
+    httpc_conn_set_debuglevel(c, 1);
+    cr_assert_eq(httpc_conn_set_tunnel(c, "target", 8443, names, values, 1), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+    fflush(stdout);
+    /* the CONNECT reply is read without the debug level: no "reply:" */
+    cr_assert_stdout_eq_str(
+        "send: b'CONNECT target:8443 HTTP/1.0\\r\\nProxy-Authorization: Basic eA==\\r\\n\\r\\n'\n"
+        "header: X: y\r\n\n"
+        "send: b'GET / HTTP/1.1\\r\\nHost: target:8443\\r\\nAccept-Encoding: identity\\r\\n"
+        "\\r\\n'\n");
+}
+
+Test(conn, debug_output_tunnel_py27_sends_per_line, .init = cr_redirect_stdout)
+{
+    mem_peer m = {.replies = {"HTTP/1.0 200 OK\r\n\r\n"}};
+    httpc_conn *c = open_conn(&m, "proxy:3128", "py27");
+    const char *names[] = {"Proxy-Authorization"}, *values[] = {"Basic eA=="};
+    httpc_conn_set_debuglevel(c, 1);
+    cr_assert_eq(httpc_conn_set_tunnel(c, "target", 8443, names, values, 1), 0);
+    cr_assert_eq(httpc_conn_connect(c), 0);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+    fflush(stdout);
+    cr_assert_stdout_eq_str("send: 'CONNECT target:8443 HTTP/1.0\\r\\n'\n"
+                            "send: 'Proxy-Authorization: Basic eA==\\r\\n'\n"
+                            "send: '\\r\\n'\n");
+}
+
+Test(conn, debug_output_fd_body, .init = cr_redirect_stdout)
+{
+    int fd = temp_file("file-body", 0);
+    httpc_body b = {.kind = HTTPC_BODY_FD, .fd = fd};
+    debug_run("py3", "HTTP/1.1 204 No Content\r\n\r\n", &b);
+    close(fd);
+    cr_assert_stdout_eq_str(
+        "send: b'POST / HTTP/1.1\\r\\nHost: h\\r\\nAccept-Encoding: identity\\r\\n"
+        "Transfer-Encoding: chunked\\r\\n\\r\\n'\n"
+        "reading a readable\n"
+        "send: b'9\\r\\nfile-body\\r\\n'\n"
+        "send: b'0\\r\\n\\r\\n'\n"
+        "reply: 'HTTP/1.1 204 No Content\\r\\n'\n");
 }

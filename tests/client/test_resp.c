@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of resp.c: begin() and the body reads over an in-memory peer, fed
  * whole and one byte at a time; expected values observed with CPython 3.11.7
- * (and 2.7.18 for py27) on the same bytes, as tests/oracle does end to end. */
+ * (and 2.7.18 for py27) on the same bytes, by HTTPResponse(sock).begin()
+ * over a socket whose makefile() is a BytesIO, as tests/oracle does end to
+ * end over TCP. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,4 +352,222 @@ Test(resp, limits_line_too_long_and_header_count)
     cr_assert_eq(g.begin_rc, 0);
     httpc_resp_free(g.r);
     free(reply);
+}
+
+#define CHUNKED_HEAD "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+static httpc_resp *begun(const char *reply, const char *profile, size_t segment)
+{
+    httpc__transport *t;
+    httpc_resp *r;
+    cr_assert_eq(httpc__mem_transport(reply, strlen(reply), segment, &t), 0);
+    cr_assert_eq(httpc__resp_new(t, httpc_profile_by_name(profile), 0, "GET", &r), 0);
+    httpc__transport_unref(t);
+    cr_assert_eq(httpc__resp_begin(r), 0, "%s", httpc_resp_errmsg(r));
+    return r;
+}
+
+/* r.read(0) runs _get_chunk_left once: it reaches the next chunk's data, or
+ * the end of the body (closing), or the error of a bad size line. */
+Test(resp, read_zero_chunked_advances)
+{
+    char buf[16];
+    int64_t partial, expected;
+    for (size_t seg = 0; seg < 2; seg++) {
+        httpc_resp *r = begun(CHUNKED_HEAD "0\r\n\r\n", "py3", seg);
+        cr_assert_eq(httpc_resp_read(r, buf, 0), 0);
+        cr_assert(httpc_resp_isclosed(r));
+        httpc_resp_free(r);
+        r = begun(CHUNKED_HEAD "5\r\nhello\r\n0\r\n\r\n", "py27", seg);
+        cr_assert_eq(httpc_resp_read(r, buf, 0), 0);
+        cr_assert_not(httpc_resp_isclosed(r));
+        cr_assert_eq(httpc_resp_read(r, buf, sizeof buf), 5);
+        cr_assert(memcmp(buf, "hello", 5) == 0);
+        httpc_resp_free(r);
+        r = begun(CHUNKED_HEAD "zz\r\n", "py3", seg);
+        cr_assert_eq(httpc_resp_read(r, buf, 0), HTTPC_E_INCOMPLETE_READ);
+        httpc_resp_incomplete(r, &partial, &expected, NULL);
+        cr_assert_eq(partial, 0);
+        cr_assert_eq(expected, -1);
+        cr_assert(httpc_resp_isclosed(r));
+        httpc_resp_free(r);
+    }
+}
+
+/* read(5) of a 5-byte chunk cut before its CRLF: 3.x returns the data and
+ * fails on the next call (IncompleteRead(b''), expected None); httplib 2.7
+ * drops the CRLF in the same call (amt == chunk_left) and fails at once with
+ * _safe_read(2)'s IncompleteRead('', 2). */
+Test(resp, read_exact_chunk_crlf_per_profile)
+{
+    char buf[16];
+    int64_t partial, expected;
+    for (size_t seg = 0; seg < 2; seg++) {
+        httpc_resp *r = begun(CHUNKED_HEAD "5\r\nhello", "py3", seg);
+        cr_assert_eq(httpc_resp_read(r, buf, 5), 5);
+        cr_assert_eq(httpc_resp_read(r, buf, 5), HTTPC_E_INCOMPLETE_READ);
+        httpc_resp_incomplete(r, &partial, &expected, NULL);
+        cr_assert_eq(partial, 0);
+        cr_assert_eq(expected, -1);
+        httpc_resp_free(r);
+        r = begun(CHUNKED_HEAD "5\r\nhello", "py27", seg);
+        cr_assert_eq(httpc_resp_read(r, buf, 5), HTTPC_E_INCOMPLETE_READ);
+        httpc_resp_incomplete(r, &partial, &expected, NULL);
+        cr_assert_eq(partial, 0);
+        cr_assert_eq(expected, 2);
+        httpc_resp_free(r);
+    }
+}
+
+/* The framing headers are judged on their whole value: a Connection value
+ * with "close" after 600 blanks still closes, and "chunked\0x" is not
+ * "chunked" (CPython 3.11.7: will_close True, chunked False). */
+Test(resp, framing_values_are_not_truncated)
+{
+    char reply[1024];
+    int n = sprintf(reply, "HTTP/1.1 200 OK\r\nConnection: %600s\r\nContent-Length: 0\r\n\r\n",
+                    "close");
+    got g = run(reply, "py3", "GET", 0, 0);
+    cr_assert_eq(n > 600, 1);
+    cr_assert_eq(g.begin_rc, 0);
+    cr_assert(httpc_resp_will_close(g.r));
+    httpc_resp_free(g.r);
+    static const char te_nul[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\0x\r\n"
+                                 "Content-Length: 2\r\n\r\nhi";
+    httpc__transport *t;
+    httpc_resp *r;
+    cr_assert_eq(httpc__mem_transport(te_nul, sizeof te_nul - 1, 0, &t), 0);
+    cr_assert_eq(httpc__resp_new(t, httpc_profile_get(HTTPC_PROFILE_PY3), 0, "GET", &r), 0);
+    httpc__transport_unref(t);
+    cr_assert_eq(httpc__resp_begin(r), 0);
+    cr_assert_not(httpc_resp_chunked(r));
+    cr_assert_eq(httpc_resp_length(r), 2);
+    httpc_resp_free(r);
+}
+
+/* A size line over _MAXLINE is LineTooLong and leaves fp open; one int()
+ * refuses closes it ("protocol synchronisation is probably lost") and keeps
+ * the chunks read so far as e.partial. */
+Test(resp, chunk_size_errors_and_closing)
+{
+    char *reply = malloc(80000);
+    int n = sprintf(reply, CHUNKED_HEAD);
+    memset(reply + n, '1', 70000);
+    strcpy(reply + n + 70000, "\r\n");
+    got g = run(reply, "py3", "GET", 0, 0);
+    cr_assert_eq(g.rc, HTTPC_E_LINE_TOO_LONG);
+    cr_assert_not(httpc_resp_isclosed(g.r));
+    httpc_resp_free(g.r);
+    free(reply);
+    g = run_both(CHUNKED_HEAD "5\r\nhello\r\nzz\r\n", "py3", "GET", 0);
+    int64_t partial, expected;
+    cr_assert_eq(g.rc, HTTPC_E_INCOMPLETE_READ);
+    httpc_resp_incomplete(g.r, &partial, &expected, NULL);
+    cr_assert_eq(partial, 5);
+    cr_assert_eq(expected, -1);
+    cr_assert(httpc_resp_isclosed(g.r));
+    httpc_resp_free(g.r);
+}
+
+/* A transport that replays `data` and then fails with `err`, as a socket
+ * reset by the peer does. */
+typedef struct failing {
+    httpc__transport base;
+    const char *data;
+    size_t len, pos;
+    int err;
+} failing;
+
+static int failing_send(httpc__transport *t, const void *buf, size_t len)
+{
+    (void)t, (void)buf, (void)len;
+    return 0;
+}
+
+static ssize_t failing_recv(httpc__transport *base, void *buf, size_t cap)
+{
+    failing *t = (failing *)base;
+    size_t n = t->len - t->pos < cap ? t->len - t->pos : cap;
+    if (n == 0) {
+        snprintf(base->errmsg, sizeof base->errmsg, "[Errno 104] Connection reset by peer");
+        return t->err;
+    }
+    memcpy(buf, t->data + t->pos, n);
+    t->pos += n;
+    return (ssize_t)n;
+}
+
+static void failing_destroy(httpc__transport *t)
+{
+    (void)t;
+}
+
+static int failing_fileno(const httpc__transport *t)
+{
+    (void)t;
+    return -1;
+}
+
+static const httpc__transport_vt failing_vt = {failing_send, failing_recv, failing_destroy,
+                                               failing_fileno};
+
+/* read() that fails with a ConnectionResetError raises before _close_conn():
+ * the response stays open (isclosed() False), unlike IncompleteRead. */
+Test(resp, transport_error_leaves_the_response_open)
+{
+    static const char *const replies[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+        "HTTP/1.1 200 OK\r\n\r\nabc",
+        CHUNKED_HEAD "5\r\nab",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        failing t = {.data = replies[i], .len = strlen(replies[i]),
+                     .err = HTTPC_E_CONNECTION_RESET};
+        httpc_resp *r;
+        got g = {0};
+        httpc__transport_init(&t.base, &failing_vt);
+        cr_assert_eq(httpc__resp_new(&t.base, httpc_profile_get(HTTPC_PROFILE_PY3), 0, "GET",
+                                     &r), 0);
+        cr_assert_eq(httpc__resp_begin(r), 0);
+        cr_assert_eq(httpc_resp_read_all(r, collect, &g), HTTPC_E_CONNECTION_RESET, "%s",
+                     replies[i]);
+        cr_assert_str_eq(httpc_resp_errmsg(r), "[Errno 104] Connection reset by peer");
+        cr_assert_not(httpc_resp_isclosed(r), "%s", replies[i]);
+        char buf[4];
+        cr_assert_eq(httpc_resp_read(r, buf, sizeof buf), HTTPC_E_CONNECTION_RESET);
+        httpc_resp_free(r);
+        httpc__transport_unref(&t.base);
+    }
+}
+
+/* Bytes past a keep-alive body: Python 3's buffered makefile drops what it
+ * read ahead, httplib 2.7 reads unbuffered and leaves them on the socket, so
+ * they start the next response (CPython 3.11.7 and 2.7.18 over TCP, the
+ * server answering each request with one send()). */
+Test(resp, bytes_after_the_body_per_profile)
+{
+    for (int py27 = 0; py27 < 2; py27++) {
+        mem_peer m = {.replies = {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiXX"},
+                      .more = {{"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nbye"}}};
+        httpc_conn_opts o;
+        httpc_conn *c;
+        httpc_conn_opts_init(&o);
+        o.profile = httpc_profile_get(py27 ? HTTPC_PROFILE_PY27 : HTTPC_PROFILE_PY3);
+        cr_assert_eq(httpc_conn_new(&c, "h", 80, &o), 0);
+        httpc__conn_set_connector(c, mem_peer_connect, &m);
+        got g[2] = {{0}};
+        for (int i = 0; i < 2; i++) {
+            cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+            cr_assert_eq(httpc_conn_getresponse(c, &g[i].r), 0, "%s", httpc_conn_errmsg(c));
+            cr_assert_geq(httpc_resp_read_all(g[i].r, collect, &g[i]), 0);
+        }
+        cr_assert_eq(httpc_resp_version(g[1].r), py27 ? 9 : 11);
+        const char *want = py27 ? "XXHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nbye" : "bye";
+        cr_assert_eq(g[1].len, strlen(want));
+        cr_assert(memcmp(g[1].body, want, g[1].len) == 0);
+        httpc_resp_free(g[0].r);
+        httpc_resp_free(g[1].r);
+        httpc_conn_free(c);
+        mem_peer_release(&m);
+    }
 }

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* What every transport shares whatever carries the bytes: the reference count
+ * (Python's socket outliving conn.close() inside a response's makefile) and
+ * the bytes a response gives back because httplib 2.7 would not have read them. */
+#include "transport.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void httpc__transport_init(httpc__transport *t, const httpc__transport_vt *vt)
+{
+    memset(t, 0, sizeof *t);
+    t->vt = vt;
+    t->refs = 1;
+}
+
+httpc__transport *httpc__transport_ref(httpc__transport *t)
+{
+    if (t != NULL)
+        t->refs++;
+    return t;
+}
+
+void httpc__transport_unref(httpc__transport *t)
+{
+    if (t == NULL || --t->refs > 0)
+        return;
+    free(t->unread);
+    t->vt->destroy(t);
+}
+
+ssize_t httpc__transport_recv(httpc__transport *t, void *buf, size_t cap)
+{
+    size_t avail = t->unread_len - t->unread_pos;
+
+    if (avail == 0)
+        return t->vt->recv(t, buf, cap);
+    if (avail > cap)
+        avail = cap;
+    memcpy(buf, t->unread + t->unread_pos, avail);
+    t->unread_pos += avail;
+    if (t->unread_pos == t->unread_len)
+        t->unread_pos = t->unread_len = 0;
+    return (ssize_t)avail;
+}
+
+/* The bytes go in front of any still waiting: they were read before them. */
+int httpc__transport_unread(httpc__transport *t, const void *buf, size_t len)
+{
+    size_t left = t->unread_len - t->unread_pos;
+    char *p;
+
+    if (len == 0)
+        return 0;
+    if ((p = malloc(len + left)) == NULL)
+        return HTTPC_E_NOMEM;
+    memcpy(p, buf, len);
+    if (left > 0)
+        memcpy(p + len, t->unread + t->unread_pos, left);
+    free(t->unread);
+    t->unread = p;
+    t->unread_pos = 0;
+    t->unread_len = len + left;
+    return 0;
+}
