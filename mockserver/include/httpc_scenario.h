@@ -109,6 +109,7 @@ typedef struct httpc_scenario {
     httpc_scn_request *before;
     size_t nbefore;
     int check_connections; /* connections the server must have seen; 0: any */
+    int timeout_ms;        /* the client's socket timeout; 0: the runner's */
 } httpc_scenario;
 
 /* Whether `s` runs under `profile` (its `profiles:` line, all by default). */

@@ -483,6 +483,14 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
         sc->check_connections = (int)n;
         return 0;
     }
+    if (!strcmp(key, "timeout")) {
+        long n;
+        const char *q = v;
+        if (number(c, &q, 600000, &n) < 0 || n == 0 || *skip_ws(q))
+            return fail(c, "timeout wants milliseconds from 1 to 600000");
+        sc->timeout_ms = (int)n;
+        return 0;
+    }
     if (!strcmp(key, "profiles")) {
         char copy[256], *save = NULL;
         snprintf(copy, sizeof copy, "%s", v);

@@ -556,11 +556,11 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
         snprintf(r->why, sizeof r->why, "mock server: %s", err);
         return;
     }
+    int timeout = s->timeout_ms ? s->timeout_ms : op->timeout_ms;
     if (op->adapter)
-        run_adapter(op->adapter, s, httpc_mock_port(m), op->timeout_ms, &r->o);
+        run_adapter(op->adapter, s, httpc_mock_port(m), timeout, &r->o);
     else
-        run_client(s, httpc_profile_by_name(profile), httpc_mock_port(m), op->timeout_ms,
-                   &r->o);
+        run_client(s, httpc_profile_by_name(profile), httpc_mock_port(m), timeout, &r->o);
     int cut = httpc_mock_stop(m, 3000);
     const httpc_scn_expect *pass = httpc_scn_expect_for(s, profile, 0);
     const httpc_scn_expect *len = httpc_scn_expect_for(s, profile, 1);

@@ -103,6 +103,8 @@ Test(scenario, httpc_scn_parse_errors_name_file_and_line)
         "t.scn:7: a second expectation for the same profile (first on line 6)");
     bad(HEAD CONN "expect: response colour=red\n", "t.scn:6: unknown outcome field 'colour'");
     bad(HEAD CONN "expect: response status=abc\n", "t.scn:6: bad value for status");
+    bad(HEAD "timeout: 0\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
+    bad(HEAD "timeout: 20 s\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
     bad("id: Bad Id\n", "t.scn:1: id 'Bad Id' must be area/what-it-tests in [a-z0-9./_-]");
 }
 
@@ -137,6 +139,19 @@ Test(scenario, httpc_scn_profiles_limit_runs_and_expectations)
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
     cr_assert(httpc_scn_runs_under(s, "strict"));
     cr_assert_not(httpc_scn_runs_under(s, "py3"));
+    httpc_scn_free_all(s, n);
+}
+
+Test(scenario, httpc_scn_parse_timeout)
+{
+    const char *text = HEAD "timeout: 250\n" CONN "expect: error TimeoutError\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_eq(s->timeout_ms, 250);
+    httpc_scn_free_all(s, n);
+    cr_assert_eq(load(HEAD CONN "expect: error X\n", &s, &n), 0, "%s", err);
+    cr_assert_eq(s->timeout_ms, 0, "no timeout: line leaves the runner's");
     httpc_scn_free_all(s, n);
 }
 
