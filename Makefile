@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DHTTPC_WERROR=ON
 PREFIX ?= /usr/local
 
-.PHONY: help bootstrap build asan release test test-unit test-asan conform verify-expectations install format clean
+.PHONY: help bootstrap build asan release test test-unit test-asan conform verify-expectations install format clean report-screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -39,6 +39,10 @@ conform: build ## the main job: the scenario library against httpc (every profil
 	@build/default/mockserver/httpc-mock lint scenarios
 	@build/default/runner/httpc-conform -q --reports reports/conform scenarios
 	@python3 tests/oracle/run_oracle.py --httpc build/default/client/httpc --reports reports
+
+report-screenshot: ## render reports/conform/report.html in headless Chromium to report.png (installs chromium)
+	@scripts/bootstrap browser
+	@scripts/screenshot reports/conform/report.html reports/conform/report.png
 
 verify-expectations: build ## every CPython-side expectation of the scenario library against real CPython (3.11, and 2.7 when present)
 	@scripts/verify-expectations build/default reports
@@ -78,3 +82,22 @@ fuzz-smoke: fuzz-build ## every fuzz target for FUZZ_SMOKE_SECONDS (20) s each; 
 fuzz-corpus: fuzz-build ## regenerate corpus/<target>/ from tests/oracle/cases.py, minimised with -merge=1
 	@python3 fuzz/make_corpus.py --merge build/fuzz/fuzz
 # ---- end fuzzing -------------------------------------------------------------
+
+# ---- benchmarks (bench/README.md) ---------------------------------------------
+BENCH_CMAKE = cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DHTTPC_BENCH=ON \
+  -DHTTPC_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+
+.PHONY: bench bench-check
+
+bench: ## parsers vs llhttp/http-parser, clients vs libcurl/CPython, suite time; report in reports/bench/
+	@scripts/bootstrap bench
+	@$(BENCH_CMAKE)
+	@cmake --build build/bench -j $(JOBS)
+	@python3 bench/run.py --build build/bench --reports reports/bench
+
+bench-check: ## callgrind instructions per parse vs bench/baselines/; fails on a regression over 3%
+	@scripts/bootstrap bench
+	@$(BENCH_CMAKE)
+	@cmake --build build/bench -j $(JOBS) --target httpc-bench-micro
+	@python3 bench/run.py --build build/bench --check bench/baselines/callgrind.json
+# ---- end benchmarks -------------------------------------------------------------

@@ -8,7 +8,10 @@
  * same error with the same detail (an error return carries no count, so the
  * bytes a failing call had got through are not comparable). Also: data runs
  * lie inside the consumed range, an error is sticky, the decoder never says
- * AGAIN at EOF and always progresses.
+ * AGAIN at EOF and always progresses. A body decoded to its end also gives
+ * as many bytes as its size lines add up to, walked here independently:
+ * size line, that many data bytes, the two bytes CPython discards, until the
+ * zero-size chunk.
  * Input: fuzz_common.h's header (bytes 1-2: the split point), then the body. */
 #include "fuzz_common.h"
 
@@ -152,6 +155,30 @@ static void check_same(const decoded *a, const decoded *b, const char *how)
                (unsigned long long)b->total, b->consumed, b->detail);
 }
 
+/* The sum of the chunk sizes of a body the decoder finished, walked with
+ * httpc_parse_chunk_size alone; -1 when a negative size (a py3 quirk that
+ * reads to EOF) makes the walk meaningless. */
+static int64_t sum_of_sizes(const char *buf, size_t len, const httpc_profile *p)
+{
+    uint64_t sum = 0;
+    size_t pos = 0;
+
+    for (;;) {
+        httpc_chunk_size cs;
+        ssize_t n = httpc_parse_chunk_size(buf + pos, len - pos, 1, p, &cs, NULL, 0);
+        FUZZ_CHECK(n > 0, "size line at %zu: %zd, yet the decoder finished", pos, n);
+        if (cs.negative)
+            return -1;
+        if (cs.size == 0)
+            return (int64_t)sum;
+        FUZZ_CHECK(cs.size <= len - pos - (size_t)n && len - pos - (size_t)n - cs.size >= 2,
+                   "chunk of %llu at %zu runs past the %zu-byte body",
+                   (unsigned long long)cs.size, pos, len);
+        sum += cs.size;
+        pos += (size_t)n + cs.size + 2;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_input in;
@@ -163,6 +190,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_size_line(&in, k);
 
     decode(in.buf, in.len, &in.profile, in.len, 0, &whole);
+    if (whole.rc == 0) {
+        int64_t sum = sum_of_sizes(in.buf, whole.consumed, &in.profile);
+        FUZZ_CHECK(sum < 0 || (uint64_t)sum == whole.total, "decoded %llu bytes, sizes sum to %lld",
+                   (unsigned long long)whole.total, (long long)sum);
+    }
     decode(in.buf, in.len, &in.profile, k, 0, &other);
     check_same(&whole, &other, "two pieces");
     free(other.data);

@@ -4,12 +4,15 @@
 (tests/oracle/cases.py): each reply, or the part of it a sub-parser reads
 (status line, header block, chunked body, trailer section), behind the
 3-byte header of fuzz/fuzz_common.h (configuration byte picking the profile
-and limits, then a 2-byte parameter). Files are named by the SHA-256 of their
+and limits, then a 2-byte parameter); for fuzz_split each reply (and two in a
+row) with a list of piece sizes; for fuzz_request the requests of the
+scenario library (scenarios/**/*.scn) with a set of hosts and header values;
+for fuzz_scenario the scenario files themselves. Files are named by the SHA-256 of their
 content. Replies longer than MAX_REPLY bytes (the 64 KiB line cases, the large
 body) are truncated. With --merge DIR (the folder of the built libFuzzer
 binaries, e.g. build/fuzz/fuzz) each corpus is minimised with -merge=1.
 
-Usage: fuzz/make_corpus.py [--out corpus] [--merge build/fuzz/fuzz]"""
+Usage: fuzz/make_corpus.py [--out corpus] [--merge build/fuzz/fuzz] [TARGET...]"""
 
 import argparse
 import hashlib
@@ -23,7 +26,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "oracle"))
 import cases  # noqa: E402
 
-TARGETS = ("status_line", "headers", "chunked", "trailers", "response")
+TARGETS = ("status_line", "headers", "chunked", "trailers", "response", "split", "request",
+           "scenario")
+SCENARIOS = os.path.join(ROOT, "scenarios")
+# Hosts for fuzz_request: names, ports, IPv6 with and without brackets and zone.
+HOSTS = (b"example.com", b"localhost:8080", b"[::1]:80", b"::1", b"fe80::1%eth0",
+         b"[fe80::1%25eth0]:8000", b"host:", b"127.0.0.1:65535", b"h:+5")
 MAX_REPLY = 4096
 PROFILES = range(4)  # py27, py27-strict, py3, strict (httpc_profile_id)
 SMALL = 4 | 8  # configuration bits: small max_line and small counts
@@ -107,6 +115,65 @@ def seeds():
             for target, data in parts.items():
                 yield target, seed(cfg, param_for(cid, target, "small"), data)
             yield "response", bytes([cfg, 0, 0]) + reply
+        # split: byte 1 the number of piece sizes, byte 2 the read mode, then
+        # the sizes; the reply alone and twice (a keep-alive second response).
+        h = hashlib.sha256(repr(cid).encode()).digest()
+        for p in PROFILES:
+            n = h[p] % 8
+            mode = 4 if method == "HEAD" else h[4 + p] & ~4 & 0x1F
+            for data in (reply, (reply + reply)[:MAX_REPLY]):
+                yield "split", bytes([p, n, mode]) + h[8:8 + n] + data
+    yield from request_seeds()
+    for path in scenario_files():
+        with open(path, "rb") as f:
+            yield "scenario", f.read()
+
+
+def scenario_files():
+    for top, dirs, files in os.walk(SCENARIOS):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".scn"):
+                yield os.path.join(top, name)
+
+
+def scenario_requests(text):
+    """(method, target, [(name, value)]) of a scenario's final request."""
+    method, target, headers = b"GET", b"/", []
+    for line in text.splitlines():
+        if line.startswith(b"request:"):
+            method, _, target = line[8:].strip().partition(b" ")
+        elif line.startswith(b"request-header:"):
+            name, _, value = line[15:].strip().partition(b":")
+            headers.append((name.strip(), value.strip()))
+    return method, target, tuple(headers)
+
+
+def request_seeds():
+    """fuzz_request inputs: NUL-separated host, method, URL, name, value..."""
+    seen = set()
+    for i, path in enumerate(scenario_files()):
+        with open(path, "rb") as f:
+            req = scenario_requests(f.read())
+        if req in seen:
+            continue
+        seen.add(req)
+        method, target, headers = req
+        host = HOSTS[i % len(HOSTS)]
+        fields = [host, method, target] + [x for h in headers for x in h]
+        # bit 4: port from the host; bits 0-3 varied so skip_host, skip_accept_encoding,
+        # several values and HTTP/1.0 all appear
+        param = 16 | (i % 16)
+        yield "request", seed(i % 4, param, b"\0".join(fields))
+    extra = [
+        [b"example.com", b"GET", b"http://example.org:8080/x", b"X-A", b"1\x1f2"],
+        [b"[::1]", b"OPTIONS", b"*", b"X-Fold", b"a\r\n b"],
+        [b"example.com", b"GET", b"", b"Host", b"other"],
+        [b"[fe80::1%eth0]:81", b"GET", b"/p?q=1#f"],
+    ]
+    for i, fields in enumerate(extra):
+        for p in PROFILES:
+            yield "request", seed(p, 16 | 4 | i, b"\0".join(fields))
 
 
 def write(out, target, data):
@@ -121,12 +188,14 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "corpus"))
     ap.add_argument("--merge", metavar="DIR",
                     help="folder of the libFuzzer binaries fuzz_<target>: minimise with -merge=1")
+    ap.add_argument("targets", nargs="*", default=TARGETS, metavar="TARGET",
+                    help="the corpora to write (default: all)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         for target, data in seeds():
             write(tmp, target, data)
-        for target in TARGETS:
+        for target in args.targets:
             dst = os.path.join(args.out, target)
             shutil.rmtree(dst, ignore_errors=True)
             os.makedirs(dst)

@@ -22,7 +22,7 @@ static const char usage[] =
     "Performs one HTTP/1.x request with the reference client (Python's http.client\n"
     "behaviour, chosen by --profile) and prints the body, or with --json the outcome.\n"
     "\n"
-    "  URL                  http://host[:port][/path][?query]; [v6] hosts allowed\n"
+    "  URL                  http[s]://host[:port][/path][?query]; [v6] hosts allowed\n"
     "  -X, --request METHOD request method (GET; POST when a body is given)\n"
     "  -H, --header 'N: v'  add a request header (repeatable)\n"
     "  -d, --data DATA      request body (Content-Length set as http.client does)\n"
@@ -33,6 +33,13 @@ static const char usage[] =
     "      --read-size N    read the body with read(N) calls instead of read()\n"
     "  -v, --verbose        debug output as set_debuglevel(1) prints it\n"
     "      --json           print exactly one JSON object: the outcome\n"
+    "      --cacert FILE    trust the CAs in FILE (PEM) instead of the system's\n"
+    "      --cert FILE      client certificate (PEM); --key FILE its key if apart\n"
+    "      --insecure       HTTPS without verifying the server: UNSAFE, warns\n"
+    "                       (py27 and py27-strict never verify, as httplib 2.x)\n"
+    "      --verify         verify the server even under py27 and py27-strict\n"
+    "      --proxy H:P      CONNECT through the proxy H:P (set_tunnel), then the URL\n"
+    "      --proxy-header 'N: v'  a header of the CONNECT request (repeatable)\n"
     "  -h, --help           this text\n"
     "      --version        the version\n"
     "\n"
@@ -46,6 +53,10 @@ typedef struct opts {
     long read_size;
     httpc_kv headers[MAX_HEADERS_ARGS];
     size_t nheaders;
+    const char *cacert, *cert, *key, *proxy; /* HTTPS and set_tunnel */
+    int insecure, verify;
+    httpc_kv proxy_headers[32];
+    size_t nproxy_headers;
 } opts;
 
 typedef struct outcome {
@@ -62,6 +73,7 @@ typedef struct outcome {
     size_t b64_commit;
     int b64_over;
     FILE *body_out;
+    int conn_kept; /* after the outcome: 1 the connection kept its socket, 0 closed, -1 none */
 } outcome;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -98,6 +110,21 @@ static int add_header(opts *o, char *arg)
     return 0;
 }
 
+static int add_proxy_header(opts *o, char *arg)
+{
+    char *colon = strchr(arg, ':'), *v;
+
+    if (colon == NULL || colon == arg)
+        return usage_error("--proxy-header wants 'Name: value', got '%s'", arg);
+    if (o->nproxy_headers == 32)
+        return usage_error("too many --proxy-header options (the limit is %s)", "32");
+    *colon = '\0';
+    for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+        ;
+    o->proxy_headers[o->nproxy_headers++] = (httpc_kv){arg, v};
+    return 0;
+}
+
 /* Returns 0, or the exit status when the program should stop. */
 static int parse_args(int argc, char **argv, opts *o)
 {
@@ -115,6 +142,10 @@ static int parse_args(int argc, char **argv, opts *o)
             o->verbose = 1, takes = 0;
         } else if (!strcmp(a, "--json")) {
             o->json = 1, takes = 0;
+        } else if (!strcmp(a, "--insecure")) {
+            o->insecure = 1, takes = 0;
+        } else if (!strcmp(a, "--verify")) {
+            o->verify = 1, takes = 0;
         } else if (a[0] != '-' || !strcmp(a, "-")) {
             if (o->url)
                 return usage_error("more than one URL: '%s'", a);
@@ -129,6 +160,16 @@ static int parse_args(int argc, char **argv, opts *o)
             o->data = next;
         } else if (!strcmp(a, "--data-file")) {
             o->data_file = next;
+        } else if (!strcmp(a, "--cacert")) {
+            o->cacert = next;
+        } else if (!strcmp(a, "--cert")) {
+            o->cert = next;
+        } else if (!strcmp(a, "--key")) {
+            o->key = next;
+        } else if (!strcmp(a, "--proxy")) {
+            o->proxy = next;
+        } else if (!strcmp(a, "--proxy-header")) {
+            rc = add_proxy_header(o, argv[i + 1]);
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             o->output = next;
         } else if (!strcmp(a, "--profile")) {
@@ -159,17 +200,15 @@ static int parse_args(int argc, char **argv, opts *o)
     return 0;
 }
 
-/* http://host[:port]/path -> the host part and the request target. */
-static int split_url(const char *url, char **hostport, const char **target)
+/* http[s]://host[:port]/path -> the host part and the request target. */
+static int split_url(const char *url, char **hostport, const char **target, int *https)
 {
     const char *p;
 
-    if (strncasecmp(url, "http://", 7) != 0) {
-        if (strncasecmp(url, "https://", 8) == 0)
-            return usage_error("'%s': HTTPS is not supported by this build yet", url);
-        return usage_error("'%s' is not an http:// URL", url);
-    }
-    url += 7;
+    *https = strncasecmp(url, "https://", 8) == 0;
+    if (strncasecmp(url, "http://", 7) != 0 && !*https)
+        return usage_error("'%s' is not an http:// or https:// URL", url);
+    url += *https ? 8 : 7;
     p = url + strcspn(url, "/?#");
     if (p == url)
         return usage_error("'%s' has no host", url);
@@ -304,6 +343,16 @@ static char *slurp(const char *path, size_t *len)
     return NULL;
 }
 
+/* --proxy: the connection goes to the proxy, set_tunnel() to the URL's host. */
+static int set_tunnel(httpc_conn *c, const opts *o, const char *hostport)
+{
+    const char *names[32], *values[32];
+
+    for (size_t i = 0; i < o->nproxy_headers; i++)
+        names[i] = o->proxy_headers[i].name, values[i] = o->proxy_headers[i].value;
+    return httpc_conn_set_tunnel(c, hostport, -1, names, values, o->nproxy_headers);
+}
+
 static int request(const opts *o, outcome *oc)
 {
     httpc_conn_opts co;
@@ -312,16 +361,30 @@ static int request(const opts *o, outcome *oc)
     char *hostport = NULL;
     const char *target = "/";
     char *file_data = NULL;
-    int rc;
+    int rc, https;
+    httpc_tls_opts tls;
 
     httpc_conn_opts_init(&co);
+    httpc_tls_opts_init(&tls);
+    tls.ca_file = o->cacert;
+    tls.cert_file = o->cert;
+    tls.key_file = o->key;
+    if (o->verify)
+        tls.verify = HTTPC_TLS_VERIFY_REQUIRED;
+    if (o->insecure) {
+        tls.verify = HTTPC_TLS_VERIFY_NONE_INSECURE;
+        fprintf(stderr, "httpc: warning: --insecure: the server's certificate is not checked; "
+                        "anyone on the path can read and change this exchange\n");
+    }
     co.profile = o->profile;
     co.timeout_ms = o->timeout_ms;
     co.debuglevel = o->verbose;
-    if ((rc = split_url(o->url, &hostport, &target)) != 0)
+    if ((rc = split_url(o->url, &hostport, &target, &https)) != 0)
         return rc;
+    if (https)
+        co.tls = &tls;
     if (target == NULL) { /* "http://h?q" -> "/?q" */
-        const char *q = strchr(o->url + 7, '?');
+        const char *q = strchr(o->url + (https ? 8 : 7), '?');
         static char buf[8192];
         snprintf(buf, sizeof buf, "/%s", q ? q : "");
         target = buf;
@@ -343,7 +406,9 @@ static int request(const opts *o, outcome *oc)
         body.data = file_data;
     }
     const char *method = o->method ? o->method : body.kind ? "POST" : "GET";
-    rc = httpc_conn_new(&c, hostport, -1, &co);
+    rc = httpc_conn_new(&c, o->proxy ? o->proxy : hostport, -1, &co);
+    if (rc == 0 && o->proxy)
+        rc = set_tunnel(c, o, hostport);
     if (rc == 0)
         rc = httpc_conn_request(c, method, tgt, &body, o->headers, o->nheaders, 0);
     if (rc == 0)
@@ -356,6 +421,7 @@ static int request(const opts *o, outcome *oc)
             snprintf(oc->detail, sizeof oc->detail, "%s", httpc_resp_errmsg(oc->resp));
     }
     oc->err = rc;
+    oc->conn_kept = c ? httpc_conn_fileno(c) >= 0 : -1;
     httpc_conn_free(c);
     free(file_data);
     free(hostport);
@@ -452,6 +518,10 @@ static void print_json(FILE *f, const opts *o, outcome *oc)
     } else {
         fputs(", \"partial_len\": null, \"expected_more\": null", f);
     }
+    if (oc->conn_kept >= 0)
+        fprintf(f, ", \"connection\": \"%s\"", oc->conn_kept ? "kept" : "closed");
+    else
+        fputs(", \"connection\": null", f);
     if (r)
         fprintf(f, ", \"will_close\": %s}\n", httpc_resp_will_close(r) ? "true" : "false");
     else
@@ -461,7 +531,7 @@ static void print_json(FILE *f, const opts *o, outcome *oc)
 int main(int argc, char **argv)
 {
     opts o = {.timeout_ms = -1};
-    outcome oc = {0};
+    outcome oc = {.conn_kept = -1};
     FILE *json_out = stdout;
     int rc = parse_args(argc, argv, &o);
 

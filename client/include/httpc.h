@@ -388,7 +388,37 @@ typedef struct httpc_conn_opts {
     int http_vsn;                 /* 11 (default when 0) or 10 */
     int no_auto_open;             /* auto_open = 0: send() before connect() is
                                      NotConnected instead of connecting */
+    const struct httpc_tls_opts *tls; /* non-NULL: HTTPSConnection (default port
+                                     443); the struct must outlive the connection */
 } httpc_conn_opts;
+
+/* How an HTTPS connection verifies the server (SSLContext.verify_mode). */
+typedef enum httpc_tls_verify {
+    HTTPC_TLS_VERIFY_DEFAULT = 0, /* the profile's: py27 and py27-strict verify
+                                     nothing (the 2.x document), py3 and strict
+                                     verify the chain and the host name (3.4.3+) */
+    HTTPC_TLS_VERIFY_REQUIRED,    /* CERT_REQUIRED (and check_hostname unless 0) */
+    HTTPC_TLS_VERIFY_NONE_INSECURE, /* CERT_NONE: anyone in the path can read and
+                                     change the traffic; the CLI's --insecure warns */
+} httpc_tls_verify;
+
+/* HTTPSConnection(key_file, cert_file, context, check_hostname): the parts of
+ * an ssl.SSLContext a client sets. Zero (httpc_tls_opts_init) is the default. */
+typedef struct httpc_tls_opts {
+    const char *ca_file;   /* load_verify_locations(cafile); with ca_dir NULL too:
+                              the system's default paths (load_default_certs) */
+    const char *ca_dir;    /* load_verify_locations(capath) */
+    const char *cert_file; /* client certificate (PEM, may hold the key too) */
+    const char *key_file;  /* its private key; NULL: in cert_file */
+    int min_version;       /* minimum_version: 0 the default (TLS 1.2 for py3 and
+                              strict, OpenSSL's for py27), or 10, 11, 12, 13 */
+    const char *ciphers;   /* set_ciphers() (TLS 1.2 and below); NULL: default */
+    httpc_tls_verify verify;
+    int check_hostname;    /* -1 (default): as verify; 0 off; 1 on (needs verification:
+                              HTTPC_E_VALUE_ERROR otherwise, as CPython) */
+} httpc_tls_opts;
+
+void httpc_tls_opts_init(httpc_tls_opts *o);
 
 /* Sets `o` to the defaults. */
 void httpc_conn_opts_init(httpc_conn_opts *o);

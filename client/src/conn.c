@@ -19,6 +19,7 @@ static const char *const state_names[] = {"Idle", "Request-started", "Request-se
 struct httpc_conn {
     char *host;
     int port;
+    int default_port; /* HTTP_PORT, or HTTPS_PORT for an HTTPSConnection */
     httpc_conn_opts opts;
     const httpc_profile *p;
     httpc__transport *t;  /* self.sock */
@@ -73,7 +74,7 @@ static int tcp_connector(void *ctx, const char *host, int port, int timeout_ms,
  * non-ASCII host later; httpc has no IDNA, so it refuses one here. */
 static int init_host(httpc_conn *c, const char *host, int port)
 {
-    int rc = httpc__get_hostport(host, port, HTTPC_HTTP_PORT, c->p, &c->host, &c->port, c->errmsg,
+    int rc = httpc__get_hostport(host, port, c->default_port, c->p, &c->host, &c->port, c->errmsg,
                                  sizeof c->errmsg);
 
     if (rc == 0)
@@ -102,6 +103,7 @@ int httpc_conn_new(httpc_conn **out, const char *host, int port, const httpc_con
     if (c->opts.http_vsn != 10)
         c->opts.http_vsn = 11;
     c->connector = tcp_connector;
+    c->default_port = c->opts.tls ? HTTPC_HTTPS_PORT : HTTPC_HTTP_PORT;
     if ((rc = init_host(c, host, port)) < 0) {
         httpc_conn_free(c);
         return rc;
@@ -191,7 +193,7 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
                     c->p->py27 ? "Can't setup tunnel for established connection."
                                : "Can't set up tunnel for established connection");
     clear_tunnel(c);
-    int rc = httpc__get_hostport(host, port, HTTPC_HTTP_PORT, c->p, &c->tunnel_host,
+    int rc = httpc__get_hostport(host, port, c->default_port, c->p, &c->tunnel_host,
                                  &c->tunnel_port, c->errmsg, sizeof c->errmsg);
     if (rc < 0)
         return rc;
@@ -306,6 +308,22 @@ static int tunnel(httpc_conn *c)
     return rc;
 }
 
+/* HTTPSConnection.connect(): TLS over the socket (after CONNECT when
+ * tunnelling), checked against the tunnel's host when there is one. */
+static int start_tls(httpc_conn *c)
+{
+    httpc__transport *plain = c->t, *t;
+    const char *name = c->tunnel_host ? c->tunnel_host : c->host;
+    int rc;
+
+    c->t = NULL;
+    rc = httpc__tls_wrap(plain, name, c->opts.timeout_ms, c->opts.tls, c->p, &t, c->errmsg,
+                         sizeof c->errmsg);
+    if (rc == 0)
+        c->t = t;
+    return rc;
+}
+
 int httpc_conn_connect(httpc_conn *c)
 {
     httpc__transport *t = NULL;
@@ -317,7 +335,9 @@ int httpc_conn_connect(httpc_conn *c)
         return rc;
     httpc__transport_unref(c->t);
     c->t = t;
-    return c->tunnel_host ? tunnel(c) : 0;
+    if (c->tunnel_host && (rc = tunnel(c)) < 0)
+        return rc;
+    return c->opts.tls ? start_tls(c) : 0;
 }
 
 /* close(): the state goes back to Idle and a kept response is closed too.
@@ -409,7 +429,7 @@ static int put_host(httpc_conn *c, const char *url)
         int v6 = strchr(host, ':') != NULL, n = sprintf(v, v6 ? "[%s]" : "%s", host);
         if (v6 && (rc = strip_iface(c, v)) == 0)
             n = (int)strlen(v);
-        if (rc == 0 && port != HTTPC_HTTP_PORT)
+        if (rc == 0 && port != c->default_port)
             sprintf(v + n, ":%d", port);
     }
     if (rc == 0)

@@ -177,15 +177,24 @@ static size_t content_len(const char *l, size_t n)
     return n;
 }
 
+/* Hex digit value + 1, 0 for every other octet: one load per digit. */
+/* clang-format off */
+static const unsigned char hex_digit1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+/* clang-format on */
+
 /* 1 to 15 hex digits at the start of l[0..n): their count, 0 if none. */
 static size_t hex_prefix(const char *l, size_t n, uint64_t *value)
 {
-    size_t i = 0;
+    size_t i = 0, lim = n < 15 ? n : 15;
     uint64_t v = 0;
-    int d;
+    unsigned d;
 
-    while (i < n && i < 15 && (d = hex_value((unsigned char)l[i])) >= 0)
-        v = v << 4 | (uint64_t)d, i++;
+    while (i < lim && (d = hex_digit1[(unsigned char)l[i]]) != 0)
+        v = v << 4 | (d - 1), i++;
     *value = v;
     return i;
 }
@@ -530,29 +539,44 @@ static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, 
     return (ssize_t)k;
 }
 
-ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
-                           size_t *data_len, char *detail, size_t detail_cap)
+/* The usual step between two chunks' data, the CRLF after the data (when
+ * due) and a plain size line, done as step_crlf and step_size would do it
+ * but without their general cases. Returns the bytes consumed, or 0 (and
+ * nothing changed) to leave it all to the general steps. */
+static size_t fast_boundary(httpc_chunked *c, const char *in, size_t len)
 {
-    size_t off = 0;
+    size_t off = 0, n;
+    uint64_t size;
 
-    *data = in;
-    *data_len = 0;
-    if (c->err)
-        return c->err;
-    if (c->state == ST_DATA || c->state == ST_NEG)
-        return take_data(c, in, len, eof, data, data_len, detail, detail_cap);
-    /* Lines and terminators up to the next data: the call stops where the
-     * data begins, so a caller that wants only part of it (read(amt)) can
-     * pass just that much next time, and knows a chunk ended when the state
-     * leaves ST_DATA. */
+    if (c->state == ST_CRLF) {
+        if (c->crlf_left != 2 || len < 2 ||
+            (c->profile->strict_rfc && (in[0] != '\r' || in[1] != '\n')))
+            return 0;
+        off = 2;
+    }
+    if ((n = plain_size_line(in + off, len - off, c->profile->max_line, &size)) == 0)
+        return 0;
+    c->scanned = 0;
+    start_chunk(c, size);
+    return off + n;
+}
+
+/* Lines and terminators up to the next data, from in[off] on: the call
+ * stops where the data begins, so a caller that wants only part of it
+ * (read(amt)) can pass just that much next time, and knows a chunk ended when
+ * the state leaves ST_DATA. Kept out of line so that the common calls (data,
+ * or a plain boundary) stay cheap. */
+__attribute__((noinline)) static ssize_t feed_lines(httpc_chunked *c, const char *in, size_t len,
+                                                    size_t off, int eof, char *detail, size_t cap)
+{
     while (c->state != ST_DONE && c->state != ST_DATA && c->state != ST_NEG) {
         ssize_t n;
         if (c->state == ST_SIZE)
-            n = step_size(c, in + off, len - off, eof, detail, detail_cap);
+            n = step_size(c, in + off, len - off, eof, detail, cap);
         else if (c->state == ST_CRLF)
-            n = step_crlf(c, in + off, len - off, eof, detail, detail_cap);
+            n = step_crlf(c, in + off, len - off, eof, detail, cap);
         else
-            n = step_trailer(c, in + off, len - off, eof, detail, detail_cap);
+            n = step_trailer(c, in + off, len - off, eof, detail, cap);
         if (n == HTTPC_E_AGAIN)
             break;
         if (n < 0)
@@ -560,4 +584,21 @@ ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof
         off += (size_t)n;
     }
     return (off == 0 && c->state != ST_DONE) ? HTTPC_E_AGAIN : (ssize_t)off;
+}
+
+ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
+                           size_t *data_len, char *detail, size_t detail_cap)
+{
+    size_t off;
+
+    *data = in;
+    *data_len = 0;
+    if (c->err)
+        return c->err;
+    if (c->state == ST_DATA || c->state == ST_NEG)
+        return take_data(c, in, len, eof, data, data_len, detail, detail_cap);
+    off = fast_boundary(c, in, len);
+    if (off > 0 && c->state == ST_DATA)
+        return (ssize_t)off;
+    return feed_lines(c, in, len, off, eof, detail, detail_cap);
 }

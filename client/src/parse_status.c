@@ -3,6 +3,7 @@
  * begin(), as httplib 2.7 and CPython 3.11 run them, plus the RFC 9112
  * section 4 grammar for the strict profile. Pure: no I/O, no allocation. */
 #include "internal.h"
+#include "scan.h"
 
 #include <string.h>
 
@@ -73,6 +74,11 @@ static httpc_span strip(httpc_span s, unsigned mask)
     return (httpc_span){s.ptr + a, b - a};
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 static int starts_with(httpc_span s, const char *z, size_t zlen)
 {
     return s.len >= zlen && memcmp(s.ptr, z, zlen) == 0;
@@ -120,6 +126,35 @@ static int version_number(httpc_span v, const httpc_profile *p)
     return 0;
 }
 
+/* The line nearly every server sends, "HTTP/1.x NNN reason" with single
+ * spaces, a status of 100..999 and a CRLF or LF end, read in one pass without
+ * readline(), split() and int(): the general path would find the same spans
+ * and numbers. Returns the line's length, or 0 when the line has another
+ * shape, is not complete or is too long (the general path then decides). */
+static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
+                         httpc_status_line *out)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    unsigned mask = p->py27 ? WS_BYTES : WS_STR;
+    size_t e, n;
+
+    if (len < 16 || memcmp(buf, "HTTP/1.", 7) != 0 || (ws_table[s[7]] & mask) || buf[8] != ' ' ||
+        buf[9] < '1' || buf[9] > '9' || !is_digit(buf[10]) || !is_digit(buf[11]) ||
+        buf[12] != ' ' || (ws_table[s[13]] & mask))
+        return 0;
+    e = 13 + httpc__scan_crlf(buf + 13, len - 13);
+    if (e == len || (buf[e] == '\r' && (e + 1 == len || buf[e + 1] != '\n')))
+        return 0;
+    n = e + 1 + (buf[e] == '\r');
+    if (n > p->max_line)
+        return 0;
+    out->version = (httpc_span){buf, 8};
+    out->version_num = buf[7] == '0' ? 10 : 11;
+    out->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
+    out->reason = strip((httpc_span){buf + 13, e - 13}, mask);
+    return n;
+}
+
 /* _read_status() then the version part of begin(), in CPython's order: the
  * status code is checked before the version, so "HTTP/2 abc" is a
  * BadStatusLine and "HTTP/2 200" an UnknownProtocol. */
@@ -163,11 +198,6 @@ static int reason_ok(const unsigned char *s, size_t n)
         if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
             return 0;
     return 1;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
 }
 
 /* RFC 9112 section 4: status-line = HTTP-version SP status-code SP
@@ -229,6 +259,8 @@ ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const http
     if (detail != NULL && detail_cap > 0)
         detail[0] = '\0';
     memset(out, 0, sizeof *out);
+    if (!p->strict_rfc && (line_len = parse_fast(buf, len, p, out)) > 0)
+        return (ssize_t)line_len;
     rc = httpc__readline(buf, len, eof, p->max_line, &line_len);
     if (rc == HTTPC_E_LINE_TOO_LONG)
         return too_long(p, detail, detail_cap);

@@ -47,6 +47,25 @@ int httpc__transport_unread(httpc__transport *t, const void *buf, size_t len);
 int httpc__tcp_connect(const char *host, int port, int timeout_ms, const char *source_host,
                        int source_port, httpc__transport **out, char *detail, size_t cap);
 
+/* The socket timeout's helpers, shared with the TLS transport: the deadline
+ * of a call (< 0: none), poll() until it (HTTPC_E_TIMEOUT "timed out"), and
+ * errno as Python's OSError subclass with "[Errno N] text" in detail. */
+int64_t httpc__deadline(int timeout_ms);
+int httpc__wait_until(int fd, short events, int64_t deadline, char *detail, size_t cap);
+int httpc__os_error(char *detail, size_t cap, int e);
+
+/* ssl.SSLContext.wrap_socket(sock, server_hostname) and do_handshake():
+ * TLS over `inner` (whose reference it takes, even on failure). `host` is
+ * the name checked and sent as SNI (not sent for an IP literal). The
+ * defaults come from the profile: py27 verifies nothing (httplib 2.x), the
+ * others verify the chain and the host name (3.4.3+); `o` NULL: defaults.
+ * Errors: HTTPC_E_SSL_CERT_VERIFICATION, HTTPC_E_SSL_ERROR, HTTPC_E_SSL_EOF,
+ * HTTPC_E_TIMEOUT, the OSError family, HTTPC_E_VALUE_ERROR (bad options),
+ * with Python's message (OpenSSL's reason) in detail. */
+int httpc__tls_wrap(httpc__transport *inner, const char *host, int timeout_ms,
+                    const httpc_tls_opts *o, const httpc_profile *p, httpc__transport **out,
+                    char *detail, size_t cap);
+
 /* An in-memory peer: recv() replays `reply` in pieces of at most `segment`
  * bytes (0: all at once) then gives EOF; send() appends to a record that
  * httpc__mem_sent() returns. The reply is copied. */

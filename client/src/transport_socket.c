@@ -196,6 +196,21 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, const char *sr
     return 0;
 }
 
+int64_t httpc__deadline(int timeout_ms)
+{
+    return deadline_of(timeout_ms);
+}
+
+int httpc__wait_until(int fd, short events, int64_t deadline, char *detail, size_t cap)
+{
+    return wait_until(fd, events, deadline, detail, cap);
+}
+
+int httpc__os_error(char *detail, size_t cap, int e)
+{
+    return os_error(detail, cap, e);
+}
+
 int httpc__tcp_connect(const char *host, int port, int timeout_ms, const char *source_host,
                        int source_port, httpc__transport **out, char *detail, size_t cap)
 {

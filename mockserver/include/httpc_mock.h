@@ -29,6 +29,28 @@ size_t httpc_mock_connections(const httpc_mock *m);
 const unsigned char *httpc_mock_received(const httpc_mock *m, size_t i, size_t *len);
 void httpc_mock_free(httpc_mock *m);
 
+/* Process-wide, before httpc_mock_start: chaos mode. Every write is cut into
+ * pieces of random size (1 to 256 bytes, often 1) with random 1-3 ms pauses
+ * between some of them, drawn from `seed`, the scenario id and the
+ * connection's index, so a run is reproducible and -j does not change it. */
+void httpc_mock_chaos(int on, unsigned long long seed);
+
+/* TLS. Scenarios with `tls: yes` use the test certificates in
+ * httpc_mock_cert_dir(): the folder given to httpc_mock_tls_files, else
+ * $HTTPC_CERT_DIR, else the build's (made there by the build, or on first use).
+ * It holds ca.pem (the CA clients trust), other-ca.pem, and NAME.pem/NAME.key
+ * for valid (localhost, 127.0.0.1, ::1), wrong-host, expired, self-signed,
+ * untrusted (signed by other-ca) and client (a client certificate). */
+const char *httpc_mock_cert_dir(void);
+/* Process-wide, before httpc_mock_start: the certificate folder and, when
+ * not NULL, the certificate and key every TLS connection uses instead. */
+void httpc_mock_tls_files(const char *dir, const char *cert_file, const char *key_file);
+/* Process-wide: every connection does TLS first, whatever its scenario says. */
+void httpc_mock_force_tls(int on);
+/* Makes the test CA and certificates in `dir` (created if needed). 0 or -1
+ * with a message. */
+int httpc_mock_make_certs(const char *dir, char *err, size_t errcap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,10 @@ typedef enum httpc_scn_op {
     HTTPC_SCN_CLOSE,        /* close (FIN) */
     HTTPC_SCN_RESET,        /* close with RST */
     HTTPC_SCN_SILENT,       /* say nothing for n ms */
+    HTTPC_SCN_STARTTLS,     /* TLS handshake as the server (after a CONNECT reply) */
+    HTTPC_SCN_TLS_ALERT,    /* after the ClientHello, a plaintext fatal alert n */
+    HTTPC_SCN_CLOSE_NO_NOTIFY, /* close without TLS close_notify (truncation) */
+    HTTPC_SCN_TLS_STALL,    /* after the ClientHello, nothing for n ms, then close */
 } httpc_scn_op;
 
 typedef struct httpc_scn_action {
@@ -66,6 +70,7 @@ typedef struct httpc_scn_expect {
     httpc_scn_header *headers;
     size_t nheaders;
     int will_close; /* -1: not checked */
+    int conn_kept;  /* the client's connection after the outcome: 1 kept, 0 closed, -1 not checked */
     int line;
 } httpc_scn_expect;
 
@@ -110,6 +115,19 @@ typedef struct httpc_scenario {
     size_t nbefore;
     int check_connections; /* connections the server must have seen; 0: any */
     int timeout_ms;        /* the client's socket timeout; 0: the runner's */
+    /* TLS and tunnels. */
+    int tls;               /* HTTPS: the server does TLS (from the start unless a
+                              script has starttls or tls-alert), the client too */
+    char *tls_cert;        /* server certificate: valid (default), wrong-host,
+                              expired, self-signed, untrusted */
+    char *tls_sni;         /* the SNI the server insists on ("none": no SNI);
+                              NULL: any; a mismatch is an unrecognized_name alert */
+    int tls_verify;        /* client: -1 the profile's default, 0 opted out, 1 verify */
+    char *client_host;     /* the host name the client connects to; NULL: 127.0.0.1 */
+    char *tunnel_host;     /* set_tunnel(host, port): the client's CONNECT target */
+    int tunnel_port;
+    httpc_scn_header *tunnel_headers; /* set_tunnel's headers */
+    size_t ntunnel_headers;
 } httpc_scenario;
 
 /* Whether `s` runs under `profile` (its `profiles:` line, all by default). */

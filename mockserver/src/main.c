@@ -8,16 +8,23 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: httpc-mock serve FILE [--port N] [--bind ADDR] [--case N] [-v]\n"
+    "usage: httpc-mock serve FILE [--port N] [--bind ADDR] [--case N] [-v|-vv]\n"
+    "       httpc-mock serve FILE --tls [--cert PEM --key PEM] [--certs DIR]\n"
+    "       httpc-mock make-certs DIR\n"
     "       httpc-mock lint PATH...\n"
     "       httpc-mock list PATH...\n"
     "\n"
     "serve  replays the scenario's connection scripts to whatever connects (curl, a\n"
     "       browser, any client), printing the port first; exits when the scripts are\n"
-    "       done. --case N picks the N-th case of a sweep (from 0).\n"
+    "       done. --case N picks the N-th case of a sweep (from 0). -v logs each\n"
+    "       connection; -vv also every write and read, with timestamps and bytes.\n"
     "lint   loads every *.scn file under the paths: reports each bad file as\n"
     "       file:line: message, and duplicate ids; exit 1 when any is bad.\n"
     "list   prints the id and title of every scenario (sweeps expanded).\n"
+    "--tls  every connection starts with a TLS handshake (scenarios with 'tls: yes'\n"
+    "       do anyway), with the test certificate or --cert/--key; --certs DIR is\n"
+    "       where the test certificates are (default: the build's).\n"
+    "make-certs  makes the test CA and certificates in DIR (the build does).\n"
     "\n"
     "The server binds 127.0.0.1 unless --bind says otherwise, and says so when it\n"
     "does not.\n";
@@ -92,18 +99,28 @@ static int cmd_lint(int argc, char **argv, int list)
 
 static int cmd_serve(int argc, char **argv)
 {
-    const char *file = NULL, *bind = NULL;
+    const char *file = NULL, *bind = NULL, *cert = NULL, *key = NULL, *certs = NULL;
     long port = 0, which = 0;
     int verbose = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
-            verbose = 1;
+            verbose = verbose < 1 ? 1 : verbose;
+        else if (!strcmp(argv[i], "-vv"))
+            verbose = 2;
         else if (!strcmp(argv[i], "--port") && i + 1 < argc)
             port = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--bind") && i + 1 < argc)
             bind = argv[++i];
         else if (!strcmp(argv[i], "--case") && i + 1 < argc)
             which = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--tls"))
+            httpc_mock_force_tls(1);
+        else if (!strcmp(argv[i], "--cert") && i + 1 < argc)
+            cert = argv[++i];
+        else if (!strcmp(argv[i], "--key") && i + 1 < argc)
+            key = argv[++i];
+        else if (!strcmp(argv[i], "--certs") && i + 1 < argc)
+            certs = argv[++i];
         else if (argv[i][0] != '-' && file == NULL)
             file = argv[i];
         else {
@@ -111,10 +128,11 @@ static int cmd_serve(int argc, char **argv)
             return 2;
         }
     }
-    if (file == NULL || port < 0 || port > 65535) {
+    if (file == NULL || port < 0 || port > 65535 || !cert != !key) {
         fputs(usage, stderr);
         return 2;
     }
+    httpc_mock_tls_files(certs, cert, key);
     httpc_scenario *s;
     size_t n;
     char err[512];
@@ -151,6 +169,13 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && !strcmp(argv[1], "serve"))
         return cmd_serve(argc, argv);
+    if (argc == 3 && !strcmp(argv[1], "make-certs")) {
+        char err[512];
+        if (httpc_mock_make_certs(argv[2], err, sizeof err) == 0)
+            return 0;
+        fprintf(stderr, "httpc-mock: %s\n", err);
+        return 1;
+    }
     if (argc >= 2 && !strcmp(argv[1], "lint"))
         return cmd_lint(argc, argv, 0);
     if (argc >= 2 && !strcmp(argv[1], "list"))

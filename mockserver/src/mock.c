@@ -2,7 +2,9 @@
 /* The mock server's event loop: every connection is a small state machine
  * over its script, driven by one poll() loop, so a client that stalls, resets
  * or disconnects affects only its own connection. */
+#define _GNU_SOURCE /* accept4 */
 #include "httpc_mock.h"
+#include "mock_tls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +33,10 @@ typedef struct conn {
     int draining;          /* half-closed, reading until the client closes */
     unsigned char *rx;     /* what the client sent (first HTTPC_MOCK_MAX_RECORD bytes) */
     size_t rx_len, consumed;
+    void *ssl;             /* TLS (SSL *) once starttls began; NULL: plain */
+    int tls_up, no_notify; /* handshake done; close without close_notify */
+    int tls_first;         /* --tls: a handshake before the script */
+    unsigned long long rng; /* chaos: this connection's random state */
 } conn;
 
 struct httpc_mock {
@@ -42,13 +48,85 @@ struct httpc_mock {
     conn conns[MAX_CONNS];
     size_t nconns;
     pthread_mutex_t lock;
+    struct timespec t0; /* start, for the trace's timestamps */
+    void *tls_ctx;      /* SSL_CTX * of a TLS scenario (or --tls), else NULL */
 };
+
+static int force_tls; /* httpc_mock_force_tls */
+static int chaos_on;  /* httpc_mock_chaos */
+static unsigned long long chaos_seed;
+
+void httpc_mock_chaos(int on, unsigned long long seed)
+{
+    chaos_on = on;
+    chaos_seed = seed;
+}
+
+/* splitmix64: the same cuts for the same seed on every machine. */
+static unsigned long long chaos_next(conn *c)
+{
+    unsigned long long z = (c->rng += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* A connection's chaos state depends on the seed, the scenario and the
+ * connection's index only, so a case cuts the same way whatever runs beside it. */
+static unsigned long long chaos_start(const httpc_scenario *s, size_t index)
+{
+    unsigned long long h = 0xcbf29ce484222325ull; /* FNV-1a of the id */
+    for (const char *p = s->id; p && *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+    return chaos_seed ^ h ^ ((unsigned long long)(index + 1) << 32);
+}
+
+/* Under chaos, the size of the next write: 1 byte a quarter of the time, else
+ * up to 256 bytes; never more than the script's own segment. */
+static size_t chaos_cut(conn *c, size_t n)
+{
+    unsigned long long r = chaos_next(c);
+    size_t cut = (r & 3) == 0 ? 1 : 1 + (size_t)((r >> 2) % 256);
+    return cut < n ? cut : n;
+}
+
+void httpc_mock_force_tls(int on)
+{
+    force_tls = on;
+}
 
 static long long now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* At verbose >= 2, every write and read of the server, with the time since the
+ * start and the bytes escaped as in a scenario file: the runner's --trace. */
+static void trace(const httpc_mock *m, const conn *c, const char *what, const unsigned char *p,
+                  size_t n)
+{
+    struct timespec ts;
+    if (m->verbose < 2)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double ms = (double)(ts.tv_sec - m->t0.tv_sec) * 1e3 + (double)(ts.tv_nsec - m->t0.tv_nsec) / 1e6;
+    flockfile(stderr);
+    fprintf(stderr, "%10.3f ms  conn %ld  %s %zu bytes  \"", ms, (long)(c - m->conns), what, n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = p[i];
+        if (b == '\r' || b == '\n')
+            fputs(b == '\r' ? "\\r" : "\\n", stderr);
+        else if (b == '"' || b == '\\')
+            fprintf(stderr, "\\%c", b);
+        else if (b < 0x20 || b >= 0x7f)
+            fprintf(stderr, "\\x%02x", b);
+        else
+            fputc(b, stderr);
+    }
+    fputs("\"\n", stderr);
+    funlockfile(stderr);
 }
 
 static void finish(httpc_mock *m, conn *c, int reset)
@@ -58,6 +136,8 @@ static void finish(httpc_mock *m, conn *c, int reset)
             struct linger l = {1, 0};
             setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
         }
+        httpc__mock_tls_free(c->ssl);
+        c->ssl = NULL;
         close(c->fd);
         if (m->verbose)
             fprintf(stderr, "mock: connection %ld %s\n", (long)(c - m->conns),
@@ -126,12 +206,15 @@ static int read_done(conn *c, const httpc_scn_action *a)
 
 /* Writes what the current send allows: the whole of it in one write, or its
  * segments, one write each, with the delay between them (then it waits). */
-static int do_send(conn *c, const httpc_scn_action *a, long long now)
+static int do_send(const httpc_mock *m, conn *c, const httpc_scn_action *a, long long now)
 {
     while (c->sent < a->len) {
         size_t left = a->len - c->sent;
         size_t n = c->segment > 0 && (size_t)c->segment < left ? (size_t)c->segment : left;
-        ssize_t w = send(c->fd, a->data + c->sent, n, MSG_NOSIGNAL);
+        if (chaos_on)
+            n = chaos_cut(c, n);
+        ssize_t w = c->ssl ? httpc__mock_tls_send(c->ssl, a->data + c->sent, n)
+                           : send(c->fd, a->data + c->sent, n, MSG_NOSIGNAL);
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             c->want_write = 1;
             return 0;
@@ -139,9 +222,14 @@ static int do_send(conn *c, const httpc_scn_action *a, long long now)
         if (w < 0)
             return -1; /* the client went away: the script ends */
         c->want_write = 0;
+        trace(m, c, "server wrote", a->data + c->sent, (size_t)w);
         c->sent += (size_t)w;
         if (c->sent < a->len && c->segment > 0 && c->seg_delay > 0) {
             c->wake_at = now + c->seg_delay;
+            return 0;
+        }
+        if (c->sent < a->len && chaos_on && chaos_next(c) % 3 == 0) {
+            c->wake_at = now + 1 + (long long)(chaos_next(c) % 3); /* 1 to 3 ms */
             return 0;
         }
     }
@@ -159,14 +247,67 @@ static void close_gently(httpc_mock *m, conn *c, long long now)
         finish(m, c, 0);
         return;
     }
+    if (c->tls_up && !c->no_notify)
+        httpc__mock_tls_notify(c->ssl);
     shutdown(c->fd, SHUT_WR);
     c->draining = 1;
     c->wake_at = now + DRAIN_MS;
 }
 
+/* One step of the server handshake: 1 done, 0 waiting, -1 failed (closed). */
+static int handshake(httpc_mock *m, conn *c)
+{
+    char err[256];
+    int r = m->tls_ctx ? httpc__mock_tls_accept(m->tls_ctx, &c->ssl, c->fd, err, sizeof err) : -1;
+    c->want_write = r == 2;
+    if (r == 1)
+        c->tls_up = 1;
+    if (r < 0) {
+        if (m->verbose)
+            fprintf(stderr, "mock: connection %ld: TLS %s\n", (long)(c - m->conns),
+                    m->tls_ctx ? err : "without a context");
+        finish(m, c, 0);
+    }
+    return r == 2 ? 0 : r;
+}
+
+/* starttls, tls-alert N (a plaintext fatal alert once the ClientHello is in:
+ * the handshake fails on the client's side), tls-stall MS (the ClientHello
+ * goes unanswered, then a close) and close-no-notify. */
+static int tls_action(httpc_mock *m, conn *c, const httpc_scn_action *a, long long now)
+{
+    if (a->op == HTTPC_SCN_STARTTLS)
+        return handshake(m, c);
+    if (a->op == HTTPC_SCN_CLOSE_NO_NOTIFY) {
+        c->no_notify = 1;
+        close_gently(m, c, now);
+        return -1;
+    }
+    if (c->rx_len == c->consumed && !c->peer_eof)
+        return 0;
+    if (a->op == HTTPC_SCN_TLS_STALL) {
+        c->consumed = c->rx_len;
+        c->wake_at = now + (a->n > 0 ? a->n : 1);
+        return 0; /* the wake-up closes, as after silent */
+    }
+    unsigned char alert[7] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, (unsigned char)a->n};
+    c->consumed = c->rx_len;
+    if (send(c->fd, alert, sizeof alert, MSG_NOSIGNAL) < 0) {
+        finish(m, c, 0);
+        return -1;
+    }
+    return 1;
+}
+
 /* Runs the script as far as it can go now. */
 static void advance(httpc_mock *m, conn *c, long long now)
 {
+    if (c->tls_first) {
+        int r = handshake(m, c);
+        if (r <= 0)
+            return;
+        c->tls_first = 0;
+    }
     if (c->draining) {
         if (c->peer_eof || now >= c->wake_at)
             finish(m, c, 0);
@@ -186,7 +327,7 @@ static void advance(httpc_mock *m, conn *c, long long now)
                 c->action++;
                 continue;
             }
-            if (a->op == HTTPC_SCN_SILENT) {
+            if (a->op == HTTPC_SCN_SILENT || a->op == HTTPC_SCN_TLS_STALL) {
                 close_gently(m, c, now);
                 return;
             }
@@ -198,7 +339,7 @@ static void advance(httpc_mock *m, conn *c, long long now)
             r = read_done(c, a);
             break;
         case HTTPC_SCN_SEND:
-            r = do_send(c, a, now);
+            r = do_send(m, c, a, now);
             if (r < 0) {
                 finish(m, c, 0);
                 return;
@@ -222,6 +363,11 @@ static void advance(httpc_mock *m, conn *c, long long now)
         case HTTPC_SCN_RESET:
             finish(m, c, 1);
             return;
+        case HTTPC_SCN_STARTTLS: case HTTPC_SCN_TLS_ALERT: case HTTPC_SCN_CLOSE_NO_NOTIFY:
+        case HTTPC_SCN_TLS_STALL:
+            if ((r = tls_action(m, c, a, now)) < 0)
+                return;
+            break;
         }
         if (!r)
             return;
@@ -229,15 +375,18 @@ static void advance(httpc_mock *m, conn *c, long long now)
     }
 }
 
-static void receive(conn *c)
+static void receive(const httpc_mock *m, conn *c)
 {
     unsigned char tmp[65536];
-    ssize_t n = recv(c->fd, tmp, sizeof tmp, 0);
+    if (c->ssl && !c->tls_up)
+        return; /* the handshake reads for itself */
+    ssize_t n = c->ssl ? httpc__mock_tls_recv(c->ssl, tmp, sizeof tmp) : recv(c->fd, tmp, sizeof tmp, 0);
     if (n <= 0) {
         if (n == 0 || (errno != EAGAIN && errno != EINTR))
             c->peer_eof = 1;
         return;
     }
+    trace(m, c, "client wrote", tmp, (size_t)n);
     size_t keep = c->rx_len + (size_t)n > HTTPC_MOCK_MAX_RECORD
                       ? HTTPC_MOCK_MAX_RECORD - c->rx_len : (size_t)n;
     memcpy(c->rx + c->rx_len, tmp, keep);
@@ -246,7 +395,7 @@ static void receive(conn *c)
 
 static void accept_one(httpc_mock *m)
 {
-    int fd = accept(m->lfd, NULL, NULL), one = 1;
+    int fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC), one = 1;
     if (fd < 0)
         return;
     pthread_mutex_lock(&m->lock);
@@ -258,6 +407,8 @@ static void accept_one(httpc_mock *m)
     conn *c = &m->conns[m->nconns];
     c->fd = fd;
     c->script = m->nconns < m->s->nconns ? &m->s->conns[m->nconns] : NULL;
+    c->rng = chaos_start(m->s, m->nconns);
+    c->tls_first = force_tls && !m->s->tls;
     m->nconns++;
     pthread_mutex_unlock(&m->lock);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -295,7 +446,7 @@ static void *loop(void *arg)
         now = now_ms();
         for (size_t i = 2; i < n; i++) {
             if (pf[i].revents & (POLLIN | POLLHUP | POLLERR))
-                receive(map[i]);
+                receive(m, map[i]);
             advance(m, map[i], now);
         }
     }
@@ -318,7 +469,12 @@ int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, i
     }
     m->s = s;
     m->verbose = verbose;
+    clock_gettime(CLOCK_MONOTONIC, &m->t0);
     pthread_mutex_init(&m->lock, NULL);
+    if ((s->tls || force_tls) && (m->tls_ctx = httpc__mock_tls_ctx(s, err, errcap)) == NULL) {
+        httpc_mock_free(m);
+        return -1;
+    }
     if (inet_pton(AF_INET, bind_addr ? bind_addr : "127.0.0.1", &a.sin_addr) != 1) {
         snprintf(err, errcap, "cannot bind '%s': not an IPv4 address", bind_addr);
         httpc_mock_free(m);
@@ -402,5 +558,6 @@ void httpc_mock_free(httpc_mock *m)
         free(m->conns[i].rx);
     }
     pthread_mutex_destroy(&m->lock);
+    httpc__mock_tls_ctx_free(m->tls_ctx);
     free(m);
 }

@@ -282,6 +282,9 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
         else if (!strcmp(key, "will-close"))
             e->will_close = !strcmp(t, "yes") ? 1 : !strcmp(t, "no") ? 0 : -1,
             rc = e->will_close < 0 ? -1 : 0;
+        else if (!strcmp(key, "conn"))
+            e->conn_kept = !strcmp(t, "kept") ? 1 : !strcmp(t, "closed") ? 0 : -1,
+            rc = e->conn_kept < 0 ? -1 : 0;
         else if (!strcmp(key, "header")) {
             httpc_scn_header h;
             rc = header_value(c, t, &h);
@@ -306,7 +309,7 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
 /* "expect[ PROFILE][ lenient]: error CLASS ... | response ..." */
 static int expect_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
-    httpc_scn_expect e = {.partial = -2, .expected = -2, .body_len = -1, .will_close = -1,
+    httpc_scn_expect e = {.partial = -2, .expected = -2, .body_len = -1, .will_close = -1, .conn_kept = -1,
                           .line = c->line};
     char words[3][32] = {{0}};
     int nw = sscanf(key, "%31s %31s %31s", words[0], words[1], words[2]);
@@ -378,14 +381,24 @@ static int action_line(ctx *c, httpc_scn_conn *conn, const char *s)
         s += 7;
         a.op = HTTPC_SCN_SILENT;
         rc = number(c, &s, 600000, &a.n);
-    } else if (!strcmp(s, "shutdown")) a.op = HTTPC_SCN_SHUTDOWN;
+    } else if (!strncmp(s, "tls-alert ", 10)) {
+        s += 10;
+        a.op = HTTPC_SCN_TLS_ALERT;
+        rc = number(c, &s, 255, &a.n);
+    } else if (!strncmp(s, "tls-stall ", 10)) {
+        s += 10;
+        a.op = HTTPC_SCN_TLS_STALL;
+        rc = number(c, &s, 600000, &a.n);
+    } else if (!strcmp(s, "starttls")) a.op = HTTPC_SCN_STARTTLS;
+    else if (!strcmp(s, "close-no-notify")) a.op = HTTPC_SCN_CLOSE_NO_NOTIFY;
+    else if (!strcmp(s, "shutdown")) a.op = HTTPC_SCN_SHUTDOWN;
     else if (!strcmp(s, "close")) a.op = HTTPC_SCN_CLOSE;
     else if (!strcmp(s, "reset")) a.op = HTTPC_SCN_RESET;
     else
         return fail(c, "unknown action '%.40s'", s);
     if (a.op == HTTPC_SCN_READ_REQUEST || a.op == HTTPC_SCN_READ_LINE ||
         a.op == HTTPC_SCN_READ_HEAD || a.op == HTTPC_SCN_SHUTDOWN || a.op == HTTPC_SCN_CLOSE ||
-        a.op == HTTPC_SCN_RESET)
+        a.op == HTTPC_SCN_RESET || a.op == HTTPC_SCN_STARTTLS || a.op == HTTPC_SCN_CLOSE_NO_NOTIFY)
         s = ""; /* matched whole */
     if (rc == 0 && *skip_ws(s) && a.op != HTTPC_SCN_SEND)
         rc = fail(c, "unexpected text after the action: '%.20s'", skip_ws(s));
@@ -404,6 +417,51 @@ static int valid_id(const char *id)
         if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || strchr("./_-=", *p)))
             return 0;
     return strchr(id, '/') != NULL;
+}
+
+static int yes_no(ctx *c, const char *key, const char *v, int *out)
+{
+    if (strcmp(v, "yes") && strcmp(v, "no"))
+        return fail(c, "%s wants yes or no", key);
+    *out = !strcmp(v, "yes");
+    return 0;
+}
+
+/* The TLS and tunnel keys (tls, tls-cert, tls-sni, tls-verify, client-host,
+ * tunnel, tunnel-header). */
+static int tls_key(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    static const char *const certs[] = {"valid", "wrong-host", "expired", "self-signed",
+                                        "untrusted"};
+    httpc_scn_header h;
+    if (!strcmp(key, "tls"))
+        return yes_no(c, key, v, &sc->tls);
+    if (!strcmp(key, "tls-verify"))
+        return yes_no(c, key, v, &sc->tls_verify);
+    if (!strcmp(key, "tls-cert")) {
+        for (size_t i = 0; i < sizeof certs / sizeof *certs; i++)
+            if (!strcmp(v, certs[i]))
+                return free(sc->tls_cert), (sc->tls_cert = dupstr(c, v)) ? 0 : -1;
+        return fail(c, "tls-cert is valid, wrong-host, expired, self-signed or untrusted");
+    }
+    if (!strcmp(key, "tls-sni"))
+        return free(sc->tls_sni), (sc->tls_sni = dupstr(c, v)) ? 0 : -1;
+    if (!strcmp(key, "client-host"))
+        return free(sc->client_host), (sc->client_host = dupstr(c, v)) ? 0 : -1;
+    if (!strcmp(key, "tunnel-header"))
+        return header_value(c, v, &h) < 0 ? -1
+               : push(c, (void **)&sc->tunnel_headers, &sc->ntunnel_headers, sizeof h, &h);
+    const char *colon = strrchr(v, ':');
+    char *end = NULL;
+    long port = colon ? strtol(colon + 1, &end, 10) : 0;
+    if (colon == NULL || colon == v || end == colon + 1 || *end || port < 1 || port > 65535)
+        return fail(c, "tunnel is HOST:PORT");
+    free(sc->tunnel_host);
+    if ((sc->tunnel_host = dupstr(c, v)) == NULL)
+        return -1;
+    sc->tunnel_host[colon - v] = '\0';
+    sc->tunnel_port = (int)port;
+    return 0;
 }
 
 static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
@@ -491,6 +549,10 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
         sc->timeout_ms = (int)n;
         return 0;
     }
+    if (!strcmp(key, "tls") || !strcmp(key, "tls-cert") || !strcmp(key, "tls-sni") ||
+        !strcmp(key, "tls-verify") || !strcmp(key, "client-host") || !strcmp(key, "tunnel") ||
+        !strcmp(key, "tunnel-header"))
+        return tls_key(c, sc, key, v);
     if (!strcmp(key, "profiles")) {
         char copy[256], *save = NULL;
         snprintf(copy, sizeof copy, "%s", v);
@@ -508,6 +570,22 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
     return fail(c, "unknown key '%s'", key);
 }
 
+/* With `tls: yes`, a script that does not place its own handshake (starttls,
+ * or tls-alert or tls-stall instead of one) starts with it. */
+static int implicit_starttls(ctx *c, httpc_scn_conn *conn)
+{
+    httpc_scn_action a = {.op = HTTPC_SCN_STARTTLS, .line = c->line};
+    for (size_t i = 0; i < conn->nactions; i++)
+        if (conn->actions[i].op == HTTPC_SCN_STARTTLS || conn->actions[i].op == HTTPC_SCN_TLS_ALERT ||
+            conn->actions[i].op == HTTPC_SCN_TLS_STALL)
+            return 0;
+    if (push(c, (void **)&conn->actions, &conn->nactions, sizeof a, &a) < 0)
+        return -1;
+    memmove(conn->actions + 1, conn->actions, (conn->nactions - 1) * sizeof a);
+    conn->actions[0] = a;
+    return 0;
+}
+
 /* Whole-scenario checks once every line is read. */
 static int finish(ctx *c, httpc_scenario *sc)
 {
@@ -521,6 +599,11 @@ static int finish(ctx *c, httpc_scenario *sc)
         if ((sc->profiles & (1u << i)) && httpc_scn_expect_for(sc, profiles[i], 0) == NULL)
             return fail(c, "no expectation for profile %s (and no default 'expect:')",
                         profiles[i]);
+    if (!sc->tls && (sc->tls_cert || sc->tls_sni || sc->tls_verify >= 0))
+        return fail(c, "tls-cert, tls-sni and tls-verify need 'tls: yes'");
+    for (size_t i = 0; sc->tls && i < sc->nconns; i++)
+        if (implicit_starttls(c, &sc->conns[i]) < 0)
+            return -1;
     if (sc->method == NULL) {
         sc->method = dupstr(c, "GET");
         sc->target = dupstr(c, "/");
@@ -532,6 +615,7 @@ static int parse_one(ctx *c, const char *text, httpc_scenario *sc)
 {
     const char *p = text;
     sc->profiles = 0xf;
+    sc->tls_verify = -1;
     httpc_scn_conn *conn = NULL;
     char *line = malloc(MAX_LINE + 1);
     int rc = 0;
@@ -718,6 +802,8 @@ void httpc_scn_free_all(httpc_scenario *all, size_t count)
         free_headers(s->req_headers, s->nreq_headers);
         free_headers(s->check_headers, s->ncheck_headers);
         free(s->req_body), free(s->check_line);
+        free(s->tls_cert), free(s->tls_sni), free(s->client_host), free(s->tunnel_host);
+        free_headers(s->tunnel_headers, s->ntunnel_headers);
         for (size_t i = 0; i < s->nbefore; i++) {
             free(s->before[i].method), free(s->before[i].target), free(s->before[i].body);
             free_headers(s->before[i].headers, s->before[i].nheaders);

@@ -6,8 +6,13 @@
 #include "httpc.h"
 #include "httpc_mock.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +30,9 @@ static const char usage[] =
     "\n"
     "  --profile NAME   py27, py27-strict, py3, strict, or all (default)\n"
     "  --filter TEXT    only scenarios whose id contains TEXT\n"
+    "  --id GLOB        only scenarios whose id matches GLOB ('chunked/*' is an id\n"
+    "                   prefix; repeatable: any of them)\n"
+    "  --exclude GLOB   skip scenarios whose id matches GLOB (repeatable)\n"
     "  --tag TAG        only scenarios with this tag (repeatable)\n"
     "  --exclude-tag T  skip scenarios with this tag (repeatable)\n"
     "  --adapter CMD    run another client: CMD is run with -X METHOD [-H 'N: v']...\n"
@@ -37,7 +45,22 @@ static const char usage[] =
     "                   'ID PROFILE: reason'; a listed failure is expected-failure,\n"
     "                   a listed pass is unexpected-pass (and fails the run)\n"
     "  --list           list the scenarios and stop\n"
-    "  --timeout MS     client timeout per scenario (default 5000)\n"
+    "  -j N             run N scenarios at once, each with its own server port\n"
+    "                   (default 1)\n"
+    "  --shard I/N      run the I-th of N disjoint slices of the scenarios (1-based),\n"
+    "                   for CI jobs in parallel\n"
+    "  --seed S         run in a random order drawn from S (printed, so a run can\n"
+    "                   be repeated); 'random' picks one\n"
+    "  --repeat N       run everything N times; a verdict that changes between runs\n"
+    "                   is reported as unstable and fails the run\n"
+    "  --chaos SEED     cut every write of the server into random pieces (down to\n"
+    "                   1 byte) with random 1-3 ms pauses, drawn from SEED: a\n"
+    "                   verdict must not depend on how TCP cuts the bytes\n"
+    "  --trace          print every write of the server and of the client, with\n"
+    "                   timestamps, as scenario byte strings (use with --id; -j 1)\n"
+    "  --timeout MS     client timeout per scenario (default 5000; a scenario's\n"
+    "                   'timeout:' overrides it); an adapter still running at twice\n"
+    "                   this plus 5 s is killed and judged 'timeout'\n"
     "  --reports DIR    write DIR/results.json, summary.md, junit.xml, report.html\n"
     "  -q               print failures and the summary only\n"
     "  -h, --help       this text\n"
@@ -51,6 +74,7 @@ typedef struct outcome {
     char error[64];   /* the exception class name, "" for a response */
     char detail[256];
     int status, version, will_close, have_resp;
+    int conn_kept; /* the connection after the outcome: 1 kept, 0 closed, -1 unknown */
     char reason[256];
     unsigned char *body;
     size_t body_len;
@@ -75,8 +99,11 @@ typedef struct opts {
     const char *adapter;         /* external client command, NULL: in-process */
     const char *expectations;    /* known deviations of the client under test */
     const char *adapter_profile; /* whose expectations the adapter answers to */
-    const char *tags[16], *xtags[16];
-    int ntags, nxtags, list, quiet, timeout_ms;
+    const char *tags[16], *xtags[16], *ids[16], *xids[16];
+    int ntags, nxtags, nids, nxids, list, quiet, timeout_ms, trace;
+    int jobs, shard_i, shard_n, repeat;
+    unsigned long long seed, chaos_seed;
+    int have_seed, chaos;
 } opts;
 
 /* ---- running one scenario ------------------------------------------------ */
@@ -144,15 +171,33 @@ static void run_client(const httpc_scenario *s, const httpc_profile *p, int port
     body_acc acc = {o, EVP_MD_CTX_new()};
     unsigned char md[32];
     unsigned int mdlen = 0;
-    char host[32];
+    char host[300], ca[4200];
+    httpc_tls_opts tls;
 
     httpc_conn_opts_init(&co);
     co.profile = p;
     co.timeout_ms = timeout;
+    httpc_tls_opts_init(&tls);
+    if (s->tls) { /* HTTPS trusting the test CA; tls-verify: overrides the profile */
+        snprintf(ca, sizeof ca, "%s/ca.pem", httpc_mock_cert_dir());
+        tls.ca_file = ca;
+        tls.verify = s->tls_verify < 0 ? HTTPC_TLS_VERIFY_DEFAULT
+                     : s->tls_verify ? HTTPC_TLS_VERIFY_REQUIRED : HTTPC_TLS_VERIFY_NONE_INSECURE;
+        co.tls = &tls;
+    }
     EVP_DigestInit_ex(acc.sha, EVP_sha256(), NULL);
-    o->partial = o->expected = -1;
-    snprintf(host, sizeof host, "127.0.0.1:%d", port);
+    o->partial = o->expected = o->conn_kept = -1;
+    snprintf(host, sizeof host, "%.250s:%d", s->client_host ? s->client_host : "127.0.0.1", port);
     o->err = httpc_conn_new(&c, host, -1, &co);
+    if (o->err == 0 && s->tunnel_host) { /* set_tunnel(): the server is the proxy too */
+        const char *names[64], *values[64];
+        size_t n = s->ntunnel_headers < 64 ? s->ntunnel_headers : 64;
+        for (size_t i = 0; i < n; i++)
+            names[i] = s->tunnel_headers[i].name, values[i] = s->tunnel_headers[i].value;
+        o->err = httpc_conn_set_tunnel(c, s->tunnel_host, s->tunnel_port, names, values, n);
+        if (o->err < 0)
+            snprintf(o->detail, sizeof o->detail, "%s", httpc_conn_errmsg(c));
+    }
     for (size_t i = 0; o->err == 0 && i < s->nbefore; i++) {
         outcome early = {0};
         body_acc eacc = {&early, EVP_MD_CTX_new()};
@@ -171,6 +216,7 @@ static void run_client(const httpc_scenario *s, const httpc_profile *p, int port
         httpc_scn_request last = {s->method, s->target, s->req_headers, s->nreq_headers,
                                   s->req_body, s->req_body_len, s->has_req_body};
         one_request(c, &last, o, &acc);
+        o->conn_kept = httpc_conn_fileno(c) >= 0;
     } else if (c == NULL) {
         snprintf(o->detail, sizeof o->detail, "cannot create the connection");
     }
@@ -380,6 +426,8 @@ static int parse_outcome(const char *text, size_t len, outcome *o)
                 snprintf(o->sha, sizeof o->sha, "%s", sv);
             else if (!strcmp(key, "body_b64"))
                 b64_decode(sv, o);
+            else if (!strcmp(key, "connection"))
+                o->conn_kept = !strcmp(sv, "kept") ? 1 : !strcmp(sv, "closed") ? 0 : -1;
             free(sv);
         } else if (!strcmp(key, "status")) {
             o->status = (int)jnum(&j, 0);
@@ -406,12 +454,43 @@ static int parse_outcome(const char *text, size_t len, outcome *o)
     return j.bad ? -1 : 0;
 }
 
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads a child's output until EOF; 1 when it is still writing (or silent)
+ * after limit_ms: the client hangs, as opposed to having closed or failed. */
+static int read_child(int fd, char *text, size_t cap, size_t *len, long long limit_ms)
+{
+    long long deadline = mono_ms() + limit_ms;
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    while (text != NULL && *len < cap) {
+        long long left = deadline - mono_ms();
+        if (left <= 0 || poll(&pf, 1, (int)(left > 60000 ? 60000 : left)) == 0) {
+            if (mono_ms() >= deadline)
+                return 1;
+            continue;
+        }
+        ssize_t k = read(fd, text + *len, cap - *len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return 0;
+        *len += (size_t)k;
+    }
+    return 0;
+}
+
 /* Runs `cmd` with the scenario's request and reads its JSON outcome. */
 static void run_adapter(const char *cmd, const httpc_scenario *s, int port, int timeout_ms,
                         outcome *o)
 {
-    char *argv[160], *copy = strdup(cmd), *save = NULL, url[4200], secs[32];
+    char *argv[260], *copy = strdup(cmd), *save = NULL, url[4200], secs[32];
     char hdr[64][1024], body_path[] = "/tmp/httpc-conform-body-XXXXXX";
+    char ca[4200], proxy[64], phdr[32][1024];
     int argc = 0, fds[2], status = 0;
     for (char *t = strtok_r(copy, " ", &save); t && argc < 100; t = strtok_r(NULL, " ", &save))
         argv[argc++] = t;
@@ -432,17 +511,40 @@ static void run_adapter(const char *cmd, const httpc_scenario *s, int port, int 
         argv[argc++] = body_path;
     }
     snprintf(secs, sizeof secs, "%.3f", timeout_ms / 1000.0);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, s->target);
+    snprintf(url, sizeof url, "http%s://%s:%d%s", s->tls ? "s" : "",
+             s->client_host ? s->client_host : "127.0.0.1", port, s->target);
+    if (s->tls) { /* adapters/PROTOCOL.md: --cacert, --verify, --insecure */
+        snprintf(ca, sizeof ca, "%s/ca.pem", httpc_mock_cert_dir());
+        argv[argc++] = "--cacert";
+        argv[argc++] = ca;
+        if (s->tls_verify >= 0)
+            argv[argc++] = s->tls_verify ? "--verify" : "--insecure";
+    }
+    if (s->tunnel_host) { /* --proxy: the mock server is the proxy, the URL the target */
+        snprintf(proxy, sizeof proxy, "127.0.0.1:%d", port);
+        snprintf(url, sizeof url, "http%s://%s%.200s%s:%d%s", s->tls ? "s" : "",
+                 strchr(s->tunnel_host, ':') ? "[" : "", s->tunnel_host,
+                 strchr(s->tunnel_host, ':') ? "]" : "", s->tunnel_port, s->target);
+        argv[argc++] = "--proxy";
+        argv[argc++] = proxy;
+        for (size_t i = 0; i < s->ntunnel_headers && i < 32; i++) {
+            snprintf(phdr[i], sizeof phdr[i], "%s: %s", s->tunnel_headers[i].name,
+                     s->tunnel_headers[i].value);
+            argv[argc++] = "--proxy-header";
+            argv[argc++] = phdr[i];
+        }
+    }
     argv[argc++] = "--timeout";
     argv[argc++] = secs;
     argv[argc++] = "--json";
     argv[argc++] = url;
     argv[argc] = NULL;
-    o->partial = o->expected = -1;
+    o->partial = o->expected = o->conn_kept = -1;
     snprintf(o->error, sizeof o->error, "harness: adapter failed");
-    if (pipe(fds) == 0) {
+    if (pipe2(fds, O_CLOEXEC) == 0) { /* no other job's child may hold our pipe */
         pid_t pid = fork();
         if (pid == 0) {
+            setpgid(0, 0); /* its own group, so a hung adapter dies with its children */
             dup2(fds[1], 1);
             int devnull = open("/dev/null", O_WRONLY);
             dup2(devnull, 2);
@@ -453,13 +555,15 @@ static void run_adapter(const char *cmd, const httpc_scenario *s, int port, int 
         close(fds[1]);
         char *text = malloc(8u << 20);
         size_t len = 0;
-        ssize_t k;
-        while (text && len < (8u << 20) && (k = read(fds[0], text + len, (8u << 20) - len)) > 0)
-            len += (size_t)k;
+        int hung = read_child(fds[0], text, 8u << 20, &len, 2LL * timeout_ms + 5000);
         close(fds[0]);
+        if (hung)
+            kill(-pid, SIGKILL), kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
         o->error[0] = '\0';
-        if (text == NULL || parse_outcome(text, len, o) < 0)
+        if (hung)
+            snprintf(o->error, sizeof o->error, "harness: timeout");
+        else if (text == NULL || parse_outcome(text, len, o) < 0)
             snprintf(o->error, sizeof o->error, "harness: no JSON outcome (exit %d)",
                      WEXITSTATUS(status));
         free(text);
@@ -472,8 +576,13 @@ static void run_adapter(const char *cmd, const httpc_scenario *s, int port, int 
 
 /* ---- judging --------------------------------------------------------------- */
 
+static const char *const conn_words[] = {"unknown", "closed", "kept"};
+
 static int matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap)
 {
+    if (e->conn_kept >= 0 && e->conn_kept != o->conn_kept)
+        return snprintf(why, cap, "connection %s after the outcome, expected %s",
+                        conn_words[o->conn_kept + 1], conn_words[e->conn_kept + 1]), 0;
     if (e->error) {
         const char *got = o->error[0] ? o->error : "a response";
         if (!o->error[0] || strcmp(e->error, got))
@@ -496,7 +605,11 @@ static int matches(const httpc_scn_expect *e, const outcome *o, char *why, size_
         return snprintf(why, cap, "reason '%s', expected '%s'", o->reason, e->reason), 0;
     if (e->version && e->version != o->version)
         return snprintf(why, cap, "version %d, expected %d", o->version, e->version), 0;
-    if (e->has_body && (e->body_size != o->body_len || memcmp(e->body, o->body, o->body_len)))
+    if (e->has_body && o->body == NULL && o->body_len > 0) /* an adapter gave no body_b64 */
+        return snprintf(why, cap, "the client reported %zu body bytes but not the bytes",
+                        o->body_len), 0;
+    if (e->has_body && (e->body_size != o->body_len ||
+                        (o->body_len > 0 && memcmp(e->body, o->body, o->body_len))))
         return snprintf(why, cap, "body differs (%zu bytes, expected %zu)", o->body_len,
                         e->body_size), 0;
     if (e->body_len >= 0 && (size_t)e->body_len != o->body_len)
@@ -551,7 +664,7 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
     clock_gettime(CLOCK_MONOTONIC, &t0);
     r->s = s;
     r->profile = profile;
-    if (httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err) < 0) {
+    if (httpc_mock_start(s, NULL, 0, op->trace ? 2 : 0, &m, err, sizeof err) < 0) {
         r->verdict = "harness-error";
         snprintf(r->why, sizeof r->why, "mock server: %s", err);
         return;
@@ -568,6 +681,10 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
     if (op->adapter && s->nbefore > 0) {
         r->verdict = "skip";
         snprintf(r->why, sizeof r->why, "the adapter protocol performs one request per run");
+    } else if (!strcmp(r->o.error, "harness: timeout")) {
+        r->verdict = "timeout";
+        snprintf(r->why, sizeof r->why, "the client had not finished %d ms after its %d ms timeout",
+                 timeout + 5000, timeout);
     } else if (!strncmp(r->o.error, "harness:", 8)) {
         r->verdict = "harness-error";
         snprintf(r->why, sizeof r->why, "%s", r->o.error);
@@ -626,8 +743,16 @@ static int has_tag(const httpc_scenario *s, const char *t)
 
 static int selected(const opts *o, const httpc_scenario *s)
 {
+    int any = o->nids == 0;
     if (o->filter && !strstr(s->id, o->filter))
         return 0;
+    for (int i = 0; i < o->nids; i++)
+        any |= fnmatch(o->ids[i], s->id, 0) == 0;
+    if (!any)
+        return 0;
+    for (int i = 0; i < o->nxids; i++)
+        if (fnmatch(o->xids[i], s->id, 0) == 0)
+            return 0;
     for (int i = 0; i < o->nxtags; i++)
         if (has_tag(s, o->xtags[i]))
             return 0;
@@ -635,6 +760,13 @@ static int selected(const opts *o, const httpc_scenario *s)
         if (!has_tag(s, o->tags[i]))
             return 0;
     return 1;
+}
+
+/* Whether a verdict fails the run. */
+static int is_failure(const char *verdict)
+{
+    return strcmp(verdict, "pass") && strcmp(verdict, "lenient") &&
+           strcmp(verdict, "expected-failure") && strcmp(verdict, "skip");
 }
 
 /* ---- reports ---------------------------------------------------------------- */
@@ -729,59 +861,107 @@ static void html_expect(FILE *f, const httpc_scn_expect *e)
     }
 }
 
-/* A static page (no network, no script): the scenario x profile grid; each
- * cell opens to the expected and actual outcome and the bytes sent. */
+static const char html_head[] =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>httpc conformance</title>\n"
+    "<style>body{font:14px sans-serif;margin:1em}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}"
+    "th{position:sticky;top:0;background:#f4f4f4}tr.area td{background:#e8eef8;font-weight:bold}"
+    ".pass{background:#dfd}.lenient{background:#ffd}.fail,.harness-error,.timeout,"
+    ".unexpected-pass{background:#fcc}.expected-failure,.skip{background:#eee}"
+    "summary{cursor:pointer}pre{white-space:pre-wrap;max-width:60em;font-size:12px}"
+    "body:has(#onlybad:checked) tr.allpass{display:none}</style></head><body>\n"
+    "<h1>httpc conformance run</h1>\n";
+
+/* The totals per verdict, and the filter (CSS only: the page needs no script
+ * and no network). */
+static void html_summary(FILE *f, const result *rs, size_t n, double secs)
+{
+    static const char *const kinds[] = {"pass", "lenient", "fail", "expected-failure",
+                                        "unexpected-pass", "timeout", "harness-error", "skip"};
+    fprintf(f, "<p>%zu checks in %.1f s:", n, secs);
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        size_t c = 0;
+        for (size_t i = 0; i < n; i++)
+            c += !strcmp(rs[i].verdict, kinds[k]);
+        if (c)
+            fprintf(f, " <span class=\"%s\">&nbsp;%zu %s&nbsp;</span>", kinds[k], c, kinds[k]);
+    }
+    fputs("</p>\n<p><label><input type=\"checkbox\" id=\"onlybad\"> show only scenarios with a "
+          "verdict other than pass</label>. Click a cell for the expected and actual outcome "
+          "and the bytes.</p>\n<table><tr><th>scenario</th>", f);
+    for (size_t p = 0; p < 4; p++)
+        fprintf(f, "<th>%s</th>", all_profiles[p]);
+    fputs("</tr>\n", f);
+}
+
+static void html_cell(FILE *f, const httpc_scenario *s, const result *hit)
+{
+    char out[128];
+    fprintf(f, "<td class=\"%s\"><details><summary>%s: ", hit->verdict, hit->verdict);
+    xml_str(f, outcome_text(&hit->o, out, sizeof out));
+    fputs("</summary><pre>expected: ", f);
+    html_expect(f, httpc_scn_expect_for(s, hit->profile, 0));
+    fputs("\nactual: ", f);
+    xml_str(f, outcome_text(&hit->o, out, sizeof out));
+    fputs(" ", f);
+    xml_str(f, hit->o.detail);
+    fputs("\n", f);
+    xml_str(f, hit->why);
+    fputs("\nfile: ", f);
+    xml_str(f, s->file);
+    fputs("\n\n", f);
+    html_bytes(f, s, 2048);
+    fputs("</pre></details></td>", f);
+}
+
+/* The length of the area part of an id ("chunked" of "chunked/size-not-hex";
+ * "cpython/chunked" of "cpython/chunked/x"). */
+static size_t area_len(const char *id)
+{
+    const char *last = strrchr(id, '/');
+    return last ? (size_t)(last - id) : strlen(id);
+}
+
+/* A static page: the scenario x profile grid, grouped by area; each cell opens
+ * to the expected and actual outcome and the bytes sent. */
 static int write_html(const char *dir, result *rs, size_t n, double secs)
 {
-    char path[4096], out[128];
+    char path[4096];
+    const char *area = NULL;
     snprintf(path, sizeof path, "%s/report.html", dir);
     FILE *f = fopen(path, "w");
     if (f == NULL)
         return -1;
-    fprintf(f, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>httpc conformance"
-               "</title>\n<style>body{font:14px sans-serif;margin:1em}table{border-collapse:"
-               "collapse}td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}"
-               ".pass{background:#dfd}.lenient{background:#ffd}.fail,.harness-error,"
-               ".unexpected-pass{background:#fcc}.expected-failure{background:#eee}"
-               "pre{white-space:pre-wrap;max-width:60em;font-size:12px}</style></head><body>\n"
-               "<h1>httpc conformance run</h1><p>%zu checks in %.1f s.</p>\n<table><tr>"
-               "<th>scenario</th>", n, secs);
-    for (size_t p = 0; p < 4; p++)
-        fprintf(f, "<th>%s</th>", all_profiles[p]);
-    fputs("</tr>\n", f);
+    fputs(html_head, f);
+    html_summary(f, rs, n, secs);
     for (size_t i = 0; i < n;) {
         const httpc_scenario *s = rs[i].s;
-        fputs("<tr><td><code>", f);
+        size_t end = i, al = area_len(s->id);
+        int allpass = 1;
+        while (end < n && rs[end].s == s)
+            allpass &= !strcmp(rs[end++].verdict, "pass");
+        if (area == NULL || area_len(area) != al || strncmp(area, s->id, al)) {
+            area = s->id;
+            fprintf(f, "<tr class=\"area allpass\"><td colspan=\"5\">%.*s</td></tr>\n", (int)al,
+                    s->id);
+        }
+        fprintf(f, "<tr%s><td><code>", allpass ? " class=\"allpass\"" : "");
         xml_str(f, s->id);
         fputs("</code><br><small>", f);
         xml_str(f, s->title);
         fputs("</small></td>", f);
         for (size_t p = 0; p < 4; p++) {
             const result *hit = NULL;
-            for (size_t k = i; k < n && rs[k].s == s; k++)
+            for (size_t k = i; k < end; k++)
                 if (!strcmp(rs[k].profile, all_profiles[p]))
                     hit = &rs[k];
-            if (hit == NULL) {
+            if (hit == NULL)
                 fputs("<td></td>", f);
-                continue;
-            }
-            fprintf(f, "<td class=\"%s\"><details><summary>%s: ", hit->verdict, hit->verdict);
-            xml_str(f, outcome_text(&hit->o, out, sizeof out));
-            fputs("</summary><pre>expected: ", f);
-            html_expect(f, httpc_scn_expect_for(s, hit->profile, 0));
-            fputs("\nactual: ", f);
-            xml_str(f, outcome_text(&hit->o, out, sizeof out));
-            fputs(" ", f);
-            xml_str(f, hit->o.detail);
-            fputs("\n", f);
-            xml_str(f, hit->why);
-            fputs("\n\n", f);
-            html_bytes(f, s, 2048);
-            fputs("</pre></details></td>", f);
+            else
+                html_cell(f, s, hit);
         }
         fputs("</tr>\n", f);
-        while (i < n && rs[i].s == s)
-            i++;
+        i = end;
     }
     fputs("</table></body></html>\n", f);
     fclose(f);
@@ -832,8 +1012,8 @@ static int write_reports(const char *dir, result *rs, size_t n, double secs)
         size_t tests = 0, fails = 0, errs = 0;
         for (size_t i = 0; i < n; i++)
             if (!strcmp(rs[i].profile, all_profiles[p]))
-                tests++, fails += !strcmp(rs[i].verdict, "fail") || !strcmp(rs[i].verdict, "unexpected-pass"),
-                    errs += !strcmp(rs[i].verdict, "harness-error");
+                tests++, errs += !strcmp(rs[i].verdict, "harness-error"),
+                    fails += is_failure(rs[i].verdict) && strcmp(rs[i].verdict, "harness-error");
         if (tests == 0)
             continue;
         fprintf(f, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
@@ -895,7 +1075,7 @@ static int write_reports(const char *dir, result *rs, size_t n, double secs)
     if (counts[2] + counts[3]) {
         fputs("\n## Failures\n\n", f);
         for (size_t i = 0; i < n; i++)
-            if (!strcmp(rs[i].verdict, "fail") || !strcmp(rs[i].verdict, "harness-error"))
+            if (is_failure(rs[i].verdict))
                 fprintf(f, "- `%s` (%s, %s): %s\n", rs[i].s->id, rs[i].profile, rs[i].s->file,
                         rs[i].why);
     }
@@ -963,6 +1143,25 @@ static void apply_known(result *r, known *k, size_t nk)
 
 /* ---- main ------------------------------------------------------------------- */
 
+static int number_arg(const char *opt, const char *v, int lo, int hi, int *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || !*v || n < lo || n > hi)
+        return fprintf(stderr, "httpc-conform: %s wants a number from %d to %d\n", opt, lo, hi),
+               -1;
+    *out = (int)n;
+    return 0;
+}
+
+static unsigned long long random_seed(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 20) ^
+            (unsigned long long)getpid() << 40) % 1000000000ull;
+}
+
 static int parse_args(int argc, char **argv, opts *o, int *first_path)
 {
     for (int i = 1; i < argc; i++) {
@@ -974,6 +1173,8 @@ static int parse_args(int argc, char **argv, opts *o, int *first_path)
             o->list = 1;
         } else if (!strcmp(a, "-q")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--trace")) {
+            o->trace = 1;
         } else if (a[0] != '-') {
             *first_path = i;
             return 0;
@@ -998,6 +1199,32 @@ static int parse_args(int argc, char **argv, opts *o, int *first_path)
             o->reports = v, i++;
         } else if (!strcmp(a, "--timeout")) {
             o->timeout_ms = atoi(v), i++;
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--repeat")) {
+            int *dst = a[1] == 'j' ? &o->jobs : &o->repeat;
+            if (number_arg(a, v, 1, a[1] == 'j' ? 64 : 10000, dst) < 0)
+                return -1;
+            i++;
+        } else if (!strcmp(a, "--shard")) {
+            if (sscanf(v, "%d/%d", &o->shard_i, &o->shard_n) != 2 || o->shard_n < 1 ||
+                o->shard_i < 1 || o->shard_i > o->shard_n)
+                return fprintf(stderr, "httpc-conform: --shard wants I/N with 1 <= I <= N\n"), -1;
+            i++;
+        } else if (!strcmp(a, "--chaos")) {
+            char *end;
+            o->chaos = 1, i++;
+            o->chaos_seed = strtoull(v, &end, 10);
+            if (*end || !*v)
+                return fprintf(stderr, "httpc-conform: --chaos wants a number\n"), -1;
+        } else if (!strcmp(a, "--seed")) {
+            char *end;
+            o->have_seed = 1, i++;
+            o->seed = strcmp(v, "random") ? strtoull(v, &end, 10) : random_seed();
+            if (strcmp(v, "random") && (*end || !*v))
+                return fprintf(stderr, "httpc-conform: --seed wants a number or 'random'\n"), -1;
+        } else if (!strcmp(a, "--id") && o->nids < 16) {
+            o->ids[o->nids++] = v, i++;
+        } else if (!strcmp(a, "--exclude") && o->nxids < 16) {
+            o->xids[o->nxids++] = v, i++;
         } else if (!strcmp(a, "--tag") && o->ntags < 16) {
             o->tags[o->ntags++] = v, i++;
         } else if (!strcmp(a, "--exclude-tag") && o->nxtags < 16) {
@@ -1010,72 +1237,159 @@ static int parse_args(int argc, char **argv, opts *o, int *first_path)
     return -1;
 }
 
-int main(int argc, char **argv)
+/* ---- the run: jobs, workers, progress -------------------------------------- */
+
+/* One scenario under one profile, one repetition. */
+typedef struct job {
+    const httpc_scenario *s;
+    const char *profile;
+    int rep;
+} job;
+
+typedef struct pool {
+    const opts *o;
+    job *jobs;
+    result *rs;      /* rs[i] is jobs[i]'s result: reports keep the canonical order */
+    size_t *order;   /* the order the jobs run in (a permutation under --seed) */
+    size_t n, next, done, failed;
+    known *kn;
+    size_t nknown;
+    int progress;    /* a progress line on a terminal (quiet runs only) */
+    pthread_mutex_t lock;
+} pool;
+
+static void report_line(pool *pl, const result *r, int rep)
 {
-    opts o = {.profile = "all", .adapter_profile = "py3", .timeout_ms = 5000};
-    lib l = {0};
-    int first = 0;
-    if (parse_args(argc, argv, &o, &first) < 0) {
-        fputs(usage, stderr);
-        return 2;
+    int pass = !strcmp(r->verdict, "pass");
+    if (pl->progress)
+        fputs("\r\033[K", stderr);
+    if (!pl->o->quiet || !pass) {
+        printf("%-7s %-12s %s", r->verdict, r->profile, r->s->id);
+        if (pl->o->repeat > 1)
+            printf(" (run %d)", rep + 1);
+        printf("%s%s\n", pass ? "" : ": ", pass ? "" : r->why);
     }
-    for (int i = first; i < argc; i++)
-        httpc_scn_walk(argv[i], collect, &l);
-    if (l.bad) {
-        fprintf(stderr, "httpc-conform: %d bad scenario file(s)\n", l.bad);
-        return 2;
+    fflush(stdout);
+    if (pl->progress)
+        fprintf(stderr, "[%zu/%zu] %zu failed", pl->done, pl->n, pl->failed);
+}
+
+static void *worker(void *arg)
+{
+    pool *pl = arg;
+    for (;;) {
+        pthread_mutex_lock(&pl->lock);
+        size_t k = pl->next++;
+        pthread_mutex_unlock(&pl->lock);
+        if (k >= pl->n)
+            return NULL;
+        size_t i = pl->order[k];
+        result *r = &pl->rs[i];
+        if (pl->o->trace)
+            fprintf(stderr, "== %s (%s)\n", pl->jobs[i].s->id, pl->jobs[i].profile);
+        run_one(pl->o, pl->jobs[i].s, pl->jobs[i].profile, r);
+        pthread_mutex_lock(&pl->lock);
+        apply_known(r, pl->kn, pl->nknown);
+        pl->done++;
+        pl->failed += is_failure(r->verdict);
+        report_line(pl, r, pl->jobs[i].rep);
+        pthread_mutex_unlock(&pl->lock);
     }
-    size_t nknown = 0;
-    known *kn = o.expectations ? load_known(o.expectations, &nknown) : NULL;
-    if (nknown == (size_t)-1)
-        return 2;
-    size_t cap = 0, n = 0;
-    for (size_t k = 0; k < l.nsets; k++)
-        cap += l.counts[k] * 4;
-    result *rs = calloc(cap ? cap : 1, sizeof *rs);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (size_t k = 0; k < l.nsets; k++)
-        for (size_t j = 0; j < l.counts[k]; j++) {
-            const httpc_scenario *s = &l.sets[k][j];
-            if (!selected(&o, s))
-                continue;
-            if (o.list) {
-                printf("%-50s %s\n", s->id, s->title);
-                continue;
-            }
-            for (size_t p = 0; p < 4; p++) {
-                const char *want = o.adapter ? o.adapter_profile : o.profile;
-                if ((strcmp(want, "all") && strcmp(want, all_profiles[p])) ||
-                    !httpc_scn_runs_under(s, all_profiles[p]))
+}
+
+/* splitmix64: a small, well-mixed generator, so a seed gives the same order on
+ * every machine (rand() differs between C libraries). */
+static unsigned long long next_random(unsigned long long *state)
+{
+    unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void shuffle(size_t *order, size_t n, unsigned long long seed)
+{
+    unsigned long long st = seed;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(next_random(&st) % i);
+        size_t t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+}
+
+/* The jobs of the selected scenarios of this shard, repetitions last. */
+static job *make_jobs(const opts *o, const lib *l, size_t *count)
+{
+    size_t cap = 0, n = 0, nth = 0;
+    for (size_t k = 0; k < l->nsets; k++)
+        cap += l->counts[k] * 4 * (size_t)o->repeat;
+    job *jobs = calloc(cap ? cap : 1, sizeof *jobs);
+    for (int rep = 0; rep < o->repeat && jobs; rep++, nth = 0)
+        for (size_t k = 0; k < l->nsets; k++)
+            for (size_t j = 0; j < l->counts[k]; j++) {
+                const httpc_scenario *s = &l->sets[k][j];
+                if (!selected(o, s) || (int)(nth++ % (size_t)o->shard_n) != o->shard_i - 1)
                     continue;
-                result *r = &rs[n++];
-                run_one(&o, s, all_profiles[p], r);
-                apply_known(r, kn, nknown);
-                if (!o.quiet || strcmp(r->verdict, "pass"))
-                    printf("%-7s %-12s %s%s%s\n", r->verdict, r->profile, s->id,
-                           strcmp(r->verdict, "pass") ? ": " : "",
-                           strcmp(r->verdict, "pass") ? r->why : "");
+                const char *want = o->adapter ? o->adapter_profile : o->profile;
+                for (size_t p = 0; p < 4; p++)
+                    if ((!strcmp(want, "all") || !strcmp(want, all_profiles[p])) &&
+                        httpc_scn_runs_under(s, all_profiles[p]))
+                        jobs[n++] = (job){s, all_profiles[p], rep};
             }
+    *count = n;
+    return jobs;
+}
+
+/* Under --repeat: a scenario whose verdict differs between runs is unstable. */
+static size_t report_unstable(const job *jobs, const result *rs, size_t n, int repeat)
+{
+    size_t per = n / (size_t)repeat, bad = 0;
+    for (size_t i = 0; repeat > 1 && i < per; i++)
+        for (int k = 1; k < repeat; k++)
+            if (strcmp(rs[i].verdict, rs[i + (size_t)k * per].verdict)) {
+                printf("unstable %-12s %s: '%s' in run 1, '%s' in run %d\n", jobs[i].profile,
+                       jobs[i].s->id, rs[i].verdict, rs[i + (size_t)k * per].verdict, k + 1);
+                bad++;
+                break;
+            }
+    return bad;
+}
+
+static void list_scenarios(const opts *o, const lib *l)
+{
+    size_t nth = 0;
+    for (size_t k = 0; k < l->nsets; k++)
+        for (size_t j = 0; j < l->counts[k]; j++) {
+            const httpc_scenario *s = &l->sets[k][j];
+            if (selected(o, s) && (int)(nth++ % (size_t)o->shard_n) == o->shard_i - 1)
+                printf("%-50s %s\n", s->id, s->title);
         }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    size_t failed = 0, lenient = 0, xfail = 0;
-    for (size_t i = 0; i < n; i++) {
-        failed += strcmp(rs[i].verdict, "pass") && strcmp(rs[i].verdict, "lenient") &&
-                  strcmp(rs[i].verdict, "expected-failure") && strcmp(rs[i].verdict, "skip");
-        lenient += !strcmp(rs[i].verdict, "lenient");
-        xfail += !strcmp(rs[i].verdict, "expected-failure");
+}
+
+static void run_pool(pool *pl)
+{
+    pthread_t th[64];
+    int nth = pl->o->jobs < 1 ? 1 : pl->o->jobs;
+    pthread_mutex_init(&pl->lock, NULL);
+    if (nth == 1) {
+        worker(pl);
+    } else {
+        for (int i = 0; i < nth; i++)
+            if (pthread_create(&th[i], NULL, worker, pl) != 0)
+                nth = i; /* run with the workers there are */
+        if (nth == 0)
+            worker(pl);
+        for (int i = 0; i < nth; i++)
+            pthread_join(th[i], NULL);
     }
-    free(kn);
-    int rc = 0;
-    if (!o.list) {
-        printf("conform: %zu checks in %.1f s (%zu lenient, %zu expected failures)\n", n, secs,
-               lenient, xfail);
-        printf("%zu passed, %zu failed\n", n - failed, failed);
-        if (o.reports && write_reports(o.reports, rs, n, secs) < 0)
-            rc = 2;
-    }
+    pthread_mutex_destroy(&pl->lock);
+    if (pl->progress)
+        fputs("\r\033[K", stderr);
+}
+
+static void free_results(result *rs, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         free(rs[i].o.body);
         httpc_resp_free(rs[i].o.resp);
@@ -1085,9 +1399,72 @@ int main(int argc, char **argv)
         free(rs[i].o.hvalues);
     }
     free(rs);
+}
+
+int main(int argc, char **argv)
+{
+    opts o = {.profile = "all", .adapter_profile = "py3", .timeout_ms = 5000, .jobs = 1,
+              .shard_i = 1, .shard_n = 1, .repeat = 1};
+    lib l = {0};
+    int first = 0;
+    if (parse_args(argc, argv, &o, &first) < 0) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (o.trace)
+        o.jobs = 1; /* one exchange at a time, so the trace reads in order */
+    for (int i = first; i < argc; i++)
+        httpc_scn_walk(argv[i], collect, &l);
+    if (l.bad) {
+        fprintf(stderr, "httpc-conform: %d bad scenario file(s)\n", l.bad);
+        return 2;
+    }
+    pool pl = {.o = &o, .progress = o.quiet && isatty(2) && !o.trace};
+    pl.kn = o.expectations ? load_known(o.expectations, &pl.nknown) : NULL;
+    if (pl.nknown == (size_t)-1)
+        return 2;
+    int rc = 0;
+    if (o.list) {
+        list_scenarios(&o, &l);
+    } else {
+        pl.jobs = make_jobs(&o, &l, &pl.n);
+        pl.rs = calloc(pl.n ? pl.n : 1, sizeof *pl.rs);
+        pl.order = calloc(pl.n ? pl.n : 1, sizeof *pl.order);
+        for (size_t i = 0; i < pl.n; i++)
+            pl.order[i] = i;
+        if (o.chaos) {
+            httpc_mock_chaos(1, o.chaos_seed);
+            printf("conform: chaos seed %llu\n", o.chaos_seed);
+        }
+        if (o.have_seed) {
+            shuffle(pl.order, pl.n, o.seed);
+            printf("conform: seed %llu\n", o.seed);
+        }
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        run_pool(&pl);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        size_t lenient = 0, xfail = 0, unstable = report_unstable(pl.jobs, pl.rs, pl.n, o.repeat);
+        for (size_t i = 0; i < pl.n; i++) {
+            lenient += !strcmp(pl.rs[i].verdict, "lenient");
+            xfail += !strcmp(pl.rs[i].verdict, "expected-failure");
+        }
+        printf("conform: %zu checks in %.1f s with -j %d (%zu lenient, %zu expected failures)\n",
+               pl.n, secs, o.jobs, lenient, xfail);
+        printf("%zu passed, %zu failed%s\n", pl.n - pl.failed, pl.failed,
+               unstable ? ", some verdicts unstable" : "");
+        if (o.reports && write_reports(o.reports, pl.rs, pl.n, secs) < 0)
+            rc = 2;
+        pl.failed += unstable;
+        free_results(pl.rs, pl.n);
+        free(pl.jobs);
+        free(pl.order);
+    }
+    free(pl.kn);
     for (size_t k = 0; k < l.nsets; k++)
         httpc_scn_free_all(l.sets[k], l.counts[k]);
     free(l.sets);
     free(l.counts);
-    return rc ? rc : failed ? 1 : 0;
+    return rc ? rc : pl.failed ? 1 : 0;
 }

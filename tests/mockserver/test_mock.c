@@ -14,6 +14,9 @@
 
 #include "httpc_mock.h"
 
+#include <openssl/ssl.h>
+#include <stdlib.h>
+
 static char err[512];
 
 static httpc_scenario *load(const char *script, size_t *n)
@@ -172,4 +175,87 @@ Test(mock, extra_connections_are_closed_and_bad_bind_fails)
     close(b);
     httpc_mock_free(m);
     httpc_scn_free_all(s, n);
+}
+
+/* A TLS client with OpenSSL: handshake trusting `ca`, then one exchange. */
+static SSL *tls_dial(SSL_CTX **ctx, int port, const char *ca, const char *sni)
+{
+    *ctx = SSL_CTX_new(TLS_client_method());
+    cr_assert_eq(SSL_CTX_load_verify_locations(*ctx, ca, NULL), 1);
+    SSL_CTX_set_verify(*ctx, SSL_VERIFY_PEER, NULL);
+    SSL *ssl = SSL_new(*ctx);
+    SSL_set_fd(ssl, dial(port));
+    if (sni)
+        SSL_set_tlsext_host_name(ssl, sni);
+    return ssl;
+}
+
+static void tls_close(SSL *ssl, SSL_CTX *ctx)
+{
+    close(SSL_get_fd(ssl));
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+}
+
+static void certs_in(char *dir, size_t cap, char *ca, size_t cacap)
+{
+    snprintf(dir, cap, "/tmp/httpc-mock-tls-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(httpc_mock_make_certs(dir, err, sizeof err), 0, "%s", err);
+    httpc_mock_tls_files(dir, NULL, NULL);
+    snprintf(ca, cacap, "%s/ca.pem", dir);
+}
+
+Test(mock, tls_serves_and_records_plaintext)
+{
+    size_t n, len;
+    char dir[64], ca[96], buf[64], cmd[96];
+    certs_in(dir, sizeof dir, ca, sizeof ca);
+    httpc_scenario *s = load("tls: yes\ntls-sni: localhost\nconnection\n  read head\n"
+                             "  send \"hi\"\n  close", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    SSL_CTX *ctx;
+    SSL *ssl = tls_dial(&ctx, httpc_mock_port(m), ca, "localhost");
+    cr_assert_eq(SSL_connect(ssl), 1);
+    cr_assert_eq(SSL_write(ssl, "GET / HTTP/1.1\r\n\r\n", 18), 18);
+    cr_assert_eq(SSL_read(ssl, buf, sizeof buf), 2);
+    cr_assert_eq(memcmp(buf, "hi", 2), 0);
+    cr_assert_leq(SSL_read(ssl, buf, sizeof buf), 0);
+    cr_assert_eq(SSL_get_error(ssl, 0), SSL_ERROR_ZERO_RETURN); /* close_notify came */
+    tls_close(ssl, ctx);
+    httpc_mock_stop(m, 2000);
+    const unsigned char *rx = httpc_mock_received(m, 0, &len);
+    cr_assert_eq(len, 18);
+    cr_assert_eq(memcmp(rx, "GET / HTTP/1.1\r\n\r\n", 18), 0);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(mock, tls_close_no_notify_and_sni_refusal)
+{
+    size_t n;
+    char dir[64], ca[96], buf[64], cmd[96];
+    certs_in(dir, sizeof dir, ca, sizeof ca);
+    httpc_scenario *s = load("tls: yes\ntls-sni: none\nconnection\n  send \"hi\"\n"
+                             "  close-no-notify\nconnection\n  close", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    SSL_CTX *ctx;
+    SSL *ssl = tls_dial(&ctx, httpc_mock_port(m), ca, NULL);
+    cr_assert_eq(SSL_connect(ssl), 1);
+    cr_assert_eq(SSL_read(ssl, buf, sizeof buf), 2);
+    int rc = SSL_read(ssl, buf, sizeof buf);
+    cr_assert_eq(SSL_get_error(ssl, rc), SSL_ERROR_SSL); /* unexpected EOF, no close_notify */
+    tls_close(ssl, ctx);
+    ssl = tls_dial(&ctx, httpc_mock_port(m), ca, "localhost"); /* an SNI where none is wanted */
+    cr_assert_neq(SSL_connect(ssl), 1);
+    tls_close(ssl, ctx);
+    httpc_mock_stop(m, 2000);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
 }

@@ -171,3 +171,61 @@ Test(scenario, httpc_scn_load_missing_and_oversized_files)
     cr_assert(strstr(err, "file larger than 1048576 bytes") != NULL, "%s", err);
     remove(path);
 }
+
+Test(scenario, httpc_scn_parse_tls_keys_and_implicit_starttls)
+{
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(HEAD "tls: yes\ntls-cert: expired\ntls-sni: localhost\ntls-verify: no\n"
+                           "client-host: localhost\n" CONN "connection\n  tls-alert 40\n"
+                           "expect: response status=200\n",
+                      &s, &n), 0, "%s", err);
+    cr_assert_eq(s->tls, 1);
+    cr_assert_str_eq(s->tls_cert, "expired");
+    cr_assert_str_eq(s->tls_sni, "localhost");
+    cr_assert_eq(s->tls_verify, 0);
+    cr_assert_str_eq(s->client_host, "localhost");
+    /* the first script gets its handshake first; the alert script has none */
+    cr_assert_eq(s->conns[0].nactions, 3);
+    cr_assert_eq(s->conns[0].actions[0].op, HTTPC_SCN_STARTTLS);
+    cr_assert_eq(s->conns[1].nactions, 1);
+    cr_assert_eq(s->conns[1].actions[0].op, HTTPC_SCN_TLS_ALERT);
+    cr_assert_eq(s->conns[1].actions[0].n, 40);
+    httpc_scn_free_all(s, n);
+}
+
+Test(scenario, httpc_scn_parse_tls_actions_and_tunnel)
+{
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(HEAD "tls: yes\ntunnel: localhost:443\ntunnel-header: Proxy-Authorization: B x\n"
+                           "connection\n  read head\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n  starttls\n"
+                           "  read request\n  close-no-notify\nconnection\n  tls-stall 50\n"
+                           "expect: error SSLError\n",
+                      &s, &n), 0, "%s", err);
+    cr_assert_str_eq(s->tunnel_host, "localhost");
+    cr_assert_eq(s->tunnel_port, 443);
+    cr_assert_eq(s->ntunnel_headers, 1);
+    cr_assert_str_eq(s->tunnel_headers[0].name, "Proxy-Authorization");
+    cr_assert_eq(s->tls_verify, -1);
+    cr_assert_eq(s->conns[0].nactions, 5); /* its own starttls: none added */
+    cr_assert_eq(s->conns[0].actions[2].op, HTTPC_SCN_STARTTLS);
+    cr_assert_eq(s->conns[0].actions[4].op, HTTPC_SCN_CLOSE_NO_NOTIFY);
+    cr_assert_eq(s->conns[1].actions[0].op, HTTPC_SCN_TLS_STALL);
+    cr_assert_eq(s->conns[1].actions[0].n, 50);
+    httpc_scn_free_all(s, n);
+}
+
+Test(scenario, httpc_scn_parse_tls_errors)
+{
+    bad(HEAD "tls: maybe\n" CONN "expect: error X\n", "t.scn:3: tls wants yes or no");
+    bad(HEAD "tls: yes\ntls-cert: stolen\n" CONN "expect: error X\n",
+        "t.scn:4: tls-cert is valid, wrong-host, expired, self-signed or untrusted");
+    bad(HEAD "tls-cert: expired\n" CONN "expect: error X\n",
+        "t.scn:7: tls-cert, tls-sni and tls-verify need 'tls: yes'");
+    bad(HEAD "tunnel: localhost\n" CONN "expect: error X\n", "t.scn:3: tunnel is HOST:PORT");
+    bad(HEAD "tunnel: :80\n" CONN "expect: error X\n", "t.scn:3: tunnel is HOST:PORT");
+    bad(HEAD "tunnel: h:99999\n" CONN "expect: error X\n", "t.scn:3: tunnel is HOST:PORT");
+    bad(HEAD "connection\n  tls-alert 256\nexpect: error X\n", "t.scn:4: expected a number from 0 to 255 at '256'");
+    bad(HEAD "connection\n  starttls now\nexpect: error X\n", "t.scn:4: unknown action 'starttls now'");
+}

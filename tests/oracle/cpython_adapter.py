@@ -23,6 +23,33 @@ def text(b):
     return b
 
 
+def py3_name(e):
+    """The exception's class name in the 3.x taxonomy: Python 2's socket.error
+    and socket.timeout are the OSError subclasses PEP 3151 made of them."""
+    import socket
+    import errno
+    if PY2 and isinstance(e, socket.timeout):
+        return "TimeoutError"
+    if PY2 and type(e) is socket.error:
+        return {errno.ECONNRESET: "ConnectionResetError", errno.ECONNREFUSED:
+                "ConnectionRefusedError", errno.EPIPE: "BrokenPipeError"}.get(e.errno, "OSError")
+    return type(e).__name__
+
+
+def tls_context(a):
+    """The context HTTPSConnection gets: create_default_context() (3.4.3+:
+    chain and host name verified) trusting --cacert; under 2.7 an unverified
+    one, as the 2.x documents describe httplib (2.7.9 changed the default)."""
+    import ssl
+    if a.insecure or (PY2 and not a.verify):
+        ctx = ssl._create_unverified_context()
+    else:
+        ctx = ssl.create_default_context(cafile=a.cacert)
+    if a.cert:
+        ctx.load_cert_chain(a.cert, a.key)
+    return ctx
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("url")
@@ -34,20 +61,39 @@ def main():
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--strict", action="store_true", help="httplib strict=True (2.7)")
     ap.add_argument("--json", action="store_true", help="accepted for symmetry")
+    ap.add_argument("--cacert", help="HTTPS: the CA file to trust")
+    ap.add_argument("--cert", help="HTTPS: client certificate")
+    ap.add_argument("--key", help="HTTPS: its key")
+    ap.add_argument("--insecure", action="store_true", help="HTTPS: verify nothing")
+    ap.add_argument("--verify", action="store_true", help="HTTPS: verify even on 2.7")
+    ap.add_argument("--proxy", help="HOST:PORT: connect there and set_tunnel() to the URL")
+    ap.add_argument("--proxy-header", action="append", default=[])
     a = ap.parse_args()
 
-    rest = a.url[len("http://"):]
+    https = a.url.startswith("https://")
+    rest = a.url[len("https://" if https else "http://"):]
     hostport, _, path = rest.partition("/")
     kwargs = {"timeout": a.timeout}
     if PY2:
         kwargs["strict"] = a.strict
+    if https:
+        kwargs["context"] = tls_context(a)
+    tunnel = None
+    if a.proxy:
+        tunnel, hostport = hostport, a.proxy
     out = {"error": None, "detail": "", "status": None, "reason": None, "version": None,
            "headers": None, "body_len": None, "body_sha256": None, "body_b64": None,
-           "partial_len": None, "expected_more": None, "will_close": None}
+           "partial_len": None, "expected_more": None, "will_close": None,
+           "connection": None}
     body = b""
-    resp = None
+    resp = conn = None
     try:
-        conn = client.HTTPConnection(hostport, **kwargs)
+        cls = client.HTTPSConnection if https else client.HTTPConnection
+        conn = cls(hostport, **kwargs)
+        if tunnel is not None:
+            conn.set_tunnel(tunnel, headers=dict(
+                (k, v.lstrip(" \t")) for k, _, v in
+                (h.partition(":") for h in a.proxy_header)))
         headers = {}
         for h in a.headers:
             k, _, v = h.partition(":")
@@ -74,8 +120,10 @@ def main():
         out["expected_more"] = e.expected
         body += e.partial
     except Exception as e:  # every outcome class is reported, never raised
-        out["error"] = type(e).__name__
+        out["error"] = py3_name(e)
         out["detail"] = text(str(e))
+    if conn is not None:  # HTTPConnection drops its socket when it will not be reused
+        out["connection"] = "kept" if conn.sock is not None else "closed"
     if resp is not None:
         out["status"] = resp.status
         out["reason"] = text(resp.reason)

@@ -2,17 +2,22 @@
 # SPDX-License-Identifier: MIT
 """The runner's verdicts and reports: a passing, a failing, a lenient and a
 known-deviation scenario give pass, fail, lenient, expected-failure and
-unexpected-pass; the exit status follows; results.json loads, junit.xml is
-well-formed with the right counts, summary.md lists the failures; a bad
-scenario file stops the run with file:line."""
+unexpected-pass; the exit status follows; results.json loads, junit.xml
+validates against runner/junit.xsd with the right counts, summary.md lists the
+failures; a bad scenario file stops the run with file:line. Then the run
+controls: -j, --shard, --seed, --repeat (and unstable verdicts), --id and
+--exclude, --trace, --chaos, the timeout verdict of a hung adapter, conn= checks."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import xml.dom.minidom
 
 CONFORM = sys.argv[1]
+XSD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runner",
+                   "junit.xsd")
 passed = failed = 0
 
 
@@ -34,6 +39,94 @@ connection
   close
 %s
 """
+
+def verdicts(out):
+    """{(verdict, profile, id)} of a run's result lines."""
+    return sorted(tuple(l.split()[:3]) for l in out.splitlines()
+                  if l.split()[:1] and l.split()[0] in ("pass", "fail", "lenient", "timeout"))
+
+
+def run(*args):
+    return subprocess.run([CONFORM] + list(args), capture_output=True, text=True)
+
+
+def run_controls(d):
+    lib = os.path.join(d, "lib")
+    os.mkdir(lib)
+    for i in range(12):
+        with open(os.path.join(lib, "s%02d.scn" % i), "w") as f:
+            f.write(SCN.replace("profiles: py3\n", "") % ("s%02d" % i, "case %d" % i,
+                    "expect: response status=200 body=\"hi\"" if i % 5 else
+                    "expect: response status=500"))
+    one = run(lib)
+    two = run("-j", "2", lib)
+    check("-j 2 gives the verdicts of -j 1", verdicts(one.stdout) == verdicts(two.stdout) and
+          len(verdicts(one.stdout)) == 48 and one.returncode == two.returncode == 1, two.stdout)
+    shards = [run("--shard", "%d/3" % k, lib) for k in (1, 2, 3)]
+    union = sorted(sum((verdicts(p.stdout) for p in shards), []))
+    check("three shards split the run without overlap", union == verdicts(one.stdout) and
+          all(len(verdicts(p.stdout)) == 16 for p in shards), [p.stdout for p in shards])
+    check("a bad shard is refused", run("--shard", "4/3", lib).returncode == 2)
+    order = lambda p: [l.split()[2] for l in p.stdout.splitlines() if l.startswith("pass ")]
+    a, b, c = run("--seed", "7", lib), run("--seed", "7", lib), run("--seed", "8", lib)
+    check("a seed gives the same order twice, another seed another order",
+          order(a) == order(b) and order(a) != order(c) and "seed 7" in a.stdout, a.stdout)
+    check("the seeded order differs from the file order", order(a) != order(one))
+    r = run("--repeat", "3", "--id", "t/s01", "--profile", "py3", lib)
+    check("--repeat 3 runs each check three times",
+          "3 checks" in r.stdout and r.returncode == 0, r.stdout)
+    r = run("--id", "t/s0*", "--exclude", "t/s00", "--profile", "py3", lib)
+    check("--id glob and --exclude", len(verdicts(r.stdout)) == 9, r.stdout)
+    r = run("--trace", "--id", "t/s01", "--profile", "py3", lib)
+    check("--trace prints both sides' bytes", "client wrote" in r.stderr and
+          "server wrote 40 bytes  \"HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nhi\"" in r.stderr,
+          r.stderr)
+
+    cuts = lambda p: [l.split("server wrote ")[1].split(" bytes")[0]
+                      for l in p.stderr.splitlines() if "server wrote" in l]
+    a, b = [run("--chaos", "5", "--trace", "--id", "t/s01", "--profile", "py3", lib)
+            for _ in range(2)]
+    check("--chaos cuts the reply into pieces, the same way for the same seed, and the verdict "
+          "stays", len(cuts(a)) > 1 and cuts(a) == cuts(b) and a.returncode == 0 and
+          sum(map(int, cuts(a))) == 40, a.stderr)
+
+    # An adapter that answers right once, then wrongly: the verdict is unstable.
+    flip = os.path.join(d, "flip.sh")
+    state = os.path.join(d, "flip.state")
+    with open(flip, "w") as f:
+        f.write("#!/bin/sh\nif [ -e %s ]; then s=500; else s=200; touch %s; fi\n"
+                "echo '{\"error\": null, \"status\": '$s', \"body_len\": 2, "
+                "\"body_b64\": \"aGk=\"}'\n" % (state, state))
+    os.chmod(flip, 0o755)
+    r = run("--adapter", flip, "--repeat", "2", "--id", "t/s01", lib)
+    check("a verdict that changes between repeats is unstable and fails the run",
+          r.returncode == 1 and "unstable" in r.stdout, r.stdout)
+    nobytes = os.path.join(d, "nobytes.sh")
+    with open(nobytes, "w") as f:
+        f.write("#!/bin/sh\necho '{\"error\": null, \"status\": 200, \"body_len\": 2}'\n")
+    os.chmod(nobytes, 0o755)
+    r = run("--adapter", nobytes, "--id", "t/s01", lib)
+    check("an adapter that gives a body length without the bytes fails, without a crash",
+          r.returncode == 1 and "reported 2 body bytes but not the bytes" in r.stdout, r.stdout)
+    hang = os.path.join(d, "hang.sh")
+    with open(hang, "w") as f:
+        f.write("#!/bin/sh\nexec sleep 60\n")
+    os.chmod(hang, 0o755)
+    r = run("--adapter", hang, "--timeout", "100", "--id", "t/s01", "--reports",
+            os.path.join(d, "hung"), lib)
+    check("a hung adapter is killed and judged timeout", r.returncode == 1 and
+          r.stdout.startswith("timeout") and "5100 ms" in r.stdout, r.stdout)
+    dom = xml.dom.minidom.parse(os.path.join(d, "hung", "junit.xml"))
+    check("a timeout is a JUnit failure", dom.documentElement.getAttribute("failures") == "1")
+
+    cdir = os.path.join(d, "conn")
+    os.mkdir(cdir)
+    with open(os.path.join(cdir, "c.scn"), "w") as f:
+        f.write(SCN % ("conn", "conn", "expect: response status=200 conn=closed"))
+    r = run(cdir)
+    check("conn= compares the client's connection after the outcome", r.returncode == 1 and
+          "connection kept after the outcome, expected closed" in r.stdout, r.stdout)
+
 
 with tempfile.TemporaryDirectory() as d:
     files = {
@@ -67,6 +160,10 @@ with tempfile.TemporaryDirectory() as d:
     check("junit counts", top.getAttribute("tests") == "5" and
           top.getAttribute("failures") == "2", top.toxml()[:200])
     check("junit skipped", len(dom.getElementsByTagName("skipped")) == 1)
+    v = subprocess.run(["xmllint", "--noout", "--schema", XSD, os.path.join(rep, "junit.xml")],
+                       capture_output=True, text=True) if shutil.which("xmllint") else None
+    check("junit validates against runner/junit.xsd (xmllint from scripts/bootstrap)",
+          v is not None and v.returncode == 0, v and v.stderr)
     md = open(os.path.join(rep, "summary.md")).read()
     check("summary failures", "## Failures" in md and "t/bad" in md, md)
 
@@ -80,5 +177,6 @@ with tempfile.TemporaryDirectory() as d:
     check("help", p.returncode == 0 and "--adapter" in p.stdout)
     p = subprocess.run([CONFORM, "--profile", "py4", d], capture_output=True, text=True)
     check("bad profile", p.returncode == 2 and "py4" in p.stderr)
+    run_controls(d)
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -1,0 +1,365 @@
+# SPDX-License-Identifier: MIT
+"""Runs the benchmarks and writes the report (bench/README.md): the parser
+micro-benchmark (wall time and callgrind instructions), the end-to-end
+clients against one responder, memory per idle connection and the scenario
+suite's wall time; then reports/bench/{bench.md,bench.svg,results.json}.
+
+    python3 bench/run.py --build build/bench --reports reports/bench
+    python3 bench/run.py --build build/bench --check bench/baselines/callgrind.json
+    python3 bench/run.py --build build/bench --update-baseline bench/baselines/callgrind.json
+"""
+import argparse
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PARSERS = ["httpc", "llhttp", "http-parser"]
+CHECK_TOLERANCE = 0.03
+# (body size, requests per run): each run takes a fraction of a second.
+E2E_SIZES = [(100, 20000), (16384, 5000), (64 << 20, 6)]
+E2E_CLIENTS = ["httpc", "curl", "python", "raw"]
+
+
+def log(*a):
+    print("bench:", *a, file=sys.stderr, flush=True)
+
+
+def run_json(cmd, **kw):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+    return [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+
+
+# ---- parser micro-benchmark ---------------------------------------------------
+
+def micro_times(build, rounds):
+    """The micro-benchmark `rounds` times; the median of its medians."""
+    exe = os.path.join(build, "bench", "httpc-bench-micro")
+    runs = [run_json([exe, "--json"]) for _ in range(rounds)]
+    out = {}
+    for row in runs[0]:
+        key = (row["message"], row["parser"])
+        ns = statistics.median(r["ns"] for run in runs for r in run
+                               if (r["message"], r["parser"]) == key)
+        out[key] = {"bytes": row["bytes"], "ns": ns, "mb_s": row["bytes"] / ns * 1e3}
+    return out
+
+
+def callgrind_counts(build, scan, iters=200):
+    """Instructions per parse from one callgrind run: one dump per case."""
+    exe = os.path.join(build, "bench", "httpc-bench-micro")
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["valgrind", "--tool=callgrind", "--dump-instr=no",
+                        "--callgrind-out-file=" + os.path.join(d, "cg.out"),
+                        exe, "--callgrind", "--iters", str(iters), "--scan", scan],
+                       check=True, capture_output=True)
+        counts = {}
+        for f in glob.glob(os.path.join(d, "cg.out*")):
+            text = open(f).read()
+            m = re.search(r"case=([^/\s]+)/([^/\s]+)/(\d+)", text)
+            t = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
+            if m and t:
+                counts[m.group(1) + "/" + m.group(2)] = int(t.group(1)) / int(m.group(3))
+    return counts
+
+
+# ---- end to end ------------------------------------------------------------
+
+def cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def client_cmd(build, client, port, size, n):
+    if client == "python":
+        return [sys.executable, os.path.join(ROOT, "bench", "e2e_python.py"),
+                "--port", str(port), "--size", str(size), "--requests", str(n)]
+    return [os.path.join(build, "bench", "httpc-bench-client"), "--client", client,
+            "--port", str(port), "--size", str(size), "--requests", str(n)]
+
+
+def e2e(build, rounds):
+    srv = subprocess.Popen([os.path.join(build, "bench", "httpc-bench-responder")],
+                           stdout=subprocess.PIPE, text=True)
+    port = int(srv.stdout.readline())
+    hz = os.sysconf("SC_CLK_TCK")
+    results, idle = {}, {}
+    try:
+        for size, n in E2E_SIZES:
+            samples = {c: [] for c in E2E_CLIENTS}
+            for _ in range(rounds):  # clients interleaved round by round
+                for c in E2E_CLIENTS:
+                    if c == "python" and size > 1 << 20 and samples[c]:
+                        continue  # one run is enough to place CPython there
+                    reqs = n // 10 if c == "python" and size < 1 << 20 else n
+                    t0, c0 = time.monotonic(), cpu_ticks(srv.pid)
+                    row = run_json(client_cmd(build, c, port, size, reqs))[0]
+                    row["server_cpu"] = (cpu_ticks(srv.pid) - c0) / hz / (time.monotonic() - t0)
+                    samples[c].append(row)
+            for c, rows in samples.items():
+                med = lambda k: statistics.median(r[k] for r in rows)
+                results[(size, c)] = {"req_s": med("req_s"), "mb_s": med("mb_s"),
+                                      "maxrss_kb": max(r["maxrss_kb"] for r in rows),
+                                      "server_cpu": med("server_cpu")}
+        for c in ("httpc", "curl"):
+            idle[c] = run_json([os.path.join(build, "bench", "httpc-bench-client"),
+                                "--client", c, "--port", str(port), "--idle", "200"])[0]
+    finally:
+        srv.terminate()
+        srv.wait()
+    return results, idle
+
+
+# ---- scenario suite ------------------------------------------------------------
+
+def suite_time(build, rounds=3):
+    exe = os.path.join(build, "runner", "httpc-conform")
+    helptext = subprocess.run([exe, "--help"], capture_output=True, text=True)
+    has_j = "-j" in helptext.stdout + helptext.stderr
+    out = {}
+    for j in ([1, 2] if has_j else [None]):
+        times = []
+        for _ in range(rounds):
+            with tempfile.TemporaryDirectory() as d:
+                cmd = [exe, "-q", "--reports", d] + (["-j", str(j)] if j else []) + ["scenarios"]
+                t0 = time.monotonic()
+                subprocess.run(cmd, cwd=ROOT, capture_output=True)
+                times.append(time.monotonic() - t0)
+        out["-j %d" % j if j else "single run"] = statistics.median(times)
+    return out
+
+
+# ---- report ----------------------------------------------------------------------
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cc = subprocess.run(["cc", "--version"], capture_output=True, text=True).stdout.splitlines()
+    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
+            "compiler": cc[0] if cc else "cc", "python": platform.python_version()}
+
+
+def fmt_ratio(x):
+    return "%.2fx" % x
+
+
+def goal(ok):
+    return "met" if ok else "**not met**"
+
+
+def micro_table(times, ir, ir_scalar):
+    msgs = list(dict.fromkeys(m for m, _ in times))
+    lines = ["| message | bytes | httpc ns | llhttp ns | http-parser ns | httpc / llhttp | "
+             "httpc / http-parser | httpc MB/s | Ir httpc | Ir llhttp | Ir http-parser | "
+             "Ir httpc scalar |", "|" + "---|" * 12]
+    for m in msgs:
+        t = {p: times[(m, p)]["ns"] for p in PARSERS}
+        lines.append("| %s | %d | %.0f | %.0f | %.0f | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f |" % (
+            m, times[(m, "httpc")]["bytes"], t["httpc"], t["llhttp"], t["http-parser"],
+            fmt_ratio(t["httpc"] / t["llhttp"]), fmt_ratio(t["httpc"] / t["http-parser"]),
+            times[(m, "httpc")]["mb_s"], ir[m + "/httpc"], ir[m + "/llhttp"],
+            ir[m + "/http-parser"], ir_scalar[m + "/httpc"]))
+    return lines
+
+
+def goals(times, ir, e2e_res, idle):
+    r = lambda m: times[(m, "httpc")]["ns"] / times[(m, "llhttp")]["ns"]
+    msgs = list(dict.fromkeys(m for m, _ in times))
+    rows = [
+        ("heads: typical <= 0.5x llhttp", r("typical"), r("typical") <= 0.5),
+        ("heads: cookie <= 0.5x llhttp", r("cookie"), r("cookie") <= 0.5),
+        ("heads: minimal <= 0.35x llhttp", r("minimal"), r("minimal") <= 0.35),
+    ]
+    worst_ir = max(ir[m + "/httpc"] / ir[m + "/llhttp"] for m in msgs)
+    rows.append(("fewer instructions than llhttp on every message (worst ratio)", worst_ir,
+                 worst_ir < 1))
+    worst_hp = max(max(times[(m, "httpc")]["ns"] / times[(m, "http-parser")]["ns"],
+                       ir[m + "/httpc"] / ir[m + "/http-parser"]) for m in msgs)
+    rows.append(("never slower than http-parser (worst of time and Ir ratios)", worst_hp,
+                 worst_hp <= 1))
+    chunk = max(r(m) for m in msgs if m.startswith("chunked"))
+    rows.append(("chunked decoding <= 0.7x llhttp (worst)", chunk, chunk <= 0.7))
+    small = e2e_res[(100, "httpc")]["req_s"] / e2e_res[(100, "curl")]["req_s"]
+    rows.append(("e2e 100 B GETs >= 1.2x libcurl req/s", small, small >= 1.2))
+    big = e2e_res[(64 << 20, "httpc")]["mb_s"] / e2e_res[(64 << 20, "raw")]["mb_s"]
+    rows.append(("64 MiB body >= 0.9x a read() loop", big, big >= 0.9))
+    kib = idle["httpc"]["heap_bytes_per_conn"] / 1024
+    rows.append(("memory per idle connection < 80 KiB (heap KiB)", kib, kib < 80))
+    lines = ["| goal | measured | |", "|---|---|---|"]
+    for name, val, ok in rows:
+        lines.append("| %s | %.2f | %s |" % (name, val, goal(ok)))
+    return lines
+
+
+def e2e_table(res):
+    lines = ["| body | client | req/s | MB/s | vs libcurl | peak RSS KiB | responder CPU |",
+             "|---|---|---|---|---|---|---|"]
+    for size, _ in E2E_SIZES:
+        for c in E2E_CLIENTS:
+            x = res[(size, c)]
+            label = {"curl": "libcurl", "python": "CPython http.client",
+                     "raw": "read() loop"}.get(c, c)
+            lines.append("| %s | %s | %.0f | %.1f | %s | %d | %.0f%% |" % (
+                human(size), label, x["req_s"], x["mb_s"],
+                fmt_ratio(x["req_s"] / res[(size, "curl")]["req_s"]), x["maxrss_kb"],
+                100 * x["server_cpu"]))
+    return lines
+
+
+def human(n):
+    return "%d MiB" % (n >> 20) if n >= 1 << 20 else "%d KiB" % (n >> 10) if n >= 1024 else "%d B" % n
+
+
+def svg(times, e2e_res, path):
+    """Two bar groups: parser time relative to llhttp, e2e req/s relative to
+    libcurl; a line at 1."""
+    bars = []
+    for m in dict.fromkeys(m for m, _ in times):
+        for p in ("httpc", "http-parser"):
+            bars.append(("%s %s" % (m, p), times[(m, p)]["ns"] / times[(m, "llhttp")]["ns"], p))
+    for size, _ in E2E_SIZES:
+        for c in ("httpc", "python", "raw"):
+            bars.append(("e2e %s %s" % (human(size), c),
+                         e2e_res[(size, c)]["req_s"] / e2e_res[(size, "curl")]["req_s"], c))
+    colors = {"httpc": "#1f77b4", "http-parser": "#ff7f0e", "python": "#2ca02c", "raw": "#7f7f7f"}
+    top = max(b[1] for b in bars) * 1.1
+    w, left, bh = 760, 220, 16
+    h = 40 + len(bars) * (bh + 4) + 30
+    scale = (w - left - 20) / top
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="11">' % (w, h),
+           '<text x="10" y="18" font-size="13">parser time / llhttp time (lower is better); '
+           'e2e req/s / libcurl req/s (higher is better)</text>']
+    for i, (label, v, kind) in enumerate(bars):
+        y = 32 + i * (bh + 4)
+        out.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (left - 6, y + 12, label))
+        out.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>' % (
+            left, y, v * scale, bh, colors[kind]))
+        out.append('<text x="%.1f" y="%d">%.2f</text>' % (left + v * scale + 4, y + 12, v))
+    x1 = left + scale
+    out.append('<line x1="%.1f" y1="28" x2="%.1f" y2="%d" stroke="black" stroke-dasharray="4"/>'
+               % (x1, x1, h - 20))
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def write_report(reports, data):
+    os.makedirs(reports, exist_ok=True)
+    times, ir, irs = data["micro"], data["ir"], data["ir_scalar"]
+    m = data["machine"]
+    lines = ["# httpc benchmarks", "",
+             "Machine: %s, %d cores, Linux %s; compiler: %s; Python %s. Release build (-O3). "
+             "llhttp %s built from Debian's node-llhttp C sources with the same flags; "
+             "http-parser 2.9.4 and libcurl from Debian." % (
+                 m["cpu"], m["cores"], m["kernel"], m["compiler"], m["python"], data["llhttp"]),
+             "", "Times are medians of interleaved rounds on a shared machine; the callgrind "
+             "instruction counts (Ir, per parse, harness included alike for every parser) are "
+             "deterministic and the figure to track. httpc runs the py3 profile (CPython 3.11 "
+             "semantics) with max_headers raised to 1000 for the 100-header head.", "",
+             "## Goals", ""] + goals(times, ir, data["e2e"], data["idle"]) + [
+             "", "## Parsers", ""] + micro_table(times, ir, irs) + [
+             "", "## End to end (keep-alive GETs, one responder)", ""] + e2e_table(data["e2e"]) + [
+             "", "Memory per idle kept-alive connection (200 connections, heap growth / 200): "
+             "httpc %.1f KiB, libcurl (one easy handle each) %.1f KiB." % (
+                 data["idle"]["httpc"]["heap_bytes_per_conn"] / 1024,
+                 data["idle"]["curl"]["heap_bytes_per_conn"] / 1024),
+             "", "## Scenario suite", ""] + [
+             "- `httpc-conform -q scenarios` %s: %.2f s" % (k, v) for k, v in data["suite"].items()] + [
+             "", "![ratios](bench.svg)", ""]
+    with open(os.path.join(reports, "bench.md"), "w") as f:
+        f.write("\n".join(lines))
+    svg(times, data["e2e"], os.path.join(reports, "bench.svg"))
+    js = dict(data)
+    js["micro"] = {"%s/%s" % k: v for k, v in times.items()}
+    js["e2e"] = {"%d/%s" % k: v for k, v in data["e2e"].items()}
+    with open(os.path.join(reports, "results.json"), "w") as f:
+        json.dump(js, f, indent=1)
+    log("wrote", os.path.join(reports, "bench.md"))
+
+
+def llhttp_version():
+    try:
+        return subprocess.run(["dpkg-query", "-W", "-f=${Version}", "node-llhttp"],
+                              capture_output=True, text=True).stdout.split("~")[0]
+    except OSError:
+        return "?"
+
+
+# ---- check against the baselines -----------------------------------------------
+
+def check(build, baseline_path, update):
+    counts = callgrind_counts(build, "scalar")
+    ours = {k: v for k, v in counts.items() if k.endswith("/httpc")}
+    if update:
+        with open(baseline_path, "w") as f:
+            json.dump({"scan": "scalar", "tolerance": CHECK_TOLERANCE,
+                       "machine": platform.machine(), "compiler": machine()["compiler"],
+                       "instructions_per_parse": {k: round(v) for k, v in sorted(ours.items())}},
+                      f, indent=1)
+            f.write("\n")
+        log("baseline written:", baseline_path)
+        return 0
+    baseline = json.load(open(baseline_path))
+    base = baseline["instructions_per_parse"]
+    if baseline.get("compiler") != machine()["compiler"]:
+        log("note: baseline made with %s, this is %s: counts may differ for that reason"
+            % (baseline.get("compiler"), machine()["compiler"]))
+    bad = 0
+    for k, want in sorted(base.items()):
+        got = ours.get(k)
+        if got is None:
+            log("missing case", k)
+            bad = 1
+            continue
+        delta = got / want - 1
+        flag = "REGRESSION" if delta > CHECK_TOLERANCE else "ok"
+        print("%-28s %10.0f Ir  baseline %10.0f  %+6.2f%%  %s" % (k, got, want, 100 * delta, flag))
+        bad |= delta > CHECK_TOLERANCE
+    return 1 if bad else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("--reports", default=os.path.join(ROOT, "reports", "bench"))
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--check", metavar="BASELINE")
+    ap.add_argument("--update-baseline", metavar="BASELINE")
+    a = ap.parse_args()
+    if not shutil.which("valgrind"):
+        sys.exit("bench: valgrind is missing (scripts/bootstrap bench)")
+    if a.check or a.update_baseline:
+        return check(a.build, a.check or a.update_baseline, bool(a.update_baseline))
+    log("parser micro-benchmark (results checked equal first)")
+    data = {"machine": machine(), "llhttp": llhttp_version()}
+    data["micro"] = micro_times(a.build, 3)
+    log("callgrind")
+    data["ir"] = callgrind_counts(a.build, "auto")
+    data["ir_scalar"] = callgrind_counts(a.build, "scalar")
+    log("end to end")
+    data["e2e"], data["idle"] = e2e(a.build, a.rounds)
+    log("scenario suite")
+    data["suite"] = suite_time(a.build)
+    write_report(a.reports, data)
+    print(open(os.path.join(a.reports, "bench.md")).read())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/* Byte scanning for the parsers' hot loops, many bytes at a time: header
+ * values are the bulk of a response head. The instruction set is chosen once
+ * at load time (AVX2, else SSE2 on x86-64); the portable 8-bytes-a-word path
+ * stays selectable, so callgrind counts are the same on every machine. */
+#include "scan.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#endif
+
+enum { SCAN_SCALAR, SCAN_SSE2, SCAN_AVX2 };
+
+static int scan_level = SCAN_SCALAR;
+
+static int scan_best(void)
+{
+#ifdef HAVE_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? SCAN_AVX2 : SCAN_SSE2;
+#else
+    return SCAN_SCALAR;
+#endif
+}
+
+/* At load time, before any thread can call a parser. */
+__attribute__((constructor)) static void scan_init(void)
+{
+    scan_level = scan_best();
+}
+
+int httpc__scan_select(int level)
+{
+    int best = scan_best();
+    scan_level = level < 0 || level > best ? best : level;
+    return scan_level;
+}
+
+#define ONES 0x0101010101010101ULL
+
+/* Eight bytes a word: a word with a byte below 0x0e (CR, LF, and the rare
+ * tab or control) is looked at byte by byte from its first such byte
+ * ("hasless" from Bit Twiddling Hacks is exact for the lowest byte). */
+static size_t scan_crlf_words(const char *p, size_t i, size_t n)
+{
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, m;
+        memcpy(&x, p + i, 8);
+        m = (x - ONES * 0x0e) & ~x & (ONES * 0x80);
+        if (m == 0)
+            continue;
+        for (size_t k = i + (size_t)(__builtin_ctzll(m) >> 3); k < i + 8; k++)
+            if (p[k] == '\r' || p[k] == '\n')
+                return k;
+    }
+    for (; i < n; i++)
+        if (p[i] == '\r' || p[i] == '\n')
+            return i;
+    return n;
+}
+
+#ifdef HAVE_X86
+static size_t scan_crlf_sse2(const char *p, size_t n)
+{
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    size_t i = 0;
+
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+    return scan_crlf_words(p, i, n);
+}
+
+__attribute__((target("avx2"))) static size_t scan_crlf_avx2(const char *p, size_t n)
+{
+    const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+    size_t i = 0;
+
+    for (; i + 32 <= n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        unsigned m = (unsigned)_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, lf)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    return i + scan_crlf_sse2(p + i, n - i);
+}
+#endif
+
+/* Header-name octets, headerRE's [\041-\071\073-\176]: a word holds only
+ * such octets when none is below 0x21, above 0x7e or equal to ':'. Each test
+ * is exact for its lowest flagged byte, so their union is too. */
+static size_t scan_name_words(const char *p, size_t i, size_t n)
+{
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, c, m;
+        memcpy(&x, p + i, 8);
+        c = x ^ (ONES * ':');
+        m = ((x - ONES * 0x21) & ~x) | (x + ONES * 0x01) | x | ((c - ONES) & ~c);
+        m &= ONES * 0x80;
+        if (m != 0)
+            return i + (size_t)(__builtin_ctzll(m) >> 3);
+    }
+    for (; i < n; i++) {
+        unsigned char b = (unsigned char)p[i];
+        if (b < 0x21 || b > 0x7e || b == ':')
+            return i;
+    }
+    return n;
+}
+
+#ifdef HAVE_X86
+static size_t scan_name_sse2(const char *p, size_t n)
+{
+    const __m128i lo = _mm_set1_epi8(0x20), hi = _mm_set1_epi8(0x7f), colon = _mm_set1_epi8(':');
+    size_t i = 0;
+
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        /* Signed compares: octets from 0x80 up are negative, so not > 0x20. */
+        __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(_mm_cmpeq_epi8(v, colon), ok));
+        if (m != 0xffff)
+            return i + (size_t)__builtin_ctz(~m);
+    }
+    return scan_name_words(p, i, n);
+}
+#endif
+
+size_t httpc__scan_name(const char *p, size_t n)
+{
+#ifdef HAVE_X86
+    if (scan_level != SCAN_SCALAR)
+        return scan_name_sse2(p, n);
+#endif
+    return scan_name_words(p, 0, n);
+}
+
+size_t httpc__scan_crlf(const char *p, size_t n)
+{
+#ifdef HAVE_X86
+    if (scan_level == SCAN_AVX2)
+        return scan_crlf_avx2(p, n);
+    if (scan_level == SCAN_SSE2)
+        return scan_crlf_sse2(p, n);
+#endif
+    return scan_crlf_words(p, 0, n);
+}

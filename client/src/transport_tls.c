@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/* The OpenSSL transport: what ssl.SSLContext.wrap_socket gives http.client
+ * (SNI, chain and host name verification, the socket timeout), behind the
+ * same vtable as plain TCP, with OpenSSL's failures mapped onto Python's
+ * SSLError family and its messages. */
+#include "transport.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tls_transport {
+    httpc__transport base;
+    httpc__transport *inner; /* the TCP transport (after CONNECT, when tunnelled) */
+    SSL_CTX *ctx;
+    SSL *ssl;
+    int fd, timeout_ms;
+    int ragged_eof_ok; /* suppress_ragged_eofs=True: EOF without close_notify reads as EOF */
+    int py27;          /* httplib 2.7 (on OpenSSL 3): an unexpected EOF is a plain SSLError */
+} tls_transport;
+
+void httpc_tls_opts_init(httpc_tls_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->check_hostname = -1;
+}
+
+static int is_ip_literal(const char *host)
+{
+    unsigned char a[16];
+    return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
+}
+
+/* "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed" as CPython
+ * writes it: the mnemonic is OpenSSL's reason in capitals. */
+static int ssl_error(char *detail, size_t cap, unsigned long e, const char *fallback)
+{
+    const char *reason = e ? ERR_reason_error_string(e) : NULL;
+    char mnem[128];
+    size_t i = 0;
+
+    if (reason == NULL) {
+        httpc__detail(detail, cap, "%s", fallback);
+        return HTTPC_E_SSL_ERROR;
+    }
+    for (; reason[i] && i + 1 < sizeof mnem; i++)
+        mnem[i] = reason[i] == ' ' ? '_' : (char)(reason[i] >= 'a' && reason[i] <= 'z'
+                                                      ? reason[i] - 32 : reason[i]);
+    mnem[i] = '\0';
+    httpc__detail(detail, cap, "[%s: %s] %s", ERR_GET_LIB(e) == ERR_LIB_SSL ? "SSL" : "X509",
+                  mnem, reason);
+    return HTTPC_E_SSL_ERROR;
+}
+
+/* The verification failure, worded as CPython 3.7+ words it
+ * (_ssl.c fill_and_set_sslerror). */
+static int verify_error(tls_transport *t, const char *host, char *detail, size_t cap)
+{
+    long v = SSL_get_verify_result(t->ssl);
+    const char *what = X509_verify_cert_error_string(v);
+
+    if (v == X509_V_ERR_HOSTNAME_MISMATCH)
+        httpc__detail(detail, cap,
+                      "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname "
+                      "mismatch, certificate is not valid for '%s'.", host);
+    else if (v == X509_V_ERR_IP_ADDRESS_MISMATCH)
+        httpc__detail(detail, cap,
+                      "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address "
+                      "mismatch, certificate is not valid for '%s'.", host);
+    else if (t->py27) /* 2.7 has no SSLCertVerificationError: a plain SSLError */
+        return httpc__detail(detail, cap, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+                                          "failed: %s", what), HTTPC_E_SSL_ERROR;
+    else
+        httpc__detail(detail, cap, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: %s",
+                      what);
+    return HTTPC_E_SSL_CERT_VERIFICATION;
+}
+
+static int eof_error(char *detail, size_t cap)
+{
+    httpc__detail(detail, cap,
+                  "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol");
+    return HTTPC_E_SSL_EOF;
+}
+
+/* One failed SSL_* call: 0 when it only has to wait (after waiting), else
+ * the error. `op` names the call in a timeout ("handshake", "read", "write"). */
+static int failed(tls_transport *t, int rc, int64_t deadline, const char *op, char *detail,
+                  size_t cap)
+{
+    int e = SSL_get_error(t->ssl, rc), err = errno;
+    unsigned long q = ERR_peek_last_error();
+
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        short ev = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        if (deadline < 0) { /* no timeout: the fd is non-blocking, so poll() here */
+            struct pollfd pf = {.fd = t->fd, .events = ev};
+            while (poll(&pf, 1, -1) < 0)
+                if (errno != EINTR)
+                    return httpc__os_error(detail, cap, errno);
+            return 0;
+        }
+        rc = httpc__wait_until(t->fd, ev, deadline, detail, cap);
+        if (rc == HTTPC_E_TIMEOUT)
+            httpc__detail(detail, cap, "The %s operation timed out", op);
+        return rc;
+    }
+    ERR_clear_error();
+    if (e == SSL_ERROR_SSL && ERR_GET_REASON(q) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+        return eof_error(detail, cap);
+    if (e == SSL_ERROR_SYSCALL)
+        return err != 0 ? httpc__os_error(detail, cap, err) : eof_error(detail, cap);
+    return ssl_error(detail, cap, q, "TLS error");
+}
+
+static int tls_send(httpc__transport *base, const void *buf, size_t len)
+{
+    tls_transport *t = (tls_transport *)base;
+    const char *p = buf;
+    int64_t deadline = httpc__deadline(t->timeout_ms);
+
+    while (len > 0) {
+        errno = 0;
+        int n = SSL_write(t->ssl, p, len > INT32_MAX ? INT32_MAX : (int)len);
+        if (n > 0) {
+            p += n;
+            len -= (size_t)n;
+            continue;
+        }
+        int rc = failed(t, n, deadline, "write", base->errmsg, sizeof base->errmsg);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static ssize_t tls_recv(httpc__transport *base, void *buf, size_t cap)
+{
+    tls_transport *t = (tls_transport *)base;
+    int64_t deadline = httpc__deadline(t->timeout_ms);
+
+    for (;;) {
+        errno = 0;
+        int n = SSL_read(t->ssl, buf, cap > INT32_MAX ? INT32_MAX : (int)cap);
+        if (n > 0)
+            return n;
+        if (SSL_get_error(t->ssl, n) == SSL_ERROR_ZERO_RETURN)
+            return 0; /* close_notify */
+        int rc = failed(t, n, deadline, "read", base->errmsg, sizeof base->errmsg);
+        /* CPython 3.11 reads a reset TLS connection as EOF too: _ssl.c loses
+         * the errno and reports SSLEOFError, which suppress_ragged_eofs drops. */
+        if ((rc == HTTPC_E_SSL_EOF || rc == HTTPC_E_CONNECTION_RESET) && t->ragged_eof_ok)
+            return 0;
+        if (rc == HTTPC_E_SSL_EOF && t->py27)
+            rc = HTTPC_E_SSL_ERROR;
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* close(): no close_notify, as CPython's socket close without unwrap(). */
+static void tls_destroy(httpc__transport *base)
+{
+    tls_transport *t = (tls_transport *)base;
+
+    SSL_free(t->ssl);
+    SSL_CTX_free(t->ctx);
+    httpc__transport_unref(t->inner);
+    free(t);
+}
+
+static int tls_fileno(const httpc__transport *base)
+{
+    return ((const tls_transport *)base)->fd;
+}
+
+static const httpc__transport_vt tls_vt = {tls_send, tls_recv, tls_destroy, tls_fileno};
+
+static int version_of(int v)
+{
+    switch (v) {
+    case 10: return TLS1_VERSION;
+    case 11: return TLS1_1_VERSION;
+    case 12: return TLS1_2_VERSION;
+    case 13: return TLS1_3_VERSION;
+    default: return -1;
+    }
+}
+
+/* create_default_context() (py3, strict) or httplib 2.x's unverified
+ * wrap_socket (py27), then the caller's options. */
+static int make_ctx(tls_transport *t, const httpc_tls_opts *o, const httpc_profile *p, int *verify,
+                    int *check, char *detail, size_t cap)
+{
+    int min = o->min_version ? version_of(o->min_version) : p->py27 ? 0 : TLS1_2_VERSION;
+
+    *verify = o->verify == HTTPC_TLS_VERIFY_REQUIRED ||
+              (o->verify == HTTPC_TLS_VERIFY_DEFAULT && !p->py27);
+    *check = o->check_hostname < 0 ? *verify : o->check_hostname;
+    if (*check && !*verify) {
+        httpc__detail(detail, cap, "check_hostname needs a SSL context with either "
+                                   "CERT_OPTIONAL or CERT_REQUIRED");
+        return HTTPC_E_VALUE_ERROR;
+    }
+    if (min < 0) {
+        httpc__detail(detail, cap, "unknown TLS version %d", o->min_version);
+        return HTTPC_E_VALUE_ERROR;
+    }
+    if ((t->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+        return ssl_error(detail, cap, ERR_get_error(), "cannot make an SSL context");
+    SSL_CTX_set_options(t->ctx, SSL_OP_NO_COMPRESSION);
+    if (min > 0)
+        SSL_CTX_set_min_proto_version(t->ctx, min);
+    SSL_CTX_set_verify(t->ctx, *verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+    int ok = o->ca_file || o->ca_dir
+                 ? SSL_CTX_load_verify_locations(t->ctx, o->ca_file, o->ca_dir)
+                 : *verify ? SSL_CTX_set_default_verify_paths(t->ctx) : 1;
+    if (ok == 1 && o->ciphers)
+        ok = SSL_CTX_set_cipher_list(t->ctx, o->ciphers);
+    if (ok == 1 && o->cert_file)
+        ok = SSL_CTX_use_certificate_chain_file(t->ctx, o->cert_file) == 1 &&
+             SSL_CTX_use_PrivateKey_file(t->ctx, o->key_file ? o->key_file : o->cert_file,
+                                         SSL_FILETYPE_PEM) == 1;
+    return ok == 1 ? 0 : ssl_error(detail, cap, ERR_get_error(), "cannot load the TLS files");
+}
+
+/* SNI for a name, never for an IP literal (as CPython); the check
+ * (X509_VERIFY_PARAM, as _ssl.c's _ssl_configure_hostname). */
+static int set_host(tls_transport *t, const char *host, int check, char *detail, size_t cap)
+{
+    int ip = is_ip_literal(host), ok = 1;
+    X509_VERIFY_PARAM *param = SSL_get0_param(t->ssl);
+
+    if (!ip && SSL_set_tlsext_host_name(t->ssl, host) != 1)
+        return ssl_error(detail, cap, ERR_get_error(), "cannot set the server name");
+    if (!check)
+        return 0;
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host) : X509_VERIFY_PARAM_set1_host(param, host, 0);
+    return ok == 1 ? 0 : ssl_error(detail, cap, ERR_get_error(), "cannot set the host name check");
+}
+
+static int handshake(tls_transport *t, const char *host, char *detail, size_t cap)
+{
+    int64_t deadline = httpc__deadline(t->timeout_ms);
+
+    for (;;) {
+        errno = 0;
+        int rc = SSL_connect(t->ssl);
+        if (rc == 1)
+            return 0;
+        if (SSL_get_error(t->ssl, rc) == SSL_ERROR_SSL &&
+            SSL_get_verify_result(t->ssl) != X509_V_OK) {
+            ERR_clear_error();
+            return verify_error(t, host, detail, cap);
+        }
+        if ((rc = failed(t, rc, deadline, "handshake", detail, cap)) < 0)
+            return rc == HTTPC_E_SSL_EOF && t->py27 ? HTTPC_E_SSL_ERROR : rc;
+    }
+}
+
+int httpc__tls_wrap(httpc__transport *inner, const char *host, int timeout_ms,
+                    const httpc_tls_opts *o, const httpc_profile *p, httpc__transport **out,
+                    char *detail, size_t cap)
+{
+    httpc_tls_opts dflt;
+    tls_transport *t = calloc(1, sizeof *t);
+    int verify, check, rc;
+
+    *out = NULL;
+    if (t == NULL) {
+        httpc__transport_unref(inner);
+        return HTTPC_E_NOMEM;
+    }
+    if (o == NULL)
+        httpc_tls_opts_init(&dflt), o = &dflt;
+    httpc__transport_init(&t->base, &tls_vt);
+    t->inner = inner;
+    t->fd = inner->vt->fileno(inner);
+    t->timeout_ms = timeout_ms;
+    /* CPython reads EOF without close_notify as EOF (suppress_ragged_eofs);
+     * the strict profile calls it what RFC 8446 section 6.1 says: truncation. */
+    t->ragged_eof_ok = !p->strict_rfc && !p->py27;
+    t->py27 = p->py27;
+    ERR_clear_error();
+    rc = make_ctx(t, o, p, &verify, &check, detail, cap);
+    if (rc == 0 && ((t->ssl = SSL_new(t->ctx)) == NULL || SSL_set_fd(t->ssl, t->fd) != 1))
+        rc = ssl_error(detail, cap, ERR_get_error(), "cannot make the TLS session");
+    if (rc == 0)
+        rc = set_host(t, host, check, detail, cap);
+    if (rc == 0) {
+        /* non-blocking under the hood: the deadline is kept with poll() */
+        fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK);
+        rc = handshake(t, host, detail, cap);
+    }
+    if (rc < 0) {
+        tls_destroy(&t->base);
+        return rc;
+    }
+    *out = &t->base;
+    return 0;
+}

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: MIT
+"""Several requests on one http.client connection (httplib under Python 2.7),
+the way a multi-request scenario runs: each earlier response is read to its
+end, and the last one's outcome is printed as the adapter protocol's JSON
+object (adapters/PROTOCOL.md). The one-request adapter,
+tests/oracle/cpython_adapter.py, cannot express keep-alive and reconnects;
+scenarios/tools/gen_library.py uses this for them.
+Usage: cpython_session.py [--strict] [--timeout S] PORT REQUESTS_JSON
+where REQUESTS_JSON is [[method, target, [[name, value], ...], body_b64|null], ...]."""
+import base64
+import hashlib
+import json
+import sys
+
+try:
+    import http.client as client
+except ImportError:  # Python 2.7
+    import httplib as client
+
+PY2 = sys.version_info[0] == 2
+
+
+def text(b):
+    """Header bytes as the code points Python 3 gives them (ISO-8859-1)."""
+    if PY2 and isinstance(b, str):
+        return b.decode("latin-1")
+    return b
+
+
+def class_name(e):
+    """The exception's class name as Python 3 spells it: 2.7's socket.timeout and
+    socket.error are the TimeoutError and ConnectionResetError/... of PEP 3151,
+    the names tests/oracle/cpython_adapter.py reports too."""
+    import errno
+    import socket
+    if PY2 and isinstance(e, socket.timeout):
+        return "TimeoutError"
+    if PY2 and type(e) is socket.error:
+        names = {errno.ECONNRESET: "ConnectionResetError", errno.EPIPE: "BrokenPipeError",
+                 errno.ECONNREFUSED: "ConnectionRefusedError"}
+        return names.get(e.errno, "OSError")
+    return type(e).__name__
+
+
+def main():
+    args = sys.argv[1:]
+    strict = "--strict" in args
+    args = [a for a in args if a != "--strict"]
+    timeout = 10.0
+    if args[0] == "--timeout":
+        timeout = float(args[1])
+        args = args[2:]
+    port, requests = int(args[0]), json.loads(args[1])
+    kwargs = {"timeout": timeout}
+    if PY2:
+        kwargs["strict"] = strict
+    out = {"error": None, "detail": "", "status": None, "reason": None, "version": None,
+           "headers": None, "body_len": None, "body_sha256": None, "body_b64": None,
+           "partial_len": None, "expected_more": None, "will_close": None}
+    conn = client.HTTPConnection("127.0.0.1", port, **kwargs)
+    resp, body = None, b""
+    try:
+        for i, (method, target, headers, body64) in enumerate(requests):
+            data = base64.b64decode(body64) if body64 is not None else None
+            conn.request(method, target, data, dict((k, v) for k, v in headers))
+            resp = conn.getresponse()
+            body = resp.read()
+            if i + 1 < len(requests):
+                resp = None
+    except client.IncompleteRead as e:
+        out["error"] = type(e).__name__
+        out["detail"] = repr(e)
+        out["partial_len"] = len(e.partial)
+        out["expected_more"] = e.expected
+        body += e.partial
+    except Exception as e:  # every outcome class is reported, never raised
+        out["error"] = class_name(e)
+        out["detail"] = text(str(e))
+    if resp is not None:
+        out["status"] = resp.status
+        out["reason"] = text(resp.reason)
+        out["version"] = resp.version
+        out["headers"] = [[text(k), text(v)] for k, v in resp.getheaders()]
+        out["body_len"] = len(body)
+        out["body_sha256"] = hashlib.sha256(body).hexdigest()
+        out["body_b64"] = base64.b64encode(body).decode("ascii")
+        out["will_close"] = bool(resp.will_close)
+        resp.close()
+    conn.close()
+    sys.stdout.write(json.dumps(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: MIT */
+/* The OpenSSL transport against a TLS server thread (the mock server, with
+ * certificates made by this test at run time): every mapping of an OpenSSL
+ * failure onto Python's SSLError family, the profile defaults, SNI, and TLS
+ * through a CONNECT tunnel. Expected classes and messages are CPython 3.11's
+ * (see scenarios/tls/ for the same cases checked against CPython itself). */
+#include "httpc_mock.h"
+#include "transport.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct server {
+    char dir[64];
+    char ca[128];
+    httpc_scenario *s;
+    size_t n;
+    httpc_mock *m;
+    int stopped;
+} server;
+
+static const char reply[] = "  read request\n"
+                            "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nhello\"\n"
+                            "  close\n";
+
+/* Makes a CA and certificates in a fresh folder and serves the scenario
+ * whose keys are `keys` and script `script`. */
+static void serve(server *sv, const char *keys, const char *script)
+{
+    char text[4096], err[256];
+
+    snprintf(sv->dir, sizeof sv->dir, "/tmp/httpc-tls-XXXXXX");
+    cr_assert_not_null(mkdtemp(sv->dir));
+    cr_assert_eq(httpc_mock_make_certs(sv->dir, err, sizeof err), 0, "%s", err);
+    httpc_mock_tls_files(sv->dir, NULL, NULL);
+    snprintf(sv->ca, sizeof sv->ca, "%s/ca.pem", sv->dir);
+    int len = snprintf(text, sizeof text,
+                       "id: t/t\ntitle: t\ntls: yes\n%s\nconnection\n%s\nexpect: error X\n", keys,
+                       script);
+    cr_assert_eq(httpc_scn_parse("t.scn", text, (size_t)len, &sv->s, &sv->n, err, sizeof err), 0,
+                 "%s", err);
+    cr_assert_eq(httpc_mock_start(sv->s, NULL, 0, 0, &sv->m, err, sizeof err), 0, "%s", err);
+    sv->stopped = 0;
+}
+
+static void stop(server *sv)
+{
+    char cmd[128];
+    if (!sv->stopped)
+        httpc_mock_stop(sv->m, 2000);
+    httpc_mock_free(sv->m);
+    httpc_scn_free_all(sv->s, sv->n);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", sv->dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+typedef struct result {
+    int rc;            /* of request + getresponse, or of the body read */
+    char detail[256];
+    long long body;    /* body bytes read, -1 when there was no response */
+} result;
+
+static int count(void *ctx, const void *data, size_t len)
+{
+    (void)data;
+    *(long long *)ctx += (long long)len;
+    return 0;
+}
+
+/* One GET over HTTPS to host:port of the server, read to the end. */
+static result fetch(server *sv, const char *host, const char *profile, httpc_tls_opts *tls,
+                    const char *tunnel)
+{
+    httpc_conn_opts co;
+    httpc_conn *c;
+    httpc_resp *r = NULL;
+    result res = {.body = -1};
+    char hp[128];
+
+    httpc_conn_opts_init(&co);
+    co.profile = httpc_profile_by_name(profile);
+    co.timeout_ms = 2000;
+    co.tls = tls;
+    if (tls->ca_file == NULL)
+        tls->ca_file = sv->ca;
+    snprintf(hp, sizeof hp, "%s:%d", tunnel ? "127.0.0.1" : host, httpc_mock_port(sv->m));
+    cr_assert_eq(httpc_conn_new(&c, hp, -1, &co), 0);
+    if (tunnel)
+        cr_assert_eq(httpc_conn_set_tunnel(c, tunnel, -1, NULL, NULL, 0), 0);
+    res.rc = httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0);
+    if (res.rc == 0)
+        res.rc = httpc_conn_getresponse(c, &r);
+    snprintf(res.detail, sizeof res.detail, "%s", httpc_conn_errmsg(c));
+    if (res.rc == 0) {
+        res.body = 0;
+        int64_t n = httpc_resp_read_all(r, count, &res.body);
+        res.rc = n < 0 ? (int)n : 0;
+        snprintf(res.detail, sizeof res.detail, "%s", httpc_resp_errmsg(r));
+        httpc_resp_close(r);
+        httpc_resp_free(r);
+    }
+    httpc_conn_free(c);
+    return res;
+}
+
+static result fetch_default(server *sv, const char *host, const char *profile)
+{
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    return fetch(sv, host, profile, &tls, NULL);
+}
+
+static void expect(result res, int rc, const char *detail)
+{
+    cr_expect_eq(res.rc, rc, "got %s (%s), expected %s", httpc_err_name(res.rc), res.detail,
+                 httpc_err_name(rc));
+    if (detail)
+        cr_expect(strstr(res.detail, detail) != NULL, "detail '%s' lacks '%s'", res.detail, detail);
+}
+
+Test(transport_tls, wrap_valid_chain_by_name)
+{
+    server sv;
+    serve(&sv, "tls-sni: localhost", reply);
+    result res = fetch_default(&sv, "localhost", "py3");
+    expect(res, 0, NULL);
+    cr_expect_eq(res.body, 5);
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_valid_chain_by_ip_sends_no_sni)
+{
+    server sv;
+    serve(&sv, "tls-sni: none", reply);
+    expect(fetch_default(&sv, "127.0.0.1", "strict"), 0, NULL);
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_hostname_mismatch_is_cert_verification)
+{
+    server sv;
+    serve(&sv, "tls-cert: wrong-host", reply);
+    expect(fetch_default(&sv, "localhost", "py3"), HTTPC_E_SSL_CERT_VERIFICATION,
+           "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, "
+           "certificate is not valid for 'localhost'.");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_ip_mismatch_is_cert_verification)
+{
+    server sv;
+    serve(&sv, "tls-cert: wrong-host", reply);
+    expect(fetch_default(&sv, "127.0.0.1", "py3"), HTTPC_E_SSL_CERT_VERIFICATION,
+           "IP address mismatch, certificate is not valid for '127.0.0.1'.");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_expired_is_cert_verification)
+{
+    server sv;
+    serve(&sv, "tls-cert: expired", reply);
+    expect(fetch_default(&sv, "localhost", "strict"), HTTPC_E_SSL_CERT_VERIFICATION,
+           "certificate verify failed: certificate has expired");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_self_signed_is_cert_verification)
+{
+    server sv;
+    serve(&sv, "tls-cert: self-signed", reply);
+    expect(fetch_default(&sv, "localhost", "py3"), HTTPC_E_SSL_CERT_VERIFICATION,
+           "self-signed certificate");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_untrusted_ca_is_cert_verification)
+{
+    server sv;
+    serve(&sv, "tls-cert: untrusted", reply);
+    expect(fetch_default(&sv, "localhost", "py3"), HTTPC_E_SSL_CERT_VERIFICATION,
+           "unable to get local issuer certificate");
+    stop(&sv);
+}
+
+/* The 2.x documents: HTTPSConnection "does not do any certificate verification". */
+Test(transport_tls, wrap_py27_verifies_nothing)
+{
+    server sv;
+    serve(&sv, "tls-cert: self-signed", reply);
+    expect(fetch_default(&sv, "localhost", "py27"), 0, NULL);
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_py27_verifies_when_asked)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    tls.verify = HTTPC_TLS_VERIFY_REQUIRED;
+    serve(&sv, "tls-cert: expired", reply);
+    /* 2.7.9+ has no SSLCertVerificationError: the failure is a plain SSLError */
+    expect(fetch(&sv, "localhost", "py27-strict", &tls, NULL), HTTPC_E_SSL_ERROR,
+           "CERTIFICATE_VERIFY_FAILED");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_insecure_opt_out_accepts_anything)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    tls.verify = HTTPC_TLS_VERIFY_NONE_INSECURE;
+    serve(&sv, "tls-cert: wrong-host", reply);
+    expect(fetch(&sv, "localhost", "strict", &tls, NULL), 0, NULL);
+    stop(&sv);
+}
+
+/* A host name check without verification is CPython's ValueError. */
+Test(transport_tls, wrap_check_hostname_without_verify_is_value_error)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    tls.verify = HTTPC_TLS_VERIFY_NONE_INSECURE;
+    tls.check_hostname = 1;
+    serve(&sv, "", reply);
+    expect(fetch(&sv, "localhost", "py3", &tls, NULL), HTTPC_E_VALUE_ERROR, "check_hostname");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_check_hostname_off_keeps_chain_check)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    tls.check_hostname = 0;
+    serve(&sv, "tls-cert: wrong-host", reply);
+    expect(fetch(&sv, "localhost", "py3", &tls, NULL), 0, NULL);
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_alert_is_ssl_error)
+{
+    server sv;
+    serve(&sv, "", "  tls-alert 40\n");
+    expect(fetch_default(&sv, "localhost", "py3"), HTTPC_E_SSL_ERROR,
+           "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_sni_refused_is_ssl_error)
+{
+    server sv;
+    serve(&sv, "tls-sni: localhost", reply);
+    expect(fetch_default(&sv, "127.0.0.1", "py3"), HTTPC_E_SSL_ERROR, "TLSV1_UNRECOGNIZED_NAME");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_eof_in_handshake_is_ssl_eof)
+{
+    server sv;
+    serve(&sv, "", "  tls-stall 10\n");
+    expect(fetch_default(&sv, "localhost", "py3"), HTTPC_E_SSL_EOF,
+           "EOF occurred in violation of protocol");
+    stop(&sv);
+}
+
+/* httplib 2.7 on OpenSSL 3 sees SSL_ERROR_SSL there: a plain SSLError. */
+Test(transport_tls, wrap_eof_in_handshake_py27_is_ssl_error)
+{
+    server sv;
+    serve(&sv, "", "  tls-stall 10\n");
+    expect(fetch_default(&sv, "localhost", "py27"), HTTPC_E_SSL_ERROR, "EOF occurred");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_stalled_handshake_times_out)
+{
+    server sv;
+    serve(&sv, "", "  tls-stall 4000\n");
+    expect(fetch_default(&sv, "localhost", "py3"), HTTPC_E_TIMEOUT,
+           "The handshake operation timed out");
+    stop(&sv);
+}
+
+static const char truncated[] =
+    "  read request\n"
+    "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 10\\r\\n\\r\\nhello\"\n"
+    "  close-no-notify\n";
+
+/* suppress_ragged_eofs: CPython reads the missing close_notify as EOF. */
+Test(transport_tls, recv_ragged_eof_py3_is_eof)
+{
+    server sv;
+    serve(&sv, "", truncated);
+    result res = fetch_default(&sv, "localhost", "py3");
+    expect(res, HTTPC_E_INCOMPLETE_READ, NULL);
+    cr_expect_eq(res.body, 5);
+    stop(&sv);
+}
+
+Test(transport_tls, recv_ragged_eof_strict_is_ssl_eof)
+{
+    server sv;
+    serve(&sv, "", truncated);
+    expect(fetch_default(&sv, "localhost", "strict"), HTTPC_E_SSL_EOF,
+           "[SSL: UNEXPECTED_EOF_WHILE_READING]");
+    stop(&sv);
+}
+
+Test(transport_tls, recv_close_notify_is_eof_in_strict)
+{
+    server sv;
+    serve(&sv, "", "  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\nhello\"\n  close\n");
+    result res = fetch_default(&sv, "localhost", "strict");
+    expect(res, 0, NULL);
+    cr_expect_eq(res.body, 5);
+    stop(&sv);
+}
+
+Test(transport_tls, recv_reset_strict_is_connection_reset)
+{
+    server sv;
+    serve(&sv, "", "  read request\n  reset\n");
+    expect(fetch_default(&sv, "localhost", "strict"), HTTPC_E_CONNECTION_RESET, NULL);
+    stop(&sv);
+}
+
+/* set_tunnel: CONNECT over plain TCP, then TLS checked against the tunnel's
+ * host (SNI "localhost"), not the proxy's 127.0.0.1. */
+Test(transport_tls, wrap_through_tunnel_checks_tunnel_host)
+{
+    server sv;
+    httpc_tls_opts tls;
+    size_t len;
+
+    httpc_tls_opts_init(&tls);
+    serve(&sv, "tls-sni: localhost",
+          "  read head\n  send \"HTTP/1.1 200 Connection established\\r\\n\\r\\n\"\n  starttls\n"
+          "  read request\n  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nhello\"\n"
+          "  close\n");
+    result res = fetch(&sv, NULL, "py3", &tls, "localhost:443");
+    expect(res, 0, NULL);
+    cr_expect_eq(res.body, 5);
+    httpc_mock_stop(sv.m, 2000);
+    sv.stopped = 1;
+    const unsigned char *rx = httpc_mock_received(sv.m, 0, &len);
+    cr_expect(len > 32 && !memcmp(rx, "CONNECT localhost:443 HTTP/1.0\r\n", 32));
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_min_version_and_ciphers)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    tls.min_version = 13;
+    tls.ciphers = "ECDHE+AESGCM";
+    serve(&sv, "", reply);
+    expect(fetch(&sv, "localhost", "py3", &tls, NULL), 0, NULL);
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_bad_min_version_is_value_error)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    tls.min_version = 14;
+    serve(&sv, "", reply);
+    expect(fetch(&sv, "localhost", "py3", &tls, NULL), HTTPC_E_VALUE_ERROR, "TLS version");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_missing_ca_file_is_ssl_error)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    tls.ca_file = "/nonexistent/ca.pem";
+    serve(&sv, "", reply);
+    expect(fetch(&sv, "localhost", "py3", &tls, NULL), HTTPC_E_SSL_ERROR, NULL);
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_client_certificate_loads)
+{
+    server sv;
+    char cert[160], key[160];
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    serve(&sv, "", reply);
+    snprintf(cert, sizeof cert, "%s/client.pem", sv.dir);
+    snprintf(key, sizeof key, "%s/client.key", sv.dir);
+    tls.cert_file = cert;
+    tls.key_file = key;
+    expect(fetch(&sv, "localhost", "py3", &tls, NULL), 0, NULL);
+    stop(&sv);
+}
+
+/* The exception tree: SSLCertVerificationError(SSLError, ValueError),
+ * SSLEOFError(SSLError), SSLError(OSError). */
+Test(transport_tls, errors_follow_the_ssl_tree)
+{
+    cr_expect(httpc_err_is(HTTPC_E_SSL_CERT_VERIFICATION, HTTPC_E_SSL_ERROR));
+    cr_expect(httpc_err_is(HTTPC_E_SSL_CERT_VERIFICATION, HTTPC_E_VALUE_ERROR));
+    cr_expect(httpc_err_is(HTTPC_E_SSL_EOF, HTTPC_E_SSL_ERROR));
+    cr_expect(httpc_err_is(HTTPC_E_SSL_ERROR, HTTPC_E_OS_ERROR));
+    cr_expect_str_eq(httpc_err_name(HTTPC_E_SSL_EOF), "SSLEOFError");
+}
+
+/* HTTPSConnection's default port is 443 (HTTPS_PORT). */
+Test(transport_tls, conn_new_default_port_443)
+{
+    httpc_conn_opts co;
+    httpc_tls_opts tls;
+    httpc_conn *c;
+    httpc_conn_opts_init(&co);
+    httpc_tls_opts_init(&tls);
+    co.tls = &tls;
+    cr_assert_eq(httpc_conn_new(&c, "example.org", -1, &co), 0);
+    cr_expect_eq(httpc_conn_port(c), HTTPC_HTTPS_PORT);
+    httpc_conn_free(c);
+}
