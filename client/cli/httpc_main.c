@@ -40,14 +40,28 @@ static const char usage[] =
     "      --verify         verify the server even under py27 and py27-strict\n"
     "      --proxy H:P      CONNECT through the proxy H:P (set_tunnel), then the URL\n"
     "      --proxy-header 'N: v'  a header of the CONNECT request (repeatable)\n"
+    "      --before 'METHOD TARGET'  first make this request on the same connection\n"
+    "                       and read its response to the end (repeatable, in order);\n"
+    "                       --before-header 'N: v' and --before-data-file PATH after\n"
+    "                       it give its headers and body\n"
     "  -h, --help           this text\n"
     "      --version        the version\n"
     "\n"
     "Exit status: 0 when a response was read, 1 on an error (its Python exception\n"
     "class is printed), 2 on a usage error.\n";
 
+/* A request made before the one judged, on the same connection, and read to
+ * its end (--before; adapters/PROTOCOL.md). */
+typedef struct before_req {
+    const char *method, *target, *data_file;
+    httpc_kv headers[16];
+    size_t nheaders;
+} before_req;
+
 typedef struct opts {
     const char *url, *method, *data, *data_file, *output;
+    before_req before[16];
+    size_t nbefore;
     const httpc_profile *profile;
     int timeout_ms, verbose, json;
     long read_size;
@@ -125,6 +139,38 @@ static int add_proxy_header(opts *o, char *arg)
     return 0;
 }
 
+/* --before, --before-header, --before-data-file. */
+static int add_before(opts *o, const char *opt, char *arg)
+{
+    before_req *b = o->nbefore ? &o->before[o->nbefore - 1] : NULL;
+    if (!strcmp(opt, "--before")) {
+        char *sp = strchr(arg, ' ');
+        if (sp == NULL || sp == arg || sp[1] == '\0')
+            return usage_error("--before wants 'METHOD TARGET', got '%s'", arg);
+        if (o->nbefore == 16)
+            return usage_error("too many --before options (the limit is %s)", "16");
+        *sp = '\0';
+        o->before[o->nbefore++] = (before_req){.method = arg, .target = sp + 1};
+        return 0;
+    }
+    if (b == NULL)
+        return usage_error("%s comes after a --before", opt);
+    if (!strcmp(opt, "--before-data-file")) {
+        b->data_file = arg;
+        return 0;
+    }
+    char *colon = strchr(arg, ':'), *v;
+    if (colon == NULL || colon == arg)
+        return usage_error("--before-header wants 'Name: value', got '%s'", arg);
+    if (b->nheaders == 16)
+        return usage_error("too many --before-header options (the limit is %s)", "16");
+    *colon = '\0';
+    for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+        ;
+    b->headers[b->nheaders++] = (httpc_kv){arg, v};
+    return 0;
+}
+
 /* Returns 0, or the exit status when the program should stop. */
 static int parse_args(int argc, char **argv, opts *o)
 {
@@ -170,6 +216,11 @@ static int parse_args(int argc, char **argv, opts *o)
             o->proxy = next;
         } else if (!strcmp(a, "--proxy-header")) {
             rc = add_proxy_header(o, argv[i + 1]);
+        } else if (!strncmp(a, "--before", 8)) {
+            if (strcmp(a, "--before") && strcmp(a, "--before-header") &&
+                strcmp(a, "--before-data-file"))
+                return usage_error("unknown option '%s'", a);
+            rc = add_before(o, a, argv[i + 1]);
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             o->output = next;
         } else if (!strcmp(a, "--profile")) {
@@ -343,6 +394,44 @@ static char *slurp(const char *path, size_t *len)
     return NULL;
 }
 
+static int discard(void *ctx, const void *data, size_t len)
+{
+    (void)ctx, (void)data, (void)len;
+    return 0;
+}
+
+/* One earlier request, its response read to the end and dropped, as
+ * httpc-conform's in-process runs do; the detail of a failure in `why`. */
+static int request_before(httpc_conn *c, const before_req *b, char *why, size_t cap)
+{
+    httpc_body body = {0};
+    httpc_resp *r = NULL;
+    char *data = NULL;
+    int rc;
+    if (b->data_file) {
+        if ((data = slurp(b->data_file, &body.len)) == NULL) {
+            snprintf(why, cap, "cannot read '%s': %s", b->data_file, strerror(errno));
+            return HTTPC_E_OS_ERROR;
+        }
+        body.kind = HTTPC_BODY_BUFFER;
+        body.data = data;
+    }
+    rc = httpc_conn_request(c, b->method, b->target, &body, b->headers, b->nheaders, 0);
+    if (rc == 0)
+        rc = httpc_conn_getresponse(c, &r);
+    if (rc < 0) {
+        snprintf(why, cap, "%s", httpc_conn_errmsg(c));
+    } else {
+        int64_t n = httpc_resp_read_all(r, discard, NULL);
+        rc = n < 0 ? (int)n : 0;
+        if (rc < 0)
+            snprintf(why, cap, "%s", httpc_resp_errmsg(r));
+    }
+    httpc_resp_free(r);
+    free(data);
+    return rc;
+}
+
 /* --proxy: the connection goes to the proxy, set_tunnel() to the URL's host. */
 static int set_tunnel(httpc_conn *c, const opts *o, const char *hostport)
 {
@@ -409,11 +498,17 @@ static int request(const opts *o, outcome *oc)
     rc = httpc_conn_new(&c, o->proxy ? o->proxy : hostport, -1, &co);
     if (rc == 0 && o->proxy)
         rc = set_tunnel(c, o, hostport);
+    for (size_t i = 0; rc == 0 && i < o->nbefore; i++) {
+        char why[400];
+        if ((rc = request_before(c, &o->before[i], why, sizeof why)) < 0)
+            snprintf(oc->detail, sizeof oc->detail, "request %zu of %zu: %s", i + 1,
+                     o->nbefore + 1, why);
+    }
     if (rc == 0)
         rc = httpc_conn_request(c, method, tgt, &body, o->headers, o->nheaders, 0);
     if (rc == 0)
         rc = httpc_conn_getresponse(c, &oc->resp);
-    if (rc < 0 && c)
+    if (rc < 0 && c && !oc->detail[0])
         snprintf(oc->detail, sizeof oc->detail, "%s", httpc_conn_errmsg(c));
     if (rc == 0) {
         rc = read_body(o, oc);

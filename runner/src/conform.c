@@ -11,6 +11,7 @@
 #include <fnmatch.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <strings.h>
@@ -484,93 +485,172 @@ static int read_child(int fd, char *text, size_t cap, size_t *len, long long lim
     return 0;
 }
 
-/* Runs `cmd` with the scenario's request and reads its JSON outcome. */
+/* An adapter's command line: the words point into `store` (bounded: words
+ * past the room are dropped and the run is a harness error). */
+typedef struct adapter_args {
+    char *v[512];
+    int n, over;
+    char store[32768];
+    size_t used;
+    char tmp[9][40]; /* request body files, removed after the run */
+    int ntmp;
+} adapter_args;
+
+static void arg(adapter_args *a, const char *fmt, ...)
+{
+    va_list ap;
+    size_t room = sizeof a->store - a->used;
+    va_start(ap, fmt);
+    int k = vsnprintf(a->store + a->used, room, fmt, ap);
+    va_end(ap);
+    if (k < 0 || (size_t)k >= room || a->n + 2 > (int)(sizeof a->v / sizeof *a->v)) {
+        a->over = 1;
+        return;
+    }
+    a->v[a->n++] = a->store + a->used;
+    a->used += (size_t)k + 1;
+}
+
+/* The body of a request, in a temporary file named on the command line. */
+static void arg_body(adapter_args *a, const char *opt, const unsigned char *p, size_t len)
+{
+    if (a->ntmp == 9) {
+        a->over = 1;
+        return;
+    }
+    char *path = a->tmp[a->ntmp];
+    snprintf(path, sizeof a->tmp[0], "/tmp/httpc-conform-body-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        a->over = 1;
+        return;
+    }
+    a->ntmp++;
+    if (write(fd, p, len) != (ssize_t)len)
+        a->over = 1;
+    close(fd);
+    arg(a, "%s", opt);
+    arg(a, "%s", path);
+}
+
+/* The requests before the last one (adapters/PROTOCOL.md: --before). */
+static void arg_before(adapter_args *a, const httpc_scenario *s)
+{
+    for (size_t i = 0; i < s->nbefore; i++) {
+        const httpc_scn_request *q = &s->before[i];
+        arg(a, "--before");
+        arg(a, "%s %s", q->method, q->target);
+        for (size_t k = 0; k < q->nheaders; k++) {
+            arg(a, "--before-header");
+            arg(a, "%s: %s", q->headers[k].name, q->headers[k].value);
+        }
+        if (q->has_body)
+            arg_body(a, "--before-data-file", q->body, q->body_len);
+    }
+}
+
+/* HTTPS and set_tunnel: the URL, --cacert/--verify/--insecure, --proxy. */
+static void arg_url(adapter_args *a, const httpc_scenario *s, int port)
+{
+    const char *tls = s->tls ? "s" : "";
+    if (s->tls) {
+        arg(a, "--cacert");
+        arg(a, "%s/ca.pem", httpc_mock_cert_dir());
+        if (s->tls_verify >= 0)
+            arg(a, s->tls_verify ? "--verify" : "--insecure");
+    }
+    if (s->tunnel_host == NULL) {
+        arg(a, "--json");
+        arg(a, "http%s://%s:%d%s", tls, s->client_host ? s->client_host : "127.0.0.1", port,
+            s->target);
+        return;
+    }
+    /* The mock server is the proxy; the URL names the tunnel's target. */
+    int v6 = strchr(s->tunnel_host, ':') != NULL;
+    arg(a, "--proxy");
+    arg(a, "127.0.0.1:%d", port);
+    for (size_t i = 0; i < s->ntunnel_headers; i++) {
+        arg(a, "--proxy-header");
+        arg(a, "%s: %s", s->tunnel_headers[i].name, s->tunnel_headers[i].value);
+    }
+    arg(a, "--json");
+    arg(a, "http%s://%s%s%s:%d%s", tls, v6 ? "[" : "", s->tunnel_host, v6 ? "]" : "",
+        s->tunnel_port, s->target);
+}
+
+/* Runs the adapter and reads its JSON outcome; a child still running after
+ * limit_ms is killed with its process group. */
+static void run_child(char **argv, long long limit_ms, outcome *o)
+{
+    int fds[2], status = 0;
+    snprintf(o->error, sizeof o->error, "harness: adapter failed");
+    if (pipe2(fds, O_CLOEXEC) != 0) /* no other job's child may hold our pipe */
+        return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0); /* its own group, so a hung adapter dies with its children */
+        dup2(fds[1], 1);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        return;
+    }
+    char *text = malloc(8u << 20);
+    size_t len = 0;
+    int hung = read_child(fds[0], text, 8u << 20, &len, limit_ms);
+    close(fds[0]);
+    if (hung)
+        kill(-pid, SIGKILL), kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    o->error[0] = '\0';
+    if (hung)
+        snprintf(o->error, sizeof o->error, "harness: timeout");
+    else if (text == NULL || parse_outcome(text, len, o) < 0)
+        snprintf(o->error, sizeof o->error, "harness: no JSON outcome (exit %d)",
+                 WEXITSTATUS(status));
+    free(text);
+}
+
+/* Runs `cmd` with the scenario's requests and reads its JSON outcome. */
 static void run_adapter(const char *cmd, const httpc_scenario *s, int port, int timeout_ms,
                         outcome *o)
 {
-    char *argv[260], *copy = strdup(cmd), *save = NULL, url[4200], secs[32];
-    char hdr[64][1024], body_path[] = "/tmp/httpc-conform-body-XXXXXX";
-    char ca[4200], proxy[64], phdr[32][1024];
-    int argc = 0, fds[2], status = 0;
-    for (char *t = strtok_r(copy, " ", &save); t && argc < 100; t = strtok_r(NULL, " ", &save))
-        argv[argc++] = t;
-    argv[argc++] = "-X";
-    argv[argc++] = s->method;
-    for (size_t i = 0; i < s->nreq_headers && i < 24; i++) {
-        snprintf(hdr[i], sizeof hdr[i], "%s: %s", s->req_headers[i].name,
-                 s->req_headers[i].value);
-        argv[argc++] = "-H";
-        argv[argc++] = hdr[i];
-    }
-    int bfd = -1;
-    if (s->has_req_body && (bfd = mkstemp(body_path)) >= 0) {
-        if (write(bfd, s->req_body, s->req_body_len) != (ssize_t)s->req_body_len)
-            snprintf(o->detail, sizeof o->detail, "cannot write the request body");
-        close(bfd);
-        argv[argc++] = "--data-file";
-        argv[argc++] = body_path;
-    }
-    snprintf(secs, sizeof secs, "%.3f", timeout_ms / 1000.0);
-    snprintf(url, sizeof url, "http%s://%s:%d%s", s->tls ? "s" : "",
-             s->client_host ? s->client_host : "127.0.0.1", port, s->target);
-    if (s->tls) { /* adapters/PROTOCOL.md: --cacert, --verify, --insecure */
-        snprintf(ca, sizeof ca, "%s/ca.pem", httpc_mock_cert_dir());
-        argv[argc++] = "--cacert";
-        argv[argc++] = ca;
-        if (s->tls_verify >= 0)
-            argv[argc++] = s->tls_verify ? "--verify" : "--insecure";
-    }
-    if (s->tunnel_host) { /* --proxy: the mock server is the proxy, the URL the target */
-        snprintf(proxy, sizeof proxy, "127.0.0.1:%d", port);
-        snprintf(url, sizeof url, "http%s://%s%.200s%s:%d%s", s->tls ? "s" : "",
-                 strchr(s->tunnel_host, ':') ? "[" : "", s->tunnel_host,
-                 strchr(s->tunnel_host, ':') ? "]" : "", s->tunnel_port, s->target);
-        argv[argc++] = "--proxy";
-        argv[argc++] = proxy;
-        for (size_t i = 0; i < s->ntunnel_headers && i < 32; i++) {
-            snprintf(phdr[i], sizeof phdr[i], "%s: %s", s->tunnel_headers[i].name,
-                     s->tunnel_headers[i].value);
-            argv[argc++] = "--proxy-header";
-            argv[argc++] = phdr[i];
-        }
-    }
-    argv[argc++] = "--timeout";
-    argv[argc++] = secs;
-    argv[argc++] = "--json";
-    argv[argc++] = url;
-    argv[argc] = NULL;
+    adapter_args *a = calloc(1, sizeof *a);
+    char *copy = strdup(cmd), *save = NULL;
     o->partial = o->expected = o->conn_kept = -1;
-    snprintf(o->error, sizeof o->error, "harness: adapter failed");
-    if (pipe2(fds, O_CLOEXEC) == 0) { /* no other job's child may hold our pipe */
-        pid_t pid = fork();
-        if (pid == 0) {
-            setpgid(0, 0); /* its own group, so a hung adapter dies with its children */
-            dup2(fds[1], 1);
-            int devnull = open("/dev/null", O_WRONLY);
-            dup2(devnull, 2);
-            close(fds[0]);
-            execvp(argv[0], argv);
-            _exit(127);
-        }
-        close(fds[1]);
-        char *text = malloc(8u << 20);
-        size_t len = 0;
-        int hung = read_child(fds[0], text, 8u << 20, &len, 2LL * timeout_ms + 5000);
-        close(fds[0]);
-        if (hung)
-            kill(-pid, SIGKILL), kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        o->error[0] = '\0';
-        if (hung)
-            snprintf(o->error, sizeof o->error, "harness: timeout");
-        else if (text == NULL || parse_outcome(text, len, o) < 0)
-            snprintf(o->error, sizeof o->error, "harness: no JSON outcome (exit %d)",
-                     WEXITSTATUS(status));
-        free(text);
+    if (a == NULL || copy == NULL) {
+        snprintf(o->error, sizeof o->error, "harness: out of memory");
+        free(a), free(copy);
+        return;
     }
-    if (bfd >= 0)
-        unlink(body_path);
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        arg(a, "%s", t);
+    arg_before(a, s);
+    arg(a, "-X");
+    arg(a, "%s", s->method);
+    for (size_t i = 0; i < s->nreq_headers; i++) {
+        arg(a, "-H");
+        arg(a, "%s: %s", s->req_headers[i].name, s->req_headers[i].value);
+    }
+    if (s->has_req_body)
+        arg_body(a, "--data-file", s->req_body, s->req_body_len);
+    arg(a, "--timeout");
+    arg(a, "%.3f", timeout_ms / 1000.0);
+    arg_url(a, s, port);
+    a->v[a->n] = NULL;
+    if (a->over)
+        snprintf(o->error, sizeof o->error, "harness: the adapter's command line is too long");
+    else
+        run_child(a->v, 2LL * timeout_ms + 5000, o);
+    for (int i = 0; i < a->ntmp; i++)
+        unlink(a->tmp[i]);
     free(copy);
+    free(a);
 }
 
 
@@ -678,10 +758,7 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
     const httpc_scn_expect *pass = httpc_scn_expect_for(s, profile, 0);
     const httpc_scn_expect *len = httpc_scn_expect_for(s, profile, 1);
     char why2[256] = "";
-    if (op->adapter && s->nbefore > 0) {
-        r->verdict = "skip";
-        snprintf(r->why, sizeof r->why, "the adapter protocol performs one request per run");
-    } else if (!strcmp(r->o.error, "harness: timeout")) {
+    if (!strcmp(r->o.error, "harness: timeout")) {
         r->verdict = "timeout";
         snprintf(r->why, sizeof r->why, "the client had not finished %d ms after its %d ms timeout",
                  timeout + 5000, timeout);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""The CPython adapter: performs one request with http.client (or httplib
-under Python 2.7) and prints the outcome as the JSON object `httpc --json`
+"""The CPython adapter: performs a request with http.client (or httplib
+under Python 2.7), after the earlier requests of --before on the same
+connection object, and prints the outcome as the JSON object `httpc --json`
 prints, so the two can be compared field by field."""
 import argparse
 import base64
@@ -50,7 +51,38 @@ def tls_context(a):
     return ctx
 
 
+def take_before(argv):
+    """Splits off the earlier requests (adapters/PROTOCOL.md): each
+    `--before 'METHOD TARGET'` is followed by its `--before-header 'N: v'`
+    and `--before-data-file PATH` options."""
+    rest, before = [], []
+    i = 0
+    while i < len(argv):
+        opt = argv[i]
+        if opt not in ("--before", "--before-header", "--before-data-file"):
+            rest.append(opt)
+            i += 1
+            continue
+        if i + 1 == len(argv):
+            sys.exit("cpython_adapter: %s needs a value" % opt)
+        val = argv[i + 1]
+        i += 2
+        if opt == "--before":
+            method, _, target = val.partition(" ")
+            before.append({"method": method, "target": target, "headers": {}, "body": None})
+        elif not before:
+            sys.exit("cpython_adapter: %s comes after a --before" % opt)
+        elif opt == "--before-header":
+            k, _, v = val.partition(":")
+            before[-1]["headers"][k] = v.lstrip(" \t")
+        else:
+            with open(val, "rb") as f:
+                before[-1]["body"] = f.read()
+    return rest, before
+
+
 def main():
+    argv, before = take_before(sys.argv[1:])
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("url")
     ap.add_argument("-X", dest="method")
@@ -68,7 +100,7 @@ def main():
     ap.add_argument("--verify", action="store_true", help="HTTPS: verify even on 2.7")
     ap.add_argument("--proxy", help="HOST:PORT: connect there and set_tunnel() to the URL")
     ap.add_argument("--proxy-header", action="append", default=[])
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
 
     https = a.url.startswith("https://")
     rest = a.url[len("https://" if https else "http://"):]
@@ -87,6 +119,7 @@ def main():
            "connection": None}
     body = b""
     resp = conn = None
+    step = 0  # the request being made, counting from 1; the last is len(before) + 1
     try:
         cls = client.HTTPSConnection if https else client.HTTPConnection
         conn = cls(hostport, **kwargs)
@@ -94,6 +127,10 @@ def main():
             conn.set_tunnel(tunnel, headers=dict(
                 (k, v.lstrip(" \t")) for k, _, v in
                 (h.partition(":") for h in a.proxy_header)))
+        for step, q in enumerate(before, 1):  # each read to its end, as the runner does
+            conn.request(q["method"], q["target"], q["body"], q["headers"])
+            conn.getresponse().read()
+        step = len(before) + 1
         headers = {}
         for h in a.headers:
             k, _, v = h.partition(":")
@@ -122,6 +159,8 @@ def main():
     except Exception as e:  # every outcome class is reported, never raised
         out["error"] = py3_name(e)
         out["detail"] = text(str(e))
+        if step <= len(before):
+            out["detail"] = "request %d of %d: %s" % (step, len(before) + 1, out["detail"])
     if conn is not None:  # HTTPConnection drops its socket when it will not be reused
         out["connection"] = "kept" if conn.sock is not None else "closed"
     if resp is not None:

@@ -119,6 +119,29 @@ def run_controls(d):
     dom = xml.dom.minidom.parse(os.path.join(d, "hung", "junit.xml"))
     check("a timeout is a JUnit failure", dom.documentElement.getAttribute("failures") == "1")
 
+    # Earlier requests reach adapters too (--before): the reference client's CLI
+    # and CPython's http.client both reuse the connection.
+    kdir = os.path.join(d, "keep")
+    os.mkdir(kdir)
+    with open(os.path.join(kdir, "k.scn"), "w") as f:
+        f.write("id: t/two\ntitle: two requests\nprofiles: py3\nrequest: POST /a\n"
+                "request-header: X-First: 1\nrequest-body: \"abc\"\nrequest: GET /b\n"
+                "check-connections: 1\ncheck-request-header: X-First: 1\n"
+                "check-request-line: \"POST /a HTTP/1.1\"\nconnection\n  read request\n"
+                "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nfirst\"\n"
+                "  read request\n"
+                "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 6\\r\\n\\r\\nsecond\"\n"
+                "  close\nexpect: response status=200 body=\"second\" conn=kept\n")
+    httpc = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(CONFORM))), "client",
+                         "httpc")
+    adapter = "%s %s" % (sys.executable, os.path.join(os.path.dirname(XSD), "..", "tests",
+                                                      "oracle", "cpython_adapter.py"))
+    for name, extra in [("in-process", []), ("httpc --json", ["--adapter", httpc]),
+                        ("CPython", ["--adapter", adapter])]:
+        r = run(*(extra + [kdir]))
+        check("two requests on one connection through %s" % name,
+              r.returncode == 0 and "1 passed" in r.stdout, r.stdout)
+
     cdir = os.path.join(d, "conn")
     os.mkdir(cdir)
     with open(os.path.join(cdir, "c.scn"), "w") as f:
