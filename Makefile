@@ -37,7 +37,7 @@ test: test-unit test-asan ## build and run every test, then the unit tests under
 
 conform: build ## the main job: the scenario library against httpc (every profile), then the CPython oracle; reports in reports/
 	@build/default/mockserver/httpc-mock lint scenarios
-	@build/default/runner/httpc-conform -q --reports reports/conform scenarios
+	@build/default/runner/httpc-conform -q -j $(JOBS) --reports reports/conform scenarios
 	@python3 tests/oracle/run_oracle.py --httpc build/default/client/httpc --reports reports
 
 report-screenshot: ## render reports/conform/report.html in headless Chromium to report.png (installs chromium)
@@ -57,12 +57,12 @@ clean: ## remove the build trees
 	@rm -rf build
 
 # ---- fuzzing (fuzz/README.md) ------------------------------------------------
-FUZZ_TARGETS := status_line headers chunked trailers response
+FUZZ_TARGETS := status_line headers chunked trailers response split request scenario
 TARGET ?= response
 SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: fuzz-build fuzz fuzz-smoke fuzz-corpus
+.PHONY: fuzz-build fuzz fuzz-smoke fuzz-corpus fuzz-afl-build fuzz-afl fuzz-coverage
 
 fuzz-build: bootstrap ## build the libFuzzer targets (clang, ASan+UBSan) in build/fuzz
 	@cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DHTTPC_FUZZ=ON -DHTTPC_BUILD_TESTS=OFF \
@@ -72,6 +72,7 @@ fuzz-build: bootstrap ## build the libFuzzer targets (clang, ASan+UBSan) in buil
 fuzz: fuzz-build ## run one fuzz target with its dict and seeds: make fuzz TARGET=headers SECONDS=60
 	@fuzz/run.sh build/fuzz $(TARGET) $(SECONDS)
 
+# 8 targets: 8 x FUZZ_SMOKE_SECONDS (CI: 15 s, 2 minutes in all).
 fuzz-smoke: fuzz-build ## every fuzz target for FUZZ_SMOKE_SECONDS (20) s each; fails on a crash
 	@mkdir -p build/fuzz/logs; for t in $(FUZZ_TARGETS); do \
 	  log=build/fuzz/logs/$$t.log; \
@@ -79,8 +80,19 @@ fuzz-smoke: fuzz-build ## every fuzz target for FUZZ_SMOKE_SECONDS (20) s each; 
 	  printf '%-12s %s\n' $$t "$$(grep -E '^#[0-9]+' $$log | tail -1)"; \
 	done
 
-fuzz-corpus: fuzz-build ## regenerate corpus/<target>/ from tests/oracle/cases.py, minimised with -merge=1
+fuzz-corpus: fuzz-build ## regenerate corpus/<target>/ from tests/oracle/cases.py and scenarios/ (-merge=1)
 	@python3 fuzz/make_corpus.py --merge build/fuzz/fuzz
+
+fuzz-afl-build: ## AFL++ builds (plain, ASan+UBSan, CMPLOG) in build/fuzz-afl (scripts/bootstrap fuzz)
+	@scripts/bootstrap fuzz
+	@JOBS=$(JOBS) fuzz/afl.sh build build/fuzz-afl
+
+fuzz-afl: fuzz-afl-build ## AFL++ campaign: make fuzz-afl TARGET=headers JOBS=2 SECONDS=600 (-M + JOBS-1 -S, one ASan)
+	@fuzz/afl.sh run build/fuzz-afl $(TARGET) $(JOBS) $(SECONDS)
+
+fuzz-coverage: ## llvm-cov HTML report of the corpora in reports/fuzz-coverage/, one line per target
+	@scripts/bootstrap fuzz
+	@JOBS=$(JOBS) fuzz/coverage.sh build/fuzz-cov reports/fuzz-coverage
 # ---- end fuzzing -------------------------------------------------------------
 
 # ---- benchmarks (bench/README.md) ---------------------------------------------

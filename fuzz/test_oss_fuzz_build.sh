@@ -15,7 +15,7 @@ export CXXFLAGS=$CFLAGS
 fuzz/oss-fuzz/build.sh
 
 fail=0
-for t in status_line headers chunked trailers response; do
+for t in $(sed -n 's/^set(HTTPC_FUZZ_TARGETS \(.*\))$/\1/p' fuzz/CMakeLists.txt); do
   for f in "fuzz_$t" "fuzz_${t}_seed_corpus.zip" "fuzz_$t.dict" "fuzz_$t.options"; do
     [ -s "$out/$f" ] || { echo "missing: \$OUT/$f" >&2; fail=1; }
   done
@@ -24,7 +24,10 @@ for t in status_line headers chunked trailers response; do
   mkdir -p "$seeds" && unzip -q "$out/fuzz_${t}_seed_corpus.zip" -d "$seeds"
   n=$(find "$seeds" -type f | wc -l)
   [ "$n" -gt 0 ] || { echo "empty seed corpus: fuzz_$t" >&2; fail=1; }
-  if ! "$out/fuzz_$t" -runs=0 -dict="$out/fuzz_$t.dict" "$seeds" >"$out/run_$t.log" 2>&1; then
+  # known leaks waiting for a fix (fuzz/fuzz_<t>.lsan) are not this test's business
+  lsan=
+  [ -f "fuzz/fuzz_$t.lsan" ] && lsan=suppressions=$PWD/fuzz/fuzz_$t.lsan
+  if ! LSAN_OPTIONS=$lsan "$out/fuzz_$t" -runs=0 -dict="$out/fuzz_$t.dict" "$seeds" >"$out/run_$t.log" 2>&1; then
     tail -20 "$out/run_$t.log" >&2; fail=1
   fi
   echo "fuzz_$t: $n seeds, $(grep -o 'cov: [0-9]*' "$out/run_$t.log" | tail -1)"

@@ -586,19 +586,40 @@ __attribute__((noinline)) static ssize_t feed_lines(httpc_chunked *c, const char
     return (off == 0 && c->state != ST_DONE) ? HTTPC_E_AGAIN : (ssize_t)off;
 }
 
-ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
-                           size_t *data_len, char *detail, size_t detail_cap)
+/* Every call but the commonest one: out of line, so that the data path
+ * below does not pay for the registers the size line needs. */
+__attribute__((noinline)) static ssize_t feed_other(httpc_chunked *c, const char *in, size_t len,
+                                                    int eof, const char **data, size_t *data_len,
+                                                    char *detail, size_t cap)
 {
     size_t off;
 
-    *data = in;
-    *data_len = 0;
     if (c->err)
         return c->err;
     if (c->state == ST_DATA || c->state == ST_NEG)
-        return take_data(c, in, len, eof, data, data_len, detail, detail_cap);
+        return take_data(c, in, len, eof, data, data_len, detail, cap);
     off = fast_boundary(c, in, len);
     if (off > 0 && c->state == ST_DATA)
         return (ssize_t)off;
-    return feed_lines(c, in, len, off, eof, detail, detail_cap);
+    return feed_lines(c, in, len, off, eof, detail, cap);
+}
+
+ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
+                           size_t *data_len, char *detail, size_t detail_cap)
+{
+    *data = in;
+    *data_len = 0;
+    if (c->state == ST_DATA && len > 0 && c->err == 0) {
+        /* take_data's commonest case, inline: in ST_DATA, left > 0. */
+        size_t k = len < c->left ? len : (size_t)c->left;
+        *data_len = k;
+        c->total += k;
+        c->chunk_got += k;
+        if ((c->left -= k) == 0) {
+            c->state = ST_CRLF;
+            c->crlf_left = 2;
+        }
+        return (ssize_t)k;
+    }
+    return feed_other(c, in, len, eof, data, data_len, detail, detail_cap);
 }

@@ -440,11 +440,40 @@ static int header_has(const httpc_resp *r, const char *name, const char *needle)
     return rc;
 }
 
-/* _check_close() */
+/* Whether any Connection field lists `option` (RFC 9110 section 7.6.1: the
+ * fields are comma-separated lists, and a second field adds to the first). */
+static int connection_option(const httpc_resp *r, const char *option)
+{
+    for (size_t i = 0; i < r->nhdrs; i++) {
+        httpc_span v = r->hdrs[i].value;
+        if (!httpc__span_ieq(r->hdrs[i].name, "connection"))
+            continue;
+        while (v.len > 0) {
+            const char *comma = memchr(v.ptr, ',', v.len);
+            httpc_span t = {v.ptr, comma ? (size_t)(comma - v.ptr) : v.len};
+            while (t.len > 0 && (t.ptr[0] == ' ' || t.ptr[0] == '\t'))
+                t.ptr++, t.len--;
+            while (t.len > 0 && (t.ptr[t.len - 1] == ' ' || t.ptr[t.len - 1] == '\t'))
+                t.len--;
+            if (httpc__span_ieq(t, option))
+                return 1;
+            v.len -= comma ? (size_t)(comma - v.ptr) + 1 : v.len;
+            v.ptr = comma ? comma + 1 : v.ptr;
+        }
+    }
+    return 0;
+}
+
+/* _check_close(); the strict profile follows RFC 9112 section 9.3 instead:
+ * every Connection field counts, as whole options, and only "keep-alive"
+ * keeps an HTTP/1.0 connection. */
 static int check_close(const httpc_resp *r)
 {
     int rc;
 
+    if (r->p->strict_rfc)
+        return connection_option(r, "close") || (r->version != 11 &&
+                                                 !connection_option(r, "keep-alive"));
     if (r->version == 11)
         return header_has(r, "connection", "close");
     if ((rc = header_has(r, "keep-alive", "")) != 0 ||
@@ -537,13 +566,28 @@ static int framing(httpc_resp *r)
     if (!r->chunked && (rc = content_length(r)) < 0)
         return fail(r, rc);
     if (r->status == 204 || r->status == 304 || (r->status >= 100 && r->status < 200) ||
-        r->head_method)
+        r->head_method) {
         r->length = 0;
+        /* CPython still decodes chunks here; RFC 9112 section 6.3 (1): these
+         * responses end at their header block whatever the fields say. */
+        if (r->p->strict_rfc)
+            r->chunked = 0;
+    }
     if (!r->will_close && !r->chunked && r->length < 0)
         r->will_close = 1;
     if (r->chunked)
         httpc_chunked_init(&r->dec, r->p);
     return 0;
+}
+
+/* Whether begin() skips a response with this status: CPython skips 100
+ * alone; RFC 9110 section 15.2 has a client skip every 1xx but 101, after
+ * which the connection speaks another protocol (the strict profile). */
+static int interim(const httpc_resp *r, int status)
+{
+    if (r->p->strict_rfc)
+        return status >= 100 && status < 200 && status != HTTPC_STATUS_SWITCHING_PROTOCOLS;
+    return status == HTTPC_STATUS_CONTINUE;
 }
 
 static int begin(httpc_resp *r)
@@ -555,7 +599,7 @@ static int begin(httpc_resp *r)
         if ((rc = read_status(r, &sl)) < 0)
             return rc;
         r->pos += (size_t)rc;
-        if (sl.status != HTTPC_STATUS_CONTINUE || sl.http09)
+        if (sl.http09 || !interim(r, sl.status))
             break;
         if ((rc = skip_continue_headers(r)) < 0)
             return rc;

@@ -19,7 +19,9 @@ fi
 : "${CC:=clang}" "${CFLAGS:=}" "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
 : "${CXX:=clang++}" "${CXXFLAGS:=$CFLAGS}"
 : "${OUT:?set OUT to the output folder}"
-targets="status_line headers chunked trailers response"
+# The targets of set(HTTPC_FUZZ_TARGETS ...) in fuzz/CMakeLists.txt.
+targets=$(sed -n 's/^set(HTTPC_FUZZ_TARGETS \(.*\))$/\1/p' "$root/fuzz/CMakeLists.txt")
+[ -n "$targets" ] || { echo "build.sh: no HTTPC_FUZZ_TARGETS in fuzz/CMakeLists.txt" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -47,15 +49,26 @@ mapfile -t io_objs < <(objects $(sources HTTPC_IO_SOURCES))
   echo "build.sh: no sources found in client/CMakeLists.txt" >&2; exit 1; }
 ar rcs "$work/libhttpc_parse.a" "${parse_objs[@]}"
 ar rcs "$work/libhttpc.a" "${parse_objs[@]}" "${io_objs[@]}"
+# fuzz_scenario: the mock server's scenario loader alone.
+# shellcheck disable=SC2086
+$CC $CFLAGS "${flags[@]}" -I"$root/mockserver/include" -c "$root/mockserver/src/scenario.c" \
+  -o "$work/scenario.o"
+ar rcs "$work/libhttpc_scn.a" "$work/scenario.o" "${parse_objs[@]}"
 
 mkdir -p "$OUT"
 for t in $targets; do
-  lib=$work/libhttpc_parse.a
-  [ "$t" = response ] && lib=$work/libhttpc.a
+  libs=()
+  case $t in
+    # the I/O sources include the TLS transport: OpenSSL (libssl-dev in the image)
+    response|split|request) lib=$work/libhttpc.a libs=(-lssl -lcrypto) ;;
+    scenario) lib=$work/libhttpc_scn.a ;;
+    *) lib=$work/libhttpc_parse.a ;;
+  esac
   # shellcheck disable=SC2086
-  $CC $CFLAGS "${flags[@]}" -c "$root/fuzz/fuzz_$t.c" -o "$work/fuzz_$t.o"
+  $CC $CFLAGS "${flags[@]}" -I"$root/mockserver/include" -c "$root/fuzz/fuzz_$t.c" \
+    -o "$work/fuzz_$t.o"
   # shellcheck disable=SC2086
-  $CXX $CXXFLAGS "$work/fuzz_$t.o" "$lib" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_$t"
+  $CXX $CXXFLAGS "$work/fuzz_$t.o" "$lib" "${libs[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_$t"
   rm -f "$OUT/fuzz_${t}_seed_corpus.zip"
   find "$root/corpus/$t" "$root/corpus/regressions/$t" -type f ! -name '.*' 2>/dev/null |
     zip -q -j "$OUT/fuzz_${t}_seed_corpus.zip" -@

@@ -35,6 +35,25 @@ void httpc_mock_free(httpc_mock *m);
  * connection's index, so a run is reproducible and -j does not change it. */
 void httpc_mock_chaos(int on, unsigned long long seed);
 
+/* Process-wide, before httpc_mock_start: repeat (load) mode. Every connection
+ * runs the scenario's first script, and runs it again from the start each
+ * time it ends while the client stays (one round per keep-alive exchange),
+ * until the client closes; a request cut short by a close is not answered.
+ * At most `max_conns` connections are open at once (0: 4096), more are closed
+ * at once; finished slots are reused. The server never finishes on its own
+ * (httpc_mock_stop waits its whole timeout), and httpc_mock_received is
+ * meaningless: use httpc_mock_get_stats. */
+void httpc_mock_repeat(int on, size_t max_conns);
+
+typedef struct httpc_mock_stats {
+    size_t accepted;           /* connections accepted */
+    size_t refused;            /* closed at once: the table was full */
+    size_t open, peak;         /* open now; the most open at once */
+    unsigned long long rounds; /* scripts run to their end (repeat mode) */
+} httpc_mock_stats;
+/* A consistent copy of the counters; safe while the server runs. */
+void httpc_mock_get_stats(httpc_mock *m, httpc_mock_stats *st);
+
 /* TLS. Scenarios with `tls: yes` use the test certificates in
  * httpc_mock_cert_dir(): the folder given to httpc_mock_tls_files, else
  * $HTTPC_CERT_DIR, else the build's (made there by the build, or on first use).

@@ -3,13 +3,17 @@
  * a tree of scenario files. */
 #include "httpc_mock.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: httpc-mock serve FILE [--port N] [--bind ADDR] [--case N] [-v|-vv]\n"
     "       httpc-mock serve FILE --tls [--cert PEM --key PEM] [--certs DIR]\n"
+    "       httpc-mock serve FILE --repeat [--max-conns N]\n"
     "       httpc-mock make-certs DIR\n"
     "       httpc-mock lint PATH...\n"
     "       httpc-mock list PATH...\n"
@@ -25,6 +29,10 @@ static const char usage[] =
     "       do anyway), with the test certificate or --cert/--key; --certs DIR is\n"
     "       where the test certificates are (default: the build's).\n"
     "make-certs  makes the test CA and certificates in DIR (the build does).\n"
+    "--repeat  load mode: every connection runs the first script, again for each\n"
+    "       request while the client keeps the connection, until SIGINT or SIGTERM;\n"
+    "       at most --max-conns (4096) open at once. At exit it prints its counts\n"
+    "       to stderr as one JSON line.\n"
     "\n"
     "The server binds 127.0.0.1 unless --bind says otherwise, and says so when it\n"
     "does not.\n";
@@ -97,11 +105,41 @@ static int cmd_lint(int argc, char **argv, int list)
     return w.bad ? 1 : 0;
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+/* --repeat: serves until SIGINT or SIGTERM, then prints the counts. Each
+ * connection is a descriptor, so the soft limit is raised to the hard one. */
+static void serve_until_signal(httpc_mock *m)
+{
+    struct rlimit rl;
+    struct sigaction sa = {.sa_handler = on_stop};
+    httpc_mock_stats st;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    while (!stop_signal)
+        usleep(20000);
+    httpc_mock_stop(m, 0);
+    httpc_mock_get_stats(m, &st);
+    fprintf(stderr,
+            "{\"accepted\": %zu, \"refused\": %zu, \"open\": %zu, \"peak\": %zu, "
+            "\"rounds\": %llu}\n",
+            st.accepted, st.refused, st.open, st.peak, st.rounds);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     const char *file = NULL, *bind = NULL, *cert = NULL, *key = NULL, *certs = NULL;
-    long port = 0, which = 0;
-    int verbose = 0;
+    long port = 0, which = 0, max_conns = 0;
+    int verbose = 0, repeat = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
             verbose = verbose < 1 ? 1 : verbose;
@@ -113,6 +151,10 @@ static int cmd_serve(int argc, char **argv)
             bind = argv[++i];
         else if (!strcmp(argv[i], "--case") && i + 1 < argc)
             which = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--repeat"))
+            repeat = 1;
+        else if (!strcmp(argv[i], "--max-conns") && i + 1 < argc)
+            max_conns = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--tls"))
             httpc_mock_force_tls(1);
         else if (!strcmp(argv[i], "--cert") && i + 1 < argc)
@@ -128,11 +170,13 @@ static int cmd_serve(int argc, char **argv)
             return 2;
         }
     }
-    if (file == NULL || port < 0 || port > 65535 || !cert != !key) {
+    if (file == NULL || port < 0 || port > 65535 || !cert != !key || max_conns < 0 ||
+        max_conns > 1000000) {
         fputs(usage, stderr);
         return 2;
     }
     httpc_mock_tls_files(certs, cert, key);
+    httpc_mock_repeat(repeat, (size_t)max_conns);
     httpc_scenario *s;
     size_t n;
     char err[512];
@@ -155,7 +199,10 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "httpc-mock: listening on %s, not on loopback only\n", bind);
     printf("%d\n", httpc_mock_port(m));
     fflush(stdout);
-    httpc_mock_stop(m, 24 * 3600 * 1000);
+    if (repeat)
+        serve_until_signal(m);
+    else
+        httpc_mock_stop(m, 24 * 3600 * 1000);
     httpc_mock_free(m);
     httpc_scn_free_all(s, n);
     return 0;

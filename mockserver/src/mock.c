@@ -21,6 +21,10 @@
 #include <unistd.h>
 
 #define MAX_CONNS 64
+/* Repeat (load) mode: the default bound on open connections, and what each
+ * records (it drops what its script has read at every round). */
+#define REPEAT_MAX_CONNS 4096
+#define REPEAT_RECORD (64u << 10)
 
 typedef struct conn {
     int fd;
@@ -45,8 +49,13 @@ struct httpc_mock {
     int wake[2]; /* self-pipe: stop */
     volatile int stopping;
     pthread_t th;
-    conn conns[MAX_CONNS];
-    size_t nconns;
+    conn *conns;           /* cap slots; repeat mode reuses finished ones */
+    size_t nconns, cap;
+    struct pollfd *pf;     /* the loop's poll set, cap + 2 */
+    conn **map;
+    int repeat;            /* httpc_mock_repeat when started */
+    size_t rx_cap;         /* bytes recorded per connection */
+    httpc_mock_stats st;
     pthread_mutex_t lock;
     struct timespec t0; /* start, for the trace's timestamps */
     void *tls_ctx;      /* SSL_CTX * of a TLS scenario (or --tls), else NULL */
@@ -55,6 +64,14 @@ struct httpc_mock {
 static int force_tls; /* httpc_mock_force_tls */
 static int chaos_on;  /* httpc_mock_chaos */
 static unsigned long long chaos_seed;
+static int repeat_on;      /* httpc_mock_repeat */
+static size_t repeat_max;
+
+void httpc_mock_repeat(int on, size_t max_conns)
+{
+    repeat_on = on;
+    repeat_max = max_conns ? max_conns : REPEAT_MAX_CONNS;
+}
 
 void httpc_mock_chaos(int on, unsigned long long seed)
 {
@@ -139,6 +156,9 @@ static void finish(httpc_mock *m, conn *c, int reset)
         httpc__mock_tls_free(c->ssl);
         c->ssl = NULL;
         close(c->fd);
+        pthread_mutex_lock(&m->lock);
+        m->st.open--;
+        pthread_mutex_unlock(&m->lock);
         if (m->verbose)
             fprintf(stderr, "mock: connection %ld %s\n", (long)(c - m->conns),
                     reset ? "reset" : "closed");
@@ -299,6 +319,37 @@ static int tls_action(httpc_mock *m, conn *c, const httpc_scn_action *a, long lo
     return 1;
 }
 
+/* Repeat mode: a script that ran to its end starts again for the next
+ * request on the connection, with what it has read dropped from the record
+ * (so a connection's memory stays bounded); 0 when the client has gone. */
+static int next_round(httpc_mock *m, conn *c)
+{
+    pthread_mutex_lock(&m->lock);
+    m->st.rounds++;
+    pthread_mutex_unlock(&m->lock);
+    if (c->peer_eof && c->consumed >= c->rx_len)
+        return 0;
+    memmove(c->rx, c->rx + c->consumed, c->rx_len - c->consumed);
+    c->rx_len -= c->consumed;
+    c->consumed = c->sent = 0;
+    c->action = 0;
+    c->segment = c->seg_delay = 0;
+    return 1;
+}
+
+/* A read action. In repeat mode a request cut short by the client's close
+ * ends the connection instead of being answered, so that every round counted
+ * is an exchange a client asked for. */
+static int read_action(const httpc_mock *m, conn *c, const httpc_scn_action *a)
+{
+    if (!m->repeat || !c->peer_eof)
+        return read_done(c, a);
+    c->peer_eof = 0;
+    int r = read_done(c, a);
+    c->peer_eof = 1;
+    return r ? 1 : -1;
+}
+
 /* Runs the script as far as it can go now. */
 static void advance(httpc_mock *m, conn *c, long long now)
 {
@@ -314,13 +365,18 @@ static void advance(httpc_mock *m, conn *c, long long now)
         return;
     }
     while (!c->done) {
+        if (m->repeat && c->script && c->action >= c->script->nactions && next_round(m, c))
+            continue;
         if (c->script == NULL || c->action >= c->script->nactions) {
             close_gently(m, c, now);
             return;
         }
         const httpc_scn_action *a = &c->script->actions[c->action];
         if (c->wake_at) {
-            if (now < c->wake_at)
+            /* A client that has hung up ends the silence: nobody is left to
+             * time out, and the run need not wait for the rest of it. */
+            int gone = c->peer_eof && (a->op == HTTPC_SCN_SILENT || a->op == HTTPC_SCN_TLS_STALL);
+            if (now < c->wake_at && !gone)
                 return;
             c->wake_at = 0;
             if (a->op == HTTPC_SCN_PAUSE) {
@@ -336,7 +392,10 @@ static void advance(httpc_mock *m, conn *c, long long now)
         switch (a->op) {
         case HTTPC_SCN_READ_REQUEST: case HTTPC_SCN_READ_LINE: case HTTPC_SCN_READ_HEAD:
         case HTTPC_SCN_READ_BODY:
-            r = read_done(c, a);
+            if ((r = read_action(m, c, a)) < 0) {
+                finish(m, c, 0);
+                return;
+            }
             break;
         case HTTPC_SCN_SEND:
             r = do_send(m, c, a, now);
@@ -387,42 +446,67 @@ static void receive(const httpc_mock *m, conn *c)
         return;
     }
     trace(m, c, "client wrote", tmp, (size_t)n);
-    size_t keep = c->rx_len + (size_t)n > HTTPC_MOCK_MAX_RECORD
-                      ? HTTPC_MOCK_MAX_RECORD - c->rx_len : (size_t)n;
+    size_t keep = c->rx_len + (size_t)n > m->rx_cap ? m->rx_cap - c->rx_len : (size_t)n;
     memcpy(c->rx + c->rx_len, tmp, keep);
     c->rx_len += keep;
 }
 
-static void accept_one(httpc_mock *m)
+/* The slot of a new connection, cleared, with its record buffer: the next
+ * one, or in repeat mode a finished one; NULL when the table is full. Called
+ * with the lock held. */
+static conn *new_slot(httpc_mock *m)
+{
+    conn *c = NULL;
+    for (size_t i = 0; m->repeat && c == NULL && i < m->nconns; i++)
+        if (m->conns[i].done)
+            c = &m->conns[i];
+    if (c == NULL && m->nconns < m->cap)
+        c = &m->conns[m->nconns++];
+    if (c == NULL)
+        return NULL;
+    unsigned char *rx = c->rx ? c->rx : malloc(m->rx_cap);
+    *c = (conn){.fd = -1, .rx = rx, .done = rx == NULL};
+    return rx ? c : NULL;
+}
+
+/* Accepts one connection; 0 when there was none to accept. */
+static int accept_one(httpc_mock *m)
 {
     int fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC), one = 1;
     if (fd < 0)
-        return;
+        return 0;
     pthread_mutex_lock(&m->lock);
-    if (m->nconns == MAX_CONNS || (m->conns[m->nconns].rx = malloc(HTTPC_MOCK_MAX_RECORD)) == NULL) {
+    conn *c = new_slot(m);
+    if (c == NULL) {
+        m->st.refused++;
         pthread_mutex_unlock(&m->lock);
         close(fd);
-        return;
+        return 1;
     }
-    conn *c = &m->conns[m->nconns];
+    size_t index = m->st.accepted++;
+    if (++m->st.open > m->st.peak)
+        m->st.peak = m->st.open;
     c->fd = fd;
-    c->script = m->nconns < m->s->nconns ? &m->s->conns[m->nconns] : NULL;
-    c->rng = chaos_start(m->s, m->nconns);
+    if (m->repeat)
+        c->script = m->s->nconns ? &m->s->conns[0] : NULL;
+    else
+        c->script = index < m->s->nconns ? &m->s->conns[index] : NULL;
+    c->rng = chaos_start(m->s, index);
     c->tls_first = force_tls && !m->s->tls;
-    m->nconns++;
     pthread_mutex_unlock(&m->lock);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (m->verbose)
         fprintf(stderr, "mock: connection %ld accepted\n", (long)(c - m->conns));
     advance(m, c, now_ms());
+    return 1;
 }
 
 static void *loop(void *arg)
 {
     httpc_mock *m = arg;
-    struct pollfd pf[MAX_CONNS + 2];
-    conn *map[MAX_CONNS + 2];
+    struct pollfd *pf = m->pf;
+    conn **map = m->map;
     while (!m->stopping) {
         long long now = now_ms(), next = -1;
         size_t n = 0;
@@ -441,8 +525,11 @@ static void *loop(void *arg)
         int timeout = next < 0 ? -1 : (int)(next > now ? next - now : 0);
         if (poll(pf, n, timeout) < 0 && errno != EINTR)
             break;
-        if (pf[1].revents & POLLIN)
-            accept_one(m);
+        /* Repeat mode's listener is non-blocking: a burst of connections is
+         * taken at once rather than one per wake-up. */
+        for (int k = 0; (pf[1].revents & POLLIN) && k < (m->repeat ? 64 : 1); k++)
+            if (!accept_one(m))
+                break;
         now = now_ms();
         for (size_t i = 2; i < n; i++) {
             if (pf[i].revents & (POLLIN | POLLHUP | POLLERR))
@@ -469,8 +556,19 @@ int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, i
     }
     m->s = s;
     m->verbose = verbose;
+    m->repeat = repeat_on;
+    m->cap = repeat_on ? repeat_max : MAX_CONNS;
+    m->rx_cap = repeat_on ? REPEAT_RECORD : HTTPC_MOCK_MAX_RECORD;
+    m->conns = calloc(m->cap, sizeof *m->conns);
+    m->pf = calloc(m->cap + 2, sizeof *m->pf);
+    m->map = calloc(m->cap + 2, sizeof *m->map);
     clock_gettime(CLOCK_MONOTONIC, &m->t0);
     pthread_mutex_init(&m->lock, NULL);
+    if (m->conns == NULL || m->pf == NULL || m->map == NULL) {
+        snprintf(err, errcap, "out of memory");
+        httpc_mock_free(m);
+        return -1;
+    }
     if ((s->tls || force_tls) && (m->tls_ctx = httpc__mock_tls_ctx(s, err, errcap)) == NULL) {
         httpc_mock_free(m);
         return -1;
@@ -482,12 +580,14 @@ int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, i
     }
     m->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     setsockopt(m->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (m->lfd < 0 || bind(m->lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(m->lfd, 64) < 0) {
+    if (m->lfd < 0 || bind(m->lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(m->lfd, m->repeat ? SOMAXCONN : 64) < 0) {
         snprintf(err, errcap, "cannot listen on %s:%d: %s", bind_addr ? bind_addr : "127.0.0.1",
                  port, strerror(errno));
         httpc_mock_free(m);
         return -1;
     }
+    if (m->repeat)
+        fcntl(m->lfd, F_SETFL, fcntl(m->lfd, F_GETFL) | O_NONBLOCK);
     getsockname(m->lfd, (struct sockaddr *)&a, &len);
     m->port = ntohs(a.sin_port);
     if (pthread_create(&m->th, NULL, loop, m) != 0) {
@@ -507,7 +607,7 @@ int httpc_mock_port(const httpc_mock *m)
 static int all_done(httpc_mock *m)
 {
     pthread_mutex_lock(&m->lock);
-    int done = m->nconns >= m->s->nconns;
+    int done = !m->repeat && m->nconns >= m->s->nconns; /* repeat: until stopped */
     for (size_t i = 0; done && i < m->nconns; i++)
         done = m->conns[i].done;
     pthread_mutex_unlock(&m->lock);
@@ -531,6 +631,13 @@ int httpc_mock_stop(httpc_mock *m, int timeout_ms)
             finish(m, &m->conns[i], 0);
         }
     return cut;
+}
+
+void httpc_mock_get_stats(httpc_mock *m, httpc_mock_stats *st)
+{
+    pthread_mutex_lock(&m->lock);
+    *st = m->st;
+    pthread_mutex_unlock(&m->lock);
 }
 
 size_t httpc_mock_connections(const httpc_mock *m)
@@ -557,6 +664,9 @@ void httpc_mock_free(httpc_mock *m)
             close(m->conns[i].fd);
         free(m->conns[i].rx);
     }
+    free(m->conns);
+    free(m->pf);
+    free(m->map);
     pthread_mutex_destroy(&m->lock);
     httpc__mock_tls_ctx_free(m->tls_ctx);
     free(m);

@@ -586,6 +586,29 @@ static int implicit_starttls(ctx *c, httpc_scn_conn *conn)
     return 0;
 }
 
+/* An expectation that no profile the scenario runs under would use is a
+ * mistake in the file: a profile left out of 'profiles:', or a default that
+ * every profile overrides. */
+static int check_reachable(ctx *c, const httpc_scenario *sc)
+{
+    for (size_t i = 0; i < sc->nexpects; i++) {
+        const httpc_scn_expect *e = &sc->expects[i];
+        int used = 0;
+        for (unsigned k = 0; k < 4 && !used; k++)
+            used = (sc->profiles & (1u << k)) &&
+                   httpc_scn_expect_for(sc, profiles[k], e->lenient) == e;
+        if (used)
+            continue;
+        c->line = e->line;
+        if (e->profile)
+            return fail(c, "unreachable expectation: the scenario does not run under %s "
+                           "(see 'profiles:')", e->profile);
+        return fail(c, "unreachable expectation: every profile has its own%s",
+                    e->lenient ? " lenient one" : "");
+    }
+    return 0;
+}
+
 /* Whole-scenario checks once every line is read. */
 static int finish(ctx *c, httpc_scenario *sc)
 {
@@ -599,6 +622,8 @@ static int finish(ctx *c, httpc_scenario *sc)
         if ((sc->profiles & (1u << i)) && httpc_scn_expect_for(sc, profiles[i], 0) == NULL)
             return fail(c, "no expectation for profile %s (and no default 'expect:')",
                         profiles[i]);
+    if (check_reachable(c, sc) < 0)
+        return -1;
     if (!sc->tls && (sc->tls_cert || sc->tls_sni || sc->tls_verify >= 0))
         return fail(c, "tls-cert, tls-sni and tls-verify need 'tls: yes'");
     for (size_t i = 0; sc->tls && i < sc->nconns; i++)

@@ -74,6 +74,7 @@ typedef struct outcome {
     int err;          /* the reference client's code (0 when none) */
     char error[64];   /* the exception class name, "" for a response */
     char detail[256];
+    char native[256]; /* an adapter's native_error, verbatim (adapters/TAXONOMY.md) */
     int status, version, will_close, have_resp;
     int conn_kept; /* the connection after the outcome: 1 kept, 0 closed, -1 unknown */
     char reason[256];
@@ -421,6 +422,8 @@ static int parse_outcome(const char *text, size_t len, outcome *o)
                 snprintf(o->error, sizeof o->error, "%s", sv);
             else if (!strcmp(key, "detail"))
                 snprintf(o->detail, sizeof o->detail, "%s", sv);
+            else if (!strcmp(key, "native_error"))
+                snprintf(o->native, sizeof o->native, "%s", sv);
             else if (!strcmp(key, "reason"))
                 snprintf(o->reason, sizeof o->reason, "%s", sv);
             else if (!strcmp(key, "body_sha256"))
@@ -1074,6 +1077,10 @@ static int write_reports(const char *dir, result *rs, size_t n, double secs)
         json_str(f, outcome_text(&rs[i].o, out, sizeof out));
         fputs(", \"detail\": ", f);
         json_str(f, rs[i].o.detail);
+        if (rs[i].o.native[0]) { /* only adapters that report one (the matrix reads it) */
+            fputs(", \"native_error\": ", f);
+            json_str(f, rs[i].o.native);
+        }
         fprintf(f, ", \"ms\": %.1f}", rs[i].ms);
     }
     fputs("\n]}\n", f);

@@ -443,6 +443,10 @@ S("request/patch-without-body", "PATCH without a body sends Content-Length 0", [
   "request: PATCH /item\ncheck-request-line: \"PATCH /item HTTP/1.1\"\ncheck-request-header: Content-Length: 0\n\n" + one(OK2))
 S("request/chunked-body-from-caller", "A caller-encoded chunked body with its Transfer-Encoding header", [RSR + ": Transfer-Encoding from the caller", "RFC 9112 section 7.1"], RQ + ", chunked",
   "request: POST /stream\nrequest-header: Transfer-Encoding: chunked\nrequest-body: \"5\\r\\nhello\\r\\n0\\r\\n\\r\\n\"\ncheck-request-header: Transfer-Encoding: chunked\n\n" + one(OK2))
+S("request/chunked-body-py27-adds-length", "httplib 2.7 adds Content-Length to a caller's chunked body as well",
+  ["httplib 2.7 HTTPConnection._send_request: _set_content_length unless the caller gave Content-Length (Transfer-Encoding is not consulted)", "RFC 9112 section 6.2: a sender MUST NOT send Content-Length with Transfer-Encoding"],
+  RQ + ", chunked, content-length", "request: POST /stream\nrequest-header: Transfer-Encoding: chunked\nrequest-body: \"5\\r\\nhello\\r\\n0\\r\\n\\r\\n\"\ncheck-request-header: Transfer-Encoding: chunked\ncheck-request-header: Content-Length: 15\n\n" + one(OK2),
+  profiles=["py27", "py27-strict"], note="Only the 2.7 profiles: Python 3.6+ sends no Content-Length when the caller gives Transfer-Encoding.")
 S("request/caller-host-lowercase", "A caller's \"host\" header in lower case replaces the automatic Host", [RSR + ": the check for a caller's Host ignores case"], RQ + ", host",
   "request: GET /\nrequest-header: host: example.org\ncheck-request-header: host: example.org\n\n" + one(OK2))
 S("request/caller-host-with-port", "A caller's Host with a port is sent unchanged", [RSR, "RFC 9110 section 7.2: Host = uri-host [ \":\" port ]"], RQ + ", host",
@@ -460,9 +464,4 @@ S("request/head-request-line", "A HEAD request line", [RSR], RQ + ", head",
 
 # Scenarios on which the reference client disagrees with the expectation (CPython's
 # or the RFC's): gen_library.py writes them under --pending instead of the tree.
-PENDING = {
-    "bodiless/204-chunked": "strict: the client reads chunks for a 204 (IncompleteRead); RFC 9112 section 6.3 (1) ends it at the empty line",
-    "interim/102-then-200": "strict: the client returns the 102 as final; RFC 9110 section 15.2 says to parse 1xx and go on",
-    "interim/199-then-200": "strict: as for 102",
-    "keepalive/two-connection-fields": "strict: the client reads the first Connection field only (will-close no)",
-}
+PENDING = {}

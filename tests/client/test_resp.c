@@ -232,6 +232,60 @@ Test(resp, will_close_rules)
     }
 }
 
+/* RFC 9110 section 15.2 against CPython's begin(): strict skips every 1xx but
+ * 101; py3 returns a 102 as the response (and reads no body for it). */
+Test(resp, strict_skips_every_interim_response)
+{
+    const char *reply = "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 199 Odd\r\nX: 1\r\n\r\n"
+                        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal";
+    got s = run_both(reply, "strict", "GET", 0), p = run_both(reply, "py3", "GET", 0);
+    cr_assert_eq(httpc_resp_status(s.r), 200);
+    cr_assert_eq(s.len, 5);
+    cr_assert_eq(httpc_resp_status(p.r), 102);
+    cr_assert_eq(p.len, 0);
+    httpc_resp_free(s.r), httpc_resp_free(p.r);
+    s = run_both("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\nraw", "strict", "GET", 0);
+    cr_assert_eq(httpc_resp_status(s.r), 101, "101 ends HTTP/1.1: it is the response");
+    httpc_resp_free(s.r);
+}
+
+/* RFC 9112 section 6.3 (1): a 204 ends at its header block even with
+ * "Transfer-Encoding: chunked"; CPython still decodes chunks there. */
+Test(resp, strict_204_ignores_chunked)
+{
+    const char *reply = "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n";
+    got s = run(reply, "strict", "GET", 0, 0), p = run(reply, "py3", "GET", 0, 0);
+    cr_assert_eq(s.begin_rc, 0);
+    cr_assert_eq(s.rc, 0);
+    cr_assert_eq(s.len, 0);
+    cr_assert_eq(httpc_resp_will_close(s.r), 0);
+    cr_assert_eq(p.rc, HTTPC_E_INCOMPLETE_READ);
+    httpc_resp_free(s.r), httpc_resp_free(p.r);
+}
+
+/* RFC 9110 section 7.6.1: every Connection field adds options, and options are
+ * whole tokens; CPython reads the first field and looks for a substring. */
+Test(resp, strict_connection_options)
+{
+    const struct {
+        const char *reply;
+        int strict, py3;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\n"
+         "Content-Length: 0\r\n\r\n", 1, 0},
+        {"HTTP/1.1 200 OK\r\nConnection: x-closed\r\nContent-Length: 0\r\n\r\n", 0, 1},
+        {"HTTP/1.1 200 OK\r\nConnection: te , CLOSE\r\nContent-Length: 0\r\n\r\n", 1, 1},
+        {"HTTP/1.0 200 OK\r\nKeep-Alive: 5\r\nContent-Length: 0\r\n\r\n", 1, 0},
+        {"HTTP/1.0 200 OK\r\nConnection: x, keep-alive\r\nContent-Length: 0\r\n\r\n", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        got s = run(cases[i].reply, "strict", "GET", 0, 0), p = run(cases[i].reply, "py3", "GET", 0, 0);
+        cr_assert_eq(httpc_resp_will_close(s.r), cases[i].strict, "strict: %s", cases[i].reply);
+        cr_assert_eq(httpc_resp_will_close(p.r), cases[i].py3, "py3: %s", cases[i].reply);
+        httpc_resp_free(s.r), httpc_resp_free(p.r);
+    }
+}
+
 Test(resp, http09_simple_response_per_profile)
 {
     got g = run_both("<html>hi</html>\n", "py27", "GET", 0);

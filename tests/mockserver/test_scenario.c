@@ -103,6 +103,13 @@ Test(scenario, httpc_scn_parse_errors_name_file_and_line)
         "t.scn:7: a second expectation for the same profile (first on line 6)");
     bad(HEAD CONN "expect: response colour=red\n", "t.scn:6: unknown outcome field 'colour'");
     bad(HEAD CONN "expect: response status=abc\n", "t.scn:6: bad value for status");
+    bad(HEAD "profiles: strict\n" CONN "expect strict: error X\nexpect py3: error Y\n",
+        "t.scn:8: unreachable expectation: the scenario does not run under py3 (see 'profiles:')");
+    bad(HEAD "profiles: py3\n" CONN "expect: error X\nexpect py3: error Y\n",
+        "t.scn:7: unreachable expectation: every profile has its own");
+    bad(HEAD "profiles: py3\n" CONN "expect py3: error X\nexpect lenient: error Y\n"
+        "expect py3 lenient: error Z\n",
+        "t.scn:8: unreachable expectation: every profile has its own lenient one");
     bad(HEAD "timeout: 0\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
     bad(HEAD "timeout: 20 s\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
     bad("id: Bad Id\n", "t.scn:1: id 'Bad Id' must be area/what-it-tests in [a-z0-9./_-]");

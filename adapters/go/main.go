@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+// The Go adapter: makes the scenario's requests with net/http's Transport
+// (one keep-alive connection, no transparent gzip) and prints the outcome
+// object of adapters/PROTOCOL.md, Go's error texts mapped onto the taxonomy of
+// adapters/TAXONOMY.md and the native error verbatim.
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type request struct {
+	method, target string
+	headers        []string
+	data           []byte
+	hasData        bool
+}
+
+// Go reports most HTTP/1 errors as text: (substring, class), first match wins.
+var texts = []struct{ sub, class string }{
+	{"malformed HTTP version", "UnknownProtocol"},
+	{"malformed HTTP status code", "BadStatusLine"},
+	{"malformed HTTP response", "BadStatusLine"},
+	{"unsupported transfer encoding", "InvalidFraming"},
+	{"too many transfer encodings", "InvalidFraming"},
+	{"bad Content-Length", "InvalidHeader"},
+	{"message cannot contain multiple Content-Length", "InvalidHeader"},
+	{"malformed chunked encoding", "IncompleteRead"},
+	{"invalid byte in chunk length", "IncompleteRead"},
+	{"chunk", "IncompleteRead"},
+	{"unexpected EOF", "IncompleteRead"},
+	{"server response headers exceeded", "LineTooLong"},
+	{"header line too long", "LineTooLong"},
+	{"malformed MIME header", "HTTPException"},
+	{"invalid header field", "HTTPException"},
+	{"connection reset by peer", "ConnectionResetError"},
+	{"broken pipe", "BrokenPipeError"},
+	{"connection refused", "ConnectionRefusedError"},
+	{"server closed idle connection", "RemoteDisconnected"},
+	{"EOF", "RemoteDisconnected"}, // closed before a status line
+	{"certificate", "SSLCertVerificationError"},
+	{"tls:", "SSLError"},
+}
+
+func classify(err error) string {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "TimeoutError"
+	}
+	var ce x509.CertificateInvalidError
+	var ue x509.UnknownAuthorityError
+	var he x509.HostnameError
+	if errors.As(err, &ce) || errors.As(err, &ue) || errors.As(err, &he) {
+		return "SSLCertVerificationError"
+	}
+	msg := err.Error()
+	for _, t := range texts {
+		if strings.Contains(msg, t.sub) {
+			return t.class
+		}
+	}
+	return "Unmapped"
+}
+
+// idleConn gives every read and write its own deadline: CPython's timeout
+// is per socket operation, not per request.
+type idleConn struct {
+	net.Conn
+	d time.Duration
+}
+
+func (c idleConn) Read(p []byte) (int, error) {
+	c.SetReadDeadline(time.Now().Add(c.d))
+	return c.Conn.Read(p)
+}
+
+func (c idleConn) Write(p []byte) (int, error) {
+	c.SetWriteDeadline(time.Now().Add(c.d))
+	return c.Conn.Write(p)
+}
+
+type outcome struct {
+	Error        *string     `json:"error"`
+	Detail       string      `json:"detail"`
+	Status       *int        `json:"status"`
+	Reason       *string     `json:"reason"`
+	Version      *int        `json:"version"`
+	Headers      [][2]string `json:"headers"`
+	BodyLen      *int        `json:"body_len"`
+	BodySha256   *string     `json:"body_sha256"`
+	BodyB64      *string     `json:"body_b64"`
+	PartialLen   *int        `json:"partial_len"`
+	ExpectedMore *int64      `json:"expected_more"`
+	WillClose    *bool       `json:"will_close"`
+	Connection   *string     `json:"connection"`
+	NativeError  *string     `json:"native_error"`
+}
+
+func str(s string) *string { return &s }
+
+func main() {
+	reqs, url, timeout, cacert, insecure, proxy := parseArgs(os.Args[1:])
+	out := outcome{}
+	defer func() { json.NewEncoder(os.Stdout).Encode(out) }()
+	if proxy != "" { // net/http tunnels only for https:// through a proxy URL
+		out.Error = str("AdapterUnsupported")
+		out.Detail = "go adapter: set_tunnel-style CONNECT is not implemented"
+		out.NativeError = str(out.Detail)
+		return
+	}
+	tr := &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 1,
+		DialContext: func(ctx context.Context, nw, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{Timeout: timeout}).DialContext(ctx, nw, addr)
+			if err != nil {
+				return nil, err
+			}
+			return idleConn{c, timeout}, nil
+		}}
+	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure}
+	if cacert != "" {
+		pool := x509.NewCertPool()
+		pem, _ := os.ReadFile(cacert)
+		pool.AppendCertsFromPEM(pem)
+		tr.TLSClientConfig.RootCAs = pool
+	}
+	client := &http.Client{Transport: tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for i, q := range reqs {
+		last := i == len(reqs)-1
+		var body io.Reader
+		if q.hasData {
+			body = bytes.NewReader(q.data)
+		}
+		req, err := http.NewRequest(q.method, url+q.target, body)
+		if err == nil {
+			for _, h := range q.headers {
+				k, v, _ := strings.Cut(h, ":")
+				v = strings.TrimLeft(v, " \t")
+				if strings.EqualFold(k, "Host") {
+					req.Host = v
+				} else {
+					req.Header.Add(k, v)
+				}
+			}
+			req.URL.Opaque = q.target // the target as given, not re-escaped
+		}
+		var resp *http.Response
+		if err == nil {
+			resp, err = client.Do(req)
+		}
+		if err != nil {
+			fail(&out, err, i, len(reqs))
+			return
+		}
+		data, rerr := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !last {
+			if rerr != nil {
+				fail(&out, rerr, i, len(reqs))
+				return
+			}
+			continue
+		}
+		report(&out, resp, data)
+		if rerr != nil {
+			fail(&out, rerr, i, len(reqs))
+			n := len(data)
+			out.PartialLen = &n
+			if resp.ContentLength >= 0 {
+				more := resp.ContentLength - int64(n)
+				out.ExpectedMore = &more
+			}
+			return
+		}
+		wc := resp.Close // the Transport closes the connection after this response
+		out.WillClose = &wc
+		out.Connection = str(map[bool]string{true: "closed", false: "kept"}[wc])
+	}
+}
+
+func fail(out *outcome, err error, i, n int) {
+	out.Error = str(classify(err))
+	out.NativeError = str(fmt.Sprintf("%T: %v", errors.Unwrap(err), err))
+	out.Detail = err.Error()
+	if i < n-1 {
+		out.Detail = fmt.Sprintf("request %d of %d: %s", i+1, n, out.Detail)
+	}
+}
+
+func report(out *outcome, resp *http.Response, data []byte) {
+	st := resp.StatusCode
+	out.Status = &st
+	reason := strings.TrimPrefix(resp.Status, strconv.Itoa(st))
+	out.Reason = str(strings.TrimPrefix(reason, " "))
+	v := resp.ProtoMajor*10 + resp.ProtoMinor
+	out.Version = &v
+	out.Headers = [][2]string{}
+	for k, vs := range resp.Header { // Go keeps no order: names canonicalised
+		for _, x := range vs {
+			out.Headers = append(out.Headers, [2]string{k, latin1(x)})
+		}
+	}
+	n := len(data)
+	out.BodyLen = &n
+	sum := sha256.Sum256(data)
+	out.BodySha256 = str(hex.EncodeToString(sum[:]))
+	if n <= 1<<20 {
+		out.BodyB64 = str(base64.StdEncoding.EncodeToString(data))
+	}
+}
+
+// latin1 turns received bytes into code points, as the protocol asks.
+func latin1(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
+}
+
+func parseArgs(a []string) (reqs []request, url string, timeout time.Duration,
+	cacert string, insecure bool, proxy string) {
+	cur := request{method: "GET"}
+	timeout = 10 * time.Second
+	for i := 0; i < len(a); i++ {
+		o := a[i]
+		if o == "--insecure" {
+			insecure = true
+			continue
+		}
+		if o == "--verify" {
+			continue
+		}
+		if i+1 >= len(a) {
+			fmt.Fprintf(os.Stderr, "go adapter: %s needs a value\n", o)
+			os.Exit(2)
+		}
+		i++
+		v := a[i]
+		switch o {
+		case "--before":
+			m, t, _ := strings.Cut(v, " ")
+			reqs = append(reqs, request{method: m, target: t})
+		case "--before-header":
+			reqs[len(reqs)-1].headers = append(reqs[len(reqs)-1].headers, v)
+		case "--before-data-file":
+			reqs[len(reqs)-1].data, _ = os.ReadFile(v)
+			reqs[len(reqs)-1].hasData = true
+		case "-X":
+			cur.method = v
+		case "-H":
+			cur.headers = append(cur.headers, v)
+		case "--data-file":
+			cur.data, _ = os.ReadFile(v)
+			cur.hasData = true
+		case "--timeout":
+			f, _ := strconv.ParseFloat(v, 64)
+			timeout = time.Duration(f * float64(time.Second))
+		case "--cacert":
+			cacert = v
+		case "--proxy":
+			proxy = v
+		case "--proxy-header":
+		case "--json":
+			url = v
+		}
+	}
+	// split the URL into origin and target
+	rest := url[strings.Index(url, "//")+2:]
+	slash := strings.IndexByte(rest, '/')
+	if slash < 0 {
+		cur.target = "/"
+	} else {
+		cur.target = rest[slash:]
+		url = url[:len(url)-len(rest)+slash]
+	}
+	return append(reqs, cur), url, timeout, cacert, insecure, proxy
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+// The Node.js adapter: makes the scenario's requests with Node's `http`/`https`
+// modules (llhttp underneath) on one keep-alive agent, and prints the outcome
+// object of adapters/PROTOCOL.md, llhttp's HPE_* codes and Node's error codes
+// mapped onto the taxonomy of adapters/TAXONOMY.md, the native error verbatim.
+'use strict';
+const http = require('http');
+const https = require('https');
+const fs = require('fs');
+const crypto = require('crypto');
+
+// Node / llhttp code -> taxonomy class. Codes absent here are "Unmapped".
+const CODES = {
+  HPE_INVALID_CONSTANT: 'BadStatusLine', // not "HTTP/" where the version goes
+  HPE_INVALID_VERSION: 'UnknownProtocol',
+  HPE_INVALID_STATUS: 'BadStatusLine',
+  HPE_INVALID_HEADER_TOKEN: 'HTTPException', // CPython has no header-syntax class
+  HPE_HEADER_OVERFLOW: 'LineTooLong', // the whole head over --max-http-header-size
+  HPE_INVALID_CHUNK_SIZE: 'IncompleteRead', // CPython: ValueError -> IncompleteRead
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'IncompleteRead',
+  HPE_INVALID_CONTENT_LENGTH: 'InvalidHeader',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'InvalidFraming', // Content-Length with chunked
+  HPE_INVALID_TRANSFER_ENCODING: 'InvalidFraming',
+  HPE_CR_EXPECTED: 'HTTPException',
+  HPE_LF_EXPECTED: 'HTTPException',
+  HPE_STRICT: 'HTTPException',
+  HPE_INVALID_EOF_STATE: 'IncompleteRead', // EOF inside a framed body
+  HPE_CLOSED_CONNECTION: 'HTTPException', // data after a "close" response
+  HPE_UNEXPECTED_SPACE: 'HTTPException',
+  HPE_INVALID_METHOD: 'BadStatusLine',
+  HPE_INVALID_URL: 'BadStatusLine',
+  HPE_INTERNAL: 'Unmapped',
+  HPE_USER: 'Unmapped',
+  ECONNRESET: 'ConnectionResetError', // "socket hang up" is refined below
+  EPIPE: 'BrokenPipeError',
+  ECONNREFUSED: 'ConnectionRefusedError',
+  ETIMEDOUT: 'TimeoutError',
+  EPROTO: 'SSLError',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'SSLError',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'SSLCertVerificationError',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'SSLCertVerificationError',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'SSLCertVerificationError',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'SSLCertVerificationError',
+  SELF_SIGNED_CERT_IN_CHAIN: 'SSLCertVerificationError',
+  CERT_HAS_EXPIRED: 'SSLCertVerificationError',
+  ERR_INVALID_CHAR: 'Unmapped', // a header value Node refuses to send
+};
+
+function classify(e) {
+  const code = e.code || '';
+  if (code === 'ECONNRESET' && /socket hang up/.test(e.message)) return 'RemoteDisconnected';
+  if (code === 'ECONNRESET' && e.message === 'aborted') return 'IncompleteRead';
+  if (/^ERR_SSL_/.test(code) && !(code in CODES)) return 'SSLError';
+  return CODES[code] || 'Unmapped';
+}
+
+function parseArgs(argv) {
+  const reqs = [], opts = {timeout: 10, proxyHeaders: []};
+  const cur = {method: 'GET', headers: [], data: null};
+  for (let i = 0; i < argv.length; i++) {
+    const o = argv[i], v = argv[i + 1];
+    if (o === '--insecure' || o === '--verify') { opts[o.slice(2)] = true; continue; }
+    i++;
+    if (o === '--before') {
+      const sp = v.indexOf(' ');
+      reqs.push({method: v.slice(0, sp), target: v.slice(sp + 1), headers: [], data: null});
+    } else if (o === '--before-header') reqs[reqs.length - 1].headers.push(v);
+    else if (o === '--before-data-file') reqs[reqs.length - 1].data = fs.readFileSync(v);
+    else if (o === '-X') cur.method = v;
+    else if (o === '-H') cur.headers.push(v);
+    else if (o === '--data-file') cur.data = fs.readFileSync(v);
+    else if (o === '--timeout') opts.timeout = parseFloat(v);
+    else if (o === '--cacert') opts.ca = fs.readFileSync(v);
+    else if (o === '--proxy') opts.proxy = v;
+    else if (o === '--proxy-header') opts.proxyHeaders.push(v);
+    else if (o === '--json') opts.url = new URL(v);
+    else { console.error('node_adapter: unknown option ' + o); process.exit(2); }
+  }
+  cur.target = opts.url.pathname + opts.url.search;
+  reqs.push(cur);
+  return {reqs, opts};
+}
+
+// Header lines as a flat [name, value, ...] list, so the order and the
+// duplicates the scenario gives are kept.
+function rawHeaders(lines) {
+  const out = [];
+  for (const h of lines) {
+    const c = h.indexOf(':');
+    out.push(h.slice(0, c), h.slice(c + 1).replace(/^[ \t]+/, ''));
+  }
+  return out;
+}
+
+const out = {error: null, detail: '', status: null, reason: null, version: null,
+  headers: null, body_len: null, body_sha256: null, body_b64: null, partial_len: null,
+  expected_more: null, will_close: null, connection: null, native_error: null};
+let printed = false;
+function finish() {
+  if (printed) return;
+  printed = true;
+  process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
+}
+
+function fail(e, step, n) {
+  if (out.error) return finish();
+  out.error = classify(e);
+  out.native_error = (e.code || e.name) + ': ' + e.message;
+  out.detail = (step < n - 1 ? `request ${step + 1} of ${n}: ` : '') + e.message;
+  finish();
+}
+
+function report(res, chunks) {
+  const body = Buffer.concat(chunks);
+  out.status = res.statusCode;
+  out.reason = res.statusMessage;
+  out.version = res.httpVersionMajor * 10 + res.httpVersionMinor;
+  const hs = [];
+  for (let i = 0; i < res.rawHeaders.length; i += 2)
+    hs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+  out.headers = hs;
+  out.body_len = body.length;
+  out.body_sha256 = crypto.createHash('sha256').update(body).digest('hex');
+  if (body.length <= 1 << 20) out.body_b64 = body.toString('base64');
+  if (!res.complete) {
+    out.partial_len = body.length;
+    const cl = res.headers['content-length'];
+    if (cl !== undefined && /^\d+$/.test(cl)) out.expected_more = parseInt(cl, 10) - body.length;
+  }
+}
+
+function run() {
+  const {reqs, opts} = parseArgs(process.argv.slice(2));
+  if (opts.proxy) { // Node's http has no set_tunnel(): an adapter gap, not a client error
+    out.error = 'AdapterUnsupported';
+    out.native_error = out.detail = 'node adapter: CONNECT tunnels are not implemented';
+    return finish();
+  }
+  const tls = opts.url.protocol === 'https:';
+  const mod = tls ? https : http;
+  const agent = new mod.Agent({keepAlive: true, maxSockets: 1,
+    ...(tls ? {ca: opts.ca, rejectUnauthorized: !opts.insecure} : {})});
+  const ms = opts.timeout * 1000;
+  const step = (n) => {
+    const q = reqs[n], last = n === reqs.length - 1;
+    const o = {method: q.method, path: q.target, agent, headers: rawHeaders(q.headers),
+      host: opts.url.hostname, port: opts.url.port, setHost: true};
+    if (q.data) o.headers.push('Content-Length', String(q.data.length));
+    const req = mod.request(o);
+    let res = null, sock = null;
+    const chunks = [];
+    req.on('socket', (s) => { sock = s; });
+    // CPython's timeout is per socket operation: Node's socket idle timeout
+    req.setTimeout(ms, () => req.destroy(Object.assign(new Error('timed out'),
+      {code: 'ETIMEDOUT'})));
+    req.on('error', (e) => {
+      if (res && last) report(res, chunks);
+      if (last && res && e.message === 'aborted') e.code = 'ECONNRESET';
+      fail(e, n, reqs.length);
+    });
+    req.on('response', (r) => {
+      res = r;
+      r.on('data', (c) => { if (last) chunks.push(c); });
+      r.on('error', (e) => { if (last) report(r, chunks); fail(e, n, reqs.length); });
+      r.on('aborted', () => {
+        if (last) report(r, chunks);
+        fail(Object.assign(new Error('aborted'), {code: 'ECONNRESET'}), n, reqs.length);
+      });
+      r.on('end', () => {
+        if (!last) return setImmediate(() => step(n + 1));
+        report(r, chunks);
+        // the agent keeps a reusable socket; it destroys one it will not reuse
+        setImmediate(() => {
+          out.connection = sock && !sock.destroyed ? 'kept' : 'closed';
+          out.will_close = out.connection === 'closed';
+          finish();
+        });
+      });
+    });
+    req.end(q.data || undefined);
+  };
+  step(0);
+}
+
+run();

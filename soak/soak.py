@@ -1,0 +1,496 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The soak checks (issue 8): chaos replays of the scenario library, body
+integrity up to 1 GiB, load on the mock server, faults, memory and descriptor
+leaks under valgrind, hostile scenario files, the loopback default. Writes
+REPORTS/summary.md and REPORTS/soak.json; exit 1 when any check failed.
+
+    soak.py --build build/default --reports reports/soak          # the long one
+    soak.py --build build/default --reports reports/soak --ci     # under ~4 minutes
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOAK = os.path.join(ROOT, "soak")
+MiB = 1 << 20
+
+# What each variant runs: CI keeps every threshold of the issue (1,000
+# connections, 100,000 exchanges) and trims the repetitions.
+SIZES = {
+    "ci": dict(body_max=64 * MiB, one_byte_max=64 << 10, chaos=[1], plain_j2=False,
+               load_procs=4, load_conns=250, load_rounds=100, fault_seconds=8),
+    "full": dict(body_max=1024 * MiB, one_byte_max=MiB + 1, chaos=[1, 2, 3, 4, 5],
+                 plain_j2=True, load_procs=8, load_conns=250, load_rounds=200,
+                 fault_seconds=30),
+}
+
+
+class Soak:
+    def __init__(self, args):
+        self.args = args
+        self.size = SIZES["ci" if args.ci else "full"]
+        self.bin = lambda *p: os.path.join(args.build, *p)
+        self.mock = self.bin("mockserver", "httpc-mock")
+        self.conform = self.bin("runner", "httpc-conform")
+        self.soak = self.bin("soak", "httpc-soak")
+        self.httpc = self.bin("client", "httpc")
+        self.work = tempfile.mkdtemp(prefix="httpc-soak-")
+        self.figures = {"variant": "ci" if args.ci else "full"}
+        self.checks = []  # (phase, what, ok, detail)
+
+    def check(self, phase, what, ok, detail=""):
+        self.checks.append({"phase": phase, "check": what, "ok": bool(ok), "detail": str(detail)})
+        print(f"  {'ok  ' if ok else 'FAIL'} {phase}: {what}" + (f" ({detail})" if detail else ""),
+              flush=True)
+
+    # ---- helpers -----------------------------------------------------------
+
+    def run(self, cmd, timeout, mem_mib=None):
+        """Runs cmd; returns (rc, out, err, maxrss_kib, seconds). rc is -SIG on a
+        signal, None on a timeout (the child is killed)."""
+        def limit():
+            os.setsid()
+            if mem_mib:
+                b = mem_mib * MiB
+                resource.setrlimit(resource.RLIMIT_AS, (b, b))
+        t0 = time.monotonic()
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                 preexec_fn=limit)
+            rc, rss = None, 0
+            while time.monotonic() - t0 < timeout:
+                pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+                if pid:
+                    rc, rss = os.waitstatus_to_exitcode(status), ru.ru_maxrss
+                    p.returncode = rc
+                    break
+                time.sleep(0.02)
+            if rc is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+            out.seek(0)
+            err.seek(0)
+            return rc, out.read(), err.read(), rss, time.monotonic() - t0
+
+    def start_mock(self, *extra):
+        p = subprocess.Popen([self.mock, "serve", os.path.join(SOAK, "scenarios", "keepalive.scn"),
+                              "--repeat", *extra], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        port = int(p.stdout.readline())
+        return p, port
+
+    @staticmethod
+    def fds(pid):
+        return len(os.listdir(f"/proc/{pid}/fd"))
+
+    def stop_mock(self, p, baseline):
+        """Waits (at most 5 s) for the mock's descriptors to fall back to
+        `baseline`, then stops it; returns (fds at the end, its counts, alive)."""
+        end = time.monotonic() + 5
+        while self.fds(p.pid) > baseline and time.monotonic() < end:
+            time.sleep(0.05)
+        after = self.fds(p.pid)
+        alive = p.poll() is None
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=30)
+        lines = [ln for ln in err.splitlines() if ln.startswith("{")]
+        return after, (json.loads(lines[-1]) if lines else {}), alive
+
+    # ---- 7. the loopback default -------------------------------------------
+
+    def phase_loopback(self):
+        print("loopback", flush=True)
+        p, port = self.start_mock()
+        local = self.listening(port)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=10)
+        self.check("loopback", "binds 127.0.0.1 by default", local == "127.0.0.1", local)
+        self.check("loopback", "says nothing of other addresses by default", "not on loopback" not in err)
+        p, port = self.start_mock("--bind", "0.0.0.0")
+        time.sleep(0.2)
+        local = self.listening(port)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=10)
+        self.check("loopback", "--bind 0.0.0.0 is said on stderr",
+                   "not on loopback only" in err and local == "0.0.0.0", err.strip()[:80])
+
+    @staticmethod
+    def listening(port):
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                local, st = line.split()[1], line.split()[3]
+                addr, p = local.split(":")
+                if st == "0A" and int(p, 16) == port:
+                    return ".".join(str(int(addr[i:i + 2], 16)) for i in (6, 4, 2, 0))
+        return None
+
+    # ---- 6. hostile scenario files -----------------------------------------
+
+    def hostile_files(self, d):
+        """name -> (relative path, bytes). Each must be refused with file:line."""
+        ok = ("id: soak/x\ntitle: t\n\nconnection\n  read request\n"
+              "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nok\"\n\n"
+              "expect: response status=200\n")
+        rnd = bytes((i * 2654435761 >> 13) & 0xFF for i in range(65536))
+        files = {
+            "huge (2 MiB of comments)": b"# x\n" * (512 * 1024),
+            "huge single line (1 MiB)": b"title: " + b"a" * MiB + b"\n",
+            "binary (random bytes)": rnd,
+            "binary (NUL bytes)": b"\0" * 4096,
+            "binary inside a value": ok.replace("title: t", "title: t\0\xff\x01").encode("latin-1"),
+            "truncated in a string": ok[: ok.index("Content-Length") + 5].encode(),
+            "truncated escape": ok.replace("ok\"", "ok\\x4").encode()[:-len("\n\nexpect: response status=200\n")],
+            "repeat count huge": ok.replace("ok\"", "ok\" * 99999999999999999999").encode(),
+            "repeat count past 64 MiB": ok.replace("ok\"", "ok\" * 16777216 + \"ok\" * 16777216 + \"ok\" * 16777216").encode(),
+            "repeat count negative": ok.replace("ok\"", "ok\" * -1").encode(),
+            "sweep of 64 cases of 60 MiB each": ("sweep: N = " + " ".join(str(i) for i in range(64)) + "\n" +
+                                                 ok.replace("id: soak/x", "id: soak/x{N}").replace(
+                                                     "ok\"", "ok\" + \"x\" * 16000000 + \"y\" * 16000000 + \"z\" * 16000000 + \"w\" * 15000000")).encode(),
+            "file outside the tree (..)": ok.replace("\"ok\"", "file \"../../../../../../etc/passwd\"").encode(),
+            "file outside the tree (absolute)": ok.replace("\"ok\"", "file \"/etc/passwd\"").encode(),
+            "file through a symlink out": ok.replace("\"ok\"", "file \"out/passwd\"").encode(),
+            "17 connections": ok.replace("connection\n", "connection\n  close\n" * 17 + "connection\n").encode(),
+            "segments 0": ok.replace("  read request\n", "  segments 0\n  read request\n").encode(),
+            "pause past a day": ok.replace("  read request\n", "  pause 999999999999\n  read request\n").encode(),
+            "sweep of 65 values": ("sweep: N = " + " ".join(str(i) for i in range(65)) + "\n" + ok).encode(),
+            "empty file": b"",
+        }
+        paths = {}
+        for i, (name, data) in enumerate(files.items()):
+            sub = os.path.join(d, f"h{i:02d}")
+            os.makedirs(sub)
+            path = os.path.join(sub, "case.scn")
+            with open(path, "wb") as f:
+                f.write(data)
+            paths[name] = path
+        os.symlink("/etc", os.path.join(d, f"h{list(files).index('file through a symlink out'):02d}", "out"))
+        return paths
+
+    def phase_hostile(self):
+        print("hostile input", flush=True)
+        d = os.path.join(self.work, "hostile")
+        os.makedirs(d)
+        paths = self.hostile_files(d)
+        peak = 0
+        for name, path in paths.items():
+            rc, out, err, rss, secs = self.run([self.mock, "lint", path], timeout=60, mem_mib=1024)
+            err = err.decode("utf-8", "replace")
+            peak = max(peak, rss)
+            where = re.search(re.escape(path) + r":\d+: ", err)
+            ok = rc == 1 and where is not None
+            self.check("hostile", f"lint refuses {name} with file:line", ok,
+                       f"rc={rc} {err.strip().splitlines()[0][len(d) + 1:][:90] if err.strip() else 'no message'}")
+        # A folder that holds itself, and a deep tree: the walk ends.
+        loop = os.path.join(d, "loop")
+        os.makedirs(loop)
+        os.symlink(".", os.path.join(loop, "self"))
+        deep = os.path.join(d, "deep", *["d"] * 40)
+        os.makedirs(deep)
+        shutil.copy(paths["empty file"], os.path.join(deep, "x.scn"))
+        rc, out, err, rss, secs = self.run([self.mock, "lint", loop, os.path.join(d, "deep")],
+                                           timeout=60, mem_mib=1024)
+        self.check("hostile", "lint ends on a symlink loop and a 40-deep tree", rc is not None and rc >= 0,
+                   f"rc={rc}, {secs:.1f} s")
+        # The runner over the whole hostile tree: refuses, no crash.
+        rc, out, err, rss2, secs = self.run([self.conform, "-q", d], timeout=120, mem_mib=2048)
+        self.check("hostile", "httpc-conform refuses the hostile tree without a crash",
+                   rc is not None and rc in (1, 2), f"rc={rc}")
+        self.figures["hostile"] = {"files": len(paths), "peak_rss_kib": max(peak, rss2),
+                                   "memory_limit_mib": 1024}
+
+    # ---- 2. integrity --------------------------------------------------------
+
+    def phase_integrity(self):
+        print("integrity", flush=True)
+        s = self.size
+        rc, out, err, rss, secs = self.run(
+            [self.soak, "integrity", "--max", str(s["body_max"]), "--one-byte-max", str(s["one_byte_max"])],
+            timeout=1800)
+        rows = [json.loads(ln) for ln in out.decode().splitlines() if ln.startswith("{")]
+        summ = next((r for r in rows if r.get("summary")), {})
+        bad = [r for r in rows if not r.get("summary") and not r["ok"]]
+        with open(os.path.join(self.args.reports, "integrity.jsonl"), "w") as f:
+            f.write(out.decode())
+        growth = summ.get("client_hwm_peak_kib", 0) - summ.get("client_hwm_first_kib", 0)
+        self.check("integrity", f"{summ.get('cases', 0)} bodies, 0 B to {summ.get('largest', 0) // MiB} MiB, "
+                   "right length and sha256", rc == 0 and not bad and summ,
+                   "; ".join(f"{b['size']} {b['framing']} {b['writes']}: {b['error']}" for b in bad[:3]))
+        self.check("integrity", "client peak memory flat (grows < 1 MiB from the first body to the last)",
+                   0 <= growth < 1024, f"{summ.get('client_hwm_first_kib')} -> {summ.get('client_hwm_peak_kib')} KiB")
+        self.figures["integrity"] = dict(summ, seconds=round(secs, 1), hwm_growth_kib=growth,
+                                         one_byte_max=s["one_byte_max"])
+
+    # ---- 3. load -------------------------------------------------------------
+
+    def load_clients(self, port, procs, conns, rounds, wait, deadline=300):
+        cmd = [self.soak, "load", "--port", str(port), "--conns", str(conns), "--rounds", str(rounds),
+               "--deadline", str(deadline)] + (["--wait"] if wait else [])
+        return [subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                for _ in range(procs)]
+
+    @staticmethod
+    def finish_clients(ps):
+        res = []
+        for p in ps:
+            out, _ = p.communicate(timeout=600)
+            lines = [ln for ln in out.splitlines() if ln.startswith("{")]
+            res.append(json.loads(lines[-1]) if lines else {"errors": 1, "ok": 0, "planned": 1,
+                                                             "first_error": f"exit {p.returncode}"})
+        return res
+
+    def phase_load(self):
+        print("load", flush=True)
+        s = self.size
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        need = s["load_procs"] * s["load_conns"] + 256
+        if soft < need:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(need, soft), hard), hard))
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        mock, port = self.start_mock("--max-conns", str(need))
+        base = self.fds(mock.pid)
+        t0 = time.monotonic()
+        ps = self.load_clients(port, s["load_procs"], s["load_conns"], s["load_rounds"], True)
+        for p in ps:
+            p.stdout.readline()  # "ready": all its connections are open
+        held = self.fds(mock.pid) - base
+        for p in ps:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        res = self.finish_clients(ps)
+        secs = time.monotonic() - t0
+        after, stats, alive = self.stop_mock(mock, base)
+        ok = sum(r["ok"] for r in res)
+        planned = s["load_procs"] * s["load_conns"] * s["load_rounds"]
+        errors = sum(r["errors"] for r in res)
+        cfds = all(r.get("fds_before") == r.get("fds_after") for r in res)
+        self.check("load", f"{held} connections held open at once (>= 1000)", held >= 1000 and
+                   stats.get("peak", 0) >= 1000, f"server peak {stats.get('peak')}")
+        self.check("load", f"{ok} exchanges, 0 errors, 0 lost (>= 100000)",
+                   ok == planned and errors == 0 and ok >= 100000 and stats.get("rounds") == ok,
+                   f"planned {planned}, errors {errors}, server rounds {stats.get('rounds')}; "
+                   + "; ".join(r["first_error"] for r in res if r.get("first_error"))[:200])
+        self.check("load", "no descriptor leaked (server and clients)", after == base and cfds and alive,
+                   f"server {base} -> {after}")
+        self.figures["load"] = {"client_processes": len(ps), "connections_held": held,
+                                "server_peak_open": stats.get("peak"), "exchanges": ok,
+                                "errors": errors, "lost": planned - ok - errors,
+                                "server_rounds": stats.get("rounds"), "seconds": round(secs, 1),
+                                "exchanges_per_second": round(ok / secs), "ulimit_n": soft,
+                                "server_fds_before": base, "server_fds_after": after}
+
+    # ---- 4. faults -----------------------------------------------------------
+
+    def phase_faults(self):
+        print("faults", flush=True)
+        s = self.size
+        mock, port = self.start_mock()
+        base = self.fds(mock.pid)
+        # Beside the faults, a load client for as long as they last (its
+        # deadline ends its rounds; every exchange it began must be right).
+        load = self.load_clients(port, 1, 50, 1000000, False, deadline=s["fault_seconds"])
+        faults = subprocess.Popen([self.soak, "faults", "--port", str(port), "--seconds",
+                                   str(s["fault_seconds"])], stdout=subprocess.PIPE, text=True)
+        fout, _ = faults.communicate(timeout=s["fault_seconds"] + 120)
+        fres = json.loads(fout.strip().splitlines()[-1]) if fout.strip() else {}
+        lres = self.finish_clients(load)[0]
+        late = self.load_clients(port, 1, 10, 10, False)
+        lres2 = self.finish_clients(late)[0]
+        after, stats, alive = self.stop_mock(mock, base)
+        self.check("faults", "the mock server survived every misbehaving client", alive and
+                   fres.get("connect_failed", 1) == 0, json.dumps(fres))
+        self.check("faults", "the load client beside them: every exchange right",
+                   lres.get("errors", 1) == 0 and lres.get("ok") == lres.get("planned") and
+                   lres.get("ok", 0) > 0,
+                   f"{lres.get('ok')} ok, {lres.get('errors')} errors {lres.get('first_error', '')}")
+        self.check("faults", "a new client afterwards is served", lres2.get("errors", 1) == 0 and
+                   lres2.get("ok") == 100)
+        self.check("faults", "the server's descriptors are back to where they were", after == base,
+                   f"{base} -> {after}")
+        self.figures["faults"] = {"clients": {k: v for k, v in fres.items() if not k.startswith("fds")
+                                              and k != "connect_failed"},
+                                  "load_exchanges_beside": lres.get("ok"), "load_errors": lres.get("errors"),
+                                  "server_fds_before": base, "server_fds_after": after,
+                                  "server_accepted": stats.get("accepted")}
+        self.phase_hang()
+
+    def phase_hang(self):
+        d = os.path.join(self.work, "hang")
+        os.makedirs(os.path.join(d, "soak"))
+        reply = '  read request\n  send "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nok"\n'
+        for name, target, extra in [("hang", "/hang", ""), ("after-hang", "/ok", "")]:
+            with open(os.path.join(d, "soak", name + ".scn"), "w") as f:
+                f.write(f"id: soak/{name}\ntitle: {name}\nrequest: GET {target}\n{extra}\nconnection\n"
+                        f"{reply}\nexpect: response status=200 body=\"ok\"\n")
+        adapter = f"{os.path.join(SOAK, 'hang-adapter.sh')} {self.httpc}"
+        rep = os.path.join(self.work, "hang-reports")
+        rc, out, err, rss, secs = self.run([self.conform, "-q", "--adapter", adapter, "--timeout", "1000",
+                                            "--reports", rep, d], timeout=120)
+        verdicts = {r["id"]: r["verdict"] for r in json.load(open(os.path.join(rep, "results.json")))["results"]} \
+            if os.path.exists(os.path.join(rep, "results.json")) else {}
+        self.check("faults", "a hanging client is cut at its timeout, reported 'timeout', the run goes on",
+                   verdicts.get("soak/hang") == "timeout" and verdicts.get("soak/after-hang") == "pass"
+                   and rc == 1 and secs < 30, f"{verdicts}, {secs:.1f} s")
+        self.figures["faults"]["hang_cut_after_s"] = round(secs, 1)
+
+    # ---- 1 and 5. the library: -j 1 / -j 2 / chaos / valgrind ---------------
+
+    def conform_run(self, name, lib, extra, prefix=()):
+        rep = os.path.join(self.args.reports, "runs", name)
+        cmd = [*prefix, self.conform, "-q", *extra, "--reports", rep, lib]
+        rc, out, err, rss, secs = self.run(cmd, timeout=1800)
+        path = os.path.join(rep, "results.json")
+        verdicts = {}
+        if os.path.exists(path):
+            for r in json.load(open(path))["results"]:
+                verdicts[(r["id"], r["profile"])] = r["verdict"]
+        print(f"  {name}: {len(verdicts)} verdicts in {secs:.0f} s", flush=True)
+        return verdicts, secs, rc
+
+    def phase_library(self):
+        print("library (verdicts, chaos, valgrind)", flush=True)
+        # A snapshot: the library may grow while the runs go on.
+        lib = os.path.join(self.work, "scenarios")
+        shutil.copytree(self.args.scenarios, lib, symlinks=True)
+        runs = {}
+        ref, secs, _ = self.conform_run("j1", lib, ["-j", "1"])
+        runs["j1"] = secs
+        compare = []
+        if self.size["plain_j2"]:
+            v, runs["j2"], _ = self.conform_run("j2", lib, ["-j", "2"])
+            compare.append(("j2", v))
+        vlog = os.path.join(self.args.reports, "valgrind.log")
+        vg = ["valgrind", "--leak-check=full", "--show-leak-kinds=definite,indirect,possible",
+              "--errors-for-leak-kinds=definite,indirect,possible", "--track-fds=yes",
+              f"--log-file={vlog}"]
+        v, runs["j2-valgrind"], _ = self.conform_run("j2-valgrind", lib, ["-j", "2"], prefix=vg)
+        compare.append(("j2-valgrind", v))
+        for seed in self.size["chaos"]:
+            v, runs[f"chaos-{seed}"], _ = self.conform_run(f"chaos-{seed}", lib, ["-j", "2", "--chaos", str(seed)])
+            compare.append((f"chaos-{seed}", v))
+        changes = []
+        for name, v in compare:
+            for key in sorted(set(ref) | set(v)):
+                if ref.get(key) != v.get(key):
+                    changes.append({"run": name, "id": key[0], "profile": key[1],
+                                    "j1": ref.get(key), name: v.get(key)})
+        with open(os.path.join(self.args.reports, "verdict-changes.json"), "w") as f:
+            json.dump(changes, f, indent=1)
+        notpass = sum(1 for x in ref.values() if x not in ("pass", "lenient", "expected-failure", "skip"))
+        chaos_changes = [c for c in changes if c["run"].startswith("chaos")]
+        self.check("chaos", f"{len(self.size['chaos'])} chaos seeds x {len(ref)} checks: no verdict changes",
+                   ref and not chaos_changes, "; ".join(f"{c['run']} {c['id']} {c['profile']}" for c in chaos_changes[:5]))
+        other = [c for c in changes if not c["run"].startswith("chaos")]
+        self.check("library", "-j 2 (and -j 2 under valgrind) gives the verdicts of -j 1", ref and not other,
+                   "; ".join(f"{c['run']} {c['id']} {c['profile']}" for c in other[:5]))
+        vg_fig = self.valgrind_figures(vlog)
+        self.check("memory", "valgrind memcheck over the whole library: 0 errors, 0 bytes lost",
+                   vg_fig["errors"] == 0 and vg_fig["lost_bytes"] == 0, json.dumps(vg_fig))
+        self.check("descriptors", "httpc-conform ends a full run with the descriptors it started with",
+                   vg_fig["fds_at_exit"] == vg_fig["fds_inherited"],
+                   f"{vg_fig['fds_inherited']} -> {vg_fig['fds_at_exit']}")
+        self.figures["library"] = {"checks": len(ref), "not_passing_in_j1": notpass, "runs_seconds":
+                                   {k: round(x, 1) for k, x in runs.items()},
+                                   "chaos_seeds": self.size["chaos"], "verdict_changes": len(changes)}
+        self.figures["memory"] = vg_fig
+
+    @staticmethod
+    def valgrind_figures(log):
+        text = open(log).read() if os.path.exists(log) else ""
+        def total(pat):
+            return sum(int(x.replace(",", "")) for x in re.findall(pat, text))
+        errors = total(r"ERROR SUMMARY: ([\d,]+) errors")
+        lost = total(r"definitely lost: ([\d,]+) bytes") + total(r"indirectly lost: ([\d,]+) bytes") \
+            + total(r"possibly lost: ([\d,]+) bytes")
+        m = re.search(r"FILE DESCRIPTORS: (\d+) open \((\d+) std\) at exit", text)
+        at_exit = int(m.group(1)) if m else -1
+        std = int(m.group(2)) if m else 0
+        inherited = std + text.count("<inherited from parent>")
+        return {"tool": "valgrind memcheck", "errors": errors if "ERROR SUMMARY" in text else -1,
+                "lost_bytes": lost, "fds_inherited": inherited, "fds_at_exit": at_exit}
+
+    # ---- the report ----------------------------------------------------------
+
+    def report(self, secs):
+        f = self.figures
+        f["seconds"] = round(secs, 1)
+        f["checks"] = self.checks
+        f["failed"] = sum(not c["ok"] for c in self.checks)
+        with open(os.path.join(self.args.reports, "soak.json"), "w") as fp:
+            json.dump(f, fp, indent=1)
+        g = lambda *k: self.dig(f, k)
+        rows = [
+            ("connections held at once", g("load", "connections_held")),
+            ("exchanges served (client processes)", f"{g('load', 'exchanges')} ({g('load', 'client_processes')}), "
+             f"{g('load', 'errors')} errors, {g('load', 'lost')} lost, {g('load', 'exchanges_per_second')}/s"),
+            ("chaos seeds run, verdict changes", f"{g('library', 'chaos_seeds')}, {g('library', 'verdict_changes')} "
+             f"over {g('library', 'checks')} checks"),
+            ("bytes verified (sha256)", f"{g('integrity', 'bytes_verified')} in {g('integrity', 'cases')} bodies, "
+             f"largest {self.mib(g('integrity', 'largest'))}"),
+            ("client peak memory (VmHWM)", f"{g('integrity', 'client_hwm_first_kib')} -> "
+             f"{g('integrity', 'client_hwm_peak_kib')} KiB (+{g('integrity', 'hwm_growth_kib')} KiB)"),
+            ("memcheck errors, bytes lost", f"{g('memory', 'errors')}, {g('memory', 'lost_bytes')}"),
+            ("runner descriptors before/after", f"{g('memory', 'fds_inherited')} / {g('memory', 'fds_at_exit')}"),
+            ("mock descriptors before/after load", f"{g('load', 'server_fds_before')} / {g('load', 'server_fds_after')}"),
+            ("mock descriptors before/after faults", f"{g('faults', 'server_fds_before')} / {g('faults', 'server_fds_after')}"),
+            ("fault clients", g("faults", "clients")),
+            ("hostile files refused, peak RSS", f"{g('hostile', 'files')}, {g('hostile', 'peak_rss_kib')} KiB"),
+        ]
+        with open(os.path.join(self.args.reports, "summary.md"), "w") as fp:
+            fp.write(f"# Soak ({f['variant']}): {'PASS' if f['failed'] == 0 else 'FAIL'}\n\n"
+                     f"{len(self.checks)} checks, {f['failed']} failed, {f['seconds']} s.\n\n"
+                     "| figure | value |\n|---|---|\n")
+            for k, v in rows:
+                fp.write(f"| {k} | {v} |\n")
+            fp.write("\n| phase | check | result |\n|---|---|---|\n")
+            for c in self.checks:
+                fp.write(f"| {c['phase']} | {c['check']} | {'ok' if c['ok'] else 'FAIL: ' + c['detail']} |\n")
+
+    @staticmethod
+    def dig(d, keys):
+        for k in keys:
+            d = d.get(k) if isinstance(d, dict) else None
+        return d
+
+    @staticmethod
+    def mib(n):
+        return f"{n // MiB} MiB" if isinstance(n, int) else n
+
+
+PHASES = ["loopback", "hostile", "integrity", "load", "faults", "library"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", required=True, help="a build tree (build/default)")
+    ap.add_argument("--reports", default=os.path.join(ROOT, "reports", "soak"))
+    ap.add_argument("--scenarios", default=os.path.join(ROOT, "scenarios"))
+    ap.add_argument("--ci", action="store_true", help="the CI-sized variant (under ~4 minutes)")
+    ap.add_argument("--only", action="append", choices=PHASES, help="run only this phase (repeatable)")
+    args = ap.parse_args()
+    args.build = os.path.abspath(args.build)
+    os.makedirs(args.reports, exist_ok=True)
+    s = Soak(args)
+    t0 = time.monotonic()
+    try:
+        for ph in PHASES:
+            if not args.only or ph in args.only:
+                getattr(s, "phase_" + ph)()
+    finally:
+        s.report(time.monotonic() - t0)
+        shutil.rmtree(s.work, ignore_errors=True)
+    print(f"soak: {len(s.checks)} checks, {s.figures['failed']} failed; {args.reports}/summary.md")
+    return 1 if s.figures["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
