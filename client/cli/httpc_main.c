@@ -27,6 +27,8 @@ static const char usage[] =
     "  -H, --header 'N: v'  add a request header (repeatable)\n"
     "  -d, --data DATA      request body (Content-Length set as http.client does)\n"
     "      --data-file PATH request body read from a file (sent as bytes, Content-Length)\n"
+    "      --target T       send T as the request target (absolute-form, '*') instead\n"
+    "                       of the URL's path; the URL still names the server\n"
     "      --profile NAME   py27, py27-strict, py3 (default) or strict\n"
     "      --timeout SECS   socket timeout in seconds (fractions allowed)\n"
     "  -o, --output FILE    write the body to FILE instead of stdout\n"
@@ -60,6 +62,7 @@ typedef struct before_req {
 
 typedef struct opts {
     const char *url, *method, *data, *data_file, *output;
+    const char *target; /* --target: the request target verbatim, not the URL's path */
     before_req before[16];
     size_t nbefore;
     const httpc_profile *profile;
@@ -204,6 +207,8 @@ static int parse_args(int argc, char **argv, opts *o)
             rc = add_header(o, argv[i + 1]);
         } else if (!strcmp(a, "-d") || !strcmp(a, "--data")) {
             o->data = next;
+        } else if (!strcmp(a, "--target")) {
+            o->target = next;
         } else if (!strcmp(a, "--data-file")) {
             o->data_file = next;
         } else if (!strcmp(a, "--cacert")) {
@@ -479,7 +484,8 @@ static int request(const opts *o, outcome *oc)
         target = buf;
     }
     char *hash = strchr(target, '#'); /* the fragment is not sent */
-    char *tgt = strndup(target, hash ? (size_t)(hash - target) : strlen(target));
+    char *tgt = o->target ? strdup(o->target)
+                          : strndup(target, hash ? (size_t)(hash - target) : strlen(target));
     if (o->data) {
         body.kind = HTTPC_BODY_BUFFER;
         body.data = o->data;

@@ -94,6 +94,8 @@ typedef struct result {
     char why[512];
     outcome o;
     double ms;
+    unsigned char *sent; /* what the client sent on its first connection (4 KiB at most) */
+    size_t sent_len;
 } result;
 
 typedef struct opts {
@@ -562,10 +564,14 @@ static void arg_url(adapter_args *a, const httpc_scenario *s, int port)
         if (s->tls_verify >= 0)
             arg(a, s->tls_verify ? "--verify" : "--insecure");
     }
+    if (s->target[0] != '/') { /* absolute-form, authority-form, '*': sent verbatim */
+        arg(a, "--target");
+        arg(a, "%s", s->target);
+    }
     if (s->tunnel_host == NULL) {
         arg(a, "--json");
         arg(a, "http%s://%s:%d%s", tls, s->client_host ? s->client_host : "127.0.0.1", port,
-            s->target);
+            s->target[0] == '/' ? s->target : "/");
         return;
     }
     /* The mock server is the proxy; the URL names the tunnel's target. */
@@ -578,7 +584,7 @@ static void arg_url(adapter_args *a, const httpc_scenario *s, int port)
     }
     arg(a, "--json");
     arg(a, "http%s://%s%s%s:%d%s", tls, v6 ? "[" : "", s->tunnel_host, v6 ? "]" : "",
-        s->tunnel_port, s->target);
+        s->tunnel_port, s->target[0] == '/' ? s->target : "/");
 }
 
 /* Runs the adapter and reads its JSON outcome; a child still running after
@@ -739,6 +745,20 @@ static int request_checks(const httpc_scenario *s, httpc_mock *m, int port, char
     return 1;
 }
 
+/* The first bytes the client sent, for the HTML report. */
+static void keep_request(result *r, const httpc_mock *m)
+{
+    size_t len = 0;
+    const unsigned char *rx = httpc_mock_received(m, 0, &len);
+    if (rx == NULL || len == 0)
+        return;
+    r->sent_len = len < 4096 ? len : 4096;
+    if ((r->sent = malloc(r->sent_len)) != NULL)
+        memcpy(r->sent, rx, r->sent_len);
+    else
+        r->sent_len = 0;
+}
+
 static void run_one(const opts *op, const httpc_scenario *s, const char *profile, result *r)
 {
     httpc_mock *m;
@@ -758,6 +778,7 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
     else
         run_client(s, httpc_profile_by_name(profile), httpc_mock_port(m), timeout, &r->o);
     int cut = httpc_mock_stop(m, 3000);
+    keep_request(r, m);
     const httpc_scn_expect *pass = httpc_scn_expect_for(s, profile, 0);
     const httpc_scn_expect *len = httpc_scn_expect_for(s, profile, 1);
     char why2[256] = "";
@@ -902,6 +923,21 @@ static void make_dirs(const char *dir)
 }
 
 /* The bytes a scenario's scripts send, escaped for people, at most `cap`. */
+/* Bytes as a scenario byte string, escaped for HTML. */
+static void html_escaped(FILE *f, const unsigned char *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        unsigned char ch = p[k];
+        if (ch == '\r') fputs("\\r", f);
+        else if (ch == '\n') fputs("\\n", f);
+        else if (ch == '<') fputs("&lt;", f);
+        else if (ch == '&') fputs("&amp;", f);
+        else if (ch == '"') fputs("\\\"", f);
+        else if (ch < 0x20 || ch >= 0x7f) fprintf(f, "\\x%02x", ch);
+        else fputc(ch, f);
+    }
+}
+
 static void html_bytes(FILE *f, const httpc_scenario *s, size_t cap)
 {
     size_t shown = 0;
@@ -911,18 +947,13 @@ static void html_bytes(FILE *f, const httpc_scenario *s, size_t cap)
             const httpc_scn_action *a = &s->conns[c].actions[i];
             if (a->op != HTTPC_SCN_SEND)
                 continue;
+            size_t n = a->len < cap - shown ? a->len : cap - shown;
             fputs("  send \"", f);
-            for (size_t k = 0; k < a->len && shown < cap; k++, shown++) {
-                unsigned char ch = a->data[k];
-                if (ch == '\r') fputs("\\r", f);
-                else if (ch == '\n') fputs("\\n", f);
-                else if (ch == '<') fputs("&lt;", f);
-                else if (ch == '&') fputs("&amp;", f);
-                else if (ch == '"') fputs("\\\"", f);
-                else if (ch < 0x20 || ch >= 0x7f) fprintf(f, "\\x%02x", ch);
-                else fputc(ch, f);
-            }
-            fprintf(f, "\"%s\n", shown >= cap ? " ... (cut)" : "");
+            html_escaped(f, a->data, n);
+            shown += n;
+            fprintf(f, "\"%s\n", n < a->len ? " ... (cut)" : "");
+            if (shown >= cap)
+                return;
         }
     }
 }
@@ -990,6 +1021,9 @@ static void html_cell(FILE *f, const httpc_scenario *s, const result *hit)
     fputs("\nfile: ", f);
     xml_str(f, s->file);
     fputs("\n\n", f);
+    fputs("the client sent:\n  \"", f);
+    html_escaped(f, hit->sent, hit->sent_len);
+    fputs("\"\nthe server's script:\n", f);
     html_bytes(f, s, 2048);
     fputs("</pre></details></td>", f);
 }
@@ -1476,6 +1510,7 @@ static void free_results(result *rs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(rs[i].o.body);
+        free(rs[i].sent);
         httpc_resp_free(rs[i].o.resp);
         for (size_t k = 0; k < rs[i].o.nh; k++)
             free(rs[i].o.hnames[k]), free(rs[i].o.hvalues[k]);

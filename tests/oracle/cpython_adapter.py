@@ -100,6 +100,7 @@ def main():
     ap.add_argument("--verify", action="store_true", help="HTTPS: verify even on 2.7")
     ap.add_argument("--proxy", help="HOST:PORT: connect there and set_tunnel() to the URL")
     ap.add_argument("--proxy-header", action="append", default=[])
+    ap.add_argument("--target", help="the request target, verbatim (absolute-form, '*')")
     a = ap.parse_args(argv)
 
     https = a.url.startswith("https://")
@@ -140,7 +141,7 @@ def main():
         if a.data_file is not None:
             with open(a.data_file, "rb") as f:
                 data = f.read()
-        conn.request(method, "/" + path, data, headers)
+        conn.request(method, a.target or "/" + path, data, headers)
         resp = conn.getresponse()
         if a.read_size:
             while True:
