@@ -79,6 +79,8 @@ extern "C" {
     X(BROKEN_PIPE, -64, "BrokenPipeError", CONNECTION_ERROR, 0, "broken pipe")      \
     X(TIMEOUT, -65, "TimeoutError", OS_ERROR, 0, "timed out")                       \
     X(GAIERROR, -66, "gaierror", OS_ERROR, 0, "name resolution failed")             \
+    X(FILE_NOT_FOUND, -67, "FileNotFoundError", OS_ERROR, 0,                        \
+      "no such file or directory")                                                  \
     /* TLS (OpenSSL transport). */                                                  \
     X(SSL_ERROR, -70, "SSLError", OS_ERROR, 0, "TLS error")                         \
     X(SSL_CERT_VERIFICATION, -71, "SSLCertVerificationError", SSL_ERROR, VALUE_ERROR, \

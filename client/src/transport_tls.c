@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct tls_transport {
     httpc__transport base;
@@ -196,6 +197,18 @@ static int version_of(int v)
 
 /* create_default_context() (py3, strict) or httplib 2.x's unverified
  * wrap_socket (py27), then the caller's options. */
+/* A file the context loads: CPython's load_verify_locations and
+ * load_cert_chain raise the OSError of open() (FileNotFoundError) before
+ * OpenSSL sees the file. */
+static int readable(const char *path, char *detail, size_t cap)
+{
+    if (path == NULL || access(path, R_OK) == 0)
+        return 0;
+    int e = errno;
+    httpc__detail(detail, cap, "[Errno %d] %s: '%s'", e, strerror(e), path);
+    return e == ENOENT ? HTTPC_E_FILE_NOT_FOUND : HTTPC_E_OS_ERROR;
+}
+
 static int make_ctx(tls_transport *t, const httpc_tls_opts *o, const httpc_profile *p, int *verify,
                     int *check, char *detail, size_t cap)
 {
@@ -219,6 +232,13 @@ static int make_ctx(tls_transport *t, const httpc_tls_opts *o, const httpc_profi
     if (min > 0)
         SSL_CTX_set_min_proto_version(t->ctx, min);
     SSL_CTX_set_verify(t->ctx, *verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+    int rc = readable(o->ca_file, detail, cap);
+    if (rc == 0)
+        rc = readable(o->cert_file, detail, cap);
+    if (rc == 0)
+        rc = readable(o->key_file, detail, cap);
+    if (rc < 0)
+        return rc;
     int ok = o->ca_file || o->ca_dir
                  ? SSL_CTX_load_verify_locations(t->ctx, o->ca_file, o->ca_dir)
                  : *verify ? SSL_CTX_set_default_verify_paths(t->ctx) : 1;

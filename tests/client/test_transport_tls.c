@@ -375,15 +375,19 @@ Test(transport_tls, wrap_bad_min_version_is_value_error)
     stop(&sv);
 }
 
-Test(transport_tls, wrap_missing_ca_file_is_ssl_error)
+/* CPython: load_verify_locations("/nonexistent/ca.pem") raises
+ * FileNotFoundError: [Errno 2] No such file or directory. */
+Test(transport_tls, wrap_missing_ca_file_is_file_not_found)
 {
     server sv;
     httpc_tls_opts tls;
     httpc_tls_opts_init(&tls);
     tls.ca_file = "/nonexistent/ca.pem";
     serve(&sv, "", reply);
-    expect(fetch(&sv, "localhost", "py3", &tls, NULL), HTTPC_E_SSL_ERROR, NULL);
+    expect(fetch(&sv, "localhost", "py3", &tls, NULL), HTTPC_E_FILE_NOT_FOUND, "[Errno 2]");
     stop(&sv);
+    cr_assert(httpc_err_is(HTTPC_E_FILE_NOT_FOUND, HTTPC_E_OS_ERROR));
+    cr_assert_str_eq(httpc_err_name(HTTPC_E_FILE_NOT_FOUND), "FileNotFoundError");
 }
 
 Test(transport_tls, wrap_client_certificate_loads)
