@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -114,7 +113,8 @@ static long long run_curl(int port, const char *path, long n)
 static int raw_connect(int port)
 {
     int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
         return -1;
@@ -150,7 +150,22 @@ static long long run_raw(int port, const char *path, long long size, long n)
     return total;
 }
 
-/* ---- memory per idle connection ------------------------------------------- */
+/* ---- memory ------------------------------------------------------------------ */
+
+/* Peak RSS of this program: VmHWM, which starts afresh at exec (ru_maxrss
+ * keeps the high-water mark of the process that forked us). */
+static long peak_rss_kb(void)
+{
+    char line[128];
+    long kb = 0;
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return kb;
+}
 
 static long rss_kb(void)
 {
@@ -225,19 +240,19 @@ int main(int argc, char **argv)
     if (idle > 0)
         return run_idle(client, port, idle);
     snprintf(path, sizeof path, "/%lld", size);
+    long rss0 = rss_kb(); /* the binary and its libraries, before any request */
     double t0 = now_s();
     long long got = strcmp(client, "httpc") == 0  ? run_httpc(port, path, n)
                     : strcmp(client, "curl") == 0 ? run_curl(port, path, n)
                                                   : run_raw(port, path, size, n);
     double dt = now_s() - t0;
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
+    long peak = peak_rss_kb();
     if (got != size * n) {
         fprintf(stderr, "bench: %s read %lld bytes, expected %lld\n", client, got, size * n);
         return 1;
     }
     printf("{\"client\": \"%s\", \"size\": %lld, \"requests\": %ld, \"seconds\": %.6f, "
-           "\"req_s\": %.1f, \"mb_s\": %.1f, \"maxrss_kb\": %ld}\n",
-           client, size, n, dt, (double)n / dt, (double)got / dt / 1e6, ru.ru_maxrss);
+           "\"req_s\": %.1f, \"mb_s\": %.1f, \"maxrss_kb\": %ld, \"rss_growth_kb\": %ld}\n",
+           client, size, n, dt, (double)n / dt, (double)got / dt / 1e6, peak, peak - rss0);
     return 0;
 }

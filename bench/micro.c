@@ -109,8 +109,10 @@ static int load_corpus(message *m)
     m[k].name = "typical", m[k].buf = dup_str(TYPICAL, &m[k].len), k++;
     m[k].name = "cookie", m[k].buf = make_cookie(&m[k].len), k++;
     m[k].name = "100-headers", m[k].buf = make_hundred(&m[k].len), k++;
-    m[k].name = "chunked-32x128", m[k].buf = make_chunked(32, 128, &m[k].len), m[k].chunked = 1, k++;
-    m[k].name = "chunked-4x16k", m[k].buf = make_chunked(4, 16384, &m[k].len), m[k].chunked = 1, k++;
+    m[k].name = "chunked-32x128", m[k].buf = make_chunked(32, 128, &m[k].len), m[k].chunked = 1,
+    k++;
+    m[k].name = "chunked-4x16k", m[k].buf = make_chunked(4, 16384, &m[k].len), m[k].chunked = 1,
+    k++;
     return k;
 }
 
@@ -155,8 +157,8 @@ static int run_httpc(const message *m, result *r)
     ssize_t a = httpc_parse_status_line(m->buf, m->len, 0, &bench_profile, &sl, NULL, 0);
     if (a < 0)
         return -1;
-    ssize_t b = httpc_parse_headers(m->buf + a, m->len - (size_t)a, 0, 0, &bench_profile, h, &n,
-                                    NULL, 0);
+    ssize_t b =
+        httpc_parse_headers(m->buf + a, m->len - (size_t)a, 0, 0, &bench_profile, h, &n, NULL, 0);
     if (b < 0)
         return -1;
     r->status = sl.status;
@@ -341,8 +343,8 @@ static size_t ref_name(const char *p, size_t n)
 
 static int selftest(void)
 {
-    static const unsigned char special[] = {'\r', '\n', ':', 0x00, 0x09, 0x0d - 1, 0x0e, 0x1f,
-                                            0x20, 0x21, 0x7e, 0x7f, 0x80, 0xff, 0xa0, 0x3a};
+    static const unsigned char special[] = {'\r', '\n', ':',  0x00, 0x09, 0x0d - 1, 0x0e, 0x1f,
+                                            0x20, 0x21, 0x7e, 0x7f, 0x80, 0xff,     0xa0, 0x3a};
     char buf[200];
     uint64_t seed = 42;
     int bad = 0;
@@ -353,13 +355,17 @@ static int selftest(void)
             for (size_t i = 0; i < n; i++) {
                 seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
                 unsigned r = (unsigned)(seed >> 33);
-                buf[off + i] = (char)(r % 23 == 0 ? special[(r >> 8) % sizeof special] : 'a' + r % 26);
+                buf[off + i] =
+                    (char)(r % 23 == 0 ? special[(r >> 8) % sizeof special] : 'a' + r % 26);
             }
             bad |= httpc__scan_crlf(buf + off, n) != ref_crlf(buf + off, n);
             bad |= httpc__scan_name(buf + off, n) != ref_name(buf + off, n);
         }
-        printf("scan level %d (%s): %s\n", got_level, got_level == 0 ? "8-byte words" :
-               got_level == 1 ? "SSE2" : "AVX2", bad ? "MISMATCH" : "agrees with the reference");
+        printf("scan level %d (%s): %s\n", got_level,
+               got_level == 0   ? "8-byte words"
+               : got_level == 1 ? "SSE2"
+                                : "AVX2",
+               bad ? "MISMATCH" : "agrees with the reference");
     }
     httpc__scan_select(-1);
     return bad ? 1 : 0;
@@ -395,8 +401,10 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--scan") == 0 && i + 1 < argc)
             httpc__scan_select(scan_level(argv[++i]));
         else {
-            fprintf(stderr, "usage: %s [--json] [--scan auto|scalar|sse2|avx2] "
-                            "[--only MESSAGE] [--callgrind [--iters N]] [--selftest]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s [--json] [--scan auto|scalar|sse2|avx2] "
+                    "[--only MESSAGE] [--callgrind [--iters N]] [--selftest]\n",
+                    argv[0]);
             return 2;
         }
     }

@@ -109,6 +109,7 @@ def e2e(build, rounds):
                 med = lambda k: statistics.median(r[k] for r in rows)
                 results[(size, c)] = {"req_s": med("req_s"), "mb_s": med("mb_s"),
                                       "maxrss_kb": max(r["maxrss_kb"] for r in rows),
+                                      "rss_growth_kb": max(r["rss_growth_kb"] for r in rows),
                                       "server_cpu": med("server_cpu")}
         for c in ("httpc", "curl"):
             idle[c] = run_json([os.path.join(build, "bench", "httpc-bench-client"),
@@ -207,17 +208,17 @@ def goals(times, ir, e2e_res, idle):
 
 
 def e2e_table(res):
-    lines = ["| body | client | req/s | MB/s | vs libcurl | peak RSS KiB | responder CPU |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| body | client | req/s | MB/s | vs libcurl | peak RSS KiB, VmHWM (growth during the run) "
+             "| responder CPU |", "|---|---|---|---|---|---|---|"]
     for size, _ in E2E_SIZES:
         for c in E2E_CLIENTS:
             x = res[(size, c)]
             label = {"curl": "libcurl", "python": "CPython http.client",
                      "raw": "read() loop"}.get(c, c)
-            lines.append("| %s | %s | %.0f | %.1f | %s | %d | %.0f%% |" % (
+            lines.append("| %s | %s | %.0f | %.1f | %s | %d (+%d) | %.0f%% |" % (
                 human(size), label, x["req_s"], x["mb_s"],
                 fmt_ratio(x["req_s"] / res[(size, "curl")]["req_s"]), x["maxrss_kb"],
-                100 * x["server_cpu"]))
+                x["rss_growth_kb"], 100 * x["server_cpu"]))
     return lines
 
 
@@ -243,6 +244,7 @@ def svg(times, e2e_res, path):
     scale = (w - left - 20) / top
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
            'font-family="sans-serif" font-size="11">' % (w, h),
+           '<rect width="100%" height="100%" fill="white"/>',
            '<text x="10" y="18" font-size="13">parser time / llhttp time (lower is better); '
            'e2e req/s / libcurl req/s (higher is better)</text>']
     for i, (label, v, kind) in enumerate(bars):

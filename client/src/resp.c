@@ -4,6 +4,7 @@
  * streams through a fixed buffer: memory stays flat however large it is. */
 #include "transport.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -830,13 +831,39 @@ static int deliver(out_t *o, const char *data, size_t len)
     return 0;
 }
 
+/* With the buffer empty and at least a buffer's worth wanted, bytes go from
+ * the transport straight to the caller (BufferedReader.readinto does the
+ * same): a large body is not copied twice nor cut into buffer-sized reads.
+ * Never more than `want`, so nothing past the body is taken. Returns the
+ * count, 0 at EOF, or an error; -2 (HTTPC_E_NOT_FOUND) when not applicable. */
+static ssize_t read_direct(httpc_resp *r, out_t *o)
+{
+    uint64_t left = o->want - o->got;
+    if (o->dst == NULL || left < r->cap || r->t == NULL || r->eof)
+        return HTTPC_E_NOT_FOUND;
+    ssize_t n = httpc__transport_recv(r->t, o->dst + o->got,
+                                      left > SSIZE_MAX ? SSIZE_MAX : (size_t)left);
+    if (n < 0) {
+        snprintf(r->errmsg, sizeof r->errmsg, "%s", r->t->errmsg);
+        return n;
+    }
+    if (n == 0)
+        r->eof = 1;
+    o->got += (uint64_t)n;
+    return n;
+}
+
 /* fp.read(n): up to `want` bytes, stopping only at EOF. */
 static int read_raw(httpc_resp *r, out_t *o)
 {
     while (o->got < o->want) {
         size_t avail = r->end - r->pos, k;
         if (avail == 0) {
-            ssize_t n = fill(r, r->cap);
+            ssize_t n = read_direct(r, o);
+            if (n == HTTPC_E_NOT_FOUND)
+                n = fill(r, r->cap);
+            else if (n > 0)
+                continue;
             if (n < 0)
                 return (int)n;
             if (n == 0)

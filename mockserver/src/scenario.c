@@ -534,7 +534,7 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
     if (!strcmp(key, "sweep"))
         return 0; /* handled before parsing */
     if (!strcmp(key, "check-connections")) {
-        long n;
+        long n = 0;
         const char *q = v;
         if (number(c, &q, HTTPC_SCN_MAX_CONNS, &n) < 0 || n == 0 || *skip_ws(q))
             return fail(c, "check-connections wants a count from 1 to %d", HTTPC_SCN_MAX_CONNS);
@@ -542,7 +542,7 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
         return 0;
     }
     if (!strcmp(key, "timeout")) {
-        long n;
+        long n = 0;
         const char *q = v;
         if (number(c, &q, 600000, &n) < 0 || n == 0 || *skip_ws(q))
             return fail(c, "timeout wants milliseconds from 1 to 600000");

@@ -625,3 +625,29 @@ Test(resp, bytes_after_the_body_per_profile)
         mem_peer_release(&m);
     }
 }
+
+/* A read of at least a buffer's worth with the buffer empty goes from the
+ * transport to the caller: the body arrives whole and exact (never more than
+ * Content-Length, though the next response follows it), and the read buffer
+ * does not grow. */
+Test(resp, large_readinto_bypasses_the_buffer)
+{
+    enum { BODY = 50000 };
+    static char reply[BODY + 200], buf[BODY * 2];
+    int head = snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", BODY);
+    for (int i = 0; i < BODY; i++)
+        reply[head + i] = (char)('a' + i % 26);
+    strcpy(reply + head + BODY, "HTTP/1.1 204 No Content\r\n\r\n");
+    httpc_resp *r = begun(reply, "py3", 3001);
+    size_t cap = httpc__resp_bufcap(r), total = 0;
+    ssize_t n;
+    while ((n = httpc_resp_readinto(r, buf + total, sizeof buf - total)) > 0)
+        total += (size_t)n;
+    cr_assert_eq(n, 0);
+    cr_assert_eq(total, BODY);
+    cr_assert(memcmp(buf, reply + head, BODY) == 0);
+    cr_assert_eq(httpc__resp_bufcap(r), cap, "the buffer grew from %zu to %zu", cap,
+                 httpc__resp_bufcap(r));
+    cr_assert(httpc_resp_isclosed(r));
+    httpc_resp_free(r);
+}

@@ -143,12 +143,16 @@ def main():
                 data = f.read()
         conn.request(method, a.target or "/" + path, data, headers)
         resp = conn.getresponse()
-        if a.read_size:
-            while True:
-                piece = resp.read(a.read_size)
-                if not piece:
-                    break
-                body += piece
+        if a.read_size:  # pieces joined once: += would copy the body at every read
+            pieces = []
+            try:
+                while True:
+                    piece = resp.read(a.read_size)
+                    if not piece:
+                        break
+                    pieces.append(piece)
+            finally:
+                body = b"".join(pieces)
         else:
             body = resp.read()
     except client.IncompleteRead as e:
