@@ -115,3 +115,35 @@ bench-check: ## callgrind instructions per parse vs bench/baselines/; fails on a
 	@cmake --build build/bench -j $(JOBS) --target httpc-bench-micro
 	@python3 bench/run.py --build build/bench --check bench/baselines/callgrind.json
 # ---- end benchmarks -------------------------------------------------------------
+
+# ---- matrix (adapters/TAXONOMY.md) ----------------------------------------------
+# The scenario library against every installed client, and differential fuzzing
+# of the clients; scripts/bootstrap matrix installs curl, libcurl, Node and Go.
+DIFF_FUZZ_N ?= 10000
+DIFF_FUZZ_SEED ?= 1
+
+.PHONY: matrix diff-fuzz
+
+# The clients come first, so that the build finds libcurl and builds its adapter.
+MATRIX_BUILD = @scripts/bootstrap && scripts/bootstrap matrix && \
+  cmake --preset default $(CMAKE_FLAGS) >/dev/null && cmake --build --preset default -j $(JOBS)
+
+matrix: ## every scenario against every installed client (CPython, httpc, curl, libcurl, Node, Go); reports/matrix/
+	$(MATRIX_BUILD)
+	@scripts/matrix --build build/default --reports reports/matrix -j 2
+
+diff-fuzz: ## mutated replies against every client; disagreements minimised into scenarios/found/ (DIFF_FUZZ_N, DIFF_FUZZ_SEED)
+	$(MATRIX_BUILD)
+	@scripts/matrix-diff-fuzz --build build/default -n $(DIFF_FUZZ_N) --seed $(DIFF_FUZZ_SEED) -j 2
+	@build/default/mockserver/httpc-mock lint scenarios/found
+# ---- end matrix -------------------------------------------------------------------
+
+# ---- soak (soak/soak.py, issue 8) ------------------------------------------------
+.PHONY: soak soak-ci
+
+soak: build ## the long soak (by hand, ~15 min): 1 GiB bodies, 5 chaos seeds, load, faults, valgrind; reports/soak/
+	@python3 soak/soak.py --build build/default --reports reports/soak
+
+soak-ci: build ## the CI-sized soak (under ~4 min; ctest runs it in make test, label soak); reports/soak/
+	@python3 soak/soak.py --build build/default --reports reports/soak --ci
+# ---- end soak ----------------------------------------------------------------------

@@ -319,15 +319,29 @@ static int tls_action(httpc_mock *m, conn *c, const httpc_scn_action *a, long lo
     return 1;
 }
 
+/* Whether a script waits for the client somewhere: only such a script may
+ * start again, or an empty or write-only one would spin or stream forever. */
+static int waits_for_client(const httpc_scn_conn *s)
+{
+    for (size_t i = 0; i < s->nactions; i++) {
+        httpc_scn_op op = s->actions[i].op;
+        if (op == HTTPC_SCN_READ_REQUEST || op == HTTPC_SCN_READ_LINE ||
+            op == HTTPC_SCN_READ_HEAD || op == HTTPC_SCN_READ_BODY)
+            return 1;
+    }
+    return 0;
+}
+
 /* Repeat mode: a script that ran to its end starts again for the next
  * request on the connection, with what it has read dropped from the record
- * (so a connection's memory stays bounded); 0 when the client has gone. */
+ * (so a connection's memory stays bounded); 0 when the client has gone or
+ * the script cannot repeat. */
 static int next_round(httpc_mock *m, conn *c)
 {
     pthread_mutex_lock(&m->lock);
     m->st.rounds++;
     pthread_mutex_unlock(&m->lock);
-    if (c->peer_eof && c->consumed >= c->rx_len)
+    if ((c->peer_eof && c->consumed >= c->rx_len) || !waits_for_client(c->script))
         return 0;
     memmove(c->rx, c->rx + c->consumed, c->rx_len - c->consumed);
     c->rx_len -= c->consumed;

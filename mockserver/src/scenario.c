@@ -6,11 +6,14 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_LINE 65536
 #define MAX_REPEAT (16u << 20)
@@ -33,7 +36,9 @@ typedef struct buf {
 static int fail(ctx *c, const char *fmt, ...)
 {
     va_list ap;
-    int n = snprintf(c->err, c->errcap, "%s:%d: ", c->name, c->line);
+    /* Line 0: the file as a whole (unreadable, too large). */
+    int n = c->line > 0 ? snprintf(c->err, c->errcap, "%s:%d: ", c->name, c->line)
+                        : snprintf(c->err, c->errcap, "%s: ", c->name);
     va_start(ap, fmt);
     if (n >= 0 && (size_t)n < c->errcap)
         vsnprintf(c->err + n, c->errcap - (size_t)n, fmt, ap);
@@ -124,7 +129,27 @@ static int number(ctx *c, const char **s, long max, long *out)
     return 0;
 }
 
-/* A file inside the scenario's folder: no absolute paths, no "..". */
+/* Whether `full` resolves (symbolic links followed) to a regular file inside
+ * the folder of the scenario file `name`. */
+static int inside_folder(ctx *c, const char *name, const char *full)
+{
+    char dir[4096], real_dir[PATH_MAX], real[PATH_MAX];
+    const char *slash = strrchr(name, '/');
+    struct stat st;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - name) : 1, slash ? name : ".");
+    if (realpath(dir, real_dir) == NULL || realpath(full, real) == NULL)
+        return fail(c, "cannot read file \"%s\": %s", full, strerror(errno));
+    size_t n = strlen(real_dir);
+    if (strncmp(real, real_dir, n) != 0 ||
+        (real[n] != '/' && real[n] != '\0' && strcmp(real_dir, "/") != 0))
+        return fail(c, "file \"%s\" leads outside the scenario's folder (to %s)", full, real);
+    if (stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+        return fail(c, "file \"%s\" is not a regular file", full);
+    return 0;
+}
+
+/* A file inside the scenario's folder: no absolute paths, no "..", no link
+ * that leads out of it. */
 static int file_term(ctx *c, const char **s, buf *out)
 {
     buf path = {0};
@@ -137,16 +162,17 @@ static int file_term(ctx *c, const char **s, buf *out)
     if (rc == 0) {
         snprintf(full, sizeof full, "%.*s%s", slash ? (int)(slash - c->name + 1) : 0, c->name,
                  (char *)path.p);
-        FILE *f = fopen(full, "rb");
-        if (f == NULL) {
-            rc = fail(c, "cannot read file \"%s\": %s", full, strerror(errno));
-        } else {
-            char chunk[65536];
-            size_t n;
-            while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-                rc = put(c, out, chunk, n);
-            fclose(f);
-        }
+        rc = inside_folder(c, c->name, full);
+    }
+    FILE *f = rc == 0 ? fopen(full, "rb") : NULL;
+    if (rc == 0 && f == NULL)
+        rc = fail(c, "cannot read file \"%s\": %s", full, strerror(errno));
+    if (f != NULL) {
+        char chunk[65536];
+        size_t n;
+        while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            rc = put(c, out, chunk, n);
+        fclose(f);
     }
     free(path.p);
     return rc;
@@ -759,9 +785,9 @@ int httpc_scn_parse(const char *name, const char *text, size_t len, httpc_scenar
     total = nvals ? nvals : 1;
     if (rc == 0 && (all = calloc(total, sizeof *all)) == NULL)
         rc = fail(&c, "out of memory");
+    c.budget = HTTPC_SCN_MAX_BYTES; /* for the whole file: every sweep case draws on it */
     for (size_t i = 0; rc == 0 && i < total; i++) {
         char *t = nvals ? substitute(text, sweep, vals[i]) : strdup(text);
-        c.budget = HTTPC_SCN_MAX_BYTES;
         rc = t ? parse_one(&c, t, &all[i]) : fail(&c, "out of memory");
         free(t);
         all[i].file = strdup(name);
@@ -786,13 +812,24 @@ int httpc_scn_load(const char *path, httpc_scenario **out, size_t *count, char *
                    size_t errcap)
 {
     ctx c = {.name = path, .line = 0, .err = err, .errcap = errcap};
-    FILE *f = fopen(path, "rb");
+    struct stat st;
+    /* O_NONBLOCK: a FIFO named *.scn must not block the loader. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    FILE *f = NULL;
     char *text;
     size_t n;
     *out = NULL;
     *count = 0;
-    if (f == NULL)
+    if (fd < 0)
         return fail(&c, "cannot open: %s", strerror(errno));
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(&c, "not a regular file");
+    }
+    if ((f = fdopen(fd, "rb")) == NULL) {
+        close(fd);
+        return fail(&c, "cannot open: %s", strerror(errno));
+    }
     text = malloc(HTTPC_SCN_MAX_FILE + 2);
     n = text ? fread(text, 1, HTTPC_SCN_MAX_FILE + 1, f) : 0;
     fclose(f);

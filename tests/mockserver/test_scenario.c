@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "httpc_scenario.h"
 
@@ -167,7 +169,7 @@ Test(scenario, httpc_scn_load_missing_and_oversized_files)
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(httpc_scn_load("/nonexistent/x.scn", &s, &n, err, sizeof err), -1);
-    cr_assert(strstr(err, "/nonexistent/x.scn:0: cannot open") == err, "%s", err);
+    cr_assert(strstr(err, "/nonexistent/x.scn: cannot open") == err, "%s", err);
     char path[] = "/tmp/httpc-scn-XXXXXX";
     int fd = mkstemp(path);
     FILE *f = fdopen(fd, "w");
@@ -235,4 +237,43 @@ Test(scenario, httpc_scn_parse_tls_errors)
     bad(HEAD "tunnel: h:99999\n" CONN "expect: error X\n", "t.scn:3: tunnel is HOST:PORT");
     bad(HEAD "connection\n  tls-alert 256\nexpect: error X\n", "t.scn:4: expected a number from 0 to 255 at '256'");
     bad(HEAD "connection\n  starttls now\nexpect: error X\n", "t.scn:4: unknown action 'starttls now'");
+}
+
+/* A tree made for one test: DIR/a.scn with `text`, plus what `setup` adds. */
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Hostile trees (the soak's findings): a link out of the folder, a folder
+ * named as a file, a FIFO named *.scn, a sweep multiplying the byte budget. */
+Test(scenario, httpc_scn_load_hostile_trees)
+{
+    char dir[] = "/tmp/httpc-scn-tree-XXXXXX", path[256], link[256], fifo[256];
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(link, sizeof link, "%s/out", dir);
+    cr_assert_eq(symlink("/etc", link), 0);
+    snprintf(path, sizeof path, "%s/a.scn", dir);
+    write_file(path, HEAD "connection\n  send file \"out/hostname\"\nexpect: error X\n");
+    cr_assert_eq(httpc_scn_load(path, &s, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "a.scn:4: file \"") && strstr(err, "leads outside the scenario's folder"),
+              "%s", err);
+    write_file(path, HEAD "connection\n  send file \".\"\nexpect: error X\n");
+    cr_assert_eq(httpc_scn_load(path, &s, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "a.scn:4:") && strstr(err, "is not a regular file"), "%s", err);
+    snprintf(fifo, sizeof fifo, "%s/f.scn", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    cr_assert_eq(httpc_scn_load(fifo, &s, &n, err, sizeof err), -1, "a FIFO must not block");
+    cr_assert(strstr(err, "f.scn: not a regular file") != NULL, "%s", err);
+    /* 8 cases of 10 MiB each: 80 MiB in all, past the 64 MiB of one file. */
+    write_file(path, HEAD "sweep: N = 1 2 3 4 5 6 7 8\nconnection\n"
+                          "  send \"x\" * 10485760 + \"{N}\"\nexpect: error X\n");
+    cr_assert_eq(httpc_scn_load(path, &s, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "the scenario makes more than 67108864 bytes") != NULL, "%s", err);
+    unlink(fifo), unlink(link), unlink(path), rmdir(dir);
 }
