@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
     "usage: httpc-mock serve FILE [--port N] [--bind ADDR] [--case N] [-v|-vv]\n"
+    "       httpc-mock serve PATH... [--port N] [--bind ADDR] [-v|-vv]\n"
     "       httpc-mock serve FILE --tls [--cert PEM --key PEM] [--certs DIR]\n"
     "       httpc-mock serve FILE --repeat [--max-conns N]\n"
     "       httpc-mock make-certs DIR\n"
@@ -22,6 +24,9 @@ static const char usage[] =
     "       browser, any client), printing the port first; exits when the scripts are\n"
     "       done. --case N picks the N-th case of a sweep (from 0). -v logs each\n"
     "       connection; -vv also every write and read, with timestamps and bytes.\n"
+    "       Several files or a folder: every scenario (each sweep case) on its own\n"
+    "       port, from --port N upwards or chosen by the system, one 'PORT ID'\n"
+    "       line each; exits when every script is done.\n"
     "lint   loads every *.scn file under the paths: reports each bad file as\n"
     "       file:line: message, and duplicate ids; exit 1 when any is bad.\n"
     "list   prints the id and title of every scenario (sweeps expanded).\n"
@@ -135,9 +140,80 @@ static void serve_until_signal(httpc_mock *m)
             st.accepted, st.refused, st.open, st.peak, st.rounds);
 }
 
+/* Every scenario under the paths, each on its own server: "PORT ID" per line
+ * (ports from `port` upwards when given), until every script is done. */
+typedef struct many {
+    httpc_scenario **sets;
+    size_t *counts, nsets, total;
+    int bad;
+} many;
+
+static void gather(void *ctx, const char *file)
+{
+    many *w = ctx;
+    httpc_scenario *s;
+    size_t n;
+    char err[512];
+    void *a, *b;
+    if (httpc_scn_load(file, &s, &n, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        w->bad++;
+        return;
+    }
+    a = realloc(w->sets, (w->nsets + 1) * sizeof *w->sets);
+    b = a ? realloc(w->counts, (w->nsets + 1) * sizeof *w->counts) : NULL;
+    if (a) w->sets = a;
+    if (b) w->counts = b;
+    if (a == NULL || b == NULL) {
+        httpc_scn_free_all(s, n);
+        w->bad++;
+        return;
+    }
+    w->sets[w->nsets] = s;
+    w->counts[w->nsets++] = n;
+    w->total += n;
+}
+
+static int serve_many(char **paths, int npaths, const char *bind, long port, int verbose)
+{
+    many w = {0};
+    int rc = 0;
+    for (int i = 0; i < npaths; i++)
+        httpc_scn_walk(paths[i], gather, &w);
+    httpc_mock **ms = calloc(w.total ? w.total : 1, sizeof *ms);
+    size_t k = 0;
+    if (w.bad || ms == NULL)
+        rc = 1;
+    for (size_t i = 0; rc == 0 && i < w.nsets; i++)
+        for (size_t j = 0; rc == 0 && j < w.counts[i]; j++, k++) {
+            char err[512];
+            int p = port ? (int)(port + (long)k) : 0;
+            if (p > 65535 || httpc_mock_start(&w.sets[i][j], bind, p, verbose, &ms[k], err,
+                                              sizeof err) < 0) {
+                fprintf(stderr, "httpc-mock: %s: %s\n", w.sets[i][j].id,
+                        p > 65535 ? "no port left" : err);
+                rc = 1;
+                break;
+            }
+            printf("%d %s\n", httpc_mock_port(ms[k]), w.sets[i][j].id);
+        }
+    fflush(stdout);
+    for (size_t i = 0; i < w.total; i++)
+        if (ms[i] != NULL) {
+            httpc_mock_stop(ms[i], rc ? 0 : 24 * 3600 * 1000);
+            httpc_mock_free(ms[i]);
+        }
+    for (size_t i = 0; i < w.nsets; i++)
+        httpc_scn_free_all(w.sets[i], w.counts[i]);
+    free(ms), free(w.sets), free(w.counts);
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     const char *file = NULL, *bind = NULL, *cert = NULL, *key = NULL, *certs = NULL;
+    char *paths[256];
+    int npaths = 0;
     long port = 0, which = 0, max_conns = 0;
     int verbose = 0, repeat = 0;
     for (int i = 2; i < argc; i++) {
@@ -163,19 +239,25 @@ static int cmd_serve(int argc, char **argv)
             key = argv[++i];
         else if (!strcmp(argv[i], "--certs") && i + 1 < argc)
             certs = argv[++i];
-        else if (argv[i][0] != '-' && file == NULL)
-            file = argv[i];
+        else if (argv[i][0] != '-' && npaths < 256)
+            paths[npaths++] = argv[i];
         else {
             fprintf(stderr, "httpc-mock: unknown or incomplete option '%s'\n%s", argv[i], usage);
             return 2;
         }
     }
-    if (file == NULL || port < 0 || port > 65535 || !cert != !key || max_conns < 0 ||
-        max_conns > 1000000) {
+    struct stat st;
+    file = npaths == 1 && stat(paths[0], &st) == 0 && !S_ISDIR(st.st_mode) ? paths[0] : NULL;
+    if (npaths == 0 || port < 0 || port > 65535 || !cert != !key || max_conns < 0 ||
+        max_conns > 1000000 || (file == NULL && (repeat || which))) {
         fputs(usage, stderr);
         return 2;
     }
+    if (bind && strcmp(bind, "127.0.0.1"))
+        fprintf(stderr, "httpc-mock: listening on %s, not on loopback only\n", bind);
     httpc_mock_tls_files(certs, cert, key);
+    if (file == NULL)
+        return serve_many(paths, npaths, bind, port, verbose);
     httpc_mock_repeat(repeat, (size_t)max_conns);
     httpc_scenario *s;
     size_t n;
@@ -195,8 +277,6 @@ static int cmd_serve(int argc, char **argv)
         httpc_scn_free_all(s, n);
         return 1;
     }
-    if (bind && strcmp(bind, "127.0.0.1"))
-        fprintf(stderr, "httpc-mock: listening on %s, not on loopback only\n", bind);
     printf("%d\n", httpc_mock_port(m));
     fflush(stdout);
     if (repeat)

@@ -10,6 +10,7 @@ controls: -j, --shard, --seed, --repeat (and unstable verdicts), --id and
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -141,6 +142,30 @@ def run_controls(d):
         r = run(*(extra + [kdir]))
         check("two requests on one connection through %s" % name,
               r.returncode == 0 and "1 passed" in r.stdout, r.stdout)
+
+    # httpc-mock serve with a folder: every scenario on its own port.
+    mock = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(CONFORM))), "mockserver",
+                        "httpc-mock")
+    two = os.path.join(d, "two")
+    os.mkdir(two)
+    for name in ("x", "y"):
+        with open(os.path.join(two, name + ".scn"), "w") as f:
+            f.write(SCN.replace("hi", name + "!") % (name, name, "expect: response status=200"))
+    proc = subprocess.Popen([mock, "serve", two], stdout=subprocess.PIPE, text=True)
+    lines = [proc.stdout.readline().split() for _ in range(2)]
+    bodies = {}
+    for port, sid in lines:
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=5) as c:
+            c.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = b""
+            while True:
+                piece = c.recv(4096)
+                if not piece:
+                    break
+                data += piece
+        bodies[sid] = data.split(b"\r\n\r\n", 1)[-1]
+    check("httpc-mock serve FOLDER serves each scenario on its own port and exits",
+          bodies == {"t/x": b"x!", "t/y": b"y!"} and proc.wait(timeout=10) == 0, (lines, bodies))
 
     cdir = os.path.join(d, "conn")
     os.mkdir(cdir)
