@@ -94,11 +94,14 @@ def parse_args(argv):
             i -= 1
         elif o == "--json":
             opts["url"] = v
+        elif o == "--target":
+            opts["target"] = v
         else:
             sys.exit("curl_adapter: unknown option %s" % o)
     base = opts["url"].split("/", 3)
     origin = "/".join(base[:3])
     cur["target"] = "/" + (base[3] if len(base) > 3 else "")
+    cur["request_target"] = opts.get("target")  # sent verbatim (absolute-form, "*")
     return reqs + [cur], origin, opts
 
 
@@ -112,6 +115,8 @@ def curl_words(req, origin, opts, tmp, n):
          # low-speed abort (whole seconds) with a total cap past it
          "--speed-limit", "1", "--speed-time", str(max(1, math.ceil(opts["timeout"]))),
          "-m", str(opts["timeout"] * 2 + 2)]
+    if req.get("request_target"):
+        w += ["--request-target", req["request_target"]]
     if req["method"] == "HEAD":
         w.append("-I")  # -X HEAD would wait for a body
     else:
@@ -202,6 +207,8 @@ def main():
                         body = f.read()
                 except OSError:
                     body = b""
+                if reqs[last]["method"] == "HEAD":
+                    body = b""  # -I writes the head to -o: a HEAD reply has no body
                 out["body_len"] = len(body)
                 out["body_sha256"] = hashlib.sha256(body).hexdigest()
                 out["body_b64"] = base64.b64encode(body).decode("ascii") \

@@ -147,7 +147,7 @@ func main() {
 		if q.hasData {
 			body = bytes.NewReader(q.data)
 		}
-		req, err := http.NewRequest(q.method, url+q.target, body)
+		req, err := http.NewRequest(q.method, url+"/", body)
 		if err == nil {
 			for _, h := range q.headers {
 				k, v, _ := strings.Cut(h, ":")
@@ -196,7 +196,12 @@ func main() {
 
 func fail(out *outcome, err error, i, n int) {
 	out.Error = str(classify(err))
-	out.NativeError = str(fmt.Sprintf("%T: %v", errors.Unwrap(err), err))
+	out.Connection = str("closed") // the Transport drops a connection whose exchange failed
+	inner := err
+	if u := errors.Unwrap(err); u != nil { // *url.Error wraps what the Transport saw
+		inner = u
+	}
+	out.NativeError = str(fmt.Sprintf("%T: %v", inner, inner))
 	out.Detail = err.Error()
 	if i < n-1 {
 		out.Detail = fmt.Sprintf("request %d of %d: %s", i+1, n, out.Detail)
@@ -237,6 +242,7 @@ func latin1(s string) string {
 func parseArgs(a []string) (reqs []request, url string, timeout time.Duration,
 	cacert string, insecure bool, proxy string) {
 	cur := request{method: "GET"}
+	target := ""
 	timeout = 10 * time.Second
 	for i := 0; i < len(a); i++ {
 		o := a[i]
@@ -279,6 +285,8 @@ func parseArgs(a []string) (reqs []request, url string, timeout time.Duration,
 		case "--proxy-header":
 		case "--json":
 			url = v
+		case "--target": // sent verbatim (absolute-form, "*")
+			target = v
 		}
 	}
 	// split the URL into origin and target
@@ -289,6 +297,9 @@ func parseArgs(a []string) (reqs []request, url string, timeout time.Duration,
 	} else {
 		cur.target = rest[slash:]
 		url = url[:len(url)-len(rest)+slash]
+	}
+	if target != "" {
+		cur.target = target
 	}
 	return append(reqs, cur), url, timeout, cacert, insecure, proxy
 }

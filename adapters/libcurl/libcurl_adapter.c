@@ -36,8 +36,7 @@ static const struct {
     {CURLE_GOT_NOTHING, "CURLE_GOT_NOTHING", "RemoteDisconnected"},
     {CURLE_SEND_ERROR, "CURLE_SEND_ERROR", "ConnectionError?"},
     {CURLE_RECV_ERROR, "CURLE_RECV_ERROR", "ConnectionError?"},
-    {CURLE_PEER_FAILED_VERIFICATION, "CURLE_PEER_FAILED_VERIFICATION",
-     "SSLCertVerificationError"},
+    {CURLE_PEER_FAILED_VERIFICATION, "CURLE_PEER_FAILED_VERIFICATION", "SSLCertVerificationError"},
     {CURLE_BAD_CONTENT_ENCODING, "CURLE_BAD_CONTENT_ENCODING", "Unmapped"},
 };
 
@@ -132,8 +131,10 @@ static void print_head(const buf *h, long *content_length)
     char *line = h->p, *end = h->p + h->len;
     char *eol = memchr(line, '\n', (size_t)(end - line));
     int major = 1, minor = 1, status = 0, off = 0;
-    sscanf(line, "HTTP/%d.%d %d %n", &major, &minor, &status, &off);
-    size_t rlen = off ? (size_t)(eol - line - off) : 0;
+    sscanf(line, "HTTP/%d.%d %d%n", &major, &minor, &status, &off);
+    if (off && line + off < eol && line[off] == ' ')
+        off++; /* the space before the reason (a " %n" would skip the newline too) */
+    size_t rlen = off && line + off < eol ? (size_t)(eol - line - off) : 0;
     while (rlen && (line[off + rlen - 1] == '\r'))
         rlen--;
     printf(", \"status\": %d, \"version\": %d, \"reason\": ", status, major * 10 + minor);
@@ -214,6 +215,7 @@ int main(int argc, char **argv)
     size_t n = 0;
     double timeout = 10;
     const char *url = "", *cacert = NULL, *proxy = NULL;
+    const char *target = NULL;
     int insecure = 0;
     struct curl_slist *proxy_headers = NULL;
     reqs[0].method = "GET";
@@ -249,6 +251,8 @@ int main(int argc, char **argv)
             proxy_headers = curl_slist_append(proxy_headers, v);
         else if (!strcmp(o, "--json"))
             url = v;
+        else if (!strcmp(o, "--target")) /* sent verbatim (absolute-form, "*") */
+            target = v;
     }
     /* the origin and the judged request's target */
     const char *path = strchr(strstr(url, "//") ? strstr(url, "//") + 2 : url, '/');
@@ -270,13 +274,17 @@ int main(int argc, char **argv)
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
     if (cacert)
         curl_easy_setopt(h, CURLOPT_CAINFO, cacert);
-    if (insecure)
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L), curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    if (insecure) {
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     if (proxy) {
         curl_easy_setopt(h, CURLOPT_PROXY, proxy);
         curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
         curl_easy_setopt(h, CURLOPT_PROXYHEADER, proxy_headers);
     }
+    if (target)
+        curl_easy_setopt(h, CURLOPT_REQUEST_TARGET, target);
     CURLcode rc = CURLE_OK;
     size_t k = 0;
     for (; k <= n; k++) {

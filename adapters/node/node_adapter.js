@@ -74,9 +74,10 @@ function parseArgs(argv) {
     else if (o === '--proxy') opts.proxy = v;
     else if (o === '--proxy-header') opts.proxyHeaders.push(v);
     else if (o === '--json') opts.url = new URL(v);
+    else if (o === '--target') opts.target = v; // sent verbatim (absolute-form, "*")
     else { console.error('node_adapter: unknown option ' + o); process.exit(2); }
   }
-  cur.target = opts.url.pathname + opts.url.search;
+  cur.target = opts.target || opts.url.pathname + opts.url.search;
   reqs.push(cur);
   return {reqs, opts};
 }
@@ -92,94 +93,128 @@ function rawHeaders(lines) {
   return out;
 }
 
-const out = {error: null, detail: '', status: null, reason: null, version: null,
-  headers: null, body_len: null, body_sha256: null, body_b64: null, partial_len: null,
-  expected_more: null, will_close: null, connection: null, native_error: null};
-let printed = false;
-function finish() {
-  if (printed) return;
-  printed = true;
-  process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
-}
-
-function fail(e, step, n) {
-  if (out.error) return finish();
-  out.error = classify(e);
-  out.native_error = (e.code || e.name) + ': ' + e.message;
-  out.detail = (step < n - 1 ? `request ${step + 1} of ${n}: ` : '') + e.message;
-  finish();
-}
-
-function report(res, chunks) {
-  const body = Buffer.concat(chunks);
-  out.status = res.statusCode;
-  out.reason = res.statusMessage;
-  out.version = res.httpVersionMajor * 10 + res.httpVersionMinor;
-  const hs = [];
-  for (let i = 0; i < res.rawHeaders.length; i += 2)
-    hs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
-  out.headers = hs;
-  out.body_len = body.length;
-  out.body_sha256 = crypto.createHash('sha256').update(body).digest('hex');
-  if (body.length <= 1 << 20) out.body_b64 = body.toString('base64');
-  if (!res.complete) {
-    out.partial_len = body.length;
-    const cl = res.headers['content-length'];
-    if (cl !== undefined && /^\d+$/.test(cl)) out.expected_more = parseInt(cl, 10) - body.length;
+// One adaptation: the protocol's argv in, the outcome object to done().
+function adapt(argv, done) {
+  let agent = null;
+  const out = {error: null, detail: '', status: null, reason: null, version: null,
+    headers: null, body_len: null, body_sha256: null, body_b64: null, partial_len: null,
+    expected_more: null, will_close: null, connection: null, native_error: null};
+  let printed = false;
+  function finish() {
+    if (printed) return;
+    printed = true;
+    if (agent) agent.destroy(); // no socket outlives its run (the batch mode goes on)
+    done(out);
   }
-}
 
-function run() {
-  const {reqs, opts} = parseArgs(process.argv.slice(2));
-  if (opts.proxy) { // Node's http has no set_tunnel(): an adapter gap, not a client error
-    out.error = 'AdapterUnsupported';
-    out.native_error = out.detail = 'node adapter: CONNECT tunnels are not implemented';
-    return finish();
+  function fail(e, step, n) {
+    if (out.error) return finish();
+    out.error = classify(e);
+    out.connection = 'closed'; // Node destroys a socket whose exchange failed
+    out.native_error = (e.code || e.name) + ': ' + e.message;
+    out.detail = (step < n - 1 ? `request ${step + 1} of ${n}: ` : '') + e.message;
+    finish();
   }
-  const tls = opts.url.protocol === 'https:';
-  const mod = tls ? https : http;
-  const agent = new mod.Agent({keepAlive: true, maxSockets: 1,
-    ...(tls ? {ca: opts.ca, rejectUnauthorized: !opts.insecure} : {})});
-  const ms = opts.timeout * 1000;
-  const step = (n) => {
-    const q = reqs[n], last = n === reqs.length - 1;
-    const o = {method: q.method, path: q.target, agent, headers: rawHeaders(q.headers),
-      host: opts.url.hostname, port: opts.url.port, setHost: true};
-    if (q.data) o.headers.push('Content-Length', String(q.data.length));
-    const req = mod.request(o);
-    let res = null, sock = null;
-    const chunks = [];
-    req.on('socket', (s) => { sock = s; });
-    // CPython's timeout is per socket operation: Node's socket idle timeout
-    req.setTimeout(ms, () => req.destroy(Object.assign(new Error('timed out'),
-      {code: 'ETIMEDOUT'})));
-    req.on('error', (e) => {
-      if (res && last) report(res, chunks);
-      if (last && res && e.message === 'aborted') e.code = 'ECONNRESET';
-      fail(e, n, reqs.length);
-    });
-    req.on('response', (r) => {
-      res = r;
-      r.on('data', (c) => { if (last) chunks.push(c); });
-      r.on('error', (e) => { if (last) report(r, chunks); fail(e, n, reqs.length); });
-      r.on('aborted', () => {
-        if (last) report(r, chunks);
-        fail(Object.assign(new Error('aborted'), {code: 'ECONNRESET'}), n, reqs.length);
+
+  function report(res, chunks) {
+    const body = Buffer.concat(chunks);
+    out.status = res.statusCode;
+    out.reason = res.statusMessage;
+    out.version = res.httpVersionMajor * 10 + res.httpVersionMinor;
+    const hs = [];
+    for (let i = 0; i < res.rawHeaders.length; i += 2)
+      hs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+    out.headers = hs;
+    out.body_len = body.length;
+    out.body_sha256 = crypto.createHash('sha256').update(body).digest('hex');
+    if (body.length <= 1 << 20) out.body_b64 = body.toString('base64');
+    if (!res.complete) {
+      out.partial_len = body.length;
+      const cl = res.headers['content-length'];
+      if (cl !== undefined && /^\d+$/.test(cl)) out.expected_more = parseInt(cl, 10) - body.length;
+    }
+  }
+
+  function run() {
+    const {reqs, opts} = parseArgs(argv);
+    if (opts.proxy) { // Node's http has no set_tunnel(): an adapter gap, not a client error
+      out.error = 'AdapterUnsupported';
+      out.native_error = out.detail = 'node adapter: CONNECT tunnels are not implemented';
+      return finish();
+    }
+    const tls = opts.url.protocol === 'https:';
+    const mod = tls ? https : http;
+    agent = new mod.Agent({keepAlive: true, maxSockets: 1,
+      ...(tls ? {ca: opts.ca, rejectUnauthorized: !opts.insecure} : {})});
+    const ms = opts.timeout * 1000;
+    const step = (n) => {
+      const q = reqs[n], last = n === reqs.length - 1;
+      const o = {method: q.method, path: q.target, agent, headers: rawHeaders(q.headers),
+        host: opts.url.hostname, port: opts.url.port, setHost: true};
+      if (q.data) o.headers.push('Content-Length', String(q.data.length));
+      const req = mod.request(o);
+      let res = null, sock = null;
+      const chunks = [];
+      req.on('socket', (s) => { sock = s; });
+      // CPython's timeout is per socket operation: Node's socket idle timeout
+      req.setTimeout(ms, () => req.destroy(Object.assign(new Error('timed out'),
+        {code: 'ETIMEDOUT'})));
+      req.on('error', (e) => {
+        if (res && last) report(res, chunks);
+        if (last && res && e.message === 'aborted') e.code = 'ECONNRESET';
+        fail(e, n, reqs.length);
       });
-      r.on('end', () => {
-        if (!last) return setImmediate(() => step(n + 1));
-        report(r, chunks);
-        // the agent keeps a reusable socket; it destroys one it will not reuse
-        setImmediate(() => {
-          out.connection = sock && !sock.destroyed ? 'kept' : 'closed';
-          out.will_close = out.connection === 'closed';
-          finish();
+      req.on('response', (r) => {
+        res = r;
+        r.on('data', (c) => { if (last) chunks.push(c); });
+        r.on('error', (e) => { if (last) report(r, chunks); fail(e, n, reqs.length); });
+        r.on('aborted', () => {
+          if (last) report(r, chunks);
+          fail(Object.assign(new Error('aborted'), {code: 'ECONNRESET'}), n, reqs.length);
+        });
+        r.on('end', () => {
+          if (!last) return setImmediate(() => step(n + 1));
+          report(r, chunks);
+          // the agent keeps a reusable socket; it destroys one it will not reuse
+          setImmediate(() => {
+            out.connection = sock && !sock.destroyed ? 'kept' : 'closed';
+            out.will_close = out.connection === 'closed';
+            finish();
+          });
         });
       });
-    });
-    req.end(q.data || undefined);
-  };
-  step(0);
+      req.end(q.data || undefined);
+    };
+    step(0);
+  }
+
+  try {
+    run();
+  } catch (e) { // a request Node refuses to make (an absolute-form or "*" target)
+    out.error = 'AdapterUnsupported';
+    out.native_error = (e.code || e.name) + ': ' + e.message;
+    out.detail = 'node adapter: ' + e.message;
+    finish();
+  }
 }
 
-run();
+// --batch (scripts/matrix-diff-fuzz): one JSON array of arguments per input line,
+// one outcome per output line, in order; saves Node's start-up per request.
+if (process.argv[2] === '--batch') {
+  const rl = require('readline').createInterface({input: process.stdin});
+  const queue = [];
+  let busy = false;
+  const next = () => {
+    if (busy || !queue.length) return;
+    busy = true;
+    adapt(queue.shift(), (o) => {
+      process.stdout.write(JSON.stringify(o) + '\n');
+      busy = false;
+      setImmediate(next);
+    });
+  };
+  rl.on('line', (l) => { queue.push(JSON.parse(l)); next(); });
+} else {
+  adapt(process.argv.slice(2),
+    (o) => process.stdout.write(JSON.stringify(o) + '\n', () => process.exit(0)));
+}

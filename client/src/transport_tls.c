@@ -12,6 +12,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +200,67 @@ static int version_of(int v)
 
 /* create_default_context() (py3, strict) or httplib 2.x's unverified
  * wrap_socket (py27), then the caller's options. */
+/* ---- a socket BIO that never raises SIGPIPE ------------------------------ */
+/* OpenSSL's socket BIO writes with write(): a peer that has gone would kill
+ * the process with SIGPIPE (CPython ignores the signal process-wide; a library
+ * may not). This one is the same socket BIO with send(MSG_NOSIGNAL). */
+
+static int sock_write(BIO *b, const char *buf, int len)
+{
+    ssize_t n = send((int)(intptr_t)BIO_get_data(b), buf, (size_t)len, MSG_NOSIGNAL);
+    BIO_clear_retry_flags(b);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        BIO_set_retry_write(b);
+    return (int)n;
+}
+
+static int sock_read(BIO *b, char *buf, int len)
+{
+    ssize_t n = recv((int)(intptr_t)BIO_get_data(b), buf, (size_t)len, 0);
+    BIO_clear_retry_flags(b);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        BIO_set_retry_read(b);
+    return (int)n;
+}
+
+static long sock_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    (void)num;
+    if (cmd == BIO_C_GET_FD) {
+        int fd = (int)(intptr_t)BIO_get_data(b);
+        if (ptr != NULL)
+            *(int *)ptr = fd;
+        return fd;
+    }
+    return cmd == BIO_CTRL_FLUSH; /* writes are not buffered */
+}
+
+static BIO_METHOD *sock_method;
+static pthread_once_t sock_once = PTHREAD_ONCE_INIT;
+
+static void make_sock_method(void)
+{
+    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "httpc socket");
+    if (m != NULL && BIO_meth_set_write(m, sock_write) == 1 &&
+        BIO_meth_set_read(m, sock_read) == 1 && BIO_meth_set_ctrl(m, sock_ctrl) == 1)
+        sock_method = m;
+    else
+        BIO_meth_free(m);
+}
+
+/* SSL_set_fd with the BIO above. 0 or -1. */
+static int attach_socket(SSL *ssl, int fd)
+{
+    BIO *b;
+    pthread_once(&sock_once, make_sock_method);
+    if (sock_method == NULL || (b = BIO_new(sock_method)) == NULL)
+        return -1;
+    BIO_set_data(b, (void *)(intptr_t)fd);
+    BIO_set_init(b, 1);
+    SSL_set_bio(ssl, b, b);
+    return 0;
+}
+
 /* A file the context loads: CPython's load_verify_locations and
  * load_cert_chain raise the OSError of open() (FileNotFoundError) before
  * OpenSSL sees the file. */
@@ -311,7 +375,7 @@ int httpc__tls_wrap(httpc__transport *inner, const char *host, int timeout_ms,
     t->py27 = p->py27;
     ERR_clear_error();
     rc = make_ctx(t, o, p, &verify, &check, detail, cap);
-    if (rc == 0 && ((t->ssl = SSL_new(t->ctx)) == NULL || SSL_set_fd(t->ssl, t->fd) != 1))
+    if (rc == 0 && ((t->ssl = SSL_new(t->ctx)) == NULL || attach_socket(t->ssl, t->fd) < 0))
         rc = ssl_error(detail, cap, ERR_get_error(), "cannot make the TLS session");
     if (rc == 0)
         rc = set_host(t, host, check, detail, cap);

@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,6 +520,14 @@ static int accept_one(httpc_mock *m)
 static void *loop(void *arg)
 {
     httpc_mock *m = arg;
+    sigset_t pipe_only;
+    /* A TLS write to a client that has gone raises SIGPIPE (OpenSSL writes
+     * with write(), not send(MSG_NOSIGNAL)); blocked in this thread, it
+     * stays pending here and the write fails with EPIPE instead of killing
+     * the process that embeds the server. */
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
     struct pollfd *pf = m->pf;
     conn **map = m->map;
     while (!m->stopping) {

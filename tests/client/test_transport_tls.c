@@ -429,3 +429,33 @@ Test(transport_tls, conn_new_default_port_443)
     cr_expect_eq(httpc_conn_port(c), HTTPC_HTTPS_PORT);
     httpc_conn_free(c);
 }
+
+/* Writing to a TLS peer that has gone fails with an OSError (the socket BIO
+ * sends with MSG_NOSIGNAL, so no SIGPIPE either): the request body goes on
+ * after the server reset. */
+Test(transport_tls, send_to_a_closed_peer_is_an_error_not_sigpipe)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_conn_opts co;
+    httpc_conn *c;
+    httpc_body body = {.kind = HTTPC_BODY_BUFFER, .len = 8u << 20};
+    char hp[64];
+    serve(&sv, "", "  read head\n  reset\n");
+    httpc_tls_opts_init(&tls);
+    tls.ca_file = sv.ca;
+    httpc_conn_opts_init(&co);
+    co.tls = &tls;
+    co.timeout_ms = 5000;
+    char *data = calloc(1, body.len);
+    cr_assert_not_null(data);
+    body.data = data;
+    snprintf(hp, sizeof hp, "localhost:%d", httpc_mock_port(sv.m));
+    cr_assert_eq(httpc_conn_new(&c, hp, -1, &co), 0);
+    int rc = httpc_conn_request(c, "POST", "/", &body, NULL, 0, 0);
+    cr_assert(httpc_err_is(rc, HTTPC_E_OS_ERROR), "got %s (%s)", httpc_err_name(rc),
+              httpc_conn_errmsg(c));
+    httpc_conn_free(c);
+    free(data);
+    stop(&sv);
+}
