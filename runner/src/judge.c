@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* Judging: an outcome against a scenario's expectations, the request-side
+ * checks, the verdict of a run, and a client's known deviations. Pure
+ * functions of their arguments (tests/runner/test_judge.c). */
+#define _GNU_SOURCE /* memmem */
+#include "runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <strings.h>
+
+const char *const conform_profiles[4] = {"py27", "py27-strict", "py3", "strict"};
+
+
+static const char *const conn_words[] = {"unknown", "closed", "kept"};
+
+int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap)
+{
+    if (e->conn_kept >= 0 && e->conn_kept != o->conn_kept)
+        return snprintf(why, cap, "connection %s after the outcome, expected %s",
+                        conn_words[o->conn_kept + 1], conn_words[e->conn_kept + 1]), 0;
+    if (e->error) {
+        const char *got = o->error[0] ? o->error : "a response";
+        if (!o->error[0] || strcmp(e->error, got))
+            return snprintf(why, cap, "expected %s, got %s", e->error, got), 0;
+        if (e->detail && !strstr(o->detail, e->detail))
+            return snprintf(why, cap, "detail '%s' lacks '%s'", o->detail, e->detail), 0;
+        if (e->partial != -2 && e->partial != o->partial)
+            return snprintf(why, cap, "partial %lld, expected %lld", (long long)o->partial,
+                            (long long)e->partial), 0;
+        if (e->expected != -2 && e->expected != o->expected)
+            return snprintf(why, cap, "expected-more %lld, wanted %lld", (long long)o->expected,
+                            (long long)e->expected), 0;
+        return 1;
+    }
+    if (o->error[0])
+        return snprintf(why, cap, "expected a response, got %s (%s)", o->error, o->detail), 0;
+    if (e->status && e->status != o->status)
+        return snprintf(why, cap, "status %d, expected %d", o->status, e->status), 0;
+    if (e->reason && strcmp(e->reason, o->reason))
+        return snprintf(why, cap, "reason '%s', expected '%s'", o->reason, e->reason), 0;
+    if (e->version && e->version != o->version)
+        return snprintf(why, cap, "version %d, expected %d", o->version, e->version), 0;
+    if (e->has_body && o->body == NULL && o->body_len > 0) /* an adapter gave no body_b64 */
+        return snprintf(why, cap, "the client reported %zu body bytes but not the bytes",
+                        o->body_len), 0;
+    if (e->has_body && (e->body_size != o->body_len ||
+                        (o->body_len > 0 && memcmp(e->body, o->body, o->body_len))))
+        return snprintf(why, cap, "body differs (%zu bytes, expected %zu)", o->body_len,
+                        e->body_size), 0;
+    if (e->body_len >= 0 && (size_t)e->body_len != o->body_len)
+        return snprintf(why, cap, "body length %zu, expected %lld", o->body_len,
+                        (long long)e->body_len), 0;
+    if (e->body_sha256 && strcmp(e->body_sha256, o->sha))
+        return snprintf(why, cap, "body sha256 %s, expected %s", o->sha, e->body_sha256), 0;
+    if (e->will_close >= 0 && e->will_close != o->will_close)
+        return snprintf(why, cap, "will_close %d, expected %d", o->will_close, e->will_close), 0;
+    for (size_t i = 0; i < e->nheaders; i++) {
+        char v[1024];
+        ssize_t n = conform_outcome_header(o, e->headers[i].name, v, sizeof v);
+        if (n < 0 || strcmp(v, e->headers[i].value))
+            return snprintf(why, cap, "header %s is '%s', expected '%s'", e->headers[i].name,
+                            n < 0 ? "(absent)" : v, e->headers[i].value), 0;
+    }
+    return 1;
+}
+
+/* The checks of what the server received on the first connection. */
+int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len,
+                           int port, char *why, size_t cap)
+{
+    const unsigned char *eol = rx ? memchr(rx, '\r', len) : NULL;
+    if (s->check_line && (eol == NULL || (size_t)(eol - rx) != s->check_line_len ||
+                          memcmp(rx, s->check_line, s->check_line_len)))
+        return snprintf(why, cap, "request line is '%.*s'", eol ? (int)(eol - rx) : 0,
+                        rx ? (const char *)rx : ""), 0;
+    for (size_t i = 0; i < s->ncheck_headers; i++) {
+        char want[1024], value[960];
+        const char *pv = strstr(s->check_headers[i].value, "{port}");
+        if (pv)
+            snprintf(value, sizeof value, "%.*s%d%s", (int)(pv - s->check_headers[i].value),
+                     s->check_headers[i].value, port, pv + 6);
+        else
+            snprintf(value, sizeof value, "%s", s->check_headers[i].value);
+        int n = snprintf(want, sizeof want, "\r\n%s: %s\r\n", s->check_headers[i].name, value);
+        if (rx == NULL || !memmem(rx, len, want, (size_t)n))
+            return snprintf(why, cap, "request lacks header '%s: %s'", s->check_headers[i].name,
+                            value), 0;
+    }
+    return 1;
+}
+
+
+/* Whether a verdict fails the run. */
+int conform_is_failure(const char *verdict)
+{
+    return strcmp(verdict, "pass") && strcmp(verdict, "lenient") &&
+           strcmp(verdict, "expected-failure") && strcmp(verdict, "skip");
+}
+
+
+
+/* "ID PROFILE: reason" lines; '#' comments. Bad lines are file:line errors. */
+known *conform_load_known(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    known *k = NULL;
+    int lineno = 0;
+    *n = 0;
+    if (f == NULL)
+        return fprintf(stderr, "%s:0: cannot open\n", path), NULL;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        known one = {0};
+        char *colon = strchr(line, ':');
+        if (colon == NULL || sscanf(line, "%255s %31[^:]", one.id, one.profile) != 2 ||
+            !httpc_profile_by_name(one.profile)) {
+            fprintf(stderr, "%s:%d: expected 'ID PROFILE: reason'\n", path, lineno);
+            fclose(f);
+            free(k);
+            *n = (size_t)-1;
+            return NULL;
+        }
+        snprintf(one.reason, sizeof one.reason, "%s", colon + 1 + (colon[1] == ' '));
+        k = realloc(k, (*n + 1) * sizeof *k);
+        k[(*n)++] = one;
+    }
+    fclose(f);
+    return k;
+}
+
+void conform_apply_known(result *r, known *k, size_t nk)
+{
+    for (size_t i = 0; i < nk; i++) {
+        if (strcmp(k[i].id, r->s->id) || strcmp(k[i].profile, r->profile))
+            continue;
+        k[i].used = 1;
+        if (!strcmp(r->verdict, "fail")) {
+            r->verdict = "expected-failure";
+            snprintf(r->why + strlen(r->why), sizeof r->why - strlen(r->why), " [known: %.400s]",
+                     k[i].reason);
+        } else if (!strcmp(r->verdict, "pass") || !strcmp(r->verdict, "lenient")) {
+            r->verdict = "unexpected-pass";
+            snprintf(r->why, sizeof r->why, "listed as a known deviation (%.400s) but passed",
+                     k[i].reason);
+        }
+    }
+}
+
+
+void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f,
+                   result *r)
+{
+    const httpc_scn_expect *pass = httpc_scn_expect_for(s, profile, 0);
+    const httpc_scn_expect *len = httpc_scn_expect_for(s, profile, 1);
+    char why2[256] = "";
+    if (!strcmp(r->o.error, "harness: timeout")) {
+        r->verdict = "timeout";
+        snprintf(r->why, sizeof r->why, "the client had not finished %d ms after its %d ms timeout",
+                 f->timeout_ms + 5000, f->timeout_ms);
+    } else if (!strncmp(r->o.error, "harness:", 8)) {
+        r->verdict = "harness-error";
+        snprintf(r->why, sizeof r->why, "%s", r->o.error);
+    } else if (s->check_connections && (size_t)s->check_connections != f->connections) {
+        r->verdict = "fail";
+        snprintf(r->why, sizeof r->why, "the server saw %zu connections, expected %d",
+                 f->connections, s->check_connections);
+    } else if (!conform_request_checks(s, f->rx, f->rx_len, f->port, r->why, sizeof r->why))
+        r->verdict = "fail";
+    else if (pass && conform_matches(pass, &r->o, r->why, sizeof r->why))
+        r->verdict = "pass";
+    else if (len && conform_matches(len, &r->o, why2, sizeof why2))
+        r->verdict = "lenient";
+    else
+        r->verdict = "fail";
+    if (f->cut && strcmp(r->verdict, "fail") == 0)
+        strncat(r->why, " (the server script had to be cut)", sizeof r->why - strlen(r->why) - 1);
+}

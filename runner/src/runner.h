@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* What the parts of httpc-conform share: the outcome of one run of a client,
+ * the result of judging it, and the functions of client.c (the reference
+ * client in-process), adapter.c (other clients through adapters/PROTOCOL.md),
+ * judge.c (verdicts, known deviations) and reports.c. */
+#ifndef HTTPC_RUNNER_H
+#define HTTPC_RUNNER_H
+
+#include "httpc.h"
+#include "httpc_mock.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* py27, py27-strict, py3, strict: the order of the reports' columns. */
+extern const char *const conform_profiles[4];
+
+typedef struct outcome {
+    int err;          /* the reference client's code (0 when none) */
+    char error[64];   /* the exception class name, "" for a response */
+    char detail[256];
+    char native[256]; /* an adapter's native_error, verbatim (adapters/TAXONOMY.md) */
+    int status, version, will_close, have_resp;
+    int conn_kept; /* the connection after the outcome: 1 kept, 0 closed, -1 unknown */
+    char reason[256];
+    unsigned char *body;
+    size_t body_len;
+    char sha[65];
+    int64_t partial, expected;
+    httpc_resp *resp;  /* in-process runs */
+    char **hnames, **hvalues; /* adapter runs: the headers it reported */
+    size_t nh;
+} outcome;
+
+typedef struct result {
+    const httpc_scenario *s;
+    const char *profile;
+    const char *verdict; /* pass, lenient, fail, harness-error */
+    char why[512];
+    outcome o;
+    double ms;
+    unsigned char *sent; /* what the client sent on its first connection (4 KiB at most) */
+    size_t sent_len;
+} result;
+
+
+/* A client's known deviation (its expectations file): "ID PROFILE: reason". */
+typedef struct known {
+    char id[256], profile[32], reason[512];
+    int used;
+} known;
+
+/* What the server saw, for the judge. */
+typedef struct conform_facts {
+    size_t connections;      /* connections accepted */
+    const unsigned char *rx; /* what the client sent on its first connection */
+    size_t rx_len;
+    int port;
+    int cut;                 /* the server's script had to be cut short */
+    int timeout_ms;          /* the client's timeout in this run */
+} conform_facts;
+
+/* client.c: runs the scenario's requests with the reference client under
+ * profile `p` against 127.0.0.1:port; the last one's outcome into `o`. */
+void conform_run_client(const httpc_scenario *s, const httpc_profile *p, int port, int timeout,
+                        outcome *o);
+
+/* adapter.c: the same through an adapter command (a hung one is killed at
+ * twice the timeout plus 5 s: o->error "harness: timeout"). */
+void conform_run_adapter(const char *cmd, const httpc_scenario *s, int port, int timeout_ms,
+                         outcome *o);
+/* The adapter's JSON outcome object into `o`: 0, or -1 when it is not one. */
+int conform_parse_outcome(const char *text, size_t len, outcome *o);
+/* getheader() over either kind of outcome: values joined with ", "; -1 when absent. */
+ssize_t conform_outcome_header(const outcome *o, const char *name, char *buf, size_t cap);
+
+/* judge.c: whether `o` meets `e` (1), else 0 with the reason in `why`. */
+int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap);
+/* The request-side checks (check-request-line, check-request-header) over
+ * what the server received: 1, else 0 with the reason. */
+int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len,
+                           int port, char *why, size_t cap);
+/* The verdict of one run: r->verdict and r->why from r->o and the facts. */
+void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f,
+                   result *r);
+/* Whether a verdict fails the run. */
+int conform_is_failure(const char *verdict);
+/* The expectations file: an array (free() it) and its length in *n;
+ * *n == (size_t)-1 when the file is bad (reported with file:line). */
+known *conform_load_known(const char *path, size_t *n);
+/* A listed failure becomes expected-failure, a listed pass unexpected-pass. */
+void conform_apply_known(result *r, known *k, size_t nk);
+
+/* reports.c: results.json, summary.md, junit.xml and report.html in `dir`. */
+int conform_write_reports(const char *dir, result *rs, size_t n, double secs);
+/* The outcome in a few words ("200 (5 body bytes)", "IncompleteRead"). */
+const char *conform_outcome_text(const outcome *o, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of judge.c (and the adapter outcome parser of adapter.c it judges):
+ * each verdict from an outcome and the server's facts, every expectation
+ * field, the request-side checks, known deviations, and JSON outcomes that
+ * are malformed. */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner.h"
+
+static char err[512];
+
+/* A scenario with `expects` (lines) and `extra` keys, for the judge. */
+static httpc_scenario *scenario(const char *extra, const char *expects)
+{
+    char text[2048];
+    httpc_scenario *s;
+    size_t n;
+    int len = snprintf(text, sizeof text,
+                       "id: t/j\ntitle: t\n%sconnection\n  read request\n  send \"x\"\n%s", extra,
+                       expects);
+    cr_assert_eq(httpc_scn_parse("t.scn", text, (size_t)len, &s, &n, err, sizeof err), 0, "%s",
+                 err);
+    cr_assert_eq(n, 1);
+    return s;
+}
+
+static outcome response(int status, const char *body)
+{
+    outcome o = {.status = status, .version = 11, .have_resp = 1, .will_close = 0,
+                 .conn_kept = 1, .partial = -1, .expected = -1};
+    snprintf(o.reason, sizeof o.reason, "OK");
+    o.body = (unsigned char *)strdup(body);
+    o.body_len = strlen(body);
+    return o;
+}
+
+static outcome error(const char *cls)
+{
+    outcome o = {.partial = -1, .expected = -1, .conn_kept = 0};
+    snprintf(o.error, sizeof o.error, "%s", cls);
+    return o;
+}
+
+static const char *judge(const httpc_scenario *s, const char *profile, outcome o,
+                         const conform_facts *f, char *why)
+{
+    static result r;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    conform_judge(s, profile, f, &r);
+    if (why)
+        strcpy(why, r.why);
+    free(o.body);
+    return r.verdict;
+}
+
+Test(judge, conform_judge_each_verdict)
+{
+    httpc_scenario *s = scenario("", "expect: response status=200 body=\"ok\"\n"
+                                     "expect lenient: error BadStatusLine\n");
+    conform_facts f = {.connections = 1, .timeout_ms = 100};
+    char why[512];
+    cr_assert_str_eq(judge(s, "py3", response(200, "ok"), &f, why), "pass");
+    cr_assert_str_eq(judge(s, "py3", error("BadStatusLine"), &f, why), "lenient");
+    cr_assert_str_eq(judge(s, "py3", response(201, "ok"), &f, why), "fail");
+    cr_assert_str_eq(why, "status 201, expected 200");
+    cr_assert_str_eq(judge(s, "py3", error("harness: timeout"), &f, why), "timeout");
+    cr_assert_str_eq(why, "the client had not finished 5100 ms after its 100 ms timeout");
+    cr_assert_str_eq(judge(s, "py3", error("harness: no JSON outcome (exit 1)"), &f, why),
+                     "harness-error");
+    f.cut = 1;
+    cr_assert_str_eq(judge(s, "py3", response(500, ""), &f, why), "fail");
+    cr_assert(strstr(why, "(the server script had to be cut)") != NULL, "%s", why);
+    httpc_scn_free_all(s, 1);
+}
+
+Test(judge, conform_judge_server_facts)
+{
+    httpc_scenario *s = scenario("check-connections: 1\ncheck-request-line: \"GET /a HTTP/1.1\"\n"
+                                 "check-request-header: Host: 127.0.0.1:{port}\n",
+                                 "expect: response status=200\n");
+    const char good[] = "GET /a HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n";
+    conform_facts f = {.connections = 1, .port = 8080, .rx = (const unsigned char *)good,
+                       .rx_len = sizeof good - 1};
+    char why[512];
+    cr_assert_str_eq(judge(s, "py3", response(200, ""), &f, why), "pass", "%s", why);
+    f.connections = 2;
+    cr_assert_str_eq(judge(s, "py3", response(200, ""), &f, why), "fail");
+    cr_assert_str_eq(why, "the server saw 2 connections, expected 1");
+    f.connections = 1;
+    f.port = 9090; /* {port} is the server's */
+    cr_assert_str_eq(judge(s, "py3", response(200, ""), &f, why), "fail");
+    cr_assert_str_eq(why, "request lacks header 'Host: 127.0.0.1:9090'");
+    const char bad[] = "GET /b HTTP/1.1\r\n\r\n";
+    f.rx = (const unsigned char *)bad, f.rx_len = sizeof bad - 1;
+    cr_assert_str_eq(judge(s, "py3", response(200, ""), &f, why), "fail");
+    cr_assert_str_eq(why, "request line is 'GET /b HTTP/1.1'");
+    f.rx = NULL, f.rx_len = 0; /* the client sent nothing */
+    cr_assert_str_eq(judge(s, "py3", response(200, ""), &f, why), "fail");
+    httpc_scn_free_all(s, 1);
+}
+
+/* Every field of an expectation is compared, and says what differed. */
+Test(judge, conform_matches_every_field)
+{
+    const struct {
+        const char *expect;
+        const char *why; /* NULL: matches */
+    } cases[] = {
+        {"expect: response status=200 reason=\"OK\" version=11 body=\"hi\" will-close=no "
+         "conn=kept header=\"X-A: 1\"", NULL},
+        {"expect: response reason=\"Fine\"", "reason 'OK', expected 'Fine'"},
+        {"expect: response version=10", "version 11, expected 10"},
+        {"expect: response body=\"ho\"", "body differs (2 bytes, expected 2)"},
+        {"expect: response body-len=3", "body length 2, expected 3"},
+        {"expect: response body-sha256=" "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4",
+         NULL},
+        {"expect: response will-close=yes", "will_close 0, expected 1"},
+        {"expect: response conn=closed", "connection kept after the outcome, expected closed"},
+        {"expect: response header=\"X-A: 2\"", "header X-A is '1', expected '2'"},
+        {"expect: response header=\"X-B: 1\"", "header X-B is '(absent)', expected '1'"},
+        {"expect: error BadStatusLine", "expected BadStatusLine, got a response"},
+    };
+    char *names[] = {"X-A"}, *values[] = {"1"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512], why[512] = "";
+        snprintf(text, sizeof text, "%s\n", cases[i].expect);
+        httpc_scenario *s = scenario("", text);
+        outcome o = response(200, "hi");
+        snprintf(o.sha, sizeof o.sha, "%s",
+                 "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4");
+        o.hnames = names, o.hvalues = values, o.nh = 1;
+        int ok = conform_matches(httpc_scn_expect_for(s, "py3", 0), &o, why, sizeof why);
+        cr_assert_eq(ok, cases[i].why == NULL, "%s: %s", cases[i].expect, why);
+        if (cases[i].why)
+            cr_assert_str_eq(why, cases[i].why, "%s", cases[i].expect);
+        free(o.body);
+        httpc_scn_free_all(s, 1);
+    }
+}
+
+Test(judge, conform_matches_error_fields)
+{
+    httpc_scenario *s = scenario("", "expect: error IncompleteRead detail=\"5 bytes\" partial=5 "
+                                     "expected=none\n");
+    const httpc_scn_expect *e = httpc_scn_expect_for(s, "strict", 0);
+    outcome o = error("IncompleteRead");
+    char why[512];
+    snprintf(o.detail, sizeof o.detail, "IncompleteRead(5 bytes read)");
+    o.partial = 5;
+    cr_assert(conform_matches(e, &o, why, sizeof why), "%s", why);
+    o.expected = 3;
+    cr_assert_not(conform_matches(e, &o, why, sizeof why));
+    cr_assert_str_eq(why, "expected-more 3, wanted -1");
+    o.expected = -1, o.partial = 4;
+    cr_assert_not(conform_matches(e, &o, why, sizeof why));
+    cr_assert_str_eq(why, "partial 4, expected 5");
+    snprintf(o.detail, sizeof o.detail, "other");
+    o.partial = 5;
+    cr_assert_not(conform_matches(e, &o, why, sizeof why));
+    cr_assert_str_eq(why, "detail 'other' lacks '5 bytes'");
+    snprintf(o.error, sizeof o.error, "BadStatusLine");
+    cr_assert_not(conform_matches(e, &o, why, sizeof why));
+    cr_assert_str_eq(why, "expected IncompleteRead, got BadStatusLine");
+    httpc_scn_free_all(s, 1);
+}
+
+Test(judge, conform_apply_known)
+{
+    known k[] = {{"t/j", "py3", "a documented difference", 0}};
+    result r = {.s = NULL, .profile = "py3", .verdict = "fail"};
+    httpc_scenario *s = scenario("", "expect: error X\n");
+    r.s = s;
+    conform_apply_known(&r, k, 1);
+    cr_assert_str_eq(r.verdict, "expected-failure");
+    cr_assert(strstr(r.why, "[known: a documented difference]") != NULL, "%s", r.why);
+    cr_assert(k[0].used);
+    r.verdict = "pass";
+    conform_apply_known(&r, k, 1);
+    cr_assert_str_eq(r.verdict, "unexpected-pass");
+    r.verdict = "pass", r.profile = "py27";
+    conform_apply_known(&r, k, 1);
+    cr_assert_str_eq(r.verdict, "pass", "another profile's entry does not apply");
+    cr_assert(conform_is_failure("unexpected-pass") && conform_is_failure("timeout") &&
+              !conform_is_failure("expected-failure") && !conform_is_failure("lenient"));
+    httpc_scn_free_all(s, 1);
+}
+
+Test(judge, conform_load_known_reports_file_and_line, .init = cr_redirect_stderr)
+{
+    char path[] = "/tmp/httpc-known-XXXXXX";
+    size_t n;
+    FILE *f = fdopen(mkstemp(path), "w");
+    fputs("# comment\n\nt/a py3: reason one\nt/b py4: bad profile\n", f);
+    fclose(f);
+    cr_assert_null(conform_load_known(path, &n));
+    cr_assert_eq(n, (size_t)-1);
+    fflush(stderr);
+    char want[128];
+    snprintf(want, sizeof want, "%s:4: expected 'ID PROFILE: reason'\n", path);
+    cr_assert_stderr_eq_str(want);
+    remove(path);
+}
+
+/* The adapter's JSON, well formed or not: never a crash, -1 when unusable. */
+Test(judge, conform_parse_outcome_json)
+{
+    const char good[] = "{\"error\": null, \"status\": 200, \"reason\": \"OK\", \"version\": 11,"
+                        " \"headers\": [[\"X-A\", \"1\"], [\"x-a\", \"2\"]], \"body_len\": 2,"
+                        " \"body_b64\": \"aGk=\", \"connection\": \"closed\", \"will_close\":"
+                        " true, \"native_error\": \"none\", \"extra\": {\"a\": [1, 2]}}";
+    outcome o = {.partial = -1, .expected = -1, .conn_kept = -1};
+    char v[64];
+    cr_assert_eq(conform_parse_outcome(good, sizeof good - 1, &o), 0);
+    cr_assert_eq(o.status, 200);
+    cr_assert_eq(o.body_len, 2);
+    cr_assert(o.body && memcmp(o.body, "hi", 2) == 0);
+    cr_assert_eq(o.conn_kept, 0);
+    cr_assert_eq(o.will_close, 1);
+    cr_assert_eq(conform_outcome_header(&o, "x-A", v, sizeof v), 4);
+    cr_assert_str_eq(v, "1, 2");
+    free(o.body);
+    for (size_t i = 0; i < o.nh; i++)
+        free(o.hnames[i]), free(o.hvalues[i]);
+    free(o.hnames), free(o.hvalues);
+    const char *bad[] = {"", "[]", "{\"status\": ", "{\"error\": \"unterminated",
+                         "{\"headers\": [[\"a\"", "{\"body_b64\": \"!!!!\"}", "\x01\x02", "{{{{"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        outcome b = {.partial = -1, .expected = -1, .conn_kept = -1};
+        conform_parse_outcome(bad[i], strlen(bad[i]), &b); /* -1 or a partial outcome */
+        free(b.body);
+        for (size_t k = 0; k < b.nh; k++)
+            free(b.hnames[k]), free(b.hvalues[k]);
+        free(b.hnames), free(b.hvalues);
+    }
+    cr_assert_eq(conform_parse_outcome("[]", 2, &(outcome){0}), -1);
+}
