@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: MIT
 # Source coverage of the fuzz corpora: builds the replay drivers with clang's
 # -fprofile-instr-generate -fcoverage-mapping, replays corpus/<target>/, its
-# regressions and (when there) the campaign corpus BUILD/../fuzz/corpus/<target>/,
+# regressions and (when there) the campaign corpus BUILD/../fuzz/corpus/<target>/
+# (FUZZ_CAMPAIGN_CORPUS=DIR: DIR/<target>/ instead),
 # then writes an llvm-cov HTML report of the library code (client/src,
 # mockserver/src) and prints one summary line per target.
 # Usage: fuzz/coverage.sh BUILD REPORT_DIR [TARGET...]   (llvm-14 tools: scripts/bootstrap fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ $# -ge 2 ] || { sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 build=$1 report=$2
 shift 2
 targets=("$@")
@@ -31,7 +32,8 @@ sources=(client/src mockserver/src)
 for t in "${targets[@]}"; do
   bin=$build/fuzz/replay_$t
   dirs=(corpus/$t corpus/regressions/$t)
-  [ -d "$build/../fuzz/corpus/$t" ] && dirs+=("$build/../fuzz/corpus/$t")
+  campaign=${FUZZ_CAMPAIGN_CORPUS:-$build/../fuzz/corpus}/$t
+  [ -d "$campaign" ] && dirs+=("$campaign")
   # a known leak (fuzz_<t>.lsan) must not stop the replay: no sanitizer here anyway
   LLVM_PROFILE_FILE="$prof/$t.profraw" "$bin" "${dirs[@]}" >/dev/null 2>&1
   $profdata merge -sparse "$prof/$t.profraw" -o "$prof/$t.profdata"

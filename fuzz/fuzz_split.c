@@ -197,7 +197,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     run(&in, NULL, 0, reply, len, whole);
     run(&in, (const uint8_t *)in.buf, ncuts, reply, len, cut);
-    for (int i = 0; i < ROUNDS; i++)
+    /* Python 3 reads each response through its own buffered makefile(): what
+     * one recv() brought in past the response's end is lost with it, so after
+     * a reply followed by more bytes the next round depends on where TCP cut
+     * them, in CPython as in httpc (pieces that stop at the end keep the rest
+     * for the next response). Python 2.7 reads unbuffered and never takes a
+     * byte too many: there every round must agree. */
+    int compared = in.profile.py27 ? ROUNDS : 1;
+    for (int i = 0; i < compared; i++)
         FUZZ_CHECK(memcmp(&whole[i], &cut[i], sizeof whole[i]) == 0,
                    "round %d: at once: request %d getresponse %d status %d headers %llu body "
                    "%lld/%llu bytes partial %lld; in %zu-piece cycle: request %d getresponse %d "

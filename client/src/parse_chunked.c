@@ -598,7 +598,9 @@ __attribute__((noinline)) static ssize_t feed_other(httpc_chunked *c, const char
         return c->err;
     if (c->state == ST_DATA || c->state == ST_NEG)
         return take_data(c, in, len, eof, data, data_len, detail, cap);
-    off = fast_boundary(c, in, len);
+    /* Only between chunks: in the trailers (or after them) a line that looks
+     * like a size is a trailer line, not a chunk (the fuzzers' find). */
+    off = c->state == ST_SIZE || c->state == ST_CRLF ? fast_boundary(c, in, len) : 0;
     if (off > 0 && c->state == ST_DATA)
         return (ssize_t)off;
     return feed_lines(c, in, len, off, eof, detail, cap);

@@ -948,6 +948,14 @@ static int read_chunked(httpc_resp *r, out_t *o)
             len = (size_t)(o->want - o->got);
             eof = 0;
         }
+        /* 2.7's read(amt) with amt == chunk_left tosses the chunk's CRLF and
+         * returns: the next size line is left for the next call, whatever is
+         * already buffered (or the outcome would depend on TCP's cuts). */
+        if (r->p->py27 && r->dec.state == HTTPC__CHUNK_CRLF && o->got == o->want &&
+            len > r->dec.crlf_left) {
+            len = r->dec.crlf_left;
+            eof = 0;
+        }
         const char *data;
         size_t dlen;
         ssize_t n = httpc_chunked_feed(&r->dec, r->buf + r->pos, len, eof, &data, &dlen, r->errmsg,

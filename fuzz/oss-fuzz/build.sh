@@ -70,7 +70,8 @@ for t in $targets; do
   # shellcheck disable=SC2086
   $CXX $CXXFLAGS "$work/fuzz_$t.o" "$lib" "${libs[@]}" $LIB_FUZZING_ENGINE -o "$OUT/fuzz_$t"
   rm -f "$OUT/fuzz_${t}_seed_corpus.zip"
-  find "$root/corpus/$t" "$root/corpus/regressions/$t" -type f ! -name '.*' 2>/dev/null |
+  find "$root/corpus/$t" "$root/corpus/regressions/$t" -type f ! -name '.*' ! -path '*/pending/*' 2>/dev/null |
+    awk -F/ '!seen[$NF]++' | # zip -j refuses a name twice (a seed kept as a regression too)
     zip -q -j "$OUT/fuzz_${t}_seed_corpus.zip" -@
   cp "$root/fuzz/fuzz_$t.dict" "$root/fuzz/fuzz_$t.options" "$OUT/"
 done

@@ -264,21 +264,29 @@ static int is_profile(const char *p)
 /* key=value pairs of an outcome; value quoted or a bare word. */
 static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
 {
+    char seen[16][32];
+    size_t nseen = 0;
     for (s = skip_ws(s); *s; s = skip_ws(s)) {
         const char *eq = strchr(s, '=');
         if (eq == NULL)
             return fail(c, "expected key=value at '%.20s'", s);
         char key[32];
         snprintf(key, sizeof key, "%.*s", (int)(eq - s) < 31 ? (int)(eq - s) : 31, s);
+        /* Every field but header= once: a second value would silently win. */
+        for (size_t i = 0; i < nseen; i++)
+            if (!strcmp(seen[i], key))
+                return fail(c, "outcome field '%s' given twice", key);
+        if (strcmp(key, "header") && nseen < 16)
+            snprintf(seen[nseen++], sizeof seen[0], "%s", key);
         const char *v = eq + 1;
         buf val = {0};
         if (*v == '"') {
             if (quoted(c, &v, &val) < 0)
-                return -1;
+                return free(val.p), -1;
         } else {
             const char *end = v + strcspn(v, " \t");
             if (put(c, &val, v, (size_t)(end - v)) < 0)
-                return -1;
+                return free(val.p), -1;
             v = end;
         }
         const char *t = val.p ? (const char *)val.p : "";
@@ -314,8 +322,8 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
         else if (!strcmp(key, "header")) {
             httpc_scn_header h;
             rc = header_value(c, t, &h);
-            if (rc == 0)
-                rc = push(c, (void **)&e->headers, &e->nheaders, sizeof h, &h);
+            if (rc == 0 && (rc = push(c, (void **)&e->headers, &e->nheaders, sizeof h, &h)) < 0)
+                free(h.name), free(h.value);
             if (rc < 0) {
                 free(val.p);
                 return -1;
@@ -333,25 +341,51 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
 }
 
 /* "expect[ PROFILE][ lenient]: error CLASS ... | response ..." */
+static void drop_expect(httpc_scn_expect *e)
+{
+    free(e->profile), free(e->error), free(e->detail), free(e->reason);
+    free(e->body), free(e->body_sha256);
+    for (size_t i = 0; i < e->nheaders; i++)
+        free(e->headers[i].name), free(e->headers[i].value);
+    free(e->headers);
+}
+
+static int expect_fields(ctx *c, httpc_scenario *sc, const char *key, const char *v,
+                         httpc_scn_expect *e);
+
+/* An expectation line; what it allocated is freed when it is refused. */
 static int expect_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
-    httpc_scn_expect e = {.partial = -2, .expected = -2, .body_len = -1, .will_close = -1, .conn_kept = -1,
-                          .line = c->line};
+    httpc_scn_expect e = {.partial = -2, .expected = -2, .body_len = -1, .will_close = -1,
+                          .conn_kept = -1, .line = c->line};
+    int rc = expect_fields(c, sc, key, v, &e);
+    if (rc == 0)
+        rc = push(c, (void **)&sc->expects, &sc->nexpects, sizeof e, &e);
+    if (rc < 0)
+        drop_expect(&e);
+    return rc;
+}
+
+/* "expect[ PROFILE][ lenient]: ..." into `e`, which may hold allocations
+ * when this fails (the caller drops them). */
+static int expect_fields(ctx *c, httpc_scenario *sc, const char *key, const char *v,
+                         httpc_scn_expect *e)
+{
     char words[3][32] = {{0}};
     int nw = sscanf(key, "%31s %31s %31s", words[0], words[1], words[2]);
     for (int i = 1; i < nw; i++) {
         if (!strcmp(words[i], "lenient"))
-            e.lenient = 1;
-        else if (is_profile(words[i]) && e.profile == NULL)
-            e.profile = dupstr(c, words[i]);
+            e->lenient = 1;
+        else if (is_profile(words[i]) && e->profile == NULL)
+            e->profile = dupstr(c, words[i]);
         else
             return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", words[i]);
     }
     for (size_t i = 0; i < sc->nexpects; i++) {
         const httpc_scn_expect *o = &sc->expects[i];
-        if (o->lenient == e.lenient &&
-            ((o->profile == NULL && e.profile == NULL) ||
-             (o->profile && e.profile && !strcmp(o->profile, e.profile))))
+        if (o->lenient == e->lenient &&
+            ((o->profile == NULL && e->profile == NULL) ||
+             (o->profile && e->profile && !strcmp(o->profile, e->profile))))
             return fail(c, "a second expectation for the same profile (first on line %d)",
                         o->line);
     }
@@ -360,16 +394,14 @@ static int expect_line(ctx *c, httpc_scenario *sc, const char *key, const char *
         size_t n = strcspn(v, " \t");
         if (n == 0)
             return fail(c, "'error' needs an exception class name");
-        e.error = strndup(v, n);
+        e->error = strndup(v, n);
         v += n;
     } else if (strncmp(v, "response", 8) == 0) {
         v += 8;
     } else {
         return fail(c, "an expectation is 'error CLASS ...' or 'response ...'");
     }
-    if (outcome_pairs(c, v, &e) < 0)
-        return -1;
-    return push(c, (void **)&sc->expects, &sc->nexpects, sizeof e, &e);
+    return outcome_pairs(c, v, e);
 }
 
 static int action_line(ctx *c, httpc_scn_conn *conn, const char *s)
@@ -550,6 +582,7 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
             sc->req_body_len = b.len;
             sc->has_req_body = 1;
         } else {
+            free(sc->check_line); /* a second check-request-line: the last one counts */
             sc->check_line = b.p ? b.p : (unsigned char *)strdup("");
             sc->check_line_len = b.len;
         }
@@ -680,9 +713,9 @@ static int parse_one(ctx *c, const char *text, httpc_scenario *sc)
         }
         memcpy(line, p, n);
         line[n] = '\0';
+        p += n + (p[n] == '\n'); /* past the line before its CR is dropped */
         if (n > 0 && line[n - 1] == '\r')
             line[--n] = '\0';
-        p += n + (p[n] == '\n');
         const char *s = skip_ws(line);
         if (*s == '\0' || *s == '#')
             continue;

@@ -277,3 +277,40 @@ Test(scenario, httpc_scn_load_hostile_trees)
     cr_assert(strstr(err, "the scenario makes more than 67108864 bytes") != NULL, "%s", err);
     unlink(fifo), unlink(link), unlink(path), rmdir(dir);
 }
+
+/* Files with CRLF line ends load (the loader used to stop on a blank or
+ * comment line's CR and loop forever: the fuzzer's find), with the same line
+ * numbers as LF files. */
+Test(scenario, httpc_scn_parse_crlf_lines)
+{
+    const char *text = "# a comment\r\n\r\nid: a/crlf\r\ntitle: t\r\nconnection\r\n"
+                       "  read request\r\n  send \"x\"\r\n\r\nexpect: error X\r\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_str_eq(s->id, "a/crlf");
+    cr_assert_eq(s->conns[0].actions[1].line, 7);
+    httpc_scn_free_all(s, n);
+    bad("id: a/b\r\ntitle: t\r\n\r\ncolour: red\r\n", "t.scn:4: unknown key 'colour'");
+}
+
+/* Refused expectations and repeated keys free what they had allocated (the
+ * fuzzer's LeakSanitizer finds; make test runs this under ASan). */
+Test(scenario, httpc_scn_parse_frees_on_refusal)
+{
+    bad(HEAD CONN "expect py3 lenient: error X colour=red\n",
+        "t.scn:6: unknown outcome field 'colour'");
+    bad(HEAD CONN "expect py3: response status=200 header=\"A: 1\" body=\"x\" version=12\n",
+        "t.scn:6: bad value for version");
+    bad(HEAD CONN "expect py3: response body=\"x\" detail=\"a\" detail=\"b\"\n",
+        "t.scn:6: outcome field 'detail' given twice");
+    bad(HEAD CONN "expect py3: error X detail=\"unterminated\n", "t.scn:6: unterminated string");
+    const char *text = HEAD "check-request-line: \"GET /a HTTP/1.1\"\n"
+                            "check-request-line: \"GET /b HTTP/1.1\"\n" CONN "expect: error X\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_eq(s->check_line_len, 15);
+    cr_assert(memcmp(s->check_line, "GET /b HTTP/1.1", 15) == 0, "the last one counts");
+    httpc_scn_free_all(s, n);
+}
