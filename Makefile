@@ -4,10 +4,11 @@
 # packages (silent when nothing is missing).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_FUZZ_SECONDS ?= 10
 CMAKE_FLAGS ?= -DHTTPC_WERROR=ON
 PREFIX ?= /usr/local
 
-.PHONY: help bootstrap build asan release test test-unit test-asan conform verify-expectations install format clean report-screenshot
+.PHONY: help bootstrap build asan release test test-unit test-asan test-fuzz conform verify-expectations install format clean report-screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -33,7 +34,10 @@ test-unit: build ## every test of the default build (unit, end-to-end, CPython o
 test-asan: asan ## the unit tests again under ASan+UBSan
 	@ctest --preset asan -j $(JOBS) -L unit
 
-test: test-unit test-asan ## build and run every test, then the unit tests under ASan+UBSan
+test: test-unit test-asan test-fuzz ## build and run every test, the unit tests again under ASan+UBSan, then every fuzz target briefly
+
+test-fuzz: ## make fuzz-smoke for 10 s a target (part of make test)
+	@$(MAKE) --no-print-directory fuzz-smoke FUZZ_SMOKE_SECONDS=$(TEST_FUZZ_SECONDS)
 
 conform: build ## the main job: the scenario library against httpc (every profile), then the CPython oracle; reports in reports/
 	@build/default/mockserver/httpc-mock lint scenarios
