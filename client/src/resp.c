@@ -275,20 +275,31 @@ static int is_blank_bytes(const char *l, size_t n)
     return k == n;
 }
 
+/* Takes the next header line whole (readline(_MAXLINE + 1)): its start and
+ * length, or LineTooLong with CPython's "header line" message. */
+static int skip_line(httpc_resp *r, const char **l, size_t *len)
+{
+    int rc = next_line(r, len);
+    if (rc == HTTPC_E_LINE_TOO_LONG)
+        httpc__detail(r->errmsg, sizeof r->errmsg,
+                      "got more than %zu bytes when reading header line", r->p->max_line);
+    if (rc < 0)
+        return rc;
+    *l = r->buf + r->pos;
+    r->pos += *len;
+    return 0;
+}
+
 /* httplib 2.7: lines up to one that .strip()s to nothing, each printed
  * stripped ("header: ...") at debug level. */
 static int skip_continue_py27(httpc_resp *r)
 {
     for (;;) {
         size_t len;
-        int rc = next_line(r, &len);
-        if (rc == HTTPC_E_LINE_TOO_LONG)
-            httpc__detail(r->errmsg, sizeof r->errmsg,
-                          "got more than %zu bytes when reading header line", r->p->max_line);
+        const char *l;
+        int rc = skip_line(r, &l, &len);
         if (rc < 0)
             return rc;
-        const char *l = r->buf + r->pos;
-        r->pos += len;
         if (is_blank_bytes(l, len))
             return 0;
         if (r->debuglevel > 0) {
@@ -636,14 +647,10 @@ static int skip_tunnel_headers(httpc_resp *r, int debuglevel)
 {
     for (;;) {
         size_t len;
-        int rc = next_line(r, &len);
-        if (rc == HTTPC_E_LINE_TOO_LONG)
-            httpc__detail(r->errmsg, sizeof r->errmsg,
-                          "got more than %zu bytes when reading header line", r->p->max_line);
+        const char *l;
+        int rc = skip_line(r, &l, &len);
         if (rc < 0)
             return rc;
-        const char *l = r->buf + r->pos;
-        r->pos += len;
         if (len == 0 || (len == 2 && l[0] == '\r' && l[1] == '\n') ||
             (len == 1 && l[0] == '\n' && !r->p->py27))
             return 0;
