@@ -93,6 +93,17 @@ static int fail(httpc_resp *r, int err)
 
 /* ---- the read buffer ---------------------------------------------------- */
 
+/* One recv() from the transport: its error message kept, EOF noted. */
+static ssize_t recv_into(httpc_resp *r, char *dst, size_t cap)
+{
+    ssize_t n = httpc__transport_recv(r->t, dst, cap);
+    if (n < 0)
+        snprintf(r->errmsg, sizeof r->errmsg, "%s", r->t->errmsg);
+    else if (n == 0)
+        r->eof = 1;
+    return n;
+}
+
 /* Reads more bytes into the buffer, growing it up to `limit` bytes of
  * unconsumed data (a line or a head must fit whole). Returns the count read,
  * 0 at EOF, or an error. */
@@ -117,14 +128,8 @@ static ssize_t fill(httpc_resp *r, size_t limit)
         r->buf = p;
         r->cap = cap;
     }
-    n = httpc__transport_recv(r->t, r->buf + r->end, r->cap - r->end);
-    if (n < 0) {
-        snprintf(r->errmsg, sizeof r->errmsg, "%s", r->t->errmsg);
-        return n;
-    }
-    if (n == 0)
-        r->eof = 1;
-    r->end += (size_t)n;
+    if ((n = recv_into(r, r->buf + r->end, r->cap - r->end)) > 0)
+        r->end += (size_t)n;
     return n;
 }
 
@@ -848,15 +853,9 @@ static ssize_t read_direct(httpc_resp *r, out_t *o)
     uint64_t left = o->want - o->got;
     if (o->dst == NULL || left < r->cap || r->t == NULL || r->eof)
         return HTTPC_E_NOT_FOUND;
-    ssize_t n = httpc__transport_recv(r->t, o->dst + o->got,
-                                      left > SSIZE_MAX ? SSIZE_MAX : (size_t)left);
-    if (n < 0) {
-        snprintf(r->errmsg, sizeof r->errmsg, "%s", r->t->errmsg);
-        return n;
-    }
-    if (n == 0)
-        r->eof = 1;
-    o->got += (uint64_t)n;
+    ssize_t n = recv_into(r, o->dst + o->got, left > SSIZE_MAX ? SSIZE_MAX : (size_t)left);
+    if (n > 0)
+        o->got += (uint64_t)n;
     return n;
 }
 
