@@ -2,9 +2,10 @@
 """Several requests on one http.client connection (httplib under Python 2.7),
 the way a multi-request scenario runs: each earlier response is read to its
 end, and the last one's outcome is printed as the adapter protocol's JSON
-object (adapters/PROTOCOL.md). The one-request adapter,
-tests/oracle/cpython_adapter.py, cannot express keep-alive and reconnects;
-scenarios/tools/gen_library.py uses this for them.
+object (adapters/PROTOCOL.md). scenarios/tools/gen_library.py uses this for
+keep-alive and reconnect scenarios; the adapter (tests/oracle/cpython_adapter.py)
+now does the same through --before, which the runner uses, so this could give
+way to it.
 Usage: cpython_session.py [--strict] [--timeout S] PORT REQUESTS_JSON
 where REQUESTS_JSON is [[method, target, [[name, value], ...], body_b64|null], ...]."""
 import base64
