@@ -111,4 +111,27 @@ static inline uint64_t fuzz_hash(uint64_t h, const void *data, size_t n)
 }
 #define FUZZ_HASH_INIT 0xcbf29ce484222325ULL
 
+static inline uint64_t fuzz_hash_str(uint64_t h, const char *s)
+{
+    return fuzz_hash(h, s, strlen(s) + 1);
+}
+
+/* The reason and every header name and value of a response, hashed, so two
+ * runs over the same reply can be compared field by field. */
+static inline uint64_t fuzz_head_hash(const httpc_resp *r)
+{
+    httpc_span name, value;
+    uint64_t h = fuzz_hash_str(FUZZ_HASH_INIT, httpc_resp_reason(r));
+
+    for (size_t i = 0; i < httpc_resp_header_count(r); i++) {
+        FUZZ_CHECK(httpc_resp_header_at(r, i, &name, &value) == 0, "header %zu missing", i);
+        h = fuzz_hash(h, &name.len, sizeof name.len);
+        if (name.ptr != NULL)
+            h = fuzz_hash(h, name.ptr, name.len);
+        h = fuzz_hash(h, &value.len, sizeof value.len);
+        h = fuzz_hash(h, value.ptr, value.len);
+    }
+    return h;
+}
+
 #endif /* HTTPC_FUZZ_COMMON_H */

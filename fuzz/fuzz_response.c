@@ -42,30 +42,15 @@ static int sink(void *ctx, const void *data, size_t len)
     return 0;
 }
 
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-    return fuzz_hash(h, s, strlen(s) + 1);
-}
-
 static void record_head(httpc_resp *r, outcome *o)
 {
-    httpc_span name, value;
-
     o->status = httpc_resp_status(r);
     o->version = httpc_resp_version(r);
     o->will_close = httpc_resp_will_close(r);
     o->chunked = httpc_resp_chunked(r);
     o->length = httpc_resp_length(r);
     o->nheaders = httpc_resp_header_count(r);
-    o->head_hash = hash_str(FUZZ_HASH_INIT, httpc_resp_reason(r));
-    for (size_t i = 0; i < o->nheaders; i++) {
-        FUZZ_CHECK(httpc_resp_header_at(r, i, &name, &value) == 0, "header %zu missing", i);
-        o->head_hash = fuzz_hash(o->head_hash, &name.len, sizeof name.len);
-        if (name.ptr != NULL)
-            o->head_hash = fuzz_hash(o->head_hash, name.ptr, name.len);
-        o->head_hash = fuzz_hash(o->head_hash, &value.len, sizeof value.len);
-        o->head_hash = fuzz_hash(o->head_hash, value.ptr, value.len);
-    }
+    o->head_hash = fuzz_head_hash(r);
 }
 
 /* read(amt) (or readline) until it gives 0 or fails; each call that does
@@ -117,7 +102,7 @@ static void read_body(httpc_resp *r, const fuzz_input *in, int mode, size_t amt,
         /* read(amt) leaves e.partial at the start of the caller's buffer. */
         if (mode != 0 && o->partial > 0 && (uint64_t)o->partial <= amt)
             o->partial_hash = fuzz_hash(FUZZ_HASH_INIT, buf, (size_t)o->partial);
-        o->errmsg_hash = hash_str(FUZZ_HASH_INIT, httpc_resp_errmsg(r));
+        o->errmsg_hash = fuzz_hash_str(FUZZ_HASH_INIT, httpc_resp_errmsg(r));
     } else {
         FUZZ_CHECK(httpc_resp_read(r, buf, amt) == 0, "read() after the end gave bytes");
     }
@@ -144,7 +129,7 @@ static void run(const fuzz_input *in, size_t segment, outcome *o)
         read_body(r, in, (int)(mode & 3), amt, o);
     } else {
         FUZZ_CHECK(o->begin_rc < 0 && o->begin_rc != HTTPC_E_AGAIN, "begin() gave %d", o->begin_rc);
-        o->errmsg_hash = hash_str(FUZZ_HASH_INIT, httpc_resp_errmsg(r));
+        o->errmsg_hash = fuzz_hash_str(FUZZ_HASH_INIT, httpc_resp_errmsg(r));
     }
     httpc_resp_free(r);
 }

@@ -76,11 +76,6 @@ typedef struct round_outcome {
 } round_outcome;
 _Static_assert(sizeof(round_outcome) == 8 * sizeof(int) + 10 * 8, "round_outcome has padding");
 
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-    return fuzz_hash(h, s, strlen(s) + 1);
-}
-
 static int sink(void *ctx, const void *data, size_t len)
 {
     round_outcome *o = ctx;
@@ -94,23 +89,13 @@ static int sink(void *ctx, const void *data, size_t len)
 
 static void record_head(httpc_resp *r, round_outcome *o)
 {
-    httpc_span name, value;
-
     o->status = httpc_resp_status(r);
     o->version = httpc_resp_version(r);
     o->will_close = httpc_resp_will_close(r);
     o->chunked = httpc_resp_chunked(r);
     o->length = httpc_resp_length(r);
     o->nheaders = httpc_resp_header_count(r);
-    o->head_hash = hash_str(FUZZ_HASH_INIT, httpc_resp_reason(r));
-    for (size_t i = 0; i < o->nheaders; i++) {
-        FUZZ_CHECK(httpc_resp_header_at(r, i, &name, &value) == 0, "header %zu missing", i);
-        o->head_hash = fuzz_hash(o->head_hash, &name.len, sizeof name.len);
-        if (name.ptr != NULL)
-            o->head_hash = fuzz_hash(o->head_hash, name.ptr, name.len);
-        o->head_hash = fuzz_hash(o->head_hash, &value.len, sizeof value.len);
-        o->head_hash = fuzz_hash(o->head_hash, value.ptr, value.len);
-    }
+    o->head_hash = fuzz_head_hash(r);
 }
 
 /* The body by the read mode; 0 when read to its end, else the error. */
@@ -165,7 +150,7 @@ static void run(const fuzz_input *in, const uint8_t *cuts, size_t ncuts, const c
         if (o->request_rc == 0)
             o->getresponse_rc = httpc_conn_getresponse(c, &r);
         if (o->request_rc < 0 || o->getresponse_rc < 0) {
-            o->errmsg_hash = hash_str(FUZZ_HASH_INIT, httpc_conn_errmsg(c));
+            o->errmsg_hash = fuzz_hash_str(FUZZ_HASH_INIT, httpc_conn_errmsg(c));
             break;
         }
         record_head(r, o);
@@ -173,7 +158,7 @@ static void run(const fuzz_input *in, const uint8_t *cuts, size_t ncuts, const c
         o->isclosed = httpc_resp_isclosed(r);
         if (o->body_rc < 0) {
             httpc_resp_incomplete(r, &o->partial, &o->expected, &o->offset);
-            o->errmsg_hash = hash_str(FUZZ_HASH_INIT, httpc_resp_errmsg(r));
+            o->errmsg_hash = fuzz_hash_str(FUZZ_HASH_INIT, httpc_resp_errmsg(r));
         }
         httpc_resp_free(r);
         if (o->body_rc < 0 || o->will_close)
