@@ -13,34 +13,18 @@ import hashlib
 import json
 import sys
 
+import os
+
 try:
     import http.client as client
 except ImportError:  # Python 2.7
     import httplib as client
 
-PY2 = sys.version_info[0] == 2
-
-
-def text(b):
-    """Header bytes as the code points Python 3 gives them (ISO-8859-1)."""
-    if PY2 and isinstance(b, str):
-        return b.decode("latin-1")
-    return b
-
-
-def class_name(e):
-    """The exception's class name as Python 3 spells it: 2.7's socket.timeout and
-    socket.error are the TimeoutError and ConnectionResetError/... of PEP 3151,
-    the names tests/oracle/cpython_adapter.py reports too."""
-    import errno
-    import socket
-    if PY2 and isinstance(e, socket.timeout):
-        return "TimeoutError"
-    if PY2 and type(e) is socket.error:
-        names = {errno.ECONNRESET: "ConnectionResetError", errno.EPIPE: "BrokenPipeError",
-                 errno.ECONNREFUSED: "ConnectionRefusedError"}
-        return names.get(e.errno, "OSError")
-    return type(e).__name__
+# The adapter's helpers: header bytes as Python 3's code points, and 2.7's
+# socket errors under their Python 3 names.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests",
+                                "oracle"))
+from cpython_adapter import PY2, py3_name as class_name, text  # noqa: E402
 
 
 def main():
