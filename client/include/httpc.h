@@ -336,6 +336,7 @@ typedef struct httpc_chunked {
     uint64_t total;    /* data bytes produced so far */
     uint64_t chunk_got; /* data bytes produced from the current chunk */
     int err;           /* sticky error, 0 when none */
+    size_t err_used;   /* after an error: bytes of that call's input taken */
     size_t scanned;    /* internal: bytes of the pending line known to hold no LF */
 } httpc_chunked;
 
@@ -354,7 +355,10 @@ void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
  * line outside the grammar, data not followed by CRLF, a framing field among
  * the trailers) and HTTPC_E_INVALID_HEADER (a bad trailer field). At eof with the body
  * unfinished the result is HTTPC_E_INCOMPLETE_READ. Once done, a call
- * consumes nothing and returns 0. */
+ * consumes nothing and returns 0. A call that fails has still taken
+ * c->err_used bytes of `in` (the lines before the bad one, the bad line
+ * whole, max_line + 1 bytes of a line too long), so the position after an
+ * error does not depend on how the input was cut; later calls take none. */
 ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof,
                            const char **data, size_t *data_len,
                            char *detail, size_t detail_cap);
@@ -539,7 +543,10 @@ ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf,
 ssize_t httpc_resp_read(httpc_resp *r, void *buf, size_t amt);
 ssize_t httpc_resp_readinto(httpc_resp *r, void *buf, size_t len);
 /* readline(): one line of the body, up to `cap` bytes (iteration over a
- * response). Returns the count, 0 at the end. */
+ * response). Returns the count, 0 at the end, or the error of a read inside
+ * it (CPython's IOBase.readline raises it and drops the bytes it had; buf
+ * holds them here, uncounted). Python 2.7's response has no readline(): the
+ * py27 profiles read the line with 2.7's read(1), one byte at a time. */
 ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap);
 
 /* read() with no amount: the whole body, streamed to `sink` in pieces with

@@ -407,13 +407,28 @@ int httpc_chunked_done(const httpc_chunked *c)
 static int fail(httpc_chunked *c, int err)
 {
     c->err = err;
+    c->err_used = 0;
+    return err;
+}
+
+/* An error found after reading `used` bytes of the step's input: a refused
+ * line is taken whole (CPython's readline() had consumed it before int() or
+ * the header rules judged it), a line too long is max_line + 1 bytes (what
+ * readline(_MAXLINE + 1) took), a bad terminator is taken through the
+ * offending byte. Counting these makes the position after an error the same
+ * however the bytes arrived, which httplib 2.7 depends on: it gives the rest
+ * of the stream to the next response. */
+static int fail_used(httpc_chunked *c, int err, size_t used)
+{
+    fail(c, err);
+    c->err_used = used;
     return err;
 }
 
 static int eof_in(httpc_chunked *c, const char *where, char *detail, size_t cap)
 {
     httpc__detail(detail, cap, "EOF in %s", where);
-    return fail(c, HTTPC_E_INCOMPLETE_READ);
+    return fail(c, HTTPC_E_INCOMPLETE_READ); /* err_used set by the caller if any */
 }
 
 /* The line nearly every sender writes, 1 to 15 hex digits and CRLF, read
@@ -456,11 +471,11 @@ static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, 
     }
     rc = next_line(in, len, eof, p->max_line, &c->scanned, &n);
     if (rc == HTTPC_E_LINE_TOO_LONG)
-        return fail(c, too_long(p, "chunk size", detail, cap));
+        return fail_used(c, too_long(p, "chunk size", detail, cap), p->max_line + 1);
     if (rc < 0)
         return rc;
     if ((rc = size_line(in, n, p, &cs, detail, cap)) < 0)
-        return fail(c, rc);
+        return fail_used(c, rc, n);
     start_chunk(c, cs.size);
     if (cs.negative) {
         c->negative = 1;
@@ -483,15 +498,18 @@ static ssize_t step_crlf(httpc_chunked *c, const char *in, size_t len, int eof, 
         for (size_t i = 0; i < k; i++) {
             if (in[i] != (c->crlf_left - i == 2 ? '\r' : '\n')) {
                 httpc__detail(detail, cap, "chunk data not followed by CRLF");
-                return fail(c, HTTPC_E_INVALID_FRAMING);
+                return fail_used(c, HTTPC_E_INVALID_FRAMING, i + 1);
             }
         }
     }
     c->crlf_left -= k;
     if (c->crlf_left == 0)
         c->state = ST_SIZE;
-    else if (eof)
-        return eof_in(c, "chunk terminator", detail, cap);
+    else if (eof) {
+        eof_in(c, "chunk terminator", detail, cap);
+        c->err_used = k;
+        return c->err;
+    }
     return k == 0 ? HTTPC_E_AGAIN : (ssize_t)k;
 }
 
@@ -505,11 +523,11 @@ static ssize_t step_trailer(httpc_chunked *c, const char *in, size_t len, int eo
     int end, rc = next_line(in, len, eof, p->max_line, &c->scanned, &n);
 
     if (rc == HTTPC_E_LINE_TOO_LONG)
-        return fail(c, too_long(p, "trailer line", detail, cap));
+        return fail_used(c, too_long(p, "trailer line", detail, cap), p->max_line + 1);
     if (rc < 0)
         return rc;
     if ((rc = trailer_line(in, n, p, c->lines, &end, detail, cap)) < 0)
-        return fail(c, rc);
+        return fail_used(c, rc, n);
     if (end)
         c->state = ST_DONE;
     else
@@ -579,8 +597,10 @@ __attribute__((noinline)) static ssize_t feed_lines(httpc_chunked *c, const char
             n = step_trailer(c, in + off, len - off, eof, detail, cap);
         if (n == HTTPC_E_AGAIN)
             break;
-        if (n < 0)
+        if (n < 0) {
+            c->err_used += off; /* the lines before the bad one were taken too */
             return n;
+        }
         off += (size_t)n;
     }
     return (off == 0 && c->state != ST_DONE) ? HTTPC_E_AGAIN : (ssize_t)off;
@@ -594,8 +614,10 @@ __attribute__((noinline)) static ssize_t feed_other(httpc_chunked *c, const char
 {
     size_t off;
 
-    if (c->err)
+    if (c->err) {
+        c->err_used = 0;
         return c->err;
+    }
     if (c->state == ST_DATA || c->state == ST_NEG)
         return take_data(c, in, len, eof, data, data_len, detail, cap);
     /* Only between chunks: in the trailers (or after them) a line that looks

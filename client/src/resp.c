@@ -891,6 +891,7 @@ static int read_raw(httpc_resp *r, out_t *o)
  * and what it lacked, and for the chunk's CRLF the bytes of the CRLF. */
 static int chunk_error(httpc_resp *r, out_t *o, int rc)
 {
+    r->pos += r->dec.err_used; /* what the failing readline() had consumed */
     r->partial = (int64_t)o->committed;
     r->expected = -1;
     r->partial_offset = 0;
@@ -1037,7 +1038,8 @@ ssize_t httpc_resp_readinto(httpc_resp *r, void *buf, size_t len)
 }
 
 /* readline() through peek/read1 amounts to reading byte by byte up to '\n'
- * within the body's framing. */
+ * within the body's framing. httplib 2.7's response has no readline(): under
+ * py27 this is read(1) repeated, with 2.7's reading of each byte. */
 ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap)
 {
     char *p = buf;
@@ -1046,7 +1048,7 @@ ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap)
     while (n < cap) {
         ssize_t k = read_some(r, p + n, 1);
         if (k < 0)
-            return n > 0 ? (ssize_t)n : k;
+            return k; /* IOBase.readline raises too; the bytes it had are lost */
         if (k == 0)
             break;
         if (p[n++] == '\n')

@@ -617,6 +617,59 @@ Test(conn, empty_reply_py27_keeps_the_connection)
     mem_peer_release(&m);
 }
 
+/* httplib 2.7 gives what a failed chunked body left on the socket to the
+ * next response, so where the error leaves the stream must not depend on
+ * how the bytes arrive (the split fuzzer's find). 2.7.18, read(1) in a loop
+ * and read(): IncompleteRead after "AB" (read(1)) or with 2 bytes (read()),
+ * then the second request's response is HTTP/1.0 200 'OK' 'second'. */
+#define BAD_CHUNKED_THEN_REPLY                                                                     \
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n1\r\nB\r\n-1\r\n"            \
+    "ZZ\x01\x01\r\nHTTP/1.0 200 OK\r\n\r\nsecond"
+
+static int collect(void *ctx, const void *data, size_t len)
+{
+    strncat(ctx, data, len);
+    return 0;
+}
+
+Test(conn, py27_chunked_error_leaves_the_rest_to_the_next_response)
+{
+    for (size_t segment = 0; segment <= 3; segment++) {
+        for (int whole = 0; whole <= 1; whole++) {
+            mem_peer m = {.replies = {BAD_CHUNKED_THEN_REPLY}, .segment = segment};
+            httpc_conn *c = open_conn(&m, "h", "py27");
+            httpc_resp *r;
+            char body[64] = "", b;
+            int64_t partial, expected, offset;
+            cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+            cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+            ssize_t n = 0;
+            if (whole)
+                n = httpc_resp_read_all(r, collect, body);
+            else
+                while ((n = httpc_resp_read(r, &b, 1)) == 1)
+                    strncat(body, &b, 1);
+            cr_assert_eq(n, HTTPC_E_INCOMPLETE_READ, "segment %zu", segment);
+            httpc_resp_incomplete(r, &partial, &expected, &offset);
+            cr_assert_eq(partial, whole ? 2 : 0);
+            cr_assert_str_eq(body, "AB");
+            cr_assert(httpc_resp_isclosed(r));
+            httpc_resp_free(r);
+            cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+            cr_assert_eq(httpc_conn_getresponse(c, &r), 0, "segment %zu: %s", segment,
+                         httpc_conn_errmsg(c));
+            cr_assert_eq(httpc_resp_version(r), 10);
+            cr_assert_eq(httpc_resp_status(r), 200);
+            body[0] = '\0';
+            cr_assert_eq(httpc_resp_read_all(r, collect, body), 6);
+            cr_assert_str_eq(body, "second");
+            httpc_resp_free(r);
+            httpc_conn_free(c);
+            mem_peer_release(&m);
+        }
+    }
+}
+
 Test(conn, connect_refused_leaves_request_sent)
 {
     /* CPython: connect() runs inside send(), after endheaders moved the

@@ -522,7 +522,7 @@ typedef struct decoded {
     char *data; /* every data byte, in order */
     size_t len;
     int rc;          /* 0 when done, else the error */
-    size_t consumed; /* input consumed when done */
+    size_t consumed; /* input consumed when done, or when the error came */
     size_t calls;
 } decoded;
 
@@ -566,8 +566,11 @@ static decoded decode(const char *in, size_t n, const char *profile, const size_
         if (k < 0) {
             d.rc = (int)k;
             cr_assert_eq(c.err, d.rc, "errors are sticky");
+            cr_assert_leq(c.err_used, avail - start, "took more than it was given");
+            d.consumed = start + c.err_used; /* where the error left the stream */
             cr_assert_eq(httpc_chunked_feed(&c, "0\r\n\r\n", 5, 1, &data, &dlen, NULL, 0), k);
             cr_assert_eq(dlen, 0);
+            cr_assert_eq(c.err_used, 0, "a later call takes nothing");
             break;
         }
         start += (size_t)k;
