@@ -337,6 +337,7 @@ typedef struct httpc_chunked {
     uint64_t chunk_got; /* data bytes produced from the current chunk */
     int err;           /* sticky error, 0 when none */
     size_t err_used;   /* after an error: bytes of that call's input taken */
+    uint64_t max_data; /* the most data bytes one call returns (UINT64_MAX) */
     size_t scanned;    /* internal: bytes of the pending line known to hold no LF */
 } httpc_chunked;
 
@@ -344,8 +345,9 @@ void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
 
 /* Feeds in[0..len). Returns the number of bytes consumed from `in` (>= 0) and
  * sets `*data` and `*data_len` to at most one run of body bytes inside the consumed
- * range (data_len 0 when none); a call that completes a size line returns
- * there, so the chunk's data comes with the next call. Bytes not consumed must be kept by the caller
+ * range (data_len 0 when none); a call that completes a size line goes on
+ * into that chunk's data, up to c->max_data bytes (a caller reading a given
+ * amount sets it before each call; 0 stops at the data's start). Bytes not consumed must be kept by the caller
  * and passed again, with more appended, in the next call: that happens when a
  * size or trailer line is incomplete (trailer lines are consumed one by one,
  * so that is never more than one line), and then HTTPC_E_AGAIN is returned

@@ -951,10 +951,7 @@ static int read_chunked(httpc_resp *r, out_t *o)
     while (chunk_more(r, o)) {
         size_t len = r->end - r->pos;
         int eof = r->eof;
-        if (in_data(&r->dec) && len > o->want - o->got) {
-            len = (size_t)(o->want - o->got);
-            eof = 0;
-        }
+        r->dec.max_data = o->want - o->got; /* read(amt): never past amt */
         /* 2.7's read(amt) with amt == chunk_left tosses the chunk's CRLF and
          * returns: the next size line is left for the next call, whatever is
          * already buffered (or the outcome would depend on TCP's cuts). */

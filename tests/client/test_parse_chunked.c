@@ -869,14 +869,13 @@ Test(parse_chunked, httpc_chunked_feed_long_line_bytewise)
     char *b = dup_exact(in, 3); /* shorter than before: a confused caller */
     cr_assert_eq(httpc_chunked_feed(&c, b, 3, 0, &data, &dlen, NULL, 0), HTTPC_E_AGAIN);
     free(b);
-    cr_assert_eq(httpc_chunked_feed(&c, in, n, 0, &data, &dlen, NULL, 0), 65536);
-    cr_assert_eq(httpc_chunked_feed(&c, in + 65536, 5, 0, &data, &dlen, NULL, 0), 5);
-    cr_assert(dlen == 5 && memcmp(data, "hello", 5) == 0);
+    cr_assert_eq(httpc_chunked_feed(&c, in, n, 0, &data, &dlen, NULL, 0), 65536 + 5);
+    cr_assert(data == in + 65536 && dlen == 5 && memcmp(data, "hello", 5) == 0);
     free(in);
 }
 
-/* The data is handed out in place, at most one run per call, and the call
- * that reads a size line stops where the data begins. */
+/* The data is handed out in place, at most one run per call; the call that
+ * reads a size line goes on into the chunk's data, up to max_data bytes. */
 Test(parse_chunked, httpc_chunked_feed_data_in_place)
 {
     const char *in = "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
@@ -885,20 +884,27 @@ Test(parse_chunked, httpc_chunked_feed_data_in_place)
     size_t dlen;
     httpc_chunked_init(&c, NULL); /* NULL: py3 */
     cr_assert_eq(c.profile, prof("py3"));
+    cr_assert_eq(c.max_data, UINT64_MAX);
     cr_assert_eq(strlen(in), 20);
-    cr_assert_eq(httpc_chunked_feed(&c, in, 20, 0, &data, &dlen, NULL, 0), 3);
-    cr_assert_eq(dlen, 0);
-    cr_assert_eq(c.state, HTTPC__CHUNK_DATA);
-    cr_assert_eq(c.left, 3);
-    cr_assert_eq(httpc_chunked_feed(&c, in + 3, 17, 0, &data, &dlen, NULL, 0), 3);
+    cr_assert_eq(httpc_chunked_feed(&c, in, 20, 0, &data, &dlen, NULL, 0), 6);
     cr_assert(data == in + 3 && dlen == 3);
     cr_assert_eq(c.state, HTTPC__CHUNK_CRLF);
+    /* max_data 0 stops at the data's start; 1 takes one byte */
+    c.max_data = 0;
     cr_assert_eq(httpc_chunked_feed(&c, in + 6, 14, 0, &data, &dlen, NULL, 0), 5);
-    cr_assert_eq(httpc_chunked_feed(&c, in + 11, 1, 0, &data, &dlen, NULL, 0), 1);
+    cr_assert_eq(dlen, 0);
+    cr_assert_eq(c.state, HTTPC__CHUNK_DATA);
+    cr_assert_eq(c.left, 2);
+    cr_assert_eq(httpc_chunked_feed(&c, in + 11, 9, 0, &data, &dlen, NULL, 0), 0);
+    cr_assert_eq(dlen, 0);
+    c.max_data = 1;
+    cr_assert_eq(httpc_chunked_feed(&c, in + 11, 9, 0, &data, &dlen, NULL, 0), 1);
     cr_assert(data == in + 11 && dlen == 1);
     cr_assert_eq(c.chunk_got, 1);
     cr_assert_eq(c.left, 1);
-    cr_assert_eq(httpc_chunked_feed(&c, in + 12, 8, 0, &data, &dlen, NULL, 0), 1);
+    /* a cut inside the data */
+    c.max_data = UINT64_MAX;
+    cr_assert_eq(httpc_chunked_feed(&c, in + 12, 1, 0, &data, &dlen, NULL, 0), 1);
     cr_assert_eq(c.chunk_got, 2);
     cr_assert_eq(httpc_chunked_feed(&c, in + 13, 7, 0, &data, &dlen, NULL, 0), 7);
     cr_assert(httpc_chunked_done(&c));
