@@ -20,10 +20,8 @@
 #include <string.h>
 #include <time.h>
 
-/* The scanners of client/src/scan.c (internal; declared in scan.h). */
-int httpc__scan_select(int level);
-size_t httpc__scan_crlf(const char *p, size_t n);
-size_t httpc__scan_name(const char *p, size_t n);
+/* The scanners of client/src/scan.c and their inline first steps. */
+#include "../client/src/scan.h"
 
 #define NPARSERS 3
 
@@ -360,6 +358,8 @@ static int selftest(void)
             }
             bad |= httpc__scan_crlf(buf + off, n) != ref_crlf(buf + off, n);
             bad |= httpc__scan_name(buf + off, n) != ref_name(buf + off, n);
+            bad |= httpc__scan_crlf_fast(buf + off, n) != ref_crlf(buf + off, n);
+            bad |= httpc__scan_name_fast(buf + off, n) != ref_name(buf + off, n);
         }
         printf("scan level %d (%s): %s\n", got_level,
                got_level == 0   ? "8-byte words"

@@ -662,26 +662,13 @@ static inline size_t quick_boundary(httpc_chunked *c, const char *in, size_t len
     return i + 2;
 }
 
-ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
-                           size_t *data_len, char *detail, size_t detail_cap)
+/* take_data's commonest case: in ST_DATA with left > 0, the data from
+ * in[off] on, at most max_data of it. */
+static inline ssize_t take_run(httpc_chunked *c, const char *in, size_t len, size_t off,
+                               const char **data, size_t *data_len)
 {
-    size_t off = 0;
-
-    *data = in;
-    *data_len = 0;
-    if (c->err == 0 && c->state != ST_DATA && (off = quick_boundary(c, in, len)) > 0) {
-        if (off == len)
-            return (ssize_t)off;
-    } else if (c->state != ST_DATA || len == 0 || c->err != 0) {
-        ssize_t n = feed_other(c, in, len, eof, data, data_len, detail, detail_cap);
-        /* Lines that ended at a chunk's data go on into it in the same call
-         * (one call a chunk, not two); anything else is the answer. */
-        if (n <= 0 || c->state != ST_DATA || (size_t)n == len)
-            return n;
-        off = (size_t)n;
-    }
-    /* take_data's commonest case, inline: in ST_DATA, left > 0, bytes there. */
     size_t k = len - off;
+
     if (k > c->left)
         k = (size_t)c->left;
     if (k > c->max_data)
@@ -695,4 +682,32 @@ ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof
         c->crlf_left = 2;
     }
     return (ssize_t)(off + k);
+}
+
+/* Everything but a plain boundary or plain data: the lines, errors, EOF,
+ * trailers. Lines that end at a chunk's data go on into it in the same call
+ * (one call a chunk, not two). */
+__attribute__((noinline)) static ssize_t feed_slow(httpc_chunked *c, const char *in, size_t len,
+                                                   int eof, const char **data, size_t *data_len,
+                                                   char *detail, size_t cap)
+{
+    ssize_t n = feed_other(c, in, len, eof, data, data_len, detail, cap);
+
+    if (n <= 0 || c->state != ST_DATA || (size_t)n == len)
+        return n;
+    return take_run(c, in, len, (size_t)n, data, data_len);
+}
+
+/* The common calls (a boundary then data, or data) stay free of calls, so
+ * they need no saved registers; the rest is a tail call. */
+ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
+                           size_t *data_len, char *detail, size_t detail_cap)
+{
+    size_t off = 0;
+
+    *data = in;
+    *data_len = 0;
+    if (c->err != 0 || (c->state == ST_DATA ? len == 0 : (off = quick_boundary(c, in, len)) == 0))
+        return feed_slow(c, in, len, eof, data, data_len, detail, detail_cap);
+    return take_run(c, in, len, off, data, data_len);
 }

@@ -149,13 +149,13 @@ static void py3_lines(py3_state *st, const char *l, size_t n, hdr_out *o)
  * nothing is changed in that case. */
 static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max_line, hdr_out *o)
 {
-    size_t i = httpc__scan_name(l, len), v, e, next;
+    size_t i = httpc__scan_name_fast(l, len), v, e, next;
 
     if (i == 0 || i == len || l[i] != ':')
         return 0;
     for (v = i + 1; v < len && (l[v] == ' ' || l[v] == '\t'); v++)
         ;
-    e = v + httpc__scan_crlf(l + v, len - v);
+    e = v + httpc__scan_crlf_fast(l + v, len - v);
     if (e == len || (l[e] == '\r' && (e + 1 == len || l[e + 1] != '\n')))
         return 0;
     next = e + 1 + (l[e] == '\r');

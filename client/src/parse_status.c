@@ -142,7 +142,7 @@ static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
         buf[9] < '1' || buf[9] > '9' || !is_digit(buf[10]) || !is_digit(buf[11]) ||
         buf[12] != ' ' || (ws_table[s[13]] & mask))
         return 0;
-    e = 13 + httpc__scan_crlf(buf + 13, len - 13);
+    e = 13 + httpc__scan_crlf_fast(buf + 13, len - 13);
     if (e == len || (buf[e] == '\r' && (e + 1 == len || buf[e + 1] != '\n')))
         return 0;
     n = e + 1 + (buf[e] == '\r');

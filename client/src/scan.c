@@ -15,7 +15,8 @@
 
 enum { SCAN_SCALAR, SCAN_SSE2, SCAN_AVX2 };
 
-static int scan_level = SCAN_SCALAR;
+int httpc__scan_level = SCAN_SCALAR;
+#define scan_level httpc__scan_level
 
 static int scan_best(void)
 {
@@ -116,18 +117,6 @@ static size_t scan_name_words(const char *p, size_t i, size_t n)
     return n;
 }
 
-#ifdef HAVE_X86
-/* A bit per octet of p[0..16) that is not a header-name octet. Signed
- * compares: octets from 0x80 up are negative, so not above 0x20. */
-static inline unsigned not_name_mask16(const char *p)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)),
-                               _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
-    ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), ok);
-    return (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
-}
-#endif
 
 size_t httpc__scan_name(const char *p, size_t n)
 {
@@ -136,7 +125,7 @@ size_t httpc__scan_name(const char *p, size_t n)
 #ifdef HAVE_X86
     if (scan_level != SCAN_SCALAR) {
         for (; i + 16 <= n; i += 16) {
-            unsigned m = not_name_mask16(p + i);
+            unsigned m = httpc__not_name_mask16(p + i);
             if (m != 0)
                 return i + (size_t)__builtin_ctz(m);
         }
@@ -145,15 +134,6 @@ size_t httpc__scan_name(const char *p, size_t n)
     return scan_name_words(p, i, n);
 }
 
-#ifdef HAVE_X86
-/* A bit per octet of p[0..16) that is CR or LF. */
-static inline unsigned crlf_mask16(const char *p)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
-                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
-}
-#endif
 
 /* Most values end within 32 bytes: two SSE2 blocks inline first, and the
  * loops (with their set-up) only for what is left of a long one. */
@@ -161,12 +141,12 @@ size_t httpc__scan_crlf(const char *p, size_t n)
 {
 #ifdef HAVE_X86
     if (scan_level != SCAN_SCALAR && n >= 16) {
-        unsigned m = crlf_mask16(p);
+        unsigned m = httpc__crlf_mask16(p);
         if (m != 0)
             return (size_t)__builtin_ctz(m);
         if (n < 32)
             return 16 + scan_crlf_words(p + 16, 0, n - 16);
-        if ((m = crlf_mask16(p + 16)) != 0)
+        if ((m = httpc__crlf_mask16(p + 16)) != 0)
             return 16 + (size_t)__builtin_ctz(m);
         if (scan_level == SCAN_AVX2 && n >= 64)
             return 32 + scan_crlf_avx2(p + 32, n - 32);
