@@ -634,9 +634,10 @@ __attribute__((noinline)) static ssize_t feed_other(httpc_chunked *c, const char
 }
 
 /* The boundary nearly every sender writes, "\r\n" after the data (none
- * before the first chunk) and a size line of 1 to 15 hex digits and CRLF
- * with a nonzero value: every profile reads it alike. Inline, so that a
- * chunk costs one short call; 0 leaves everything to feed_other. */
+ * before the first chunk) and a size line of 1 to 15 hex digits and CRLF,
+ * with a nonzero value or a zero one followed by the empty line (no
+ * trailers): every profile reads it alike. Inline, so that a chunk costs one
+ * short call; 0 leaves everything to feed_other. */
 static inline size_t quick_boundary(httpc_chunked *c, const char *in, size_t len)
 {
     size_t i = 0, start, end;
@@ -654,9 +655,17 @@ static inline size_t quick_boundary(httpc_chunked *c, const char *in, size_t len
     end = len - i > 17 ? i + 17 : len;
     while (i < end && (d = hex_digit1[(unsigned char)in[i]]) != 0)
         v = v << 4 | (d - 1), i++;
-    if (i == start || i - start > 15 || v == 0 || i + 2 > len || in[i] != '\r' ||
-        in[i + 1] != '\n' || i - start + 2 > c->profile->max_line)
+    if (i == start || i - start > 15 || i + 2 > len || in[i] != '\r' || in[i + 1] != '\n' ||
+        i - start + 2 > c->profile->max_line)
         return 0;
+    if (v == 0) { /* the last chunk: the empty line ends the trailer section at once */
+        if (i + 4 > len || in[i + 2] != '\r' || in[i + 3] != '\n')
+            return 0;
+        c->scanned = 0;
+        start_chunk(c, 0);
+        c->state = ST_DONE;
+        return i + 4;
+    }
     c->scanned = 0;
     start_chunk(c, v);
     return i + 2;
@@ -709,5 +718,7 @@ ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof
     *data_len = 0;
     if (c->err != 0 || (c->state == ST_DATA ? len == 0 : (off = quick_boundary(c, in, len)) == 0))
         return feed_slow(c, in, len, eof, data, data_len, detail, detail_cap);
+    if (c->state == ST_DONE)
+        return (ssize_t)off;
     return take_run(c, in, len, off, data, data_len);
 }

@@ -761,6 +761,54 @@ Test(parse_headers, httpc_headers_get_first_match_any_case)
     free(b);
 }
 
+/* Case folding is for ASCII letters alone, at every length (short names by
+ * the table, eight octets a word from 8 on, the tail overlapping): octets
+ * that differ by 0x20 but are not letters never match, against a reference
+ * that folds one octet at a time, for every octet pair at every position. */
+static int ref_ieq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x += 32;
+        if (y >= 'A' && y <= 'Z')
+            y += 32;
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+Test(parse_headers, httpc_headers_get_folds_letters_only)
+{
+    char name[24], needle[25];
+    httpc_header h;
+
+    for (size_t n = 1; n <= 23; n++) {
+        for (size_t at = 0; at < n; at += (n > 9 ? 3 : 1)) {
+            for (int x = 0; x < 256; x++) {
+                for (int d = 0; d < 2; d++) {
+                    int y = d ? x ^ 0x20 : (x + 1) & 0xff;
+                    memset(name, 'k', n);
+                    memset(needle, 'K', n);
+                    name[at] = (char)x;
+                    needle[at] = (char)y;
+                    needle[n] = '\0';
+                    if (y == 0)
+                        continue; /* the needle is a C string */
+                    h = (httpc_header){{name, n}, {name, 0}};
+                    int want = ref_ieq(name, needle, n);
+                    cr_assert_eq(httpc_headers_get(&h, 1, needle) != NULL, want,
+                                 "n=%zu at=%zu 0x%02x vs 0x%02x", n, at, x, y);
+                }
+            }
+        }
+    }
+    h = (httpc_header){{"Transfer-Encoding", 17}, {"chunked", 7}};
+    cr_assert_not_null(httpc_headers_get(&h, 1, "transfer-encoding"));
+    cr_assert_null(httpc_headers_get(&h, 1, "transfer\rencoding")); /* '-' ^ 0x20 is CR */
+}
+
 /* py27 continuation entries have no name and are never a match. */
 Test(parse_headers, httpc_headers_get_skips_continuations)
 {
