@@ -4,9 +4,11 @@
  * the filled one, and split invariance with the `last_len` shortcut in play:
  * the block fed as a prefix, a longer prefix and the whole (each time without
  * EOF, passing the previous length) gives AGAIN or the result of the whole
- * input, which the final call at EOF must give.
+ * input, which the final call at EOF must give; and the quick path for the
+ * commonest py3 block agreeing with the general one, span for span.
  * Input: fuzz_common.h's header (bytes 1-2: the split point), then the block. */
 #include "fuzz_common.h"
+#include "internal.h" /* httpc__headers_quick */
 
 /* Fewer slots than max_headers, so HTTPC_E_NOMEM (fields that do not fit) is
  * reachable too. */
@@ -90,6 +92,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse(in.buf, in.len, 0, 1, &in.profile, whole);
     FUZZ_CHECK(whole->rc != HTTPC_E_AGAIN, "AGAIN at EOF");
     check_count_only(&in, whole);
+
+    httpc__headers_quick = 0;
+    parse(in.buf, in.len, 0, 1, &in.profile, part);
+    httpc__headers_quick = 1;
+    FUZZ_CHECK(same(part, whole), "general path: rc %zd n %zu (\"%s\"), quick: rc %zd n %zu (\"%s\")",
+               part->rc, part->n, part->detail, whole->rc, whole->n, whole->detail);
 
     /* Prefixes k and m, then the whole without EOF; each passes the length
      * of the call before it while that one said AGAIN. */

@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "scan.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Whitespace of line.split() and reason.strip(). CPython 3 decodes the line
@@ -148,10 +149,15 @@ static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
     n = e + 1 + (buf[e] == '\r');
     if (n > p->max_line)
         return 0;
-    out->version = (httpc_span){buf, 8};
-    out->version_num = buf[7] == '0' ? 10 : 11;
-    out->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
-    out->reason = strip((httpc_span){buf + 13, e - 13}, mask);
+    /* buf[13] is no blank: only the end of the reason may need stripping */
+    while (e > 13 && (ws_table[s[e - 1]] & mask))
+        e--;
+    *out = (httpc_status_line){
+        .version = {buf, 8},
+        .version_num = buf[7] == '0' ? 10 : 11,
+        .status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0'),
+        .reason = {buf + 13, e - 13},
+    };
     return n;
 }
 
@@ -248,19 +254,17 @@ static int disconnected(const httpc_profile *p, char *detail, size_t cap)
     return HTTPC_E_REMOTE_DISCONNECTED;
 }
 
-ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const httpc_profile *p,
-                                httpc_status_line *out, char *detail, size_t detail_cap)
+/* Every line but the common one: kept out of line, so that the fast path
+ * needs few registers. */
+__attribute__((noinline)) static ssize_t parse_other(const char *buf, size_t len, int eof,
+                                                     const httpc_profile *p,
+                                                     httpc_status_line *out, char *detail,
+                                                     size_t detail_cap)
 {
     size_t line_len = 0;
     int rc;
 
-    if (p == NULL)
-        p = httpc_profile_get(HTTPC_PROFILE_PY3);
-    if (detail != NULL && detail_cap > 0)
-        detail[0] = '\0';
     memset(out, 0, sizeof *out);
-    if (!p->strict_rfc && (line_len = parse_fast(buf, len, p, out)) > 0)
-        return (ssize_t)line_len;
     rc = httpc__readline(buf, len, eof, p->max_line, &line_len);
     if (rc == HTTPC_E_LINE_TOO_LONG)
         return too_long(p, detail, detail_cap);
@@ -271,4 +275,18 @@ ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const http
     if (p->strict_rfc)
         return parse_strict(buf, line_len, p, out, detail, detail_cap);
     return parse_python(buf, line_len, p, out, detail, detail_cap);
+}
+
+ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const httpc_profile *p,
+                                httpc_status_line *out, char *detail, size_t detail_cap)
+{
+    size_t n;
+
+    if (p == NULL)
+        p = HTTPC__DEFAULT_PROFILE;
+    if (detail != NULL && detail_cap > 0)
+        detail[0] = '\0';
+    if (!p->strict_rfc && (n = parse_fast(buf, len, p, out)) > 0)
+        return (ssize_t)n;
+    return parse_other(buf, len, eof, p, out, detail, detail_cap);
 }

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-static const httpc_profile profiles[HTTPC_PROFILE__COUNT] = {
+const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
     [HTTPC_PROFILE_PY27] = {.name = "py27",
                             .id = HTTPC_PROFILE_PY27,
                             .header_mode = HTTPC_HEADERS_PY27,
@@ -39,13 +39,13 @@ const httpc_profile *httpc_profile_get(httpc_profile_id id)
 {
     if ((int)id < 0 || id >= HTTPC_PROFILE__COUNT)
         return NULL;
-    return &profiles[id];
+    return &httpc__profiles[id];
 }
 
 const httpc_profile *httpc_profile_by_name(const char *name)
 {
     for (int i = 0; name != NULL && i < HTTPC_PROFILE__COUNT; i++)
-        if (strcmp(profiles[i].name, name) == 0)
-            return &profiles[i];
+        if (strcmp(httpc__profiles[i].name, name) == 0)
+            return &httpc__profiles[i];
     return NULL;
 }
