@@ -384,6 +384,25 @@ Test(resp, readline_iterates_lines)
     httpc_resp_free(r);
 }
 
+/* A read failing inside readline() is its result: CPython 3.11 gives b'ab\n'
+ * and then IncompleteRead(0 bytes read) for this truncated chunk (the "cd"
+ * it had read go with the exception). */
+Test(resp, readline_returns_the_error_of_a_read_inside_it)
+{
+    httpc__transport *t;
+    const char *reply = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab\ncd";
+    httpc_resp *r;
+    char line[16];
+    httpc__mem_transport(reply, strlen(reply), 0, &t);
+    httpc__resp_new(t, httpc_profile_get(HTTPC_PROFILE_PY3), 0, "GET", &r);
+    httpc__transport_unref(t);
+    cr_assert_eq(httpc__resp_begin(r), 0);
+    cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 3);
+    cr_assert(memcmp(line, "ab\n", 3) == 0);
+    cr_assert_eq(httpc_resp_readline(r, line, sizeof line), HTTPC_E_INCOMPLETE_READ);
+    httpc_resp_free(r);
+}
+
 Test(resp, limits_line_too_long_and_header_count)
 {
     char *reply = malloc(200000);
