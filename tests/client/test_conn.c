@@ -628,7 +628,8 @@ Test(conn, empty_reply_py27_keeps_the_connection)
 
 static int collect(void *ctx, const void *data, size_t len)
 {
-    strncat(ctx, data, len);
+    if (data != NULL) /* NULL: the end of a piece */
+        strncat(ctx, data, len);
     return 0;
 }
 
