@@ -44,6 +44,9 @@ int httpc__py_isspace_str(unsigned char c);
 int httpc__py_isspace_bytes(unsigned char c);
 
 /* ASCII case-insensitive comparison of a span with a NUL-terminated string. */
+/* ASCII case-insensitive equality of a[0..n) and b[0..n): letters fold,
+ * nothing else does (str.lower() on the octets a header name can hold). */
+int httpc__ieq(const char *a, const char *b, size_t n);
 int httpc__span_ieq(httpc_span s, const char *z);
 /* Nonzero when `needle` occurs in the span, ASCII case-insensitively
  * ("close" in conn.lower()). */
