@@ -363,19 +363,25 @@ Test(resp, strict_chunked_body)
     httpc_resp_free(g.r);
 }
 
+/* A py3 response to GET over the reply at once, its head read. */
+static httpc_resp *begun_py3(const char *reply)
+{
+    httpc__transport *t;
+    httpc_resp *r;
+    httpc__mem_transport(reply, strlen(reply), 0, &t);
+    httpc__resp_new(t, httpc_profile_get(HTTPC_PROFILE_PY3), 0, "GET", &r);
+    httpc__transport_unref(t);
+    cr_assert_eq(httpc__resp_begin(r), 0);
+    return r;
+}
+
 Test(resp, readline_iterates_lines)
 {
     got g = run("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab\ncd\nefX", "py3", "GET", 0,
                 1000000);
     httpc_resp_free(g.r);
-    httpc__transport *t;
-    const char *reply = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nab\ncd\nefX";
-    httpc_resp *r;
+    httpc_resp *r = begun_py3("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nab\ncd\nefX");
     char line[16];
-    httpc__mem_transport(reply, strlen(reply), 0, &t);
-    httpc__resp_new(t, httpc_profile_get(HTTPC_PROFILE_PY3), 0, "GET", &r);
-    httpc__transport_unref(t);
-    cr_assert_eq(httpc__resp_begin(r), 0);
     cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 3);
     cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 3);
     cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 2);
@@ -389,14 +395,8 @@ Test(resp, readline_iterates_lines)
  * it had read go with the exception). */
 Test(resp, readline_returns_the_error_of_a_read_inside_it)
 {
-    httpc__transport *t;
-    const char *reply = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab\ncd";
-    httpc_resp *r;
+    httpc_resp *r = begun_py3("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab\ncd");
     char line[16];
-    httpc__mem_transport(reply, strlen(reply), 0, &t);
-    httpc__resp_new(t, httpc_profile_get(HTTPC_PROFILE_PY3), 0, "GET", &r);
-    httpc__transport_unref(t);
-    cr_assert_eq(httpc__resp_begin(r), 0);
     cr_assert_eq(httpc_resp_readline(r, line, sizeof line), 3);
     cr_assert(memcmp(line, "ab\n", 3) == 0);
     cr_assert_eq(httpc_resp_readline(r, line, sizeof line), HTTPC_E_INCOMPLETE_READ);
