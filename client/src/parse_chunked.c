@@ -562,28 +562,6 @@ static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, 
     return (ssize_t)k;
 }
 
-/* The usual step between two chunks' data, the CRLF after the data (when
- * due) and a plain size line, done as step_crlf and step_size would do it
- * but without their general cases. Returns the bytes consumed, or 0 (and
- * nothing changed) to leave it all to the general steps. */
-static size_t fast_boundary(httpc_chunked *c, const char *in, size_t len)
-{
-    size_t off = 0, n;
-    uint64_t size;
-
-    if (c->state == ST_CRLF) {
-        if (c->crlf_left != 2 || len < 2 ||
-            (c->profile->strict_rfc && (in[0] != '\r' || in[1] != '\n')))
-            return 0;
-        off = 2;
-    }
-    if ((n = plain_size_line(in + off, len - off, c->profile->max_line, &size)) == 0)
-        return 0;
-    c->scanned = 0;
-    start_chunk(c, size);
-    return off + n;
-}
-
 /* Lines and terminators up to the next data, from in[off] on: the call
  * stops where the data begins, so a caller that wants only part of it
  * (read(amt)) can pass just that much next time, and knows a chunk ended when
@@ -617,20 +595,13 @@ __attribute__((noinline)) static ssize_t feed_other(httpc_chunked *c, const char
                                                     int eof, const char **data, size_t *data_len,
                                                     char *detail, size_t cap)
 {
-    size_t off;
-
     if (c->err) {
         c->err_used = 0;
         return c->err;
     }
     if (c->state == ST_DATA || c->state == ST_NEG)
         return take_data(c, in, len, eof, data, data_len, detail, cap);
-    /* Only between chunks: in the trailers (or after them) a line that looks
-     * like a size is a trailer line, not a chunk (the fuzzers' find). */
-    off = c->state == ST_SIZE || c->state == ST_CRLF ? fast_boundary(c, in, len) : 0;
-    if (off > 0 && c->state == ST_DATA)
-        return (ssize_t)off;
-    return feed_lines(c, in, len, off, eof, detail, cap);
+    return feed_lines(c, in, len, 0, eof, detail, cap);
 }
 
 /* The boundary nearly every sender writes, "\r\n" after the data (none
@@ -640,35 +611,29 @@ __attribute__((noinline)) static ssize_t feed_other(httpc_chunked *c, const char
  * short call; 0 leaves everything to feed_other. */
 static inline size_t quick_boundary(httpc_chunked *c, const char *in, size_t len)
 {
-    size_t i = 0, start, end;
-    uint64_t v = 0;
-    unsigned d;
+    size_t off = 0, n;
+    uint64_t v;
 
+    /* Only between chunks: in the trailers (or after them) a line that looks
+     * like a size is a trailer line, not a chunk (the fuzzers' find). */
     if (c->state == ST_CRLF) {
         if (c->crlf_left != 2 || len < 2 || in[0] != '\r' || in[1] != '\n')
             return 0;
-        i = 2;
+        off = 2;
     } else if (c->state != ST_SIZE) {
         return 0;
     }
-    start = i;
-    end = len - i > 17 ? i + 17 : len;
-    while (i < end && (d = hex_digit1[(unsigned char)in[i]]) != 0)
-        v = v << 4 | (d - 1), i++;
-    if (i == start || i - start > 15 || i + 2 > len || in[i] != '\r' || in[i + 1] != '\n' ||
-        i - start + 2 > c->profile->max_line)
+    if ((n = plain_size_line(in + off, len - off, c->profile->max_line, &v)) == 0)
         return 0;
-    if (v == 0) { /* the last chunk: the empty line ends the trailer section at once */
-        if (i + 4 > len || in[i + 2] != '\r' || in[i + 3] != '\n')
-            return 0;
-        c->scanned = 0;
-        start_chunk(c, 0);
-        c->state = ST_DONE;
-        return i + 4;
-    }
+    off += n;
+    if (v == 0 && (off + 2 > len || in[off] != '\r' || in[off + 1] != '\n'))
+        return 0; /* trailers, or not all here yet: the general steps */
     c->scanned = 0;
     start_chunk(c, v);
-    return i + 2;
+    if (v != 0)
+        return off;
+    c->state = ST_DONE; /* the empty line ends the trailer section at once */
+    return off + 2;
 }
 
 /* take_data's commonest case: in ST_DATA with left > 0, the data from
