@@ -71,8 +71,21 @@ typedef struct httpc_scn_expect {
     size_t nheaders;
     int will_close; /* -1: not checked */
     int conn_kept;  /* the client's connection after the outcome: 1 kept, 0 closed, -1 not checked */
+    int any;        /* an `rfc` set's "any": every outcome matches */
+    int read_cap;   /* `expect P read-cap=N`: holds when each read of the client takes at
+                       most N bytes; 0: the usual expectation */
     int line;
 } httpc_scn_expect;
+
+/* An `rfc ID: SET` line: the outcomes (alternatives) that satisfy one
+ * requirement of the catalogue. An alternative's `error` is "" for any error
+ * class; `any` set on it matches every outcome. */
+typedef struct httpc_scn_rfc {
+    char *id;
+    httpc_scn_expect *alts;
+    size_t nalts;
+    int line;
+} httpc_scn_rfc;
 
 /* One request a client sends before the final one (keep-alive scenarios). */
 typedef struct httpc_scn_request {
@@ -108,6 +121,8 @@ typedef struct httpc_scenario {
     size_t nconns;
     httpc_scn_expect *expects;
     size_t nexpects;
+    httpc_scn_rfc *rfcs; /* the requirements it exercises, in file order */
+    size_t nrfcs;
     unsigned profiles; /* bit i: runs under profile i (py27, py27-strict, py3, strict) */
     /* Requests sent, each read to its end, on the same connection object
      * before the final one above (which the expectations judge). */
@@ -151,6 +166,64 @@ void httpc_scn_walk(const char *path, void (*fn)(void *ctx, const char *file), v
 /* The expectation for `profile` (its own, else the default), NULL if none. */
 const httpc_scn_expect *httpc_scn_expect_for(const httpc_scenario *s, const char *profile,
                                              int lenient);
+/* The same when each read of the client takes at most `read_cap` bytes (0: no
+ * cap): the profile's `read-cap=N` expectation when there is one, else the
+ * usual one. */
+const httpc_scn_expect *httpc_scn_expect_capped(const httpc_scenario *s, const char *profile,
+                                                int lenient, int read_cap);
+
+/* Whether `name` is an outcome class of the taxonomy (adapters/TAXONOMY.md):
+ * Python's exception names the scenarios and adapters use, the strict
+ * profile's, and the adapters' Unmapped and AdapterUnsupported. */
+int httpc_scn_known_class(const char *name);
+
+/* ---- the requirements catalogue (scenarios/requirements.txt) ------------- */
+
+typedef enum httpc_req_level {
+    HTTPC_REQ_MUST,
+    HTTPC_REQ_MUST_NOT,
+    HTTPC_REQ_SHOULD,
+    HTTPC_REQ_SHOULD_NOT,
+    HTTPC_REQ_MAY,
+} httpc_req_level;
+
+typedef struct httpc_req {
+    char *id;        /* "9112-6.3-5" */
+    httpc_req_level level;
+    char *section;   /* "RFC 9112 section 6.3" */
+    char *text;      /* the requirement in our words */
+    char *untestable; /* why no scenario can test it; NULL when scenarios do */
+    int line;
+} httpc_req;
+
+typedef struct httpc_req_catalog {
+    char *file;
+    httpc_req *rows;
+    size_t nrows;
+} httpc_req_catalog;
+
+/* Whether `id` has the catalogue's form RFC-SECTION-N ("9112-6.3-5"). */
+int httpc_req_valid_id(const char *id);
+/* "MUST", "MUST NOT", ... */
+const char *httpc_req_level_name(httpc_req_level level);
+/* Whether an outcome outside the set is a MUST violation (MUST, MUST NOT),
+ * a SHOULD deviation (SHOULD, SHOULD NOT), or neither (MAY). */
+int httpc_req_is_must(httpc_req_level level);
+int httpc_req_is_should(httpc_req_level level);
+/* Loads a catalogue into `cat` (free with httpc_req_catalog_free): 0, or -1
+ * with "file:line: message" in err (a bad row, a repeated id). */
+int httpc_req_catalog_load(const char *path, httpc_req_catalog *cat, char *err, size_t errcap);
+void httpc_req_catalog_free(httpc_req_catalog *cat);
+/* The row with `id`, NULL if none. */
+const httpc_req *httpc_req_find(const httpc_req_catalog *cat, const char *id);
+/* The catalogue for scenarios under `path`: requirements.txt in `path` (a
+ * folder) or in the nearest folder above it, at most 8 levels up; writes its
+ * path into out and returns 0, or -1 when there is none. */
+int httpc_req_catalog_locate(const char *path, char *out, size_t cap);
+/* Checks a scenario's `rfc` lines against the catalogue: every id exists and
+ * a MAY row is cited only with `any`. 0, or -1 with "file:line: message". */
+int httpc_scn_check_rfc(const httpc_scenario *s, const httpc_req_catalog *cat, char *err,
+                        size_t errcap);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
  * a tree of scenario files. */
 #include "httpc_mock.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,10 @@ static const char usage[] =
     "       httpc-mock serve FILE --tls [--cert PEM --key PEM] [--certs DIR]\n"
     "       httpc-mock serve FILE --repeat [--max-conns N]\n"
     "       httpc-mock make-certs DIR\n"
-    "       httpc-mock lint PATH...\n"
+    "       httpc-mock lint [--catalogue FILE] PATH...\n"
     "       httpc-mock list PATH...\n"
+    "       httpc-mock requirements [--catalogue FILE] PATH...\n"
+    "       httpc-mock --version\n"
     "\n"
     "serve  replays the scenario's connection scripts to whatever connects (curl, a\n"
     "       browser, any client), printing the port first; exits when the scripts are\n"
@@ -28,7 +31,14 @@ static const char usage[] =
     "       port, from --port N upwards or chosen by the system, one 'PORT ID'\n"
     "       line each; exits when every script is done.\n"
     "lint   loads every *.scn file under the paths: reports each bad file as\n"
-    "       file:line: message, and duplicate ids; exit 1 when any is bad.\n"
+    "       file:line: message, and duplicate ids; checks every 'rfc' line against\n"
+    "       the requirements catalogue (requirements.txt in the first path or a\n"
+    "       folder above it, or --catalogue FILE); when a path is the catalogue's\n"
+    "       folder, also that every MUST and MUST NOT row is exercised by a scenario\n"
+    "       or says why it cannot be; exit 1 when anything is wrong.\n"
+    "requirements  prints the catalogue as a Markdown page: every requirement,\n"
+    "       its level, the scenarios that exercise it, and the coverage\n"
+    "       (scenarios/REQUIREMENTS.md is this page for the library).\n"
     "list   prints the id and title of every scenario (sweeps expanded).\n"
     "--tls  every connection starts with a TLS handshake (scenarios with 'tls: yes'\n"
     "       do anyway), with the test certificate or --cert/--key; --certs DIR is\n"
@@ -47,6 +57,10 @@ typedef struct walk {
     char **where;
     size_t n, cap;
     int bad, files, scenarios, list;
+    httpc_req_catalog cat; /* rows empty when there is no catalogue */
+    int have_cat;
+    char ***cites;  /* cites[row]: the scenario ids citing it */
+    size_t *ncites;
 } walk;
 
 static int remember(walk *w, const char *id, const char *file)
@@ -64,6 +78,23 @@ static int remember(walk *w, const char *id, const char *file)
     w->ids[w->n] = strdup(id);
     w->where[w->n++] = strdup(file);
     return 0;
+}
+
+/* A sweep's cases cite what the file cites: one entry, the id without the case. */
+static void note_cites(walk *w, const httpc_scenario *s, size_t ncases)
+{
+    char id[512];
+    snprintf(id, sizeof id, "%s", s->id);
+    if (ncases > 1 && strrchr(id, '/'))
+        *strrchr(id, '/') = '\0';
+    for (size_t i = 0; i < s->nrfcs; i++) {
+        const httpc_req *row = httpc_req_find(&w->cat, s->rfcs[i].id);
+        if (row == NULL)
+            continue;
+        size_t k = (size_t)(row - w->cat.rows);
+        w->cites[k] = realloc(w->cites[k], (w->ncites[k] + 1) * sizeof **w->cites);
+        w->cites[k][w->ncites[k]++] = strdup(id);
+    }
 }
 
 static void check_file(walk *w, const char *path)
@@ -84,6 +115,16 @@ static void check_file(walk *w, const char *path)
         else if (w->list)
             printf("%-50s %s\n", s[i].id, s[i].title);
     }
+    if (n > 0 && s[0].nrfcs > 0 && !w->have_cat) {
+        fprintf(stderr, "%s:%d: 'rfc' lines but no requirements.txt above it (--catalogue FILE)\n",
+                path, s[0].rfcs[0].line);
+        w->bad++;
+    } else if (n > 0 && w->have_cat) {
+        if (httpc_scn_check_rfc(&s[0], &w->cat, err, sizeof err) < 0)
+            fprintf(stderr, "%s\n", err), w->bad++;
+        else
+            note_cites(w, &s[0], n);
+    }
     httpc_scn_free_all(s, n);
 }
 
@@ -92,22 +133,149 @@ static void check_one(void *ctx, const char *path)
     check_file(ctx, path);
 }
 
-static int cmd_lint(int argc, char **argv, int list)
+/* Options before or between the paths; the paths left in paths[]. */
+static int lint_args(int argc, char **argv, const char **catalogue, const char **paths,
+                     int *npaths)
 {
-    walk w = {.list = list};
-    if (argc < 3) {
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--catalogue") && i + 1 < argc)
+            *catalogue = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1])
+            return fprintf(stderr, "httpc-mock: unknown or incomplete option '%s'\n", argv[i]),
+                   -1;
+        else if (*npaths < 256)
+            paths[(*npaths)++] = argv[i];
+    }
+    if (*npaths == 0)
+        return fprintf(stderr, "httpc-mock: no scenario path given\n"), -1;
+    return 0;
+}
+
+/* The catalogue named, or the one above the first path (none is no error). */
+static int open_catalogue(walk *w, const char *named, const char *first)
+{
+    char path[4096], err[512];
+    if (named == NULL && httpc_req_catalog_locate(first, path, sizeof path) < 0)
+        return 0;
+    if (httpc_req_catalog_load(named ? named : path, &w->cat, err, sizeof err) < 0)
+        return fprintf(stderr, "%s\n", err), -1;
+    w->have_cat = 1;
+    w->cites = calloc(w->cat.nrows + 1, sizeof *w->cites);
+    w->ncites = calloc(w->cat.nrows + 1, sizeof *w->ncites);
+    return w->cites && w->ncites ? 0 : -1;
+}
+
+/* Whether one of the paths is the folder that holds the catalogue. */
+static int whole_tree(const walk *w, const char **paths, int npaths)
+{
+    char a[4096], b[4096];
+    if (!w->have_cat || realpath(w->cat.file, a) == NULL)
+        return 0;
+    *strrchr(a, '/') = '\0';
+    for (int i = 0; i < npaths; i++)
+        if (realpath(paths[i], b) && !strcmp(a, b))
+            return 1;
+    return 0;
+}
+
+/* Every MUST and MUST NOT row is exercised or explained. */
+static int check_coverage(const walk *w)
+{
+    int bad = 0;
+    for (size_t k = 0; k < w->cat.nrows; k++) {
+        const httpc_req *r = &w->cat.rows[k];
+        if (httpc_req_is_must(r->level) && w->ncites[k] == 0 && r->untestable == NULL) {
+            fprintf(stderr, "%s:%d: %s (%s) is exercised by no scenario and says not why\n",
+                    w->cat.file, r->line, r->id, httpc_req_level_name(r->level));
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static void free_walk(walk *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->ids[i]), free(w->where[i]);
+    free(w->ids);
+    free(w->where);
+    for (size_t k = 0; w->cites && k < w->cat.nrows; k++) {
+        for (size_t j = 0; j < w->ncites[k]; j++)
+            free(w->cites[k][j]);
+        free(w->cites[k]);
+    }
+    free(w->cites), free(w->ncites);
+    httpc_req_catalog_free(&w->cat);
+}
+
+/* The catalogue page (scenarios/REQUIREMENTS.md): coverage, then each section. */
+static void print_page(const walk *w)
+{
+    size_t by[5][3] = {{0}}; /* level x (exercised, explained, neither) */
+    for (size_t k = 0; k < w->cat.nrows; k++)
+        by[w->cat.rows[k].level][w->ncites[k] ? 0 : w->cat.rows[k].untestable ? 1 : 2]++;
+    printf("# RFC 9110 and 9112 requirements on clients reading responses\n\n"
+           "Generated by `httpc-mock requirements scenarios` from "
+           "[requirements.txt](requirements.txt); do not edit by hand. Each requirement is "
+           "paraphrased; the RFC's text is what binds. Scenarios cite a requirement with an "
+           "`rfc ID: SET` line ([FORMAT.md](FORMAT.md)), and `httpc-conform --judge rfc` grades "
+           "any client by them.\n\n## Coverage\n\n"
+           "| level | requirements | exercised by scenarios | untestable here (reason given) | "
+           "neither |\n|---|---:|---:|---:|---:|\n");
+    size_t tot[3] = {0};
+    for (int l = 0; l < 5; l++) {
+        printf("| %s | %zu | %zu | %zu | %zu |\n", httpc_req_level_name((httpc_req_level)l),
+               by[l][0] + by[l][1] + by[l][2], by[l][0], by[l][1], by[l][2]);
+        for (int j = 0; j < 3; j++)
+            tot[j] += by[l][j];
+    }
+    printf("| all | %zu | %zu | %zu | %zu |\n", tot[0] + tot[1] + tot[2], tot[0], tot[1], tot[2]);
+    const char *section = "";
+    for (size_t k = 0; k < w->cat.nrows; k++) {
+        const httpc_req *r = &w->cat.rows[k];
+        if (strcmp(section, r->section)) {
+            section = r->section;
+            printf("\n## %s\n\n| id | level | requirement | scenarios |\n|---|---|---|---|\n",
+                   section);
+        }
+        printf("| <a id=\"%s\"></a>`%s` | %s | %s | ", r->id, r->id,
+               httpc_req_level_name(r->level), r->text);
+        for (size_t j = 0; j < w->ncites[k]; j++)
+            printf("%s`%s`", j ? ", " : "", w->cites[k][j]);
+        if (w->ncites[k] == 0)
+            printf("untestable here: %s", r->untestable ? r->untestable : "**not yet exercised**");
+        printf(" |\n");
+    }
+}
+
+static int cmd_lint(int argc, char **argv, int mode /* 0 lint, 1 list, 2 requirements */)
+{
+    walk w = {.list = mode == 1};
+    const char *catalogue = NULL, *paths[256];
+    int npaths = 0;
+    if (lint_args(argc, argv, &catalogue, paths, &npaths) < 0) {
         fputs(usage, stderr);
         return 2;
     }
-    for (int i = 2; i < argc; i++)
-        httpc_scn_walk(argv[i], check_one, &w);
-    if (!list)
-        printf("lint: %d files, %d scenarios, %d problems\n", w.files, w.scenarios, w.bad);
-    for (size_t i = 0; i < w.n; i++)
-        free(w.ids[i]), free(w.where[i]);
-    free(w.ids);
-    free(w.where);
-    return w.bad ? 1 : 0;
+    if (mode != 1 && open_catalogue(&w, catalogue, paths[0]) < 0)
+        return free_walk(&w), 1;
+    if (mode == 2 && !w.have_cat) {
+        fprintf(stderr, "httpc-mock: no requirements.txt in or above %s (--catalogue FILE)\n",
+                paths[0]);
+        return free_walk(&w), 2;
+    }
+    for (int i = 0; i < npaths; i++)
+        httpc_scn_walk(paths[i], check_one, &w);
+    if (mode == 0 && whole_tree(&w, paths, npaths))
+        w.bad += check_coverage(&w);
+    if (mode == 0)
+        printf("lint: %d files, %d scenarios, %zu requirements, %d problems\n", w.files,
+               w.scenarios, w.cat.nrows, w.bad);
+    if (mode == 2 && w.bad == 0)
+        print_page(&w);
+    int rc = w.bad ? 1 : 0;
+    free_walk(&w);
+    return rc;
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -303,10 +471,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "httpc-mock: %s\n", err);
         return 1;
     }
+    if (argc >= 2 && !strcmp(argv[1], "--version")) {
+        printf("httpc-mock %s\n", HTTPC_MOCK_VERSION);
+        return 0;
+    }
     if (argc >= 2 && !strcmp(argv[1], "lint"))
         return cmd_lint(argc, argv, 0);
     if (argc >= 2 && !strcmp(argv[1], "list"))
         return cmd_lint(argc, argv, 1);
+    if (argc >= 2 && !strcmp(argv[1], "requirements"))
+        return cmd_lint(argc, argv, 2);
     fputs(usage, stderr);
     return 2;
 }

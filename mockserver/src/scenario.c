@@ -366,42 +366,153 @@ static int expect_line(ctx *c, httpc_scenario *sc, const char *key, const char *
     return rc;
 }
 
-/* "expect[ PROFILE][ lenient]: ..." into `e`, which may hold allocations
- * when this fails (the caller drops them). */
+/* The classes of adapters/TAXONOMY.md: what an `error` outcome may name. A
+ * misspelt class would otherwise pass lint and fail every run. */
+static const char *const classes[] = {
+    "HTTPException", "NotConnected", "InvalidURL", "UnknownProtocol",
+    "UnknownTransferEncoding", "UnimplementedFileMode", "IncompleteRead",
+    "ImproperConnectionState", "CannotSendRequest", "CannotSendHeader", "ResponseNotReady",
+    "BadStatusLine", "LineTooLong", "RemoteDisconnected", "InvalidHeader", "InvalidFraming",
+    "ValueError", "OSError", "ConnectionError", "ConnectionResetError", "BrokenPipeError",
+    "ConnectionAbortedError", "ConnectionRefusedError", "TimeoutError", "FileNotFoundError",
+    "SSLError", "SSLCertVerificationError", "SSLEOFError", "SSLZeroReturnError", "Unmapped",
+    "AdapterUnsupported",
+};
+
+int httpc_scn_known_class(const char *name)
+{
+    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
+        if (!strcmp(name, classes[i]))
+            return 1;
+    return 0;
+}
+
+/* One outcome, "error [CLASS] k=v..." or "response k=v..." (and, in an rfc
+ * set, "any"); `in_set` allows the class to be left out (any error). */
+static int outcome_of(ctx *c, const char *v, httpc_scn_expect *e, int in_set)
+{
+    if (in_set && !strcmp(v, "any"))
+        return e->any = 1, 0;
+    if (strncmp(v, "error", 5) == 0 && (v[5] == '\0' || v[5] == ' ' || v[5] == '\t')) {
+        v = skip_ws(v + 5);
+        size_t n = strcspn(v, " \t"); /* the class, unless the first word is a field */
+        const char *eq = memchr(v, '=', n);
+        if ((n == 0 || eq) && !in_set)
+            return fail(c, "'error' needs an exception class name");
+        if (n > 0 && eq == NULL) {
+            e->error = strndup(v, n);
+            if (e->error && !httpc_scn_known_class(e->error))
+                return fail(c, "unknown outcome class '%s' (adapters/TAXONOMY.md lists them)",
+                            e->error);
+            v += n;
+        } else {
+            e->error = strdup("");
+        }
+        return e->error ? outcome_pairs(c, v, e) : fail(c, "out of memory");
+    }
+    if (strncmp(v, "response", 8) == 0 && (v[8] == '\0' || v[8] == ' ' || v[8] == '\t'))
+        return outcome_pairs(c, v + 8, e);
+    return fail(c, in_set ? "an outcome is 'any', 'error [CLASS] ...' or 'response ...'"
+                          : "an expectation is 'error CLASS ...' or 'response ...'");
+}
+
+/* "expect[ PROFILE][ lenient][ read-cap=N]: ..." into `e`, which may hold
+ * allocations when this fails (the caller drops them). */
 static int expect_fields(ctx *c, httpc_scenario *sc, const char *key, const char *v,
                          httpc_scn_expect *e)
 {
-    char words[3][32] = {{0}};
-    int nw = sscanf(key, "%31s %31s %31s", words[0], words[1], words[2]);
+    char words[4][32] = {{0}};
+    int nw = sscanf(key, "%31s %31s %31s %31s", words[0], words[1], words[2], words[3]);
     for (int i = 1; i < nw; i++) {
+        const char *q = words[i] + 9;
+        long cap = 0;
         if (!strcmp(words[i], "lenient"))
             e->lenient = 1;
         else if (is_profile(words[i]) && e->profile == NULL)
             e->profile = dupstr(c, words[i]);
-        else
+        else if (!strncmp(words[i], "read-cap=", 9) && e->read_cap == 0) {
+            if (number(c, &q, 1 << 20, &cap) < 0 || cap == 0 || *q)
+                return fail(c, "read-cap wants a byte count from 1 to %d", 1 << 20);
+            e->read_cap = (int)cap;
+        } else
             return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", words[i]);
     }
     for (size_t i = 0; i < sc->nexpects; i++) {
         const httpc_scn_expect *o = &sc->expects[i];
-        if (o->lenient == e->lenient &&
+        if (o->lenient == e->lenient && o->read_cap == e->read_cap &&
             ((o->profile == NULL && e->profile == NULL) ||
              (o->profile && e->profile && !strcmp(o->profile, e->profile))))
             return fail(c, "a second expectation for the same profile (first on line %d)",
                         o->line);
     }
-    if (strncmp(v, "error ", 6) == 0) {
-        v = skip_ws(v + 6);
-        size_t n = strcspn(v, " \t");
-        if (n == 0)
-            return fail(c, "'error' needs an exception class name");
-        e->error = strndup(v, n);
-        v += n;
-    } else if (strncmp(v, "response", 8) == 0) {
-        v += 8;
-    } else {
-        return fail(c, "an expectation is 'error CLASS ...' or 'response ...'");
+    return outcome_of(c, v, e, 0);
+}
+
+/* The next alternative of an rfc set: up to a '|' outside quotes. */
+static size_t alternative_len(const char *s)
+{
+    int q = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] == '\\' && q && s[i + 1])
+            i++;
+        else if (s[i] == '"')
+            q = !q;
+        else if (s[i] == '|' && !q)
+            return i;
     }
-    return outcome_pairs(c, v, e);
+    return strlen(s);
+}
+
+static void drop_rfc(httpc_scn_rfc *r)
+{
+    for (size_t i = 0; i < r->nalts; i++)
+        drop_expect(&r->alts[i]);
+    free(r->alts), free(r->id);
+}
+
+static int rfc_alternatives(ctx *c, const char *v, httpc_scn_rfc *r)
+{
+    char *one = malloc(strlen(v) + 1);
+    if (one == NULL)
+        return fail(c, "out of memory");
+    for (;;) {
+        size_t n = alternative_len(v);
+        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+            n--;
+        memcpy(one, v, n);
+        one[n] = '\0';
+        httpc_scn_expect e = {.partial = -2, .expected = -2, .body_len = -1, .will_close = -1,
+                              .conn_kept = -1, .line = c->line};
+        int rc = *one ? outcome_of(c, one, &e, 1) : fail(c, "an empty alternative in the set");
+        if (rc == 0)
+            rc = push(c, (void **)&r->alts, &r->nalts, sizeof e, &e);
+        if (rc < 0)
+            return drop_expect(&e), free(one), -1;
+        v = skip_ws(v + alternative_len(v));
+        if (*v != '|')
+            break;
+        v = skip_ws(v + 1);
+    }
+    free(one);
+    return 0;
+}
+
+/* "rfc ID: OUTCOME | OUTCOME ..." (FORMAT.md, RFC grading). */
+static int rfc_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    httpc_scn_rfc r = {.line = c->line};
+    const char *id = skip_ws(key + 3);
+    size_t n = strcspn(id, " \t");
+    if (n == 0 || *skip_ws(id + n) || !httpc_req_valid_id(id))
+        return fail(c, "'rfc ID:' wants a requirement id such as 9112-6.3-2, got '%.40s'", id);
+    for (size_t i = 0; i < sc->nrfcs; i++)
+        if (!strcmp(sc->rfcs[i].id, id))
+            return fail(c, "a second 'rfc %s' line (first on line %d)", id, sc->rfcs[i].line);
+    if ((r.id = dupstr(c, id)) == NULL)
+        return -1;
+    if (rfc_alternatives(c, v, &r) < 0 || push(c, (void **)&sc->rfcs, &sc->nrfcs, sizeof r, &r) < 0)
+        return drop_rfc(&r), -1;
+    return 0;
 }
 
 static int action_line(ctx *c, httpc_scn_conn *conn, const char *s)
@@ -590,6 +701,8 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
     }
     if (!strncmp(key, "expect", 6) && (key[6] == '\0' || key[6] == ' '))
         return expect_line(c, sc, key, v);
+    if (!strncmp(key, "rfc ", 4))
+        return rfc_line(c, sc, key, v);
     if (!strcmp(key, "sweep"))
         return 0; /* handled before parsing */
     if (!strcmp(key, "check-connections")) {
@@ -655,7 +768,7 @@ static int check_reachable(ctx *c, const httpc_scenario *sc)
         int used = 0;
         for (unsigned k = 0; k < 4 && !used; k++)
             used = (sc->profiles & (1u << k)) &&
-                   httpc_scn_expect_for(sc, profiles[k], e->lenient) == e;
+                   httpc_scn_expect_capped(sc, profiles[k], e->lenient, e->read_cap) == e;
         if (used)
             continue;
         c->line = e->line;
@@ -917,6 +1030,9 @@ void httpc_scn_free_all(httpc_scenario *all, size_t count)
             free_headers(e->headers, e->nheaders);
         }
         free(s->expects);
+        for (size_t i = 0; i < s->nrfcs; i++)
+            drop_rfc(&s->rfcs[i]);
+        free(s->rfcs);
     }
     free(all);
 }
@@ -924,10 +1040,17 @@ void httpc_scn_free_all(httpc_scenario *all, size_t count)
 const httpc_scn_expect *httpc_scn_expect_for(const httpc_scenario *s, const char *profile,
                                              int lenient)
 {
+    return httpc_scn_expect_capped(s, profile, lenient, 0);
+}
+
+/* The profile's own expectation, else the default, among those of one read cap. */
+static const httpc_scn_expect *expect_among(const httpc_scenario *s, const char *profile,
+                                            int lenient, int read_cap)
+{
     const httpc_scn_expect *dflt = NULL;
     for (size_t i = 0; i < s->nexpects; i++) {
         const httpc_scn_expect *e = &s->expects[i];
-        if (e->lenient != lenient)
+        if (e->lenient != lenient || e->read_cap != read_cap)
             continue;
         if (e->profile && !strcmp(e->profile, profile))
             return e;
@@ -935,6 +1058,13 @@ const httpc_scn_expect *httpc_scn_expect_for(const httpc_scenario *s, const char
             dflt = e;
     }
     return dflt;
+}
+
+const httpc_scn_expect *httpc_scn_expect_capped(const httpc_scenario *s, const char *profile,
+                                                int lenient, int read_cap)
+{
+    const httpc_scn_expect *e = read_cap ? expect_among(s, profile, lenient, read_cap) : NULL;
+    return e ? e : expect_among(s, profile, lenient, 0);
 }
 
 int httpc_scn_runs_under(const httpc_scenario *s, const char *profile)

@@ -156,7 +156,7 @@ def generate(mock, spec, out_dir):
     text = "\n".join(head) + "\n\n" + block + "\n"
     lines = {}
     with tempfile.NamedTemporaryFile("w", suffix=".scn", delete=False) as f:
-        f.write(text + "\nexpect: error Placeholder\n")
+        f.write(text + "\nexpect: error HTTPException\n")
         tmp = f.name
     try:
         for profile in profiles:

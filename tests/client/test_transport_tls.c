@@ -38,7 +38,7 @@ static void serve(server *sv, const char *keys, const char *script)
     httpc_mock_tls_files(sv->dir, NULL, NULL);
     snprintf(sv->ca, sizeof sv->ca, "%s/ca.pem", sv->dir);
     int len = snprintf(text, sizeof text,
-                       "id: t/t\ntitle: t\ntls: yes\n%s\nconnection\n%s\nexpect: error X\n", keys,
+                       "id: t/t\ntitle: t\ntls: yes\n%s\nconnection\n%s\nexpect: error OSError\n", keys,
                        script);
     cr_assert_eq(httpc_scn_parse("t.scn", text, (size_t)len, &sv->s, &sv->n, err, sizeof err), 0,
                  "%s", err);

@@ -23,7 +23,7 @@ static httpc_scenario *load(const char *script, size_t *n)
 {
     char text[4096];
     httpc_scenario *s;
-    snprintf(text, sizeof text, "id: t/mock\ntitle: t\n%s\nexpect: error X\n", script);
+    snprintf(text, sizeof text, "id: t/mock\ntitle: t\n%s\nexpect: error OSError\n", script);
     cr_assert_eq(httpc_scn_parse("t.scn", text, strlen(text), &s, n, err, sizeof err), 0, "%s",
                  err);
     return s;

@@ -81,9 +81,9 @@ Test(scenario, httpc_scn_parse_full_file)
 
 Test(scenario, httpc_scn_parse_errors_name_file_and_line)
 {
-    bad("title: t\n" CONN "expect: error X\n", "t.scn:5: no 'id:'");
+    bad("title: t\n" CONN "expect: error OSError\n", "t.scn:5: no 'id:'");
     bad(HEAD CONN, "t.scn:5: no expectation for profile py27 (and no default 'expect:')");
-    bad(HEAD "expect: error X\n", "t.scn:3: no 'connection' script");
+    bad(HEAD "expect: error OSError\n", "t.scn:3: no 'connection' script");
     bad(HEAD "colour: red\n", "t.scn:3: unknown key 'colour'");
     bad(HEAD "  send \"x\"\n", "t.scn:3: an indented action outside 'connection'");
     bad(HEAD "connection\n  dance\n", "t.scn:4: unknown action 'dance'");
@@ -99,18 +99,18 @@ Test(scenario, httpc_scn_parse_errors_name_file_and_line)
     bad(HEAD "connection\n  send file \"../etc/passwd\"\n",
         "t.scn:4: file \"../etc/passwd\" must be a relative path inside the tree");
     bad(HEAD "connection\n  close now\n", "t.scn:4: unknown action 'close now'");
-    bad(HEAD CONN "expect py4: error X\n",
+    bad(HEAD CONN "expect py4: error OSError\n",
         "t.scn:6: unknown profile 'py4' (py27, py27-strict, py3, strict)");
-    bad(HEAD CONN "expect: error X\nexpect: error Y\n",
+    bad(HEAD CONN "expect: error OSError\nexpect: error TimeoutError\n",
         "t.scn:7: a second expectation for the same profile (first on line 6)");
     bad(HEAD CONN "expect: response colour=red\n", "t.scn:6: unknown outcome field 'colour'");
     bad(HEAD CONN "expect: response status=abc\n", "t.scn:6: bad value for status");
-    bad(HEAD "profiles: strict\n" CONN "expect strict: error X\nexpect py3: error Y\n",
+    bad(HEAD "profiles: strict\n" CONN "expect strict: error OSError\nexpect py3: error TimeoutError\n",
         "t.scn:8: unreachable expectation: the scenario does not run under py3 (see 'profiles:')");
-    bad(HEAD "profiles: py3\n" CONN "expect: error X\nexpect py3: error Y\n",
+    bad(HEAD "profiles: py3\n" CONN "expect: error OSError\nexpect py3: error TimeoutError\n",
         "t.scn:7: unreachable expectation: every profile has its own");
-    bad(HEAD "profiles: py3\n" CONN "expect py3: error X\nexpect lenient: error Y\n"
-        "expect py3 lenient: error Z\n",
+    bad(HEAD "profiles: py3\n" CONN "expect py3: error OSError\nexpect lenient: error TimeoutError\n"
+        "expect py3 lenient: error SSLError\n",
         "t.scn:8: unreachable expectation: every profile has its own lenient one");
     bad(HEAD "timeout: 0\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
     bad(HEAD "timeout: 20 s\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
@@ -142,7 +142,7 @@ Test(scenario, httpc_scn_parse_sweep_expands)
 
 Test(scenario, httpc_scn_profiles_limit_runs_and_expectations)
 {
-    const char *text = HEAD "profiles: strict\n" CONN "expect strict: error X\n";
+    const char *text = HEAD "profiles: strict\n" CONN "expect strict: error OSError\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
@@ -159,7 +159,7 @@ Test(scenario, httpc_scn_parse_timeout)
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
     cr_assert_eq(s->timeout_ms, 250);
     httpc_scn_free_all(s, n);
-    cr_assert_eq(load(HEAD CONN "expect: error X\n", &s, &n), 0, "%s", err);
+    cr_assert_eq(load(HEAD CONN "expect: error OSError\n", &s, &n), 0, "%s", err);
     cr_assert_eq(s->timeout_ms, 0, "no timeout: line leaves the runner's");
     httpc_scn_free_all(s, n);
 }
@@ -227,16 +227,16 @@ Test(scenario, httpc_scn_parse_tls_actions_and_tunnel)
 
 Test(scenario, httpc_scn_parse_tls_errors)
 {
-    bad(HEAD "tls: maybe\n" CONN "expect: error X\n", "t.scn:3: tls wants yes or no");
-    bad(HEAD "tls: yes\ntls-cert: stolen\n" CONN "expect: error X\n",
+    bad(HEAD "tls: maybe\n" CONN "expect: error OSError\n", "t.scn:3: tls wants yes or no");
+    bad(HEAD "tls: yes\ntls-cert: stolen\n" CONN "expect: error OSError\n",
         "t.scn:4: tls-cert is valid, wrong-host, expired, self-signed or untrusted");
-    bad(HEAD "tls-cert: expired\n" CONN "expect: error X\n",
+    bad(HEAD "tls-cert: expired\n" CONN "expect: error OSError\n",
         "t.scn:7: tls-cert, tls-sni and tls-verify need 'tls: yes'");
-    bad(HEAD "tunnel: localhost\n" CONN "expect: error X\n", "t.scn:3: tunnel is HOST:PORT");
-    bad(HEAD "tunnel: :80\n" CONN "expect: error X\n", "t.scn:3: tunnel is HOST:PORT");
-    bad(HEAD "tunnel: h:99999\n" CONN "expect: error X\n", "t.scn:3: tunnel is HOST:PORT");
-    bad(HEAD "connection\n  tls-alert 256\nexpect: error X\n", "t.scn:4: expected a number from 0 to 255 at '256'");
-    bad(HEAD "connection\n  starttls now\nexpect: error X\n", "t.scn:4: unknown action 'starttls now'");
+    bad(HEAD "tunnel: localhost\n" CONN "expect: error OSError\n", "t.scn:3: tunnel is HOST:PORT");
+    bad(HEAD "tunnel: :80\n" CONN "expect: error OSError\n", "t.scn:3: tunnel is HOST:PORT");
+    bad(HEAD "tunnel: h:99999\n" CONN "expect: error OSError\n", "t.scn:3: tunnel is HOST:PORT");
+    bad(HEAD "connection\n  tls-alert 256\nexpect: error OSError\n", "t.scn:4: expected a number from 0 to 255 at '256'");
+    bad(HEAD "connection\n  starttls now\nexpect: error OSError\n", "t.scn:4: unknown action 'starttls now'");
 }
 
 /* A tree made for one test: DIR/a.scn with `text`, plus what `setup` adds. */
@@ -259,11 +259,11 @@ Test(scenario, httpc_scn_load_hostile_trees)
     snprintf(link, sizeof link, "%s/out", dir);
     cr_assert_eq(symlink("/etc", link), 0);
     snprintf(path, sizeof path, "%s/a.scn", dir);
-    write_file(path, HEAD "connection\n  send file \"out/hostname\"\nexpect: error X\n");
+    write_file(path, HEAD "connection\n  send file \"out/hostname\"\nexpect: error OSError\n");
     cr_assert_eq(httpc_scn_load(path, &s, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "a.scn:4: file \"") && strstr(err, "leads outside the scenario's folder"),
               "%s", err);
-    write_file(path, HEAD "connection\n  send file \".\"\nexpect: error X\n");
+    write_file(path, HEAD "connection\n  send file \".\"\nexpect: error OSError\n");
     cr_assert_eq(httpc_scn_load(path, &s, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "a.scn:4:") && strstr(err, "is not a regular file"), "%s", err);
     snprintf(fifo, sizeof fifo, "%s/f.scn", dir);
@@ -272,7 +272,7 @@ Test(scenario, httpc_scn_load_hostile_trees)
     cr_assert(strstr(err, "f.scn: not a regular file") != NULL, "%s", err);
     /* 8 cases of 10 MiB each: 80 MiB in all, past the 64 MiB of one file. */
     write_file(path, HEAD "sweep: N = 1 2 3 4 5 6 7 8\nconnection\n"
-                          "  send \"x\" * 10485760 + \"{N}\"\nexpect: error X\n");
+                          "  send \"x\" * 10485760 + \"{N}\"\nexpect: error OSError\n");
     cr_assert_eq(httpc_scn_load(path, &s, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "the scenario makes more than 67108864 bytes") != NULL, "%s", err);
     unlink(fifo), unlink(link), unlink(path), rmdir(dir);
@@ -284,7 +284,7 @@ Test(scenario, httpc_scn_load_hostile_trees)
 Test(scenario, httpc_scn_parse_crlf_lines)
 {
     const char *text = "# a comment\r\n\r\nid: a/crlf\r\ntitle: t\r\nconnection\r\n"
-                       "  read request\r\n  send \"x\"\r\n\r\nexpect: error X\r\n";
+                       "  read request\r\n  send \"x\"\r\n\r\nexpect: error OSError\r\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
@@ -298,19 +298,85 @@ Test(scenario, httpc_scn_parse_crlf_lines)
  * fuzzer's LeakSanitizer finds; make test runs this under ASan). */
 Test(scenario, httpc_scn_parse_frees_on_refusal)
 {
-    bad(HEAD CONN "expect py3 lenient: error X colour=red\n",
+    bad(HEAD CONN "expect py3 lenient: error OSError colour=red\n",
         "t.scn:6: unknown outcome field 'colour'");
     bad(HEAD CONN "expect py3: response status=200 header=\"A: 1\" body=\"x\" version=12\n",
         "t.scn:6: bad value for version");
     bad(HEAD CONN "expect py3: response body=\"x\" detail=\"a\" detail=\"b\"\n",
         "t.scn:6: outcome field 'detail' given twice");
-    bad(HEAD CONN "expect py3: error X detail=\"unterminated\n", "t.scn:6: unterminated string");
+    bad(HEAD CONN "expect py3: error OSError detail=\"unterminated\n", "t.scn:6: unterminated string");
     const char *text = HEAD "check-request-line: \"GET /a HTTP/1.1\"\n"
-                            "check-request-line: \"GET /b HTTP/1.1\"\n" CONN "expect: error X\n";
+                            "check-request-line: \"GET /b HTTP/1.1\"\n" CONN "expect: error OSError\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
     cr_assert_eq(s->check_line_len, 15);
     cr_assert(memcmp(s->check_line, "GET /b HTTP/1.1", 15) == 0, "the last one counts");
     httpc_scn_free_all(s, n);
+}
+
+Test(scenario, httpc_scn_parse_rfc_sets)
+{
+    const char *text = HEAD CONN "expect: error IncompleteRead\n"
+                       "rfc 9112-6.3-5: error\n"
+                       "rfc 9112-7.1-2: error IncompleteRead partial=1 | response body=\"a|b\" "
+                       "conn=closed\n"
+                       "rfc 9112-2.2-3: any\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_eq(s->nrfcs, 3);
+    cr_assert_str_eq(s->rfcs[0].id, "9112-6.3-5");
+    cr_assert_eq(s->rfcs[0].nalts, 1);
+    cr_assert_str_eq(s->rfcs[0].alts[0].error, ""); /* any class */
+    cr_assert_eq(s->rfcs[1].nalts, 2);
+    cr_assert_str_eq(s->rfcs[1].alts[0].error, "IncompleteRead");
+    cr_assert_eq(s->rfcs[1].alts[0].partial, 1);
+    cr_assert_null(s->rfcs[1].alts[1].error);
+    cr_assert_eq(s->rfcs[1].alts[1].body_size, 3); /* the '|' inside quotes is a byte */
+    cr_assert_eq(s->rfcs[1].alts[1].conn_kept, 0);
+    cr_assert(s->rfcs[2].alts[0].any);
+    httpc_scn_free_all(s, n);
+}
+
+Test(scenario, httpc_scn_parse_rfc_errors)
+{
+    bad(HEAD CONN "expect: error IncompleteRead\nrfc 9112: error\n",
+        "t.scn:7: 'rfc ID:' wants a requirement id such as 9112-6.3-2, got '9112'");
+    bad(HEAD CONN "expect: error IncompleteRead\nrfc 9112-6.3-1: error |\n",
+        "t.scn:7: an empty alternative in the set");
+    bad(HEAD CONN "expect: error IncompleteRead\nrfc 9112-6.3-1: error\nrfc 9112-6.3-1: any\n",
+        "t.scn:8: a second 'rfc 9112-6.3-1' line (first on line 7)");
+    bad(HEAD CONN "expect: error IncompleteRead\nrfc 9112-6.3-1: maybe\n",
+        "t.scn:7: an outcome is 'any', 'error [CLASS] ...' or 'response ...'");
+    bad(HEAD CONN "expect: error IncompleteRead\nrfc 9112-6.3-1: error IncompletRead\n",
+        "t.scn:7: unknown outcome class 'IncompletRead' (adapters/TAXONOMY.md lists them)");
+    /* expect lines: the class is required and must be in the taxonomy */
+    bad(HEAD CONN "expect: error IncompletRead\n",
+        "t.scn:6: unknown outcome class 'IncompletRead' (adapters/TAXONOMY.md lists them)");
+    bad(HEAD CONN "expect: error partial=3\n", "t.scn:6: 'error' needs an exception class name");
+    bad(HEAD CONN "expect: any\n", "t.scn:6: an expectation is 'error CLASS ...' or 'response ...'");
+}
+
+Test(scenario, httpc_scn_expect_capped_picks_the_read_cap_line)
+{
+    const char *text = HEAD CONN "expect: response status=200\n"
+                       "expect py3 read-cap=1: error BadStatusLine\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_str_eq(httpc_scn_expect_capped(s, "py3", 0, 1)->error, "BadStatusLine");
+    cr_assert_null(httpc_scn_expect_capped(s, "py3", 0, 0)->error);
+    cr_assert_null(httpc_scn_expect_capped(s, "py3", 0, 1448)->error); /* no line for 1448 */
+    cr_assert_null(httpc_scn_expect_capped(s, "py27", 0, 1)->error);   /* py3's alone */
+    cr_assert_eq(httpc_scn_expect_for(s, "py3", 0)->status, 200);
+    httpc_scn_free_all(s, n);
+    bad(HEAD CONN "expect: response\nexpect py3 read-cap=0: response\n",
+        "t.scn:7: read-cap wants a byte count from 1 to 1048576");
+    bad(HEAD CONN "expect: response\nexpect py3 read-cap=1: response\n"
+                  "expect py3 read-cap=1: response\n",
+        "t.scn:8: a second expectation for the same profile (first on line 7)");
+    bad(HEAD "profiles: py3\n" CONN "expect: response\nexpect py27 read-cap=1: response\n",
+        "t.scn:8: unreachable expectation: the scenario does not run under py27 (see "
+        "'profiles:')");
 }
