@@ -105,6 +105,17 @@ def deviation_line(wanted, o):
     return line
 
 
+def kept_rfc_lines(path):
+    """The `rfc` lines of a scenario file about to be rewritten: the RFC grading is
+    written by people reading the bytes and the RFC (scenarios/FORMAT.md), not
+    derived from CPython, so regenerating a file keeps it."""
+    try:
+        with open(path) as f:
+            return [line.rstrip("\n") for line in f if line.startswith("rfc ")]
+    except FileNotFoundError:
+        return []
+
+
 def check_docs():
     """Stops before any work when a case has no title and refs in cpython_docs.py,
     or an entry names no case (a renamed case would otherwise lose its words)."""
@@ -156,6 +167,7 @@ def main():
                 lines.append("expect %s: %s" % (profile, deviation_line(wanted, o)))
             else:
                 lines.append("expect %s: %s" % (profile, outcome_line(o)))
+        lines += kept_rfc_lines(path)
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
         written += 1

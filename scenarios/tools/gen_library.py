@@ -30,7 +30,7 @@ PYTHONS = {"py3": (sys.executable, []), "py27": (PY27, []), "py27-strict": (PY27
 ORDER = ["py3", "py27", "py27-strict", "strict"]
 sys.path.insert(0, HERE)
 import library  # noqa: E402
-from from_cpython import escape_text  # noqa: E402
+from from_cpython import escape_text, kept_rfc_lines  # noqa: E402
 
 
 def bytes_expr(expr, base):
@@ -184,6 +184,7 @@ def generate(mock, spec, out_dir):
             expect.append("expect %s: %s" % (profile, lines[profile]))
     path = os.path.join(out_dir, spec["id"] + ".scn")
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    expect += kept_rfc_lines(path)
     with open(path, "w") as f:
         f.write(text + "\n" + "\n".join(expect) + "\n")
     return lines
