@@ -33,6 +33,9 @@ static const char usage[] =
     "      --timeout SECS   socket timeout in seconds (fractions allowed)\n"
     "  -o, --output FILE    write the body to FILE instead of stdout\n"
     "      --read-size N    read the body with read(N) calls instead of read()\n"
+    "      --read-cap N     each read from the socket (over TLS: each SSL_read) takes\n"
+    "                       at most N bytes, as if TCP cut the reply that finely;\n"
+    "                       0 to 1048576, 0 (the default): no cap\n"
     "  -v, --verbose        debug output as set_debuglevel(1) prints it\n"
     "      --json           print exactly one JSON object: the outcome\n"
     "      --cacert FILE    trust the CAs in FILE (PEM) instead of the system's\n"
@@ -68,6 +71,7 @@ typedef struct opts {
     const httpc_profile *profile;
     int timeout_ms, verbose, json;
     long read_size;
+    long read_cap; /* --read-cap: httpc_conn_opts.read_cap (0: none) */
     httpc_kv headers[MAX_HEADERS_ARGS];
     size_t nheaders;
     const char *cacert, *cert, *key, *proxy; /* HTTPS and set_tunnel */
@@ -242,6 +246,9 @@ static int parse_args(int argc, char **argv, opts *o)
                 o->read_size > 64 * 1024 * 1024)
                 return usage_error("--read-size wants a count from 1 to 67108864, got '%s'",
                                    next);
+        } else if (!strcmp(a, "--read-cap")) {
+            if (!parse_long(next, &o->read_cap) || o->read_cap < 0 || o->read_cap > 1024 * 1024)
+                return usage_error("--read-cap wants a count from 0 to 1048576, got '%s'", next);
         } else {
             return usage_error("unknown option '%s'", a);
         }
@@ -473,6 +480,7 @@ static int request(const opts *o, outcome *oc)
     co.profile = o->profile;
     co.timeout_ms = o->timeout_ms;
     co.debuglevel = o->verbose;
+    co.read_cap = (size_t)o->read_cap;
     if ((rc = split_url(o->url, &hostport, &target, &https)) != 0)
         return rc;
     if (https)

@@ -398,6 +398,18 @@ typedef struct httpc_conn_opts {
                                      NotConnected instead of connecting */
     const struct httpc_tls_opts *tls; /* non-NULL: HTTPSConnection (default port
                                      443); the struct must outlive the connection */
+    size_t read_cap;              /* 0: none. Each read from the connection's
+                                     socket asks for at most this many bytes, as
+                                     if TCP delivered the reply in pieces of at
+                                     most read_cap: recv() on a plain socket,
+                                     SSL_read() (the plaintext the parser sees,
+                                     not the records) over TLS, the proxy's reply
+                                     to CONNECT included. Bytes already read and
+                                     kept (py27's read-ahead) are not re-cut. Only
+                                     outcomes that depend on the cut change
+                                     (scenarios/FORMAT.md, "Outcomes that depend
+                                     on how the reads are cut"); adapters get the
+                                     same through adapters/readcap. */
 } httpc_conn_opts;
 
 /* How an HTTPS connection verifies the server (SSLContext.verify_mode). */

@@ -319,8 +319,10 @@ static int start_tls(httpc_conn *c)
     c->t = NULL;
     rc = httpc__tls_wrap(plain, name, c->opts.timeout_ms, c->opts.tls, c->p, &t, c->errmsg,
                          sizeof c->errmsg);
-    if (rc == 0)
+    if (rc == 0) {
+        t->read_cap = c->opts.read_cap;
         c->t = t;
+    }
     return rc;
 }
 
@@ -335,6 +337,7 @@ int httpc_conn_connect(httpc_conn *c)
         return rc;
     httpc__transport_unref(c->t);
     c->t = t;
+    t->read_cap = c->opts.read_cap; /* the CONNECT reply is read through it too */
     if (c->tunnel_host && (rc = tunnel(c)) < 0)
         return rc;
     return c->opts.tls ? start_tls(c) : 0;

@@ -27,6 +27,8 @@ struct httpc__transport {
     char *unread; /* bytes given back by httpc__transport_unread */
     size_t unread_pos, unread_len;
     char errmsg[160]; /* detail of the last error */
+    size_t read_cap;  /* httpc_conn_opts.read_cap: each vt->recv of the socket and
+                         TLS transports asks for at most this many bytes (0: no cap) */
 };
 
 /* Fills in the shared part of a new transport (one reference). */

@@ -123,7 +123,9 @@ static ssize_t tcp_recv(httpc__transport *base, void *buf, size_t cap)
         int rc = wait_fd(t->fd, POLLIN, t->timeout_ms, base->errmsg, sizeof base->errmsg);
         if (rc < 0)
             return rc;
-        ssize_t n = recv(t->fd, buf, cap, 0);
+        /* read_cap: as if TCP delivered the bytes in pieces of at most that */
+        size_t want = base->read_cap && cap > base->read_cap ? base->read_cap : cap;
+        ssize_t n = recv(t->fd, buf, want, 0);
         if (n >= 0)
             return n;
         if (errno != EINTR && errno != EAGAIN)

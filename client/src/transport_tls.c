@@ -150,6 +150,11 @@ static ssize_t tls_recv(httpc__transport *base, void *buf, size_t cap)
     tls_transport *t = (tls_transport *)base;
     int64_t deadline = httpc__deadline(t->timeout_ms);
 
+    /* read_cap limits what SSL_read gives the parser (the plaintext, the cut
+     * the parser sees), not the socket reads under it: OpenSSL reassembles a
+     * record whatever the cut, as it does in CPython's _ssl. */
+    if (base->read_cap && cap > base->read_cap)
+        cap = base->read_cap;
     for (;;) {
         errno = 0;
         int n = SSL_read(t->ssl, buf, cap > INT32_MAX ? INT32_MAX : (int)cap);

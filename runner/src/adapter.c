@@ -181,6 +181,7 @@ static void b64_decode(const char *s, outcome *o)
 int conform_parse_outcome(const char *text, size_t len, outcome *o)
 {
     jp j = {text, text + len, 0};
+    o->will_close = -1; /* an adapter that leaves it out cannot tell */
     jws(&j);
     if (j.p >= j.end || *j.p != '{')
         return -1;
@@ -230,7 +231,8 @@ int conform_parse_outcome(const char *text, size_t len, outcome *o)
             o->expected = jnum(&j, -1);
         } else if (!strcmp(key, "will_close")) {
             jws(&j);
-            o->will_close = j.p + 4 <= j.end && !strncmp(j.p, "true", 4);
+            o->will_close = j.p + 4 <= j.end && !strncmp(j.p, "null", 4) ? -1 /* cannot tell */
+                            : j.p + 4 <= j.end && !strncmp(j.p, "true", 4);
             jskip(&j);
         } else {
             jskip(&j);
@@ -367,9 +369,18 @@ static void arg_url(adapter_args *a, const httpc_scenario *s, int port)
         s->tunnel_port, s->target[0] == '/' ? s->target : "/");
 }
 
+/* The LD_PRELOAD shim that caps a client's socket reads (adapters/readcap):
+ * $HTTPC_READCAP_SHIM, else the one this build made. */
+static const char *readcap_shim(void)
+{
+    const char *env = getenv("HTTPC_READCAP_SHIM");
+    return env && *env ? env : HTTPC_READCAP_SHIM;
+}
+
 /* Runs the adapter and reads its JSON outcome; a child still running after
- * limit_ms is killed with its process group. */
-static void run_child(char **argv, long long limit_ms, outcome *o)
+ * limit_ms is killed with its process group. With read_cap, the child runs
+ * under the shim, so each read from a socket takes at most read_cap bytes. */
+static void run_child(char **argv, long long limit_ms, int read_cap, outcome *o)
 {
     int fds[2], status = 0;
     snprintf(o->error, sizeof o->error, "harness: adapter failed");
@@ -381,6 +392,17 @@ static void run_child(char **argv, long long limit_ms, outcome *o)
         dup2(fds[1], 1);
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 2);
+        if (read_cap > 0) {
+            char cap[32];
+            const char *old = getenv("LD_PRELOAD");
+            char *pre = malloc(strlen(readcap_shim()) + (old ? strlen(old) : 0) + 2);
+            if (pre == NULL)
+                _exit(127);
+            sprintf(pre, "%s%s%s", readcap_shim(), old && *old ? ":" : "", old ? old : "");
+            snprintf(cap, sizeof cap, "%d", read_cap);
+            setenv("LD_PRELOAD", pre, 1);
+            setenv("HTTPC_READ_CAP", cap, 1);
+        }
         execvp(argv[0], argv);
         _exit(127);
     }
@@ -407,7 +429,7 @@ static void run_child(char **argv, long long limit_ms, outcome *o)
 
 /* Runs `cmd` with the scenario's requests and reads its JSON outcome. */
 void conform_run_adapter(const char *cmd, const httpc_scenario *s, int port, int timeout_ms,
-                        outcome *o)
+                         int read_cap, outcome *o)
 {
     adapter_args *a = calloc(1, sizeof *a);
     char *copy = strdup(cmd), *save = NULL;
@@ -435,7 +457,7 @@ void conform_run_adapter(const char *cmd, const httpc_scenario *s, int port, int
     if (a->over)
         snprintf(o->error, sizeof o->error, "harness: the adapter's command line is too long");
     else
-        run_child(a->v, 2LL * timeout_ms + 5000, o);
+        run_child(a->v, 2LL * timeout_ms + 5000, read_cap, o);
     for (int i = 0; i < a->ntmp; i++)
         unlink(a->tmp[i]);
     free(copy);

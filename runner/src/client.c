@@ -65,7 +65,7 @@ static void one_request(httpc_conn *c, const httpc_scn_request *q, outcome *o, b
 }
 
 void conform_run_client(const httpc_scenario *s, const httpc_profile *p, int port, int timeout,
-                       outcome *o)
+                        int read_cap, outcome *o)
 {
     httpc_conn_opts co;
     httpc_conn *c = NULL;
@@ -78,6 +78,7 @@ void conform_run_client(const httpc_scenario *s, const httpc_profile *p, int por
     httpc_conn_opts_init(&co);
     co.profile = p;
     co.timeout_ms = timeout;
+    co.read_cap = (size_t)read_cap; /* each socket read takes at most this (0: no cap) */
     httpc_tls_opts_init(&tls);
     if (s->tls) { /* HTTPS trusting the test CA; tls-verify: overrides the profile */
         snprintf(ca, sizeof ca, "%s/ca.pem", httpc_mock_cert_dir());

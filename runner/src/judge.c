@@ -16,25 +16,31 @@ const char *const conform_profiles[4] = {"py27", "py27-strict", "py3", "strict"}
 
 static const char *const conn_words[] = {"unknown", "closed", "kept"};
 
-int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap)
+/* The error part of an outcome: the class ("" is any class), then the
+ * details CPython gives. */
+static int error_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap)
 {
-    if (e->conn_kept >= 0 && e->conn_kept != o->conn_kept)
-        return snprintf(why, cap, "connection %s after the outcome, expected %s",
-                        conn_words[o->conn_kept + 1], conn_words[e->conn_kept + 1]), 0;
-    if (e->error) {
-        const char *got = o->error[0] ? o->error : "a response";
-        if (!o->error[0] || strcmp(e->error, got))
-            return snprintf(why, cap, "expected %s, got %s", e->error, got), 0;
-        if (e->detail && !strstr(o->detail, e->detail))
-            return snprintf(why, cap, "detail '%s' lacks '%s'", o->detail, e->detail), 0;
-        if (e->partial != -2 && e->partial != o->partial)
-            return snprintf(why, cap, "partial %lld, expected %lld", (long long)o->partial,
-                            (long long)e->partial), 0;
-        if (e->expected != -2 && e->expected != o->expected)
-            return snprintf(why, cap, "expected-more %lld, wanted %lld", (long long)o->expected,
-                            (long long)e->expected), 0;
-        return 1;
-    }
+    if (!o->error[0])
+        return snprintf(why, cap, "expected %s, got a response",
+                        e->error[0] ? e->error : "an error"), 0;
+    if (e->error[0] && strcmp(e->error, o->error))
+        return snprintf(why, cap, "expected %s, got %s", e->error, o->error), 0;
+    if (e->detail && !strstr(o->detail, e->detail))
+        return snprintf(why, cap, "detail '%s' lacks '%s'", o->detail, e->detail), 0;
+    if (e->partial != -2 && e->partial != o->partial)
+        return snprintf(why, cap, "partial %lld, expected %lld", (long long)o->partial,
+                        (long long)e->partial), 0;
+    if (e->expected != -2 && e->expected != o->expected)
+        return snprintf(why, cap, "expected-more %lld, wanted %lld", (long long)o->expected,
+                        (long long)e->expected), 0;
+    return 1;
+}
+
+/* The response part: every field the expectation names. A field the client
+ * did not report makes it -1 (cannot tell) unless another field fails. */
+static int response_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap)
+{
+    int unknown = 0;
     if (o->error[0])
         return snprintf(why, cap, "expected a response, got %s (%s)", o->error, o->detail), 0;
     if (e->status && e->status != o->status)
@@ -44,10 +50,10 @@ int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size
     if (e->version && e->version != o->version)
         return snprintf(why, cap, "version %d, expected %d", o->version, e->version), 0;
     if (e->has_body && o->body == NULL && o->body_len > 0) /* an adapter gave no body_b64 */
-        return snprintf(why, cap, "the client reported %zu body bytes but not the bytes",
-                        o->body_len), 0;
-    if (e->has_body && (e->body_size != o->body_len ||
-                        (o->body_len > 0 && memcmp(e->body, o->body, o->body_len))))
+        unknown = snprintf(why, cap, "the client reported %zu body bytes but not the bytes",
+                           o->body_len) > 0;
+    else if (e->has_body && (e->body_size != o->body_len ||
+                             (o->body_len > 0 && memcmp(e->body, o->body, o->body_len))))
         return snprintf(why, cap, "body differs (%zu bytes, expected %zu)", o->body_len,
                         e->body_size), 0;
     if (e->body_len >= 0 && (size_t)e->body_len != o->body_len)
@@ -55,7 +61,9 @@ int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size
                         (long long)e->body_len), 0;
     if (e->body_sha256 && strcmp(e->body_sha256, o->sha))
         return snprintf(why, cap, "body sha256 %s, expected %s", o->sha, e->body_sha256), 0;
-    if (e->will_close >= 0 && e->will_close != o->will_close)
+    if (e->will_close >= 0 && o->will_close < 0 && !unknown)
+        unknown = snprintf(why, cap, "the client does not report will_close") > 0;
+    else if (e->will_close >= 0 && o->will_close >= 0 && e->will_close != o->will_close)
         return snprintf(why, cap, "will_close %d, expected %d", o->will_close, e->will_close), 0;
     for (size_t i = 0; i < e->nheaders; i++) {
         char v[1024];
@@ -64,7 +72,23 @@ int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size
             return snprintf(why, cap, "header %s is '%s', expected '%s'", e->headers[i].name,
                             n < 0 ? "(absent)" : v, e->headers[i].value), 0;
     }
-    return 1;
+    return unknown ? -1 : 1;
+}
+
+int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap)
+{
+    if (e->any)
+        return 1;
+    int m = e->error ? error_matches(e, o, why, cap) : response_matches(e, o, why, cap);
+    if (m == 0 || e->conn_kept < 0)
+        return m;
+    if (o->conn_kept < 0) /* after the rest, so a definite mismatch wins */
+        return snprintf(why, cap, "the client does not report whether it kept the "
+                                  "connection"), -1;
+    if (e->conn_kept != o->conn_kept)
+        return snprintf(why, cap, "connection %s after the outcome, expected %s",
+                        conn_words[o->conn_kept + 1], conn_words[e->conn_kept + 1]), 0;
+    return m;
 }
 
 /* The checks of what the server received on the first connection. */
@@ -96,8 +120,18 @@ int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, siz
 /* Whether a verdict fails the run. */
 int conform_is_failure(const char *verdict)
 {
-    return strcmp(verdict, "pass") && strcmp(verdict, "lenient") &&
-           strcmp(verdict, "expected-failure") && strcmp(verdict, "skip");
+    static const char *const fine[] = {"pass", "lenient", "expected-failure", "skip",
+                                       "cannot-tell", "unsupported", "conformant",
+                                       "should-deviation", "unspecified"};
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
+        if (!strcmp(verdict, fine[i]))
+            return 0;
+    return 1;
+}
+
+int conform_is_judge(const char *name)
+{
+    return !strcmp(name, "rfc") || httpc_profile_by_name(name) != NULL;
 }
 
 
@@ -120,8 +154,9 @@ known *conform_load_known(const char *path, size_t *n)
         known one = {0};
         char *colon = strchr(line, ':');
         if (colon == NULL || sscanf(line, "%255s %31[^:]", one.id, one.profile) != 2 ||
-            !httpc_profile_by_name(one.profile)) {
-            fprintf(stderr, "%s:%d: expected 'ID PROFILE: reason'\n", path, lineno);
+            !conform_is_judge(one.profile)) {
+            fprintf(stderr, "%s:%d: expected 'ID JUDGE: reason' (JUDGE: rfc or a profile)\n",
+                    path, lineno);
             fclose(f);
             free(k);
             *n = (size_t)-1;
@@ -141,11 +176,12 @@ void conform_apply_known(result *r, known *k, size_t nk)
         if (strcmp(k[i].id, r->s->id) || strcmp(k[i].profile, r->profile))
             continue;
         k[i].used = 1;
-        if (!strcmp(r->verdict, "fail")) {
+        if (!strcmp(r->verdict, "fail") || !strcmp(r->verdict, "must-violation")) {
             r->verdict = "expected-failure";
             snprintf(r->why + strlen(r->why), sizeof r->why - strlen(r->why), " [known: %.400s]",
                      k[i].reason);
-        } else if (!strcmp(r->verdict, "pass") || !strcmp(r->verdict, "lenient")) {
+        } else if (!strcmp(r->verdict, "pass") || !strcmp(r->verdict, "lenient") ||
+                   !strcmp(r->verdict, "conformant")) {
             r->verdict = "unexpected-pass";
             snprintf(r->why, sizeof r->why, "listed as a known deviation (%.400s) but passed",
                      k[i].reason);
@@ -154,31 +190,114 @@ void conform_apply_known(result *r, known *k, size_t nk)
 }
 
 
-void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f,
-                   result *r)
+/* What every judge says first: the harness's own troubles, and a client
+ * that cannot express the scenario. 1 when that settles the verdict. */
+static int harness_verdict(const conform_facts *f, result *r)
 {
-    const httpc_scn_expect *pass = httpc_scn_expect_for(s, profile, 0);
-    const httpc_scn_expect *len = httpc_scn_expect_for(s, profile, 1);
-    char why2[256] = "";
     if (!strcmp(r->o.error, "harness: timeout")) {
         r->verdict = "timeout";
         snprintf(r->why, sizeof r->why, "the client had not finished %d ms after its %d ms timeout",
                  f->timeout_ms + 5000, f->timeout_ms);
     } else if (!strncmp(r->o.error, "harness:", 8)) {
         r->verdict = "harness-error";
-        snprintf(r->why, sizeof r->why, "%s", r->o.error);
-    } else if (s->check_connections && (size_t)s->check_connections != f->connections) {
+        snprintf(r->why, sizeof r->why, "%s%s%.400s", r->o.error, r->o.detail[0] ? ": " : "",
+                 r->o.detail);
+    } else if (!strcmp(r->o.error, "AdapterUnsupported")) {
+        r->verdict = "unsupported";
+        snprintf(r->why, sizeof r->why, "the adapter cannot run this scenario: %.400s",
+                 r->o.native[0] ? r->o.native : r->o.detail);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f,
+                   result *r)
+{
+    const httpc_scn_expect *pass = httpc_scn_expect_capped(s, profile, 0, r->read_cap);
+    const httpc_scn_expect *len = httpc_scn_expect_capped(s, profile, 1, r->read_cap);
+    char why2[256] = "";
+    int m = 0;
+    if (harness_verdict(f, r))
+        return;
+    if (s->check_connections && (size_t)s->check_connections != f->connections) {
         r->verdict = "fail";
         snprintf(r->why, sizeof r->why, "the server saw %zu connections, expected %d",
                  f->connections, s->check_connections);
     } else if (!conform_request_checks(s, f->rx, f->rx_len, f->port, r->why, sizeof r->why))
         r->verdict = "fail";
-    else if (pass && conform_matches(pass, &r->o, r->why, sizeof r->why))
+    else if (pass && (m = conform_matches(pass, &r->o, r->why, sizeof r->why)) == 1)
         r->verdict = "pass";
-    else if (len && conform_matches(len, &r->o, why2, sizeof why2))
+    else if (len && conform_matches(len, &r->o, why2, sizeof why2) == 1)
         r->verdict = "lenient";
     else
-        r->verdict = "fail";
+        r->verdict = m < 0 ? "cannot-tell" : "fail";
     if (f->cut && strcmp(r->verdict, "fail") == 0)
         strncat(r->why, " (the server script had to be cut)", sizeof r->why - strlen(r->why) - 1);
+}
+
+/* One rfc line: met when an alternative matches, cannot-tell when one might,
+ * else violated (the first alternative's reason in why). */
+static const char *grade_line(const httpc_scn_rfc *line, const outcome *o, char *why, size_t cap)
+{
+    int unknown = 0;
+    char first[256] = "", w[256];
+    if (line->nalts == 1 && line->alts[0].any)
+        return "open";
+    for (size_t i = 0; i < line->nalts; i++) {
+        int m = conform_matches(&line->alts[i], o, w, sizeof w);
+        if (m == 1)
+            return "met";
+        unknown |= m < 0;
+        if (i == 0)
+            snprintf(first, sizeof first, "%s", w);
+    }
+    snprintf(why, cap, "%s%s", first, line->nalts > 1 ? " (nor any other allowed outcome)" : "");
+    return unknown ? "cannot-tell" : "violated";
+}
+
+/* Appends "ID (LEVEL): reason" to r->why for a line that was not met. */
+static void note_grade(result *r, const httpc_req *row, const char *reason)
+{
+    size_t used = strlen(r->why);
+    snprintf(r->why + used, sizeof r->why - used, "%s%s (%s): %s", used ? "; " : "", row->id,
+             httpc_req_level_name(row->level), reason);
+}
+
+void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
+                       const conform_facts *f, result *r)
+{
+    int must = 0, should = 0, unknown = 0, graded = 0;
+    r->why[0] = '\0';
+    if (harness_verdict(f, r))
+        return;
+    r->grades = s->nrfcs ? calloc(s->nrfcs, sizeof *r->grades) : NULL;
+    for (size_t i = 0; i < s->nrfcs; i++) {
+        const httpc_req *row = httpc_req_find(cat, s->rfcs[i].id);
+        char why[256] = "";
+        if (row == NULL || r->grades == NULL) {
+            r->verdict = "harness-error";
+            snprintf(r->why, sizeof r->why, "requirement %s is not in the catalogue",
+                     s->rfcs[i].id);
+            return;
+        }
+        const char *g = grade_line(&s->rfcs[i], &r->o, why, sizeof why);
+        r->grades[r->ngrades++] = (req_grade){row, g};
+        graded += strcmp(g, "open") != 0;
+        if (!strcmp(g, "met") || !strcmp(g, "open"))
+            continue;
+        if (!strcmp(g, "cannot-tell"))
+            unknown = 1;
+        else if (httpc_req_is_must(row->level))
+            must = 1;
+        else if (httpc_req_is_should(row->level))
+            should = 1;
+        note_grade(r, row, why);
+    }
+    r->verdict = must ? "must-violation" : should ? "should-deviation" : unknown ? "cannot-tell"
+                 : graded ? "conformant" : "unspecified";
+    if (!graded)
+        snprintf(r->why, sizeof r->why, "%s", s->nrfcs ? "the RFC leaves every outcome open here"
+                                                      : "the scenario cites no requirement");
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The reports of a run: results.json (everything), summary.md (a CI job
- * summary), junit.xml (runner/junit.xsd) and report.html (a static page, no
- * network: the scenario x profile grid). */
+ * summary), junit.xml (runner/junit.xsd and the Jenkins schema) and
+ * report.html (a static page, no network: the scenario x column grid, a
+ * column being a client's profile or a judge). Each names the client, the
+ * judges, the command line, the date, the commit and the library's size. */
 #include "runner.h"
 
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void json_str(FILE *f, const char *s)
 {
@@ -100,9 +103,11 @@ static void html_expect(FILE *f, const httpc_scn_expect *e)
 {
     if (e == NULL) {
         fputs("(none)", f);
+    } else if (e->any) {
+        fputs("any outcome", f);
     } else if (e->error) {
         fputs("error ", f);
-        xml_str(f, e->error);
+        xml_str(f, e->error[0] ? e->error : "(any class)");
     } else {
         fprintf(f, "response status=%d", e->status);
         if (e->has_body)
@@ -110,25 +115,56 @@ static void html_expect(FILE *f, const httpc_scn_expect *e)
     }
 }
 
-static const char html_head[] =
-    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>httpc conformance</title>\n"
+static const char html_style[] =
     "<style>body{font:14px sans-serif;margin:1em}table{border-collapse:collapse}"
     "td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}"
     "th{position:sticky;top:0;background:#f4f4f4}tr.area td{background:#e8eef8;font-weight:bold}"
-    ".pass{background:#dfd}.lenient{background:#ffd}.fail,.harness-error,.timeout,"
-    ".unexpected-pass{background:#fcc}.expected-failure,.skip{background:#eee}"
+    ".pass,.conformant{background:#dfd}.lenient,.should-deviation{background:#ffd}"
+    ".fail,.harness-error,.timeout,.unexpected-pass,.must-violation{background:#fcc}"
+    ".expected-failure,.skip,.unspecified,.cannot-tell,.unsupported{background:#eee}"
     "summary{cursor:pointer}pre{white-space:pre-wrap;max-width:60em;font-size:12px}"
-    "body:has(#onlybad:checked) tr.allpass{display:none}</style></head><body>\n"
-    "<h1>httpc conformance run</h1>\n";
+    "dl.meta{display:grid;grid-template-columns:max-content auto;gap:0 1em}dl.meta dd{margin:0}"
+    "body:has(#onlybad:checked) tr.allpass{display:none}</style>";
+
+static const char *const kinds[] = {
+    "pass", "lenient", "fail", "expected-failure", "unexpected-pass", "conformant",
+    "must-violation", "should-deviation", "unspecified", "cannot-tell", "unsupported", "timeout",
+    "harness-error", "skip"};
+#define NKINDS (sizeof kinds / sizeof *kinds)
+
+/* A hung client is its own failure; a harness error is not the client's. */
+int conform_is_harness(const char *verdict)
+{
+    return !strcmp(verdict, "harness-error");
+}
+
+/* The run's facts, as a definition list. */
+static void html_meta(FILE *f, const run_info *ri)
+{
+    const char *k[] = {"client", "judges", "command", "date", "commit", "library", "tool"};
+    char lib[96];
+    snprintf(lib, sizeof lib, "%zu files, %zu scenarios", ri->files, ri->scenarios);
+    const char *v[] = {ri->client, ri->judges, ri->command, ri->date, ri->commit, lib, ri->tool};
+    fputs("<dl class=\"meta\">", f);
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+        fprintf(f, "<dt>%s</dt><dd>", k[i]);
+        if (i == 2)
+            fputs("<code>", f);
+        xml_str(f, v[i]);
+        fputs(i == 2 ? "</code></dd>" : "</dd>", f);
+    }
+    if (ri->read_cap)
+        fprintf(f, "<dt>read cap</dt><dd>every socket read of the client took at most %d "
+                   "bytes</dd>", ri->read_cap);
+    fputs("</dl>\n", f);
+}
 
 /* The totals per verdict, and the filter (CSS only: the page needs no script
  * and no network). */
-static void html_summary(FILE *f, const result *rs, size_t n, double secs)
+static void html_summary(FILE *f, const result *rs, size_t n, const run_info *ri)
 {
-    static const char *const kinds[] = {"pass", "lenient", "fail", "expected-failure",
-                                        "unexpected-pass", "timeout", "harness-error", "skip"};
-    fprintf(f, "<p>%zu checks in %.1f s:", n, secs);
-    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+    fprintf(f, "<p>%zu checks in %.1f s:", n, ri->secs);
+    for (size_t k = 0; k < NKINDS; k++) {
         size_t c = 0;
         for (size_t i = 0; i < n; i++)
             c += !strcmp(rs[i].verdict, kinds[k]);
@@ -136,11 +172,35 @@ static void html_summary(FILE *f, const result *rs, size_t n, double secs)
             fprintf(f, " <span class=\"%s\">&nbsp;%zu %s&nbsp;</span>", kinds[k], c, kinds[k]);
     }
     fputs("</p>\n<p><label><input type=\"checkbox\" id=\"onlybad\"> show only scenarios with a "
-          "verdict other than pass</label>. Click a cell for the expected and actual outcome "
-          "and the bytes.</p>\n<table><tr><th>scenario</th>", f);
-    for (size_t p = 0; p < 4; p++)
-        fprintf(f, "<th>%s</th>", conform_profiles[p]);
+          "verdict other than pass or conformant</label>. Click a cell for the expected and "
+          "actual outcome, the requirements and the bytes.</p>\n<table><tr><th>scenario</th>", f);
+    for (size_t c = 0; c < ri->ncolumns; c++) {
+        fputs("<th>", f);
+        xml_str(f, ri->columns[c]);
+        fputs("</th>", f);
+    }
     fputs("</tr>\n", f);
+}
+
+/* What the judge wanted: the profile's expectation, or each rfc line's set. */
+static void html_wanted(FILE *f, const httpc_scenario *s, const result *r)
+{
+    if (strcmp(r->judge, "rfc")) {
+        fputs("expected: ", f);
+        html_expect(f, httpc_scn_expect_capped(s, r->profile, 0, r->read_cap));
+        return;
+    }
+    for (size_t i = 0; i < r->ngrades; i++) {
+        fprintf(f, "%s%s %s (%s): ", i ? "\n" : "", r->grades[i].grade, r->grades[i].req->id,
+                httpc_req_level_name(r->grades[i].req->level));
+        xml_str(f, r->grades[i].req->text);
+        for (size_t k = 0; k < s->rfcs[i].nalts; k++) {
+            fputs(k ? " | " : "\n    allowed: ", f);
+            html_expect(f, &s->rfcs[i].alts[k]);
+        }
+    }
+    if (r->ngrades == 0)
+        fputs("no requirement graded", f);
 }
 
 static void html_cell(FILE *f, const httpc_scenario *s, const result *hit)
@@ -148,12 +208,16 @@ static void html_cell(FILE *f, const httpc_scenario *s, const result *hit)
     char out[128];
     fprintf(f, "<td class=\"%s\"><details><summary>%s: ", hit->verdict, hit->verdict);
     xml_str(f, conform_outcome_text(&hit->o, out, sizeof out));
-    fputs("</summary><pre>expected: ", f);
-    html_expect(f, httpc_scn_expect_for(s, hit->profile, 0));
+    fputs("</summary><pre>", f);
+    html_wanted(f, s, hit);
     fputs("\nactual: ", f);
     xml_str(f, conform_outcome_text(&hit->o, out, sizeof out));
     fputs(" ", f);
     xml_str(f, hit->o.detail);
+    if (hit->o.native[0]) {
+        fputs("\nnative error: ", f);
+        xml_str(f, hit->o.native);
+    }
     fputs("\n", f);
     xml_str(f, hit->why);
     fputs("\nfile: ", f);
@@ -174,9 +238,39 @@ static size_t area_len(const char *id)
     return last ? (size_t)(last - id) : strlen(id);
 }
 
-/* A static page: the scenario x profile grid, grouped by area; each cell opens
+static int good_verdict(const char *v)
+{
+    return !strcmp(v, "pass") || !strcmp(v, "conformant");
+}
+
+/* One scenario's row: rs[i..end) are its results. */
+static void html_row(FILE *f, const result *rs, size_t i, size_t end, const run_info *ri)
+{
+    const httpc_scenario *s = rs[i].s;
+    int allpass = 1;
+    for (size_t k = i; k < end; k++)
+        allpass &= good_verdict(rs[k].verdict);
+    fprintf(f, "<tr%s><td><code>", allpass ? " class=\"allpass\"" : "");
+    xml_str(f, s->id);
+    fputs("</code><br><small>", f);
+    xml_str(f, s->title);
+    fputs("</small></td>", f);
+    for (size_t c = 0; c < ri->ncolumns; c++) {
+        const result *hit = NULL;
+        for (size_t k = i; k < end; k++)
+            if (rs[k].column == ri->columns[c])
+                hit = &rs[k];
+        if (hit == NULL)
+            fputs("<td></td>", f);
+        else
+            html_cell(f, s, hit);
+    }
+    fputs("</tr>\n", f);
+}
+
+/* A static page: the scenario x column grid, grouped by area; each cell opens
  * to the expected and actual outcome and the bytes sent. */
-static int write_html(const char *dir, result *rs, size_t n, double secs)
+static int write_html(const char *dir, result *rs, size_t n, const run_info *ri)
 {
     char path[4096];
     const char *area = NULL;
@@ -184,35 +278,24 @@ static int write_html(const char *dir, result *rs, size_t n, double secs)
     FILE *f = fopen(path, "w");
     if (f == NULL)
         return -1;
-    fputs(html_head, f);
-    html_summary(f, rs, n, secs);
+    fputs("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>", f);
+    xml_str(f, ri->client);
+    fprintf(f, ": conformance run</title>\n%s</head><body>\n<h1>", html_style);
+    xml_str(f, ri->client);
+    fputs(": conformance run</h1>\n", f);
+    html_meta(f, ri);
+    html_summary(f, rs, n, ri);
     for (size_t i = 0; i < n;) {
         const httpc_scenario *s = rs[i].s;
         size_t end = i, al = area_len(s->id);
-        int allpass = 1;
         while (end < n && rs[end].s == s)
-            allpass &= !strcmp(rs[end++].verdict, "pass");
+            end++;
         if (area == NULL || area_len(area) != al || strncmp(area, s->id, al)) {
             area = s->id;
-            fprintf(f, "<tr class=\"area allpass\"><td colspan=\"5\">%.*s</td></tr>\n", (int)al,
-                    s->id);
+            fprintf(f, "<tr class=\"area allpass\"><td colspan=\"%zu\">%.*s</td></tr>\n",
+                    ri->ncolumns + 1, (int)al, s->id);
         }
-        fprintf(f, "<tr%s><td><code>", allpass ? " class=\"allpass\"" : "");
-        xml_str(f, s->id);
-        fputs("</code><br><small>", f);
-        xml_str(f, s->title);
-        fputs("</small></td>", f);
-        for (size_t p = 0; p < 4; p++) {
-            const result *hit = NULL;
-            for (size_t k = i; k < end; k++)
-                if (!strcmp(rs[k].profile, conform_profiles[p]))
-                    hit = &rs[k];
-            if (hit == NULL)
-                fputs("<td></td>", f);
-            else
-                html_cell(f, s, hit);
-        }
-        fputs("</tr>\n", f);
+        html_row(f, rs, i, end, ri);
         i = end;
     }
     fputs("</table></body></html>\n", f);
@@ -220,122 +303,317 @@ static int write_html(const char *dir, result *rs, size_t n, double secs)
     return 0;
 }
 
-int conform_write_reports(const char *dir, result *rs, size_t n, double secs)
+/* ---- results.json ------------------------------------------------------------ */
+
+static void json_kv(FILE *f, const char *key, const char *value, int comma)
 {
-    char path[4096], out[128];
-    size_t counts[4] = {0};
-    make_dirs(dir);
-    for (size_t i = 0; i < n; i++)
-        counts[!strcmp(rs[i].verdict, "pass") || !strcmp(rs[i].verdict, "expected-failure") ||
-               !strcmp(rs[i].verdict, "skip") ? 0
-               : !strcmp(rs[i].verdict, "lenient") ? 1
-               : !strcmp(rs[i].verdict, "harness-error") ? 3 : 2]++;
+    fprintf(f, "%s\"%s\": ", comma ? ", " : "", key);
+    json_str(f, value);
+}
+
+static void json_result(FILE *f, const result *r)
+{
+    char out[128];
+    fputs(" {\"id\": ", f);
+    json_str(f, r->s->id);
+    json_kv(f, "file", r->s->file, 1);
+    json_kv(f, "client", r->client, 1);
+    json_kv(f, "judge", r->judge, 1);
+    json_kv(f, "profile", r->profile, 1);
+    json_kv(f, "column", r->column, 1);
+    json_kv(f, "verdict", r->verdict, 1);
+    json_kv(f, "why", r->why, 1);
+    json_kv(f, "outcome", conform_outcome_text(&r->o, out, sizeof out), 1);
+    json_kv(f, "detail", r->o.detail, 1);
+    if (r->o.native[0]) /* only adapters that report one (the matrix reads it) */
+        json_kv(f, "native_error", r->o.native, 1);
+    if (!strcmp(r->judge, "rfc")) {
+        fputs(", \"requirements\": [", f);
+        for (size_t k = 0; k < r->ngrades; k++) {
+            fprintf(f, "%s{\"id\": \"%s\", \"level\": \"%s\", \"grade\": \"%s\"}", k ? ", " : "",
+                    r->grades[k].req->id, httpc_req_level_name(r->grades[k].req->level),
+                    r->grades[k].grade);
+        }
+        fputs("]", f);
+    }
+    fprintf(f, ", \"read_cap\": %d, \"ms\": %.1f}", r->read_cap, r->ms);
+}
+
+static int write_json(const char *dir, const result *rs, size_t n, const run_info *ri)
+{
+    char path[4096];
     snprintf(path, sizeof path, "%s/results.json", dir);
     FILE *f = fopen(path, "w");
     if (f == NULL)
         return fprintf(stderr, "httpc-conform: cannot write %s\n", path), -1;
-    fprintf(f, "{\"client\": \"httpc\", \"seconds\": %.2f, \"counts\": {\"pass\": %zu, "
-               "\"lenient\": %zu, \"fail\": %zu, \"harness-error\": %zu}, \"results\": [\n",
-            secs, counts[0], counts[1], counts[2], counts[3]);
-    for (size_t i = 0; i < n; i++) {
-        fputs(i ? ",\n {\"id\": " : " {\"id\": ", f);
-        json_str(f, rs[i].s->id);
-        fputs(", \"file\": ", f);
-        json_str(f, rs[i].s->file);
-        fprintf(f, ", \"profile\": \"%s\", \"verdict\": \"%s\", \"why\": ", rs[i].profile,
-                rs[i].verdict);
-        json_str(f, rs[i].why);
-        fputs(", \"outcome\": ", f);
-        json_str(f, conform_outcome_text(&rs[i].o, out, sizeof out));
-        fputs(", \"detail\": ", f);
-        json_str(f, rs[i].o.detail);
-        if (rs[i].o.native[0]) { /* only adapters that report one (the matrix reads it) */
-            fputs(", \"native_error\": ", f);
-            json_str(f, rs[i].o.native);
-        }
-        fprintf(f, ", \"ms\": %.1f}", rs[i].ms);
+    fputs("{", f);
+    json_kv(f, "tool", ri->tool, 0);
+    json_kv(f, "client", ri->client, 1);
+    json_kv(f, "judges", ri->judges, 1);
+    json_kv(f, "command", ri->command, 1);
+    json_kv(f, "date", ri->date, 1);
+    json_kv(f, "commit", ri->commit, 1);
+    fprintf(f, ", \"library\": {\"files\": %zu, \"scenarios\": %zu}, \"read_cap\": %d, "
+               "\"seconds\": %.2f, \"columns\": [",
+            ri->files, ri->scenarios, ri->read_cap, ri->secs);
+    for (size_t c = 0; c < ri->ncolumns; c++) {
+        fputs(c ? ", " : "", f);
+        json_str(f, ri->columns[c]);
     }
-    fputs("\n]}\n", f);
-    fclose(f);
-
-    snprintf(path, sizeof path, "%s/junit.xml", dir);
-    if ((f = fopen(path, "w")) == NULL)
-        return -1;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"httpc-conform\" "
-               "tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n",
-            n, counts[2], counts[3], secs);
-    for (size_t p = 0; p < 4; p++) {
-        size_t tests = 0, fails = 0, errs = 0;
+    fputs("], \"counts\": {", f);
+    for (size_t k = 0, shown = 0; k < NKINDS; k++) {
+        size_t c = 0;
         for (size_t i = 0; i < n; i++)
-            if (!strcmp(rs[i].profile, conform_profiles[p]))
-                tests++, errs += !strcmp(rs[i].verdict, "harness-error"),
-                    fails += conform_is_failure(rs[i].verdict) && strcmp(rs[i].verdict, "harness-error");
-        if (tests == 0)
-            continue;
-        fprintf(f, "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-                conform_profiles[p], tests, fails, errs);
-        for (size_t i = 0; i < n; i++) {
-            if (strcmp(rs[i].profile, conform_profiles[p]))
-                continue;
-            fputs("    <testcase classname=\"", f);
-            xml_str(f, conform_profiles[p]);
-            fputs("\" name=\"", f);
-            xml_str(f, rs[i].s->id);
-            fprintf(f, "\" time=\"%.3f\"", rs[i].ms / 1000);
-            if (!strcmp(rs[i].verdict, "expected-failure") || !strcmp(rs[i].verdict, "skip")) {
-                fputs(">\n      <skipped message=\"", f);
-                xml_str(f, rs[i].why);
-                fputs("\"/>\n    </testcase>\n", f);
-            } else if (strcmp(rs[i].verdict, "pass") && strcmp(rs[i].verdict, "lenient")) {
-                fprintf(f, ">\n      <%s message=\"",
-                        rs[i].verdict[0] == 'h' ? "error" : "failure");
-                xml_str(f, rs[i].why);
-                fprintf(f, "\"/>\n    </testcase>\n");
-            } else {
-                fputs("/>\n", f);
-            }
+            c += !strcmp(rs[i].verdict, kinds[k]);
+        fprintf(f, "%s\"%s\": %zu", shown++ ? ", " : "", kinds[k], c);
+    }
+    fputs("}, \"results\": [\n", f);
+    for (size_t i = 0; i < n; i++) {
+        json_result(f, &rs[i]);
+        fputs(i + 1 < n ? ",\n" : "\n", f);
+    }
+    fputs("]}\n", f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* ---- junit.xml ---------------------------------------------------------------- */
+
+/* How a verdict shows in JUnit: 'f' failure, 'e' error, 's' skipped, 'p' passed. */
+static char junit_kind(const char *v)
+{
+    if (conform_is_harness(v))
+        return 'e';
+    if (!strcmp(v, "expected-failure") || !strcmp(v, "skip") || !strcmp(v, "unsupported") ||
+        !strcmp(v, "cannot-tell"))
+        return 's';
+    return conform_is_failure(v) ? 'f' : 'p';
+}
+
+/* The body of a <failure>: what was wanted, what came, and where to look. */
+static void junit_body(FILE *f, const result *r)
+{
+    char out[128];
+    if (!strcmp(r->judge, "rfc")) {
+        for (size_t i = 0; i < r->ngrades; i++) {
+            fprintf(f, "%s %s (%s, %s): ", r->grades[i].grade, r->grades[i].req->id,
+                    httpc_req_level_name(r->grades[i].req->level), r->grades[i].req->section);
+            xml_str(f, r->grades[i].req->text);
+            fputc('\n', f);
         }
+    } else {
+        const httpc_scn_expect *e = httpc_scn_expect_capped(r->s, r->profile, 0, r->read_cap);
+        fprintf(f, "expected (%s, %s:%d): ", r->profile, r->s->file, e ? e->line : 0);
+        html_expect(f, e);
+        fputc('\n', f);
+    }
+    fputs("actual: ", f);
+    xml_str(f, conform_outcome_text(&r->o, out, sizeof out));
+    if (r->o.detail[0]) {
+        fputs(" (", f);
+        xml_str(f, r->o.detail);
+        fputs(")", f);
+    }
+    fputs("\nnative error: ", f);
+    xml_str(f, r->o.native[0] ? r->o.native : "(none reported)");
+    fputs("\nwhy: ", f);
+    xml_str(f, r->why);
+    fputs("\nscenario: ", f);
+    xml_str(f, r->s->file);
+    fputc('\n', f);
+}
+
+static void junit_case(FILE *f, const result *r)
+{
+    char kind = junit_kind(r->verdict);
+    fputs("    <testcase classname=\"", f);
+    xml_str(f, r->column);
+    fputs("\" name=\"", f);
+    xml_str(f, r->s->id);
+    fputs("\" file=\"", f);
+    xml_str(f, r->s->file);
+    fprintf(f, "\" time=\"%.3f\"", r->ms / 1000);
+    if (kind == 'p' && good_verdict(r->verdict)) {
+        fputs("/>\n", f);
+        return;
+    }
+    fputs(">\n", f);
+    if (kind == 'p') { /* lenient, should-deviation, unspecified: passed, with a note */
+        fprintf(f, "      <system-out>%s: ", r->verdict);
+        xml_str(f, r->why);
+        fputs("</system-out>\n    </testcase>\n", f);
+        return;
+    }
+    const char *tag = kind == 'e' ? "error" : kind == 's' ? "skipped" : "failure";
+    fprintf(f, "      <%s type=\"%s\" message=\"", tag, r->verdict);
+    xml_str(f, r->why);
+    fputs(kind == 's' ? "\"/>\n" : "\">", f);
+    if (kind != 's') {
+        junit_body(f, r);
+        fprintf(f, "</%s>\n", tag);
+    }
+    fputs("    </testcase>\n", f);
+}
+
+static void junit_props(FILE *f, const run_info *ri, const char *column)
+{
+    char lib[96], cap[32];
+    snprintf(lib, sizeof lib, "%zu files, %zu scenarios", ri->files, ri->scenarios);
+    snprintf(cap, sizeof cap, "%d", ri->read_cap);
+    const char *k[] = {"client", "column", "judges", "command", "commit", "library", "read-cap",
+                       "tool"};
+    const char *v[] = {ri->client, column, ri->judges, ri->command, ri->commit, lib, cap,
+                       ri->tool};
+    fputs("    <properties>\n", f);
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+        fprintf(f, "      <property name=\"%s\" value=\"", k[i]);
+        xml_str(f, v[i]);
+        fputs("\"/>\n", f);
+    }
+    fputs("    </properties>\n", f);
+}
+
+static int write_junit(const char *dir, const result *rs, size_t n, const run_info *ri)
+{
+    char path[4096], host[256] = "localhost";
+    size_t k[4] = {0}; /* failures, errors, skipped, tests */
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    gethostname(host, sizeof host - 1);
+    for (size_t i = 0; i < n; i++) {
+        char kind = junit_kind(rs[i].verdict);
+        k[0] += kind == 'f', k[1] += kind == 'e', k[2] += kind == 's', k[3]++;
+    }
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"", f);
+    xml_str(f, ri->client);
+    fprintf(f, ": httpc-conform\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+               "skipped=\"%zu\" time=\"%.3f\">\n",
+            k[3], k[0], k[1], k[2], ri->secs);
+    for (size_t c = 0; c < ri->ncolumns; c++) {
+        size_t t[4] = {0};
+        double secs = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (rs[i].column != ri->columns[c])
+                continue;
+            char kind = junit_kind(rs[i].verdict);
+            t[0] += kind == 'f', t[1] += kind == 'e', t[2] += kind == 's', t[3]++;
+            secs += rs[i].ms / 1000;
+        }
+        if (t[3] == 0)
+            continue;
+        fputs("  <testsuite name=\"", f);
+        xml_str(f, ri->client);
+        fputs(": ", f);
+        xml_str(f, ri->columns[c]);
+        fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+                   "time=\"%.3f\" timestamp=\"%s\" hostname=\"",
+                t[3], t[0], t[1], t[2], secs, ri->date);
+        xml_str(f, host);
+        fputs("\">\n", f);
+        junit_props(f, ri, ri->columns[c]);
+        for (size_t i = 0; i < n; i++)
+            if (rs[i].column == ri->columns[c])
+                junit_case(f, &rs[i]);
         fputs("  </testsuite>\n", f);
     }
     fputs("</testsuites>\n", f);
-    fclose(f);
+    return fclose(f) == 0 ? 0 : -1;
+}
 
-    if (write_html(dir, rs, n, secs) < 0)
-        return -1;
-    snprintf(path, sizeof path, "%s/summary.md", dir);
-    if ((f = fopen(path, "w")) == NULL)
-        return -1;
-    fprintf(f, "# httpc conformance run\n\n%zu checks in %.1f s: %zu pass, %zu lenient, "
-               "%zu fail, %zu harness errors.\n\n",
-            n, secs, counts[0], counts[1], counts[2], counts[3]);
-    fputs("| scenario | py27 | py27-strict | py3 | strict |\n|---|---|---|---|---|\n", f);
+/* ---- summary.md ----------------------------------------------------------------- */
+
+/* A Python judge's cell: the outcome, marked when the verdict is not pass. */
+static void md_cell(FILE *f, const result *r)
+{
+    char out[128];
+    conform_outcome_text(&r->o, out, sizeof out);
+    if (!strcmp(r->judge, "rfc"))
+        fprintf(f, " %s%s |", conform_is_failure(r->verdict) ? "✗ " : "", r->verdict);
+    else if (good_verdict(r->verdict))
+        fprintf(f, " %s |", out);
+    else if (!strcmp(r->verdict, "lenient"))
+        fprintf(f, " ~ %s |", out);
+    else if (conform_is_failure(r->verdict))
+        fprintf(f, " ✗ %s |", out);
+    else
+        fprintf(f, " (%s) %s |", r->verdict, out);
+}
+
+static void md_grid(FILE *f, const result *rs, size_t n, const run_info *ri)
+{
+    fputs("| scenario |", f);
+    for (size_t c = 0; c < ri->ncolumns; c++)
+        fprintf(f, " %s |", ri->columns[c]);
+    fputs("\n|---|", f);
+    for (size_t c = 0; c < ri->ncolumns; c++)
+        fputs("---|", f);
+    fputc('\n', f);
     for (size_t i = 0; i < n;) {
         const httpc_scenario *s = rs[i].s;
         fprintf(f, "| `%s` |", s->id);
-        for (size_t p = 0; p < 4; p++) {
+        for (size_t c = 0; c < ri->ncolumns; c++) {
             const result *hit = NULL;
             for (size_t k = i; k < n && rs[k].s == s; k++)
-                if (!strcmp(rs[k].profile, conform_profiles[p]))
+                if (rs[k].column == ri->columns[c])
                     hit = &rs[k];
             if (hit == NULL)
                 fputs(" |", f);
             else
-                fprintf(f, " %s%s |", !strcmp(hit->verdict, "pass") ? "" :
-                        !strcmp(hit->verdict, "lenient") ? "~ " : "✗ ",
-                        conform_outcome_text(&hit->o, out, sizeof out));
+                md_cell(f, hit);
         }
         fputc('\n', f);
         while (i < n && rs[i].s == s)
             i++;
     }
-    if (counts[2] + counts[3]) {
-        fputs("\n## Failures\n\n", f);
-        for (size_t i = 0; i < n; i++)
-            if (conform_is_failure(rs[i].verdict))
-                fprintf(f, "- `%s` (%s, %s): %s\n", rs[i].s->id, rs[i].profile, rs[i].s->file,
-                        rs[i].why);
-    }
-    fclose(f);
-    return 0;
 }
 
+static int write_summary(const char *dir, const result *rs, size_t n, const run_info *ri)
+{
+    char path[4096];
+    size_t bad = 0;
+    snprintf(path, sizeof path, "%s/summary.md", dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "# %s: conformance run\n\n- judges: %s\n- command: `%s`\n- date: %s\n"
+               "- scenario library: %zu files, %zu scenarios (commit %s)\n- tool: %s\n",
+            ri->client, ri->judges, ri->command, ri->date, ri->files, ri->scenarios, ri->commit,
+            ri->tool);
+    if (ri->read_cap)
+        fprintf(f, "- every socket read of the client capped at %d bytes\n", ri->read_cap);
+    fprintf(f, "\n%zu checks in %.1f s.\n\n| column |", n, ri->secs);
+    for (size_t k = 0; k < NKINDS; k++)
+        fprintf(f, " %s |", kinds[k]);
+    fputs("\n|---|", f);
+    for (size_t k = 0; k < NKINDS; k++)
+        fputs("---:|", f);
+    for (size_t c = 0; c < ri->ncolumns; c++) {
+        fprintf(f, "\n| %s |", ri->columns[c]);
+        for (size_t k = 0; k < NKINDS; k++) {
+            size_t cnt = 0;
+            for (size_t i = 0; i < n; i++)
+                cnt += rs[i].column == ri->columns[c] && !strcmp(rs[i].verdict, kinds[k]);
+            fprintf(f, " %zu |", cnt);
+        }
+    }
+    fputs("\n\n", f);
+    md_grid(f, rs, n, ri);
+    for (size_t i = 0; i < n; i++)
+        if (conform_is_failure(rs[i].verdict) || !strcmp(rs[i].verdict, "should-deviation")) {
+            if (bad++ == 0)
+                fputs("\n## Failures and deviations\n\n", f);
+            fprintf(f, "- `%s` (%s, %s, %s): %s\n", rs[i].s->id, rs[i].column, rs[i].verdict,
+                    rs[i].s->file, rs[i].why);
+        }
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int conform_write_reports(const char *dir, result *rs, size_t n, const run_info *ri)
+{
+    make_dirs(dir);
+    if (write_json(dir, rs, n, ri) < 0 || write_junit(dir, rs, n, ri) < 0 ||
+        write_html(dir, rs, n, ri) < 0 || write_summary(dir, rs, n, ri) < 0)
+        return fprintf(stderr, "httpc-conform: cannot write the reports in %s\n", dir), -1;
+    return 0;
+}

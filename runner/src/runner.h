@@ -33,16 +33,47 @@ typedef struct outcome {
     size_t nh;
 } outcome;
 
+/* How one `rfc` line of a scenario fared: met, violated, cannot-tell (a
+ * field the client does not report), open (its set is `any`). */
+typedef struct req_grade {
+    const httpc_req *req; /* the catalogue's row */
+    const char *grade;
+} req_grade;
+
+/* One judgement of one run: a scenario, the client that ran it, and the judge. */
 typedef struct result {
     const httpc_scenario *s;
-    const char *profile;
-    const char *verdict; /* pass, lenient, fail, harness-error */
+    const char *profile; /* the profile whose expectations judged it; "rfc" for the RFC judge */
+    const char *judge;   /* "rfc" or a profile name */
+    const char *client;  /* who ran it: "httpc py3", or the adapter's name */
+    const char *column;  /* its column in the reports: run_info.columns[] */
+    const char *verdict; /* pass, lenient, fail, harness-error, ... (judge.c) */
     char why[512];
     outcome o;
+    int shared;          /* o belongs to an earlier result (one run, several judges) */
+    int read_cap;        /* the client's reads were capped at this many bytes (0: not) */
+    req_grade *grades;   /* the RFC judge: one per rfc line of the scenario */
+    size_t ngrades;
     double ms;
     unsigned char *sent; /* what the client sent on its first connection (4 KiB at most) */
     size_t sent_len;
 } result;
+
+/* What every report says about the run as a whole. */
+typedef struct run_info {
+    const char *client;      /* the client's name (--client-name, the adapter, "httpc") */
+    char judges[128];        /* "py3, rfc" */
+    char command[2048];      /* the command line, quoted for a shell */
+    char date[32];           /* when it started, ISO 8601 UTC */
+    char commit[64];         /* the scenario library's git commit, "unknown" outside git */
+    char tool[64];           /* "httpc-conform 0.1.0" */
+    size_t files, scenarios; /* the library selected from: files and scenarios */
+    int read_cap;
+    double secs;
+    const httpc_req_catalog *cat; /* NULL when none was found */
+    const char *columns[32];  /* the reports' columns, in order ("py3", "rfc", "py3 run: rfc") */
+    size_t ncolumns;
+} run_info;
 
 
 /* A client's known deviation (its expectations file): "ID PROFILE: reason". */
@@ -64,28 +95,42 @@ typedef struct conform_facts {
 /* client.c: runs the scenario's requests with the reference client under
  * profile `p` against 127.0.0.1:port; the last one's outcome into `o`. */
 void conform_run_client(const httpc_scenario *s, const httpc_profile *p, int port, int timeout,
-                        outcome *o);
+                        int read_cap, outcome *o);
 
 /* adapter.c: the same through an adapter command (a hung one is killed at
  * twice the timeout plus 5 s: o->error "harness: timeout"). */
 void conform_run_adapter(const char *cmd, const httpc_scenario *s, int port, int timeout_ms,
-                         outcome *o);
+                         int read_cap, outcome *o);
 /* The adapter's JSON outcome object into `o`: 0, or -1 when it is not one. */
 int conform_parse_outcome(const char *text, size_t len, outcome *o);
 /* getheader() over either kind of outcome: values joined with ", "; -1 when absent. */
 ssize_t conform_outcome_header(const outcome *o, const char *name, char *buf, size_t cap);
 
-/* judge.c: whether `o` meets `e` (1), else 0 with the reason in `why`. */
+/* judge.c: whether `o` meets `e`: 1; 0 with the reason in `why`; -1 when
+ * only fields the client did not report (will_close, connection, the body's
+ * bytes) stand in the way: cannot tell, the reason in `why`. */
 int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap);
 /* The request-side checks (check-request-line, check-request-header) over
  * what the server received: 1, else 0 with the reason. */
 int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len,
                            int port, char *why, size_t cap);
-/* The verdict of one run: r->verdict and r->why from r->o and the facts. */
+/* The verdict of one run: r->verdict and r->why from r->o and the facts,
+ * against the expectations of `profile` (the read cap's when r->read_cap
+ * names one): pass, lenient, fail, cannot-tell, unsupported, timeout,
+ * harness-error. */
 void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f,
                    result *r);
-/* Whether a verdict fails the run. */
+/* The RFC verdict of one run from the scenario's rfc lines and the catalogue
+ * (scenarios/FORMAT.md, "RFC grading"): conformant, must-violation,
+ * should-deviation, unspecified, cannot-tell, unsupported, timeout,
+ * harness-error; r->grades gets one entry per rfc line (free() it). */
+void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
+                       const conform_facts *f, result *r);
+/* Whether a verdict fails the run (must-violation does; should-deviation,
+ * cannot-tell and unsupported do not). */
 int conform_is_failure(const char *verdict);
+/* Whether `name` is a judge: "rfc" or a profile. */
+int conform_is_judge(const char *name);
 /* The expectations file: an array (free() it) and its length in *n;
  * *n == (size_t)-1 when the file is bad (reported with file:line). */
 known *conform_load_known(const char *path, size_t *n);
@@ -93,7 +138,9 @@ known *conform_load_known(const char *path, size_t *n);
 void conform_apply_known(result *r, known *k, size_t nk);
 
 /* reports.c: results.json, summary.md, junit.xml and report.html in `dir`. */
-int conform_write_reports(const char *dir, result *rs, size_t n, double secs);
+int conform_write_reports(const char *dir, result *rs, size_t n, const run_info *ri);
+/* Whether a verdict is the harness's own (an <error> in JUnit, not a <failure>). */
+int conform_is_harness(const char *verdict);
 /* The outcome in a few words ("200 (5 body bytes)", "IncompleteRead"). */
 const char *conform_outcome_text(const outcome *o, char *buf, size_t cap);
 

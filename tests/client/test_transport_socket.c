@@ -565,3 +565,137 @@ Test(transport_socket, source_address_and_fileno)
     cr_assert_str_eq(httpc_conn_errmsg(c), "[Errno 99] Cannot assign requested address");
     httpc_conn_free(c);
 }
+
+/* ---- httpc_conn_opts.read_cap --------------------------------------------- */
+
+static httpc_conn *conn_capped(server *s, const char *profile, size_t read_cap)
+{
+    httpc_conn_opts o;
+    httpc_conn *c;
+    httpc_conn_opts_init(&o);
+    o.timeout_ms = 5000;
+    o.profile = httpc_profile_by_name(profile);
+    o.read_cap = read_cap;
+    cr_assert_eq(httpc_conn_new(&c, "127.0.0.1", s->port, &o), 0);
+    return c;
+}
+
+#define LONG_REPLY "HTTP/1.1 200 OK\r\nContent-Length: 26\r\nX-A: b\r\n\r\nabcdefghijklmnopqrstuvwxyz"
+
+/* Every read of a capped connection's socket asks for at most read_cap
+ * bytes, however much is waiting: the reply comes in pieces of at most N. */
+Test(transport_socket, read_cap_cuts_every_socket_read)
+{
+    static const size_t caps[] = {1, 3, 7};
+    for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+        server s = {.replies = {{LONG_REPLY}}};
+        cr_assert_eq(start(&s), 0);
+        httpc_conn *c = conn_capped(&s, "py3", caps[k]);
+        char got[256], piece[4096];
+        size_t len = 0, reads = 0;
+        ssize_t n;
+        cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+        usleep(50000); /* let the whole reply arrive: uncapped, one recv would take it all */
+        httpc__transport *t = httpc__conn_transport(c);
+        while ((n = httpc__transport_recv(t, piece, sizeof piece)) > 0) {
+            cr_assert_leq((size_t)n, caps[k], "a read of %zd bytes with the cap at %zu", n,
+                          caps[k]);
+            cr_assert_lt(len + (size_t)n, sizeof got);
+            memcpy(got + len, piece, (size_t)n);
+            len += (size_t)n;
+            reads++;
+        }
+        cr_assert_eq(n, 0, "%s", t->errmsg);
+        cr_assert_eq(len, strlen(LONG_REPLY));
+        cr_assert(memcmp(got, LONG_REPLY, len) == 0);
+        cr_assert_geq(reads, (len + caps[k] - 1) / caps[k]);
+        httpc_conn_free(c);
+        stop(&s);
+    }
+}
+
+typedef struct plain_outcome {
+    int rc, status, version, will_close;
+    char reason[32], xa[16], body[64];
+    int64_t body_len;
+} plain_outcome;
+
+static plain_outcome outcome_of(const char *reply, const char *profile, size_t read_cap)
+{
+    server s = {.replies = {{reply}}};
+    plain_outcome o = {0};
+    httpc_resp *r;
+    cr_assert_eq(start(&s), 0);
+    httpc_conn *c = conn_capped(&s, profile, read_cap);
+    o.rc = httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0);
+    if (o.rc == 0)
+        o.rc = httpc_conn_getresponse(c, &r);
+    if (o.rc == 0) {
+        o.status = httpc_resp_status(r);
+        o.version = httpc_resp_version(r);
+        o.will_close = httpc_resp_will_close(r);
+        snprintf(o.reason, sizeof o.reason, "%s", httpc_resp_reason(r));
+        httpc_resp_getheader(r, "X-A", o.xa, sizeof o.xa);
+        o.body_len = read_body(r, o.body, sizeof o.body - 1);
+        httpc_resp_free(r);
+    }
+    httpc_conn_free(c);
+    stop(&s);
+    return o;
+}
+
+/* An ordinary reply (Content-Length, chunked, read to EOF) does not depend
+ * on how the reads are cut: capped at 1, 3 or 1448, the outcome is the
+ * uncapped one, in every profile. */
+Test(transport_socket, read_cap_same_outcome_for_an_ordinary_reply)
+{
+    static const char *const replies[] = {
+        LONG_REPLY,
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: c\r\n\r\n"
+        "3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n",
+        "HTTP/1.0 404 Not Found\r\nX-A: d\r\n\r\nuntil the close",
+    };
+    static const char *const profiles[] = {"py3", "py27", "py27-strict", "strict"};
+    static const size_t caps[] = {1, 3, 1448};
+    for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++)
+        for (size_t p = 0; p < sizeof profiles / sizeof profiles[0]; p++) {
+            plain_outcome want = outcome_of(replies[i], profiles[p], 0);
+            cr_assert_eq(want.rc, 0, "reply %zu %s: %s", i, profiles[p], httpc_err_name(want.rc));
+            for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+                plain_outcome got = outcome_of(replies[i], profiles[p], caps[k]);
+                cr_assert(memcmp(&got, &want, sizeof got) == 0,
+                          "reply %zu %s cap %zu: %d %d '%s' body %lld '%s' vs %d %d '%s' body "
+                          "%lld '%s'", i, profiles[p], caps[k], got.rc, got.status, got.reason,
+                          (long long)got.body_len, got.body, want.rc, want.status, want.reason,
+                          (long long)want.body_len, want.body);
+            }
+        }
+}
+
+/* What the cap is for (scenarios/keepalive/early-second-response.scn): two
+ * responses written at once. Uncapped, py3's first read takes both and the
+ * second is dropped with the first response's buffer: the next getresponse()
+ * finds the server gone. Capped at one byte, the first response never reads
+ * past its body and the second request gets "second", as CPython 3.11 does
+ * under adapters/readcap with HTTPC_READ_CAP=1. */
+Test(transport_socket, read_cap_changes_a_cut_dependent_outcome)
+{
+    for (size_t cap = 0; cap <= 1; cap++) {
+        server s = {.replies = {{"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+                                 "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond"}}};
+        cr_assert_eq(start(&s), 0);
+        httpc_conn *c = conn_capped(&s, "py3", cap);
+        char buf[16];
+        cr_assert_eq(fetch(c, "GET", "/first", NULL, buf, sizeof buf), 5);
+        usleep(50000); /* the server's FIN is in before the second request */
+        int64_t n = fetch(c, "GET", "/second", NULL, buf, sizeof buf);
+        if (cap == 0) {
+            cr_assert_eq(n, HTTPC_E_REMOTE_DISCONNECTED, "%s", httpc_err_name((int)n));
+        } else {
+            cr_assert_eq(n, 6, "%s: %s", httpc_err_name((int)n), httpc_conn_errmsg(c));
+            cr_assert(memcmp(buf, "second", 6) == 0);
+        }
+        httpc_conn_free(c);
+        stop(&s);
+    }
+}

@@ -459,3 +459,89 @@ Test(transport_tls, send_to_a_closed_peer_is_an_error_not_sigpipe)
     free(data);
     stop(&sv);
 }
+
+/* httpc_conn_opts.read_cap over TLS caps SSL_read, the plaintext the parser
+ * sees: every read of the transport gives at most N bytes, and the outcome of
+ * an ordinary reply is the uncapped one. */
+Test(transport_tls, read_cap_cuts_every_ssl_read)
+{
+    static const char want[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    for (size_t cap = 1; cap <= 4; cap += 3) {
+        server sv;
+        httpc_conn_opts co;
+        httpc_tls_opts tls;
+        httpc_conn *c;
+        char hp[64], got[128], piece[4096];
+        size_t len = 0;
+        ssize_t n;
+
+        serve(&sv, "", reply);
+        httpc_tls_opts_init(&tls);
+        tls.ca_file = sv.ca;
+        httpc_conn_opts_init(&co);
+        co.timeout_ms = 2000;
+        co.tls = &tls;
+        co.read_cap = cap;
+        snprintf(hp, sizeof hp, "localhost:%d", httpc_mock_port(sv.m));
+        cr_assert_eq(httpc_conn_new(&c, hp, -1, &co), 0);
+        cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0, "%s",
+                     httpc_conn_errmsg(c));
+        httpc__transport *t = httpc__conn_transport(c);
+        while ((n = httpc__transport_recv(t, piece, sizeof piece)) > 0) {
+            cr_assert_leq((size_t)n, cap, "a read of %zd bytes with the cap at %zu", n, cap);
+            cr_assert_lt(len + (size_t)n, sizeof got);
+            memcpy(got + len, piece, (size_t)n);
+            len += (size_t)n;
+        }
+        cr_assert_eq(n, 0, "%s: %s", httpc_err_name((int)n), t->errmsg);
+        cr_assert_eq(len, strlen(want));
+        cr_assert(memcmp(got, want, len) == 0);
+        httpc_conn_free(c);
+        stop(&sv);
+    }
+}
+
+Test(transport_tls, read_cap_same_outcome)
+{
+    static const char *const profiles[] = {"py3", "py27", "strict"};
+    for (size_t p = 0; p < sizeof profiles / sizeof profiles[0]; p++) {
+        result want = {0}, got = {0};
+        for (size_t cap = 0; cap <= 1; cap++) {
+            server sv;
+            httpc_conn_opts co;
+            httpc_tls_opts tls;
+            httpc_conn *c;
+            httpc_resp *r = NULL;
+            result res = {.body = -1};
+            char hp[64];
+
+            serve(&sv, "", reply);
+            httpc_tls_opts_init(&tls);
+            tls.ca_file = sv.ca;
+            tls.verify = HTTPC_TLS_VERIFY_REQUIRED;
+            httpc_conn_opts_init(&co);
+            co.profile = httpc_profile_by_name(profiles[p]);
+            co.timeout_ms = 2000;
+            co.tls = &tls;
+            co.read_cap = cap;
+            snprintf(hp, sizeof hp, "localhost:%d", httpc_mock_port(sv.m));
+            cr_assert_eq(httpc_conn_new(&c, hp, -1, &co), 0);
+            res.rc = httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0);
+            if (res.rc == 0)
+                res.rc = httpc_conn_getresponse(c, &r);
+            if (res.rc == 0) {
+                res.body = 0;
+                int64_t n = httpc_resp_read_all(r, count, &res.body);
+                res.rc = n < 0 ? (int)n : httpc_resp_status(r);
+                httpc_resp_free(r);
+            }
+            httpc_conn_free(c);
+            stop(&sv);
+            *(cap ? &got : &want) = res;
+        }
+        cr_assert_eq(want.rc, 200, "%s: %s", profiles[p], httpc_err_name(want.rc));
+        cr_assert_eq(got.rc, want.rc, "%s: %s capped, %s uncapped", profiles[p],
+                     httpc_err_name(got.rc), httpc_err_name(want.rc));
+        cr_assert_eq(got.body, want.body, "%s", profiles[p]);
+    }
+}

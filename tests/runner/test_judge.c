@@ -195,13 +195,15 @@ Test(judge, conform_load_known_reports_file_and_line, .init = cr_redirect_stderr
     char path[] = "/tmp/httpc-known-XXXXXX";
     size_t n;
     FILE *f = fdopen(mkstemp(path), "w");
-    fputs("# comment\n\nt/a py3: reason one\nt/b py4: bad profile\n", f);
+    fputs("# comment\n\nt/a py3: reason one\nt/c rfc: a MUST the client breaks\n"
+          "t/b py4: bad profile\n", f);
     fclose(f);
     cr_assert_null(conform_load_known(path, &n));
     cr_assert_eq(n, (size_t)-1);
     fflush(stderr);
-    char want[128];
-    snprintf(want, sizeof want, "%s:4: expected 'ID PROFILE: reason'\n", path);
+    char want[160];
+    snprintf(want, sizeof want, "%s:5: expected 'ID JUDGE: reason' (JUDGE: rfc or a profile)\n",
+             path);
     cr_assert_stderr_eq_str(want);
     remove(path);
 }
@@ -238,4 +240,150 @@ Test(judge, conform_parse_outcome_json)
         free(b.hnames), free(b.hvalues);
     }
     cr_assert_eq(conform_parse_outcome("[]", 2, &(outcome){0}), -1);
+}
+
+/* ---- the RFC judge ---------------------------------------------------------- */
+
+static httpc_req_catalog catalogue(void)
+{
+    char path[] = "/tmp/httpc-cat-XXXXXX";
+    httpc_req_catalog cat;
+    FILE *f = fdopen(mkstemp(path), "w");
+    fputs("9112-6.3-5 | MUST | RFC 9112 section 6.3 | bad length is fatal |\n"
+          "9112-9.6-2 | SHOULD | RFC 9112 section 9.6 | close after close |\n"
+          "9112-2.2-3 | MAY | RFC 9112 section 2.2 | bare LF |\n",
+          f);
+    fclose(f);
+    cr_assert_eq(httpc_req_catalog_load(path, &cat, err, sizeof err), 0, "%s", err);
+    remove(path);
+    return cat;
+}
+
+static const char *rfc_verdict(httpc_scenario *s, const httpc_req_catalog *cat, outcome o,
+                               result *r)
+{
+    conform_facts f = {.connections = 1, .timeout_ms = 100};
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    conform_judge_rfc(s, cat, &f, r);
+    return r->verdict;
+}
+
+Test(judge, conform_judge_rfc_each_verdict)
+{
+    httpc_req_catalog cat = catalogue();
+    httpc_scenario *s = scenario("", "expect: error IncompleteRead\n"
+                                     "rfc 9112-6.3-5: error | response body=\"hello\"\n"
+                                     "rfc 9112-9.6-2: response conn=closed | error\n"
+                                     "rfc 9112-2.2-3: any\n");
+    result r;
+    outcome err_o = {.conn_kept = -1, .will_close = -1};
+    snprintf(err_o.error, sizeof err_o.error, "HTTPException");
+    cr_assert_str_eq(rfc_verdict(s, &cat, err_o, &r), "conformant");
+    cr_assert_eq(r.ngrades, 3);
+    cr_assert_str_eq(r.grades[0].grade, "met");
+    cr_assert_str_eq(r.grades[2].grade, "open");
+    free(r.grades);
+
+    outcome hello = response(200, "hello");
+    hello.conn_kept = 0;
+    cr_assert_str_eq(rfc_verdict(s, &cat, hello, &r), "conformant");
+    free(r.grades);
+    hello.conn_kept = 1; /* the SHOULD alone is broken */
+    cr_assert_str_eq(rfc_verdict(s, &cat, hello, &r), "should-deviation");
+    cr_assert_str_eq(r.grades[1].grade, "violated");
+    cr_assert(strstr(r.why, "9112-9.6-2 (SHOULD)"), "%s", r.why);
+    cr_assert_not(conform_is_failure(r.verdict));
+    free(r.grades);
+    hello.conn_kept = -1; /* an adapter that cannot tell */
+    cr_assert_str_eq(rfc_verdict(s, &cat, hello, &r), "cannot-tell");
+    cr_assert_str_eq(r.grades[1].grade, "cannot-tell");
+    free(r.grades);
+    free(hello.body);
+
+    outcome other = response(200, "hell");
+    other.conn_kept = 0;
+    cr_assert_str_eq(rfc_verdict(s, &cat, other, &r), "must-violation");
+    cr_assert(strstr(r.why, "9112-6.3-5 (MUST): expected an error, got a response (nor any "
+                            "other allowed outcome)"), "%s", r.why);
+    cr_assert(conform_is_failure(r.verdict));
+    free(r.grades);
+    other.conn_kept = 1; /* both broken: the MUST decides */
+    cr_assert_str_eq(rfc_verdict(s, &cat, other, &r), "must-violation");
+    free(r.grades);
+    free(other.body);
+
+    outcome unsup = {.conn_kept = -1};
+    snprintf(unsup.error, sizeof unsup.error, "AdapterUnsupported");
+    cr_assert_str_eq(rfc_verdict(s, &cat, unsup, &r), "unsupported");
+    cr_assert_not(conform_is_failure(r.verdict));
+    httpc_scn_free_all(s, 1);
+
+    s = scenario("", "expect: error IncompleteRead\nrfc 9112-2.2-3: any\n");
+    cr_assert_str_eq(rfc_verdict(s, &cat, err_o, &r), "unspecified");
+    free(r.grades);
+    httpc_scn_free_all(s, 1);
+    s = scenario("", "expect: error IncompleteRead\n");
+    cr_assert_str_eq(rfc_verdict(s, &cat, err_o, &r), "unspecified");
+    cr_assert_str_eq(r.why, "the scenario cites no requirement");
+    httpc_scn_free_all(s, 1);
+    httpc_req_catalog_free(&cat);
+}
+
+/* A Python judge: a field the adapter cannot observe is cannot-tell, never a
+ * failure, unless another field fails; AdapterUnsupported is unsupported. */
+Test(judge, conform_judge_cannot_tell_and_unsupported)
+{
+    httpc_scenario *s = scenario("", "expect: response status=200 will-close=yes conn=closed\n");
+    conform_facts f = {.connections = 1, .timeout_ms = 100};
+    result r = {0};
+    r.o = response(200, "x");
+    r.o.will_close = -1;
+    r.o.conn_kept = 0;
+    conform_judge(s, "py3", &f, &r);
+    cr_assert_str_eq(r.verdict, "cannot-tell");
+    cr_assert_str_eq(r.why, "the client does not report will_close");
+    r.o.status = 201; /* a definite mismatch wins */
+    conform_judge(s, "py3", &f, &r);
+    cr_assert_str_eq(r.verdict, "fail");
+    r.o.status = 200, r.o.will_close = 1, r.o.conn_kept = -1;
+    conform_judge(s, "py3", &f, &r);
+    cr_assert_str_eq(r.verdict, "cannot-tell");
+    free(r.o.body);
+    memset(&r, 0, sizeof r);
+    snprintf(r.o.error, sizeof r.o.error, "AdapterUnsupported");
+    snprintf(r.o.native, sizeof r.o.native, "no proxy option");
+    conform_judge(s, "py3", &f, &r);
+    cr_assert_str_eq(r.verdict, "unsupported");
+    cr_assert_str_eq(r.why, "the adapter cannot run this scenario: no proxy option");
+    httpc_scn_free_all(s, 1);
+    /* will_close: null in an adapter's JSON is unknown, not false */
+    outcome o = {0};
+    const char *js = "{\"error\": null, \"status\": 200, \"will_close\": null}";
+    cr_assert_eq(conform_parse_outcome(js, strlen(js), &o), 0);
+    cr_assert_eq(o.will_close, -1);
+    const char *js2 = "{\"error\": null, \"status\": 200, \"will_close\": false}";
+    cr_assert_eq(conform_parse_outcome(js2, strlen(js2), &o), 0);
+    cr_assert_eq(o.will_close, 0);
+}
+
+/* read-cap: the judge takes the profile's read-cap=N expectation. */
+Test(judge, conform_judge_read_cap_expectation)
+{
+    httpc_scenario *s = scenario("", "expect: response status=200\n"
+                                     "expect py3 read-cap=1: error BadStatusLine\n");
+    conform_facts f = {.connections = 1, .timeout_ms = 100};
+    result r = {0};
+    snprintf(r.o.error, sizeof r.o.error, "BadStatusLine");
+    r.o.conn_kept = -1;
+    r.read_cap = 1;
+    conform_judge(s, "py3", &f, &r);
+    cr_assert_str_eq(r.verdict, "pass");
+    r.read_cap = 0;
+    conform_judge(s, "py3", &f, &r);
+    cr_assert_str_eq(r.verdict, "fail");
+    r.read_cap = 1;
+    conform_judge(s, "py27", &f, &r); /* py27 has no read-cap line: the usual one */
+    cr_assert_str_eq(r.verdict, "fail");
+    httpc_scn_free_all(s, 1);
 }

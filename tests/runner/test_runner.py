@@ -107,8 +107,9 @@ def run_controls(d):
         f.write("#!/bin/sh\necho '{\"error\": null, \"status\": 200, \"body_len\": 2}'\n")
     os.chmod(nobytes, 0o755)
     r = run("--adapter", nobytes, "--id", "t/s01", lib)
-    check("an adapter that gives a body length without the bytes fails, without a crash",
-          r.returncode == 1 and "reported 2 body bytes but not the bytes" in r.stdout, r.stdout)
+    check("an adapter that gives a body length without the bytes: cannot-tell, not a failure",
+          r.returncode == 0 and "cannot-tell" in r.stdout and
+          "reported 2 body bytes but not the bytes" in r.stdout, r.stdout)
     hang = os.path.join(d, "hang.sh")
     with open(hang, "w") as f:
         f.write("#!/bin/sh\nexec sleep 60\n")
@@ -176,6 +177,111 @@ def run_controls(d):
           "connection kept after the outcome, expected closed" in r.stdout, r.stdout)
 
 
+def run_rfc(d):
+    """--judge rfc over a small library with its own catalogue; a throwaway
+    adapter named by --client-name; the options' validation."""
+    lib = os.path.join(d, "rfc")
+    os.mkdir(lib)
+    with open(os.path.join(lib, "requirements.txt"), "w") as f:
+        f.write("# id | level | section | text | untestable\n"
+                "9112-6.3-5 | MUST | RFC 9112 section 6.3 | a bad length is an error |\n"
+                "9112-9.6-2 | SHOULD | RFC 9112 section 9.6 | no reuse after close |\n"
+                "9112-2.2-3 | MAY | RFC 9112 section 2.2 | bare LF | \n")
+    cases = {
+        "must": ("error", "rfc 9112-6.3-5: error"),
+        "should": ("response status=200", "rfc 9112-9.6-2: response conn=closed"),
+        "ok": ("response status=200", "rfc 9112-6.3-5: response body=\"hi\" | error"),
+        "open": ("response status=200", "rfc 9112-2.2-3: any"),
+    }
+    for name, (_, line) in cases.items():
+        with open(os.path.join(lib, name + ".scn"), "w") as f:
+            f.write(SCN % (name, name, "expect: response status=200\n" + line))
+    rep = os.path.join(d, "rfc-rep")
+    r = run("--judge", "rfc", "--judge", "profile", "--profile", "py3", lib, "--reports", rep)
+    got = {tuple(l.split()[:2]) + (l.split()[2] if len(l.split()) > 2 else "",)
+           for l in r.stdout.splitlines()}
+    check("in-process --judge rfc: must-violation fails the run", r.returncode == 1, r.stdout)
+    for verdict, sid in [("must-violation", "t/must"), ("should-deviation", "t/should"),
+                         ("conformant", "t/ok"), ("unspecified", "t/open")]:
+        check("rfc verdict %s" % verdict,
+              any(l.split()[:1] == [verdict] and "py3: rfc" in l and sid in l
+                  for l in r.stdout.splitlines()), r.stdout)
+    res = json.load(open(os.path.join(rep, "results.json")))
+    check("results.json has both columns", res["columns"] == ["py3: rfc", "py3"], res["columns"])
+    must = [x for x in res["results"] if x["id"] == "t/must" and x["judge"] == "rfc"][0]
+    check("results.json grades each requirement", must["requirements"] ==
+          [{"id": "9112-6.3-5", "level": "MUST", "grade": "violated"}], must)
+    dom = xml.dom.minidom.parse(os.path.join(rep, "junit.xml"))
+    fails = [f for f in dom.getElementsByTagName("failure")
+             if f.getAttribute("type") == "must-violation"]
+    body = fails[0].firstChild.data if fails and fails[0].firstChild else ""
+    check("a JUnit failure has a type and a body with the requirement, the outcome and the file",
+          "violated 9112-6.3-5 (MUST" in body and "actual: 200" in body and
+          "native error:" in body and "must.scn" in body, body)
+    suites = dom.getElementsByTagName("testsuite")
+    check("JUnit suites carry time and timestamp",
+          suites and all(x.getAttribute("time") and x.getAttribute("timestamp") for x in suites))
+
+    # A user's own client: a throwaway adapter, named on the command line.
+    adapter = os.path.join(d, "my-client.sh")
+    with open(adapter, "w") as f:
+        f.write("#!/bin/sh\necho '{\"error\": \"IncompleteRead\", \"native_error\": "
+                "\"E_SHORT: body too short\", \"will_close\": null, \"connection\": null}'\n")
+    os.chmod(adapter, 0o755)
+    rep2 = os.path.join(d, "mine")
+    r = run("--adapter", adapter, "--judge", "rfc", "--judge", "py3", "--client-name",
+            "my-client 1.0", "--reports", rep2, lib)
+    res = json.load(open(os.path.join(rep2, "results.json")))
+    check("a throwaway adapter: every report names it", res["client"] == "my-client 1.0" and
+          all(x["client"] == "my-client 1.0" for x in res["results"]) and
+          "my-client 1.0" in open(os.path.join(rep2, "summary.md")).read().splitlines()[0] and
+          "<h1>my-client 1.0" in open(os.path.join(rep2, "report.html")).read() and
+          'name="my-client 1.0: rfc"' in open(os.path.join(rep2, "junit.xml")).read(), res)
+    check("its native error reaches the JUnit body",
+          "E_SHORT: body too short" in open(os.path.join(rep2, "junit.xml")).read())
+    r = run("--adapter", adapter, "--judge", "rfc", lib, "--reports", rep2)
+    res = json.load(open(os.path.join(rep2, "results.json")))
+    check("the adapter's name by default is its script's", res["client"] == "my-client" and
+          r.returncode == 0, (res["client"], r.stdout))
+    unsup = os.path.join(d, "unsup.sh")
+    with open(unsup, "w") as f:
+        f.write("#!/bin/sh\necho '{\"error\": \"AdapterUnsupported\", \"native_error\": "
+                "\"no proxy support\"}'\n")
+    os.chmod(unsup, 0o755)
+    r = run("--adapter", unsup, "--judge", "rfc", "--judge", "py3", lib)
+    check("AdapterUnsupported is unsupported for every judge, not a failure", r.returncode == 0
+          and r.stdout.count("unsupported") == 8 and "0 failed" in r.stdout, r.stdout)
+
+    # Options: validated, after paths too, and every tool has --version.
+    check("--version", run("--version").stdout.startswith("httpc-conform "))
+    r = run("--id", "nomatch/*", lib)
+    check("a selection that matches nothing exits 2 with a message", r.returncode == 2 and
+          "no scenario matches" in r.stderr, r.stderr)
+    r = run("--timeout", "abc", lib)
+    check("--timeout abc is refused", r.returncode == 2 and "--timeout" in r.stderr, r.stderr)
+    r = run(lib, "--id", "t/ok", "--profile", "py3")
+    check("options after a path", r.returncode == 0 and "1 passed" in r.stdout, r.stdout + r.stderr)
+    r = run("--judge", "py4", lib)
+    check("an unknown judge is refused", r.returncode == 2 and "py4" in r.stderr, r.stderr)
+    os.rename(os.path.join(lib, "requirements.txt"), os.path.join(d, "cat.txt"))
+    r = run("--judge", "rfc", lib)
+    check("--judge rfc without a catalogue says so", r.returncode == 2 and
+          "requirements.txt" in r.stderr, r.stderr)
+    r = run("--judge", "rfc", "--catalogue", os.path.join(d, "cat.txt"), lib, "--profile", "py3")
+    check("--catalogue FILE", r.returncode == 1 and "must-violation" in r.stdout, r.stdout)
+    mock = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(CONFORM))), "mockserver",
+                        "httpc-mock")
+    check("httpc-mock --version", subprocess.run([mock, "--version"], capture_output=True,
+                                                 text=True).stdout.startswith("httpc-mock "))
+    with open(os.path.join(lib, "typo.scn"), "w") as f:
+        f.write(SCN % ("typo", "typo", "expect: response status=200\nrfc 9112-6.3-9: error"))
+    r = subprocess.run([mock, "lint", "--catalogue", os.path.join(d, "cat.txt"), lib],
+                       capture_output=True, text=True)
+    check("lint refuses an id that is not in the catalogue, with file:line",
+          r.returncode == 1 and "typo.scn:9: requirement 9112-6.3-9 is not in the catalogue"
+          in r.stderr, r.stderr)
+
+
 with tempfile.TemporaryDirectory() as d:
     files = {
         "good": "expect: response status=200 body=\"hi\" will-close=no",
@@ -202,7 +308,11 @@ with tempfile.TemporaryDirectory() as d:
         check("verdict %s" % verdict, any(l.split()[:1] == [verdict] and sid in l
                                           for l in out.splitlines()), out)
     res = json.load(open(os.path.join(rep, "results.json")))
-    check("json results", len(res["results"]) == 5 and res["counts"]["fail"] == 2, res["counts"])
+    check("json results", len(res["results"]) == 5 and res["counts"]["fail"] == 1 and
+          res["counts"]["unexpected-pass"] == 1, res["counts"])
+    check("json names the run", res["client"] == "httpc" and res["judges"] and
+          res["command"].startswith(CONFORM) and res["date"].endswith("Z") and res["commit"] and
+          res["library"]["scenarios"] >= 5, {k: res[k] for k in res if k != "results"})
     dom = xml.dom.minidom.parse(os.path.join(rep, "junit.xml"))
     top = dom.documentElement
     check("junit counts", top.getAttribute("tests") == "5" and
@@ -226,5 +336,6 @@ with tempfile.TemporaryDirectory() as d:
     p = subprocess.run([CONFORM, "--profile", "py4", d], capture_output=True, text=True)
     check("bad profile", p.returncode == 2 and "py4" in p.stderr)
     run_controls(d)
+    run_rfc(d)
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
