@@ -80,20 +80,36 @@ static int remember(walk *w, const char *id, const char *file)
     return 0;
 }
 
-/* A sweep's cases cite what the file cites: one entry, the id without the case. */
+/* The file relative to the catalogue's folder, for links in the page. */
+static const char *relative_file(const walk *w, const char *file, char *buf, size_t cap)
+{
+    char dir[4096];
+    if (realpath(w->cat.file, dir) == NULL || realpath(file, buf) == NULL)
+        return file;
+    *strrchr(dir, '/') = '\0';
+    size_t n = strlen(dir);
+    if (strncmp(buf, dir, n) || buf[n] != '/')
+        return snprintf(buf, cap, "%s", file), buf;
+    memmove(buf, buf + n + 1, strlen(buf + n + 1) + 1);
+    return buf;
+}
+
+/* A sweep's cases cite what the file cites: one entry, the id without the
+ * case, as a Markdown link to the file. */
 static void note_cites(walk *w, const httpc_scenario *s, size_t ncases)
 {
-    char id[512];
+    char id[512], link[1200], rel[4096];
     snprintf(id, sizeof id, "%s", s->id);
     if (ncases > 1 && strrchr(id, '/'))
         *strrchr(id, '/') = '\0';
+    snprintf(link, sizeof link, "[`%s`](%s)", id, relative_file(w, s->file, rel, sizeof rel));
     for (size_t i = 0; i < s->nrfcs; i++) {
         const httpc_req *row = httpc_req_find(&w->cat, s->rfcs[i].id);
         if (row == NULL)
             continue;
         size_t k = (size_t)(row - w->cat.rows);
         w->cites[k] = realloc(w->cites[k], (w->ncites[k] + 1) * sizeof **w->cites);
-        w->cites[k][w->ncites[k]++] = strdup(id);
+        w->cites[k][w->ncites[k]++] = strdup(link);
     }
 }
 
@@ -241,7 +257,7 @@ static void print_page(const walk *w)
         printf("| <a id=\"%s\"></a>`%s` | %s | %s | ", r->id, r->id,
                httpc_req_level_name(r->level), r->text);
         for (size_t j = 0; j < w->ncites[k]; j++)
-            printf("%s`%s`", j ? ", " : "", w->cites[k][j]);
+            printf("%s%s", j ? ", " : "", w->cites[k][j]);
         if (w->ncites[k] == 0)
             printf("untestable here: %s", r->untestable ? r->untestable : "**not yet exercised**");
         printf(" |\n");

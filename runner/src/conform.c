@@ -34,6 +34,8 @@ static const char usage[] =
     "                   (an adapter's default: py3)\n"
     "  --catalogue F    the requirements catalogue for --judge rfc (default:\n"
     "                   requirements.txt in or above the first PATH)\n"
+    "  --fail-on should should-deviation fails the run too (default: only\n"
+    "                   must-violation and the Python judges' failures do)\n"
     "  --read-cap N     every socket read of the client takes at most N bytes (the\n"
     "                   reference client in-process; an adapter under the\n"
     "                   adapters/readcap LD_PRELOAD shim); a scenario's\n"
@@ -87,7 +89,7 @@ typedef struct opts {
     const char *client_name, *catalogue;
     const char *judges[8];       /* rfc, a profile, or "profile" (the run's own) */
     const char *paths[256];
-    int njudges, npaths, read_cap;
+    int njudges, npaths, read_cap, fail_should;
     const char *tags[16], *xtags[16], *ids[16], *xids[16];
     int ntags, nxtags, nids, nxids, list, quiet, timeout_ms, trace;
     int jobs, shard_i, shard_n, repeat;
@@ -302,8 +304,12 @@ static int value_arg(opts *o, const char *a, const char *v)
         o->reports = v;
     } else if (!strcmp(a, "--timeout")) {
         return number_arg(a, v, 1, 600000, &o->timeout_ms);
+    } else if (!strcmp(a, "--fail-on")) {
+        if (strcmp(v, "should") && strcmp(v, "must"))
+            return fprintf(stderr, "httpc-conform: --fail-on wants 'must' or 'should'\n"), -1;
+        o->fail_should = !strcmp(v, "should");
     } else if (!strcmp(a, "--read-cap")) {
-        return number_arg(a, v, 1, 1 << 20, &o->read_cap);
+        return number_arg(a, v, 0, 1 << 20, &o->read_cap); /* 0: no cap */
     } else if (!strcmp(a, "-j") || !strcmp(a, "--repeat")) {
         return number_arg(a, v, 1, a[1] == 'j' ? 64 : 10000, a[1] == 'j' ? &o->jobs : &o->repeat);
     } else if (!strcmp(a, "--shard")) {
@@ -385,7 +391,12 @@ typedef struct pool {
 
 static void report_line(pool *pl, const result *r, int rep)
 {
-    int pass = !strcmp(r->verdict, "pass") || !strcmp(r->verdict, "conformant");
+    /* Under -q, what needs a look: failures, deviations and the weaker passes. */
+    static const char *const quiet_ok[] = {"pass", "conformant", "unspecified", "skip",
+                                           "cannot-tell", "unsupported"};
+    int pass = 0;
+    for (size_t i = 0; i < sizeof quiet_ok / sizeof *quiet_ok; i++)
+        pass |= !strcmp(r->verdict, quiet_ok[i]) && (i < 2 || pl->o->quiet);
     if (pl->progress)
         fputs("\r\033[K", stderr);
     if (!pl->o->quiet || !pass) {
@@ -418,7 +429,8 @@ static void *worker(void *arg)
         for (size_t j = 0; j < pl->nj; j++) {
             conform_apply_known(&r[j], pl->kn, pl->nknown);
             pl->done++;
-            pl->failed += conform_is_failure(r[j].verdict);
+            pl->failed += conform_is_failure(r[j].verdict) ||
+                          (pl->o->fail_should && !strcmp(r[j].verdict, "should-deviation"));
             report_line(pl, &r[j], pl->jobs[i].rep);
         }
         pthread_mutex_unlock(&pl->lock);

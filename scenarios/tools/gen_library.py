@@ -8,6 +8,10 @@ served by `httpc-mock serve` (every sweep case), CPython 3.11's http.client
 becomes the `expect` lines. The strict profile's expectation is written in the
 specification with its RFC reasoning (or, for a well-formed exchange, is what
 py3 does). A sweep whose cases CPython treats differently is an error: split it.
+Each CPython profile is run a second time with every socket read capped at one
+byte (adapters/readcap, the LD_PRELOAD shim this build makes): where that
+changes what CPython does, the file gets `expect PROFILE read-cap=1: ...` too
+(scenarios/FORMAT.md, "Outcomes that depend on how the reads are cut").
 Scenarios listed in library.PENDING (the reference client disagrees) are written
 only with --pending DIR, outside the tree.
 Usage: gen_library.py BUILD_DIR [--only PREFIX] [--out scenarios] [--pending DIR]"""
@@ -28,6 +32,8 @@ SESSION = os.path.join(HERE, "cpython_session.py")
 PY27 = "/root/.pyenv/versions/2.7.18/bin/python2.7"
 PYTHONS = {"py3": (sys.executable, []), "py27": (PY27, []), "py27-strict": (PY27, ["--strict"])}
 ORDER = ["py3", "py27", "py27-strict", "strict"]
+# The read cap of the second run of each CPython profile (0 would skip it).
+READ_CAP = 1
 sys.path.insert(0, HERE)
 import library  # noqa: E402
 from from_cpython import escape_text, kept_rfc_lines  # noqa: E402
@@ -77,8 +83,13 @@ def serve(mock, path, case):
     return p, port
 
 
-def run_cpython(mock, path, case, profile, reqs, timeout_ms):
+def run_cpython(mock, path, case, profile, reqs, timeout_ms, shim=None, read_cap=0):
+    """CPython's outcome; with read_cap, every socket read of CPython (not of the
+    mock server) takes at most read_cap bytes, through the shim."""
     python, extra = PYTHONS[profile]
+    env = None
+    if read_cap:
+        env = dict(os.environ, LD_PRELOAD=shim, HTTPC_READ_CAP=str(read_cap))
     server, port = serve(mock, path, case)
     secs = "%.3f" % (timeout_ms / 1000.0)
     if len(reqs) == 1:
@@ -96,7 +107,7 @@ def run_cpython(mock, path, case, profile, reqs, timeout_ms):
     else:
         tmp = None
         cmd = [python, SESSION] + extra + ["--timeout", secs, str(port), json.dumps(reqs)]
-    res = subprocess.run(cmd, capture_output=True, timeout=120)
+    res = subprocess.run(cmd, capture_output=True, timeout=120, env=env)
     if tmp:
         os.unlink(tmp.name)
     deadline = time.time() + 3
@@ -134,7 +145,7 @@ def outcome_line(o, headers, reason):
     return line
 
 
-def generate(mock, spec, out_dir):
+def generate(mock, spec, out_dir, shim=None):
     block = spec["block"].strip("\n")
     profiles = spec.get("profiles", ORDER)
     sweep = re.search(r"^sweep:\s*(\w+)\s*=(.*)$", block, re.M)
@@ -154,7 +165,7 @@ def generate(mock, spec, out_dir):
     if profiles != ORDER:
         head.append("profiles: %s" % ", ".join(profiles))
     text = "\n".join(head) + "\n\n" + block + "\n"
-    lines = {}
+    lines, capped = {}, {}
     with tempfile.NamedTemporaryFile("w", suffix=".scn", delete=False) as f:
         f.write(text + "\nexpect: error HTTPException\n")
         tmp = f.name
@@ -173,6 +184,24 @@ def generate(mock, spec, out_dir):
             if len(seen) != 1:
                 raise SystemExit("%s %s: sweep cases differ: %s" % (spec["id"], profile, seen))
             lines[profile] = seen.pop()
+            if not READ_CAP:
+                continue
+            seen = set()
+            for case, value in enumerate(values):
+                sub = block.replace("{%s}" % sweep.group(1), value) if sweep else block
+                o = run_cpython(mock, tmp, case, profile, requests_of(sub), timeout_ms, shim,
+                                READ_CAP)
+                if conns and o["connections"] != int(conns.group(1)):
+                    raise SystemExit("%s %s read-cap=%d: CPython made %d connections, the file "
+                                     "says %s" % (spec["id"], profile, READ_CAP, o["connections"],
+                                                  conns.group(1)))
+                seen.add(outcome_line(o, spec.get("headers", []), spec.get("reason", False)))
+            if len(seen) != 1:
+                raise SystemExit("%s %s read-cap=%d: sweep cases differ: %s" % (
+                    spec["id"], profile, READ_CAP, seen))
+            line = seen.pop()
+            if line != lines[profile]:
+                capped[profile] = line
     finally:
         os.unlink(tmp)
     if "strict" in profiles:
@@ -182,6 +211,9 @@ def generate(mock, spec, out_dir):
     for profile in ORDER:
         if profile in lines and lines[profile] != common:
             expect.append("expect %s: %s" % (profile, lines[profile]))
+    for profile in ORDER:
+        if profile in capped:
+            expect.append("expect %s read-cap=%d: %s" % (profile, READ_CAP, capped[profile]))
     path = os.path.join(out_dir, spec["id"] + ".scn")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     expect += kept_rfc_lines(path)
@@ -200,6 +232,9 @@ def main():
     if not os.path.exists(PY27):
         sys.exit("gen_library: needs %s for the py27 profiles" % PY27)
     mock = os.path.join(a.build, "mockserver", "httpc-mock")
+    shim = os.path.abspath(os.path.join(a.build, "adapters", "readcap", "libhttpc-readcap.so"))
+    if READ_CAP and not os.path.exists(shim):
+        sys.exit("gen_library: needs %s (make build) for the read-cap runs" % shim)
     n = 0
     for spec in library.SCENARIOS:
         if not spec["id"].startswith(a.only):
@@ -209,7 +244,7 @@ def main():
             if not a.pending:
                 continue
             out = a.pending
-        lines = generate(mock, spec, out)
+        lines = generate(mock, spec, out, shim)
         n += 1
         print("%-48s %s" % (spec["id"], " | ".join("%s: %s" % (p, lines[p][:60])
                                                    for p in ORDER if p in lines)))

@@ -214,6 +214,12 @@ S("chunked/te-two-fields", "Transfer-Encoding gzip and then chunked in two field
   CK + ", transfer-encoding, repeated", one(r'"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"'), strict=UTE)
 S("chunked/te-identity", "Transfer-Encoding identity (removed from the registry)", ["CPython http/client.py HTTPResponse.begin", "RFC 9112 section 6.1 and RFC 7230 erratum: identity is no longer a transfer coding"],
   CK + ", transfer-encoding", one(r'"HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\nplain body"'), strict=UTE)
+S("chunked/te-chunked-with-parameter", "Transfer-Encoding \"chunked;foo=bar\": a parameter on a coding that defines none",
+  ["CPython http/client.py HTTPResponse.begin compares the value to \"chunked\"", "RFC 9112 section 7.1: chunked has no parameters; a recipient SHOULD treat parameters as an error"],
+  CK + ", transfer-encoding, malformed", one(r'"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked;foo=bar\r\n\r\n5\r\nhello\r\n0\r\n\r\n"'), strict=UTE)
+S("chunked/te-gzip-with-parameter", "Transfer-Encoding \"gzip;level=9, chunked\": a parameter on a compression coding",
+  ["CPython http/client.py HTTPResponse.begin compares the value to \"chunked\"", "RFC 9112 section 7.2: compression codings define no parameters; a recipient SHOULD treat them as an error"],
+  CK + ", transfer-encoding, malformed", one(r'"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip;level=9, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"'), strict=UTE)
 S("chunked/te-trailing-space", "Transfer-Encoding \"chunked\" followed by spaces", ["CPython http/client.py HTTPResponse.begin compares the value to \"chunked\"", "RFC 9112 section 5: OWS after a field value is not part of it"],
   CK + ", transfer-encoding, whitespace", one(r'"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked  \r\n\r\n5\r\nhello\r\n0\r\n\r\n"'),
   strict='response status=200 version=11 body="hello" will-close=no')
@@ -366,6 +372,18 @@ S("keepalive/last-response-closes", "The second response on a kept connection sa
 S("keepalive/post-then-get", "A POST with a body and then a GET on the same connection", [RK, "CPython http/client.py _send_request"], KA + ", request",
   "request: POST /form\nrequest-body: \"a=1\"\nrequest: GET /after\ncheck-connections: 1\n\n" +
   one(r'"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"', "read request", r'"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nafter"'))
+S("keepalive/request-close", "The client sent Connection: close and the response says nothing of it",
+  [RK + " (http.client looks only at the response's Connection field)", "RFC 9112 section 9.6: a client that sent close closes the connection after the response"],
+  KA + ", close, request", "request-header: Connection: close\n\n" + one(OK2))
+S("keepalive/request-close-then-second", "After a request with Connection: close, the next request goes on a new connection",
+  [RK + " (http.client does not look at the request's Connection field)", "RFC 9112 section 9.6: a client that sent close sends no further request on that connection"],
+  KA + ", close, request, reconnect",
+  "request: GET /first\nrequest-header: Connection: close\nrequest: GET /second\n\n" +
+  one(r'"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"', "read request", r'"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nreused"') + "\n" +
+  one(r'"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond"'))
+S("keepalive/connection-empty-elements", "\"Connection: ,, close\": empty list elements before the close option",
+  [RK, "RFC 9110 section 5.6.1.2: a recipient parses and ignores empty list elements"],
+  KA + ", close, list", one(r'"HTTP/1.1 200 OK\r\nConnection: ,, close\r\nContent-Length: 2\r\n\r\nhi"'))
 S("keepalive/early-second-response", "The server writes two responses at once, before the second request",
   [RK, "CPython reads each response through its own buffered file: bytes it read ahead are dropped with the first response", "RFC 9112 section 6.3: a client MUST NOT process extra data as a separate response"],
   KA + ", desync", TWO + "check-connections: 1\n\n" +

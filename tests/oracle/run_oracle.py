@@ -3,14 +3,20 @@
 """Replays every reply of cases.py to `httpc --json` and to CPython (3.x for
 the py3 profile, 2.7's httplib for py27 and py27-strict), and checks that both
 give the same outcome: error class, status, reason, version, headers, body,
-IncompleteRead figures and will_close. Writes reports/oracle/."""
+IncompleteRead figures and will_close. Writes reports/oracle/: oracle.json,
+oracle.md and junit.xml (one testsuite per profile and read mode)."""
 import argparse
 import concurrent.futures
+import datetime
 import json
 import os
+import platform
+import shlex
+import socket
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -77,6 +83,13 @@ def check(job, httpc, timeout):
             "httpc": ours, "cpython": theirs}
 
 
+def timed_check(job, httpc, timeout):
+    """check() with its start time (epoch seconds) and duration, for junit.xml."""
+    t0 = time.time()
+    r = check(job, httpc, timeout)
+    return r, t0, time.time() - t0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--httpc", required=True, help="path to the httpc binary")
@@ -99,7 +112,9 @@ def main():
             for r in (["all", 7, "seg1"] if p[0] == "py3" else ["all", 7])]
     start = time.time()
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-        results = list(pool.map(lambda j: check(j, a.httpc, a.timeout), jobs))
+        timed = list(pool.map(lambda j: timed_check(j, a.httpc, a.timeout), jobs))
+    results = [r for r, _, _ in timed]
+    timings = [(t0, secs) for _, t0, secs in timed]
     failed = [r for r in results if not r["pass"]]
     deviations = [r for r in results if r["verdict"] == "deviation"]
     for r in results:
@@ -116,6 +131,7 @@ def main():
                          ", ".join(p[0] for p in pairings), elapsed))
     if a.reports:
         write_reports(a.reports, results, elapsed)
+        write_junit(a.reports, results, timings, elapsed, pairings, a.httpc)
     print("%d passed, %d failed (%d of the passes are documented deviations)"
           % (len(results) - len(failed), len(failed), len(deviations)))
     return 1 if failed else 0
@@ -156,6 +172,120 @@ def write_reports(root, results, elapsed):
         lines += ["- `%s` %s read=%s: %s" % d for d in devs]
     with open(os.path.join(out, "oracle.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+# junit.xml: one <testsuite> per profile and read mode, one <testcase> per case
+# checked in it. It validates against runner/junit.xsd and runner/jenkins-junit.xsd
+# (tests/runner/test_junit_schemas.py).
+READ_NAMES = {"all": "read", 7: "read7", "seg1": "read-seg1"}
+READ_TEXT = {"all": "read()", 7: "read(7)", "seg1": "read() over 1-byte segments"}
+CASES_FILE = "tests/oracle/cases.py"
+
+
+def _xml_text(s):
+    """s without the characters XML 1.0 cannot carry."""
+    return "".join(c if c in "\t\n\r" or (" " <= c <= "\ud7ff") or
+                   ("\ue000" <= c <= "\ufffd") or c >= "\U00010000" else "?" for c in s)
+
+
+def _iso_utc(t):
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+
+def _version_of(python):
+    if python == sys.executable:
+        return platform.python_version()
+    try:
+        p = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
+                           capture_output=True, text=True, timeout=30)
+        return p.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _run_properties(pairings, httpc):
+    props = [("cpython." + name, "%s (%s)" % (_version_of(python), python))
+             for name, python, _ in pairings]
+    props.append(("httpc", os.path.abspath(httpc)))
+    try:
+        version = subprocess.run([httpc, "--version"], capture_output=True, text=True,
+                                 timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        version = ""
+    props.append(("httpc.version", version or "unknown"))
+    props.append(("command", " ".join(shlex.quote(x) for x in [sys.executable] + sys.argv)))
+    return props
+
+
+def _failure(r):
+    """(type, one-line message, text) of a failed check."""
+    where = "profile %s, %s" % (r["profile"], READ_TEXT[r["read"]])
+    lines = ["case: %s (reply in %s)" % (r["id"], CASES_FILE), where]
+    dev = cases.DEVIATIONS.get((r["id"], r["profile"],
+                                "all" if r["read"] == "seg1" else r["read"]))
+    if not r["diffs"]:
+        kind = "stale-deviation"
+        message = "stale deviation entry: httpc now agrees with CPython (%s)" % where
+    else:
+        kind = "disagreement"
+        fields = ", ".join(r["diffs"])
+        message = "httpc and CPython disagree on %s (%s)" % (fields, where)
+        if dev is not None:
+            message = "beyond the documented deviation, " + message
+        lines.append("fields that differ:")
+        for f, d in r["diffs"].items():
+            lines.append("  %s: httpc %s, CPython %s" % (f, json.dumps(d["httpc"]),
+                                                         json.dumps(d["cpython"])))
+    if dev is not None:
+        lines.append("documented deviation: %s; httpc should give %s" % (dev[0],
+                                                                         json.dumps(dev[1])))
+    lines.append("httpc outcome: " + json.dumps(r["httpc"], sort_keys=True))
+    lines.append("CPython outcome: " + json.dumps(r["cpython"], sort_keys=True))
+    return kind, _xml_text(message), _xml_text("\n".join(lines) + "\n")
+
+
+def write_junit(root, results, timings, elapsed, pairings, httpc):
+    props = _run_properties(pairings, httpc)
+    host = socket.gethostname()
+    suites = {}
+    for r, (t0, secs) in zip(results, timings):
+        suites.setdefault((r["profile"], r["read"]), []).append((r, t0, secs))
+    order = [(p[0], m) for p in pairings for m in ("all", 7, "seg1")]
+    top = ET.Element("testsuites", {"name": "httpc-oracle", "tests": str(len(results)),
+                                    "failures": str(sum(not r["pass"] for r in results)),
+                                    "errors": "0", "time": "%.3f" % elapsed})
+    for key in order:
+        rows = suites.get(key)
+        if not rows:
+            continue
+        name = "oracle.%s.%s" % (key[0], READ_NAMES[key[1]])
+        suite = ET.SubElement(top, "testsuite", {
+            "name": name, "tests": str(len(rows)),
+            "failures": str(sum(not r["pass"] for r, _, _ in rows)), "errors": "0",
+            "skipped": str(sum(r["verdict"] == "deviation" for r, _, _ in rows)),
+            "time": "%.3f" % sum(secs for _, _, secs in rows),
+            "timestamp": _iso_utc(min(t0 for _, t0, _ in rows)), "hostname": host})
+        plist = ET.SubElement(suite, "properties")
+        for k, v in props:
+            ET.SubElement(plist, "property", {"name": k, "value": _xml_text(v)})
+        for r, _, secs in rows:
+            case = ET.SubElement(suite, "testcase", {"classname": name, "name": r["id"],
+                                                     "time": "%.3f" % secs,
+                                                     "file": CASES_FILE})
+            if r["verdict"] == "deviation":
+                ET.SubElement(case, "skipped", {
+                    "message": _xml_text("documented deviation: " + r["reason"])})
+            elif not r["pass"]:
+                kind, message, text = _failure(r)
+                ET.SubElement(case, "failure", {"type": kind, "message": message}).text = text
+    if hasattr(ET, "indent"):  # Python 3.9+
+        ET.indent(top, "  ")
+    out = os.path.join(root, "oracle")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "junit.xml"), "wb") as f:
+        ET.ElementTree(top).write(f, encoding="UTF-8", xml_declaration=True)
+        f.write(b"\n")
 
 
 if __name__ == "__main__":
