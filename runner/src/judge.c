@@ -36,6 +36,29 @@ static int error_matches(const httpc_scn_expect *e, const outcome *o, char *why,
     return 1;
 }
 
+/* Up to 40 bytes as a scenario byte string (C escapes). */
+static void escaped(char *out, size_t cap, const unsigned char *p, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && i < 40 && k + 5 < cap; i++)
+        k += (size_t)(p[i] == '\r' ? snprintf(out + k, cap - k, "\\r")
+                      : p[i] == '\n' ? snprintf(out + k, cap - k, "\\n")
+                      : p[i] == '"' || p[i] == '\\' ? snprintf(out + k, cap - k, "\\%c", p[i])
+                      : p[i] < 0x20 || p[i] >= 0x7f ? snprintf(out + k, cap - k, "\\x%02x", p[i])
+                                                    : snprintf(out + k, cap - k, "%c", p[i]));
+    if (n > 40 && k + 4 < cap)
+        snprintf(out + k, cap - k, "...");
+}
+
+static void body_differs(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap)
+{
+    char got[200] = "", want[200] = "";
+    escaped(got, sizeof got, o->body, o->body ? o->body_len : 0);
+    escaped(want, sizeof want, e->body, e->body_size);
+    snprintf(why, cap, "body \"%s\" (%zu bytes), expected \"%s\" (%zu bytes)", got, o->body_len,
+             want, e->body_size);
+}
+
 /* The response part: every field the expectation names. A field the client
  * did not report makes it -1 (cannot tell) unless another field fails. */
 static int response_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap)
@@ -54,8 +77,7 @@ static int response_matches(const httpc_scn_expect *e, const outcome *o, char *w
                            o->body_len) > 0;
     else if (e->has_body && (e->body_size != o->body_len ||
                              (o->body_len > 0 && memcmp(e->body, o->body, o->body_len))))
-        return snprintf(why, cap, "body differs (%zu bytes, expected %zu)", o->body_len,
-                        e->body_size), 0;
+        return body_differs(e, o, why, cap), 0;
     if (e->body_len >= 0 && (size_t)e->body_len != o->body_len)
         return snprintf(why, cap, "body length %zu, expected %lld", o->body_len,
                         (long long)e->body_len), 0;

@@ -115,7 +115,7 @@ Test(judge, conform_matches_every_field)
          "conn=kept header=\"X-A: 1\"", NULL},
         {"expect: response reason=\"Fine\"", "reason 'OK', expected 'Fine'"},
         {"expect: response version=10", "version 11, expected 10"},
-        {"expect: response body=\"ho\"", "body differs (2 bytes, expected 2)"},
+        {"expect: response body=\"ho\"", "body \"hi\" (2 bytes), expected \"ho\" (2 bytes)"},
         {"expect: response body-len=3", "body length 2, expected 3"},
         {"expect: response body-sha256=" "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4",
          NULL},
