@@ -123,6 +123,7 @@ bench-check: ## callgrind instructions per parse vs bench/baselines/; fails on a
 # ---- matrix (adapters/TAXONOMY.md) ----------------------------------------------
 # The scenario library against every installed client, and differential fuzzing
 # of the clients; scripts/bootstrap matrix installs curl, libcurl, Node and Go.
+# MATRIX_FLAGS adds clients or narrows the run: MATRIX_FLAGS="--clients my.toml --only mine".
 DIFF_FUZZ_N ?= 10000
 DIFF_FUZZ_SEED ?= 1
 
@@ -132,9 +133,9 @@ DIFF_FUZZ_SEED ?= 1
 MATRIX_BUILD = @scripts/bootstrap && scripts/bootstrap matrix && \
   cmake --preset default $(CMAKE_FLAGS) >/dev/null && cmake --build --preset default -j $(JOBS)
 
-matrix: ## every scenario against every installed client (CPython, httpc, curl, libcurl, Node, Go); reports/matrix/
+matrix: ## every scenario against every installed client (CPython, httpc, curl, libcurl, Node, Go; yours: MATRIX_FLAGS="--clients FILE"), judged by the RFC, py3 and py27; reports/matrix/
 	$(MATRIX_BUILD)
-	@scripts/matrix --build build/default --reports reports/matrix -j 2
+	@scripts/matrix --build build/default --reports reports/matrix -j 2 $(MATRIX_FLAGS)
 
 diff-fuzz: ## mutated replies against every client; disagreements minimised into scenarios/found/ (DIFF_FUZZ_N, DIFF_FUZZ_SEED)
 	$(MATRIX_BUILD)

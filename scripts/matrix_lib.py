@@ -4,6 +4,7 @@ matrix and how to find them, running httpc-conform against one, and the
 taxonomy (adapters/TAXONOMY.md): outcome classes, families, verdicts."""
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -80,53 +81,212 @@ def expected_error(why):
     return None
 
 
+# The judges of the matrix: every client is graded against the RFC and judged
+# against both Python versions, in one adapter run (httpc-conform --judge, several).
+JUDGES = ("rfc", "py3", "py27")
+PY_JUDGES = ("py3", "py27")
+# The rfc judge's verdicts (httpc-conform --judge rfc), in the order reports show them.
+RFC_VERDICTS = ("conformant", "must-violation", "should-deviation", "unspecified",
+                "cannot-tell", "unsupported", "timeout", "harness-error")
+# The matrix's verdicts for a Python judge (adapters/TAXONOMY.md, "Matrix verdicts").
+PY_VERDICTS = ("pass", "same-class", "different-class", "cannot-tell", "fail",
+               "timeout", "harness-error", "unsupported", "skip")
+# Python-judge verdicts left out of the agreement share: nothing was compared.
+NOT_JUDGED = {"cannot-tell", "unsupported", "skip", "harness-error"}
+
+
 def matrix_verdict(r):
     """One cell's verdict from a results.json entry (adapters/TAXONOMY.md); whether
-    the client's expectations.txt lists it is told apart by the caller."""
+    the client's expectations.txt lists it is told apart by the caller. The rfc
+    judge's verdicts, and the runner's cannot-tell, unsupported, timeout,
+    harness-error and skip, are kept as they are."""
     v, why, got = r["verdict"], r.get("why", ""), r.get("outcome", "")
     if v in ("pass", "lenient", "unexpected-pass"):
         return "pass"
     if v != "fail" and v != "expected-failure":  # a listed deviation is graded all the same
-        return v  # timeout, harness-error, unexpected-pass, skip
-    if got == "AdapterUnsupported":
+        return v
+    if got == "AdapterUnsupported":  # results.json of a runner older than --judge
         return "unsupported"
     want = expected_error(why)
     if want and want != "a response" and not why.startswith("expected a response"):
         if got == "Unmapped" or got in ancestors(want) or want in ancestors(got):
             return "different-class"
-    if why.startswith("connection unknown") or "the client reported" in why:
-        return "cannot-tell"
     if why.startswith("detail ") or why.startswith("partial ") or \
             why.startswith("expected-more "):
         return "same-class"  # the class agrees; CPython's message or counts do not
     return "fail"
 
 
-def clients(build):
-    """Every client of the matrix: name, command, profile, expectations, and
-    why it is missing (None when it is installed)."""
+def agreement(counter):
+    """A Python judge's figures for one client: of the scenarios judged (every
+    verdict but cannot-tell, unsupported, skip and harness-error), the share of
+    pass, and the finer classes of the rest."""
+    judged = sum(n for v, n in counter.items() if v not in NOT_JUDGED)
+    out = {"judged": judged, "share": round(counter["pass"] / judged, 4) if judged else None}
+    for v in PY_VERDICTS:
+        out[v] = counter[v]
+    return out
+
+
+def percent(share):
+    return "n/a" if share is None else "%.1f%%" % (100 * share)
+
+
+# Names of the clients: a directory under the reports, an HTML id, a Markdown cell.
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+
+
+class ConfigError(Exception):
+    """A bad client definition: the message names the file and line."""
+
+
+def builtin_clients(build, names=None):
+    """The project's clients: name, command, primary profile (the Python judge
+    its expectations.txt speaks for), expectations, and why it is missing
+    (None when it is installed). Only the named ones are looked for (the Go
+    adapter is built only when wanted)."""
     def exe(path):
         return path if os.access(path, os.X_OK) else None
-    httpc = exe(os.path.join(build, "client/httpc"))
-    libcurl = exe(os.path.join(build, "adapters/libcurl/httpc-libcurl-adapter"))
+    httpc = os.path.join(build, "client/httpc")
+    libcurl = os.path.join(build, "adapters/libcurl/httpc-libcurl-adapter")
     goad = os.path.join(build, "adapters/go/httpc-go-adapter")
     a = os.path.join(ROOT, "adapters")
     cpy = "python3 " + os.path.join(ROOT, "tests/oracle/cpython_adapter.py")
     out = [
-        ("cpython-py3", cpy, "py3", "cpython", shutil.which("python3") and cpy),
+        ("cpython-py3", cpy, "py3", "cpython", lambda: shutil.which("python3")),
         ("cpython-py27", PY27 + " " + cpy.split(" ", 1)[1], "py27", "cpython",
-         exe(PY27)),
-        ("httpc", httpc, "py3", "httpc", httpc),
+         lambda: exe(PY27)),
+        ("httpc", httpc, "py3", "httpc", lambda: exe(httpc)),
         ("curl", "python3 " + os.path.join(a, "curl/curl_adapter.py"), "py3", "curl",
-         shutil.which("curl")),
-        ("libcurl", libcurl, "py3", "libcurl", libcurl),
+         lambda: shutil.which("curl")),
+        ("libcurl", libcurl, "py3", "libcurl", lambda: exe(libcurl)),
         ("node", "node " + os.path.join(a, "node/node_adapter.js"), "py3", "node",
-         shutil.which("node")),
-        ("go", goad, "py3", "go", build_go(goad)),
+         lambda: shutil.which("node")),
+        ("go", goad, "py3", "go", lambda: build_go(goad)),
     ]
-    return [{"name": n, "cmd": c, "profile": p,
-             "expectations": os.path.join(a, d, "expectations.txt"),
-             "missing": None if ok else "not installed"} for n, c, p, d, ok in out]
+    return [{"name": n, "cmd": c, "profile": p, "builtin": True,
+             "expectations": os.path.join(a, d, "expectations.txt"), "source": "built-in",
+             "missing": "not selected" if names is not None and n not in names
+             else None if ok() else "not installed"}
+            for n, c, p, d, ok in out]
+
+
+def clients(build):
+    """Every built-in client (scripts/matrix-diff-fuzz)."""
+    return builtin_clients(build)
+
+
+def _absolute_words(cmd, base):
+    """A command's words that name existing files relative to base, made absolute
+    (the runner runs every adapter from the project root)."""
+    out = []
+    for w in cmd.split():
+        if not w.startswith("-") and not os.path.isabs(w) and \
+                os.path.isfile(os.path.join(base, w)):
+            w = os.path.abspath(os.path.join(base, w))
+        out.append(w)
+    return " ".join(out)
+
+
+def user_client(name, cmd, where, base, expectations=None):
+    """A client added by --client or --clients FILE; where is "FILE:LINE" or
+    "--client", base the directory relative paths start from."""
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise ConfigError("%s: client name %r: use letters, digits and . _ + - (at most 64, "
+                          "starting with a letter or digit)" % (where, name))
+    if isinstance(cmd, list):
+        if not cmd or not all(isinstance(w, str) and w and not any(c.isspace() for c in w)
+                              for w in cmd):
+            raise ConfigError("%s: client %r: command: a list of words without spaces"
+                              % (where, name))
+        cmd = " ".join(cmd)
+    if not isinstance(cmd, str) or not cmd.strip():
+        raise ConfigError("%s: client %r has no command" % (where, name))
+    c = {"name": name, "cmd": _absolute_words(cmd.strip(), base), "profile": "py3",
+         "builtin": False, "expectations": None, "source": where, "missing": None}
+    if expectations is not None:
+        set_expectations(c, expectations, where, base)
+    return c
+
+
+def set_expectations(c, path, where, base):
+    if not isinstance(path, str) or not path:
+        raise ConfigError("%s: client %r: expectations: a file name" % (where, c["name"]))
+    full = os.path.abspath(os.path.join(base, path))
+    if not os.path.isfile(full):
+        raise ConfigError("%s: client %r: expectations file %s does not exist"
+                          % (where, c["name"], full))
+    c["expectations"] = full
+
+
+def load_clients_file(path):
+    """The clients of a TOML file (adapters/PROTOCOL.md, "Adding your client"):
+    [[client]] tables with name, command and an optional expectations file
+    (relative to the TOML file)."""
+    try:
+        import tomllib
+    except ImportError:
+        raise ConfigError("%s: reading it needs Python 3.11 or later (tomllib)" % path)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise ConfigError("%s: %s" % (path, e.strerror or e))
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError("%s: not UTF-8 (byte %d)" % (path, e.start))
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", str(e))
+        if m:  # tomllib's message has the position: FILE:LINE:COLUMN: message
+            raise ConfigError("%s:%s:%s: %s" % (path, m.group(1), m.group(2),
+                                                str(e)[:m.start()]))
+        raise ConfigError("%s: %s" % (path, e))
+    # tomllib gives no positions: the N-th [[client]] header is the N-th table.
+    lines = [i + 1 for i, ln in enumerate(raw.decode("utf-8").splitlines())
+             if re.match(r"\s*\[\[\s*client\s*\]\]", ln)]
+    extra = sorted(set(data) - {"client"})
+    if extra:
+        raise ConfigError("%s: unknown top-level key %r (expected [[client]] tables)"
+                          % (path, extra[0]))
+    tables = data.get("client", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError("%s: 'client' must be an array of tables: [[client]]" % path)
+    if not tables:
+        raise ConfigError("%s: no [[client]] table" % path)
+    base = os.path.dirname(os.path.abspath(path))
+    out = []
+    for i, t in enumerate(tables):
+        where = "%s:%d" % (path, lines[i] if i < len(lines) else 0)
+        unknown = sorted(set(t) - {"name", "command", "expectations"})
+        if unknown:
+            raise ConfigError("%s: unknown key %r (name, command, expectations)"
+                              % (where, unknown[0]))
+        if "name" not in t:
+            raise ConfigError("%s: client without a name" % where)
+        if "command" not in t:
+            raise ConfigError("%s: client %r has no command" % (where, t["name"]))
+        out.append(user_client(t["name"], t["command"], where, base, t.get("expectations")))
+    return out
+
+
+def parse_assignment(text, option):
+    """NAME=VALUE of --client and --client-expectations."""
+    name, eq, value = text.partition("=")
+    if not eq or not name or not value.strip():
+        raise ConfigError("%s %r: expected NAME=%s" % (
+            option, text, "COMMAND" if option == "--client" else "FILE"))
+    return name, value
+
+
+def check_unique(clients):
+    """A name used twice is an error naming both places."""
+    seen = {}
+    for c in clients:
+        if c["name"] in seen:
+            raise ConfigError("%s: client name %r is already used (%s)" % (
+                c["source"], c["name"], seen[c["name"]]))
+        seen[c["name"]] = c["source"]
 
 
 def build_go(out):
@@ -143,14 +303,17 @@ def build_go(out):
     return out if r.returncode == 0 else None
 
 
-def run_conform(build, client, paths, reports, jobs=2, extra=(), quiet=True):
-    """httpc-conform against one client; its results.json loaded. SIGPIPE stays
-    ignored in the runner (restore_signals=False): a TLS write of the mock
-    server to a client that has gone must not kill the whole run."""
+def run_conform(build, client, paths, reports, jobs=2, extra=(), quiet=True, judges=None):
+    """httpc-conform against one client; its results.json loaded. Without judges,
+    the client's own profile judges it (scripts/matrix-diff-fuzz: one result a
+    scenario); with judges (scripts/matrix: JUDGES), one adapter run is judged by
+    each. SIGPIPE stays ignored in the runner (restore_signals=False): a TLS
+    write of the mock server to a client that has gone must not kill the run."""
     cmd = [os.path.join(build, "runner/httpc-conform"), "-q", "-j", str(jobs),
-           "--adapter", client["cmd"], "--adapter-profile", client["profile"],
-           "--reports", reports]
-    if os.path.exists(client["expectations"]):
+           "--adapter", client["cmd"], "--client-name", client["name"], "--reports", reports]
+    for j in judges or [client["profile"]]:
+        cmd += ["--judge", j]
+    if client.get("expectations") and os.path.exists(client["expectations"]):
         cmd += ["--expectations", client["expectations"]]
     cmd += list(extra) + list(paths)
     os.makedirs(reports, exist_ok=True)
@@ -175,9 +338,10 @@ def scenario_text(path, cache={}):
 
 
 def scenario_info(path, profile="py3"):
-    """title, tags, the server's script (the bytes sent) and the expected outcome."""
+    """title, tags, the server's script (the bytes sent), the expected outcome of
+    profile, and the rfc lines."""
     lines = scenario_text(path)
-    info = {"title": "", "tags": [], "script": [], "expect": ""}
+    info = {"title": "", "tags": [], "script": [], "expect": "", "rfc": []}
     default = ""
     for ln in lines:
         if ln.startswith("title:"):
@@ -190,5 +354,39 @@ def scenario_info(path, profile="py3"):
             default = ln[7:].strip()
         elif ln.startswith("expect %s:" % profile):
             info["expect"] = ln.split(":", 1)[1].strip()
+        elif ln.startswith("rfc "):
+            info["rfc"].append(ln[4:].strip())
     info["expect"] = info["expect"] or default
     return info
+
+
+def find_catalogue(first_path):
+    """requirements.txt in or above the first scenario path, as the runner finds it."""
+    d = os.path.abspath(os.path.join(ROOT, first_path))
+    if not os.path.isdir(d):
+        d = os.path.dirname(d)
+    while True:
+        f = os.path.join(d, "requirements.txt")
+        if os.path.isfile(f):
+            return f
+        up = os.path.dirname(d)
+        if up == d:
+            return None
+        d = up
+
+
+def load_catalogue(path):
+    """The rows of the requirements catalogue (scenarios/FORMAT.md): id, level,
+    section, text and why no scenario can test it, in the file's order."""
+    rows = []
+    if not path:
+        return rows
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for ln in f:
+            ln = ln.rstrip("\n")
+            if not ln.strip() or ln.lstrip().startswith("#"):
+                continue
+            parts = [x.strip() for x in re.split(r" \|(?: |$)", ln)] + ["", "", "", ""]
+            rows.append({"id": parts[0], "level": parts[1], "section": parts[2],
+                         "text": parts[3], "untestable": parts[4]})
+    return rows

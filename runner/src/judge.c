@@ -271,9 +271,9 @@ static const char *grade_line(const httpc_scn_rfc *line, const outcome *o, char 
         int m = conform_matches(&line->alts[i], o, w, sizeof w);
         if (m == 1)
             return "met";
-        unknown |= m < 0;
-        if (i == 0)
+        if (i == 0 || (m < 0 && !unknown)) /* a cannot-tell says why it is one */
             snprintf(first, sizeof first, "%s", w);
+        unknown |= m < 0;
     }
     snprintf(why, cap, "%s%s", first, line->nalts > 1 ? " (nor any other allowed outcome)" : "");
     return unknown ? "cannot-tell" : "violated";
