@@ -270,20 +270,24 @@ typedef struct httpc_header {
                          kept verbatim); py27: the line's value .strip()ped, a
                          continuation entry holding its stripped line, which
                          httplib appends to the previous value as "\n " + it;
-                         strict: the field value without OWS */
+                         strict: the field value without OWS; a folded value
+                         (obs-fold, RFC 9112 section 5.2) spans its lines,
+                         and each run of whitespace holding a CRLF in it
+                         stands for one SP (httpc_resp_* give it unfolded) */
 } httpc_header;
 
 /* Parses a header block (the lines after the status line, up to and including
  * the empty line) at the start of buf[0..len). `headers` has `*num_headers`
  * entries (it may be NULL to only count); on success `*num_headers` is the
- * number of fields found.
+ * number of entries filled (fields, and py27's continuation entries).
  * `last_len` is the length passed in the previous call that returned AGAIN
  * (0 on the first call); it only saves work.
  * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
  * HTTPC_E_HTTP_EXCEPTION ("got more than N headers"), HTTPC_E_NOMEM when the
  * fields do not fit `*num_headers` entries (py3 fields are not bounded by the
  * line count: a bare CR separates fields too), and for the strict profile
- * HTTPC_E_INVALID_HEADER. EOF before the empty line ends the block (as
+ * HTTPC_E_INVALID_HEADER (strict unfolds obs-fold but refuses whitespace
+ * before the first field, RFC 9112 section 2.2). EOF before the empty line ends the block (as
  * CPython's readline loop does), except in the strict profile
  * (HTTPC_E_INVALID_FRAMING). */
 ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eof,
@@ -291,7 +295,11 @@ ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eo
                             size_t *num_headers, char *detail, size_t detail_cap);
 
 /* Case-insensitive lookups over a parsed header array, as email.message does:
- * the first value of `name` (HTTPResponse.headers.get), NULL when absent. */
+ * the first value of `name` (HTTPResponse.headers.get), NULL when absent.
+ * A span into the caller's buffer cannot hold an unfolded value: a folded
+ * strict value comes as httpc_header describes it, a folded py27 one as its
+ * first line (its continuation entries follow it in `h`);
+ * httpc_resp_getheader and httpc_resp_header_at give the joined value. */
 const httpc_span *httpc_headers_get(const httpc_header *h, size_t n, const char *name);
 
 /* The result of a chunk-size line. */
@@ -466,7 +474,8 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
 
 int httpc_conn_connect(httpc_conn *c);
 void httpc_conn_close(httpc_conn *c);
-/* The socket descriptor, -1 when not connected (HTTPConnection.sock). */
+/* The socket descriptor, -1 when not connected (HTTPConnection.sock), or
+ * once a strict response has closed the connection after an error. */
 int httpc_conn_fileno(const httpc_conn *c);
 
 /* A request body: what `body`/`message_body` may be in Python. */
@@ -523,7 +532,10 @@ int httpc_conn_send(httpc_conn *c, const void *data, size_t len);
 /* getresponse(): reads the status line and headers. On success *out is a new
  * response the caller frees with httpc_resp_free; on failure *out is NULL and
  * httpc_conn_errmsg() has the detail. HTTPC_E_RESPONSE_NOT_READY out of
- * sequence. */
+ * sequence. On failure py3 closes the connection after a ConnectionError
+ * only, py27 never, strict always (RFC 9112 sections 6.1 and 6.3). Strict
+ * also hands the socket to the response (closed at the body's end) when the
+ * request carried the "close" connection option (RFC 9112 section 9.6). */
 int httpc_conn_getresponse(httpc_conn *c, httpc_resp **out);
 
 /* ------------------------------------------------------------------------ */
@@ -552,8 +564,13 @@ ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf,
 
 /* read(amt) / readinto(b): up to `amt` bytes into buf. Returns the count,
  * 0 at the end of the body. As in CPython, a short Content-Length body read
- * this way ends without an error; a chunked one fails with IncompleteRead,
- * and then buf starts with e.partial (httpc_resp_incomplete gives its size). */
+ * this way ends without an error (strict: HTTPC_E_INCOMPLETE_READ when the
+ * close comes, with e.partial empty, RFC 9112 section 6.3); a chunked one
+ * fails with IncompleteRead, and then buf starts with e.partial
+ * (httpc_resp_incomplete gives its size). In the strict profile any error
+ * of a body read, but a sink's own, also closes the connection: the
+ * connection object lets go of the socket, and its next request connects
+ * anew (RFC 9112 sections 6.3 and 8). */
 ssize_t httpc_resp_read(httpc_resp *r, void *buf, size_t amt);
 ssize_t httpc_resp_readinto(httpc_resp *r, void *buf, size_t len);
 /* readline(): one line of the body, up to `cap` bytes (iteration over a

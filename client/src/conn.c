@@ -25,6 +25,7 @@ struct httpc_conn {
     httpc__transport *t;  /* self.sock */
     int state;            /* self.__state */
     httpc_resp *response; /* self.__response: a reference, or NULL */
+    int sent_close;       /* the request carries the "close" connection option */
     char *method;         /* self._method */
     char *out;            /* self._buffer: the head lines, each ending in CRLF */
     size_t out_len, out_cap;
@@ -112,13 +113,28 @@ int httpc_conn_new(httpc_conn **out, const char *host, int port, const httpc_con
     return 0;
 }
 
+/* The connector of a connection made on a given transport: tests and fuzz
+ * targets replay bytes and must never reach the network, so a reconnect
+ * (after the strict profile closed a faulty exchange, say) fails at once. */
+static int no_connector(void *ctx, const char *host, int port, int timeout_ms,
+                        const char *source_host, int source_port, httpc__transport **out,
+                        char *detail, size_t cap)
+{
+    (void)ctx, (void)host, (void)port, (void)timeout_ms, (void)source_host, (void)source_port;
+    *out = NULL;
+    httpc__detail(detail, cap, "no connector to reconnect with");
+    return HTTPC_E_NOT_CONNECTED;
+}
+
 int httpc__conn_new_transport(httpc_conn **out, const char *host, int port,
                               const httpc_conn_opts *opts, httpc__transport *t)
 {
     int rc = httpc_conn_new(out, host, port, opts);
 
-    if (rc == 0)
+    if (rc == 0) {
         (*out)->t = httpc__transport_ref(t);
+        (*out)->connector = no_connector;
+    }
     return rc;
 }
 
@@ -168,9 +184,21 @@ void httpc_conn_set_debuglevel(httpc_conn *c, int level)
     c->opts.debuglevel = level;
 }
 
+/* A transport its response abandoned (httpc__transport_abandon) is closed
+ * for the connection too: it drops it here, so the next send connects anew
+ * (auto_open), as after close(). Returns the transport still usable. */
+static httpc__transport *live_transport(httpc_conn *c)
+{
+    if (c->t != NULL && c->t->abandoned) {
+        httpc__transport_unref(c->t);
+        c->t = NULL;
+    }
+    return c->t;
+}
+
 int httpc_conn_fileno(const httpc_conn *c)
 {
-    return c->t ? c->t->vt->fileno(c->t) : -1;
+    return c->t && !c->t->abandoned ? c->t->vt->fileno(c->t) : -1;
 }
 
 void httpc__conn_set_connector(httpc_conn *c, httpc__connector_fn fn, void *ctx)
@@ -181,14 +209,14 @@ void httpc__conn_set_connector(httpc_conn *c, httpc__connector_fn fn, void *ctx)
 
 httpc__transport *httpc__conn_transport(httpc_conn *c)
 {
-    return c->t;
+    return live_transport(c);
 }
 
 int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
                           const char *const *header_names, const char *const *header_values,
                           size_t nheaders)
 {
-    if (c->t != NULL)
+    if (live_transport(c) != NULL)
         return fail(c, HTTPC_E_RUNTIME_ERROR,
                     c->p->py27 ? "Can't setup tunnel for established connection."
                                : "Can't set up tunnel for established connection");
@@ -240,7 +268,7 @@ static int raw_send(httpc_conn *c, const void *data, size_t len)
 {
     int rc;
 
-    if (c->t == NULL && c->opts.no_auto_open)
+    if (live_transport(c) == NULL && c->opts.no_auto_open)
         return fail(c, HTTPC_E_NOT_CONNECTED, "");
     if (c->t == NULL && (rc = httpc_conn_connect(c)) < 0)
         return rc;
@@ -286,7 +314,9 @@ static int send_connect(httpc_conn *c)
 }
 
 /* _tunnel(): the proxy's reply is read by a response of its own, made
- * without the debug level (so no "reply:" line), then dropped. */
+ * without the debug level (so no "reply:" line), then dropped. The strict
+ * profile closes the connection after any error in that reply, as after
+ * one in any response (see begin_failed). */
 static int tunnel(httpc_conn *c)
 {
     httpc_resp *r;
@@ -299,7 +329,7 @@ static int tunnel(httpc_conn *c)
     rc = httpc__resp_tunnel_reply(r, c->opts.debuglevel, c->errmsg, sizeof c->errmsg);
     httpc_resp_close(r);
     httpc_resp_free(r);
-    if (rc == HTTPC_E_OS_ERROR) { /* the proxy said no: self.close() */
+    if (rc == HTTPC_E_OS_ERROR || (rc < 0 && c->p->strict_rfc)) { /* self.close() */
         char keep[sizeof c->errmsg];
         memcpy(keep, c->errmsg, sizeof keep);
         httpc_conn_close(c);
@@ -443,6 +473,20 @@ static int put_host(httpc_conn *c, const char *url)
 
 /* putrequest(): the state moves first, so a refused method or URL leaves
  * the connection in Request-started, as in CPython. */
+/* strict: bytes (or an EOF) that came while no request was outstanding are
+ * no response to the request about to be sent: RFC 9112 section 9.2 says a
+ * client MUST NOT take them as one and SHOULD close the connection, since
+ * where the next message starts is now unknown. The connection is dropped
+ * and the request goes on a new one (auto_open). */
+static void drop_unsolicited(httpc_conn *c)
+{
+    httpc__transport *t = live_transport(c);
+    if (t != NULL && httpc__transport_unsolicited(t)) {
+        httpc__transport_unref(t);
+        c->t = NULL;
+    }
+}
+
 int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url, int skip_host,
                           int skip_accept_encoding)
 {
@@ -452,6 +496,9 @@ int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url, in
     if (c->state != CS_IDLE)
         return state_error(c, HTTPC_E_CANNOT_SEND_REQUEST);
     c->state = CS_REQ_STARTED;
+    c->sent_close = 0;
+    if (c->p->strict_rfc)
+        drop_unsolicited(c);
     if ((rc = httpc__validate_method(method, c->p, c->errmsg, sizeof c->errmsg)) < 0)
         return rc;
     free(c->method);
@@ -520,8 +567,12 @@ int httpc_conn_putheader(httpc_conn *c, const char *name, const char *const *val
     if ((joined = malloc(total + 3)) == NULL)
         return nomem(c);
     p = joined + sprintf(joined, ": ");
-    for (size_t i = 0; i < nvalues; i++)
+    for (size_t i = 0; i < nvalues; i++) {
         p += sprintf(p, i ? "\r\n\t%s" : "%s", values[i]);
+        if (strcasecmp(name, "connection") == 0 &&
+            httpc__list_has((httpc_span){values[i], strlen(values[i])}, "close"))
+            c->sent_close = 1;
+    }
     rc = output(c, name, strlen(name), joined, (size_t)(p - joined));
     free(joined);
     return rc;
@@ -712,13 +763,17 @@ int httpc_conn_request(httpc_conn *c, const char *method, const char *url, const
 
 /* A failed begin(): 3.x closes the connection on a ConnectionError
  * (RemoteDisconnected included) so the next request reconnects; httplib 2.7
- * closes nothing, so the connection stays in Request-sent. */
+ * closes nothing, so the connection stays in Request-sent. The strict
+ * profile closes it after any error: once the head is refused, where the
+ * next response would start is unknown, and RFC 9112 requires the close
+ * for an invalid Content-Length (section 6.3), Transfer-Encoding in
+ * HTTP/1.0 (6.1) and an incomplete message (6.3, 8). */
 static int begin_failed(httpc_conn *c, httpc_resp *r, int rc)
 {
     fail(c, rc, httpc_resp_errmsg(r));
     httpc_resp_close(r);
     httpc_resp_free(r);
-    if (!c->p->py27 && httpc_err_is(rc, HTTPC_E_CONNECTION_ERROR)) {
+    if (c->p->strict_rfc || (!c->p->py27 && httpc_err_is(rc, HTTPC_E_CONNECTION_ERROR))) {
         char keep[sizeof c->errmsg];
         memcpy(keep, c->errmsg, sizeof keep);
         httpc_conn_close(c);
@@ -736,14 +791,18 @@ int httpc_conn_getresponse(httpc_conn *c, httpc_resp **out)
     forget_closed_response(c);
     if (c->state != CS_REQ_SENT || c->response != NULL)
         return state_error(c, HTTPC_E_RESPONSE_NOT_READY);
-    if (c->t == NULL) /* CPython: AttributeError on None.makefile */
+    if (live_transport(c) == NULL) /* CPython: AttributeError on None.makefile */
         return fail(c, HTTPC_E_NOT_CONNECTED, "");
     if ((rc = httpc__resp_new(c->t, c->p, c->opts.debuglevel, c->method, &r)) < 0)
         return nomem(c);
     if ((rc = httpc__resp_begin(r)) < 0)
         return begin_failed(c, r, rc);
     c->state = CS_IDLE;
-    if (httpc_resp_will_close(r))
+    /* RFC 9112 section 9.6: a client that sent "close" MUST NOT send further
+     * requests on the connection and MUST close it after reading the final
+     * response. CPython looks only at the response's fields; strict hands
+     * the socket to the response, which closes it at the body's end. */
+    if (httpc_resp_will_close(r) || (c->p->strict_rfc && c->sent_close))
         httpc_conn_close(c); /* the socket now belongs to the response */
     else
         c->response = httpc__resp_retain(r);

@@ -48,6 +48,10 @@ int httpc__py_isspace_bytes(unsigned char c);
  * nothing else does (str.lower() on the octets a header name can hold). */
 int httpc__ieq(const char *a, const char *b, size_t n);
 int httpc__span_ieq(httpc_span s, const char *z);
+/* Nonzero when the comma-separated list (RFC 9110 section 5.6.1: elements
+ * with OWS around them, empty ones allowed) has the element `option`, ASCII
+ * case-insensitively (a Connection option). */
+int httpc__list_has(httpc_span list, const char *option);
 /* Nonzero when `needle` occurs in the span, ASCII case-insensitively
  * ("close" in conn.lower()). */
 int httpc__span_icontains(httpc_span s, const char *needle);
@@ -58,6 +62,13 @@ int httpc__span_icontains(httpc_span s, const char *needle);
  * Returns 0, HTTPC_E_AGAIN, or HTTPC_E_LINE_TOO_LONG when the line is longer
  * than max_line bytes (found without waiting for its end). */
 int httpc__readline(const char *buf, size_t len, int eof, size_t max_line, size_t *line_len);
+
+/* The strict profile's obs-fold line (RFC 9112 section 5.2), shared by the
+ * header and trailer parsers: l[0..n) starts with SP or HTAB and continues
+ * the field before it. It must end with CRLF and hold no CTL but HTAB;
+ * *piece is its content without OWS (empty for a line of whitespace).
+ * Returns 0 or HTTPC_E_INVALID_HEADER with the line in detail. */
+int httpc__strict_fold(const char *l, size_t n, httpc_span *piece, char *detail, size_t cap);
 
 /* 256-entry table: nonzero for RFC 9110 tchar (token characters). */
 extern const unsigned char httpc__tchar[256];

@@ -278,8 +278,9 @@ ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof, const httpc
 /* A strict trailer field is a field line (RFC 9112 section 7.1.2 refers to
  * section 5), so the strict header parser judges it, given that one line: it
  * answers AGAIN for a good field (the block would go on) or the field's
- * error (InvalidHeader: obs-fold, bare LF, whitespace before the colon, CTLs
- * in the value, ...). */
+ * error (InvalidHeader: bare LF, whitespace before the colon, CTLs in the
+ * value, a line starting with whitespace, ...). An obs-fold line after a
+ * field is judged by httpc__strict_fold instead. */
 static int strict_field_line(const char *l, size_t n, const httpc_profile *p, char *detail,
                              size_t cap)
 {
@@ -341,6 +342,10 @@ static int trailer_line(const char *l, size_t n, const httpc_profile *p, size_t 
     }
     if (!p->strict_rfc)
         return 0;
+    if (seen > 0 && (l[0] == ' ' || l[0] == '\t')) {
+        httpc_span piece; /* obs-fold: unfolded (RFC 9112 section 5.2), then discarded */
+        return httpc__strict_fold(l, n, &piece, detail, cap);
+    }
     rc = strict_field_line(l, n, p, detail, cap);
     return rc < 0 ? rc : framing_trailer(l, n, detail, cap);
 }

@@ -306,41 +306,89 @@ static size_t first_ctl(const char *s, size_t n)
     return i;
 }
 
-/* field-line = field-name ":" OWS field-value OWS (section 5), field-name a
- * token with no whitespace before the colon (5.1), field-value =
- * *( VCHAR / obs-text / SP / HTAB ) with CR, LF and NUL rejected (RFC 9110
- * 5.5), and no obs-fold (5.2), which also rejects whitespace between the
- * status line and the first field (2.2). l[0..n) ends with CRLF. */
-static int strict_field(const char *l, size_t n, hdr_out *o, char *detail, size_t cap)
+/* field-value = *( VCHAR / obs-text / SP / HTAB ): CR, LF and NUL are
+ * rejected (RFC 9110 section 5.5), and so are the other CTLs. l[k..ve) is the
+ * value's part of the line l[0..n). */
+static int check_value(const char *l, size_t k, size_t ve, size_t n, char *detail, size_t cap)
 {
-    size_t i = 0, vs, ve = n - 2;
+    for (k += first_ctl(l + k, ve - k); k < ve; k++)
+        if (cls[(unsigned char)l[k]] & C_CTL)
+            return invalid(ctl_problem((unsigned char)l[k]), l, n, detail, cap);
+    return 0;
+}
 
-    if (l[0] == ' ' || l[0] == '\t')
-        return invalid("obsolete line folding", l, n, detail, cap);
+/* l[vs..ve) without the OWS at either end (RFC 9110 section 5.5). */
+static httpc_span trim_ows(const char *l, size_t vs, size_t ve)
+{
+    while (vs < ve && (l[vs] == ' ' || l[vs] == '\t'))
+        vs++;
+    while (ve > vs && (l[ve - 1] == ' ' || l[ve - 1] == '\t'))
+        ve--;
+    return (httpc_span){l + vs, ve - vs};
+}
+
+/* field-line = field-name ":" OWS field-value OWS (section 5), field-name a
+ * token with no whitespace before the colon (5.1), the value as check_value
+ * says. l[0..n) ends with CRLF and does not start with SP or HTAB. The field
+ * goes to *f, for strict_headers to emit once no fold follows. */
+static int strict_field(const char *l, size_t n, httpc_header *f, char *detail, size_t cap)
+{
+    size_t i = 0, ve = n - 2;
+    int rc;
+
     while (i < ve && httpc__tchar[(unsigned char)l[i]])
         i++;
     if (i < ve && (l[i] == ' ' || l[i] == '\t'))
         return invalid("whitespace before colon", l, n, detail, cap);
     if (i == 0 || i == ve || l[i] != ':')
         return invalid("invalid field name", l, n, detail, cap);
-    for (size_t k = first_ctl(l + i + 1, ve - i - 1) + i + 1; k < ve; k++)
-        if (cls[(unsigned char)l[k]] & C_CTL)
-            return invalid(ctl_problem((unsigned char)l[k]), l, n, detail, cap);
-    vs = i + 1;
-    while (vs < ve && (l[vs] == ' ' || l[vs] == '\t'))
-        vs++;
-    while (ve > vs && (l[ve - 1] == ' ' || l[ve - 1] == '\t'))
-        ve--;
-    emit(o, l, i, l + vs, ve - vs);
+    if ((rc = check_value(l, i + 1, ve, n, detail, cap)) < 0)
+        return rc;
+    *f = (httpc_header){{l, i}, trim_ows(l, i + 1, ve)};
+    return 0;
+}
+
+int httpc__strict_fold(const char *l, size_t n, httpc_span *piece, char *detail, size_t cap)
+{
+    int rc;
+
+    if (n < 2 || l[n - 2] != '\r' || l[n - 1] != '\n')
+        return invalid("bare LF line ending", l, n, detail, cap);
+    if ((rc = check_value(l, 0, n - 2, n, detail, cap)) < 0)
+        return rc;
+    *piece = trim_ows(l, 0, n - 2);
+    return 0;
+}
+
+/* A line that starts with SP or HTAB after a field is obs-fold (RFC 9112
+ * section 5.2), which a user agent unfolds rather than refuses. Folded lines
+ * follow their field in the buffer, so the field's value stays one span,
+ * from its first to its last non-blank octet, folds included: each run of
+ * whitespace holding a CRLF in it stands for one SP (httpc_resp_* give the
+ * value with that done, in a copy the parser may not make). */
+static int strict_fold(const char *l, size_t n, httpc_header *f, char *detail, size_t cap)
+{
+    httpc_span piece;
+    int rc = httpc__strict_fold(l, n, &piece, detail, cap);
+
+    if (rc < 0 || piece.len == 0)
+        return rc;
+    if (f->value.len == 0)
+        f->value = piece;
+    else
+        f->value.len = (size_t)(piece.ptr + piece.len - f->value.ptr);
     return 0;
 }
 
 /* Every line ends with CRLF (no bare LF, 2.2); EOF before the empty line is a
- * truncated message, not the end of the block; at most max_headers fields. */
+ * truncated message, not the end of the block; at most max_headers lines
+ * (fields and folded lines alike). A line starting with whitespace before the
+ * first field is what section 2.2 lets a recipient reject as invalid. */
 static ssize_t strict_headers(const char *buf, size_t len, int eof, const httpc_profile *p,
                               hdr_out *o, char *detail, size_t cap)
 {
-    size_t off = 0, n;
+    size_t off = 0, lines = 0, n;
+    httpc_header f = {{NULL, 0}, {NULL, 0}}; /* the field being read: name.ptr NULL for none */
 
     for (;;) {
         int rc = httpc__readline(buf + off, len - off, eof, p->max_line, &n);
@@ -356,11 +404,16 @@ static ssize_t strict_headers(const char *buf, size_t len, int eof, const httpc_
         }
         if (n < 2 || l[n - 2] != '\r')
             return invalid("bare LF line ending", l, n, detail, cap);
+        int fold = l[0] == ' ' || l[0] == '\t';
+        if (f.name.ptr != NULL && !fold)
+            emit(o, f.name.ptr, f.name.len, f.value.ptr, f.value.len);
         if (n == 2)
             return (ssize_t)off;
-        if (o->n >= p->max_headers)
+        if (lines++ >= p->max_headers)
             return too_many(p, detail, cap);
-        rc = strict_field(l, n, o, detail, cap);
+        if (fold && f.name.ptr == NULL)
+            return invalid("whitespace before the first field", l, n, detail, cap);
+        rc = fold ? strict_fold(l, n, &f, detail, cap) : strict_field(l, n, &f, detail, cap);
         if (rc < 0)
             return rc;
     }

@@ -209,8 +209,12 @@ static int reason_ok(const unsigned char *s, size_t n)
 /* RFC 9112 section 4: status-line = HTTP-version SP status-code SP
  * [ reason-phrase ] CRLF, with HTTP-version = "HTTP/" DIGIT "." DIGIT
  * (section 2.3, case-sensitive) and status-code = 3DIGIT. RFC 9110 section 15
- * makes 100..599 the valid codes. Only 1.0 and 1.1 are HTTP/1.x versions a
- * client can read this way; a well-formed other version is UnknownProtocol. */
+ * makes 100..599 the valid codes, but says that a client receiving an
+ * invalid one "SHOULD process the response as if it had a 5xx (Server
+ * Error) status code": so 600..999 are read (the caller sees the code, and
+ * the body is framed as a 5xx's), and only codes below 100 are refused, as
+ * py3 refuses them. Only 1.0 and 1.1 are HTTP/1.x versions a client can read
+ * this way; a well-formed other version is UnknownProtocol. */
 static ssize_t parse_strict(const char *buf, size_t line_len, const httpc_profile *p,
                             httpc_status_line *out, char *detail, size_t cap)
 {
@@ -225,10 +229,13 @@ static ssize_t parse_strict(const char *buf, size_t line_len, const httpc_profil
         !is_digit(buf[11]) || buf[12] != ' ' || !reason_ok((const unsigned char *)buf + 13, n - 13))
         return bad_line(buf, line_len, p, detail, cap);
     code = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
-    if (code < 100 || code > 599)
+    if (code < 100)
         return bad_line(buf, line_len, p, detail, cap);
     *out = (httpc_status_line){.version = {buf, 8}, .status = code, .reason = {buf + 13, n - 13}};
-    if (buf[5] != '1' || (buf[7] != '0' && buf[7] != '1'))
+    /* RFC 9110 section 6.2: a higher minor version than ours (1.2 to 1.9)
+     * SHOULD be processed as the highest we implement; another major is not
+     * HTTP/1.x at all. */
+    if (buf[5] != '1')
         return unknown_protocol(out->version, p, detail, cap);
     out->version_num = buf[7] == '0' ? 10 : 11;
     return (ssize_t)line_len;

@@ -31,8 +31,13 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
                               .header_mode = HTTPC_HEADERS_STRICT,
                               .strict_rfc = 1,
                               .max_line = HTTPC_MAXLINE,
-                              .max_headers = HTTPC_MAXHEADERS,
-                              .max_trailers = HTTPC_MAXHEADERS},
+                              /* No count limit on trailers: they are read line by
+                               * line (each bounded by max_line) and discarded, so
+                               * their number costs no memory, and RFC 9112 section
+                               * 7.1 wants a chunked body decoded whatever its
+                               * trailer section holds (CPython bounds only the
+                               * lines too). */
+                              .max_headers = HTTPC_MAXHEADERS},
 };
 
 const httpc_profile *httpc_profile_get(httpc_profile_id id)

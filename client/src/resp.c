@@ -62,10 +62,12 @@ httpc_resp *httpc__resp_retain(httpc_resp *r)
 
 /* _close_conn(): fp.close(). Python 3's buffered makefile drops what it read
  * ahead; httplib 2.7 read nothing ahead (makefile('rb', 0)), so those bytes
- * go back to the socket for whoever reads it next. */
+ * go back to the socket for whoever reads it next. strict gives them back
+ * too, so the connection sees that data came with no request outstanding
+ * however the reads were cut (RFC 9112 section 9.2; conn.c). */
 static void close_conn(httpc_resp *r)
 {
-    if (r->t != NULL && r->p->py27 && r->end > r->pos)
+    if (r->t != NULL && (r->p->py27 || r->p->strict_rfc) && r->end > r->pos)
         httpc__transport_unread(r->t, r->buf + r->pos, r->end - r->pos);
     r->pos = r->end = 0;
     httpc__transport_unref(r->t);
@@ -337,6 +339,31 @@ static int skip_continue_headers(httpc_resp *r)
     return 0;
 }
 
+/* RFC 9112 section 5.2: a user agent "MUST replace each received obs-fold
+ * with one or more SP octets prior to interpreting the field value". The
+ * strict parser gives a folded value as one span over its lines, which it
+ * may not rewrite; the response's own copy of the head may be. Each run of
+ * whitespace holding a CRLF (a fold, or several with blank lines between)
+ * becomes one SP; CR and LF are in a strict value only there. The value
+ * only shrinks, so the rewrite is done in place. Returns the new length. */
+static size_t unfold(char *v, size_t n)
+{
+    size_t w = 0;
+
+    for (size_t i = 0; i < n;) {
+        if (v[i] != '\r' && v[i] != '\n') {
+            v[w++] = v[i++];
+            continue;
+        }
+        while (w > 0 && (v[w - 1] == ' ' || v[w - 1] == '\t'))
+            w--;
+        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n'))
+            i++;
+        v[w++] = ' ';
+    }
+    return w;
+}
+
 /* Copies the head out of the read buffer so the spans outlive refills. */
 static int keep_headers(httpc_resp *r, httpc_header *h, size_t n, size_t head_len)
 {
@@ -350,6 +377,11 @@ static int keep_headers(httpc_resp *r, httpc_header *h, size_t n, size_t head_le
         if (h[i].name.ptr != NULL)
             h[i].name.ptr = r->head + (h[i].name.ptr - base);
         h[i].value.ptr = r->head + (h[i].value.ptr - base);
+    }
+    for (size_t i = 0; i < n && r->p->header_mode == HTTPC_HEADERS_STRICT; i++) {
+        char *v = r->head + (h[i].value.ptr - r->head);
+        if (memchr(v, '\n', h[i].value.len) != NULL)
+            h[i].value.len = unfold(v, h[i].value.len);
     }
     r->hdrs = h;
     r->nhdrs = n;
@@ -461,23 +493,10 @@ static int header_has(const httpc_resp *r, const char *name, const char *needle)
  * fields are comma-separated lists, and a second field adds to the first). */
 static int connection_option(const httpc_resp *r, const char *option)
 {
-    for (size_t i = 0; i < r->nhdrs; i++) {
-        httpc_span v = r->hdrs[i].value;
-        if (!httpc__span_ieq(r->hdrs[i].name, "connection"))
-            continue;
-        while (v.len > 0) {
-            const char *comma = memchr(v.ptr, ',', v.len);
-            httpc_span t = {v.ptr, comma ? (size_t)(comma - v.ptr) : v.len};
-            while (t.len > 0 && (t.ptr[0] == ' ' || t.ptr[0] == '\t'))
-                t.ptr++, t.len--;
-            while (t.len > 0 && (t.ptr[t.len - 1] == ' ' || t.ptr[t.len - 1] == '\t'))
-                t.len--;
-            if (httpc__span_ieq(t, option))
-                return 1;
-            v.len -= comma ? (size_t)(comma - v.ptr) + 1 : v.len;
-            v.ptr = comma ? comma + 1 : v.ptr;
-        }
-    }
+    for (size_t i = 0; i < r->nhdrs; i++)
+        if (httpc__span_ieq(r->hdrs[i].name, "connection") &&
+            httpc__list_has(r->hdrs[i].value, option))
+            return 1;
     return 0;
 }
 
@@ -828,6 +847,7 @@ typedef struct out_t {
     uint64_t got;
     uint64_t committed;   /* bytes of completed pieces */
     uint64_t piece_start; /* where the current piece began */
+    int stopped;          /* the sink stopped the read: the caller's error, not the stream's */
 } out_t;
 
 static int deliver(out_t *o, const char *data, size_t len)
@@ -836,11 +856,41 @@ static int deliver(out_t *o, const char *data, size_t len)
         memcpy(o->dst + o->got, data, len);
     else if (o->sink != NULL && len > 0) {
         int rc = o->sink(o->ctx, data, len);
-        if (rc != 0)
+        if (rc != 0) {
+            o->stopped = 1;
             return rc;
+        }
     }
     o->got += len;
     return 0;
+}
+
+/* A body read that failed (rc < 0). CPython leaves the connection as it is;
+ * the strict profile closes it: after a framing error, a timeout or an
+ * early EOF nobody knows where the next response would start, and RFC 9112
+ * section 6.3 says a recipient whose Content-Length body was cut by a close
+ * or a timeout "MUST consider the message to be incomplete and close the
+ * connection". A sink's own error is the caller's business and changes
+ * nothing. Returns rc. */
+static int body_failed(httpc_resp *r, const out_t *o, int rc)
+{
+    if (rc < 0 && r->p->strict_rfc && !o->stopped && r->t != NULL) {
+        httpc__transport_abandon(r->t);
+        close_conn(r);
+    }
+    return rc;
+}
+
+/* IncompleteRead(partial of `got` bytes, `lack` more expected), as
+ * _safe_read raises it. */
+static int incomplete(httpc_resp *r, uint64_t got, uint64_t lack)
+{
+    r->partial = (int64_t)got; /* both <= the length, <= INT64_MAX */
+    r->partial_offset = 0;
+    r->expected = (int64_t)lack;
+    snprintf(r->errmsg, sizeof r->errmsg, "IncompleteRead(%llu bytes read, %llu more expected)",
+             (unsigned long long)got, (unsigned long long)lack);
+    return HTTPC_E_INCOMPLETE_READ;
 }
 
 /* With the buffer empty and at least a buffer's worth wanted, bytes go from
@@ -895,8 +945,7 @@ static int chunk_error(httpc_resp *r, out_t *o, int rc)
     r->partial = (int64_t)o->committed;
     r->expected = -1;
     r->partial_offset = 0;
-    if (r->p->strict_rfc && (rc == HTTPC_E_INVALID_FRAMING || rc == HTTPC_E_INVALID_HEADER))
-        close_conn(r); /* the stream cannot be trusted past a framing error */
+    body_failed(r, o, rc); /* strict: closed, whatever the error */
     if (rc != HTTPC_E_INCOMPLETE_READ)
         return rc;
     if (r->p->py27 && r->dec.state == HTTPC__CHUNK_DATA) {
@@ -921,9 +970,12 @@ static int chunk_error(httpc_resp *r, out_t *o, int rc)
 /* A piece (one _safe_read) ends with its chunk or with the caller's amount. */
 static int end_piece(out_t *o)
 {
+    int rc = o->sink != NULL ? o->sink(o->ctx, NULL, 0) : 0;
+
     o->committed = o->got;
     o->piece_start = o->got;
-    return o->sink != NULL ? o->sink(o->ctx, NULL, 0) : 0;
+    o->stopped = rc != 0;
+    return rc;
 }
 
 static int in_data(const httpc_chunked *d)
@@ -967,7 +1019,7 @@ static int read_chunked(httpc_resp *r, out_t *o)
         if (n == HTTPC_E_AGAIN) {
             ssize_t got = fill(r, r->p->max_line + 1);
             if (got < 0)
-                return (int)got;
+                return body_failed(r, o, (int)got);
             continue;
         }
         if (n < 0)
@@ -977,7 +1029,7 @@ static int read_chunked(httpc_resp *r, out_t *o)
         if (rc == 0 && dlen > 0 && (r->dec.state != HTTPC__CHUNK_DATA || o->got == o->want))
             rc = end_piece(o);
         if (rc != 0)
-            return rc;
+            return body_failed(r, o, rc);
     }
     if (httpc_chunked_done(&r->dec))
         close_conn(r);
@@ -1016,9 +1068,13 @@ static ssize_t read_some(httpc_resp *r, void *buf, size_t amt)
     if (r->length >= 0 && (uint64_t)r->length < o.want)
         o.want = (uint64_t)r->length;
     if ((rc = read_raw(r, &o)) < 0)
-        return rc;
+        return body_failed(r, &o, rc);
+    /* CPython: no IncompleteRead here, "it might break compatibility"; the
+     * strict profile follows RFC 9112 section 6.3 (incomplete, then closed). */
+    if (o.got == 0 && o.want > 0 && r->p->strict_rfc && r->length > 0)
+        return body_failed(r, &o, incomplete(r, 0, (uint64_t)r->length));
     if (o.got == 0 && o.want > 0)
-        close_conn(r); /* no IncompleteRead here, "it might break compatibility" */
+        close_conn(r);
     else if (r->length >= 0 && (r->length -= (int64_t)o.got) == 0)
         close_conn(r);
     return (ssize_t)o.got;
@@ -1070,17 +1126,12 @@ int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx)
     r->partial = (int64_t)o.got;
     r->partial_offset = 0;
     r->expected = -1;
-    if (rc == 0 && r->length >= 0 && o.got < o.want) {
-        /* _safe_read: IncompleteRead(data, amt - len(data)) */
-        r->expected = (int64_t)(o.want - o.got); /* length <= INT64_MAX */
-        snprintf(r->errmsg, sizeof r->errmsg,
-                 "IncompleteRead(%llu bytes read, %llu more "
-                 "expected)",
-                 (unsigned long long)o.got, (unsigned long long)(o.want - o.got));
-        rc = HTTPC_E_INCOMPLETE_READ;
-    }
+    if (rc == 0 && r->length >= 0 && o.got < o.want)
+        rc = incomplete(r, o.got, o.want - o.got); /* _safe_read */
     if (rc == 0 && r->length >= 0)
         r->length = 0;
+    if (rc < 0)
+        body_failed(r, &o, rc);
     if (rc == 0 || rc == HTTPC_E_INCOMPLETE_READ)
         close_conn(r);
     return rc < 0 ? rc : (int64_t)o.got;

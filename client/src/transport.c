@@ -4,8 +4,10 @@
  * the bytes a response gives back because httplib 2.7 would not have read them. */
 #include "transport.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 void httpc__transport_init(httpc__transport *t, const httpc__transport_vt *vt)
 {
@@ -29,6 +31,20 @@ void httpc__transport_unref(httpc__transport *t)
     t->vt->destroy(t);
 }
 
+/* shutdown() rather than close(): the descriptor stays valid (and unused by
+ * anyone else) until the last reference goes, but the peer sees the end of
+ * the connection now. A TLS transport's fileno is its socket's. */
+void httpc__transport_abandon(httpc__transport *t)
+{
+    int fd;
+
+    if (t == NULL || t->abandoned)
+        return;
+    t->abandoned = 1;
+    if ((fd = t->vt->fileno(t)) >= 0)
+        shutdown(fd, SHUT_RDWR);
+}
+
 ssize_t httpc__transport_recv(httpc__transport *t, void *buf, size_t cap)
 {
     size_t avail = t->unread_len - t->unread_pos;
@@ -45,6 +61,15 @@ ssize_t httpc__transport_recv(httpc__transport *t, void *buf, size_t cap)
 }
 
 /* The bytes go in front of any still waiting: they were read before them. */
+int httpc__transport_unsolicited(const httpc__transport *t)
+{
+    int fd = t->vt->fileno(t);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (t->unread_len > t->unread_pos)
+        return 1;
+    return fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
 int httpc__transport_unread(httpc__transport *t, const void *buf, size_t len)
 {
     size_t left = t->unread_len - t->unread_pos;

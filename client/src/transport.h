@@ -29,6 +29,7 @@ struct httpc__transport {
     char errmsg[160]; /* detail of the last error */
     size_t read_cap;  /* httpc_conn_opts.read_cap: each vt->recv of the socket and
                          TLS transports asks for at most this many bytes (0: no cap) */
+    int abandoned;    /* set by httpc__transport_abandon: never to be reused */
 };
 
 /* Fills in the shared part of a new transport (one reference). */
@@ -36,6 +37,17 @@ void httpc__transport_init(httpc__transport *t, const httpc__transport_vt *vt);
 httpc__transport *httpc__transport_ref(httpc__transport *t);
 /* Drops a reference; the last one destroys the transport (closes it). */
 void httpc__transport_unref(httpc__transport *t);
+/* The stream can no longer be trusted: the strict profile found where a
+ * response ends unknowable (a framing error, an incomplete body), and RFC
+ * 9112 sections 6.1 and 6.3 say the connection MUST then be closed. The
+ * socket is shut down in both directions at once; the connection, which
+ * shares the transport with its response, sees `abandoned` and lets go of
+ * it (the next request connects anew), and the last reference closes it. */
+void httpc__transport_abandon(httpc__transport *t);
+/* Whether bytes (or an EOF) wait to be read: given back with
+ * httpc__transport_unread, or in the socket (poll without waiting). Under TLS
+ * it sees the socket, not what OpenSSL may hold decrypted. */
+int httpc__transport_unsolicited(const httpc__transport *t);
 /* recv() that first returns the bytes given back with httpc__transport_unread. */
 ssize_t httpc__transport_recv(httpc__transport *t, void *buf, size_t cap);
 /* Gives bytes back so the next recv() returns them first. httplib 2.7 reads
@@ -87,7 +99,9 @@ typedef int (*httpc__connector_fn)(void *ctx, const char *host, int port, int ti
 void httpc__conn_set_connector(httpc_conn *c, httpc__connector_fn fn, void *ctx);
 /* HTTPConnection(host, port) whose socket is already `t` (as when a test sets
  * conn.sock): the connection takes a reference of its own. Reconnecting
- * after a close goes through the connector (TCP unless replaced). */
+ * after a close fails with HTTPC_E_NOT_CONNECTED ("no connector to reconnect
+ * with") unless a connector is set: the replaying tests and fuzz targets that
+ * use this never reach the network. */
 int httpc__conn_new_transport(httpc_conn **out, const char *host, int port,
                               const httpc_conn_opts *opts, httpc__transport *t);
 /* The transport of a connection (NULL when closed), for tests. */

@@ -99,6 +99,24 @@ int httpc__span_ieq(httpc_span s, const char *z)
     return n == s.len && httpc__ieq(s.ptr, z, n);
 }
 
+int httpc__list_has(httpc_span list, const char *option)
+{
+    while (list.len > 0) {
+        const char *comma = memchr(list.ptr, ',', list.len);
+        size_t k = comma ? (size_t)(comma - list.ptr) : list.len;
+        httpc_span t = {list.ptr, k};
+        while (t.len > 0 && (t.ptr[0] == ' ' || t.ptr[0] == '\t'))
+            t.ptr++, t.len--;
+        while (t.len > 0 && (t.ptr[t.len - 1] == ' ' || t.ptr[t.len - 1] == '\t'))
+            t.len--;
+        if (httpc__span_ieq(t, option))
+            return 1;
+        list.ptr += k + (comma != NULL);
+        list.len -= k + (comma != NULL);
+    }
+    return 0;
+}
+
 int httpc__span_icontains(httpc_span s, const char *needle)
 {
     size_t n = strlen(needle);

@@ -49,11 +49,14 @@ mapfile -t io_objs < <(objects $(sources HTTPC_IO_SOURCES))
   echo "build.sh: no sources found in client/CMakeLists.txt" >&2; exit 1; }
 ar rcs "$work/libhttpc_parse.a" "${parse_objs[@]}"
 ar rcs "$work/libhttpc.a" "${parse_objs[@]}" "${io_objs[@]}"
-# fuzz_scenario: the mock server's scenario loader alone.
-# shellcheck disable=SC2086
-$CC $CFLAGS "${flags[@]}" -I"$root/mockserver/include" -c "$root/mockserver/src/scenario.c" \
-  -o "$work/scenario.o"
-ar rcs "$work/libhttpc_scn.a" "$work/scenario.o" "${parse_objs[@]}"
+# fuzz_scenario: the mock server's scenario loader alone (and the requirements
+# catalogue it checks rfc ids with).
+for src in scenario requirements; do
+  # shellcheck disable=SC2086
+  $CC $CFLAGS "${flags[@]}" -I"$root/mockserver/include" -c "$root/mockserver/src/$src.c" \
+    -o "$work/$src.o"
+done
+ar rcs "$work/libhttpc_scn.a" "$work/scenario.o" "$work/requirements.o" "${parse_objs[@]}"
 
 mkdir -p "$OUT"
 for t in $targets; do

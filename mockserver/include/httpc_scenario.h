@@ -129,6 +129,8 @@ typedef struct httpc_scenario {
     httpc_scn_request *before;
     size_t nbefore;
     int check_connections; /* connections the server must have seen; 0: any */
+    int check_connections_for[4]; /* the same for one profile (py27, py27-strict,
+                                     py3, strict); 0: the line above */
     int timeout_ms;        /* the client's socket timeout; 0: the runner's */
     /* TLS and tunnels. */
     int tls;               /* HTTPS: the server does TLS (from the start unless a
@@ -145,6 +147,8 @@ typedef struct httpc_scenario {
     size_t ntunnel_headers;
 } httpc_scenario;
 
+/* The connections the server must see when `profile` runs it (0: any). */
+int httpc_scn_check_connections(const httpc_scenario *s, const char *profile);
 /* Whether `s` runs under `profile` (its `profiles:` line, all by default). */
 int httpc_scn_runs_under(const httpc_scenario *s, const char *profile);
 

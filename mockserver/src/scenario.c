@@ -633,6 +633,26 @@ static int tls_key(ctx *c, httpc_scenario *sc, const char *key, const char *v)
     return 0;
 }
 
+/* "check-connections[ PROFILE]: N": the count the server must see, for
+ * every profile or for one (the strict profile may reconnect where CPython
+ * reuses). */
+static int check_connections_line(ctx *c, httpc_scenario *sc, const char *profile,
+                                  const char *v)
+{
+    long n = 0;
+    const char *q = v;
+    int *slot = &sc->check_connections;
+    for (unsigned i = 0; *profile && i < 4; i++)
+        if (!strcmp(profile, profiles[i]))
+            slot = &sc->check_connections_for[i];
+    if (*profile && slot == &sc->check_connections)
+        return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", profile);
+    if (number(c, &q, HTTPC_SCN_MAX_CONNS, &n) < 0 || n == 0 || *skip_ws(q))
+        return fail(c, "check-connections wants a count from 1 to %d", HTTPC_SCN_MAX_CONNS);
+    *slot = (int)n;
+    return 0;
+}
+
 static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
     buf b = {0};
@@ -705,14 +725,8 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
         return rfc_line(c, sc, key, v);
     if (!strcmp(key, "sweep"))
         return 0; /* handled before parsing */
-    if (!strcmp(key, "check-connections")) {
-        long n = 0;
-        const char *q = v;
-        if (number(c, &q, HTTPC_SCN_MAX_CONNS, &n) < 0 || n == 0 || *skip_ws(q))
-            return fail(c, "check-connections wants a count from 1 to %d", HTTPC_SCN_MAX_CONNS);
-        sc->check_connections = (int)n;
-        return 0;
-    }
+    if (!strncmp(key, "check-connections", 17) && (key[17] == '\0' || key[17] == ' '))
+        return check_connections_line(c, sc, skip_ws(key + 17), v);
     if (!strcmp(key, "timeout")) {
         long n = 0;
         const char *q = v;
@@ -1065,6 +1079,14 @@ const httpc_scn_expect *httpc_scn_expect_capped(const httpc_scenario *s, const c
 {
     const httpc_scn_expect *e = read_cap ? expect_among(s, profile, lenient, read_cap) : NULL;
     return e ? e : expect_among(s, profile, lenient, 0);
+}
+
+int httpc_scn_check_connections(const httpc_scenario *s, const char *profile)
+{
+    for (unsigned i = 0; i < 4; i++)
+        if (!strcmp(profile, profiles[i]) && s->check_connections_for[i])
+            return s->check_connections_for[i];
+    return s->check_connections;
 }
 
 int httpc_scn_runs_under(const httpc_scenario *s, const char *profile)

@@ -460,6 +460,14 @@ static void shuffle(size_t *order, size_t n, unsigned long long seed)
     }
 }
 
+static int wants_rfc(const opts *o)
+{
+    for (int q = 0; q < o->njudges; q++)
+        if (!strcmp(o->judges[q], "rfc"))
+            return 1;
+    return 0;
+}
+
 /* Whether a Python judge applies to the scenario (its profiles: line). */
 static int judge_applies(const httpc_scenario *s, const char *judge)
 {
@@ -486,9 +494,11 @@ static job *make_jobs(const opts *o, const lib *l, size_t *count)
                     any |= judge_applies(s, o->judges[q]);
                 if (any)
                     jobs[n++] = (job){s, NULL, rep};
+                /* The rfc judge needs no expectation of the profile: every
+                 * profile runs every scenario then. */
                 for (size_t p = 0; !o->adapter && p < 4; p++)
                     if ((!strcmp(o->profile, "all") || !strcmp(o->profile, conform_profiles[p])) &&
-                        httpc_scn_runs_under(s, conform_profiles[p]))
+                        (httpc_scn_runs_under(s, conform_profiles[p]) || wants_rfc(o)))
                         jobs[n++] = (job){s, conform_profiles[p], rep};
             }
     *count = n;

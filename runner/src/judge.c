@@ -243,10 +243,11 @@ void conform_judge(const httpc_scenario *s, const char *profile, const conform_f
     int m = 0;
     if (harness_verdict(f, r))
         return;
-    if (s->check_connections && (size_t)s->check_connections != f->connections) {
+    int conns = httpc_scn_check_connections(s, profile);
+    if (conns && (size_t)conns != f->connections) {
         r->verdict = "fail";
         snprintf(r->why, sizeof r->why, "the server saw %zu connections, expected %d",
-                 f->connections, s->check_connections);
+                 f->connections, conns);
     } else if (!conform_request_checks(s, f->rx, f->rx_len, f->port, r->why, sizeof r->why))
         r->verdict = "fail";
     else if (pass && (m = conform_matches(pass, &r->o, r->why, sizeof r->why)) == 1)

@@ -617,6 +617,194 @@ Test(conn, empty_reply_py27_keeps_the_connection)
     mem_peer_release(&m);
 }
 
+/* ---- strict: the connection closed after a faulty response ---------------- */
+
+static int discard(void *ctx, const void *data, size_t len)
+{
+    (void)ctx, (void)data, (void)len;
+    return 0;
+}
+
+/* The next request on `c` works and goes to connection `conn` of the peer. */
+static void next_request_reconnects(httpc_conn *c, mem_peer *m, int conn)
+{
+    httpc_resp *r;
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0, "%s",
+                 httpc_conn_errmsg(c));
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0, "%s", httpc_conn_errmsg(c));
+    cr_assert_eq(httpc_resp_read_all(r, discard, NULL), 2);
+    cr_assert_eq(m->opened, conn + 1, "a new connection");
+    httpc_resp_free(r);
+}
+
+/* RFC 9112 section 6.3: an invalid Content-Length is unrecoverable and the
+ * user agent MUST close the connection; 6.1: Transfer-Encoding in HTTP/1.0
+ * too. The strict profile closes it after any error in a response's head
+ * (and goes back to Idle, so the next request connects anew); py3 keeps
+ * CPython's rule (bad_status_leaves_request_sent). */
+Test(conn, strict_closes_after_an_error_in_the_head)
+{
+    const char *bad[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 4.0\r\n\r\nbody",
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc",
+        "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX : y\r\n\r\n",
+        "garbage\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mem_peer m = {.replies = {bad[i], OK_REPLY}};
+        httpc_conn *c = open_conn(&m, "h", "strict");
+        httpc_resp *r;
+        cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+        cr_assert_lt(httpc_conn_getresponse(c, &r), 0, "%s", bad[i]);
+        cr_assert_null(r);
+        cr_assert_null(httpc__conn_transport(c), "%s", bad[i]);
+        cr_assert_eq(httpc_conn_fileno(c), -1);
+        next_request_reconnects(c, &m, 1);
+        httpc_conn_free(c);
+        mem_peer_release(&m);
+    }
+}
+
+/* Section 6.3: a Content-Length body cut short by a close is incomplete and
+ * the connection MUST be closed; the same after any error in a body. The
+ * response and the connection share the transport: the response abandons
+ * it, the connection lets go of it. py3 keeps CPython's socket. */
+Test(conn, strict_closes_after_an_error_in_the_body)
+{
+    static const struct {
+        const char *reply;
+        int rc;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", HTTPC_E_INCOMPLETE_READ},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXY0\r\n\r\n",
+         HTTPC_E_INVALID_FRAMING},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+         HTTPC_E_INCOMPLETE_READ},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA\r\n\r\n",
+         HTTPC_E_INVALID_HEADER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (int strict = 0; strict <= 1; strict++) {
+            mem_peer m = {.replies = {cases[i].reply, OK_REPLY}};
+            httpc_conn *c = open_conn(&m, "h", strict ? "strict" : "py3");
+            httpc_resp *r;
+            cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+            cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+            cr_assert_not_null(httpc__conn_transport(c), "kept until the body fails");
+            int64_t rc = httpc_resp_read_all(r, discard, NULL);
+            if (strict) {
+                cr_assert_eq(rc, cases[i].rc, "%zu: %s", i, httpc_resp_errmsg(r));
+                cr_assert(m.t[0]->abandoned);
+                cr_assert(httpc_resp_isclosed(r));
+                cr_assert_null(httpc__conn_transport(c), "%zu", i);
+                httpc_resp_free(r);
+                next_request_reconnects(c, &m, 1);
+            } else { /* an error (or, CRLF unchecked, a body) in py3 */
+                cr_assert_not(m.t[0]->abandoned);
+                cr_assert_not_null(httpc__conn_transport(c), "%zu: CPython keeps conn.sock", i);
+                httpc_resp_free(r);
+            }
+            httpc_conn_free(c);
+            mem_peer_release(&m);
+        }
+    }
+}
+
+/* read(amt): CPython ends a short Content-Length body without an error
+ * ("it might break compatibility"); strict raises IncompleteRead (section
+ * 6.3: the message is incomplete) once the close comes, and closes. */
+Test(conn, strict_short_body_by_read_amt)
+{
+    for (int strict = 0; strict <= 1; strict++) {
+        mem_peer m = {.replies = {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", OK_REPLY}};
+        httpc_conn *c = open_conn(&m, "h", strict ? "strict" : "py3");
+        httpc_resp *r;
+        char buf[4];
+        int64_t partial, expected;
+        cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+        cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+        cr_assert_eq(httpc_resp_read(r, buf, 4), 4);
+        cr_assert_eq(httpc_resp_read(r, buf, 4), 1);
+        if (strict) {
+            cr_assert_eq(httpc_resp_read(r, buf, 4), HTTPC_E_INCOMPLETE_READ);
+            httpc_resp_incomplete(r, &partial, &expected, NULL);
+            cr_assert_eq(partial, 0);
+            cr_assert_eq(expected, 5);
+            cr_assert_str_eq(httpc_resp_errmsg(r), "IncompleteRead(0 bytes read, 5 more expected)");
+            cr_assert_null(httpc__conn_transport(c));
+        } else {
+            cr_assert_eq(httpc_resp_read(r, buf, 4), 0);
+            cr_assert_not_null(httpc__conn_transport(c));
+        }
+        cr_assert(httpc_resp_isclosed(r));
+        httpc_resp_free(r);
+        httpc_conn_free(c);
+        mem_peer_release(&m);
+    }
+}
+
+/* A sink that stops a read is the caller's doing, not the stream's: the
+ * connection stays, as in every profile. */
+static int refuse(void *ctx, const void *data, size_t len)
+{
+    (void)ctx, (void)data, (void)len;
+    return -1;
+}
+
+Test(conn, strict_sink_error_keeps_the_connection)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "strict");
+    httpc_resp *r;
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+    cr_assert_eq(httpc_resp_read_all(r, refuse, NULL), -1);
+    cr_assert_not(m.t[0]->abandoned);
+    cr_assert_not_null(httpc__conn_transport(c));
+    httpc_resp_free(r);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+/* RFC 9112 section 9.6: a client that sent "close" MUST close the connection
+ * after reading the response and send nothing more on it. CPython looks only
+ * at the response: py3 reuses the connection. */
+Test(conn, strict_closes_after_a_request_with_close)
+{
+    const char *values[] = {"close", "Keep-Alive, CLOSE", " ,close ,"};
+    for (size_t i = 0; i < 3; i++) {
+        for (int strict = 0; strict <= 1; strict++) {
+            mem_peer m = {.replies = {OK_REPLY, OK_REPLY}, .more = {{OK_REPLY}}};
+            httpc_conn *c = open_conn(&m, "h", strict ? "strict" : "py3");
+            httpc_kv h = {"Connection", values[i]};
+            httpc_resp *r;
+            cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, &h, 1, 0), 0);
+            cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+            cr_assert_not(httpc_resp_will_close(r), "the response says nothing of it");
+            cr_assert_eq(httpc__conn_transport(c) == NULL, strict, "%s", values[i]);
+            cr_assert_eq(httpc_resp_read_all(r, discard, NULL), 2, "the body is still read");
+            cr_assert(httpc_resp_isclosed(r));
+            httpc_resp_free(r);
+            next_request_reconnects(c, &m, strict);
+            httpc_conn_free(c);
+            mem_peer_release(&m);
+        }
+    }
+    /* "closed" or "x-close" are other options */
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "strict");
+    httpc_kv h = {"connection", "closed, x-close"};
+    httpc_resp *r;
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, &h, 1, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+    cr_assert_not_null(httpc__conn_transport(c));
+    httpc_resp_free(r);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
 /* httplib 2.7 gives what a failed chunked body left on the socket to the
  * next response, so where the error leaves the stream must not depend on
  * how the bytes arrive (the split fuzzer's find). 2.7.18, read(1) in a loop
@@ -625,6 +813,34 @@ Test(conn, empty_reply_py27_keeps_the_connection)
 #define BAD_CHUNKED_THEN_REPLY                                                                     \
     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n1\r\nB\r\n-1\r\n"            \
     "ZZ\x01\x01\r\nHTTP/1.0 200 OK\r\n\r\nsecond"
+
+/* RFC 9112 section 9.2: bytes past a response's framing came while no
+ * request was outstanding. strict takes them for no response: it gives them
+ * back to the connection (as py27 does), which then sends the next request
+ * on a new connection; py3 drops them with its read buffer (CPython) and
+ * reuses the connection, whose peer has nothing more to say. */
+Test(conn, strict_drops_a_connection_with_unsolicited_bytes)
+{
+    for (int strict = 0; strict < 2; strict++) {
+        mem_peer m = {.replies = {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiEXTRA",
+                                  OK_REPLY}};
+        httpc_conn *c = open_conn(&m, "h", strict ? "strict" : "py3");
+        httpc_resp *r;
+        cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+        cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+        cr_assert_eq(httpc_resp_read_all(r, discard, NULL), 2);
+        httpc_resp_free(r);
+        if (strict) {
+            next_request_reconnects(c, &m, 1);
+        } else {
+            cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+            cr_assert_eq(httpc_conn_getresponse(c, &r), HTTPC_E_REMOTE_DISCONNECTED);
+            cr_assert_eq(m.opened, 1, "py3 reused the connection");
+        }
+        httpc_conn_free(c);
+        mem_peer_release(&m);
+    }
+}
 
 static int collect(void *ctx, const void *data, size_t len)
 {
@@ -686,6 +902,31 @@ Test(conn, connect_refused_leaves_request_sent)
     cr_assert_str_eq(httpc_conn_errmsg(c), "Request-sent");
     /* CPython: AttributeError ('NoneType' object has no attribute 'makefile') */
     cr_assert_eq(httpc_conn_getresponse(c, &r), HTTPC_E_NOT_CONNECTED);
+    httpc_conn_free(c);
+}
+
+/* A connection made on a given transport never reaches the network: once
+ * strict has closed it (a short body here), the next request cannot
+ * reconnect without a connector. */
+Test(conn, new_transport_does_not_reconnect)
+{
+    const char *reply = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort";
+    httpc_conn_opts o;
+    httpc__transport *t;
+    httpc_conn *c;
+    httpc_resp *r;
+    httpc_conn_opts_init(&o);
+    o.profile = httpc_profile_get(HTTPC_PROFILE_STRICT);
+    cr_assert_eq(httpc__mem_transport(reply, strlen(reply), 0, &t), 0);
+    cr_assert_eq(httpc__conn_new_transport(&c, "example.com", 80, &o, t), 0);
+    httpc__transport_unref(t);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+    cr_assert_eq(httpc_resp_read_all(r, discard, NULL), HTTPC_E_INCOMPLETE_READ);
+    httpc_resp_free(r);
+    cr_assert_null(httpc__conn_transport(c));
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), HTTPC_E_NOT_CONNECTED);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "no connector to reconnect with");
     httpc_conn_free(c);
 }
 

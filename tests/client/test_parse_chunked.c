@@ -33,8 +33,20 @@ typedef struct oracle_chunked_case {
 
 static const char *const all_profiles[] = {"py27", "py27-strict", "py3", "strict"};
 
+/* strict with a trailer count limit, as a caller's profile may set one. */
+static const httpc_profile *limited(void)
+{
+    static httpc_profile p;
+    p = *httpc_profile_by_name("strict");
+    p.max_trailers = 100;
+    p.name = "strict-100";
+    return &p;
+}
+
 static const httpc_profile *prof(const char *name)
 {
+    if (!strcmp(name, "strict-100"))
+        return limited();
     const httpc_profile *p = httpc_profile_by_name(name);
     cr_assert_not_null(p, "profile %s", name);
     return p;
@@ -352,7 +364,11 @@ Test(parse_chunked, httpc_parse_trailers_endings)
         {"", 0, HTTPC_E_AGAIN, HTTPC_E_AGAIN, HTTPC_E_AGAIN},
         {"\r", 0, HTTPC_E_AGAIN, HTTPC_E_AGAIN, HTTPC_E_AGAIN},
         {"\r\r\n\r\n", 0, 5, 5, HTTPC_E_INVALID_HEADER},
-        {" folded\r\n\r\n", 0, 11, 11, HTTPC_E_INVALID_HEADER},
+        {" folded\r\n\r\n", 0, 11, 11, HTTPC_E_INVALID_HEADER}, /* no field to fold into */
+        {"A: 1\r\n folded\r\n\r\n", 0, 17, 17, 17},             /* obs-fold, RFC 9112 5.2 */
+        {"A: 1\r\n\t\r\n \t x \r\n\r\n", 0, 18, 18, 18},
+        {"A: 1\r\n fo\x01ld\r\n\r\n", 0, 16, 16, HTTPC_E_INVALID_HEADER},
+        {"A: 1\r\n folded\n\r\n", 0, 16, 16, HTTPC_E_INVALID_HEADER},
         {"no colon\r\n\r\n", 0, 12, 12, HTTPC_E_INVALID_HEADER},
         {"A : b\r\n\r\n", 0, 9, 9, HTTPC_E_INVALID_HEADER},
         {"A: b\x01\r\n\r\n", 0, 9, 9, HTTPC_E_INVALID_HEADER},
@@ -371,6 +387,9 @@ Test(parse_chunked, httpc_parse_trailers_endings)
     }
     cr_assert_eq(trailers("A: 1\r\nB: 2\r\n\r\n", 0, "py3").lines, 2);
     cr_assert_eq(trailers("A: 1\r\nB: 2\r\n\r\n", 0, "strict").lines, 2);
+    cr_assert_eq(trailers("A: 1\r\n 2\r\n\r\n", 0, "strict").lines, 2, "a folded line counts");
+    cr_assert_str_eq(trailers(" 2\r\n\r\n", 0, "strict").detail,
+                     "whitespace before the first field: b' 2\\r\\n'");
     cr_assert_eq(trailers("A: 1", 1, "py3").lines, 1);
     cr_assert_eq(trailers("\r\n", 0, "py27").lines, 0);
     cr_assert_eq(trailers("A: 1\r\nB: 2\n\n", 1, "py27").lines, 3);
@@ -378,9 +397,9 @@ Test(parse_chunked, httpc_parse_trailers_endings)
     cr_assert_eq(trailers("A: 1\r\n", 0, "strict").lines, 999, "untouched unless complete");
 }
 
-/* CPython reads any number of trailer lines; the strict profile allows
- * max_trailers (100), like the header limit, with Python's "got more than"
- * wording and class (HTTPException). */
+/* No built-in profile bounds the number of trailer lines (CPython does
+ * not); a profile with max_trailers (100 here) refuses more, with Python's
+ * "got more than" wording and class (HTTPException). */
 Test(parse_chunked, httpc_parse_trailers_count_limit)
 {
     char *in = malloc(200 * 8 + 3);
@@ -389,17 +408,17 @@ Test(parse_chunked, httpc_parse_trailers_count_limit)
         n += (size_t)sprintf(in + n, "T%03d: v\r\n", i);
     size_t ten = 100 * strlen("T000: v\r\n");
     in[n] = '\r', in[n + 1] = '\n';
-    trailer_result a = trailers_n(in, n + 2, 0, "strict");
+    trailer_result a = trailers_n(in, n + 2, 0, "strict-100");
     cr_assert_eq(a.rc, HTTPC_E_HTTP_EXCEPTION);
     cr_assert_str_eq(a.detail, "got more than 100 trailers");
     /* exactly 100 are fine */
     char *hundred = malloc(ten + 2);
     memcpy(hundred, in, ten);
     memcpy(hundred + ten, "\r\n", 2);
-    trailer_result b = trailers_n(hundred, ten + 2, 0, "strict");
+    trailer_result b = trailers_n(hundred, ten + 2, 0, "strict-100");
     cr_assert_eq(b.rc, (ssize_t)ten + 2, "%s", b.detail);
     cr_assert_eq(b.lines, 100);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         trailer_result c = trailers_n(in, n + 2, 0, all_profiles[k]);
         cr_assert_eq(c.rc, (ssize_t)n + 2, "%s", all_profiles[k]);
         cr_assert_eq(c.lines, 101);
@@ -725,7 +744,13 @@ Test(parse_chunked, httpc_chunked_feed_profile_differences)
         {"5;=\r\nhello\r\n0\r\n\r\n", {0, 0, 0, IF}, {"hello", "hello", "hello", ""},
          "Python never looks past the ';'"},
         {"0\r\nA: b\n\n", {0, 0, 0, IH}, {"", "", "", ""}, "bare LF in a trailer"},
-        {"0\r\n obs\r\n\r\n", {0, 0, 0, IH}, {"", "", "", ""}, "obs-fold in the trailers"},
+        {"0\r\n obs\r\n\r\n", {0, 0, 0, IH}, {"", "", "", ""},
+         "a folded line with no trailer field before it"},
+        {"5\r\nhello\r\n0\r\nX-T: a\r\n b\r\n\r\n", {0, 0, 0, 0},
+         {"hello", "hello", "hello", "hello"},
+         "obs-fold after a trailer field: strict unfolds it (RFC 9112 section 5.2)"},
+        {"0\r\nX-T: a\r\n \x7f\r\n\r\n", {0, 0, 0, IH}, {"", "", "", ""},
+         "a folded trailer line is field content: no CTL"},
         {"0\r\nA: b", {0, 0, 0, IR}, {"", "", "", ""},
          "EOF in the trailers ends them in Python; strict: truncated"},
         {"0\r\n", {0, 0, 0, IR}, {"", "", "", ""}, "EOF instead of the trailer section"},
@@ -783,8 +808,8 @@ Test(parse_chunked, httpc_chunked_feed_trailers_one_line_at_a_time)
     }
     cr_assert_eq(httpc_chunked_feed(&c, "\r\n", 2, 0, &data, &dlen, NULL, 0), 2);
     cr_assert(httpc_chunked_done(&c));
-    /* strict counts them */
-    httpc_chunked_init(&c, prof("strict"));
+    /* a profile with a limit counts them */
+    httpc_chunked_init(&c, limited());
     cr_assert_eq(httpc_chunked_feed(&c, "0\r\n", 3, 0, &data, &dlen, NULL, 0), 3);
     for (int i = 0; i < 100; i++)
         cr_assert_eq(httpc_chunked_feed(&c, "T: v\r\n", 6, 0, &data, &dlen, NULL, 0), 6);
@@ -794,7 +819,7 @@ Test(parse_chunked, httpc_chunked_feed_trailers_one_line_at_a_time)
     cr_assert_str_eq(detail, "got more than 100 trailers");
 }
 
-/* Python reads any number of trailers; strict stops at max_trailers. */
+/* No built-in profile counts trailers; a profile with max_trailers stops there. */
 Test(parse_chunked, httpc_chunked_trailer_limits_by_profile)
 {
     size_t cap = 8192, n;
@@ -803,9 +828,10 @@ Test(parse_chunked, httpc_chunked_trailer_limits_by_profile)
     for (int i = 0; i < 150; i++)
         n += (size_t)sprintf(in + n, "T%d: v\r\n", i);
     n += (size_t)sprintf(in + n, "\r\n");
-    for (int k = 0; k < 4; k++) {
-        decoded d = decode_whole(in, n, all_profiles[k]);
-        cr_assert_eq(d.rc, k == 3 ? HTTPC_E_HTTP_EXCEPTION : 0, "%s", all_profiles[k]);
+    for (int k = 0; k < 5; k++) {
+        const char *name = k < 4 ? all_profiles[k] : "strict-100";
+        decoded d = decode_whole(in, n, name);
+        cr_assert_eq(d.rc, k == 4 ? HTTPC_E_HTTP_EXCEPTION : 0, "%s", name);
         free(d.data);
     }
     free(in);

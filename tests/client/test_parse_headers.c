@@ -280,9 +280,13 @@ Test(parse_headers, httpc_parse_headers_continuation_per_profile)
     cr_assert_eq(r->h[1].name_off, -1);
     cr_assert(memcmp(in + r->h[1].value_off, "two", 3) == 0 && r->h[1].value_len == 3);
     free(r);
+    /* strict (RFC 9112 section 5.2): one span from "one" to "two", the fold
+     * inside standing for one SP. */
     r = parse(in, n, 0, PST);
-    cr_assert_eq(r->rc, HTTPC_E_INVALID_HEADER);
-    cr_assert_str_eq(r->detail, "obsolete line folding: b'\\ttwo \\r\\n'");
+    cr_assert_eq(r->rc, (ssize_t)n);
+    cr_assert_eq(r->n, 1);
+    cr_assert_eq(r->h[0].value_len, 10);
+    cr_assert(memcmp(in + r->h[0].value_off, "one \r\n\ttwo", 10) == 0);
     free(r);
 }
 
@@ -628,8 +632,23 @@ static const strict_case strict_cases[] = {
     {"A: caf\xe9\x80\xff\r\n\r\n", 0, 13, "A=caf\xe9\x80\xff"},
     {"\r\n", 0, 2, ""},
     {"A: b\r\n\r\nrest", 0, 8, "A=b"},
-    {" A: b\r\n\r\n", 0, HTTPC_E_INVALID_HEADER, "obsolete line folding: b' A: b\\r\\n'"},
-    {"A: b\r\n c\r\n\r\n", 0, HTTPC_E_INVALID_HEADER, "obsolete line folding: b' c\\r\\n'"},
+    /* RFC 9112 section 2.2: whitespace before the first field may be refused. */
+    {" A: b\r\n\r\n", 0, HTTPC_E_INVALID_HEADER,
+     "whitespace before the first field: b' A: b\\r\\n'"},
+    {"\t\r\nA: b\r\n\r\n", 0, HTTPC_E_INVALID_HEADER,
+     "whitespace before the first field: b'\\t\\r\\n'"},
+    /* Section 5.2: obs-fold after a field is read, the span running over the
+     * fold (strict_obs_fold_unfolds checks the value with one SP). */
+    {"A: b\r\n c\r\n\r\n", 0, 12, "A=b\r\n c"},
+    {"A: b \r\n\t c \r\n\r\n", 0, 15, "A=b \r\n\t c"},
+    {"A:\r\n 2\r\n\r\n", 0, 10, "A=2"},
+    {"A: 1\r\n   \r\n\r\n", 0, 13, "A=1"},
+    {"A: 1\r\n \r\n x\r\nB: 2\r\n\r\n", 0, 21, "A=1\r\n \r\n x"},
+    {"A: b\r\n c\x01\r\n\r\n", 0, HTTPC_E_INVALID_HEADER,
+     "control character in field value: b' c\\x01\\r\\n'"},
+    {"A: b\r\n c\rd\r\n\r\n", 0, HTTPC_E_INVALID_HEADER, "bare CR in field value: b' c\\rd\\r\\n'"},
+    {"A: b\r\n c\n\r\n", 0, HTTPC_E_INVALID_HEADER, "bare LF line ending: b' c\\n'"},
+    {"A: b\r\n c\r\n", 0, HTTPC_E_INVALID_FRAMING, "connection closed inside the header section"},
     {"A : b\r\n\r\n", 0, HTTPC_E_INVALID_HEADER, "whitespace before colon: b'A : b\\r\\n'"},
     {"A\t: b\r\n\r\n", 0, HTTPC_E_INVALID_HEADER, "whitespace before colon: b'A\\t: b\\r\\n'"},
     {": b\r\n\r\n", 0, HTTPC_E_INVALID_HEADER, "invalid field name: b': b\\r\\n'"},
@@ -688,6 +707,83 @@ Test(parse_headers, httpc_parse_headers_strict_value_octets)
             free(r);
         }
     }
+}
+
+/* RFC 9112 section 5.2, as a user agent applies it: each obs-fold (OWS CRLF
+ * RWS, and blank folded lines with it) read as one SP. The model a caller
+ * of the parser applies to a strict value span. */
+static size_t model_unfold(const char *v, size_t n, char *out)
+{
+    size_t w = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t k = i;
+        while (k < n && strchr(" \t\r\n", v[k]) != NULL && v[k] != '\0')
+            k++;
+        if (k > i && memchr(v + i, '\n', k - i) != NULL) {
+            out[w++] = ' ';
+            i = k;
+        } else if (k > i) {
+            memcpy(out + w, v + i, k - i), w += k - i, i = k;
+        } else {
+            out[w++] = v[i++];
+        }
+    }
+    return w;
+}
+
+Test(parse_headers, httpc_parse_headers_strict_obs_fold_unfolds)
+{
+    static const struct {
+        const char *in, *name, *value; /* the first field, unfolded */
+        size_t fields;
+    } cases[] = {
+        {"X-Folded: one\r\n two\r\nContent-Length: 2\r\n\r\n", "X-Folded", "one two", 2},
+        {"X-Folded: one\r\n\ttwo\r\n\r\n", "X-Folded", "one two", 1},
+        {"A: one \t\r\n \t two \r\n\r\n", "A", "one two", 1},
+        {"A: a  b\r\n c\r\n\r\n", "A", "a  b c", 1}, /* only folds change */
+        {"Content-Length:\r\n 2\r\n\r\n", "Content-Length", "2", 1},
+        {"X-A: 1\r\n   \r\nContent-Length: 2\r\n\r\n", "X-A", "1", 2},
+        {"A: 1\r\n\r\n", "A", "1", 1},
+        {"A: 1\r\n 2\r\n 3\r\n\r\n", "A", "1 2 3", 1},
+        {"A: 1\r\n \r\n\t\r\n 2\r\n\r\n", "A", "1 2", 1},
+        {"A:\r\n \r\n\r\n", "A", "", 1},
+        {"A: x\r\nB: 1\r\n 2\r\n\r\n", "A", "x", 2},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *in = cases[i].in;
+        size_t n = strlen(in);
+        result *r = parse(in, n, 1, PST);
+        char v[128];
+        cr_assert_eq(r->rc, (ssize_t)n, "case %zu: %zd (%s)", i, r->rc, r->detail);
+        cr_assert_eq(r->n, cases[i].fields, "case %zu: a folded line adds no field", i);
+        for (size_t k = 0; k < r->n; k++)
+            cr_assert_neq(r->h[k].name_off, -1, "case %zu: no entry without a name", i);
+        cr_assert_eq(r->h[0].name_len, strlen(cases[i].name), "case %zu", i);
+        cr_assert(memcmp(in + r->h[0].name_off, cases[i].name, r->h[0].name_len) == 0);
+        size_t len = model_unfold(in + r->h[0].value_off, r->h[0].value_len, v);
+        cr_assert_eq(len, strlen(cases[i].value), "case %zu: '%.*s'", i, (int)len, v);
+        cr_assert(memcmp(v, cases[i].value, len) == 0, "case %zu: '%.*s'", i, (int)len, v);
+        check_split(in, n, PST);
+        free(r);
+    }
+}
+
+/* max_headers bounds the lines, folded ones included, as in py27. */
+Test(parse_headers, httpc_parse_headers_strict_fold_lines_count)
+{
+    httpc_profile p = *httpc_profile_get(HTTPC_PROFILE_STRICT);
+    result *r;
+
+    p.max_headers = 2;
+    r = parse("A: 1\r\n 2\r\n\r\n", 12, 0, &p);
+    cr_assert_eq(r->rc, 12);
+    free(r);
+    r = parse("A: 1\r\n 2\r\n 3\r\n\r\n", 16, 0, &p);
+    cr_assert_eq(r->rc, HTTPC_E_HTTP_EXCEPTION);
+    cr_assert_str_eq(r->detail, "got more than 2 headers");
+    free(r);
 }
 
 /* ---- the caller's array -------------------------------------------------- */

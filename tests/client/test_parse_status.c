@@ -6,6 +6,7 @@
 #include "httpc.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -381,6 +382,11 @@ static const strict_case strict_cases[] = {
     {"HTTP/1.1 200 tab\there\r\n", 0, 23, 11, 200, "tab\there"},
     {"HTTP/1.1 200 caf\xe9\r\n", 0, 19, 11, 200, "caf\xe9"}, /* obs-text */
     {"HTTP/1.1 599 X\r\n", 0, 16, 11, 599, "X"},
+    /* RFC 9110 section 15: an invalid code (600..999 still fit 3DIGIT) is
+     * processed as a 5xx, so it is read, as py3 reads it. */
+    {"HTTP/1.1 600 Odd\r\n", 0, 18, 11, 600, "Odd"},
+    {"HTTP/1.1 999 X\r\n", 0, 16, 11, 999, "X"},
+    {"HTTP/1.0 700 \r\n", 0, 15, 10, 700, ""},
     {"HTTP/1.1 100 Continue\r\n", 0, 23, 11, 100, "Continue"},
     /* Syntax errors: BadStatusLine. */
     {"HTTP/1.1 200\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},  /* the second SP is required */
@@ -401,11 +407,15 @@ static const strict_case strict_cases[] = {
     {"HTTP/1.1 +20 OK\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
     {"HTTP/1.1 2_0 OK\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
     {"HTTP/1.1 099 OK\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
-    {"HTTP/1.1 600 OK\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL}, /* RFC 9110 section 15 */
-    {"HTTP/1.1 200 OK", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},     /* EOF, no CRLF */
+    {"HTTP/1.1 1000 OK\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL}, /* status-code = 3DIGIT */
+    {"HTTP/1.1 9999 OK\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
+    {"HTTP/1.1 000 OK\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
+    {"HTTP/1.1 200 OK", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL}, /* EOF, no CRLF */
     {"\r\n", 0, HTTPC_E_BAD_STATUS_LINE, 0, 0, NULL},
-    /* Well-formed but not HTTP/1.0 or 1.1: UnknownProtocol. */
-    {"HTTP/1.2 200 OK\r\n", 0, HTTPC_E_UNKNOWN_PROTOCOL, 0, 0, NULL},
+    /* RFC 9110 section 6.2: a higher minor version is read as the highest
+     * one implemented (1.1); another major version is UnknownProtocol. */
+    {"HTTP/1.2 200 OK\r\n", 0, 17, 11, 200, "OK"},
+    {"HTTP/1.9 204 No\r\n", 0, 17, 11, 204, "No"},
     {"HTTP/2.0 200 OK\r\n", 0, HTTPC_E_UNKNOWN_PROTOCOL, 0, 0, NULL},
     {"HTTP/0.9 200 OK\r\n", 0, HTTPC_E_UNKNOWN_PROTOCOL, 0, 0, NULL},
 };
@@ -426,6 +436,26 @@ Test(parse_status, httpc_parse_status_line_strict_grammar)
         cr_assert_eq(r.sl.reason.len, strlen(c->reason), "case %zu", i);
         cr_assert(memcmp(c->in + r.reason_off, c->reason, r.sl.reason.len) == 0, "case %zu", i);
         check_split(c->in, n, PST);
+    }
+}
+
+/* RFC 9110 section 15: status-code = 3DIGIT, valid codes 100..599, and a
+ * client SHOULD process an invalid one as a 5xx: strict reads 100..999 (as
+ * py3), refuses 000..099 (as py3) and four digits. */
+Test(parse_status, httpc_parse_status_line_strict_codes_100_to_999)
+{
+    for (int code = 0; code <= 1010; code++) {
+        char line[32];
+        int n = snprintf(line, sizeof line, "HTTP/1.1 %03d X\r\n", code);
+        result r = parse(line, (size_t)n, 0, PST), p = parse(line, (size_t)n, 0, P3);
+        if (code >= 100 && code <= 999) {
+            cr_assert_eq(r.rc, n, "%d: %s", code, r.detail);
+            cr_assert_eq(r.sl.status, code);
+            cr_assert_eq(p.sl.status, code, "%d: py3 agrees", code);
+        } else {
+            cr_assert_eq(r.rc, HTTPC_E_BAD_STATUS_LINE, "%d", code);
+            cr_assert_eq(p.rc, HTTPC_E_BAD_STATUS_LINE, "%d: py3 agrees", code);
+        }
     }
 }
 

@@ -319,8 +319,8 @@ Test(resp, strict_profile_framing)
         {"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 0,
          HTTPC_E_INVALID_FRAMING},
         {"HTTP/1.1 200 OK\nContent-Length: 3\n\nabc", 0, HTTPC_E_BAD_STATUS_LINE},
-        {"HTTP/1.1 200 OK\r\nX: a\r\n b\r\nContent-Length: 3\r\n\r\nabc", 0,
-         HTTPC_E_INVALID_HEADER},
+        {"HTTP/1.1 200 OK\r\n X: a\r\nContent-Length: 3\r\n\r\nabc", 0,
+         HTTPC_E_INVALID_HEADER}, /* whitespace before the first field (RFC 9112 2.2) */
         {"HTTP/1.1 200 OK\r\nX: a\x01" "b\r\nContent-Length: 3\r\n\r\nabc", 0,
          HTTPC_E_INVALID_HEADER},
         {"HTTP/1.1 200 OK\r\nX : a\r\nContent-Length: 3\r\n\r\nabc", 0,
@@ -334,6 +334,96 @@ Test(resp, strict_profile_framing)
                      httpc_resp_errmsg(b.r));
         httpc_resp_free(a.r);
         httpc_resp_free(b.r);
+    }
+}
+
+/* RFC 9112 section 5.2: a user agent replaces each obs-fold with SP before
+ * interpreting the value. strict gives every accessor the value with one SP
+ * per fold, framing included (a folded Content-Length frames the body), at
+ * every segmentation; py3 keeps CPython's verbatim continuation. */
+Test(resp, strict_unfolds_obs_fold)
+{
+    const char *reply = "HTTP/1.1 200 OK\r\nX-Folded: one\r\n\ttwo  \r\n   three\r\n"
+                        "X-Blank: 1\r\n   \r\nX-Empty:\r\n \r\nContent-Length:\r\n 2\r\n"
+                        "X-Folded: four\r\n\r\nhiEXTRA";
+    static const char *const names[] = {"X-Folded", "X-Blank", "X-Empty", "Content-Length",
+                                        "X-Folded"};
+    static const char *const values[] = {"one two three", "1", "", "2", "four"};
+    char v[64];
+
+    for (size_t segment = 0; segment <= 7; segment++) {
+        got g = run(reply, "strict", "GET", segment, 0);
+        cr_assert_eq(g.begin_rc, 0, "%s", httpc_resp_errmsg(g.r));
+        cr_assert_eq(g.rc, 0);
+        cr_assert_eq(g.len, 2, "Content-Length 2 frames the body");
+        cr_assert(memcmp(g.body, "hi", 2) == 0);
+        cr_assert_eq(httpc_resp_length(g.r), 0);
+        cr_assert_eq(httpc_resp_header_count(g.r), 5, "a folded line is no field");
+        for (size_t i = 0; i < 5; i++) {
+            httpc_span n, val;
+            cr_assert_eq(httpc_resp_header_at(g.r, i, &n, &val), 0);
+            cr_assert_not_null(n.ptr);
+            cr_assert(n.len == strlen(names[i]) && memcmp(n.ptr, names[i], n.len) == 0);
+            cr_assert(val.len == strlen(values[i]) && memcmp(val.ptr, values[i], val.len) == 0,
+                      "segment %zu field %zu: '%.*s'", segment, i, (int)val.len, val.ptr);
+        }
+        cr_assert_eq(httpc_resp_getheader(g.r, "x-folded", v, sizeof v), 19);
+        cr_assert_str_eq(v, "one two three, four");
+        cr_assert_eq(httpc_resp_getheader(g.r, "Content-Length", v, sizeof v), 1);
+        cr_assert_str_eq(v, "2");
+        httpc_resp_free(g.r);
+    }
+    got p = run(reply, "py3", "GET", 0, 0);
+    cr_assert_eq(httpc_resp_getheader(p.r, "X-Folded", v, sizeof v), 27);
+    cr_assert_str_eq(v, "one\r\n\ttwo  \r\n   three, four");
+    httpc_resp_free(p.r);
+}
+
+/* A folded trailer is read (and, as every trailer, dropped) by strict. */
+Test(resp, strict_unfolds_a_folded_trailer)
+{
+    got g = run_both("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "5\r\nhello\r\n0\r\nX-T: a\r\n b\r\n\t\r\nY: c\r\n\r\n", "strict", "GET", 0);
+    cr_assert_eq(g.rc, 0, "%s", httpc_resp_errmsg(g.r));
+    cr_assert_eq(g.len, 5);
+    cr_assert(httpc_resp_isclosed(g.r));
+    httpc_resp_free(g.r);
+    g = run_both("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "5\r\nhello\r\n0\r\n X-T: a\r\n\r\n", "strict", "GET", 0);
+    cr_assert_eq(g.rc, HTTPC_E_INVALID_HEADER, "no field to fold into");
+    httpc_resp_free(g.r);
+}
+
+/* RFC 9110 section 15: a client SHOULD process a response with an invalid
+ * status code as a 5xx: strict reads 600 to 999 (framed as any 5xx), as
+ * py3 does; a fourth digit is no status-code at all. */
+Test(resp, strict_reads_status_600_to_999)
+{
+    static const struct {
+        const char *reply;
+        int status;
+    } cases[] = {
+        {"HTTP/1.1 600 Odd\r\nContent-Length: 2\r\n\r\nhi", 600},
+        {"HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nhi", 999},
+        {"HTTP/1.1 750 \r\n\r\nhi", 750}, /* no length: to the close, as a 5xx */
+        {"HTTP/1.1 1000 Odd\r\nContent-Length: 2\r\n\r\nhi", HTTPC_E_BAD_STATUS_LINE},
+        {"HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nhi", HTTPC_E_BAD_STATUS_LINE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        got s = run_both(cases[i].reply, "strict", "GET", 0);
+        got p = run_both(cases[i].reply, "py3", "GET", 0);
+        if (cases[i].status < 0) {
+            cr_assert_eq(s.begin_rc, cases[i].status, "%s", cases[i].reply);
+            cr_assert_eq(p.begin_rc, cases[i].status, "%s", cases[i].reply);
+        } else {
+            cr_assert_eq(s.begin_rc, 0, "%s: %s", cases[i].reply, httpc_resp_errmsg(s.r));
+            cr_assert_eq(httpc_resp_status(s.r), cases[i].status);
+            cr_assert_eq(httpc_resp_status(p.r), cases[i].status);
+            cr_assert_eq(s.len, 2);
+            cr_assert(memcmp(s.body, "hi", 2) == 0);
+        }
+        httpc_resp_free(s.r);
+        httpc_resp_free(p.r);
     }
 }
 

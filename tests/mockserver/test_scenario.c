@@ -380,3 +380,19 @@ Test(scenario, httpc_scn_expect_capped_picks_the_read_cap_line)
         "t.scn:8: unreachable expectation: the scenario does not run under py27 (see "
         "'profiles:')");
 }
+
+Test(scenario, httpc_scn_check_connections_per_profile)
+{
+    const char *text = HEAD "check-connections: 1\ncheck-connections strict: 2\n" CONN
+                       "expect: response\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_eq(httpc_scn_check_connections(s, "py3"), 1);
+    cr_assert_eq(httpc_scn_check_connections(s, "strict"), 2);
+    httpc_scn_free_all(s, n);
+    bad(HEAD "check-connections py4: 2\n" CONN "expect: response\n",
+        "t.scn:3: unknown profile 'py4' (py27, py27-strict, py3, strict)");
+    bad(HEAD "check-connections strict: 0\n" CONN "expect: response\n",
+        "t.scn:3: check-connections wants a count from 1 to 16");
+}
