@@ -130,7 +130,7 @@ typedef struct httpc_scenario {
     size_t nbefore;
     int check_connections; /* connections the server must have seen; 0: any */
     int check_connections_for[4]; /* the same for one profile (py27, py27-strict,
-                                     py3, strict); 0: the line above */
+                                     py3, strict); 0: the line above, -1: any */
     int timeout_ms;        /* the client's socket timeout; 0: the runner's */
     /* TLS and tunnels. */
     int tls;               /* HTTPS: the server does TLS (from the start unless a

@@ -647,6 +647,8 @@ static int check_connections_line(ctx *c, httpc_scenario *sc, const char *profil
             slot = &sc->check_connections_for[i];
     if (*profile && slot == &sc->check_connections)
         return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", profile);
+    if (*profile && !strcmp(v, "any")) /* this profile: any count (timing decides) */
+        return *slot = -1, 0;
     if (number(c, &q, HTTPC_SCN_MAX_CONNS, &n) < 0 || n == 0 || *skip_ws(q))
         return fail(c, "check-connections wants a count from 1 to %d", HTTPC_SCN_MAX_CONNS);
     *slot = (int)n;
@@ -1085,7 +1087,7 @@ int httpc_scn_check_connections(const httpc_scenario *s, const char *profile)
 {
     for (unsigned i = 0; i < 4; i++)
         if (!strcmp(profile, profiles[i]) && s->check_connections_for[i])
-            return s->check_connections_for[i];
+            return s->check_connections_for[i] < 0 ? 0 : s->check_connections_for[i];
     return s->check_connections;
 }
 

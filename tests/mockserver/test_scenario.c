@@ -391,6 +391,13 @@ Test(scenario, httpc_scn_check_connections_per_profile)
     cr_assert_eq(httpc_scn_check_connections(s, "py3"), 1);
     cr_assert_eq(httpc_scn_check_connections(s, "strict"), 2);
     httpc_scn_free_all(s, n);
+    cr_assert_eq(load(HEAD "check-connections: 1\ncheck-connections strict: any\n" CONN
+                           "expect: response\n", &s, &n), 0, "%s", err);
+    cr_assert_eq(httpc_scn_check_connections(s, "strict"), 0);
+    cr_assert_eq(httpc_scn_check_connections(s, "py27"), 1);
+    httpc_scn_free_all(s, n);
+    bad(HEAD "check-connections: any\n" CONN "expect: response\n",
+        "t.scn:3: check-connections wants a count from 1 to 16");
     bad(HEAD "check-connections py4: 2\n" CONN "expect: response\n",
         "t.scn:3: unknown profile 'py4' (py27, py27-strict, py3, strict)");
     bad(HEAD "check-connections strict: 0\n" CONN "expect: response\n",
