@@ -72,6 +72,16 @@ typedef struct httpc_scn_expect {
     int will_close; /* -1: not checked */
     int conn_kept;  /* the client's connection after the outcome: 1 kept, 0 closed, -1 not checked */
     int any;        /* an `rfc` set's "any": every outcome matches */
+    /* An `rfc` set's `request ...`: what the server received, not what the
+     * client reported (header= above gives "Name: value" lines it must hold). */
+    int is_request;
+    char *req_line;        /* line="...": the exact request line */
+    char *req_target;      /* target="...": the request-target */
+    char **req_absent;     /* no-header="Name": fields it must not hold */
+    size_t nreq_absent;
+    char **req_present;    /* has-header="Name": fields it must hold */
+    size_t nreq_present;
+    int req_connections;   /* connections=N: connections the server saw; 0: any */
     int read_cap;   /* `expect P read-cap=N`: holds when each read of the client takes at
                        most N bytes; 0: the usual expectation */
     int line;

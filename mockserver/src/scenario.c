@@ -319,7 +319,22 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
         else if (!strcmp(key, "conn"))
             e->conn_kept = !strcmp(t, "kept") ? 1 : !strcmp(t, "closed") ? 0 : -1,
             rc = e->conn_kept < 0 ? -1 : 0;
-        else if (!strcmp(key, "header")) {
+        else if (!strcmp(key, "line"))
+            e->req_line = dupstr(c, t);
+        else if (!strcmp(key, "target"))
+            e->req_target = dupstr(c, t);
+        else if (!strcmp(key, "connections"))
+            e->req_connections = (int)strtol(t, &endp, 10),
+            rc = *endp || e->req_connections < 1 || e->req_connections > HTTPC_SCN_MAX_CONNS ? -1 : 0;
+        else if (!strcmp(key, "no-header") || !strcmp(key, "has-header")) {
+            char *name = dupstr(c, t);
+            int absent = key[0] == 'n';
+            rc = name == NULL || !*t ? -1
+                 : push(c, absent ? (void **)&e->req_absent : (void **)&e->req_present,
+                        absent ? &e->nreq_absent : &e->nreq_present, sizeof name, &name);
+            if (rc < 0)
+                free(name);
+        } else if (!strcmp(key, "header")) {
             httpc_scn_header h;
             rc = header_value(c, t, &h);
             if (rc == 0 && (rc = push(c, (void **)&e->headers, &e->nheaders, sizeof h, &h)) < 0)
@@ -344,7 +359,12 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
 static void drop_expect(httpc_scn_expect *e)
 {
     free(e->profile), free(e->error), free(e->detail), free(e->reason);
-    free(e->body), free(e->body_sha256);
+    free(e->body), free(e->body_sha256), free(e->req_line), free(e->req_target);
+    for (size_t i = 0; i < e->nreq_absent; i++)
+        free(e->req_absent[i]);
+    for (size_t i = 0; i < e->nreq_present; i++)
+        free(e->req_present[i]);
+    free(e->req_absent), free(e->req_present);
     for (size_t i = 0; i < e->nheaders; i++)
         free(e->headers[i].name), free(e->headers[i].value);
     free(e->headers);
@@ -387,6 +407,23 @@ int httpc_scn_known_class(const char *name)
     return 0;
 }
 
+/* A `request` outcome has only the request's fields (and header=); the
+ * others never have them. */
+static int request_fields_only(ctx *c, const httpc_scn_expect *e, int is_request)
+{
+    int req = e->req_line || e->req_target || e->nreq_absent || e->nreq_present ||
+              e->req_connections;
+    int resp = e->status || e->reason || e->version || e->has_body || e->body_len >= 0 ||
+               e->body_sha256 || e->will_close >= 0 || e->conn_kept >= 0;
+    if (is_request && resp)
+        return fail(c, "a request outcome takes line, target, header, has-header, no-header "
+                       "and connections");
+    if (!is_request && req)
+        return fail(c, "line, target, has-header, no-header and connections belong to a "
+                       "'request' outcome");
+    return is_request && !req && e->nheaders == 0 ? fail(c, "'request' checks nothing") : 0;
+}
+
 /* One outcome, "error [CLASS] k=v..." or "response k=v..." (and, in an rfc
  * set, "any"); `in_set` allows the class to be left out (any error). */
 static int outcome_of(ctx *c, const char *v, httpc_scn_expect *e, int in_set)
@@ -408,11 +445,18 @@ static int outcome_of(ctx *c, const char *v, httpc_scn_expect *e, int in_set)
         } else {
             e->error = strdup("");
         }
-        return e->error ? outcome_pairs(c, v, e) : fail(c, "out of memory");
+        if (e->error == NULL)
+            return fail(c, "out of memory");
+        return outcome_pairs(c, v, e) < 0 ? -1 : request_fields_only(c, e, 0);
     }
     if (strncmp(v, "response", 8) == 0 && (v[8] == '\0' || v[8] == ' ' || v[8] == '\t'))
-        return outcome_pairs(c, v + 8, e);
-    return fail(c, in_set ? "an outcome is 'any', 'error [CLASS] ...' or 'response ...'"
+        return outcome_pairs(c, v + 8, e) < 0 ? -1 : request_fields_only(c, e, 0);
+    if (in_set && strncmp(v, "request", 7) == 0 && (v[7] == ' ' || v[7] == '\t')) {
+        e->is_request = 1;
+        return outcome_pairs(c, v + 7, e) < 0 ? -1 : request_fields_only(c, e, 1);
+    }
+    return fail(c, in_set ? "an outcome is 'any', 'error [CLASS] ...', 'response ...' or "
+                            "'request ...'"
                           : "an expectation is 'error CLASS ...' or 'response ...'");
 }
 
@@ -1039,12 +1083,8 @@ void httpc_scn_free_all(httpc_scenario *all, size_t count)
             free(s->conns[i].actions);
         }
         free(s->conns);
-        for (size_t i = 0; i < s->nexpects; i++) {
-            httpc_scn_expect *e = &s->expects[i];
-            free(e->profile), free(e->error), free(e->detail), free(e->reason);
-            free(e->body), free(e->body_sha256);
-            free_headers(e->headers, e->nheaders);
-        }
+        for (size_t i = 0; i < s->nexpects; i++)
+            drop_expect(&s->expects[i]);
         free(s->expects);
         for (size_t i = 0; i < s->nrfcs; i++)
             drop_rfc(&s->rfcs[i]);

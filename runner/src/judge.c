@@ -113,6 +113,16 @@ int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size
     return m;
 }
 
+/* A header value of a scenario with its "{port}" replaced by the port. */
+static void expand_port(const char *value, int port, char *out, size_t cap)
+{
+    const char *pv = strstr(value, "{port}");
+    if (pv)
+        snprintf(out, cap, "%.*s%d%s", (int)(pv - value), value, port, pv + 6);
+    else
+        snprintf(out, cap, "%s", value);
+}
+
 /* The checks of what the server received on the first connection. */
 int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len,
                            int port, char *why, size_t cap)
@@ -124,12 +134,7 @@ int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, siz
                         rx ? (const char *)rx : ""), 0;
     for (size_t i = 0; i < s->ncheck_headers; i++) {
         char want[1024], value[960];
-        const char *pv = strstr(s->check_headers[i].value, "{port}");
-        if (pv)
-            snprintf(value, sizeof value, "%.*s%d%s", (int)(pv - s->check_headers[i].value),
-                     s->check_headers[i].value, port, pv + 6);
-        else
-            snprintf(value, sizeof value, "%s", s->check_headers[i].value);
+        expand_port(s->check_headers[i].value, port, value, sizeof value);
         int n = snprintf(want, sizeof want, "\r\n%s: %s\r\n", s->check_headers[i].name, value);
         if (rx == NULL || !memmem(rx, len, want, (size_t)n))
             return snprintf(why, cap, "request lacks header '%s: %s'", s->check_headers[i].name,
@@ -260,16 +265,93 @@ void conform_judge(const httpc_scenario *s, const char *profile, const conform_f
         strncat(r->why, " (the server script had to be cut)", sizeof r->why - strlen(r->why) - 1);
 }
 
+/* The field `name` of the request head rx[0..len) (its first line and the
+ * field lines up to the empty one): its value with OWS trimmed, NULL when
+ * absent. Names compare case-insensitively (RFC 9110 section 5.1). */
+static const char *request_field(const unsigned char *rx, size_t len, const char *name,
+                                 size_t *vlen)
+{
+    const char *p = memchr(rx, '\n', len), *end = (const char *)rx + len;
+    size_t nl = strlen(name);
+    while (p != NULL && ++p < end && *p != '\r' && *p != '\n') {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *e = eol ? eol : end, *colon = memchr(p, ':', (size_t)(e - p));
+        if (colon && (size_t)(colon - p) == nl && strncasecmp(p, name, nl) == 0) {
+            const char *v = colon + 1;
+            while (v < e && (*v == ' ' || *v == '\t'))
+                v++;
+            while (e > v && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+                e--;
+            *vlen = (size_t)(e - v);
+            return v;
+        }
+        p = eol;
+    }
+    return NULL;
+}
+
+/* The request line's length (to its CR or LF). */
+static size_t request_line_len(const unsigned char *rx, size_t len)
+{
+    size_t n = 0;
+    while (n < len && rx[n] != '\r' && rx[n] != '\n')
+        n++;
+    return n;
+}
+
+/* A `request ...` outcome of an rfc set against what the server received on
+ * the client's first connection: 1, or 0 with the reason. */
+static int request_matches(const httpc_scn_expect *e, const conform_facts *f, char *why,
+                           size_t cap)
+{
+    size_t ll = f->rx ? request_line_len(f->rx, f->rx_len) : 0, vlen;
+    const char *line = (const char *)f->rx;
+    if (f->rx == NULL || f->rx_len == 0)
+        return snprintf(why, cap, "the server received no request"), 0;
+    if (e->req_line && (strlen(e->req_line) != ll || memcmp(line, e->req_line, ll)))
+        return snprintf(why, cap, "request line '%.*s', expected '%s'", (int)ll, line,
+                        e->req_line), 0;
+    /* request-line = method SP request-target SP HTTP-version */
+    const char *t = memchr(line, ' ', ll);
+    t = t ? t + 1 : line + ll;
+    const char *te = memchr(t, ' ', (size_t)(line + ll - t));
+    size_t tl = (size_t)((te ? te : line + ll) - t);
+    if (e->req_target && (strlen(e->req_target) != tl || memcmp(t, e->req_target, tl)))
+        return snprintf(why, cap, "request-target '%.*s', expected '%s'", (int)tl, t,
+                        e->req_target), 0;
+    for (size_t i = 0; i < e->nreq_present; i++)
+        if (!request_field(f->rx, f->rx_len, e->req_present[i], &vlen))
+            return snprintf(why, cap, "the request has no %s field", e->req_present[i]), 0;
+    for (size_t i = 0; i < e->nreq_absent; i++)
+        if (request_field(f->rx, f->rx_len, e->req_absent[i], &vlen))
+            return snprintf(why, cap, "the request has a %s field", e->req_absent[i]), 0;
+    for (size_t i = 0; i < e->nheaders; i++) {
+        char want[960];
+        expand_port(e->headers[i].value, f->port, want, sizeof want);
+        const char *v = request_field(f->rx, f->rx_len, e->headers[i].name, &vlen);
+        if (v == NULL || vlen != strlen(want) || memcmp(v, want, vlen))
+            return snprintf(why, cap, "request field %s is '%.*s', expected '%s'",
+                            e->headers[i].name, v ? (int)vlen : 8, v ? v : "(absent)", want), 0;
+    }
+    if (e->req_connections && (size_t)e->req_connections != f->connections)
+        return snprintf(why, cap, "the server saw %zu connections, expected %d", f->connections,
+                        e->req_connections), 0;
+    return 1;
+}
+
 /* One rfc line: met when an alternative matches, cannot-tell when one might,
  * else violated (the first alternative's reason in why). */
-static const char *grade_line(const httpc_scn_rfc *line, const outcome *o, char *why, size_t cap)
+static const char *grade_line(const httpc_scn_rfc *line, const outcome *o,
+                              const conform_facts *f, char *why, size_t cap)
 {
     int unknown = 0;
     char first[256] = "", w[256];
     if (line->nalts == 1 && line->alts[0].any)
         return "open";
     for (size_t i = 0; i < line->nalts; i++) {
-        int m = conform_matches(&line->alts[i], o, w, sizeof w);
+        const httpc_scn_expect *alt = &line->alts[i];
+        int m = alt->is_request ? request_matches(alt, f, w, sizeof w)
+                                : conform_matches(alt, o, w, sizeof w);
         if (m == 1)
             return "met";
         if (i == 0 || (m < 0 && !unknown)) /* a cannot-tell says why it is one */
@@ -293,6 +375,7 @@ void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
 {
     int must = 0, should = 0, unknown = 0, graded = 0;
     r->why[0] = '\0';
+    r->grades = NULL, r->ngrades = 0;
     if (harness_verdict(f, r))
         return;
     r->grades = s->nrfcs ? calloc(s->nrfcs, sizeof *r->grades) : NULL;
@@ -305,7 +388,7 @@ void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
                      s->rfcs[i].id);
             return;
         }
-        const char *g = grade_line(&s->rfcs[i], &r->o, why, sizeof why);
+        const char *g = grade_line(&s->rfcs[i], &r->o, f, why, sizeof why);
         r->grades[r->ngrades++] = (req_grade){row, g};
         graded += strcmp(g, "open") != 0;
         if (!strcmp(g, "met") || !strcmp(g, "open"))

@@ -105,6 +105,21 @@ static void html_expect(FILE *f, const httpc_scn_expect *e)
         fputs("(none)", f);
     } else if (e->any) {
         fputs("any outcome", f);
+    } else if (e->is_request) {
+        fputs("a request with", f);
+        if (e->req_line)
+            fputs(" line \"", f), xml_str(f, e->req_line), fputs("\"", f);
+        if (e->req_target)
+            fputs(" target \"", f), xml_str(f, e->req_target), fputs("\"", f);
+        for (size_t i = 0; i < e->nreq_present; i++)
+            fputs(" a ", f), xml_str(f, e->req_present[i]), fputs(" field", f);
+        for (size_t i = 0; i < e->nreq_absent; i++)
+            fputs(" no ", f), xml_str(f, e->req_absent[i]), fputs(" field", f);
+        for (size_t i = 0; i < e->nheaders; i++)
+            fputs(" \"", f), xml_str(f, e->headers[i].name), fputs(": ", f),
+                xml_str(f, e->headers[i].value), fputs("\"", f);
+        if (e->req_connections)
+            fprintf(f, " on %d connection(s)", e->req_connections);
     } else if (e->error) {
         fputs("error ", f);
         xml_str(f, e->error[0] ? e->error : "(any class)");

@@ -132,7 +132,9 @@ Test(requirements, httpc_scn_check_rfc_against_the_catalogue)
 Test(requirements, httpc_req_catalog_locate_walks_up)
 {
     char sub[700], found[4096];
-    cr_assert_eq(load_text("", &(httpc_req_catalog){0}), 0);
+    httpc_req_catalog cat;
+    cr_assert_eq(load_text("", &cat), 0);
+    httpc_req_catalog_free(&cat);
     snprintf(sub, sizeof sub, "%s/area", dir);
     cr_assert_eq(mkdir(sub, 0700), 0);
     cr_assert_eq(httpc_req_catalog_locate(sub, found, sizeof found), 0);

@@ -348,7 +348,7 @@ Test(scenario, httpc_scn_parse_rfc_errors)
     bad(HEAD CONN "expect: error IncompleteRead\nrfc 9112-6.3-1: error\nrfc 9112-6.3-1: any\n",
         "t.scn:8: a second 'rfc 9112-6.3-1' line (first on line 7)");
     bad(HEAD CONN "expect: error IncompleteRead\nrfc 9112-6.3-1: maybe\n",
-        "t.scn:7: an outcome is 'any', 'error [CLASS] ...' or 'response ...'");
+        "t.scn:7: an outcome is 'any', 'error [CLASS] ...', 'response ...' or 'request ...'");
     bad(HEAD CONN "expect: error IncompleteRead\nrfc 9112-6.3-1: error IncompletRead\n",
         "t.scn:7: unknown outcome class 'IncompletRead' (adapters/TAXONOMY.md lists them)");
     /* expect lines: the class is required and must be in the taxonomy */
@@ -402,4 +402,38 @@ Test(scenario, httpc_scn_check_connections_per_profile)
         "t.scn:3: unknown profile 'py4' (py27, py27-strict, py3, strict)");
     bad(HEAD "check-connections strict: 0\n" CONN "expect: response\n",
         "t.scn:3: check-connections wants a count from 1 to 16");
+}
+
+Test(scenario, httpc_scn_parse_rfc_request_outcomes)
+{
+    const char *text = HEAD CONN "expect: response\n"
+                       "rfc 9112-3.2-1: request has-header=\"Host\" header=\"Host: h:{port}\" "
+                       "no-header=\"Content-Length\" line=\"GET / HTTP/1.1\" target=\"/\" "
+                       "connections=1 | error\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    const httpc_scn_expect *e = &s->rfcs[0].alts[0];
+    cr_assert(e->is_request);
+    cr_assert_str_eq(e->req_present[0], "Host");
+    cr_assert_str_eq(e->req_absent[0], "Content-Length");
+    cr_assert_str_eq(e->headers[0].value, "h:{port}");
+    cr_assert_str_eq(e->req_line, "GET / HTTP/1.1");
+    cr_assert_str_eq(e->req_target, "/");
+    cr_assert_eq(e->req_connections, 1);
+    cr_assert_not(s->rfcs[0].alts[1].is_request);
+    httpc_scn_free_all(s, n);
+    bad(HEAD CONN "expect: response\nrfc 9112-3.2-1: request status=200\n",
+        "t.scn:7: a request outcome takes line, target, header, has-header, no-header and "
+        "connections");
+    bad(HEAD CONN "expect: response\nrfc 9112-3.2-1: response target=\"/\"\n",
+        "t.scn:7: line, target, has-header, no-header and connections belong to a 'request' "
+        "outcome");
+    bad(HEAD CONN "expect: response target=\"/\"\n",
+        "t.scn:6: line, target, has-header, no-header and connections belong to a 'request' "
+        "outcome");
+    bad(HEAD CONN "expect: request line=\"x\"\n",
+        "t.scn:6: an expectation is 'error CLASS ...' or 'response ...'");
+    bad(HEAD CONN "expect: response\nrfc 9112-3.2-1: request connections=0\n",
+        "t.scn:7: bad value for connections");
 }

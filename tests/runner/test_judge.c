@@ -387,3 +387,51 @@ Test(judge, conform_judge_read_cap_expectation)
     cr_assert_str_eq(r.verdict, "fail");
     httpc_scn_free_all(s, 1);
 }
+
+/* `request ...` sets grade what the server received, for any client. */
+Test(judge, conform_judge_rfc_request_outcomes)
+{
+    httpc_req_catalog cat = catalogue();
+    httpc_scenario *s = scenario("", "expect: response\n"
+                                     "rfc 9112-6.3-5: request has-header=\"host\" "
+                                     "header=\"Host: 127.0.0.1:{port}\" target=\"/x?y\" "
+                                     "no-header=\"Content-Length\" connections=1\n");
+    const char *rx = "GET /x?y HTTP/1.1\r\nhOsT:  127.0.0.1:8080 \r\nAccept: */*\r\n\r\n";
+    conform_facts f = {.connections = 1, .timeout_ms = 100, .port = 8080,
+                       .rx = (const unsigned char *)rx, .rx_len = strlen(rx)};
+    result r = {0};
+    r.o = response(200, "x");
+    conform_judge_rfc(s, &cat, &f, &r);
+    cr_assert_str_eq(r.verdict, "conformant", "%s", r.why);
+    free(r.grades);
+    f.port = 9090;
+    conform_judge_rfc(s, &cat, &f, &r);
+    cr_assert_str_eq(r.verdict, "must-violation");
+    cr_assert(strstr(r.why, "request field Host is '127.0.0.1:8080', expected '127.0.0.1:9090'"),
+              "%s", r.why);
+    free(r.grades);
+    f.port = 8080, f.connections = 2;
+    conform_judge_rfc(s, &cat, &f, &r);
+    cr_assert(strstr(r.why, "the server saw 2 connections, expected 1"), "%s", r.why);
+    free(r.grades);
+    const char *rx2 = "GET /x HTTP/1.1\r\nContent-Length: 0\r\n\r\nHost: body-not-head";
+    f.connections = 1, f.rx = (const unsigned char *)rx2, f.rx_len = strlen(rx2);
+    conform_judge_rfc(s, &cat, &f, &r);
+    cr_assert(strstr(r.why, "request-target '/x', expected '/x?y'"), "%s", r.why);
+    free(r.grades);
+    f.rx = NULL, f.rx_len = 0;
+    conform_judge_rfc(s, &cat, &f, &r);
+    cr_assert(strstr(r.why, "the server received no request"), "%s", r.why);
+    free(r.grades);
+    free(r.o.body);
+    httpc_scn_free_all(s, 1);
+    s = scenario("", "expect: response\nrfc 9112-6.3-5: request has-header=\"Host\"\n");
+    f.rx = (const unsigned char *)rx2, f.rx_len = strlen(rx2);
+    r.o = response(200, "x");
+    conform_judge_rfc(s, &cat, &f, &r); /* a field after the empty line is no field */
+    cr_assert(strstr(r.why, "the request has no Host field"), "%s", r.why);
+    free(r.grades);
+    free(r.o.body);
+    httpc_scn_free_all(s, 1);
+    httpc_req_catalog_free(&cat);
+}
