@@ -93,6 +93,29 @@ function rawHeaders(lines) {
   return out;
 }
 
+function hasHeader(raw, name) {
+  for (let i = 0; i < raw.length; i += 2)
+    if (raw[i].toLowerCase() === name) return true;
+  return false;
+}
+
+// A body the caller already chunk-encoded (with its Transfer-Encoding:
+// chunked): Node encodes what it writes under that header itself, so the
+// adapter hands it the decoded data (the bytes on the wire are chunked once).
+function unchunk(buf) {
+  const parts = [];
+  let i = 0;
+  for (;;) {
+    const eol = buf.indexOf('\r\n', i);
+    if (eol < 0) return buf;
+    const size = parseInt(buf.slice(i, eol).toString('latin1').split(';')[0], 16);
+    if (!(size >= 0)) return buf;
+    if (size === 0) return Buffer.concat(parts);
+    parts.push(buf.slice(eol + 2, eol + 2 + size));
+    i = eol + 2 + size + 2;
+  }
+}
+
 // One adaptation: the protocol's argv in, the outcome object to done().
 function adapt(argv, done) {
   let agent = null;
@@ -151,7 +174,13 @@ function adapt(argv, done) {
       const q = reqs[n], last = n === reqs.length - 1;
       const o = {method: q.method, path: q.target, agent, headers: rawHeaders(q.headers),
         host: opts.url.hostname, port: opts.url.port, setHost: true};
-      if (q.data) o.headers.push('Content-Length', String(q.data.length));
+      // Node adds no default field to headers given as a raw array (setHost
+      // included): the adapter adds the Host Node would send itself.
+      if (!hasHeader(o.headers, 'host'))
+        o.headers.unshift('Host', opts.url.host);
+      const chunked = hasHeader(o.headers, 'transfer-encoding');
+      if (q.data && chunked) q.data = unchunk(q.data);
+      else if (q.data) o.headers.push('Content-Length', String(q.data.length));
       const req = mod.request(o);
       let res = null, sock = null;
       const chunks = [];
