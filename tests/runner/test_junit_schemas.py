@@ -81,6 +81,21 @@ def conform_reports(d):
               dom.getElementsByTagName("testsuite") and dom.getElementsByTagName("testcase"))
         validates("httpc-conform's junit.xml (status/*)", junit)
 
+    # The RFC judge beside a Python one: must-violation failures with their
+    # requirement bodies, should-deviation and unspecified notes, skipped cases.
+    rep = os.path.join(d, "conform-rfc")
+    p = subprocess.run([CONFORM, "--id", "bodiless/*", "--id", "keepalive/*", "--profile", "py3",
+                        "--judge", "profile", "--judge", "rfc", "--reports", rep,
+                        os.path.join(ROOT, "scenarios")], capture_output=True, text=True)
+    junit = os.path.join(rep, "junit.xml")
+    if os.path.exists(junit):
+        text = open(junit).read()
+        check("an rfc run's junit.xml has must-violation failures with the requirement",
+              'type="must-violation"' in text and "violated 9112-" in text, text[:400])
+        validates("httpc-conform's junit.xml (--judge rfc)", junit)
+    else:
+        check("httpc-conform --judge rfc writes junit.xml", False, p.stderr[-1000:])
+
     lib = os.path.join(d, "lib")
     os.mkdir(lib)
     for name, expect in [("good", "expect: response status=200"),
