@@ -39,9 +39,11 @@ test: test-unit test-asan test-fuzz ## build and run every test, the unit tests 
 test-fuzz: ## make fuzz-smoke for 10 s a target (part of make test)
 	@$(MAKE) --no-print-directory fuzz-smoke FUZZ_SMOKE_SECONDS=$(TEST_FUZZ_SECONDS)
 
-conform: build ## the main job: the scenario library against httpc (every profile), then the CPython oracle; reports in reports/
+conform: build ## the main job: the scenario library against httpc (every profile; strict also under the RFC judge), then the CPython oracle; reports in reports/
 	@build/default/mockserver/httpc-mock lint scenarios
 	@build/default/runner/httpc-conform -q -j $(JOBS) --reports reports/conform scenarios
+	@build/default/runner/httpc-conform -q -j $(JOBS) --profile strict --judge rfc --fail-on should \
+	  --reports reports/conform-rfc scenarios
 	@python3 tests/oracle/run_oracle.py --httpc build/default/client/httpc --reports reports
 
 report-screenshot: ## render reports/conform/report.html in headless Chromium to report.png (installs chromium)
