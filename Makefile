@@ -7,6 +7,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TEST_FUZZ_SECONDS ?= 10
 CMAKE_FLAGS ?= -DHTTPC_WERROR=ON
 PREFIX ?= /usr/local
+# No make[N]: Entering/Leaving directory lines, here or in the makes CMake runs.
+MAKEFLAGS += --no-print-directory
 
 .PHONY: help bootstrap build asan release test test-unit test-asan test-fuzz conform verify-expectations install format clean report-screenshot
 
@@ -16,17 +18,14 @@ help: ## list the targets
 bootstrap: ## install missing Debian packages (scripts/bootstrap)
 	@scripts/bootstrap
 
-build: bootstrap ## configure and build the default (debug) preset
-	@cmake --preset default $(CMAKE_FLAGS) >/dev/null
-	@cmake --build --preset default -j $(JOBS)
+build: bootstrap ## configure and build the default (debug) preset (quiet: one line; the output in build/default/build.log)
+	@JOBS=$(JOBS) scripts/cmake-build default $(CMAKE_FLAGS)
 
 asan: bootstrap ## build under ASan+UBSan
-	@cmake --preset asan $(CMAKE_FLAGS) >/dev/null
-	@cmake --build --preset asan -j $(JOBS)
+	@JOBS=$(JOBS) scripts/cmake-build asan $(CMAKE_FLAGS)
 
 release: bootstrap ## optimised build
-	@cmake --preset release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build --preset release -j $(JOBS)
+	@JOBS=$(JOBS) scripts/cmake-build release $(CMAKE_FLAGS)
 
 test-unit: build ## every test of the default build (unit, end-to-end, CPython oracle)
 	@ctest --preset default -j $(JOBS)
@@ -40,11 +39,7 @@ test-fuzz: ## make fuzz-smoke for 10 s a target (part of make test)
 	@$(MAKE) --no-print-directory fuzz-smoke FUZZ_SMOKE_SECONDS=$(TEST_FUZZ_SECONDS)
 
 conform: build ## the main job: the scenario library against httpc (every profile; strict also under the RFC judge), then the CPython oracle; reports in reports/
-	@build/default/mockserver/httpc-mock lint scenarios
-	@build/default/runner/httpc-conform -q -j $(JOBS) --reports reports/conform scenarios
-	@build/default/runner/httpc-conform -q -j $(JOBS) --profile strict --judge rfc --fail-on should \
-	  --reports reports/conform-rfc scenarios
-	@python3 tests/oracle/run_oracle.py --httpc build/default/client/httpc --reports reports
+	@JOBS=$(JOBS) scripts/conform build/default reports
 
 report-screenshot: ## render reports/conform/report.html in headless Chromium to report.png (installs chromium)
 	@scripts/bootstrap browser

@@ -24,9 +24,27 @@ int httpc_mock_port(const httpc_mock *m);
 /* Waits until every script has finished or `timeout_ms` passed, then stops
  * the server and closes what is left. Returns 1 if it had to cut scripts. */
 int httpc_mock_stop(httpc_mock *m, int timeout_ms);
+/* Whether every script has finished (never in repeat mode); safe while the
+ * server runs, so a caller can wait for it and for something else at once. */
+int httpc_mock_done(httpc_mock *m);
 /* After stop: connections accepted, and what connection i received. */
 size_t httpc_mock_connections(const httpc_mock *m);
 const unsigned char *httpc_mock_received(const httpc_mock *m, size_t i, size_t *len);
+
+/* A scenario's header value (a check's, an rfc set's) into out with its first
+ * "{port}" replaced by `port`, the server's; truncated to cap. */
+void httpc_mock_expand_port(const char *value, int port, char *out, size_t cap);
+/* The request-side checks of `s` (check-request-line, check-request-header)
+ * over rx[0..len), what the server received on a connection (rx may be NULL:
+ * nothing); "{port}" in a header value is `port`. Calls `fail` once per check
+ * that does not hold, in file order, with the reason ("request line is 'GET /x
+ * HTTP/1.1'", "request lacks header 'Host: a'") and what the check wanted (the
+ * request line; NULL for a header, whose reason names it). Returns how many
+ * failed (0: all hold). Pure: the runner's judge and `httpc-mock serve` both
+ * use it. */
+int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, size_t len,
+                             int port, void (*fail)(void *ctx, const char *why, const char *want),
+                             void *ctx);
 void httpc_mock_free(httpc_mock *m);
 
 /* Process-wide, before httpc_mock_start: chaos mode. Every write is cut into

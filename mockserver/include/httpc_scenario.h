@@ -111,6 +111,7 @@ typedef struct httpc_scn_request {
 typedef struct httpc_scenario {
     char *file;
     char *id;
+    int id_line;           /* the line of its 'id:' (duplicate ids name both places) */
     char *title;
     char **refs;
     size_t nrefs;

@@ -4,6 +4,7 @@
 #include "httpc_mock.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,9 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: httpc-mock serve FILE [--port N] [--bind ADDR] [--case N] [-v|-vv]\n"
-    "       httpc-mock serve PATH... [--port N] [--bind ADDR] [-v|-vv]\n"
+    "usage: httpc-mock serve FILE [--port N] [--bind ADDR] [--case N] [--strict-checks]\n"
+    "                        [-v|-vv]\n"
+    "       httpc-mock serve PATH... [--port N] [--bind ADDR] [--strict-checks] [-v|-vv]\n"
     "       httpc-mock serve FILE --tls [--cert PEM --key PEM] [--certs DIR]\n"
     "       httpc-mock serve FILE --repeat [--max-conns N]\n"
     "       httpc-mock make-certs DIR\n"
@@ -30,6 +32,11 @@ static const char usage[] =
     "       Several files or a folder: every scenario (each sweep case) on its own\n"
     "       port, from --port N upwards or chosen by the system, one 'PORT ID'\n"
     "       line each; exits when every script is done.\n"
+    "       A sweep's case served is named on stderr. The scenario's request checks\n"
+    "       (check-connections, check-request-line, check-request-header) are\n"
+    "       judged at the end, one 'check failed: ...' line on stderr each;\n"
+    "       --strict-checks makes any failure exit status 1. SIGINT or SIGTERM\n"
+    "       stops it with the checks and a one-line summary.\n"
     "lint   loads every *.scn file under the paths: reports each bad file as\n"
     "       file:line: message, and duplicate ids; checks every 'rfc' line against\n"
     "       the requirements catalogue (requirements.txt in the first path or a\n"
@@ -54,7 +61,8 @@ static const char usage[] =
 
 typedef struct walk {
     char **ids;
-    char **where;
+    char **where;    /* the file of ids[i] */
+    int *where_line; /* and the line of its 'id:' */
     size_t n, cap;
     int bad, files, scenarios, list;
     httpc_req_catalog cat; /* rows empty when there is no catalogue */
@@ -63,20 +71,25 @@ typedef struct walk {
     size_t *ncites;
 } walk;
 
-static int remember(walk *w, const char *id, const char *file)
+/* Notes where an id is defined; -1 (reported with both places) when another
+ * file, or another case of the same sweep, has it already. */
+static int remember(walk *w, const httpc_scenario *s)
 {
     for (size_t i = 0; i < w->n; i++)
-        if (!strcmp(w->ids[i], id)) {
-            fprintf(stderr, "%s: duplicate id '%s' (also in %s)\n", file, id, w->where[i]);
+        if (!strcmp(w->ids[i], s->id)) {
+            fprintf(stderr, "%s:%d: duplicate id '%s' (also %s:%d)\n", s->file, s->id_line,
+                    s->id, w->where[i], w->where_line[i]);
             return -1;
         }
     if (w->n == w->cap) {
         w->cap = w->cap ? w->cap * 2 : 64;
         w->ids = realloc(w->ids, w->cap * sizeof *w->ids);
         w->where = realloc(w->where, w->cap * sizeof *w->where);
+        w->where_line = realloc(w->where_line, w->cap * sizeof *w->where_line);
     }
-    w->ids[w->n] = strdup(id);
-    w->where[w->n++] = strdup(file);
+    w->ids[w->n] = strdup(s->id);
+    w->where_line[w->n] = s->id_line;
+    w->where[w->n++] = strdup(s->file);
     return 0;
 }
 
@@ -102,7 +115,7 @@ static void note_cites(walk *w, const httpc_scenario *s, size_t ncases)
     snprintf(id, sizeof id, "%s", s->id);
     if (ncases > 1 && strrchr(id, '/'))
         *strrchr(id, '/') = '\0';
-    snprintf(link, sizeof link, "[`%s`](%s)", id, relative_file(w, s->file, rel, sizeof rel));
+    snprintf(link, sizeof link, "[`%.500s`](%.600s)", id, relative_file(w, s->file, rel, sizeof rel));
     for (size_t i = 0; i < s->nrfcs; i++) {
         const httpc_req *row = httpc_req_find(&w->cat, s->rfcs[i].id);
         if (row == NULL)
@@ -126,7 +139,7 @@ static void check_file(walk *w, const char *path)
     }
     for (size_t i = 0; i < n; i++) {
         w->scenarios++;
-        if (remember(w, s[i].id, path) < 0)
+        if (remember(w, &s[i]) < 0)
             w->bad++;
         else if (w->list)
             printf("%-50s %s\n", s[i].id, s[i].title);
@@ -215,6 +228,7 @@ static void free_walk(walk *w)
         free(w->ids[i]), free(w->where[i]);
     free(w->ids);
     free(w->where);
+    free(w->where_line);
     for (size_t k = 0; w->cites && k < w->cat.nrows; k++) {
         for (size_t j = 0; j < w->ncites[k]; j++)
             free(w->cites[k][j]);
@@ -294,34 +308,97 @@ static int cmd_lint(int argc, char **argv, int mode /* 0 lint, 1 list, 2 require
     return rc;
 }
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
+/* SIGINT and SIGTERM are blocked before a server thread starts (it inherits
+ * the mask) and taken by sigtimedwait in this thread: no handler runs in the
+ * middle of a trace line, and stopping the server (which joins its thread)
+ * lets the line in progress end before anything else is printed. */
+static void block_stop_signals(sigset_t *set)
 {
-    stop_signal = sig;
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
+/* Waits until every server's scripts are done (0) or SIGINT or SIGTERM came
+ * (its number). A repeat-mode server is never done. */
+static int wait_servers(httpc_mock **ms, size_t n, const sigset_t *set)
+{
+    const struct timespec tick = {.tv_nsec = 20 * 1000000};
+    for (;;) {
+        size_t done = 0;
+        while (done < n && (ms[done] == NULL || httpc_mock_done(ms[done])))
+            done++;
+        if (done == n)
+            return 0;
+        int sig = sigtimedwait(set, NULL, &tick);
+        if (sig > 0)
+            return sig;
+    }
 }
 
 /* --repeat: serves until SIGINT or SIGTERM, then prints the counts. Each
  * connection is a descriptor, so the soft limit is raised to the hard one. */
-static void serve_until_signal(httpc_mock *m)
+static void serve_until_signal(httpc_mock *m, const sigset_t *set)
 {
     struct rlimit rl;
-    struct sigaction sa = {.sa_handler = on_stop};
     httpc_mock_stats st;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    while (!stop_signal)
-        usleep(20000);
+    wait_servers(&m, 1, set);
     httpc_mock_stop(m, 0);
     httpc_mock_get_stats(m, &st);
     fprintf(stderr,
             "{\"accepted\": %zu, \"refused\": %zu, \"open\": %zu, \"peak\": %zu, "
             "\"rounds\": %llu}\n",
             st.accepted, st.refused, st.open, st.peak, st.rounds);
+}
+
+/* One "check failed: ..." line; ctx counts them. */
+typedef struct tally {
+    const char *id; /* named when several scenarios are served; NULL: one */
+    int failed;
+} tally;
+
+static void report_check(void *ctx, const char *why, const char *want)
+{
+    tally *t = ctx;
+    t->failed++;
+    fprintf(stderr, "check failed: %s%s%s%s%s%s\n", t->id ? t->id : "", t->id ? ": " : "", why,
+            want ? ", expected '" : "", want ? want : "", want ? "'" : "");
+}
+
+/* After a stopped server: its scenario's check-connections (the default
+ * count: serve knows no profile), then the request checks over the first
+ * connection, as httpc-conform judges them. Adds the failures to t. A server
+ * stopped by a signal before any client came is not judged: with a folder,
+ * most scenarios are never tried. */
+static void report_checks(const httpc_scenario *s, const httpc_mock *m, int sig, tally *t)
+{
+    int want = httpc_scn_check_connections(s, "");
+    size_t conns = httpc_mock_connections(m), len = 0;
+    if (sig && conns == 0)
+        return;
+    if (want && (size_t)want != conns) {
+        char why[128];
+        snprintf(why, sizeof why, "the server saw %zu connections, expected %d", conns, want);
+        report_check(t, why, NULL);
+    }
+    const unsigned char *rx = httpc_mock_received(m, 0, &len);
+    if (conns > 0)
+        httpc_mock_check_request(s, rx, len, httpc_mock_port(m), report_check, t);
+}
+
+/* After SIGINT or SIGTERM: what was served, on a line of its own (after a
+ * terminal's "^C"). */
+static void report_stop(int sig, size_t conns, int failed)
+{
+    if (isatty(STDERR_FILENO))
+        fputc('\n', stderr);
+    fprintf(stderr, "httpc-mock: stopped by %s: %zu connections served, %d checks failed\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM", conns, failed);
 }
 
 /* Every scenario under the paths, each on its own server: "PORT ID" per line
@@ -358,16 +435,21 @@ static void gather(void *ctx, const char *file)
     w->total += n;
 }
 
-static int serve_many(char **paths, int npaths, const char *bind, long port, int verbose)
+static int serve_many(char **paths, int npaths, const char *bind, long port, int verbose,
+                      int strict)
 {
     many w = {0};
-    int rc = 0;
+    int rc = 0, sig = 0;
+    sigset_t set;
+    tally t = {0};
+    size_t conns = 0;
     for (int i = 0; i < npaths; i++)
         httpc_scn_walk(paths[i], gather, &w);
     httpc_mock **ms = calloc(w.total ? w.total : 1, sizeof *ms);
     size_t k = 0;
     if (w.bad || ms == NULL)
         rc = 1;
+    block_stop_signals(&set);
     for (size_t i = 0; rc == 0 && i < w.nsets; i++)
         for (size_t j = 0; rc == 0 && j < w.counts[i]; j++, k++) {
             char err[512];
@@ -382,15 +464,76 @@ static int serve_many(char **paths, int npaths, const char *bind, long port, int
             printf("%d %s\n", httpc_mock_port(ms[k]), w.sets[i][j].id);
         }
     fflush(stdout);
-    for (size_t i = 0; i < w.total; i++)
-        if (ms[i] != NULL) {
-            httpc_mock_stop(ms[i], rc ? 0 : 24 * 3600 * 1000);
-            httpc_mock_free(ms[i]);
-        }
+    if (rc == 0)
+        sig = wait_servers(ms, w.total, &set);
+    k = 0;
+    for (size_t i = 0; i < w.nsets; i++)
+        for (size_t j = 0; j < w.counts[i]; j++, k++)
+            if (ms[k] != NULL) {
+                httpc_mock_stop(ms[k], 0);
+                t.id = w.sets[i][j].id;
+                conns += httpc_mock_connections(ms[k]);
+                if (rc == 0)
+                    report_checks(&w.sets[i][j], ms[k], sig, &t);
+                httpc_mock_free(ms[k]);
+            }
+    if (sig)
+        report_stop(sig, conns, t.failed);
     for (size_t i = 0; i < w.nsets; i++)
         httpc_scn_free_all(w.sets[i], w.counts[i]);
     free(ms), free(w.sets), free(w.counts);
-    return rc;
+    return rc ? rc : strict && t.failed ? 1 : 0;
+}
+
+/* A sweep's case: which one is served, and how to pick another. */
+static void say_case(const httpc_scenario *s, size_t n, long which)
+{
+    if (n > 1)
+        fprintf(stderr, "serving case %ld of %zu (%s); --case N picks another\n", which, n,
+                s[which].id);
+}
+
+/* One file (its case `which`): the port on stdout, then the scripts until
+ * they are done or SIGINT/SIGTERM; the checks' failures after. */
+static int serve_one(const char *file, long which, const char *bind, long port, int verbose,
+                     int repeat, int strict)
+{
+    httpc_scenario *s;
+    size_t n;
+    char err[512];
+    sigset_t set;
+    if (httpc_scn_load(file, &s, &n, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    if (which < 0 || (size_t)which >= n) {
+        fprintf(stderr, "httpc-mock: %s has %zu cases\n", file, n);
+        httpc_scn_free_all(s, n);
+        return 2;
+    }
+    say_case(s, n, which);
+    block_stop_signals(&set);
+    httpc_mock *m;
+    if (httpc_mock_start(&s[which], bind, (int)port, verbose, &m, err, sizeof err) < 0) {
+        fprintf(stderr, "httpc-mock: %s\n", err);
+        httpc_scn_free_all(s, n);
+        return 1;
+    }
+    printf("%d\n", httpc_mock_port(m));
+    fflush(stdout);
+    tally t = {0};
+    if (repeat) {
+        serve_until_signal(m, &set);
+    } else {
+        int sig = wait_servers(&m, 1, &set);
+        httpc_mock_stop(m, 0);
+        report_checks(&s[which], m, sig, &t);
+        if (sig)
+            report_stop(sig, httpc_mock_connections(m), t.failed);
+    }
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+    return strict && t.failed ? 1 : 0;
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -399,7 +542,7 @@ static int cmd_serve(int argc, char **argv)
     char *paths[256];
     int npaths = 0;
     long port = 0, which = 0, max_conns = 0;
-    int verbose = 0, repeat = 0;
+    int verbose = 0, repeat = 0, strict = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
             verbose = verbose < 1 ? 1 : verbose;
@@ -413,6 +556,8 @@ static int cmd_serve(int argc, char **argv)
             which = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--repeat"))
             repeat = 1;
+        else if (!strcmp(argv[i], "--strict-checks"))
+            strict = 1;
         else if (!strcmp(argv[i], "--max-conns") && i + 1 < argc)
             max_conns = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--tls"))
@@ -433,7 +578,7 @@ static int cmd_serve(int argc, char **argv)
     struct stat st;
     file = npaths == 1 && stat(paths[0], &st) == 0 && !S_ISDIR(st.st_mode) ? paths[0] : NULL;
     if (npaths == 0 || port < 0 || port > 65535 || !cert != !key || max_conns < 0 ||
-        max_conns > 1000000 || (file == NULL && (repeat || which))) {
+        max_conns > 1000000 || (file == NULL && (repeat || which)) || (repeat && strict)) {
         fputs(usage, stderr);
         return 2;
     }
@@ -441,35 +586,9 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "httpc-mock: listening on %s, not on loopback only\n", bind);
     httpc_mock_tls_files(certs, cert, key);
     if (file == NULL)
-        return serve_many(paths, npaths, bind, port, verbose);
+        return serve_many(paths, npaths, bind, port, verbose, strict);
     httpc_mock_repeat(repeat, (size_t)max_conns);
-    httpc_scenario *s;
-    size_t n;
-    char err[512];
-    if (httpc_scn_load(file, &s, &n, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        return 1;
-    }
-    if (which < 0 || (size_t)which >= n) {
-        fprintf(stderr, "httpc-mock: %s has %zu cases\n", file, n);
-        httpc_scn_free_all(s, n);
-        return 2;
-    }
-    httpc_mock *m;
-    if (httpc_mock_start(&s[which], bind, (int)port, verbose, &m, err, sizeof err) < 0) {
-        fprintf(stderr, "httpc-mock: %s\n", err);
-        httpc_scn_free_all(s, n);
-        return 1;
-    }
-    printf("%d\n", httpc_mock_port(m));
-    fflush(stdout);
-    if (repeat)
-        serve_until_signal(m);
-    else
-        httpc_mock_stop(m, 24 * 3600 * 1000);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
-    return 0;
+    return serve_one(file, which, bind, port, verbose, repeat, strict);
 }
 
 int main(int argc, char **argv)

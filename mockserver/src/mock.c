@@ -663,6 +663,11 @@ void httpc_mock_get_stats(httpc_mock *m, httpc_mock_stats *st)
     pthread_mutex_unlock(&m->lock);
 }
 
+int httpc_mock_done(httpc_mock *m)
+{
+    return all_done(m);
+}
+
 size_t httpc_mock_connections(const httpc_mock *m)
 {
     return m->nconns;
@@ -693,4 +698,43 @@ void httpc_mock_free(httpc_mock *m)
     pthread_mutex_destroy(&m->lock);
     httpc__mock_tls_ctx_free(m->tls_ctx);
     free(m);
+}
+
+void httpc_mock_expand_port(const char *value, int port, char *out, size_t cap)
+{
+    const char *pv = strstr(value, "{port}");
+    if (pv)
+        snprintf(out, cap, "%.*s%d%s", (int)(pv - value), value, port, pv + 6);
+    else
+        snprintf(out, cap, "%s", value);
+}
+
+/* The request line ends at its CR: a bare LF leaves it unmatched, as the
+ * client under test must send CRLF. */
+int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, size_t len,
+                             int port, void (*fail)(void *ctx, const char *why, const char *want),
+                             void *ctx)
+{
+    const unsigned char *eol = rx ? memchr(rx, '\r', len) : NULL;
+    char why[1200], want[1024], value[960];
+    int failed = 0;
+    if (s->check_line && (eol == NULL || (size_t)(eol - rx) != s->check_line_len ||
+                          memcmp(rx, s->check_line, s->check_line_len))) {
+        snprintf(why, sizeof why, "request line is '%.*s'", eol ? (int)(eol - rx) : 0,
+                 rx ? (const char *)rx : "");
+        snprintf(want, sizeof want, "%.*s", (int)s->check_line_len, (const char *)s->check_line);
+        fail(ctx, why, want);
+        failed++;
+    }
+    for (size_t i = 0; i < s->ncheck_headers; i++) {
+        httpc_mock_expand_port(s->check_headers[i].value, port, value, sizeof value);
+        int n = snprintf(want, sizeof want, "\r\n%s: %s\r\n", s->check_headers[i].name, value);
+        if (rx != NULL && memmem(rx, len, want, (size_t)n))
+            continue;
+        snprintf(why, sizeof why, "request lacks header '%s: %s'", s->check_headers[i].name,
+                 value);
+        fail(ctx, why, NULL);
+        failed++;
+    }
+    return failed;
 }

@@ -708,6 +708,7 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
             return fail(c, "a second 'id:'");
         if (!valid_id(v))
             return fail(c, "id '%s' must be area/what-it-tests in [a-z0-9./_-]", v);
+        sc->id_line = c->line;
         return (sc->id = dupstr(c, v)) ? 0 : -1;
     }
     if (!strcmp(key, "title"))
@@ -982,9 +983,12 @@ int httpc_scn_parse(const char *name, const char *text, size_t len, httpc_scenar
     *count = 0;
     if (vals == NULL)
         return fail(&c, "out of memory");
-    if (memchr(text, '\0', len) != NULL)
+    const char *nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        for (const char *q = text; q < nul; q++) /* the line the NUL is on */
+            c.line += *q == '\n';
         rc = fail(&c, "binary data (a NUL byte) in a scenario file");
-    else if (len > HTTPC_SCN_MAX_FILE)
+    } else if (len > HTTPC_SCN_MAX_FILE)
         rc = fail(&c, "file larger than %u bytes", HTTPC_SCN_MAX_FILE);
     else
         rc = find_sweep(&c, text, sweep, sizeof sweep, vals, &nvals);

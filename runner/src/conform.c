@@ -13,8 +13,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The installed scenario library (runner/CMakeLists.txt): used when no PATH is
+ * given. First the one beside this binary (HTTPC_CONFORM_SCENARIOS_REL from its
+ * folder, so a prefix moved or given to `cmake --install --prefix` still
+ * works), then the configured one. */
+#ifndef HTTPC_CONFORM_SCENARIOS
+#define HTTPC_CONFORM_SCENARIOS "/usr/local/share/httpc/scenarios"
+#endif
+#ifndef HTTPC_CONFORM_SCENARIOS_REL
+#define HTTPC_CONFORM_SCENARIOS_REL "../share/httpc/scenarios"
+#endif
+
 static const char usage[] =
-    "usage: httpc-conform [options] PATH... [options]\n"
+    "usage: httpc-conform [options] [PATH...] [options]\n"
     "\n"
     "Runs every scenario (*.scn) under PATH against the reference client (or\n"
     "another client through --adapter) and judges each outcome. A Python judge\n"
@@ -77,6 +88,10 @@ static const char usage[] =
     "  -q               print failures and the summary only\n"
     "  -h, --help       this text\n"
     "  --version        the version\n"
+    "\n"
+    "With no PATH, the installed scenario library: " HTTPC_CONFORM_SCENARIOS_REL "\n"
+    "from the folder of this binary, else " HTTPC_CONFORM_SCENARIOS "\n"
+    "(when neither exists, a PATH is needed).\n"
     "\n"
     "Exit status: 0 when nothing failed, 1 when a check failed, 2 on bad input\n"
     "(a bad file or option, or a selection that matches no scenario).\n";
@@ -174,6 +189,24 @@ typedef struct lib {
     const httpc_req_catalog *cat; /* rfc lines are checked against it when there is one */
 } lib;
 
+/* Whether s[k]'s id was loaded before (an earlier file, or an earlier case of
+ * its sweep): reported with both places, so one scenario is not run twice
+ * under one name in the reports. */
+static int duplicate(const lib *l, const httpc_scenario *s, size_t k)
+{
+    for (size_t i = 0; i <= l->nsets; i++) {
+        const httpc_scenario *set = i < l->nsets ? l->sets[i] : s;
+        size_t n = i < l->nsets ? l->counts[i] : k;
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(set[j].id, s[k].id)) {
+                fprintf(stderr, "%s:%d: duplicate id '%s' (also %s:%d)\n", s[k].file,
+                        s[k].id_line, s[k].id, set[j].file, set[j].id_line);
+                return 1;
+            }
+    }
+    return 0;
+}
+
 static void collect(void *ctx, const char *path)
 {
     lib *l = ctx;
@@ -191,6 +224,8 @@ static void collect(void *ctx, const char *path)
         httpc_scn_free_all(s, n);
         return;
     }
+    for (size_t k = 0; k < n; k++)
+        l->bad += duplicate(l, s, k);
     l->sets = realloc(l->sets, (l->nsets + 1) * sizeof *l->sets);
     l->counts = realloc(l->counts, (l->nsets + 1) * sizeof *l->counts);
     l->sets[l->nsets] = s;
@@ -344,6 +379,28 @@ static int value_arg(opts *o, const char *a, const char *v)
     return 0;
 }
 
+/* The installed scenario library (see HTTPC_CONFORM_SCENARIOS); NULL when
+ * neither folder exists. */
+static const char *default_scenarios(void)
+{
+    static char buf[4096];
+    const char *rel = HTTPC_CONFORM_SCENARIOS_REL;
+    struct stat st;
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n > 0) {
+        buf[n] = 0;
+        char *slash = strrchr(buf, '/');
+        if (slash && (size_t)(slash + 1 - buf) + strlen(rel) < sizeof buf) {
+            strcpy(slash + 1, rel);
+            if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+                return buf;
+        }
+    }
+    if (stat(HTTPC_CONFORM_SCENARIOS, &st) == 0 && S_ISDIR(st.st_mode))
+        return HTTPC_CONFORM_SCENARIOS;
+    return NULL;
+}
+
 /* Options and paths in any order ("--" ends the options). */
 static int parse_args(int argc, char **argv, opts *o)
 {
@@ -363,6 +420,8 @@ static int parse_args(int argc, char **argv, opts *o)
                 return -1;
         }
     }
+    if (o->npaths == 0 && (o->paths[0] = default_scenarios()) != NULL)
+        o->npaths = 1;
     if (o->npaths == 0)
         return fprintf(stderr, "httpc-conform: no scenario path given\n"), -1;
     return 0;

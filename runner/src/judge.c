@@ -2,7 +2,6 @@
 /* Judging: an outcome against a scenario's expectations, the request-side
  * checks, the verdict of a run, and a client's known deviations. Pure
  * functions of their arguments (tests/runner/test_judge.c). */
-#define _GNU_SOURCE /* memmem */
 #include "runner.h"
 
 #include <stdio.h>
@@ -113,34 +112,28 @@ int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size
     return m;
 }
 
-/* A header value of a scenario with its "{port}" replaced by the port. */
-static void expand_port(const char *value, int port, char *out, size_t cap)
+/* The first failed check's reason, for a verdict's one line. */
+typedef struct first_reason {
+    char *why;
+    size_t cap;
+    int seen;
+} first_reason;
+
+static void keep_first(void *ctx, const char *why, const char *want)
 {
-    const char *pv = strstr(value, "{port}");
-    if (pv)
-        snprintf(out, cap, "%.*s%d%s", (int)(pv - value), value, port, pv + 6);
-    else
-        snprintf(out, cap, "%s", value);
+    first_reason *f = ctx;
+    (void)want;
+    if (!f->seen++)
+        snprintf(f->why, f->cap, "%s", why);
 }
 
-/* The checks of what the server received on the first connection. */
+/* The checks of what the server received on the first connection: the mock
+ * server's (httpc_mock_check_request), so `httpc-mock serve` says the same. */
 int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len,
                            int port, char *why, size_t cap)
 {
-    const unsigned char *eol = rx ? memchr(rx, '\r', len) : NULL;
-    if (s->check_line && (eol == NULL || (size_t)(eol - rx) != s->check_line_len ||
-                          memcmp(rx, s->check_line, s->check_line_len)))
-        return snprintf(why, cap, "request line is '%.*s'", eol ? (int)(eol - rx) : 0,
-                        rx ? (const char *)rx : ""), 0;
-    for (size_t i = 0; i < s->ncheck_headers; i++) {
-        char want[1024], value[960];
-        expand_port(s->check_headers[i].value, port, value, sizeof value);
-        int n = snprintf(want, sizeof want, "\r\n%s: %s\r\n", s->check_headers[i].name, value);
-        if (rx == NULL || !memmem(rx, len, want, (size_t)n))
-            return snprintf(why, cap, "request lacks header '%s: %s'", s->check_headers[i].name,
-                            value), 0;
-    }
-    return 1;
+    first_reason f = {.why = why, .cap = cap};
+    return httpc_mock_check_request(s, rx, len, port, keep_first, &f) == 0;
 }
 
 
@@ -327,7 +320,7 @@ static int request_matches(const httpc_scn_expect *e, const conform_facts *f, ch
             return snprintf(why, cap, "the request has a %s field", e->req_absent[i]), 0;
     for (size_t i = 0; i < e->nheaders; i++) {
         char want[960];
-        expand_port(e->headers[i].value, f->port, want, sizeof want);
+        httpc_mock_expand_port(e->headers[i].value, f->port, want, sizeof want);
         const char *v = request_field(f->rx, f->rx_len, e->headers[i].name, &vlen);
         if (v == NULL || vlen != strlen(want) || memcmp(v, want, vlen))
             return snprintf(why, cap, "request field %s is '%.*s', expected '%s'",

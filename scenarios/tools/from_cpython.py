@@ -20,8 +20,9 @@ sys.path.insert(0, ORACLE)
 import cases  # noqa: E402
 from replay import ReplayServer  # noqa: E402
 from cpython_docs import DOCS  # noqa: E402
+import py27  # noqa: E402  (tests/oracle/py27.py: where Python 2.7 is, HTTPC_PY27)
 
-PY27 = "/root/.pyenv/versions/2.7.18/bin/python2.7"
+PY27 = py27.find() or py27.setting()
 PAIRS = [("py3", sys.executable, []), ("py27", PY27, []), ("py27-strict", PY27, ["--strict"])]
 
 
@@ -134,9 +135,10 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "..", "cpython"))
     a = ap.parse_args()
     check_docs()
-    pairs = [p for p in PAIRS if os.path.exists(p[1])]
-    if len(pairs) < len(PAIRS):
-        sys.exit("from_cpython: needs %s for the py27 profiles" % PY27)
+    if not py27.find():
+        sys.exit("from_cpython: needs Python 2.7 for the py27 profiles: %s; %s"
+                 % (py27.describe(), py27.HOW))
+    pairs = PAIRS
     written = 0
     for cid, reply, method in cases.CASES:
         title, refs = DOCS[cid]

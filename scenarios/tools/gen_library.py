@@ -29,7 +29,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 ADAPTER = os.path.join(ROOT, "tests", "oracle", "cpython_adapter.py")
 SESSION = os.path.join(HERE, "cpython_session.py")
-PY27 = "/root/.pyenv/versions/2.7.18/bin/python2.7"
+sys.path.insert(0, os.path.join(ROOT, "tests", "oracle"))
+import py27  # noqa: E402  (tests/oracle/py27.py: where Python 2.7 is, HTTPC_PY27)
+PY27 = py27.find() or py27.setting()
 PYTHONS = {"py3": (sys.executable, []), "py27": (PY27, []), "py27-strict": (PY27, ["--strict"])}
 ORDER = ["py3", "py27", "py27-strict", "strict"]
 # The read cap of the second run of each CPython profile (0 would skip it).
@@ -229,8 +231,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "scenarios"))
     ap.add_argument("--pending", help="where to write the scenarios of library.PENDING (default: skip them)")
     a = ap.parse_args()
-    if not os.path.exists(PY27):
-        sys.exit("gen_library: needs %s for the py27 profiles" % PY27)
+    if not py27.find():
+        sys.exit("gen_library: needs Python 2.7 for the py27 profiles: %s; %s"
+                 % (py27.describe(), py27.HOW))
     mock = os.path.join(a.build, "mockserver", "httpc-mock")
     shim = os.path.abspath(os.path.join(a.build, "adapters", "readcap", "libhttpc-readcap.so"))
     if READ_CAP and not os.path.exists(shim):

@@ -259,3 +259,75 @@ Test(mock, tls_close_no_notify_and_sni_refusal)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* Collects what httpc_mock_check_request reports. */
+typedef struct failures {
+    char why[4][256], want[4][256];
+    int n;
+} failures;
+
+static void note_failure(void *ctx, const char *why, const char *want)
+{
+    failures *f = ctx;
+    if (f->n < 4) {
+        snprintf(f->why[f->n], sizeof f->why[0], "%s", why);
+        snprintf(f->want[f->n], sizeof f->want[0], "%s", want ? want : "(null)");
+    }
+    f->n++;
+}
+
+Test(mock, httpc_mock_check_request_reports_every_failed_check)
+{
+    size_t n;
+    httpc_scenario *s = load("check-request-line: \"GET / HTTP/1.1\"\n"
+                             "check-request-header: Host: 127.0.0.1:{port}\n"
+                             "check-request-header: X-A: 1\n"
+                             "connection\n  read request\n  close\n", &n);
+    const char good[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-A: 1\r\n\r\n";
+    const char bad[] = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+    failures f = {0};
+    cr_assert_eq(httpc_mock_check_request(s, (const unsigned char *)good, sizeof good - 1, 8080,
+                                          note_failure, &f), 0);
+    cr_assert_eq(f.n, 0);
+    cr_assert_eq(httpc_mock_check_request(s, (const unsigned char *)bad, sizeof bad - 1, 8080,
+                                          note_failure, &f), 3);
+    cr_assert_eq(f.n, 3, "one report per failed check, not the first only");
+    cr_assert_str_eq(f.why[0], "request line is 'GET /x HTTP/1.1'");
+    cr_assert_str_eq(f.want[0], "GET / HTTP/1.1");
+    cr_assert_str_eq(f.why[1], "request lacks header 'Host: 127.0.0.1:8080'");
+    cr_assert_str_eq(f.want[1], "(null)");
+    cr_assert_str_eq(f.why[2], "request lacks header 'X-A: 1'");
+    f.n = 0; /* nothing received: every check fails, nothing is read */
+    cr_assert_eq(httpc_mock_check_request(s, NULL, 0, 8080, note_failure, &f), 3);
+    cr_assert_str_eq(f.why[0], "request line is ''");
+    httpc_scn_free_all(s, n);
+}
+
+Test(mock, httpc_mock_expand_port_replaces_the_placeholder)
+{
+    char out[64];
+    httpc_mock_expand_port("127.0.0.1:{port}", 8080, out, sizeof out);
+    cr_assert_str_eq(out, "127.0.0.1:8080");
+    httpc_mock_expand_port("no port", 8080, out, sizeof out);
+    cr_assert_str_eq(out, "no port");
+}
+
+Test(mock, httpc_mock_done_once_every_script_ends)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read line\n  send \"ok\"\n  close\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_done(m), 0, "no connection yet");
+    int fd = dial(httpc_mock_port(m)), reads, e;
+    cr_assert_eq(send(fd, "GET / HTTP/1.1\r\n", 16, 0), 16);
+    char buf[16];
+    cr_assert_eq(slurp(fd, buf, sizeof buf, &reads, &e), 2);
+    close(fd);
+    for (int i = 0; i < 200 && !httpc_mock_done(m); i++)
+        usleep(10000);
+    cr_assert_eq(httpc_mock_done(m), 1);
+    cr_assert_eq(httpc_mock_stop(m, 0), 0, "nothing left to cut");
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}

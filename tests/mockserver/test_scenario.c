@@ -123,7 +123,33 @@ Test(scenario, httpc_scn_parse_with_nul_in_text_length)
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), -1);
+    cr_assert_str_eq(err, "t.scn:3: binary data (a NUL byte) in a scenario file");
+}
+
+/* A NUL was reported at line 1 wherever it was: the line is the NUL's own. */
+Test(scenario, httpc_scn_parse_nul_reported_at_its_line)
+{
+    const char text[] = "id: a/b\n\ntitle: t\0x\nconnection\n\0";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), -1);
+    cr_assert_str_eq(err, "t.scn:3: binary data (a NUL byte) in a scenario file");
+    cr_assert_eq(httpc_scn_parse("t.scn", "\0", 1, &s, &n, err, sizeof err), -1);
     cr_assert_str_eq(err, "t.scn:1: binary data (a NUL byte) in a scenario file");
+}
+
+Test(scenario, httpc_scn_parse_keeps_id_line)
+{
+    const char text[] = "# a comment\n\ntitle: t\nid: a/b\nsweep: N = 1 2\n"
+                        "connection\n  send \"{N}\"\nexpect: error OSError\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), 0,
+                 "%s", err);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(s[0].id_line, 4);
+    cr_assert_eq(s[1].id_line, 4, "every case of a sweep has the file's id line");
+    httpc_scn_free_all(s, n);
 }
 
 Test(scenario, httpc_scn_parse_sweep_expands)

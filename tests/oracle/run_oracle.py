@@ -15,6 +15,7 @@ import shlex
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import xml.etree.ElementTree as ET
 
@@ -22,12 +23,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import cases  # noqa: E402
 from replay import ReplayServer  # noqa: E402
+import py27  # noqa: E402  (where Python 2.7 is: HTTPC_PY27)
 
-PY27 = "/root/.pyenv/versions/2.7.18/bin/python2.7"
 FIELDS = ["error", "status", "reason", "version", "headers", "body_len", "body_sha256",
           "partial_len", "expected_more", "will_close"]
-# (profile, interpreter, extra adapter arguments)
-PAIRINGS = [("py3", sys.executable, []), ("py27", PY27, []), ("py27-strict", PY27, ["--strict"])]
+
+
+def pairings_all():
+    """(profile, interpreter or None when the machine has none, extra adapter
+    arguments) of every profile."""
+    p27 = py27.find()
+    return [("py3", sys.executable, []), ("py27", p27, []), ("py27-strict", p27, ["--strict"])]
+
+
+def read_modes(profile):
+    # read() whole, read(7) in pieces, and read() with the reply sent one byte
+    # per TCP segment (py3 only): the outcome must not depend on either.
+    return ["all", 7, "seg1"] if profile == "py3" else ["all", 7]
 
 
 def run_one(cmd, reply, timeout, segment=0):
@@ -91,7 +103,12 @@ def timed_check(job, httpc, timeout):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.fill("Python 2.7 (py27, py27-strict): the environment variable %s, a path or a "
+        "command name (default: %s when it exists, else python2.7 on PATH; now: %s). "
+        "Without one those checks are reported as skipped, never as passed: %s."
+        % (py27.ENV, py27.PYENV_DEFAULT, py27.describe(), py27.HOW), 78))
     ap.add_argument("--httpc", required=True, help="path to the httpc binary")
     ap.add_argument("--reports", default=None, help="write reports/oracle/ under this folder")
     ap.add_argument("--profile", action="append", help="only these profiles")
@@ -101,15 +118,16 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true", help="print each documented deviation")
     a = ap.parse_args()
 
-    pairings = [p for p in PAIRINGS if not a.profile or p[0] in a.profile]
-    skipped = [p[0] for p in pairings if not os.path.exists(p[1])]
-    for name in skipped:
-        print("SKIP profile %s: %s is not installed" % (name, PY27))
+    pairings = [p for p in pairings_all() if not a.profile or p[0] in a.profile]
+    # Profiles whose interpreter the machine lacks: their checks are reported
+    # as skipped (never as passed), with the reason.
+    skipped = [p[0] for p in pairings if p[1] is None]
+    skip_reason = "%s (%s=%s)" % (py27.MISSING, py27.ENV, py27.setting()) if skipped else None
     pairings = [p for p in pairings if p[0] not in skipped]
-    # read() whole, read(7) in pieces, and read() with the reply sent one byte
-    # per TCP segment (py3 only): the outcome must not depend on either.
-    jobs = [(c, p, r) for c in cases.CASES if a.filter in c[0] for p in pairings
-            for r in (["all", 7, "seg1"] if p[0] == "py3" else ["all", 7])]
+    selected = [c for c in cases.CASES if a.filter in c[0]]
+    jobs = [(c, p, r) for c in selected for p in pairings for r in read_modes(p[0])]
+    skips = [{"id": c[0], "profile": p, "read": r, "pass": None, "verdict": "skipped",
+              "reason": skip_reason} for c in selected for p in skipped for r in read_modes(p)]
     start = time.time()
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
         timed = list(pool.map(lambda j: timed_check(j, a.httpc, a.timeout), jobs))
@@ -128,30 +146,41 @@ def main():
     elapsed = time.time() - start
     print("oracle: %d checks (%d cases; %s; read(), read(7), and 1-byte segments for py3) "
           "in %.1fs" % (len(results), len({r["id"] for r in results}),
-                         ", ".join(p[0] for p in pairings), elapsed))
+                         ", ".join(p[0] for p in pairings) or "no profile", elapsed))
     if a.reports:
-        write_reports(a.reports, results, elapsed)
-        write_junit(a.reports, results, timings, elapsed, pairings, a.httpc)
-    print("%d passed, %d failed (%d of the passes are documented deviations)"
-          % (len(results) - len(failed), len(failed), len(deviations)))
+        write_reports(a.reports, results, elapsed, skips, skip_reason)
+        write_junit(a.reports, results, timings, elapsed, pairings, a.httpc, skips, skipped)
+    print("%d passed, %d failed (%d of the passes are documented deviations)%s"
+          % (len(results) - len(failed), len(failed), len(deviations),
+             ", %d skipped" % len(skips) if skips else ""))
+    if skipped:
+        print("%s: skipped (%s)" % (", ".join(skipped), py27.MISSING))
+        print("  (%s=%s; %s)" % (py27.ENV, py27.setting(), py27.HOW))
     return 1 if failed else 0
 
 
-def write_reports(root, results, elapsed):
+def write_reports(root, results, elapsed, skips=(), skip_reason=None):
     out = os.path.join(root, "oracle")
     os.makedirs(out, exist_ok=True)
+    skipped_profiles = sorted({r["profile"] for r in skips})
     with open(os.path.join(out, "oracle.json"), "w") as f:
-        json.dump({"elapsed_s": round(elapsed, 2), "results": results}, f, indent=1)
+        json.dump({"elapsed_s": round(elapsed, 2), "results": results,
+                   "skipped": {"profiles": skipped_profiles, "reason": skip_reason,
+                               "checks": list(skips)}}, f, indent=1)
     profiles = sorted({r["profile"] for r in results})
-    ids = sorted({r["id"] for r in results})
+    ids = sorted({r["id"] for r in results} | {r["id"] for r in skips})
     cell = {(r["id"], r["profile"], r["read"]): r for r in results}
-    lines = ["# httpc vs CPython: oracle report", "",
-             "%d checks, %d failed. Each cell: outcome class of the reply under the "
-             "profile (read() / read(7) / read() over 1-byte segments, py3 only); ✗ marks a disagreement with CPython, ≠ a "
-             "documented deviation (reasons below)." %
-             (len(results), sum(not r["pass"] for r in results)), "",
-             "| case | " + " | ".join(profiles) + " |",
-             "|---|" + "---|" * len(profiles)]
+    lines = ["# httpc vs CPython: oracle report", ""]
+    if skips:
+        lines += ["**SKIPPED: %s** (%d checks: %s; %s). These profiles were not checked." %
+                  (", ".join(skipped_profiles), len(skips), skip_reason, py27.HOW), ""]
+    lines += ["%d checks, %d failed%s. Each cell: outcome class of the reply under the "
+              "profile (read() / read(7) / read() over 1-byte segments, py3 only); ✗ marks a disagreement with CPython, ≠ a "
+              "documented deviation (reasons below)." %
+              (len(results), sum(not r["pass"] for r in results),
+               ", %d skipped" % len(skips) if skips else ""), "",
+              "| case | " + " | ".join(profiles + skipped_profiles) + " |",
+              "|---|" + "---|" * len(profiles + skipped_profiles)]
     for cid in ids:
         row = []
         for p in profiles:
@@ -164,6 +193,7 @@ def write_reports(root, results, elapsed):
                 mark = {"pass": "", "deviation": "≠ ", "fail": "✗ "}[r["verdict"]]
                 marks.append(mark + what)
             row.append(" / ".join(marks))
+        row += ["skipped"] * len(skipped_profiles)
         lines.append("| `%s` | %s |" % (cid, " | ".join(row)))
     devs = sorted({(r["id"], r["profile"], str(r["read"]), r["reason"]) for r in results
                    if r["verdict"] == "deviation"})
@@ -245,14 +275,20 @@ def _failure(r):
     return kind, _xml_text(message), _xml_text("\n".join(lines) + "\n")
 
 
-def write_junit(root, results, timings, elapsed, pairings, httpc):
+def write_junit(root, results, timings, elapsed, pairings, httpc, skips=(), skipped=()):
     props = _run_properties(pairings, httpc)
+    props[len(pairings):len(pairings)] = [("cpython." + p, "skipped: " + skips[0]["reason"])
+                                          for p in skipped]
     host = socket.gethostname()
     suites = {}
     for r, (t0, secs) in zip(results, timings):
         suites.setdefault((r["profile"], r["read"]), []).append((r, t0, secs))
+    now = time.time()
+    for r in skips:  # checks not run: skipped testcases, with the reason
+        suites.setdefault((r["profile"], r["read"]), []).append((r, now, 0.0))
     order = [(p[0], m) for p in pairings for m in ("all", 7, "seg1")]
-    top = ET.Element("testsuites", {"name": "httpc-oracle", "tests": str(len(results)),
+    order += [(p, m) for p in skipped for m in read_modes(p)]
+    top = ET.Element("testsuites", {"name": "httpc-oracle", "tests": str(len(results) + len(skips)),
                                     "failures": str(sum(not r["pass"] for r in results)),
                                     "errors": "0", "time": "%.3f" % elapsed})
     for key in order:
@@ -262,8 +298,8 @@ def write_junit(root, results, timings, elapsed, pairings, httpc):
         name = "oracle.%s.%s" % (key[0], READ_NAMES[key[1]])
         suite = ET.SubElement(top, "testsuite", {
             "name": name, "tests": str(len(rows)),
-            "failures": str(sum(not r["pass"] for r, _, _ in rows)), "errors": "0",
-            "skipped": str(sum(r["verdict"] == "deviation" for r, _, _ in rows)),
+            "failures": str(sum(r["pass"] is False for r, _, _ in rows)), "errors": "0",
+            "skipped": str(sum(r["verdict"] in ("deviation", "skipped") for r, _, _ in rows)),
             "time": "%.3f" % sum(secs for _, _, secs in rows),
             "timestamp": _iso_utc(min(t0 for _, t0, _ in rows)), "hostname": host})
         plist = ET.SubElement(suite, "properties")
@@ -276,6 +312,8 @@ def write_junit(root, results, timings, elapsed, pairings, httpc):
             if r["verdict"] == "deviation":
                 ET.SubElement(case, "skipped", {
                     "message": _xml_text("documented deviation: " + r["reason"])})
+            elif r["verdict"] == "skipped":
+                ET.SubElement(case, "skipped", {"message": _xml_text("not run: " + r["reason"])})
             elif not r["pass"]:
                 kind, message, text = _failure(r)
                 ET.SubElement(case, "failure", {"type": kind, "message": message}).text = text

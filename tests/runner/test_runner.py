@@ -282,6 +282,136 @@ def run_rfc(d):
           in r.stderr, r.stderr)
 
 
+
+MOCK_SCN = """title: checks
+# the id is not on line 1, so its line is told apart from the file's
+id: t/%s
+%s
+connection
+  read request
+  %s
+  close
+expect: response status=200
+"""
+
+
+def serve(mock, args, request=None, sig=None, wait=0.3):
+    """httpc-mock serve ARGS; one request (bytes; "{port}" is the port), or a
+    signal `wait` s after the client has read some of the reply. Returns
+    (exit status, stderr)."""
+    import time
+    p = subprocess.Popen([mock, "serve"] + args, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    port = int(p.stdout.readline().split()[0])  # "PORT" or "PORT ID"
+    if request is not None:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+            c.sendall(request.replace(b"{port}", str(port).encode()))
+            c.recv(64)
+            if sig:
+                time.sleep(wait)
+                p.send_signal(sig)
+            while c.recv(4096):
+                pass
+    elif sig:
+        time.sleep(wait)
+        p.send_signal(sig)
+    try:
+        _, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+        return None, err
+    return p.returncode, err
+
+
+def run_mock(d):
+    """Issue 18: duplicate ids with both files and lines (lint and the runner),
+    a NUL byte at its line, and httpc-mock serve's request checks, sweep case
+    and signal summary."""
+    import signal
+    mock = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(CONFORM))), "mockserver",
+                        "httpc-mock")
+    reply = 'send "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nhi"'
+    dup = os.path.join(d, "dup")
+    os.makedirs(os.path.join(dup, "a"))
+    with open(os.path.join(dup, "a", "b.scn"), "w") as f:
+        f.write(MOCK_SCN % ("same", "profiles: py3", reply))
+    with open(os.path.join(dup, "z.scn"), "w") as f:
+        f.write("# the same id again, on line 2\n" + (MOCK_SCN % ("same", "profiles: py3", reply))
+                .replace("# the id is not on line 1, so its line is told apart from the file's\n",
+                         ""))
+    first, second = os.path.join(dup, "a", "b.scn"), os.path.join(dup, "z.scn")
+    r = subprocess.run([mock, "lint", dup], capture_output=True, text=True)
+    check("lint: a duplicate id names both files and lines", r.returncode == 1 and
+          "%s:3: duplicate id 't/same' (also %s:3)" % (second, first) in r.stderr, r.stderr)
+    r = run(dup)
+    check("httpc-conform refuses a duplicate id (exit 2, both files), runs nothing",
+          r.returncode == 2 and "%s:3: duplicate id 't/same' (also %s:3)" % (second, first)
+          in r.stderr and "passed" not in r.stdout, (r.returncode, r.stdout, r.stderr))
+    with open(os.path.join(dup, "z.scn"), "w") as f:
+        f.write("# a sweep whose values repeat\nsweep: N = 1 1\n" +
+                MOCK_SCN % ("sw{N}", "profiles: py3", reply))
+    r = run(second)
+    check("httpc-conform refuses a sweep whose cases share an id", r.returncode == 2 and
+          "duplicate id 't/sw1/N=1'" in r.stderr, r.stderr)
+    nul = os.path.join(d, "nul.scn")
+    with open(nul, "wb") as f:
+        f.write(b"id: t/nul\ntitle: t\n\nconnection\0\n")
+    r = subprocess.run([mock, "lint", nul], capture_output=True, text=True)
+    check("lint: a NUL byte is reported at its own line", r.returncode == 1 and
+          "nul.scn:4: binary data (a NUL byte)" in r.stderr, r.stderr)
+
+    sweep = os.path.join(d, "checked.scn")
+    with open(sweep, "w") as f:
+        f.write(MOCK_SCN % ("checked", "sweep: N = 1 2 3\ncheck-connections: 1\n"
+                            "check-request-line: \"GET / HTTP/1.1\"\n"
+                            "check-request-header: Host: 127.0.0.1:{port}", reply))
+    wrong = b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n"
+    rc, err = serve(mock, [sweep], wrong)
+    lines = err.splitlines()
+    check("serve: a sweep names the case it serves",
+          "serving case 0 of 3 (t/checked/N=1); --case N picks another" in lines, err)
+    check("serve: one line per failed check, exit 0 without --strict-checks", rc == 0 and
+          "check failed: request line is 'GET /x HTTP/1.1', expected 'GET / HTTP/1.1'" in lines
+          and sum(l.startswith("check failed: request lacks header 'Host: 127.0.0.1:") for l in
+                  lines) == 1 and len([l for l in lines if l.startswith("check failed")]) == 2,
+          (rc, err))
+    rc, err = serve(mock, [sweep, "--case", "2", "--strict-checks"], wrong)
+    check("serve --strict-checks: a failed check is exit status 1", rc == 1 and
+          "serving case 2 of 3 (t/checked/N=3)" in err, (rc, err))
+    rc, err = serve(mock, [sweep, "--strict-checks"],
+                    b"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n")
+    check("serve --strict-checks: checks that hold are exit status 0", rc == 0 and
+          "check failed" not in err, (rc, err))
+
+    slow = os.path.join(d, "slow.scn")
+    with open(slow, "w") as f:
+        f.write(MOCK_SCN % ("slow", "check-request-line: \"GET / HTTP/1.1\"",
+                            "segments 1 5\n  " + reply.replace("hi", "x" * 998)
+                            .replace("Length: 2", "Length: 998")))
+    rc, err = serve(mock, [slow, "-vv"], b"GET / HTTP/1.1\r\n\r\n", sig=signal.SIGINT)
+    lines = err.splitlines()
+    check("serve -vv: SIGINT mid-trace ends with a one-line summary", rc == 0 and
+          err.endswith("\n") and lines[-1] ==
+          "httpc-mock: stopped by SIGINT: 1 connections served, 0 checks failed", err[-600:])
+    check("serve -vv: every trace line before the summary is whole",
+          all(l.startswith("mock: ") or (" ms  conn " in l and l.endswith('"'))
+              for l in lines[:-1]) and sum(" ms  conn " in l for l in lines) > 3, err[-600:])
+    rc, err = serve(mock, [sweep, "--strict-checks"], None, sig=signal.SIGTERM)
+    check("serve: SIGTERM before any client: nothing judged, then the summary", rc == 0 and
+          "check failed" not in err and
+          err.splitlines()[-1] ==
+          "httpc-mock: stopped by SIGTERM: 0 connections served, 0 checks failed", (rc, err))
+    folder = os.path.join(d, "served")
+    os.mkdir(folder)
+    os.rename(slow, os.path.join(folder, "slow.scn"))
+    rc, err = serve(mock, [folder, "--strict-checks"], b"GET /no HTTP/1.1\r\n\r\n",
+                    sig=signal.SIGINT, wait=0.1)
+    check("serve FOLDER: a failed check names its scenario; SIGINT summarises", rc == 1 and
+          "check failed: t/slow: request line is 'GET /no HTTP/1.1', expected 'GET / HTTP/1.1'"
+          in err and err.splitlines()[-1] ==
+          "httpc-mock: stopped by SIGINT: 1 connections served, 1 checks failed", (rc, err))
+
 with tempfile.TemporaryDirectory() as d:
     files = {
         "good": "expect: response status=200 body=\"hi\" will-close=no",
@@ -337,5 +467,6 @@ with tempfile.TemporaryDirectory() as d:
     check("bad profile", p.returncode == 2 and "py4" in p.stderr)
     run_controls(d)
     run_rfc(d)
+    run_mock(d)
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
