@@ -7,9 +7,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PY27 = "/root/.pyenv/versions/2.7.18/bin/python2.7"
+sys.path.insert(0, os.path.join(ROOT, "tests", "oracle"))
+import py27  # noqa: E402  (HTTPC_PY27: the one setting of the 2.7 interpreter)
+PY27 = py27.find() or py27.setting()
 
 # Python's exception hierarchy, as far as the taxonomy uses it: class -> parent.
 PARENT = {

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2034
 # Where Python 2.7 is, for the shell scripts (source it). One setting: the
 # environment variable HTTPC_PY27, a path or a command name; without it,
 # pyenv's 2.7.18 when it is there, else `python2.7` on PATH. The Python tools
