@@ -2,7 +2,8 @@
 # httpc's conformance harness in an image: httpc-conform, httpc-mock, the httpc CLI and
 # libhttpc under /usr/local, the source tree (scenario library, adapters, scripts) in /src.
 # Debian packages only: scripts/bootstrap installs the same list as for `make test`
-# (plus the groups of HTTPC_BOOTSTRAP_GROUPS, e.g. "matrix" for curl, Node and Go).
+# (plus the groups of HTTPC_BOOTSTRAP_GROUPS: "curl" by default, so the image runs
+# adapters/curl as it is; "matrix" for curl, libcurl, Node and Go).
 #
 #   docker build -t httpc .                                   # or: podman build -t httpc .
 #   docker build --build-arg HTTPC_BOOTSTRAP_GROUPS=matrix -t httpc:matrix .
@@ -12,7 +13,7 @@
 ARG BASE_IMAGE=debian:12
 FROM ${BASE_IMAGE}
 
-ARG HTTPC_BOOTSTRAP_GROUPS=""
+ARG HTTPC_BOOTSTRAP_GROUPS="curl"
 ENV DEBIAN_FRONTEND=noninteractive \
     LANG=C.UTF-8
 
