@@ -130,7 +130,7 @@ static void check_file(walk *w, const char *path)
 {
     httpc_scenario *s;
     size_t n;
-    char err[512];
+    char err[4096];
     w->files++;
     if (httpc_scn_load(path, &s, &n, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
@@ -414,7 +414,7 @@ static void gather(void *ctx, const char *file)
     many *w = ctx;
     httpc_scenario *s;
     size_t n;
-    char err[512];
+    char err[4096];
     void *a, *b;
     if (httpc_scn_load(file, &s, &n, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
@@ -500,7 +500,7 @@ static int serve_one(const char *file, long which, const char *bind, long port, 
 {
     httpc_scenario *s;
     size_t n;
-    char err[512];
+    char err[4096];
     sigset_t set;
     if (httpc_scn_load(file, &s, &n, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);

@@ -869,20 +869,63 @@ static int finish(ctx *c, httpc_scenario *sc)
     return sc->method && sc->target ? 0 : -1;
 }
 
+/* Up to this many errors of one file are reported, one line each. */
+#define MAX_ERRORS 20
+
+/* Keeps the error fail() just wrote beside the earlier ones of the file. */
+static void keep_error(ctx *c, char *all, size_t cap, int *nerr)
+{
+    size_t used = strlen(all);
+    if (++*nerr <= MAX_ERRORS)
+        snprintf(all + used, cap - used, "%s%s", used ? "\n" : "", c->err);
+    else if (*nerr == MAX_ERRORS + 1)
+        snprintf(all + used, cap - used, "\n%s: more errors after line %d are not shown",
+                 c->name, c->line);
+}
+
+/* One line of a file: a key, `connection`, or an action of the script above. */
+static int one_line(ctx *c, httpc_scenario *sc, char *line, httpc_scn_conn **conn)
+{
+    const char *s = skip_ws(line);
+    if (*s == '\0' || *s == '#')
+        return 0;
+    if (s != line)
+        return *conn ? action_line(c, *conn, s) : fail(c, "an indented action outside 'connection'");
+    if (!strcmp(s, "connection")) {
+        httpc_scn_conn z = {0};
+        if (sc->nconns == HTTPC_SCN_MAX_CONNS)
+            return fail(c, "more than %d connections", HTTPC_SCN_MAX_CONNS);
+        if (push(c, (void **)&sc->conns, &sc->nconns, sizeof z, &z) < 0)
+            return -1;
+        *conn = &sc->conns[sc->nconns - 1];
+        return 0;
+    }
+    char *colon = strchr(line, ':');
+    if (colon == NULL)
+        return fail(c, "expected 'key: value', 'connection' or an indented action");
+    *colon = '\0';
+    *conn = NULL; /* a key ends the script above it */
+    return key_line(c, sc, line, skip_ws(colon + 1));
+}
+
+/* Every line is read even after an error, so a file's errors come out
+ * together, each with its line; the checks of the whole file (finish) only
+ * run on a file whose lines were all good. */
 static int parse_one(ctx *c, const char *text, httpc_scenario *sc)
 {
     const char *p = text;
     sc->profiles = 0xf;
     sc->tls_verify = -1;
     httpc_scn_conn *conn = NULL;
-    char *line = malloc(MAX_LINE + 1);
-    int rc = 0;
-    if (line == NULL)
-        return fail(c, "out of memory");
-    for (c->line = 1; rc == 0 && *p; c->line++) {
+    char *line = malloc(MAX_LINE + 1), *all = calloc(1, c->errcap ? c->errcap : 1);
+    int nerr = 0;
+    if (line == NULL || all == NULL)
+        return free(line), free(all), fail(c, "out of memory");
+    for (c->line = 1; *p; c->line++) {
         size_t n = strcspn(p, "\n");
         if (n > MAX_LINE) {
-            rc = fail(c, "line longer than %d bytes", MAX_LINE);
+            fail(c, "line longer than %d bytes", MAX_LINE);
+            keep_error(c, all, c->errcap, &nerr);
             break;
         }
         memcpy(line, p, n);
@@ -890,34 +933,18 @@ static int parse_one(ctx *c, const char *text, httpc_scenario *sc)
         p += n + (p[n] == '\n'); /* past the line before its CR is dropped */
         if (n > 0 && line[n - 1] == '\r')
             line[--n] = '\0';
-        const char *s = skip_ws(line);
-        if (*s == '\0' || *s == '#')
-            continue;
-        if (s != line) {
-            rc = conn ? action_line(c, conn, s) : fail(c, "an indented action outside 'connection'");
-            continue;
-        }
-        if (!strcmp(s, "connection")) {
-            httpc_scn_conn z = {0};
-            if (sc->nconns == HTTPC_SCN_MAX_CONNS)
-                rc = fail(c, "more than %d connections", HTTPC_SCN_MAX_CONNS);
-            else if ((rc = push(c, (void **)&sc->conns, &sc->nconns, sizeof z, &z)) == 0)
-                conn = &sc->conns[sc->nconns - 1];
-            continue;
-        }
-        char *colon = strchr(line, ':');
-        if (colon == NULL) {
-            rc = fail(c, "expected 'key: value', 'connection' or an indented action");
-            continue;
-        }
-        *colon = '\0';
-        conn = NULL; /* a key ends the script above it */
-        rc = key_line(c, sc, line, skip_ws(colon + 1));
+        if (one_line(c, sc, line, &conn) < 0)
+            keep_error(c, all, c->errcap, &nerr);
     }
     free(line);
-    if (rc == 0)
-        c->line--; /* what is missing is reported at the last line */
-    return rc == 0 ? finish(c, sc) : rc;
+    if (nerr > 0) {
+        snprintf(c->err, c->errcap, "%s", all);
+        free(all);
+        return -1;
+    }
+    free(all);
+    c->line--; /* what is missing is reported at the last line */
+    return finish(c, sc);
 }
 
 /* "sweep: NAME = v1 v2 ..." (one per file). */

@@ -212,7 +212,7 @@ static void collect(void *ctx, const char *path)
     lib *l = ctx;
     httpc_scenario *s;
     size_t n;
-    char err[512];
+    char err[4096];
     if (httpc_scn_load(path, &s, &n, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
         l->bad++;

@@ -13,7 +13,7 @@
 #define HEAD "id: area/name\ntitle: t\n"
 #define CONN "connection\n  read request\n  send \"x\"\n"
 
-static char err[512];
+static char err[4096];
 
 static int load(const char *text, httpc_scenario **s, size_t *n)
 {
@@ -462,4 +462,22 @@ Test(scenario, httpc_scn_parse_rfc_request_outcomes)
         "t.scn:6: an expectation is 'error CLASS ...' or 'response ...'");
     bad(HEAD CONN "expect: response\nrfc 9112-3.2-1: request connections=0\n",
         "t.scn:7: bad value for connections");
+}
+
+/* Every error of a file, each with its line, in one refusal. */
+Test(scenario, httpc_scn_parse_reports_every_error)
+{
+    bad(HEAD "colour: red\n" CONN "  dance\nexpect: error IncompletRead\n",
+        "t.scn:3: unknown key 'colour'\n"
+        "t.scn:7: unknown action 'dance'\n"
+        "t.scn:8: unknown outcome class 'IncompletRead' (adapters/TAXONOMY.md lists them)");
+    char text[4096] = HEAD CONN;
+    for (int i = 0; i < 25; i++)
+        strcat(text, "bogus line\n");
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), -1);
+    cr_assert(strstr(err, "t.scn:25: expected 'key: value'"), "%s", err);
+    cr_assert_null(strstr(err, "t.scn:26:"), "at most 20 errors: %s", err);
+    cr_assert(strstr(err, "more errors after line"), "%s", err);
 }
