@@ -20,7 +20,9 @@ import os
 import subprocess
 import sys
 
-PY27 = os.environ.get("PYTHON27", "/root/.pyenv/versions/2.7.18/bin/python2.7")
+# HTTPC_PY27, as everywhere (tests/oracle/py27.py; this file also runs under 2.7,
+# so it reads the variable itself).
+PY27 = os.environ.get("HTTPC_PY27") or "/root/.pyenv/versions/2.7.18/bin/python2.7"
 
 STATUS_CASES = [
     b"HTTP/1.1 200 OK\r\n",

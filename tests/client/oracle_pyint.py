@@ -22,7 +22,9 @@ import os
 import subprocess
 import sys
 
-PY27 = os.environ.get("PYTHON27", "/root/.pyenv/versions/2.7.18/bin/python2.7")
+# HTTPC_PY27, as everywhere (tests/oracle/py27.py; this file also runs under 2.7,
+# so it reads the variable itself).
+PY27 = os.environ.get("HTTPC_PY27") or "/root/.pyenv/versions/2.7.18/bin/python2.7"
 
 ALPHABET = [b"0", b"1", b"9", b"a", b"f", b"F", b"g", b"x", b"X", b"_", b"+", b"-", b"L",
             b" ", b"\t", b"\x0b", b"\n", b"\r", b"\x1c", b"\x1f", b"\x85", b"\xa0", b"\x00"]
