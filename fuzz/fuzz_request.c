@@ -278,6 +278,30 @@ static void build_request(const fields *fs, const fuzz_input *in)
     httpc__transport_unref(t);
 }
 
+/* set_tunnel under strict checks its headers as putheader does (issue 19: a
+ * CR LF in one injected a line into the CONNECT request); the Python
+ * profiles send them unchecked, as CPython does. */
+static void check_tunnel_headers(const fields *fs, const httpc_profile *p)
+{
+    const char *names[8], *values[8];
+    size_t n = 0;
+    httpc_conn_opts opts;
+    httpc_conn *c;
+
+    if (!p->strict_rfc)
+        return;
+    for (size_t i = 3; i + 1 < fs->n && n < 8; i += 2, n++)
+        names[n] = fs->f[i], values[n] = fs->f[i + 1];
+    httpc_conn_opts_init(&opts);
+    opts.profile = p;
+    FUZZ_CHECK(httpc_conn_new(&c, "proxy:3128", -1, &opts) == 0, "conn_new");
+    int rc = httpc_conn_set_tunnel(c, "target", 443, names, values, n);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        FUZZ_CHECK(httpc__valid_header_name(names[i], p) && httpc__valid_header_value(values[i]),
+                   "strict set_tunnel accepted header %zu, which putheader refuses", i);
+    httpc_conn_free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_input in;
@@ -300,6 +324,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(url);
 
     build_request(&fs, &in);
+    check_tunnel_headers(&fs, &in.profile);
     free(text);
     fuzz_input_free(&in);
     return 0;

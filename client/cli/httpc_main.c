@@ -6,15 +6,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define B64_LIMIT (1024 * 1024)
 #define MAX_HEADERS_ARGS 256
+/* --data-file and --before-data-file that is not a regular file (a pipe,
+ * /dev/zero) and cannot be streamed is read up to this many bytes. */
+#define DATA_FILE_CAP (64 * 1024 * 1024)
 
 static const char usage[] =
     "usage: httpc [options] URL\n"
@@ -22,11 +28,14 @@ static const char usage[] =
     "Performs one HTTP/1.x request with the reference client (Python's http.client\n"
     "behaviour, chosen by --profile) and prints the body, or with --json the outcome.\n"
     "\n"
-    "  URL                  http[s]://host[:port][/path][?query]; [v6] hosts allowed\n"
+    "  URL                  http[s]://host[:port][/path][?query][#fragment]; [v6] hosts\n"
+    "                       allowed; the fragment is not sent\n"
     "  -X, --request METHOD request method (GET; POST when a body is given)\n"
     "  -H, --header 'N: v'  add a request header (repeatable)\n"
     "  -d, --data DATA      request body (Content-Length set as http.client does)\n"
-    "      --data-file PATH request body read from a file (sent as bytes, Content-Length)\n"
+    "      --data-file PATH request body read from a file (sent as bytes, Content-Length);\n"
+    "                       a pipe or device is streamed chunked (py27: read whole,\n"
+    "                       at most 64 MiB)\n"
     "      --target T       send T as the request target (absolute-form, '*') instead\n"
     "                       of the URL's path; the URL still names the server\n"
     "      --profile NAME   py27, py27-strict, py3 (default) or strict\n"
@@ -44,7 +53,8 @@ static const char usage[] =
     "                       (py27 and py27-strict never verify, as httplib 2.x)\n"
     "      --verify         verify the server even under py27 and py27-strict\n"
     "      --proxy H:P      CONNECT through the proxy H:P (set_tunnel), then the URL\n"
-    "      --proxy-header 'N: v'  a header of the CONNECT request (repeatable)\n"
+    "      --proxy-header 'N: v'  a header of the CONNECT request (repeatable; a CR or\n"
+    "                       LF in it is refused: ValueError)\n"
     "      --before 'METHOD TARGET'  first make this request on the same connection\n"
     "                       and read its response to the end (repeatable, in order);\n"
     "                       --before-header 'N: v' and --before-data-file PATH after\n"
@@ -94,6 +104,7 @@ typedef struct outcome {
     size_t b64_commit;
     int b64_over;
     FILE *body_out;
+    int write_errno; /* a write to body_out failed: its errno */
     int conn_kept; /* after the outcome: 1 the connection kept its socket, 0 closed, -1 none */
 } outcome;
 
@@ -238,8 +249,8 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (!strcmp(a, "--timeout")) {
             char *end;
             double s = strtod(next, &end);
-            if (end == next || *end || s < 0 || s > 86400)
-                return usage_error("--timeout wants seconds, got '%s'", next);
+            if (end == next || *end || !isfinite(s) || s < 0 || s > 86400)
+                return usage_error("--timeout wants seconds from 0 to 86400, got '%s'", next);
             o->timeout_ms = (int)(s * 1000 + 0.5);
         } else if (!strcmp(a, "--read-size")) {
             if (!parse_long(next, &o->read_size) || o->read_size <= 0 ||
@@ -263,20 +274,33 @@ static int parse_args(int argc, char **argv, opts *o)
     return 0;
 }
 
-/* http[s]://host[:port]/path -> the host part and the request target. */
-static int split_url(const char *url, char **hostport, const char **target, int *https)
+/* http[s]://host[:port][/path][?query][#fragment] -> the host part and the
+ * request target (both allocated). As urlsplit, the fragment ends the URL
+ * (a '?' after the '#' is part of it) and is not sent; "http://h?q" asks
+ * for "/?q". */
+static int split_url(const char *url, char **hostport, char **target, int *https)
 {
     const char *p;
+    size_t end;
 
     *https = strncasecmp(url, "https://", 8) == 0;
     if (strncasecmp(url, "http://", 7) != 0 && !*https)
         return usage_error("'%s' is not an http:// or https:// URL", url);
     url += *https ? 8 : 7;
+    end = strcspn(url, "#");
     p = url + strcspn(url, "/?#");
     if (p == url)
         return usage_error("'%s' has no host", url);
     *hostport = strndup(url, (size_t)(p - url));
-    *target = *p == '/' ? p : NULL;
+    *target = malloc(end - (size_t)(p - url) + 2);
+    if (*hostport == NULL || *target == NULL) {
+        free(*hostport);
+        free(*target);
+        fprintf(stderr, "httpc: out of memory\n");
+        return 1;
+    }
+    snprintf(*target, end - (size_t)(p - url) + 2, "%s%.*s", *p == '/' ? "" : "/",
+             (int)(end - (size_t)(p - url)), p);
     return 0;
 }
 
@@ -314,8 +338,10 @@ static int sink(void *ctx, const void *data, size_t len)
             oc->b64_len += len;
         }
     }
-    if (oc->body_out && fwrite(data, 1, len, oc->body_out) != len)
+    if (oc->body_out && fwrite(data, 1, len, oc->body_out) != len) {
+        oc->write_errno = errno ? errno : EIO;
         return HTTPC_E_OS_ERROR;
+    }
     oc->body_len += len;
     return 0;
 }
@@ -373,37 +399,79 @@ static int read_body(const opts *o, outcome *oc)
     }
 }
 
-/* The whole file in memory: --data-file is `body = f.read()`, bytes with a
- * Content-Length, as the CPython adapter sends it (a file object itself
- * would go chunked in 3.6+). */
-static char *slurp(const char *path, size_t *len)
+/* A file body: the bytes read (BUFFER), or the open file (FD). */
+typedef struct body_file {
+    char *data;
+    int fd;
+} body_file;
+
+/* Reads fd to its end into *data, at most `limit` bytes: 0, -1 with errno
+ * set, or 1 when there is more than `limit`. */
+static int read_all(int fd, size_t limit, char **data, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *data = NULL;
     size_t cap = 0;
 
-    *len = 0;
-    if (f == NULL)
-        return NULL;
+    *data = NULL, *len = 0;
     for (;;) {
         if (*len == cap) {
-            char *p = realloc(data, cap = cap ? cap * 2 : 65536);
+            char *p = realloc(*data, cap = cap ? cap * 2 : 65536);
             if (p == NULL)
-                break;
-            data = p;
+                return -1;
+            *data = p;
         }
-        size_t n = fread(data + *len, 1, cap - *len, f);
-        *len += n;
-        if (n == 0) {
-            if (ferror(f))
-                break;
-            fclose(f);
-            return data;
-        }
+        ssize_t n = read(fd, *data + *len, cap - *len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+        if ((*len += (size_t)n) > limit)
+            return 1;
     }
-    fclose(f);
-    free(data);
-    return NULL;
+}
+
+/* --data-file and --before-data-file. A regular file is `body = f.read()`,
+ * bytes with a Content-Length, as the CPython adapter sends it; its size
+ * bounds the read. Anything else (a pipe, /dev/zero) has no size and need
+ * not end: py3 and strict send a file object chunked (CPython 3.6+), so it
+ * is streamed; py27 would send fstat()'s 0 as its Content-Length, so it is
+ * read as bytes up to DATA_FILE_CAP. Returns 0, or -1 with `why` set. */
+static int load_body(const char *path, const httpc_profile *p, httpc_body *body, body_file *bf,
+                     char *why, size_t cap)
+{
+    struct stat st;
+    int rc;
+
+    bf->data = NULL;
+    if ((bf->fd = open(path, O_RDONLY)) < 0 || fstat(bf->fd, &st) < 0) {
+        snprintf(why, cap, "cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) && !p->py27) {
+        *body = (httpc_body){.kind = HTTPC_BODY_FD, .fd = bf->fd};
+        return 0;
+    }
+    rc = read_all(bf->fd, S_ISREG(st.st_mode) ? SIZE_MAX : DATA_FILE_CAP, &bf->data, &body->len);
+    if (rc < 0)
+        snprintf(why, cap, "cannot read '%s': %s", path, strerror(errno));
+    else if (rc > 0)
+        snprintf(why, cap,
+                 "'%s' is not a regular file and gives more than %d bytes (the cap "
+                 "of a body read whole)",
+                 path, DATA_FILE_CAP);
+    close(bf->fd);
+    bf->fd = -1;
+    body->kind = HTTPC_BODY_BUFFER;
+    body->data = bf->data;
+    return rc == 0 ? 0 : -1;
+}
+
+static void body_file_free(body_file *bf)
+{
+    if (bf->fd >= 0)
+        close(bf->fd);
+    free(bf->data);
 }
 
 static int discard(void *ctx, const void *data, size_t len)
@@ -414,19 +482,15 @@ static int discard(void *ctx, const void *data, size_t len)
 
 /* One earlier request, its response read to the end and dropped, as
  * httpc-conform's in-process runs do; the detail of a failure in `why`. */
-static int request_before(httpc_conn *c, const before_req *b, char *why, size_t cap)
+static int request_before(httpc_conn *c, const opts *o, const before_req *b, char *why, size_t cap)
 {
     httpc_body body = {0};
     httpc_resp *r = NULL;
-    char *data = NULL;
+    body_file bf = {.fd = -1};
     int rc;
-    if (b->data_file) {
-        if ((data = slurp(b->data_file, &body.len)) == NULL) {
-            snprintf(why, cap, "cannot read '%s': %s", b->data_file, strerror(errno));
-            return HTTPC_E_OS_ERROR;
-        }
-        body.kind = HTTPC_BODY_BUFFER;
-        body.data = data;
+    if (b->data_file && load_body(b->data_file, o->profile, &body, &bf, why, cap) < 0) {
+        body_file_free(&bf);
+        return HTTPC_E_OS_ERROR;
     }
     rc = httpc_conn_request(c, b->method, b->target, &body, b->headers, b->nheaders, 0);
     if (rc == 0)
@@ -440,18 +504,32 @@ static int request_before(httpc_conn *c, const before_req *b, char *why, size_t 
             snprintf(why, cap, "%s", httpc_resp_errmsg(r));
     }
     httpc_resp_free(r);
-    free(data);
+    body_file_free(&bf);
     return rc;
 }
 
-/* --proxy: the connection goes to the proxy, set_tunnel() to the URL's host. */
-static int set_tunnel(httpc_conn *c, const opts *o, const char *hostport)
+/* --proxy: the connection goes to the proxy, set_tunnel() to the URL's host.
+ * CPython (3.11 too) sends tunnel headers unchecked, and so does the library
+ * under the Python profiles; the command refuses a CR or LF in any of them
+ * whatever the profile, since one would inject a line into the CONNECT. */
+static int set_tunnel(httpc_conn *c, const opts *o, const char *hostport, char *why, size_t cap)
 {
     const char *names[32], *values[32];
 
-    for (size_t i = 0; i < o->nproxy_headers; i++)
+    for (size_t i = 0; i < o->nproxy_headers; i++) {
         names[i] = o->proxy_headers[i].name, values[i] = o->proxy_headers[i].value;
-    return httpc_conn_set_tunnel(c, hostport, -1, names, values, o->nproxy_headers);
+        if (strpbrk(names[i], "\r\n") || strpbrk(values[i], "\r\n")) {
+            snprintf(why, cap,
+                     "Invalid --proxy-header '%s': a CR or LF in it would add a "
+                     "line to the CONNECT request",
+                     names[i]);
+            return HTTPC_E_VALUE_ERROR;
+        }
+    }
+    int rc = httpc_conn_set_tunnel(c, hostport, -1, names, values, o->nproxy_headers);
+    if (rc < 0)
+        snprintf(why, cap, "%s", httpc_conn_errmsg(c));
+    return rc;
 }
 
 static int request(const opts *o, outcome *oc)
@@ -459,9 +537,8 @@ static int request(const opts *o, outcome *oc)
     httpc_conn_opts co;
     httpc_conn *c = NULL;
     httpc_body body = {0};
-    char *hostport = NULL;
-    const char *target = "/";
-    char *file_data = NULL;
+    char *hostport = NULL, *tgt = NULL;
+    body_file bf = {.fd = -1};
     int rc, https;
     httpc_tls_opts tls;
 
@@ -481,40 +558,39 @@ static int request(const opts *o, outcome *oc)
     co.timeout_ms = o->timeout_ms;
     co.debuglevel = o->verbose;
     co.read_cap = (size_t)o->read_cap;
-    if ((rc = split_url(o->url, &hostport, &target, &https)) != 0)
+    if ((rc = split_url(o->url, &hostport, &tgt, &https)) != 0)
         return rc;
     if (https)
         co.tls = &tls;
-    if (target == NULL) { /* "http://h?q" -> "/?q" */
-        const char *q = strchr(o->url + (https ? 8 : 7), '?');
-        static char buf[8192];
-        snprintf(buf, sizeof buf, "/%s", q ? q : "");
-        target = buf;
+    if (o->target) {
+        free(tgt);
+        if ((tgt = strdup(o->target)) == NULL) {
+            free(hostport);
+            return 1;
+        }
     }
-    char *hash = strchr(target, '#'); /* the fragment is not sent */
-    char *tgt = o->target ? strdup(o->target)
-                          : strndup(target, hash ? (size_t)(hash - target) : strlen(target));
     if (o->data) {
         body.kind = HTTPC_BODY_BUFFER;
         body.data = o->data;
         body.len = strlen(o->data);
     } else if (o->data_file) {
-        if ((file_data = slurp(o->data_file, &body.len)) == NULL) {
-            fprintf(stderr, "httpc: cannot read '%s': %s\n", o->data_file, strerror(errno));
+        char why[400];
+        if (load_body(o->data_file, o->profile, &body, &bf, why, sizeof why) < 0) {
+            fprintf(stderr, "httpc: %s\n", why);
+            body_file_free(&bf);
             free(hostport);
             free(tgt);
             return 2;
         }
-        body.kind = HTTPC_BODY_BUFFER;
-        body.data = file_data;
     }
     const char *method = o->method ? o->method : body.kind ? "POST" : "GET";
-    rc = httpc_conn_new(&c, o->proxy ? o->proxy : hostport, -1, &co);
+    rc = httpc_conn_new_detail(&c, o->proxy ? o->proxy : hostport, -1, &co, oc->detail,
+                               sizeof oc->detail);
     if (rc == 0 && o->proxy)
-        rc = set_tunnel(c, o, hostport);
+        rc = set_tunnel(c, o, hostport, oc->detail, sizeof oc->detail);
     for (size_t i = 0; rc == 0 && i < o->nbefore; i++) {
         char why[400];
-        if ((rc = request_before(c, &o->before[i], why, sizeof why)) < 0)
+        if ((rc = request_before(c, o, &o->before[i], why, sizeof why)) < 0)
             snprintf(oc->detail, sizeof oc->detail, "request %zu of %zu: %s", i + 1,
                      o->nbefore + 1, why);
     }
@@ -532,7 +608,7 @@ static int request(const opts *o, outcome *oc)
     oc->err = rc;
     oc->conn_kept = c ? httpc_conn_fileno(c) >= 0 : -1;
     httpc_conn_free(c);
-    free(file_data);
+    body_file_free(&bf);
     free(hostport);
     free(tgt);
     return 0;
@@ -637,6 +713,19 @@ static void print_json(FILE *f, const opts *o, outcome *oc)
         fputs(", \"will_close\": null}\n", f);
 }
 
+/* Flushes and closes (stdout: flushes) the stream the output went to; a
+ * full disk or /dev/full shows only here. Returns 0, or 1 after saying so. */
+static int finish_output(FILE *f, const char *name, int write_errno)
+{
+    int rc = f == stdout ? fflush(f) : fclose(f);
+
+    if (rc == 0 && write_errno == 0)
+        return 0;
+    fprintf(stderr, "httpc: cannot write '%s': %s\n", name,
+            strerror(write_errno ? write_errno : errno));
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     opts o = {.timeout_ms = -1};
@@ -669,9 +758,10 @@ int main(int argc, char **argv)
     rc = request(&o, &oc);
     if (rc != 0)
         return rc;
+    int write_failed = 0;
     if (o.json) {
         print_json(json_out, &o, &oc);
-        fclose(json_out);
+        write_failed = finish_output(json_out, "<stdout>", 0);
     } else {
         if (oc.resp)
             fprintf(stderr, "HTTP/%s %d %s\n",
@@ -681,13 +771,12 @@ int main(int argc, char **argv)
                     httpc_resp_status(oc.resp), httpc_resp_reason(oc.resp));
         if (oc.err < 0)
             fprintf(stderr, "httpc: %s: %s\n", httpc_err_name(oc.err), oc.detail);
-        if (oc.body_out && oc.body_out != stdout)
-            fclose(oc.body_out);
+        write_failed = finish_output(oc.body_out, o.output ? o.output : "<stdout>", oc.write_errno);
     }
     httpc_resp_free(oc.resp);
     EVP_MD_CTX_free(oc.sha);
     EVP_MD_CTX_free(oc.sha_commit);
     EVP_MD_CTX_free(oc.sha_piece);
     free(oc.b64);
-    return oc.err < 0 ? 1 : 0;
+    return oc.err < 0 || write_failed ? 1 : 0;
 }

@@ -456,6 +456,11 @@ void httpc_conn_opts_init(httpc_conn_opts *o);
  * HTTPC_E_INVALID_URL (non-numeric port, control characters), HTTPC_E_NOMEM. */
 int httpc_conn_new(httpc_conn **out, const char *host, int port,
                    const httpc_conn_opts *opts);
+/* httpc_conn_new, and on failure the detail (CPython's exception message,
+ * "port out of range: '99999'") in `detail` (cap bytes, NUL-terminated; ""
+ * on success). `detail` may be NULL. Same returns and errors. */
+int httpc_conn_new_detail(httpc_conn **out, const char *host, int port,
+                          const httpc_conn_opts *opts, char *detail, size_t cap);
 /* Closes (if needed) and frees the connection. A response still held by the
  * caller stays readable: it owns its own reference to the transport. */
 void httpc_conn_free(httpc_conn *c);
@@ -467,7 +472,9 @@ const char *httpc_conn_errmsg(const httpc_conn *c);
 
 void httpc_conn_set_debuglevel(httpc_conn *c, int level);
 /* set_tunnel(host, port, headers): CONNECT through this connection's host as a
- * proxy. HTTPC_E_RUNTIME_ERROR once connected. */
+ * proxy. HTTPC_E_RUNTIME_ERROR once connected; HTTPC_E_INVALID_URL (bad port);
+ * under the strict profile HTTPC_E_VALUE_ERROR for a header name or value
+ * putheader would refuse (the Python profiles send them as CPython does). */
 int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
                           const char *const *header_names,
                           const char *const *header_values, size_t nheaders);

@@ -87,12 +87,24 @@ static int init_host(httpc_conn *c, const char *host, int port)
 
 int httpc_conn_new(httpc_conn **out, const char *host, int port, const httpc_conn_opts *opts)
 {
+    return httpc_conn_new_detail(out, host, port, opts, NULL, 0);
+}
+
+/* The connection is freed on failure, so its message is copied out first:
+ * without it a caller could not say why (port out of range, say). */
+int httpc_conn_new_detail(httpc_conn **out, const char *host, int port, const httpc_conn_opts *opts,
+                          char *detail, size_t cap)
+{
     httpc_conn *c = calloc(1, sizeof *c);
     int rc;
 
     *out = NULL;
-    if (c == NULL)
+    if (detail != NULL && cap > 0)
+        detail[0] = '\0';
+    if (c == NULL) {
+        httpc__detail(detail, cap, "out of memory");
         return HTTPC_E_NOMEM;
+    }
     if (opts != NULL)
         c->opts = *opts;
     else
@@ -106,6 +118,7 @@ int httpc_conn_new(httpc_conn **out, const char *host, int port, const httpc_con
     c->connector = tcp_connector;
     c->default_port = c->opts.tls ? HTTPC_HTTPS_PORT : HTTPC_HTTP_PORT;
     if ((rc = init_host(c, host, port)) < 0) {
+        httpc__detail(detail, cap, "%s", c->errmsg);
         httpc_conn_free(c);
         return rc;
     }
@@ -137,6 +150,9 @@ int httpc__conn_new_transport(httpc_conn **out, const char *host, int port,
     }
     return rc;
 }
+
+static int check_header(httpc_conn *c, const char *name, const char *const *values, size_t nvalues,
+                        size_t *total);
 
 static void clear_tunnel(httpc_conn *c)
 {
@@ -225,6 +241,14 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
                                  &c->tunnel_port, c->errmsg, sizeof c->errmsg);
     if (rc < 0)
         return rc;
+    /* CPython (3.11 and 2.7) writes tunnel headers into the CONNECT request
+     * unchecked, so a CR LF in one injects a line; strict checks them as
+     * putheader does. */
+    for (size_t i = 0; c->p->strict_rfc && i < nheaders; i++) {
+        size_t total;
+        if ((rc = check_header(c, header_names[i], &header_values[i], 1, &total)) < 0)
+            return rc;
+    }
     c->tunnel_hdrs = calloc(nheaders ? nheaders : 1, sizeof *c->tunnel_hdrs);
     if (c->tunnel_hdrs == NULL)
         return nomem(c);

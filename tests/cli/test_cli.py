@@ -5,9 +5,11 @@ the option named), error exit status 1 with the Python class name, the JSON
 shape, the -o and --data-file options, and -v output."""
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
 from replay import ReplayServer  # noqa: E402
@@ -76,5 +78,128 @@ p, _ = run("-v", "--json", "http://127.0.0.1:PORT/", reply=ok)
 check("-v keeps stdout JSON", json.loads(p.stdout)["status"] == 200 and
       b"send: b'GET / HTTP/1.1" in p.stderr and b"reply: 'HTTP/1.1 200 OK\\r\\n'" in p.stderr
       and b"header: Content-Length: 5" in p.stderr, repr(p.stderr))
+
+# ---- issue 19 ------------------------------------------------------------
+
+
+def serve_once(reply, want=1 << 30):
+    """One connection: reads until `want` bytes, the peer's end or a 3 s lull,
+    answers `reply` and closes; the bytes read are in the returned list."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+    sock.settimeout(10)
+    got = []
+
+    def run():
+        try:
+            conn, _ = sock.accept()
+        except OSError:  # socket.timeout too: the client never came
+            sock.close()
+            return
+        conn.settimeout(3)
+        data = b""
+        try:
+            while len(data) < want and not data.endswith(b"\r\n0\r\n\r\n"):
+                more = conn.recv(65536)
+                if not more:
+                    break
+                data += more
+        except socket.timeout:
+            pass
+        got.append(data)
+        try:
+            conn.sendall(reply)
+        except OSError:
+            pass
+        conn.close()
+        sock.close()
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return sock.getsockname()[1], got, t
+
+
+# -o /dev/full: the body is lost, so exit 1 with the file named.
+if os.path.exists("/dev/full"):
+    p, _ = run("-o", "/dev/full", "http://127.0.0.1:PORT/", reply=ok)
+    check("-o /dev/full", p.returncode == 1 and b"/dev/full" in p.stderr, repr(p))
+    with open("/dev/full", "wb") as full:
+        server = ReplayServer(ok)
+        p = subprocess.run([HTTPC, "http://127.0.0.1:%d/" % server.port], stdout=full,
+                           stderr=subprocess.PIPE, timeout=30)
+        server.join()
+    check("stdout /dev/full", p.returncode == 1 and b"stdout" in p.stderr, repr(p))
+    server = ReplayServer(ok)
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([HTTPC, "--json", "http://127.0.0.1:%d/" % server.port], stdout=full,
+                           stderr=subprocess.PIPE, timeout=30)
+    server.join()
+    check("--json to /dev/full", p.returncode == 1 and b"stdout" in p.stderr, repr(p))
+
+# httpc_conn_new's detail (InvalidURL) reaches the user.
+p, _ = run("http://h:99999/")
+check("port out of range", p.returncode == 1 and b"InvalidURL" in p.stderr
+      and b"port out of range: '99999'" in p.stderr, repr(p.stderr))
+p, _ = run("--json", "http://h:x/")
+out = json.loads(p.stdout)
+check("json nonnumeric port", out["error"] == "InvalidURL"
+      and out["detail"] == "nonnumeric port: 'x'", repr(out))
+
+# A query without a path is sent whole; the fragment ends the URL.
+long_query = "q=" + "a" * 10000
+p, server = run("http://127.0.0.1:PORT?" + long_query, reply=ok)
+check("long query without path", p.returncode == 0 and server.requests[0].startswith(
+      b"GET /?" + long_query.encode() + b" HTTP/1.1\r\n"), repr(server.requests[0][:40]))
+p, server = run("http://127.0.0.1:PORT#frag?x=1", reply=ok)
+check("fragment before ?", server.requests[0].startswith(b"GET / HTTP/1.1\r\n"),
+      repr(server.requests[0][:40]))
+p, server = run("http://127.0.0.1:PORT/p?a=1#f?x=2", reply=ok)
+check("fragment after query", server.requests[0].startswith(b"GET /p?a=1 HTTP/1.1\r\n"),
+      repr(server.requests[0][:40]))
+
+# --timeout: a number of seconds from 0 to 86400, nothing else.
+for bad in ["nan", "inf", "-inf", "-1", "1e300", "NaN"]:
+    p, _ = run("--timeout", bad, "http://127.0.0.1:1/")
+    check("--timeout %s" % bad, p.returncode == 2 and b"--timeout" in p.stderr, repr(p.stderr))
+
+# --proxy-header: a CR LF would inject a line into the CONNECT request.
+for profile in ["py3", "py27", "strict"]:
+    port, got, t = serve_once(b"HTTP/1.0 200 Connection established\r\n\r\n" + ok, 1)
+    p, _ = run("--profile", profile, "--proxy", "127.0.0.1:%d" % port, "--proxy-header",
+               "A: b\r\nInjected: yes", "http://example.test/")
+    if not got:  # refused before connecting: let the server go
+        socket.create_connection(("127.0.0.1", port)).close()
+    t.join(15)
+    check("--proxy-header CRLF %s" % profile, p.returncode == 1 and b"ValueError" in p.stderr
+          and b"Injected" not in b"".join(got), repr((p.stderr, got)))
+
+# --data-file that never ends: streamed chunked (py3, strict), capped (py27).
+port, got, t = serve_once(ok, 300000)
+p = subprocess.run([HTTPC, "--data-file", "/dev/zero", "http://127.0.0.1:%d/" % port],
+                   capture_output=True, timeout=60)
+t.join(15)
+check("--data-file /dev/zero streams", got and got[0].startswith(b"POST / HTTP/1.1\r\n")
+      and b"Transfer-Encoding: chunked\r\n\r\n2000\r\n" + b"\0" * 8192 in got[0],
+      repr((p, got and got[0][:200])))
+p = subprocess.run([HTTPC, "--profile", "py27", "--data-file", "/dev/zero",
+                    "http://127.0.0.1:1/"], capture_output=True, timeout=60)
+check("--data-file /dev/zero py27 capped", p.returncode == 2 and b"/dev/zero" in p.stderr
+      and b"regular" in p.stderr, repr(p))
+with tempfile.TemporaryDirectory() as d:
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as f:
+            f.write(b"piped")
+
+    threading.Thread(target=feed, daemon=True).start()
+    p, server = run("--data-file", fifo, "http://127.0.0.1:PORT/f", reply=ok)
+    check("--data-file pipe chunked", p.returncode == 0 and server.requests[0] ==
+          b"POST /f HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAccept-Encoding: identity\r\n"
+          b"Transfer-Encoding: chunked\r\n\r\n5\r\npiped\r\n0\r\n\r\n" % server.port,
+          repr(server.requests))
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -1165,3 +1165,41 @@ Test(conn, debug_output_fd_body, .init = cr_redirect_stdout)
         "send: b'0\\r\\n\\r\\n'\n"
         "reply: 'HTTP/1.1 204 No Content\\r\\n'\n");
 }
+
+/* Issue 19: a CR LF in a tunnel header injected a line into the CONNECT
+ * request. strict refuses it as putheader would; py3 sends it, as CPython
+ * 3.11 does. */
+Test(conn, set_tunnel_header_injection_refused_by_strict)
+{
+    const char *names[] = {"A"}, *values[] = {"b\r\nInjected: yes"};
+    httpc_conn_opts o;
+    httpc_conn *c;
+
+    httpc_conn_opts_init(&o);
+    o.profile = httpc_profile_by_name("strict");
+    cr_assert_eq(httpc_conn_new(&c, "proxy:3128", -1, &o), 0);
+    cr_assert_eq(httpc_conn_set_tunnel(c, "target", 443, names, values, 1), HTTPC_E_VALUE_ERROR);
+    cr_assert(strstr(httpc_conn_errmsg(c), "Invalid header value") != NULL, "%s",
+              httpc_conn_errmsg(c));
+    httpc_conn_free(c);
+    o.profile = httpc_profile_by_name("py3");
+    cr_assert_eq(httpc_conn_new(&c, "proxy:3128", -1, &o), 0);
+    cr_assert_eq(httpc_conn_set_tunnel(c, "target", 443, names, values, 1), 0);
+    httpc_conn_free(c);
+}
+
+/* Issue 19: httpc_conn_new frees the connection on failure, so its detail
+ * was lost; httpc_conn_new_detail hands it out. */
+Test(conn, new_detail_keeps_the_message_of_a_failure)
+{
+    char detail[128] = "junk";
+    httpc_conn *c;
+
+    cr_assert_eq(httpc_conn_new_detail(&c, "h:99999", -1, NULL, detail, sizeof detail),
+                 HTTPC_E_INVALID_URL);
+    cr_assert_eq(c, NULL);
+    cr_assert_str_eq(detail, "port out of range: '99999'");
+    cr_assert_eq(httpc_conn_new_detail(&c, "h:80", -1, NULL, detail, sizeof detail), 0);
+    cr_assert_str_eq(detail, "");
+    httpc_conn_free(c);
+}
