@@ -62,12 +62,20 @@ void httpc_mock_chaos(int on, unsigned long long seed);
  * (httpc_mock_stop waits its whole timeout), and httpc_mock_received is
  * meaningless: use httpc_mock_get_stats. */
 void httpc_mock_repeat(int on, size_t max_conns);
+/* Process-wide, before httpc_mock_start, repeat mode only: a connection
+ * waiting for a request longer than `idle_ms`, or for the rest of a begun
+ * request longer than `head_ms`, is closed and counted (0: no limit, the
+ * default). */
+void httpc_mock_repeat_timeouts(long idle_ms, long head_ms);
 
 typedef struct httpc_mock_stats {
     size_t accepted;           /* connections accepted */
     size_t refused;            /* closed at once: the table was full */
     size_t open, peak;         /* open now; the most open at once */
     unsigned long long rounds; /* scripts run to their end (repeat mode) */
+    size_t oversized;          /* closed: a request larger than the record (431 in repeat mode) */
+    size_t idle_timeouts;      /* repeat: closed, no request begun within the idle timeout */
+    size_t head_timeouts;      /* repeat: closed, a request head unfinished within the head timeout */
 } httpc_mock_stats;
 /* A consistent copy of the counters; safe while the server runs. */
 void httpc_mock_get_stats(httpc_mock *m, httpc_mock_stats *st);

@@ -18,7 +18,8 @@ static const char usage[] =
     "                        [-v|-vv]\n"
     "       httpc-mock serve PATH... [--port N] [--bind ADDR] [--strict-checks] [-v|-vv]\n"
     "       httpc-mock serve FILE --tls [--cert PEM --key PEM] [--certs DIR]\n"
-    "       httpc-mock serve FILE --repeat [--max-conns N]\n"
+    "       httpc-mock serve FILE --repeat [--max-conns N] [--idle-timeout MS]\n"
+    "                        [--head-timeout MS]\n"
     "       httpc-mock make-certs DIR\n"
     "       httpc-mock lint [--catalogue FILE] PATH...\n"
     "       httpc-mock list PATH...\n"
@@ -53,8 +54,11 @@ static const char usage[] =
     "make-certs  makes the test CA and certificates in DIR (the build does).\n"
     "--repeat  load mode: every connection runs the first script, again for each\n"
     "       request while the client keeps the connection, until SIGINT or SIGTERM;\n"
-    "       at most --max-conns (4096) open at once. At exit it prints its counts\n"
-    "       to stderr as one JSON line.\n"
+    "       at most --max-conns (4096) open at once. A connection with no request\n"
+    "       begun for --idle-timeout MS (30000), or with a request head begun but\n"
+    "       unfinished for --head-timeout MS (10000), is closed (0: no limit); a\n"
+    "       request head (body) over 64 KiB is answered 431 (413) and closed. At\n"
+    "       exit it prints its counts (these closes too) to stderr as one JSON line.\n"
     "\n"
     "The server binds 127.0.0.1 unless --bind says otherwise, and says so when it\n"
     "does not.\n";
@@ -352,8 +356,10 @@ static void serve_until_signal(httpc_mock *m, const sigset_t *set)
     httpc_mock_get_stats(m, &st);
     fprintf(stderr,
             "{\"accepted\": %zu, \"refused\": %zu, \"open\": %zu, \"peak\": %zu, "
-            "\"rounds\": %llu}\n",
-            st.accepted, st.refused, st.open, st.peak, st.rounds);
+            "\"rounds\": %llu, \"oversized\": %zu, \"idle_timeouts\": %zu, "
+            "\"head_timeouts\": %zu}\n",
+            st.accepted, st.refused, st.open, st.peak, st.rounds, st.oversized, st.idle_timeouts,
+            st.head_timeouts);
 }
 
 /* One "check failed: ..." line; ctx counts them. */
@@ -541,7 +547,7 @@ static int cmd_serve(int argc, char **argv)
     const char *file = NULL, *bind = NULL, *cert = NULL, *key = NULL, *certs = NULL;
     char *paths[256];
     int npaths = 0;
-    long port = 0, which = 0, max_conns = 0;
+    long port = 0, which = 0, max_conns = 0, idle_ms = 30000, head_ms = 10000;
     int verbose = 0, repeat = 0, strict = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
@@ -560,6 +566,10 @@ static int cmd_serve(int argc, char **argv)
             strict = 1;
         else if (!strcmp(argv[i], "--max-conns") && i + 1 < argc)
             max_conns = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--idle-timeout") && i + 1 < argc)
+            idle_ms = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--head-timeout") && i + 1 < argc)
+            head_ms = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--tls"))
             httpc_mock_force_tls(1);
         else if (!strcmp(argv[i], "--cert") && i + 1 < argc)
@@ -578,7 +588,8 @@ static int cmd_serve(int argc, char **argv)
     struct stat st;
     file = npaths == 1 && stat(paths[0], &st) == 0 && !S_ISDIR(st.st_mode) ? paths[0] : NULL;
     if (npaths == 0 || port < 0 || port > 65535 || !cert != !key || max_conns < 0 ||
-        max_conns > 1000000 || (file == NULL && (repeat || which)) || (repeat && strict)) {
+        max_conns > 1000000 || idle_ms < 0 || head_ms < 0 ||
+        (file == NULL && (repeat || which)) || (repeat && strict)) {
         fputs(usage, stderr);
         return 2;
     }
@@ -588,6 +599,7 @@ static int cmd_serve(int argc, char **argv)
     if (file == NULL)
         return serve_many(paths, npaths, bind, port, verbose, strict);
     httpc_mock_repeat(repeat, (size_t)max_conns);
+    httpc_mock_repeat_timeouts(idle_ms, head_ms);
     return serve_one(file, which, bind, port, verbose, repeat, strict);
 }
 

@@ -42,6 +42,10 @@ typedef struct conn {
     int tls_up, no_notify; /* handshake done; close without close_notify */
     int tls_first;         /* --tls: a handshake before the script */
     unsigned long long rng; /* chaos: this connection's random state */
+    long long idle_since;  /* repeat: ms when the connection last waited for a request */
+    long long head_since;  /* repeat: ms when the current request's first bytes were seen */
+    long long deadline;    /* repeat: ms of the idle or head timeout; 0 = none */
+    size_t scan_from, scan_to; /* head_end found no end in rx[scan_from, scan_to) */
 } conn;
 
 struct httpc_mock {
@@ -67,6 +71,13 @@ static int chaos_on;  /* httpc_mock_chaos */
 static unsigned long long chaos_seed;
 static int repeat_on;      /* httpc_mock_repeat */
 static size_t repeat_max;
+static long repeat_idle_ms, repeat_head_ms; /* httpc_mock_repeat_timeouts; 0 = none */
+
+void httpc_mock_repeat_timeouts(long idle_ms, long head_ms)
+{
+    repeat_idle_ms = idle_ms > 0 ? idle_ms : 0;
+    repeat_head_ms = head_ms > 0 ? head_ms : 0;
+}
 
 void httpc_mock_repeat(int on, size_t max_conns)
 {
@@ -168,20 +179,29 @@ static void finish(httpc_mock *m, conn *c, int reset)
     c->done = 1;
 }
 
-/* Where the head ends (after its empty line) in rx from `from`, or 0. */
-static size_t head_end(const conn *c, size_t from)
+/* Where the head ends (after its empty line) in rx from `from`, or 0. A
+ * search that failed is remembered, so the next one for the same start looks
+ * only at the bytes that came since (and the 3 before them, where an end
+ * could begin): a slow or endless head costs its length once, not once per
+ * wake-up. */
+static size_t head_end(conn *c, size_t from)
 {
-    for (size_t i = from; i + 1 < c->rx_len; i++) {
+    size_t i = from;
+    if (c->scan_from == from && c->scan_to > from + 3)
+        i = c->scan_to - 3;
+    for (; i + 1 < c->rx_len; i++) {
         if (c->rx[i] == '\n' && c->rx[i + 1] == '\n')
             return i + 2;
         if (i + 3 < c->rx_len && !memcmp(c->rx + i, "\r\n\r\n", 4))
             return i + 4;
     }
+    c->scan_from = from;
+    c->scan_to = c->rx_len;
     return 0;
 }
 
 /* The end of the request (head + body by Content-Length or chunked), or 0. */
-static size_t request_end(const conn *c, size_t from)
+static size_t request_end(conn *c, size_t from)
 {
     size_t he = head_end(c, from);
     if (he == 0)
@@ -272,6 +292,7 @@ static void close_gently(httpc_mock *m, conn *c, long long now)
         httpc__mock_tls_notify(c->ssl);
     shutdown(c->fd, SHUT_WR);
     c->draining = 1;
+    c->deadline = 0; /* a read's timeout no longer applies: the drain has its own */
     c->wake_at = now + DRAIN_MS;
 }
 
@@ -337,7 +358,7 @@ static int waits_for_client(const httpc_scn_conn *s)
  * request on the connection, with what it has read dropped from the record
  * (so a connection's memory stays bounded); 0 when the client has gone or
  * the script cannot repeat. */
-static int next_round(httpc_mock *m, conn *c)
+static int next_round(httpc_mock *m, conn *c, long long now)
 {
     pthread_mutex_lock(&m->lock);
     m->st.rounds++;
@@ -347,8 +368,11 @@ static int next_round(httpc_mock *m, conn *c)
     memmove(c->rx, c->rx + c->consumed, c->rx_len - c->consumed);
     c->rx_len -= c->consumed;
     c->consumed = c->sent = 0;
+    c->scan_from = c->scan_to = 0; /* the record moved */
     c->action = 0;
     c->segment = c->seg_delay = 0;
+    c->idle_since = now;
+    c->head_since = c->deadline = 0;
     return 1;
 }
 
@@ -363,6 +387,64 @@ static int read_action(const httpc_mock *m, conn *c, const httpc_scn_action *a)
     int r = read_done(c, a);
     c->peer_eof = 1;
     return r ? 1 : -1;
+}
+
+/* A read that the full record can no longer satisfy (a head, or a body,
+ * larger than the buffer) would wait forever while receive() drops the rest:
+ * the client gets 431 (413 for a body) in repeat mode, and the connection
+ * ends in both modes. */
+static int read_overflow(httpc_mock *m, conn *c, long long now)
+{
+    static const char head_too_large[] = "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                                         "Connection: close\r\nContent-Length: 0\r\n\r\n";
+    static const char body_too_large[] = "HTTP/1.1 413 Content Too Large\r\n"
+                                         "Connection: close\r\nContent-Length: 0\r\n\r\n";
+    if (c->rx_len < m->rx_cap)
+        return 0;
+    int head = head_end(c, c->consumed) == 0;
+    const char *reply = head ? head_too_large : body_too_large;
+    size_t len = head ? sizeof head_too_large - 1 : sizeof body_too_large - 1;
+    if (m->verbose)
+        fprintf(stderr, "mock: connection %ld: request %s over %zu bytes, closing\n",
+                (long)(c - m->conns), head ? "head" : "body", m->rx_cap);
+    pthread_mutex_lock(&m->lock);
+    m->st.oversized++;
+    pthread_mutex_unlock(&m->lock);
+    if (m->repeat && c->ssl)
+        httpc__mock_tls_send(c->ssl, reply, len);
+    else if (m->repeat && send(c->fd, reply, len, MSG_NOSIGNAL) > 0)
+        trace(m, c, "server wrote", (const unsigned char *)reply, len);
+    close_gently(m, c, now);
+    return 1;
+}
+
+/* Repeat mode: a connection waiting for a request (idle) or for the rest of
+ * its head past the timeout is closed, so idle or slow clients cannot hold
+ * slots for ever. Sets the deadline the loop wakes for; 1 when it closed. */
+static int read_timeout(httpc_mock *m, conn *c, long long now)
+{
+    int idle = c->rx_len == c->consumed;
+    long limit = idle ? repeat_idle_ms : repeat_head_ms;
+    if (!m->repeat)
+        return 0;
+    if (idle)
+        c->head_since = 0;
+    else if (c->head_since == 0)
+        c->head_since = now;
+    c->deadline = limit ? (idle ? c->idle_since : c->head_since) + limit : 0;
+    if (c->deadline == 0 || now < c->deadline)
+        return 0;
+    if (m->verbose)
+        fprintf(stderr, "mock: connection %ld: %s timeout, closing\n", (long)(c - m->conns),
+                idle ? "idle" : "head");
+    pthread_mutex_lock(&m->lock);
+    if (idle)
+        m->st.idle_timeouts++;
+    else
+        m->st.head_timeouts++;
+    pthread_mutex_unlock(&m->lock);
+    finish(m, c, 0);
+    return 1;
 }
 
 /* Runs the script as far as it can go now. */
@@ -380,7 +462,7 @@ static void advance(httpc_mock *m, conn *c, long long now)
         return;
     }
     while (!c->done) {
-        if (m->repeat && c->script && c->action >= c->script->nactions && next_round(m, c))
+        if (m->repeat && c->script && c->action >= c->script->nactions && next_round(m, c, now))
             continue;
         if (c->script == NULL || c->action >= c->script->nactions) {
             close_gently(m, c, now);
@@ -411,6 +493,10 @@ static void advance(httpc_mock *m, conn *c, long long now)
                 finish(m, c, 0);
                 return;
             }
+            if (r == 0 && (read_overflow(m, c, now) || read_timeout(m, c, now)))
+                return;
+            if (r)
+                c->deadline = 0;
             break;
         case HTTPC_SCN_SEND:
             r = do_send(m, c, a, now);
@@ -508,6 +594,7 @@ static int accept_one(httpc_mock *m)
         c->script = index < m->s->nconns ? &m->s->conns[index] : NULL;
     c->rng = chaos_start(m->s, index);
     c->tls_first = force_tls && !m->s->tls;
+    c->idle_since = now_ms();
     pthread_mutex_unlock(&m->lock);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -539,11 +626,17 @@ static void *loop(void *arg)
             conn *c = &m->conns[i];
             if (c->done)
                 continue;
+            /* After EOF (or an error) a socket stays readable for ever: polled
+             * for input it would wake the loop at once, again and again, for
+             * the whole of a pause or a segment delay. */
             map[n] = c;
-            pf[n++] = (struct pollfd){.fd = c->fd,
-                                      .events = (short)(POLLIN | (c->want_write ? POLLOUT : 0))};
+            pf[n++] = (struct pollfd){
+                .fd = c->peer_eof && !c->want_write ? -1 : c->fd,
+                .events = (short)((c->peer_eof ? 0 : POLLIN) | (c->want_write ? POLLOUT : 0))};
             if (c->wake_at && (next < 0 || c->wake_at < next))
                 next = c->wake_at;
+            if (c->deadline && (next < 0 || c->deadline < next))
+                next = c->deadline;
         }
         int timeout = next < 0 ? -1 : (int)(next > now ? next - now : 0);
         if (poll(pf, n, timeout) < 0 && errno != EINTR)
@@ -554,10 +647,15 @@ static void *loop(void *arg)
             if (!accept_one(m))
                 break;
         now = now_ms();
+        /* Only a connection with an event or a timer due can move on: the
+         * others wait for exactly those, and need not be looked at. */
         for (size_t i = 2; i < n; i++) {
+            conn *c = map[i];
             if (pf[i].revents & (POLLIN | POLLHUP | POLLERR))
-                receive(m, map[i]);
-            advance(m, map[i], now);
+                receive(m, c);
+            if (pf[i].revents || (c->wake_at && now >= c->wake_at) ||
+                (c->deadline && now >= c->deadline))
+                advance(m, c, now);
         }
     }
     return NULL;

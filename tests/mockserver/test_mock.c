@@ -8,7 +8,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -328,6 +330,219 @@ Test(mock, httpc_mock_done_once_every_script_ends)
         usleep(10000);
     cr_assert_eq(httpc_mock_done(m), 1);
     cr_assert_eq(httpc_mock_stop(m, 0), 0, "nothing left to cut");
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+/* The server's CPU time (this process: the test and the server thread). */
+static long cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000L;
+}
+
+/* Issue 19: a socket at EOF stayed polled for input and woke the loop at once
+ * for the whole pause, a busy loop at 100% CPU. */
+Test(mock, pause_after_peer_close_does_not_spin)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  pause 300\n  send \"x\"\n  close\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    long before = cpu_ms();
+    close(dial(httpc_mock_port(m)));
+    usleep(400000);
+    cr_assert_eq(httpc_mock_stop(m, 2000), 0);
+    long used = cpu_ms() - before;
+    cr_log_info("cpu during pause: %ld ms\n", used);
+    cr_assert_lt(used, 100, "the loop spun: %ld ms of CPU in a 300 ms pause", used);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+/* Issue 19: the same spin in a segment delay. */
+Test(mock, segment_delay_after_peer_close_does_not_spin)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  segments 1 150\n  send \"abc\"\n  close\n", &n);
+    httpc_mock *m;
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    long before = cpu_ms();
+    close(dial(httpc_mock_port(m)));
+    usleep(450000);
+    httpc_mock_stop(m, 2000);
+    long used = cpu_ms() - before;
+    cr_assert_lt(used, 100, "the loop spun: %ld ms of CPU in 300 ms of delays", used);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+/* Sends `total` bytes of header with no end; returns what the server then
+ * sent back before it closed (-1: it neither answered nor closed in 3 s). */
+static ssize_t send_endless_head(int port, size_t total, char *buf, size_t cap)
+{
+    int fd = dial(port);
+    struct timeval tv = {.tv_sec = 3};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    char *chunk = malloc(65536);
+    memset(chunk, 'a', 65536);
+    memcpy(chunk, "GET / HTTP/1.1\r\nX: ", 19);
+    for (size_t sent = 0; sent < total;) {
+        ssize_t w = send(fd, chunk, 65536, MSG_NOSIGNAL);
+        if (w <= 0)
+            break; /* the server closed: fine */
+        sent += (size_t)w;
+        chunk[0] = 'a';
+    }
+    free(chunk);
+    size_t got = 0;
+    for (;;) {
+        ssize_t k = recv(fd, buf + got, cap - got, 0);
+        if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            close(fd);
+            return -1;
+        }
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd);
+    return (ssize_t)got;
+}
+
+/* Issue 19: a head larger than the record was dropped past the buffer's end
+ * and "read request" waited for ever. */
+Test(mock, head_larger_than_record_closes)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
+                             "  close\n", &n);
+    httpc_mock *m;
+    char buf[256];
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    ssize_t got = send_endless_head(httpc_mock_port(m), 2u << 20, buf, sizeof buf);
+    cr_assert_eq(got, 0, "the server %s", got < 0 ? "hung" : "answered");
+    cr_assert_eq(httpc_mock_stop(m, 2000), 0);
+    httpc_mock_stats st;
+    httpc_mock_get_stats(m, &st);
+    cr_assert_eq(st.oversized, 1);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+Test(mock, head_larger_than_record_is_431_in_repeat_mode)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                             "Content-Length: 0\\r\\n\\r\\n\"\n", &n);
+    httpc_mock *m;
+    char buf[512];
+    httpc_mock_repeat(1, 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    ssize_t got = send_endless_head(httpc_mock_port(m), 2u << 20, buf, sizeof buf - 1);
+    cr_assert_gt(got, 0, "the server %s", got < 0 ? "hung" : "closed without a reply");
+    buf[got] = 0;
+    cr_assert_str_eq(buf, "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+                          "Connection: close\r\nContent-Length: 0\r\n\r\n");
+    httpc_mock_stop(m, 0);
+    httpc_mock_stats st;
+    httpc_mock_get_stats(m, &st);
+    cr_assert_eq(st.oversized, 1);
+    httpc_mock_repeat(0, 0);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+/* Waits up to 2 s for the server to close fd; the ms it took, or -1. */
+static long closed_after(int fd)
+{
+    struct timeval tv = {.tv_sec = 2};
+    char b[64];
+    long long t0 = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    t0 = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while (recv(fd, b, sizeof b, 0) > 0)
+        ;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return -1;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)(ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 - t0);
+}
+
+Test(mock, repeat_idle_and_head_timeouts_close_and_count)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                             "Content-Length: 0\\r\\n\\r\\n\"\n", &n);
+    httpc_mock *m;
+    httpc_mock_repeat(1, 0);
+    httpc_mock_repeat_timeouts(200, 300);
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    int idle = dial(httpc_mock_port(m)), slow = dial(httpc_mock_port(m));
+    cr_assert_eq(send(slow, "GET / HTTP/1.1\r\n", 16, 0), 16);
+    errno = 0;
+    long t_idle = closed_after(idle), t_slow = closed_after(slow);
+    cr_assert(t_idle >= 0, "the idle connection stayed open");
+    cr_assert(t_slow >= 0, "the unfinished head stayed open");
+    close(idle);
+    close(slow);
+    httpc_mock_stop(m, 0);
+    httpc_mock_stats st;
+    httpc_mock_get_stats(m, &st);
+    cr_assert_eq(st.idle_timeouts, 1);
+    cr_assert_eq(st.head_timeouts, 1);
+    httpc_mock_repeat_timeouts(0, 0);
+    httpc_mock_repeat(0, 0);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+/* Issue 19: every wake-up advanced every connection, and each rescanned its
+ * whole unfinished head, so 50 connections holding 60 KiB each made one
+ * client's 200 requests cost 200 x 50 x 60 KiB of scanning. */
+Test(mock, unfinished_heads_do_not_slow_other_clients)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                             "Content-Length: 2\\r\\n\\r\\nok\"\n", &n);
+    httpc_mock *m;
+    int hogs[50];
+    char *fill = malloc(60 << 10), buf[256];
+    memset(fill, 'a', 60 << 10);
+    memcpy(fill, "GET / HTTP/1.1\r\nX: ", 19);
+    httpc_mock_repeat(1, 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    for (int i = 0; i < 50; i++) {
+        hogs[i] = dial(httpc_mock_port(m));
+        cr_assert_eq(send(hogs[i], fill, 60 << 10, 0), 60 << 10);
+    }
+    usleep(200000);
+    int fd = dial(httpc_mock_port(m));
+    long before = cpu_ms();
+    for (int i = 0; i < 200; i++) {
+        const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        cr_assert_eq(send(fd, req, sizeof req - 1, 0), (ssize_t)sizeof req - 1);
+        size_t got = 0;
+        while (got < 40) {
+            ssize_t k = recv(fd, buf + got, sizeof buf - got, 0);
+            cr_assert_gt(k, 0);
+            got += (size_t)k;
+        }
+    }
+    long used = cpu_ms() - before;
+    cr_log_info("cpu for 200 requests beside 50 unfinished heads: %ld ms\n", used);
+    cr_assert_lt(used, 150, "200 requests took %ld ms of CPU", used);
+    close(fd);
+    for (int i = 0; i < 50; i++)
+        close(hogs[i]);
+    httpc_mock_stop(m, 0);
+    httpc_mock_repeat(0, 0);
+    free(fill);
     httpc_mock_free(m);
     httpc_scn_free_all(s, n);
 }
