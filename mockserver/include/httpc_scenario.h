@@ -240,6 +240,22 @@ int httpc_req_catalog_locate(const char *path, char *out, size_t cap);
 int httpc_scn_check_rfc(const httpc_scenario *s, const httpc_req_catalog *cat, char *err,
                         size_t errcap);
 
+/* ---- scenario ids across files ------------------------------------------- */
+
+/* The ids seen so far in a library (every file a walk loads), so a duplicate
+ * is reported with both places wherever a library is loaded (httpc-mock lint,
+ * httpc-conform). Zero-initialise; release with httpc_scn_ids_free. */
+typedef struct httpc_scn_ids {
+    struct httpc__scn_id *slots; /* open addressing, a power of two long */
+    size_t n, cap;
+} httpc_scn_ids;
+
+/* Records s->id. Returns 0 when it is new; -1 when it is already there, with
+ * "file:line: duplicate id 'x' (also file:line)" in err, or when memory runs
+ * out (said in err). */
+int httpc_scn_ids_add(httpc_scn_ids *ids, const httpc_scenario *s, char *err, size_t errcap);
+void httpc_scn_ids_free(httpc_scn_ids *ids);
+
 #ifdef __cplusplus
 }
 #endif

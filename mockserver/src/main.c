@@ -64,10 +64,7 @@ static const char usage[] =
     "does not.\n";
 
 typedef struct walk {
-    char **ids;
-    char **where;    /* the file of ids[i] */
-    int *where_line; /* and the line of its 'id:' */
-    size_t n, cap;
+    httpc_scn_ids ids;
     int bad, files, scenarios, list;
     httpc_req_catalog cat; /* rows empty when there is no catalogue */
     int have_cat;
@@ -79,22 +76,11 @@ typedef struct walk {
  * file, or another case of the same sweep, has it already. */
 static int remember(walk *w, const httpc_scenario *s)
 {
-    for (size_t i = 0; i < w->n; i++)
-        if (!strcmp(w->ids[i], s->id)) {
-            fprintf(stderr, "%s:%d: duplicate id '%s' (also %s:%d)\n", s->file, s->id_line,
-                    s->id, w->where[i], w->where_line[i]);
-            return -1;
-        }
-    if (w->n == w->cap) {
-        w->cap = w->cap ? w->cap * 2 : 64;
-        w->ids = realloc(w->ids, w->cap * sizeof *w->ids);
-        w->where = realloc(w->where, w->cap * sizeof *w->where);
-        w->where_line = realloc(w->where_line, w->cap * sizeof *w->where_line);
-    }
-    w->ids[w->n] = strdup(s->id);
-    w->where_line[w->n] = s->id_line;
-    w->where[w->n++] = strdup(s->file);
-    return 0;
+    char err[1200];
+    if (httpc_scn_ids_add(&w->ids, s, err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "%s\n", err);
+    return -1;
 }
 
 /* The file relative to the catalogue's folder, for links in the page. */
@@ -228,11 +214,7 @@ static int check_coverage(const walk *w)
 
 static void free_walk(walk *w)
 {
-    for (size_t i = 0; i < w->n; i++)
-        free(w->ids[i]), free(w->where[i]);
-    free(w->ids);
-    free(w->where);
-    free(w->where_line);
+    httpc_scn_ids_free(&w->ids);
     for (size_t k = 0; w->cites && k < w->cat.nrows; k++) {
         for (size_t j = 0; j < w->ncites[k]; j++)
             free(w->cites[k][j]);

@@ -187,24 +187,19 @@ typedef struct lib {
     size_t *counts, nsets;
     int bad;
     const httpc_req_catalog *cat; /* rfc lines are checked against it when there is one */
+    httpc_scn_ids ids;
 } lib;
 
 /* Whether s[k]'s id was loaded before (an earlier file, or an earlier case of
  * its sweep): reported with both places, so one scenario is not run twice
  * under one name in the reports. */
-static int duplicate(const lib *l, const httpc_scenario *s, size_t k)
+static int duplicate(lib *l, const httpc_scenario *s, size_t k)
 {
-    for (size_t i = 0; i <= l->nsets; i++) {
-        const httpc_scenario *set = i < l->nsets ? l->sets[i] : s;
-        size_t n = i < l->nsets ? l->counts[i] : k;
-        for (size_t j = 0; j < n; j++)
-            if (!strcmp(set[j].id, s[k].id)) {
-                fprintf(stderr, "%s:%d: duplicate id '%s' (also %s:%d)\n", s[k].file,
-                        s[k].id_line, s[k].id, set[j].file, set[j].id_line);
-                return 1;
-            }
-    }
-    return 0;
+    char err[1200];
+    if (httpc_scn_ids_add(&l->ids, &s[k], err, sizeof err) == 0)
+        return 0;
+    fprintf(stderr, "%s\n", err);
+    return 1;
 }
 
 static void collect(void *ctx, const char *path)
@@ -881,6 +876,7 @@ int main(int argc, char **argv)
         httpc_scn_free_all(l.sets[k], l.counts[k]);
     free(l.sets);
     free(l.counts);
+    httpc_scn_ids_free(&l.ids);
     if (have_cat)
         httpc_req_catalog_free(&cat);
     return rc ? rc : pl.failed ? 1 : 0;
