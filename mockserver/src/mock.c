@@ -46,7 +46,14 @@ typedef struct conn {
     long long head_since;  /* repeat: ms when the current request's first bytes were seen */
     long long deadline;    /* repeat: ms of the idle or head timeout; 0 = none */
     size_t scan_from, scan_to; /* head_end found no end in rx[scan_from, scan_to) */
+    size_t body_from, body_he; /* request_end: the request whose framing is below (he 0: none) */
+    int body_kind;             /* BODY_NONE, BODY_LENGTH or BODY_CHUNKED */
+    size_t body_len;           /* BODY_LENGTH: its Content-Length */
+    size_t chunk_to;           /* BODY_CHUNKED: no last chunk found before this offset */
+    long long hs_since;        /* repeat: ms when the TLS handshake began; 0 = none running */
 } conn;
+
+enum { BODY_NONE, BODY_LENGTH, BODY_CHUNKED };
 
 struct httpc_mock {
     const httpc_scenario *s;
@@ -200,29 +207,54 @@ static size_t head_end(conn *c, size_t from)
     return 0;
 }
 
-/* The end of the request (head + body by Content-Length or chunked), or 0. */
-static size_t request_end(conn *c, size_t from)
+/* How the body of the request in rx[from, he) ends, read from its head once:
+ * the head does not change while the body comes in, so it is not rescanned at
+ * every read. */
+static void body_framing(conn *c, size_t from, size_t he)
 {
-    size_t he = head_end(c, from);
-    if (he == 0)
-        return 0;
+    if (c->body_he == he && c->body_from == from)
+        return;
+    c->body_from = from;
+    c->body_he = he;
+    c->body_kind = BODY_NONE;
+    c->chunk_to = 0;
     const char *h = (const char *)c->rx + from;
     size_t hl = he - from;
     for (size_t i = 0; i + 16 < hl; i++) {
         if (h[i] != '\n')
             continue;
         if (!strncasecmp(h + i + 1, "content-length:", 15)) {
-            size_t len = (size_t)strtoull(h + i + 16, NULL, 10);
-            return c->rx_len - he >= len ? he + len : 0;
+            c->body_kind = BODY_LENGTH;
+            c->body_len = (size_t)strtoull(h + i + 16, NULL, 10);
+            return;
         }
         if (!strncasecmp(h + i + 1, "transfer-encoding:", 18)) {
-            for (size_t k = he; k + 5 <= c->rx_len; k++)
-                if (!memcmp(c->rx + k, "0\r\n\r\n", 5) && (k == he || c->rx[k - 1] == '\n'))
-                    return k + 5;
-            return 0;
+            c->body_kind = BODY_CHUNKED;
+            return;
         }
     }
-    return he;
+}
+
+/* The end of the request (head + body by Content-Length or chunked), or 0. A
+ * chunked body's search for its last chunk goes on where the previous one
+ * stopped (less the 4 bytes a last chunk could begin in), as head_end's does:
+ * a body dribbled in small writes costs its length once. */
+static size_t request_end(conn *c, size_t from)
+{
+    size_t he = head_end(c, from);
+    if (he == 0)
+        return 0;
+    body_framing(c, from, he);
+    if (c->body_kind == BODY_NONE)
+        return he;
+    if (c->body_kind == BODY_LENGTH)
+        return c->rx_len - he >= c->body_len ? he + c->body_len : 0;
+    size_t k = c->chunk_to > he + 4 ? c->chunk_to - 4 : he;
+    for (; k + 5 <= c->rx_len; k++)
+        if (!memcmp(c->rx + k, "0\r\n\r\n", 5) && (k == he || c->rx[k - 1] == '\n'))
+            return k + 5;
+    c->chunk_to = c->rx_len;
+    return 0;
 }
 
 /* Whether a read action is satisfied; moves `consumed` past what it read. */
@@ -296,20 +328,56 @@ static void close_gently(httpc_mock *m, conn *c, long long now)
     c->wake_at = now + DRAIN_MS;
 }
 
-/* One step of the server handshake: 1 done, 0 waiting, -1 failed (closed). */
-static int handshake(httpc_mock *m, conn *c)
+/* Repeat mode: closes a connection whose wait outlived its timeout, counted
+ * and logged as `what` ("idle" or "head"). */
+static void timed_out(httpc_mock *m, conn *c, int idle, const char *what)
+{
+    if (m->verbose)
+        fprintf(stderr, "mock: connection %ld: %s timeout, closing\n", (long)(c - m->conns), what);
+    pthread_mutex_lock(&m->lock);
+    if (idle)
+        m->st.idle_timeouts++;
+    else
+        m->st.head_timeouts++;
+    pthread_mutex_unlock(&m->lock);
+    finish(m, c, 0);
+}
+
+/* Repeat mode: a handshake still unfinished after the idle timeout (no
+ * request can have begun) closes the connection, or a client that opens TLS
+ * and stalls would keep its slot for ever. 1 when it closed. */
+static int handshake_timeout(httpc_mock *m, conn *c, long long now)
+{
+    if (!m->repeat || repeat_idle_ms == 0)
+        return 0;
+    if (c->hs_since == 0)
+        c->hs_since = now;
+    c->deadline = c->hs_since + repeat_idle_ms;
+    if (now < c->deadline)
+        return 0;
+    timed_out(m, c, 1, "TLS handshake (idle)");
+    return 1;
+}
+
+/* One step of the server handshake: 1 done, 0 waiting, -1 failed or timed
+ * out (closed). */
+static int handshake(httpc_mock *m, conn *c, long long now)
 {
     char err[256];
     int r = m->tls_ctx ? httpc__mock_tls_accept(m->tls_ctx, &c->ssl, c->fd, err, sizeof err) : -1;
     c->want_write = r == 2;
-    if (r == 1)
+    if (r == 1) {
         c->tls_up = 1;
+        c->hs_since = c->deadline = 0;
+    }
     if (r < 0) {
         if (m->verbose)
             fprintf(stderr, "mock: connection %ld: TLS %s\n", (long)(c - m->conns),
                     m->tls_ctx ? err : "without a context");
         finish(m, c, 0);
     }
+    if ((r == 0 || r == 2) && handshake_timeout(m, c, now))
+        return -1;
     return r == 2 ? 0 : r;
 }
 
@@ -319,7 +387,7 @@ static int handshake(httpc_mock *m, conn *c)
 static int tls_action(httpc_mock *m, conn *c, const httpc_scn_action *a, long long now)
 {
     if (a->op == HTTPC_SCN_STARTTLS)
-        return handshake(m, c);
+        return handshake(m, c, now);
     if (a->op == HTTPC_SCN_CLOSE_NO_NOTIFY) {
         c->no_notify = 1;
         close_gently(m, c, now);
@@ -369,6 +437,7 @@ static int next_round(httpc_mock *m, conn *c, long long now)
     c->rx_len -= c->consumed;
     c->consumed = c->sent = 0;
     c->scan_from = c->scan_to = 0; /* the record moved */
+    c->body_he = 0;
     c->action = 0;
     c->segment = c->seg_delay = 0;
     c->idle_since = now;
@@ -434,16 +503,7 @@ static int read_timeout(httpc_mock *m, conn *c, long long now)
     c->deadline = limit ? (idle ? c->idle_since : c->head_since) + limit : 0;
     if (c->deadline == 0 || now < c->deadline)
         return 0;
-    if (m->verbose)
-        fprintf(stderr, "mock: connection %ld: %s timeout, closing\n", (long)(c - m->conns),
-                idle ? "idle" : "head");
-    pthread_mutex_lock(&m->lock);
-    if (idle)
-        m->st.idle_timeouts++;
-    else
-        m->st.head_timeouts++;
-    pthread_mutex_unlock(&m->lock);
-    finish(m, c, 0);
+    timed_out(m, c, idle, idle ? "idle" : "head");
     return 1;
 }
 
@@ -451,7 +511,7 @@ static int read_timeout(httpc_mock *m, conn *c, long long now)
 static void advance(httpc_mock *m, conn *c, long long now)
 {
     if (c->tls_first) {
-        int r = handshake(m, c);
+        int r = handshake(m, c, now);
         if (r <= 0)
             return;
         c->tls_first = 0;

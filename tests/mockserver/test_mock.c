@@ -546,3 +546,136 @@ Test(mock, unfinished_heads_do_not_slow_other_clients)
     httpc_mock_free(m);
     httpc_scn_free_all(s, n);
 }
+
+/* Issue 19: a TLS handshake in progress was not counted by the idle timeout,
+ * so a client that opened TLS and stalled (before its ClientHello, or in the
+ * middle of it) kept its slot for ever. Both are closed and counted; a real
+ * client is served afterwards. */
+Test(mock, repeat_stalled_tls_handshake_times_out)
+{
+    size_t n;
+    char dir[64], ca[96], buf[64], cmd[96];
+    certs_in(dir, sizeof dir, ca, sizeof ca);
+    httpc_scenario *s = load("tls: yes\nconnection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                             "Content-Length: 2\\r\\n\\r\\nok\"\n", &n);
+    httpc_mock *m;
+    httpc_mock_repeat(1, 0);
+    httpc_mock_repeat_timeouts(200, 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    int mute = dial(httpc_mock_port(m)), half = dial(httpc_mock_port(m));
+    /* The first bytes of a handshake record, the rest never comes. */
+    cr_assert_eq(send(half, "\x16\x03\x01\x02\x00\x01", 6, 0), 6);
+    long t_mute = closed_after(mute), t_half = closed_after(half);
+    cr_assert(t_mute >= 0, "a TLS client that said nothing stayed open");
+    cr_assert(t_half >= 0, "a TLS client stalled in its ClientHello stayed open");
+    close(mute);
+    close(half);
+    SSL_CTX *ctx;
+    SSL *ssl = tls_dial(&ctx, httpc_mock_port(m), ca, NULL);
+    cr_assert_eq(SSL_connect(ssl), 1);
+    cr_assert_eq(SSL_write(ssl, "GET / HTTP/1.1\r\n\r\n", 18), 18);
+    int got = 0;
+    while (got < 40) {
+        int k = SSL_read(ssl, buf + got, (int)sizeof buf - got);
+        cr_assert_gt(k, 0);
+        got += k;
+    }
+    cr_assert_eq(memcmp(buf + got - 2, "ok", 2), 0);
+    tls_close(ssl, ctx);
+    httpc_mock_stop(m, 0);
+    httpc_mock_stats st;
+    httpc_mock_get_stats(m, &st);
+    cr_assert_eq(st.idle_timeouts, 2);
+    cr_assert_eq(st.rounds, 1);
+    httpc_mock_repeat_timeouts(0, 0);
+    httpc_mock_repeat(0, 0);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Whether the server has sent anything within `ms`. */
+static int replied_within(int fd, int ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, ms) == 1;
+}
+
+/* The chunked body's search resumes where it stopped: a last chunk that
+ * arrives a byte at a time, each byte its own read, is still found, and not
+ * before its last byte. */
+Test(mock, chunked_end_found_across_reads)
+{
+    size_t n, len;
+    httpc_scenario *s = load("connection\n  read request\n  send \"done\"\n  close\n", &n);
+    httpc_mock *m;
+    char buf[16];
+    static const char req[] = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "3\r\nabc\r\n4\r\nwxyz\r\n0\r\n\r\n";
+    const size_t last = sizeof req - 1 - 5; /* where the real last chunk begins */
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    int fd = dial(httpc_mock_port(m));
+    cr_assert_eq(send(fd, req, last - 6, 0), (ssize_t)(last - 6));
+    for (size_t i = last - 6; i < sizeof req - 1; i++) {
+        cr_assert_eq(replied_within(fd, 30), 0, "answered after %zu of %zu bytes", i,
+                     sizeof req - 1);
+        cr_assert_eq(send(fd, req + i, 1, 0), 1);
+    }
+    cr_assert_eq(replied_within(fd, 2000), 1, "the last chunk was not found");
+    cr_assert_eq(recv(fd, buf, sizeof buf, 0), 4);
+    close(fd);
+    cr_assert_eq(httpc_mock_stop(m, 2000), 0);
+    const unsigned char *rx = httpc_mock_received(m, 0, &len);
+    cr_assert_eq(len, sizeof req - 1);
+    cr_assert_eq(memcmp(rx, req, len), 0);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+/* The CPU spent on one request whose 768 KiB body comes in 1 KiB writes a
+ * millisecond apart (most of them a read each): chunked (one chunk) or by
+ * Content-Length. */
+static long dribbled_body_cpu(int chunked)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read request\n  send \"done\"\n  close\n", &n);
+    httpc_mock *m;
+    char head[128], buf[16], piece[1024];
+    const size_t body = 768u << 10;
+    int hl = chunked ? snprintf(head, sizeof head, "POST / HTTP/1.1\r\nTransfer-Encoding: "
+                                "chunked\r\n\r\n%zx\r\n", body)
+                     : snprintf(head, sizeof head, "POST / HTTP/1.1\r\nContent-Length: %zu\r\n\r\n",
+                                body + 7);
+    memset(piece, 'a', sizeof piece);
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    int fd = dial(httpc_mock_port(m));
+    long before = cpu_ms();
+    cr_assert_eq(send(fd, head, (size_t)hl, 0), hl);
+    for (size_t sent = 0; sent < body; sent += sizeof piece) {
+        cr_assert_eq(send(fd, piece, sizeof piece, 0), (ssize_t)sizeof piece);
+        usleep(1000);
+    }
+    cr_assert_eq(send(fd, "\r\n0\r\n\r\n", 7, 0), 7);
+    cr_assert_eq(replied_within(fd, 5000), 1);
+    cr_assert_eq(recv(fd, buf, sizeof buf, 0), 4);
+    long used = cpu_ms() - before;
+    close(fd);
+    httpc_mock_stop(m, 2000);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+    return used;
+}
+
+/* Issue 19: a chunked request body was searched for its last chunk from its
+ * start at every read, so a body dribbled in small writes cost its length
+ * squared. Measured against the same body by Content-Length, sent the same
+ * way in the same run (the sending's own cost is in both). */
+Test(mock, dribbled_chunked_body_is_scanned_once)
+{
+    long by_length = dribbled_body_cpu(0), chunked = dribbled_body_cpu(1);
+    cr_log_info("768 KiB in 1 KiB writes: %ld ms of CPU chunked, %ld ms by length\n", chunked,
+                by_length);
+    cr_assert_lt(chunked, 3 * by_length + 60, "chunked %ld ms against %ld ms by length", chunked,
+                 by_length);
+}
