@@ -256,6 +256,31 @@ typedef struct httpc_scn_ids {
 int httpc_scn_ids_add(httpc_scn_ids *ids, const httpc_scenario *s, char *err, size_t errcap);
 void httpc_scn_ids_free(httpc_scn_ids *ids);
 
+/* ---- a library: every scenario under some paths ------------------------- */
+
+/* The scenarios of every file under the paths given to httpc_scn_lib_add, one
+ * set per file in walk order. Zero-initialise, then set `cat` (rfc lines are
+ * checked against it) and `need_catalogue` (a file with rfc lines and no
+ * catalogue is an error, as lint says) before adding paths. */
+typedef struct httpc_scn_lib {
+    httpc_scenario **sets;
+    size_t *counts, nsets;
+    size_t total; /* scenarios in all sets */
+    int files;    /* files read, good or bad */
+    int bad;      /* problems reported */
+    const httpc_req_catalog *cat;
+    int need_catalogue;
+    httpc_scn_ids ids;
+} httpc_scn_lib;
+
+/* Loads every scenario file under `path` (httpc_scn_walk's order) into lib.
+ * Each problem (a file that does not load, an rfc line the catalogue refutes,
+ * a duplicate id) goes to stderr as "file:line: message" and counts in
+ * lib->bad; a file that does not load or whose rfc lines are refuted is left
+ * out, a duplicate id is kept (its tool refuses to run anyway). */
+void httpc_scn_lib_add(httpc_scn_lib *lib, const char *path);
+void httpc_scn_lib_free(httpc_scn_lib *lib);
+
 #ifdef __cplusplus
 }
 #endif

@@ -64,24 +64,13 @@ static const char usage[] =
     "does not.\n";
 
 typedef struct walk {
-    httpc_scn_ids ids;
-    int bad, files, scenarios, list;
+    httpc_scn_lib lib;
+    int bad, list;
     httpc_req_catalog cat; /* rows empty when there is no catalogue */
     int have_cat;
     char ***cites;  /* cites[row]: the scenario ids citing it */
     size_t *ncites;
 } walk;
-
-/* Notes where an id is defined; -1 (reported with both places) when another
- * file, or another case of the same sweep, has it already. */
-static int remember(walk *w, const httpc_scenario *s)
-{
-    char err[1200];
-    if (httpc_scn_ids_add(&w->ids, s, err, sizeof err) == 0)
-        return 0;
-    fprintf(stderr, "%s\n", err);
-    return -1;
-}
 
 /* The file relative to the catalogue's folder, for links in the page. */
 static const char *relative_file(const walk *w, const char *file, char *buf, size_t cap)
@@ -116,40 +105,17 @@ static void note_cites(walk *w, const httpc_scenario *s, size_t ncases)
     }
 }
 
-static void check_file(walk *w, const char *path)
+/* What lint adds to loading: the listing, and the catalogue rows each file
+ * cites (for the coverage check and the page). */
+static void note_library(walk *w)
 {
-    httpc_scenario *s;
-    size_t n;
-    char err[4096];
-    w->files++;
-    if (httpc_scn_load(path, &s, &n, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        w->bad++;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        w->scenarios++;
-        if (remember(w, &s[i]) < 0)
-            w->bad++;
-        else if (w->list)
+    for (size_t k = 0; k < w->lib.nsets; k++) {
+        const httpc_scenario *s = w->lib.sets[k];
+        for (size_t i = 0; w->list && i < w->lib.counts[k]; i++)
             printf("%-50s %s\n", s[i].id, s[i].title);
+        if (w->have_cat && w->lib.counts[k] > 0)
+            note_cites(w, &s[0], w->lib.counts[k]);
     }
-    if (n > 0 && s[0].nrfcs > 0 && !w->have_cat) {
-        fprintf(stderr, "%s:%d: 'rfc' lines but no requirements.txt above it (--catalogue FILE)\n",
-                path, s[0].rfcs[0].line);
-        w->bad++;
-    } else if (n > 0 && w->have_cat) {
-        if (httpc_scn_check_rfc(&s[0], &w->cat, err, sizeof err) < 0)
-            fprintf(stderr, "%s\n", err), w->bad++;
-        else
-            note_cites(w, &s[0], n);
-    }
-    httpc_scn_free_all(s, n);
-}
-
-static void check_one(void *ctx, const char *path)
-{
-    check_file(ctx, path);
 }
 
 /* Options before or between the paths; the paths left in paths[]. */
@@ -214,7 +180,7 @@ static int check_coverage(const walk *w)
 
 static void free_walk(walk *w)
 {
-    httpc_scn_ids_free(&w->ids);
+    httpc_scn_lib_free(&w->lib);
     for (size_t k = 0; w->cites && k < w->cat.nrows; k++) {
         for (size_t j = 0; j < w->ncites[k]; j++)
             free(w->cites[k][j]);
@@ -280,13 +246,17 @@ static int cmd_lint(int argc, char **argv, int mode /* 0 lint, 1 list, 2 require
                 paths[0]);
         return free_walk(&w), 2;
     }
+    w.lib.cat = w.have_cat ? &w.cat : NULL;
+    w.lib.need_catalogue = mode != 1;
     for (int i = 0; i < npaths; i++)
-        httpc_scn_walk(paths[i], check_one, &w);
+        httpc_scn_lib_add(&w.lib, paths[i]);
+    w.bad += w.lib.bad;
+    note_library(&w);
     if (mode == 0 && whole_tree(&w, paths, npaths))
         w.bad += check_coverage(&w);
     if (mode == 0)
-        printf("lint: %d files, %d scenarios, %zu requirements, %d problems\n", w.files,
-               w.scenarios, w.cat.nrows, w.bad);
+        printf("lint: %d files, %zu scenarios, %zu requirements, %d problems\n", w.lib.files,
+               w.lib.total, w.cat.nrows, w.bad);
     if (mode == 2 && w.bad == 0)
         print_page(&w);
     int rc = w.bad ? 1 : 0;
@@ -391,37 +361,7 @@ static void report_stop(int sig, size_t conns, int failed)
 
 /* Every scenario under the paths, each on its own server: "PORT ID" per line
  * (ports from `port` upwards when given), until every script is done. */
-typedef struct many {
-    httpc_scenario **sets;
-    size_t *counts, nsets, total;
-    int bad;
-} many;
-
-static void gather(void *ctx, const char *file)
-{
-    many *w = ctx;
-    httpc_scenario *s;
-    size_t n;
-    char err[4096];
-    void *a, *b;
-    if (httpc_scn_load(file, &s, &n, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        w->bad++;
-        return;
-    }
-    a = realloc(w->sets, (w->nsets + 1) * sizeof *w->sets);
-    b = a ? realloc(w->counts, (w->nsets + 1) * sizeof *w->counts) : NULL;
-    if (a) w->sets = a;
-    if (b) w->counts = b;
-    if (a == NULL || b == NULL) {
-        httpc_scn_free_all(s, n);
-        w->bad++;
-        return;
-    }
-    w->sets[w->nsets] = s;
-    w->counts[w->nsets++] = n;
-    w->total += n;
-}
+typedef httpc_scn_lib many;
 
 static int serve_many(char **paths, int npaths, const char *bind, long port, int verbose,
                       int strict)
@@ -432,7 +372,7 @@ static int serve_many(char **paths, int npaths, const char *bind, long port, int
     tally t = {0};
     size_t conns = 0;
     for (int i = 0; i < npaths; i++)
-        httpc_scn_walk(paths[i], gather, &w);
+        httpc_scn_lib_add(&w, paths[i]);
     httpc_mock **ms = calloc(w.total ? w.total : 1, sizeof *ms);
     size_t k = 0;
     if (w.bad || ms == NULL)
@@ -467,9 +407,8 @@ static int serve_many(char **paths, int npaths, const char *bind, long port, int
             }
     if (sig)
         report_stop(sig, conns, t.failed);
-    for (size_t i = 0; i < w.nsets; i++)
-        httpc_scn_free_all(w.sets[i], w.counts[i]);
-    free(ms), free(w.sets), free(w.counts);
+    httpc_scn_lib_free(&w);
+    free(ms);
     return rc ? rc : strict && t.failed ? 1 : 0;
 }
 

@@ -182,50 +182,9 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
 
 /* ---- collecting scenarios ------------------------------------------------ */
 
-typedef struct lib {
-    httpc_scenario **sets;
-    size_t *counts, nsets;
-    int bad;
-    const httpc_req_catalog *cat; /* rfc lines are checked against it when there is one */
-    httpc_scn_ids ids;
-} lib;
-
-/* Whether s[k]'s id was loaded before (an earlier file, or an earlier case of
- * its sweep): reported with both places, so one scenario is not run twice
- * under one name in the reports. */
-static int duplicate(lib *l, const httpc_scenario *s, size_t k)
-{
-    char err[1200];
-    if (httpc_scn_ids_add(&l->ids, &s[k], err, sizeof err) == 0)
-        return 0;
-    fprintf(stderr, "%s\n", err);
-    return 1;
-}
-
-static void collect(void *ctx, const char *path)
-{
-    lib *l = ctx;
-    httpc_scenario *s;
-    size_t n;
-    char err[4096];
-    if (httpc_scn_load(path, &s, &n, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        l->bad++;
-        return;
-    }
-    if (l->cat && n > 0 && httpc_scn_check_rfc(&s[0], l->cat, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        l->bad++;
-        httpc_scn_free_all(s, n);
-        return;
-    }
-    for (size_t k = 0; k < n; k++)
-        l->bad += duplicate(l, s, k);
-    l->sets = realloc(l->sets, (l->nsets + 1) * sizeof *l->sets);
-    l->counts = realloc(l->counts, (l->nsets + 1) * sizeof *l->counts);
-    l->sets[l->nsets] = s;
-    l->counts[l->nsets++] = n;
-}
+/* The scenarios of every path given: rfc lines checked against the
+ * catalogue when there is one, duplicate ids refused (httpc_scn_lib). */
+typedef httpc_scn_lib lib;
 
 static int has_tag(const httpc_scenario *s, const char *t)
 {
@@ -845,7 +804,7 @@ int main(int argc, char **argv)
         o.jobs = 1; /* one exchange at a time, so the trace reads in order */
     l.cat = have_cat ? &cat : NULL;
     for (int i = 0; i < o.npaths; i++)
-        httpc_scn_walk(o.paths[i], collect, &l);
+        httpc_scn_lib_add(&l, o.paths[i]);
     pool pl = {.o = &o, .progress = o.quiet && isatty(2) && !o.trace, .cat = l.cat,
                .nj = (size_t)o.njudges};
     if (l.bad)
@@ -872,11 +831,7 @@ int main(int argc, char **argv)
     }
     free(pl.jobs);
     free(pl.kn);
-    for (size_t k = 0; k < l.nsets; k++)
-        httpc_scn_free_all(l.sets[k], l.counts[k]);
-    free(l.sets);
-    free(l.counts);
-    httpc_scn_ids_free(&l.ids);
+    httpc_scn_lib_free(&l);
     if (have_cat)
         httpc_req_catalog_free(&cat);
     return rc ? rc : pl.failed ? 1 : 0;
