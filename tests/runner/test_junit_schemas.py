@@ -24,16 +24,10 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 SCHEMAS = {"junit.xsd": os.path.join(ROOT, "runner", "junit.xsd"),
            "jenkins-junit.xsd": os.path.join(ROOT, "runner", "jenkins-junit.xsd")}
 ORACLE = os.path.join(ROOT, "tests", "oracle", "run_oracle.py")
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
 
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail if detail is not None else "")
+check = Checks()
 
 
 def xmllint(schema, path):
@@ -267,5 +261,4 @@ with tempfile.TemporaryDirectory() as tmp:
     documents(tmp)
     conform_reports(tmp)
     oracle_reports(tmp)
-print("%d passed, %d failed in %.1fs" % (passed, failed, time.time() - start))
-sys.exit(1 if failed else 0)
+check.finish(" in %.1fs" % (time.time() - start))

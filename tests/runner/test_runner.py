@@ -19,16 +19,10 @@ import xml.dom.minidom
 CONFORM = sys.argv[1]
 XSD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runner",
                    "junit.xsd")
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
 
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
+check = Checks()
 
 
 SCN = """id: t/%s
@@ -468,5 +462,4 @@ with tempfile.TemporaryDirectory() as d:
     run_controls(d)
     run_rfc(d)
     run_mock(d)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+check.finish()
