@@ -168,7 +168,7 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
         }
         rs[k].read_cap = op->read_cap;
         if (!judge_applies(s, rs[k].judge)) {
-            rs[k].verdict = "skip";
+            rs[k].verdict = CONFORM_V_SKIP;
             snprintf(rs[k].why, sizeof rs[k].why, "the scenario does not run under %s (its "
                      "'profiles:' line)", rs[k].judge);
         } else if (!strcmp(rs[k].judge, "rfc"))
@@ -407,15 +407,14 @@ typedef struct pool {
 static void report_line(pool *pl, const result *r, int rep)
 {
     /* Under -q, what needs a look: failures, deviations and the weaker passes. */
-    static const char *const quiet_ok[] = {"pass", "conformant", "unspecified", "skip",
-                                           "cannot-tell", "unsupported"};
-    int pass = 0;
-    for (size_t i = 0; i < sizeof quiet_ok / sizeof *quiet_ok; i++)
-        pass |= !strcmp(r->verdict, quiet_ok[i]) && (i < 2 || pl->o->quiet);
+    conform_verdict v = r->verdict;
+    int pass = conform_is_good(v) ||
+               (pl->o->quiet && (v == CONFORM_V_UNSPECIFIED || v == CONFORM_V_SKIP ||
+                                 v == CONFORM_V_CANNOT_TELL || v == CONFORM_V_UNSUPPORTED));
     if (pl->progress)
         fputs("\r\033[K", stderr);
     if (!pl->o->quiet || !pass) {
-        printf("%-7s %-12s %s", r->verdict, r->column, r->s->id);
+        printf("%-7s %-12s %s", conform_verdict_name(v), r->column, r->s->id);
         if (pl->o->repeat > 1)
             printf(" (run %d)", rep + 1);
         printf("%s%s\n", pass ? "" : ": ", pass ? "" : r->why);
@@ -445,7 +444,7 @@ static void *worker(void *arg)
             conform_apply_known(&r[j], pl->kn, pl->nknown);
             pl->done++;
             pl->failed += conform_is_failure(r[j].verdict) ||
-                          (pl->o->fail_should && !strcmp(r[j].verdict, "should-deviation"));
+                          (pl->o->fail_should && r[j].verdict == CONFORM_V_SHOULD_DEVIATION);
             report_line(pl, &r[j], pl->jobs[i].rep);
         }
         pthread_mutex_unlock(&pl->lock);
@@ -524,9 +523,10 @@ static size_t report_unstable(const result *rs, size_t n, size_t nj, int repeat)
     size_t per = n / (size_t)repeat * nj, bad = 0;
     for (size_t i = 0; repeat > 1 && i < per; i++)
         for (int k = 1; k < repeat; k++)
-            if (strcmp(rs[i].verdict, rs[i + (size_t)k * per].verdict)) {
+            if (rs[i].verdict != rs[i + (size_t)k * per].verdict) {
                 printf("unstable %-12s %s: '%s' in run 1, '%s' in run %d\n", rs[i].column,
-                       rs[i].s->id, rs[i].verdict, rs[i + (size_t)k * per].verdict, k + 1);
+                       rs[i].s->id, conform_verdict_name(rs[i].verdict),
+                       conform_verdict_name(rs[i + (size_t)k * per].verdict), k + 1);
                 bad++;
                 break;
             }
@@ -776,8 +776,8 @@ static int run_all(pool *pl, opts *o, run_info *ri)
     size_t total = pl->n * pl->nj, lenient = 0, xfail = 0;
     size_t unstable = report_unstable(pl->rs, pl->n, pl->nj, o->repeat);
     for (size_t i = 0; i < total; i++) {
-        lenient += !strcmp(pl->rs[i].verdict, "lenient");
-        xfail += !strcmp(pl->rs[i].verdict, "expected-failure");
+        lenient += pl->rs[i].verdict == CONFORM_V_LENIENT;
+        xfail += pl->rs[i].verdict == CONFORM_V_EXPECTED_FAILURE;
     }
     printf("conform: %zu checks in %.1f s with -j %d (%zu lenient, %zu expected failures)\n",
            total, ri->secs, o->jobs, lenient, xfail);

@@ -137,16 +137,35 @@ int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, siz
 }
 
 
-/* Whether a verdict fails the run. */
-int conform_is_failure(const char *verdict)
+static const struct {
+    const char *name;
+    int fails, harness, good;
+} verdicts[CONFORM_V__COUNT] = {
+#define CONFORM_V_ROW(id, n, f, h, g) [CONFORM_V_##id] = {n, f, h, g},
+    CONFORM_VERDICTS(CONFORM_V_ROW)
+#undef CONFORM_V_ROW
+};
+
+const char *conform_verdict_name(conform_verdict v)
 {
-    static const char *const fine[] = {"pass", "lenient", "expected-failure", "skip",
-                                       "cannot-tell", "unsupported", "conformant",
-                                       "should-deviation", "unspecified"};
-    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
-        if (!strcmp(verdict, fine[i]))
-            return 0;
-    return 1;
+    return (unsigned)v < CONFORM_V__COUNT ? verdicts[v].name : "unknown-verdict";
+}
+
+/* Whether a verdict fails the run. */
+int conform_is_failure(conform_verdict v)
+{
+    return (unsigned)v >= CONFORM_V__COUNT || verdicts[v].fails;
+}
+
+/* Whether a verdict is the harness's own (an <error> in JUnit). */
+int conform_is_harness(conform_verdict v)
+{
+    return (unsigned)v < CONFORM_V__COUNT && verdicts[v].harness;
+}
+
+int conform_is_good(conform_verdict v)
+{
+    return (unsigned)v < CONFORM_V__COUNT && verdicts[v].good;
 }
 
 int conform_is_judge(const char *name)
@@ -196,13 +215,13 @@ void conform_apply_known(result *r, known *k, size_t nk)
         if (strcmp(k[i].id, r->s->id) || strcmp(k[i].profile, r->profile))
             continue;
         k[i].used = 1;
-        if (!strcmp(r->verdict, "fail") || !strcmp(r->verdict, "must-violation")) {
-            r->verdict = "expected-failure";
+        if (r->verdict == CONFORM_V_FAIL || r->verdict == CONFORM_V_MUST_VIOLATION) {
+            r->verdict = CONFORM_V_EXPECTED_FAILURE;
             snprintf(r->why + strlen(r->why), sizeof r->why - strlen(r->why), " [known: %.400s]",
                      k[i].reason);
-        } else if (!strcmp(r->verdict, "pass") || !strcmp(r->verdict, "lenient") ||
-                   !strcmp(r->verdict, "conformant")) {
-            r->verdict = "unexpected-pass";
+        } else if (r->verdict == CONFORM_V_PASS || r->verdict == CONFORM_V_LENIENT ||
+                   r->verdict == CONFORM_V_CONFORMANT) {
+            r->verdict = CONFORM_V_UNEXPECTED_PASS;
             snprintf(r->why, sizeof r->why, "listed as a known deviation (%.400s) but passed",
                      k[i].reason);
         }
@@ -215,15 +234,15 @@ void conform_apply_known(result *r, known *k, size_t nk)
 static int harness_verdict(const conform_facts *f, result *r)
 {
     if (!strcmp(r->o.error, "harness: timeout")) {
-        r->verdict = "timeout";
+        r->verdict = CONFORM_V_TIMEOUT;
         snprintf(r->why, sizeof r->why, "the client had not finished %d ms after its %d ms timeout",
                  f->timeout_ms + 5000, f->timeout_ms);
     } else if (!strncmp(r->o.error, "harness:", 8)) {
-        r->verdict = "harness-error";
+        r->verdict = CONFORM_V_HARNESS_ERROR;
         snprintf(r->why, sizeof r->why, "%s%s%.400s", r->o.error, r->o.detail[0] ? ": " : "",
                  r->o.detail);
     } else if (!strcmp(r->o.error, "AdapterUnsupported")) {
-        r->verdict = "unsupported";
+        r->verdict = CONFORM_V_UNSUPPORTED;
         snprintf(r->why, sizeof r->why, "the adapter cannot run this scenario: %.400s",
                  r->o.native[0] ? r->o.native : r->o.detail);
     } else {
@@ -243,18 +262,18 @@ void conform_judge(const httpc_scenario *s, const char *profile, const conform_f
         return;
     int conns = httpc_scn_check_connections(s, profile);
     if (conns && (size_t)conns != f->connections) {
-        r->verdict = "fail";
+        r->verdict = CONFORM_V_FAIL;
         snprintf(r->why, sizeof r->why, "the server saw %zu connections, expected %d",
                  f->connections, conns);
     } else if (!conform_request_checks(s, f->rx, f->rx_len, f->port, r->why, sizeof r->why))
-        r->verdict = "fail";
+        r->verdict = CONFORM_V_FAIL;
     else if (pass && (m = conform_matches(pass, &r->o, r->why, sizeof r->why)) == 1)
-        r->verdict = "pass";
+        r->verdict = CONFORM_V_PASS;
     else if (len && conform_matches(len, &r->o, why2, sizeof why2) == 1)
-        r->verdict = "lenient";
+        r->verdict = CONFORM_V_LENIENT;
     else
-        r->verdict = m < 0 ? "cannot-tell" : "fail";
-    if (f->cut && strcmp(r->verdict, "fail") == 0)
+        r->verdict = m < 0 ? CONFORM_V_CANNOT_TELL : CONFORM_V_FAIL;
+    if (f->cut && r->verdict == CONFORM_V_FAIL)
         strncat(r->why, " (the server script had to be cut)", sizeof r->why - strlen(r->why) - 1);
 }
 
@@ -376,7 +395,7 @@ void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
         const httpc_req *row = httpc_req_find(cat, s->rfcs[i].id);
         char why[256] = "";
         if (row == NULL || r->grades == NULL) {
-            r->verdict = "harness-error";
+            r->verdict = CONFORM_V_HARNESS_ERROR;
             snprintf(r->why, sizeof r->why, "requirement %s is not in the catalogue",
                      s->rfcs[i].id);
             return;
@@ -394,8 +413,9 @@ void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
             should = 1;
         note_grade(r, row, why);
     }
-    r->verdict = must ? "must-violation" : should ? "should-deviation" : unknown ? "cannot-tell"
-                 : graded ? "conformant" : "unspecified";
+    r->verdict = must ? CONFORM_V_MUST_VIOLATION : should ? CONFORM_V_SHOULD_DEVIATION
+                 : unknown ? CONFORM_V_CANNOT_TELL : graded ? CONFORM_V_CONFORMANT
+                 : CONFORM_V_UNSPECIFIED;
     if (!graded)
         snprintf(r->why, sizeof r->why, "%s", s->nrfcs ? "the RFC leaves every outcome open here"
                                                       : "the scenario cites no requirement");

@@ -141,16 +141,15 @@ static const char html_style[] =
     "dl.meta{display:grid;grid-template-columns:max-content auto;gap:0 1em}dl.meta dd{margin:0}"
     "body:has(#onlybad:checked) tr.allpass{display:none}</style>";
 
-static const char *const kinds[] = {
-    "pass", "lenient", "fail", "expected-failure", "unexpected-pass", "conformant",
-    "must-violation", "should-deviation", "unspecified", "cannot-tell", "unsupported", "timeout",
-    "harness-error", "skip"};
-#define NKINDS (sizeof kinds / sizeof *kinds)
-
-/* A hung client is its own failure; a harness error is not the client's. */
-int conform_is_harness(const char *verdict)
+/* The number of results of each verdict (in column `column` when it is not
+ * NULL): the one count the summaries of every report print. */
+static void count_verdicts(const result *rs, size_t n, const char *column,
+                           size_t counts[CONFORM_V__COUNT])
 {
-    return !strcmp(verdict, "harness-error");
+    memset(counts, 0, CONFORM_V__COUNT * sizeof *counts);
+    for (size_t i = 0; i < n; i++)
+        if ((column == NULL || rs[i].column == column) && rs[i].verdict < CONFORM_V__COUNT)
+            counts[rs[i].verdict]++;
 }
 
 /* The run's facts, as a definition list. */
@@ -179,13 +178,12 @@ static void html_meta(FILE *f, const run_info *ri)
 static void html_summary(FILE *f, const result *rs, size_t n, const run_info *ri)
 {
     fprintf(f, "<p>%zu checks in %.1f s:", n, ri->secs);
-    for (size_t k = 0; k < NKINDS; k++) {
-        size_t c = 0;
-        for (size_t i = 0; i < n; i++)
-            c += !strcmp(rs[i].verdict, kinds[k]);
-        if (c)
-            fprintf(f, " <span class=\"%s\">&nbsp;%zu %s&nbsp;</span>", kinds[k], c, kinds[k]);
-    }
+    size_t counts[CONFORM_V__COUNT];
+    count_verdicts(rs, n, NULL, counts);
+    for (int k = 0; k < CONFORM_V__COUNT; k++)
+        if (counts[k])
+            fprintf(f, " <span class=\"%s\">&nbsp;%zu %s&nbsp;</span>", conform_verdict_name(k),
+                    counts[k], conform_verdict_name(k));
     fputs("</p>\n<p><label><input type=\"checkbox\" id=\"onlybad\"> show only scenarios with a "
           "verdict other than pass or conformant</label>. Click a cell for the expected and "
           "actual outcome, the requirements and the bytes.</p>\n<table><tr><th>scenario</th>", f);
@@ -221,7 +219,8 @@ static void html_wanted(FILE *f, const httpc_scenario *s, const result *r)
 static void html_cell(FILE *f, const httpc_scenario *s, const result *hit)
 {
     char out[128];
-    fprintf(f, "<td class=\"%s\"><details><summary>%s: ", hit->verdict, hit->verdict);
+    fprintf(f, "<td class=\"%s\"><details><summary>%s: ", conform_verdict_name(hit->verdict),
+            conform_verdict_name(hit->verdict));
     xml_str(f, conform_outcome_text(&hit->o, out, sizeof out));
     fputs("</summary><pre>", f);
     html_wanted(f, s, hit);
@@ -253,18 +252,13 @@ static size_t area_len(const char *id)
     return last ? (size_t)(last - id) : strlen(id);
 }
 
-static int good_verdict(const char *v)
-{
-    return !strcmp(v, "pass") || !strcmp(v, "conformant");
-}
-
 /* One scenario's row: rs[i..end) are its results. */
 static void html_row(FILE *f, const result *rs, size_t i, size_t end, const run_info *ri)
 {
     const httpc_scenario *s = rs[i].s;
     int allpass = 1;
     for (size_t k = i; k < end; k++)
-        allpass &= good_verdict(rs[k].verdict);
+        allpass &= conform_is_good(rs[k].verdict);
     fprintf(f, "<tr%s><td><code>", allpass ? " class=\"allpass\"" : "");
     xml_str(f, s->id);
     fputs("</code><br><small>", f);
@@ -336,7 +330,7 @@ static void json_result(FILE *f, const result *r)
     json_kv(f, "judge", r->judge, 1);
     json_kv(f, "profile", r->profile, 1);
     json_kv(f, "column", r->column, 1);
-    json_kv(f, "verdict", r->verdict, 1);
+    json_kv(f, "verdict", conform_verdict_name(r->verdict), 1);
     json_kv(f, "why", r->why, 1);
     json_kv(f, "outcome", conform_outcome_text(&r->o, out, sizeof out), 1);
     json_kv(f, "detail", r->o.detail, 1);
@@ -376,12 +370,10 @@ static int write_json(const char *dir, const result *rs, size_t n, const run_inf
         json_str(f, ri->columns[c]);
     }
     fputs("], \"counts\": {", f);
-    for (size_t k = 0, shown = 0; k < NKINDS; k++) {
-        size_t c = 0;
-        for (size_t i = 0; i < n; i++)
-            c += !strcmp(rs[i].verdict, kinds[k]);
-        fprintf(f, "%s\"%s\": %zu", shown++ ? ", " : "", kinds[k], c);
-    }
+    size_t counts[CONFORM_V__COUNT];
+    count_verdicts(rs, n, NULL, counts);
+    for (int k = 0; k < CONFORM_V__COUNT; k++)
+        fprintf(f, "%s\"%s\": %zu", k ? ", " : "", conform_verdict_name(k), counts[k]);
     fputs("}, \"results\": [\n", f);
     for (size_t i = 0; i < n; i++) {
         json_result(f, &rs[i]);
@@ -394,12 +386,12 @@ static int write_json(const char *dir, const result *rs, size_t n, const run_inf
 /* ---- junit.xml ---------------------------------------------------------------- */
 
 /* How a verdict shows in JUnit: 'f' failure, 'e' error, 's' skipped, 'p' passed. */
-static char junit_kind(const char *v)
+static char junit_kind(conform_verdict v)
 {
     if (conform_is_harness(v))
         return 'e';
-    if (!strcmp(v, "expected-failure") || !strcmp(v, "skip") || !strcmp(v, "unsupported") ||
-        !strcmp(v, "cannot-tell"))
+    if (v == CONFORM_V_EXPECTED_FAILURE || v == CONFORM_V_SKIP || v == CONFORM_V_UNSUPPORTED ||
+        v == CONFORM_V_CANNOT_TELL)
         return 's';
     return conform_is_failure(v) ? 'f' : 'p';
 }
@@ -447,19 +439,19 @@ static void junit_case(FILE *f, const result *r)
     fputs("\" file=\"", f);
     xml_str(f, r->s->file);
     fprintf(f, "\" time=\"%.3f\"", r->ms / 1000);
-    if (kind == 'p' && good_verdict(r->verdict)) {
+    if (kind == 'p' && conform_is_good(r->verdict)) {
         fputs("/>\n", f);
         return;
     }
     fputs(">\n", f);
     if (kind == 'p') { /* lenient, should-deviation, unspecified: passed, with a note */
-        fprintf(f, "      <system-out>%s: ", r->verdict);
+        fprintf(f, "      <system-out>%s: ", conform_verdict_name(r->verdict));
         xml_str(f, r->why);
         fputs("</system-out>\n    </testcase>\n", f);
         return;
     }
     const char *tag = kind == 'e' ? "error" : kind == 's' ? "skipped" : "failure";
-    fprintf(f, "      <%s type=\"%s\" message=\"", tag, r->verdict);
+    fprintf(f, "      <%s type=\"%s\" message=\"", tag, conform_verdict_name(r->verdict));
     xml_str(f, r->why);
     fputs(kind == 's' ? "\"/>\n" : "\">", f);
     if (kind != 's') {
@@ -544,15 +536,16 @@ static void md_cell(FILE *f, const result *r)
     char out[128];
     conform_outcome_text(&r->o, out, sizeof out);
     if (!strcmp(r->judge, "rfc"))
-        fprintf(f, " %s%s |", conform_is_failure(r->verdict) ? "✗ " : "", r->verdict);
-    else if (good_verdict(r->verdict))
+        fprintf(f, " %s%s |", conform_is_failure(r->verdict) ? "✗ " : "",
+                conform_verdict_name(r->verdict));
+    else if (conform_is_good(r->verdict))
         fprintf(f, " %s |", out);
-    else if (!strcmp(r->verdict, "lenient"))
+    else if (r->verdict == CONFORM_V_LENIENT)
         fprintf(f, " ~ %s |", out);
     else if (conform_is_failure(r->verdict))
         fprintf(f, " ✗ %s |", out);
     else
-        fprintf(f, " (%s) %s |", r->verdict, out);
+        fprintf(f, " (%s) %s |", conform_verdict_name(r->verdict), out);
 }
 
 static void md_grid(FILE *f, const result *rs, size_t n, const run_info *ri)
@@ -598,28 +591,26 @@ static int write_summary(const char *dir, const result *rs, size_t n, const run_
     if (ri->read_cap)
         fprintf(f, "- every socket read of the client capped at %d bytes\n", ri->read_cap);
     fprintf(f, "\n%zu checks in %.1f s.\n\n| column |", n, ri->secs);
-    for (size_t k = 0; k < NKINDS; k++)
-        fprintf(f, " %s |", kinds[k]);
+    for (int k = 0; k < CONFORM_V__COUNT; k++)
+        fprintf(f, " %s |", conform_verdict_name(k));
     fputs("\n|---|", f);
-    for (size_t k = 0; k < NKINDS; k++)
+    for (int k = 0; k < CONFORM_V__COUNT; k++)
         fputs("---:|", f);
     for (size_t c = 0; c < ri->ncolumns; c++) {
+        size_t counts[CONFORM_V__COUNT];
+        count_verdicts(rs, n, ri->columns[c], counts);
         fprintf(f, "\n| %s |", ri->columns[c]);
-        for (size_t k = 0; k < NKINDS; k++) {
-            size_t cnt = 0;
-            for (size_t i = 0; i < n; i++)
-                cnt += rs[i].column == ri->columns[c] && !strcmp(rs[i].verdict, kinds[k]);
-            fprintf(f, " %zu |", cnt);
-        }
+        for (int k = 0; k < CONFORM_V__COUNT; k++)
+            fprintf(f, " %zu |", counts[k]);
     }
     fputs("\n\n", f);
     md_grid(f, rs, n, ri);
     for (size_t i = 0; i < n; i++)
-        if (conform_is_failure(rs[i].verdict) || !strcmp(rs[i].verdict, "should-deviation")) {
+        if (conform_is_failure(rs[i].verdict) || rs[i].verdict == CONFORM_V_SHOULD_DEVIATION) {
             if (bad++ == 0)
                 fputs("\n## Failures and deviations\n\n", f);
-            fprintf(f, "- `%s` (%s, %s, %s): %s\n", rs[i].s->id, rs[i].column, rs[i].verdict,
-                    rs[i].s->file, rs[i].why);
+            fprintf(f, "- `%s` (%s, %s, %s): %s\n", rs[i].s->id, rs[i].column,
+                    conform_verdict_name(rs[i].verdict), rs[i].s->file, rs[i].why);
         }
     return fclose(f) == 0 ? 0 : -1;
 }

@@ -40,6 +40,38 @@ typedef struct req_grade {
     const char *grade;
 } req_grade;
 
+/* The verdicts, in report order: name, whether it fails the run, whether it
+ * is the harness's own trouble (a JUnit <error>, not a <failure>), and
+ * whether it is a good result (pass, conformant). One table, so the
+ * reports, the exit status and the summary agree on every verdict. */
+#define CONFORM_VERDICTS(X)                                                                        \
+    X(PASS, "pass", 0, 0, 1)                                                                       \
+    X(LENIENT, "lenient", 0, 0, 0)                                                                 \
+    X(FAIL, "fail", 1, 0, 0)                                                                       \
+    X(EXPECTED_FAILURE, "expected-failure", 0, 0, 0)                                               \
+    X(UNEXPECTED_PASS, "unexpected-pass", 1, 0, 0)                                                 \
+    X(CONFORMANT, "conformant", 0, 0, 1)                                                           \
+    X(MUST_VIOLATION, "must-violation", 1, 0, 0)                                                   \
+    X(SHOULD_DEVIATION, "should-deviation", 0, 0, 0)                                               \
+    X(UNSPECIFIED, "unspecified", 0, 0, 0)                                                         \
+    X(CANNOT_TELL, "cannot-tell", 0, 0, 0)                                                         \
+    X(UNSUPPORTED, "unsupported", 0, 0, 0)                                                         \
+    X(TIMEOUT, "timeout", 1, 0, 0)                                                                 \
+    X(HARNESS_ERROR, "harness-error", 1, 1, 0)                                                     \
+    X(SKIP, "skip", 0, 0, 0)
+
+typedef enum conform_verdict {
+#define CONFORM_V_ENUM(id, name, fails, harness, good) CONFORM_V_##id,
+    CONFORM_VERDICTS(CONFORM_V_ENUM)
+#undef CONFORM_V_ENUM
+    CONFORM_V__COUNT
+} conform_verdict;
+
+/* The verdict's name in the reports ("must-violation"). */
+const char *conform_verdict_name(conform_verdict v);
+/* Whether a verdict is a good result: pass or conformant. */
+int conform_is_good(conform_verdict v);
+
 /* One judgement of one run: a scenario, the client that ran it, and the judge. */
 typedef struct result {
     const httpc_scenario *s;
@@ -47,7 +79,7 @@ typedef struct result {
     const char *judge;   /* "rfc" or a profile name */
     const char *client;  /* who ran it: "httpc py3", or the adapter's name */
     const char *column;  /* its column in the reports: run_info.columns[] */
-    const char *verdict; /* pass, lenient, fail, harness-error, ... (judge.c) */
+    conform_verdict verdict;
     char why[512];
     outcome o;
     int shared;          /* o belongs to an earlier result (one run, several judges) */
@@ -128,7 +160,7 @@ void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
                        const conform_facts *f, result *r);
 /* Whether a verdict fails the run (must-violation does; should-deviation,
  * cannot-tell and unsupported do not). */
-int conform_is_failure(const char *verdict);
+int conform_is_failure(conform_verdict v);
 /* Whether `name` is a judge: "rfc" or a profile. */
 int conform_is_judge(const char *name);
 /* The expectations file: an array (free() it) and its length in *n;
@@ -140,7 +172,7 @@ void conform_apply_known(result *r, known *k, size_t nk);
 /* reports.c: results.json, summary.md, junit.xml and report.html in `dir`. */
 int conform_write_reports(const char *dir, result *rs, size_t n, const run_info *ri);
 /* Whether a verdict is the harness's own (an <error> in JUnit, not a <failure>). */
-int conform_is_harness(const char *verdict);
+int conform_is_harness(conform_verdict v);
 /* The outcome in a few words ("200 (5 body bytes)", "IncompleteRead"). */
 const char *conform_outcome_text(const outcome *o, char *buf, size_t cap);
 

@@ -55,7 +55,7 @@ static const char *judge(const httpc_scenario *s, const char *profile, outcome o
     if (why)
         strcpy(why, r.why);
     free(o.body);
-    return r.verdict;
+    return conform_verdict_name(r.verdict);
 }
 
 Test(judge, conform_judge_each_verdict)
@@ -172,21 +172,23 @@ Test(judge, conform_matches_error_fields)
 Test(judge, conform_apply_known)
 {
     known k[] = {{"t/j", "py3", "a documented difference", 0}};
-    result r = {.s = NULL, .profile = "py3", .verdict = "fail"};
+    result r = {.s = NULL, .profile = "py3", .verdict = CONFORM_V_FAIL};
     httpc_scenario *s = scenario("", "expect: error OSError\n");
     r.s = s;
     conform_apply_known(&r, k, 1);
-    cr_assert_str_eq(r.verdict, "expected-failure");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "expected-failure");
     cr_assert(strstr(r.why, "[known: a documented difference]") != NULL, "%s", r.why);
     cr_assert(k[0].used);
-    r.verdict = "pass";
+    r.verdict = CONFORM_V_PASS;
     conform_apply_known(&r, k, 1);
-    cr_assert_str_eq(r.verdict, "unexpected-pass");
-    r.verdict = "pass", r.profile = "py27";
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "unexpected-pass");
+    r.verdict = CONFORM_V_PASS, r.profile = "py27";
     conform_apply_known(&r, k, 1);
-    cr_assert_str_eq(r.verdict, "pass", "another profile's entry does not apply");
-    cr_assert(conform_is_failure("unexpected-pass") && conform_is_failure("timeout") &&
-              !conform_is_failure("expected-failure") && !conform_is_failure("lenient"));
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "pass",
+                     "another profile's entry does not apply");
+    cr_assert(conform_is_failure(CONFORM_V_UNEXPECTED_PASS) && conform_is_failure(CONFORM_V_TIMEOUT) &&
+              !conform_is_failure(CONFORM_V_EXPECTED_FAILURE) &&
+              !conform_is_failure(CONFORM_V_LENIENT));
     httpc_scn_free_all(s, 1);
 }
 
@@ -266,7 +268,7 @@ static const char *rfc_verdict(httpc_scenario *s, const httpc_req_catalog *cat, 
     memset(r, 0, sizeof *r);
     r->o = o;
     conform_judge_rfc(s, cat, &f, r);
-    return r->verdict;
+    return conform_verdict_name(r->verdict);
 }
 
 Test(judge, conform_judge_rfc_each_verdict)
@@ -341,20 +343,20 @@ Test(judge, conform_judge_cannot_tell_and_unsupported)
     r.o.will_close = -1;
     r.o.conn_kept = 0;
     conform_judge(s, "py3", &f, &r);
-    cr_assert_str_eq(r.verdict, "cannot-tell");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "cannot-tell");
     cr_assert_str_eq(r.why, "the client does not report will_close");
     r.o.status = 201; /* a definite mismatch wins */
     conform_judge(s, "py3", &f, &r);
-    cr_assert_str_eq(r.verdict, "fail");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "fail");
     r.o.status = 200, r.o.will_close = 1, r.o.conn_kept = -1;
     conform_judge(s, "py3", &f, &r);
-    cr_assert_str_eq(r.verdict, "cannot-tell");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "cannot-tell");
     free(r.o.body);
     memset(&r, 0, sizeof r);
     snprintf(r.o.error, sizeof r.o.error, "AdapterUnsupported");
     snprintf(r.o.native, sizeof r.o.native, "no proxy option");
     conform_judge(s, "py3", &f, &r);
-    cr_assert_str_eq(r.verdict, "unsupported");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "unsupported");
     cr_assert_str_eq(r.why, "the adapter cannot run this scenario: no proxy option");
     httpc_scn_free_all(s, 1);
     /* will_close: null in an adapter's JSON is unknown, not false */
@@ -378,13 +380,13 @@ Test(judge, conform_judge_read_cap_expectation)
     r.o.conn_kept = -1;
     r.read_cap = 1;
     conform_judge(s, "py3", &f, &r);
-    cr_assert_str_eq(r.verdict, "pass");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "pass");
     r.read_cap = 0;
     conform_judge(s, "py3", &f, &r);
-    cr_assert_str_eq(r.verdict, "fail");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "fail");
     r.read_cap = 1;
     conform_judge(s, "py27", &f, &r); /* py27 has no read-cap line: the usual one */
-    cr_assert_str_eq(r.verdict, "fail");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "fail");
     httpc_scn_free_all(s, 1);
 }
 
@@ -402,11 +404,11 @@ Test(judge, conform_judge_rfc_request_outcomes)
     result r = {0};
     r.o = response(200, "x");
     conform_judge_rfc(s, &cat, &f, &r);
-    cr_assert_str_eq(r.verdict, "conformant", "%s", r.why);
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "conformant", "%s", r.why);
     free(r.grades);
     f.port = 9090;
     conform_judge_rfc(s, &cat, &f, &r);
-    cr_assert_str_eq(r.verdict, "must-violation");
+    cr_assert_str_eq(conform_verdict_name(r.verdict), "must-violation");
     cr_assert(strstr(r.why, "request field Host is '127.0.0.1:8080', expected '127.0.0.1:9090'"),
               "%s", r.why);
     free(r.grades);
@@ -434,4 +436,29 @@ Test(judge, conform_judge_rfc_request_outcomes)
     free(r.o.body);
     httpc_scn_free_all(s, 1);
     httpc_req_catalog_free(&cat);
+}
+
+/* The verdict table: every verdict has its own name, and exactly the
+ * verdicts that should stop a CI run fail it. */
+Test(judge, conform_verdict_table)
+{
+    const char *fails[] = {"fail", "unexpected-pass", "must-violation", "timeout",
+                           "harness-error"};
+    size_t nfail = 0;
+    for (int v = 0; v < CONFORM_V__COUNT; v++) {
+        const char *name = conform_verdict_name(v);
+        for (int w = 0; w < v; w++)
+            cr_assert_str_neq(name, conform_verdict_name(w));
+        int listed = 0;
+        for (size_t i = 0; i < sizeof fails / sizeof *fails; i++)
+            listed |= !strcmp(name, fails[i]);
+        cr_assert_eq(conform_is_failure(v), listed, "%s", name);
+        nfail += listed;
+        cr_assert_eq(conform_is_harness(v), !strcmp(name, "harness-error"), "%s", name);
+        cr_assert_eq(conform_is_good(v), !strcmp(name, "pass") || !strcmp(name, "conformant"),
+                     "%s", name);
+    }
+    cr_assert_eq(nfail, sizeof fails / sizeof *fails);
+    cr_assert_str_eq(conform_verdict_name(CONFORM_V__COUNT), "unknown-verdict");
+    cr_assert(conform_is_failure(CONFORM_V__COUNT), "an unknown verdict fails the run");
 }
