@@ -98,23 +98,25 @@ fuzz-coverage: ## llvm-cov HTML report of the corpora in reports/fuzz-coverage/,
 
 # ---- benchmarks (bench/README.md) ---------------------------------------------
 # Release (-O3) without -Werror: optimisation brings warnings of its own that
-# the debug builds (make test) are the place to catch.
-BENCH_CMAKE = cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DHTTPC_BENCH=ON \
+# the debug builds (make test) are the place to catch. BENCH_BUILD picks the
+# build tree (make bench-check BENCH_BUILD=build/mine).
+BENCH_BUILD ?= build/bench
+BENCH_CMAKE = cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DHTTPC_BENCH=ON \
   -DHTTPC_BUILD_TESTS=OFF -DHTTPC_WERROR=OFF >/dev/null
 
 .PHONY: bench bench-check
 
-bench: ## parsers vs llhttp/http-parser, clients vs libcurl/CPython, suite time; report in reports/bench/
+bench: ## parsers vs picohttpparser/llhttp/http-parser (one piece and a segmentation sweep), clients vs libcurl/CPython, suite time; report in reports/bench/
 	@scripts/bootstrap bench
 	@$(BENCH_CMAKE)
-	@cmake --build build/bench -j $(JOBS)
-	@python3 bench/run.py --build build/bench --reports reports/bench
+	@cmake --build $(BENCH_BUILD) -j $(JOBS)
+	@python3 bench/run.py --build $(BENCH_BUILD) --reports reports/bench
 
-bench-check: ## callgrind instructions per parse vs bench/baselines/; fails on a regression over 3%
+bench-check: ## callgrind instructions per parse (micro-benchmark and sweep) vs bench/baselines/; fails on a regression over 3%
 	@scripts/bootstrap bench
 	@$(BENCH_CMAKE)
-	@cmake --build build/bench -j $(JOBS) --target httpc-bench-micro
-	@python3 bench/run.py --build build/bench --check bench/baselines/callgrind.json
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target httpc-bench-micro httpc-bench-sweep
+	@python3 bench/run.py --build $(BENCH_BUILD) --check bench/baselines
 # ---- end benchmarks -------------------------------------------------------------
 
 # ---- matrix (adapters/TAXONOMY.md) ----------------------------------------------

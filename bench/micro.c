@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The parser micro-benchmark: httpc's pure response parsers against llhttp
- * and http-parser 2.9.4 on the same messages, doing the same work (status,
- * version, reason, every header name and value located; for chunked bodies
- * every data run located). Results are checked equal across the parsers
+/* The parser micro-benchmark: httpc's pure response parsers against
+ * picohttpparser, llhttp and http-parser 2.9.4 on the same messages, doing
+ * the same work (status, version, reason, every header name and value
+ * located; for chunked bodies every data run located). Results are checked equal across the parsers
  * before anything is timed, so a faster parser is never one that skips work.
  *
  *   httpc-bench-micro [--scan auto|scalar|sse2|avx2] [--json]   timings
@@ -23,7 +23,7 @@
 /* The scanners of client/src/scan.c and their inline first steps. */
 #include "../client/src/scan.h"
 
-#define NPARSERS 3
+#define NPARSERS 4
 
 /* ---- the corpus ---------------------------------------------------------- */
 
@@ -114,94 +114,13 @@ static int load_corpus(message *m)
     return k;
 }
 
-/* ---- shared result helpers ----------------------------------------------- */
-
-void bench_add_body(result *r, const char *at, size_t n)
-{
-    r->body_len += n;
-    r->body_runs++;
-    if (r->hash) /* FNV-1a over the bytes: only in the verification pass */
-        for (size_t i = 0; i < n; i++)
-            r->body_hash = (r->body_hash ^ (unsigned char)at[i]) * 0x100000001b3ULL;
-}
-
-/* A callback parser may deliver a name or value in pieces; consecutive
- * pieces of the same kind extend the span (they are contiguous here). */
-void bench_add_piece(result *r, int is_value, const char *at, size_t n)
-{
-    if (!is_value && (r->nheaders == 0 || r->last_was_value)) {
-        if (r->nheaders < MAXH)
-            r->name[r->nheaders] = (httpc_span){at, n}, r->value[r->nheaders] = (httpc_span){at, 0};
-        r->nheaders++;
-    } else if (r->nheaders > 0 && r->nheaders <= MAXH) {
-        httpc_span *s = is_value ? &r->value[r->nheaders - 1] : &r->name[r->nheaders - 1];
-        if (is_value && !r->last_was_value)
-            *s = (httpc_span){at, n};
-        else
-            s->len += n;
-    }
-    r->last_was_value = is_value;
-}
-
-/* ---- httpc --------------------------------------------------------------- */
-
-static httpc_profile bench_profile;
-
-static int run_httpc(const message *m, result *r)
-{
-    httpc_status_line sl;
-    httpc_header h[MAXH];
-    size_t n = MAXH;
-    ssize_t a = httpc_parse_status_line(m->buf, m->len, 0, &bench_profile, &sl, NULL, 0);
-    if (a < 0)
-        return -1;
-    ssize_t b =
-        httpc_parse_headers(m->buf + a, m->len - (size_t)a, 0, 0, &bench_profile, h, &n, NULL, 0);
-    if (b < 0)
-        return -1;
-    r->status = sl.status;
-    r->major = sl.version_num / 10, r->minor = sl.version_num % 10;
-    r->reason = sl.reason;
-    r->nheaders = (int)n;
-    for (size_t i = 0; i < n; i++)
-        r->name[i] = h[i].name, r->value[i] = h[i].value;
-    size_t off = (size_t)(a + b);
-    const httpc_span *te = httpc_headers_get(h, n, "transfer-encoding");
-    if (te != NULL) {
-        httpc_chunked dec;
-        httpc_chunked_init(&dec, &bench_profile);
-        for (;;) { /* once the body is done, a call consumes nothing */
-            const char *d;
-            size_t dl;
-            ssize_t k = httpc_chunked_feed(&dec, m->buf + off, m->len - off, 0, &d, &dl, NULL, 0);
-            if (k <= 0)
-                break;
-            if (dl > 0)
-                bench_add_body(r, d, dl);
-            off += (size_t)k;
-        }
-        if (!httpc_chunked_done(&dec))
-            return -1;
-    }
-    r->consumed = off;
-    return 0;
-}
-
 /* ---- driver -------------------------------------------------------------- */
 
-typedef int (*run_fn)(const message *, result *);
-static const char *const parser_names[NPARSERS] = {"httpc", "llhttp", "http-parser"};
-static const run_fn runners[NPARSERS] = {run_httpc, bench_run_llhttp, bench_run_http_parser};
-
-static void reset(result *r, int hash)
-{
-    r->status = r->major = r->minor = r->nheaders = 0;
-    r->reason = (httpc_span){NULL, 0};
-    r->body_len = r->body_runs = 0;
-    r->body_hash = 0xcbf29ce484222325ULL;
-    r->hash = hash;
-    r->last_was_value = 0;
-}
+typedef int (*run_fn)(const message *, size_t, result *);
+static const char *const parser_names[NPARSERS] = {"httpc", "picohttpparser", "llhttp",
+                                                   "http-parser"};
+static const run_fn runners[NPARSERS] = {bench_run_httpc, bench_run_pico, bench_run_llhttp,
+                                         bench_run_http_parser};
 
 static int span_eq(httpc_span a, httpc_span b)
 {
@@ -226,14 +145,14 @@ static int verify(const message *m, int nm)
     static result want, got;
     int ok = 1;
     for (int i = 0; i < nm; i++) {
-        reset(&want, 1);
-        if (run_httpc(&m[i], &want) < 0) {
+        bench_reset(&want, 1);
+        if (bench_run_httpc(&m[i], 0, &want) < 0) {
             fprintf(stderr, "bench: %s: httpc failed\n", m[i].name);
             return 0;
         }
         for (int k = 1; k < NPARSERS; k++) {
-            reset(&got, 1);
-            if (runners[k](&m[i], &got) < 0) {
+            bench_reset(&got, 1);
+            if (runners[k](&m[i], 0, &got) < 0) {
                 fprintf(stderr, "bench: %s: %s failed\n", m[i].name, parser_names[k]);
                 ok = 0;
             } else {
@@ -244,29 +163,16 @@ static int verify(const message *m, int nm)
     return ok;
 }
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 static double time_loop(run_fn f, const message *m, long iters)
 {
     static result r;
-    double t0 = now_ns();
+    double t0 = bench_now_ns();
     for (long i = 0; i < iters; i++) {
-        reset(&r, 0);
-        f(m, &r);
+        bench_reset(&r, 0);
+        f(m, 0, &r);
         __asm__ volatile("" : : "r"(&r) : "memory");
     }
-    return (now_ns() - t0) / (double)iters;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return (bench_now_ns() - t0) / (double)iters;
 }
 
 #define RUNS 11
@@ -286,7 +192,7 @@ static void time_all(const message *m, int nm, int json)
             for (int k = 0; k < NPARSERS; k++)
                 t[k][run] = time_loop(runners[k], &m[i], iters[k]);
         for (int k = 0; k < NPARSERS; k++) {
-            qsort(t[k], RUNS, sizeof(double), cmp_double);
+            qsort(t[k], RUNS, sizeof(double), bench_cmp_double);
             double med = t[k][RUNS / 2], mbs = (double)m[i].len / med * 1e3;
             if (json)
                 printf("{\"message\": \"%s\", \"bytes\": %zu, \"parser\": \"%s\", \"ns\": %.2f, "
@@ -308,11 +214,11 @@ static void callgrind_all(const message *m, int nm, long iters)
     for (int i = 0; i < nm; i++) {
         for (int k = 0; k < NPARSERS; k++) {
             for (int w = 0; w < 3; w++) /* warm: lazy binding, first-touch paths */
-                reset(&r, 0), runners[k](&m[i], &r);
+                bench_reset(&r, 0), runners[k](&m[i], 0, &r);
             CALLGRIND_ZERO_STATS;
             for (long n = 0; n < iters; n++) {
-                reset(&r, 0);
-                runners[k](&m[i], &r);
+                bench_reset(&r, 0);
+                runners[k](&m[i], 0, &r);
             }
             snprintf(name, sizeof name, "case=%s/%s/%ld", m[i].name, parser_names[k], iters);
             CALLGRIND_DUMP_STATS_AT(name);
@@ -396,7 +302,16 @@ int main(int argc, char **argv)
             iters = atol(argv[++i]);
         else if (strcmp(argv[i], "--selftest") == 0)
             return selftest();
-        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: %s [--json] [--scan auto|scalar|sse2|avx2] [--only MESSAGE] "
+                   "[--callgrind [--iters N]] [--selftest]\n"
+                   "Parses each message of the corpus with httpc, picohttpparser, llhttp and "
+                   "http-parser,\nchecks the results are equal, then times them (median of "
+                   "interleaved rounds), or\nwith --callgrind makes one callgrind dump per "
+                   "case (run it under valgrind).\n",
+                   argv[0]);
+            return 0;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
         else if (strcmp(argv[i], "--scan") == 0 && i + 1 < argc)
             httpc__scan_select(scan_level(argv[++i]));
@@ -412,6 +327,7 @@ int main(int argc, char **argv)
     bench_profile.max_headers = 1000; /* CPython stops at 99 fields; the peers do not */
     bench_llhttp_setup();
     bench_http_parser_setup();
+    bench_pico_setup();
     nm = load_corpus(m);
     if (!verify(m, nm))
         return 1;

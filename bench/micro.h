@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What each parser of the micro-benchmark fills in (bench/micro.c), shared
- * with the peers' adapters, which live in files of their own because
+/* What each parser of the benchmarks fills in (bench/micro.c, bench/sweep.c),
+ * shared with the peers' adapters, which live in files of their own because
  * llhttp.h and http_parser.h declare the same names. */
 #ifndef HTTPC_BENCH_MICRO_H
 #define HTTPC_BENCH_MICRO_H
@@ -16,8 +16,10 @@ typedef struct result {
     httpc_span reason;
     httpc_span name[MAXH], value[MAXH];
     uint64_t body_len, body_runs, body_hash;
-    size_t consumed;
-    int hash; /* verification pass: hash the body bytes too */
+    uint64_t head_hash; /* verification pass: reason, names and values (bench_head_hash) */
+    size_t consumed;    /* SIZE_MAX: not known (the client path reads ahead) */
+    int hash;           /* verification pass: hash the body and head bytes too */
+    int head_hashed;    /* head_hash already set (by a runner whose spans do not outlive it) */
     int last_was_value;
 } result;
 
@@ -28,15 +30,37 @@ typedef struct message {
     int chunked;
 } message;
 
-/* Shared by the adapters: a body run, and a piece of a header name or value
- * (consecutive pieces of one kind extend the span). */
+/* Shared by the adapters (bench/common.c): a body run, a piece of the reason
+ * phrase, and a piece of a header name or value (consecutive pieces of one
+ * kind extend the span: every parser is fed one contiguous buffer). */
 void bench_add_body(result *r, const char *at, size_t n);
+void bench_add_reason(result *r, const char *at, size_t n);
 void bench_add_piece(result *r, int is_value, const char *at, size_t n);
+/* Empties r for a new parse; `hash` turns on the verification pass. */
+void bench_reset(result *r, int hash);
+/* FNV-1a over the reason, every name and value (with their lengths) into
+ * r->head_hash: results compared by content, whoever owns the bytes. */
+void bench_head_hash(result *r);
+/* Whether got parsed m as want did: status, version, header count, head and
+ * body bytes, and the bytes consumed when both know them; says who differs. */
+int bench_same_content(const result *want, const result *got, const char *msg, const char *who);
+double bench_now_ns(void);
+int bench_cmp_double(const void *a, const void *b);
+/* Whether a header list says chunked (the peers that leave framing to their
+ * caller): a Transfer-Encoding field holding "chunked". */
+int bench_is_chunked(const char *name, size_t name_len, const char *value, size_t value_len);
 
-/* Each adapter parses the whole message m into r; 0 on success. */
+/* Each adapter parses the whole message m into r, fed in pieces of `piece`
+ * bytes (0: all at once) as they would arrive in one receive buffer; 0 on
+ * success. The streaming parsers get each piece once; picohttpparser is
+ * called again with the longer buffer and last_len, as its API asks. */
+extern httpc_profile bench_profile; /* py3 with max_headers 1000 (set up by main) */
+int bench_run_httpc(const message *m, size_t piece, result *r);
 void bench_llhttp_setup(void);
-int bench_run_llhttp(const message *m, result *r);
+int bench_run_llhttp(const message *m, size_t piece, result *r);
 void bench_http_parser_setup(void);
-int bench_run_http_parser(const message *m, result *r);
+int bench_run_http_parser(const message *m, size_t piece, result *r);
+void bench_pico_setup(void);
+int bench_run_pico(const message *m, size_t piece, result *r);
 
 #endif

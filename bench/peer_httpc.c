@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* httpc's pure parsers fed as its peers are (micro.h): the status line, the
+ * header block and the chunked decoder of the public API, called again with
+ * the longer buffer whenever one needs more, as the client reads. */
+#include "micro.h"
+
+httpc_profile bench_profile;
+
+static size_t next_end(const message *m, size_t end, size_t step)
+{
+    return m->len - end < step ? m->len : end + step;
+}
+
+/* The body from `off` on: each call takes what it can of [off, end). */
+static int run_chunked(const message *m, size_t step, size_t off, size_t end, result *r)
+{
+    httpc_chunked dec;
+    httpc_chunked_init(&dec, &bench_profile);
+    for (;;) {
+        const char *d;
+        size_t dl;
+        ssize_t k = httpc_chunked_feed(&dec, m->buf + off, end - off, 0, &d, &dl, NULL, 0);
+        if (k > 0) {
+            if (dl > 0)
+                bench_add_body(r, d, dl);
+            off += (size_t)k;
+            continue;
+        }
+        if (k < 0 && k != HTTPC_E_AGAIN)
+            return -1;
+        if (httpc_chunked_done(&dec))
+            break;
+        if (end == m->len)
+            return -1;
+        end = next_end(m, end, step);
+    }
+    r->consumed = off;
+    return 0;
+}
+
+int bench_run_httpc(const message *m, size_t piece, result *r)
+{
+    size_t step = piece ? piece : m->len, end = 0, last = 0, n;
+    httpc_status_line sl;
+    httpc_header h[MAXH];
+    ssize_t a, b;
+    do {
+        end = next_end(m, end, step);
+        a = httpc_parse_status_line(m->buf, end, 0, &bench_profile, &sl, NULL, 0);
+    } while (a == HTTPC_E_AGAIN && end < m->len);
+    if (a < 0)
+        return -1;
+    for (;;) {
+        n = MAXH;
+        b = httpc_parse_headers(m->buf + a, end - (size_t)a, last, 0, &bench_profile, h, &n, NULL,
+                                0);
+        if (b != HTTPC_E_AGAIN || end == m->len)
+            break;
+        last = end - (size_t)a;
+        end = next_end(m, end, step);
+    }
+    if (b < 0)
+        return -1;
+    r->status = sl.status;
+    r->major = sl.version_num / 10, r->minor = sl.version_num % 10;
+    r->reason = sl.reason;
+    r->nheaders = (int)n;
+    for (size_t i = 0; i < n; i++)
+        r->name[i] = h[i].name, r->value[i] = h[i].value;
+    r->consumed = (size_t)(a + b);
+    if (httpc_headers_get(h, n, "transfer-encoding") == NULL)
+        return 0;
+    return run_chunked(m, step, r->consumed, end, r);
+}
