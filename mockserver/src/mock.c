@@ -11,12 +11,12 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,7 +51,16 @@ typedef struct conn {
     size_t body_len;           /* BODY_LENGTH: its Content-Length */
     size_t chunk_to;           /* BODY_CHUNKED: no last chunk found before this offset */
     long long hs_since;        /* repeat: ms when the TLS handshake began; 0 = none running */
+    unsigned events;           /* what epoll watches for it (0: not registered) */
+    long long armed_wake, armed_deadline; /* the timers pushed onto the heap */
 } conn;
+
+/* A timer of the loop: connection `index` wants a step at `at` (ms). Stale
+ * entries (the connection's timer moved or it ended) are dropped when due. */
+typedef struct timer {
+    long long at;
+    size_t index;
+} timer;
 
 enum { BODY_NONE, BODY_LENGTH, BODY_CHUNKED };
 
@@ -63,8 +72,10 @@ struct httpc_mock {
     pthread_t th;
     conn *conns;           /* cap slots; repeat mode reuses finished ones */
     size_t nconns, cap;
-    struct pollfd *pf;     /* the loop's poll set, cap + 2 */
-    conn **map;
+    int ep;                /* epoll: only connections with events are looked at */
+    struct epoll_event *evs; /* cap + 2 */
+    timer *heap;           /* min-heap on `at` of the connections' timers */
+    size_t nheap, heap_cap;
     int repeat;            /* httpc_mock_repeat when started */
     size_t rx_cap;         /* bytes recorded per connection */
     httpc_mock_stats st;
@@ -612,6 +623,91 @@ static void receive(const httpc_mock *m, conn *c)
     c->rx_len += keep;
 }
 
+/* epoll's interest in a connection follows its state: input until the peer
+ * closed (a socket at EOF stays readable for ever, and would wake the loop
+ * at once, again and again, for the whole of a pause or a segment delay),
+ * output while a send waits. A closed descriptor has left epoll by itself. */
+static void watch(httpc_mock *m, conn *c)
+{
+    unsigned want = c->done || c->fd < 0 ? 0u
+                    : (c->peer_eof ? 0u : (unsigned)EPOLLIN) | (c->want_write ? (unsigned)EPOLLOUT : 0u);
+    if (c->done || c->fd < 0)
+        c->events = 0;
+    if (want == c->events)
+        return;
+    struct epoll_event ev = {.events = want, .data.u64 = (uint64_t)(c - m->conns) + 2};
+    int op = c->events == 0 ? EPOLL_CTL_ADD : want == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
+    if (epoll_ctl(m->ep, op, c->fd, &ev) == 0)
+        c->events = want;
+}
+
+/* Called with room for it: see arm(). */
+static void heap_push(httpc_mock *m, long long at, size_t index)
+{
+    size_t i = m->nheap++;
+    while (i > 0 && m->heap[(i - 1) / 2].at > at) {
+        m->heap[i] = m->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    m->heap[i] = (timer){.at = at, .index = index};
+}
+
+static timer heap_pop(httpc_mock *m)
+{
+    timer top = m->heap[0], last = m->heap[--m->nheap];
+    size_t i = 0;
+    for (;;) {
+        size_t k = 2 * i + 1;
+        if (k >= m->nheap)
+            break;
+        if (k + 1 < m->nheap && m->heap[k + 1].at < m->heap[k].at)
+            k++;
+        if (m->heap[k].at >= last.at)
+            break;
+        m->heap[i] = m->heap[k];
+        i = k;
+    }
+    if (m->nheap > 0)
+        m->heap[i] = last;
+    return top;
+}
+
+/* Pushes a connection's timers that changed. Stale entries stay until due,
+ * so when the heap is full it is rebuilt from the live timers (two at most
+ * per connection, a quarter of its room): its size is bounded by the
+ * connections, not by the requests, and never grows. */
+static void arm(httpc_mock *m, conn *c)
+{
+    size_t index = (size_t)(c - m->conns);
+    int wake = !c->done && c->wake_at && c->wake_at != c->armed_wake;
+    int deadline = !c->done && c->deadline && c->deadline != c->armed_deadline;
+    c->armed_wake = c->wake_at;
+    c->armed_deadline = c->deadline;
+    if (m->nheap + 2 <= m->heap_cap) {
+        if (wake)
+            heap_push(m, c->wake_at, index);
+        if (deadline)
+            heap_push(m, c->deadline, index);
+        return;
+    }
+    m->nheap = 0;
+    for (size_t i = 0; i < m->nconns; i++) {
+        conn *o = &m->conns[i];
+        if (!o->done && o->wake_at)
+            heap_push(m, o->wake_at, i);
+        if (!o->done && o->deadline)
+            heap_push(m, o->deadline, i);
+    }
+}
+
+/* A step of a connection's script, then what the loop watches and times. */
+static void step(httpc_mock *m, conn *c, long long now)
+{
+    advance(m, c, now);
+    watch(m, c);
+    arm(m, c);
+}
+
 /* The slot of a new connection, cleared, with its record buffer: the next
  * one, or in repeat mode a finished one; NULL when the table is full. Called
  * with the lock held. */
@@ -660,8 +756,29 @@ static int accept_one(httpc_mock *m)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (m->verbose)
         fprintf(stderr, "mock: connection %ld accepted\n", (long)(c - m->conns));
-    advance(m, c, now_ms());
+    step(m, c, now_ms());
     return 1;
+}
+
+/* Steps the connections whose timer is due; the ms until the next, or -1. */
+static int run_timers(httpc_mock *m)
+{
+    long long now = now_ms();
+    /* A timer a step sets again in the past waits for the next pass (as
+     * poll() with a zero timeout did), so this cannot spin here. */
+    for (size_t left = m->nheap; left > 0 && m->nheap > 0 && m->heap[0].at <= now; left--) {
+        timer t = heap_pop(m);
+        conn *c = &m->conns[t.index];
+        if (!c->done && (c->wake_at == t.at || c->deadline == t.at)) {
+            c->armed_wake = c->wake_at == t.at ? 0 : c->armed_wake;
+            c->armed_deadline = c->deadline == t.at ? 0 : c->armed_deadline;
+            step(m, c, now);
+        }
+    }
+    if (m->nheap == 0)
+        return -1;
+    now = now_ms();
+    return m->heap[0].at > now ? (int)(m->heap[0].at - now) : 0;
 }
 
 static void *loop(void *arg)
@@ -675,47 +792,32 @@ static void *loop(void *arg)
     sigemptyset(&pipe_only);
     sigaddset(&pipe_only, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
-    struct pollfd *pf = m->pf;
-    conn **map = m->map;
     while (!m->stopping) {
-        long long now = now_ms(), next = -1;
-        size_t n = 0;
-        pf[n++] = (struct pollfd){.fd = m->wake[0], .events = POLLIN};
-        pf[n++] = (struct pollfd){.fd = m->lfd, .events = POLLIN};
-        for (size_t i = 0; i < m->nconns; i++) {
-            conn *c = &m->conns[i];
+        int timeout = run_timers(m);
+        int n = epoll_wait(m->ep, m->evs, (int)m->cap + 2, timeout);
+        if (n < 0 && errno != EINTR)
+            break;
+        long long now = now_ms();
+        /* Only a connection with an event (or, above, a timer due) can move
+         * on: the others wait for exactly those, and need not be looked at. */
+        for (int i = 0; i < n; i++) {
+            uint64_t id = m->evs[i].data.u64;
+            if (id == 1) {
+                /* Repeat mode's listener is non-blocking: a burst of
+                 * connections is taken at once rather than one per wake-up. */
+                for (int k = 0; k < (m->repeat ? 64 : 1); k++)
+                    if (!accept_one(m))
+                        break;
+                continue;
+            }
+            if (id < 2)
+                continue; /* the stop pipe */
+            conn *c = &m->conns[id - 2];
             if (c->done)
                 continue;
-            /* After EOF (or an error) a socket stays readable for ever: polled
-             * for input it would wake the loop at once, again and again, for
-             * the whole of a pause or a segment delay. */
-            map[n] = c;
-            pf[n++] = (struct pollfd){
-                .fd = c->peer_eof && !c->want_write ? -1 : c->fd,
-                .events = (short)((c->peer_eof ? 0 : POLLIN) | (c->want_write ? POLLOUT : 0))};
-            if (c->wake_at && (next < 0 || c->wake_at < next))
-                next = c->wake_at;
-            if (c->deadline && (next < 0 || c->deadline < next))
-                next = c->deadline;
-        }
-        int timeout = next < 0 ? -1 : (int)(next > now ? next - now : 0);
-        if (poll(pf, n, timeout) < 0 && errno != EINTR)
-            break;
-        /* Repeat mode's listener is non-blocking: a burst of connections is
-         * taken at once rather than one per wake-up. */
-        for (int k = 0; (pf[1].revents & POLLIN) && k < (m->repeat ? 64 : 1); k++)
-            if (!accept_one(m))
-                break;
-        now = now_ms();
-        /* Only a connection with an event or a timer due can move on: the
-         * others wait for exactly those, and need not be looked at. */
-        for (size_t i = 2; i < n; i++) {
-            conn *c = map[i];
-            if (pf[i].revents & (POLLIN | POLLHUP | POLLERR))
+            if (m->evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
                 receive(m, c);
-            if (pf[i].revents || (c->wake_at && now >= c->wake_at) ||
-                (c->deadline && now >= c->deadline))
-                advance(m, c, now);
+            step(m, c, now);
         }
     }
     return NULL;
@@ -741,11 +843,13 @@ int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, i
     m->cap = repeat_on ? repeat_max : MAX_CONNS;
     m->rx_cap = repeat_on ? REPEAT_RECORD : HTTPC_MOCK_MAX_RECORD;
     m->conns = calloc(m->cap, sizeof *m->conns);
-    m->pf = calloc(m->cap + 2, sizeof *m->pf);
-    m->map = calloc(m->cap + 2, sizeof *m->map);
+    m->evs = calloc(m->cap + 2, sizeof *m->evs);
+    m->heap_cap = 4 * m->cap + 64;
+    m->heap = calloc(m->heap_cap, sizeof *m->heap);
+    m->ep = epoll_create1(EPOLL_CLOEXEC);
     clock_gettime(CLOCK_MONOTONIC, &m->t0);
     pthread_mutex_init(&m->lock, NULL);
-    if (m->conns == NULL || m->pf == NULL || m->map == NULL) {
+    if (m->conns == NULL || m->evs == NULL || m->heap == NULL || m->ep < 0) {
         snprintf(err, errcap, "out of memory");
         httpc_mock_free(m);
         return -1;
@@ -769,6 +873,14 @@ int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, i
     }
     if (m->repeat)
         fcntl(m->lfd, F_SETFL, fcntl(m->lfd, F_GETFL) | O_NONBLOCK);
+    struct epoll_event stop_ev = {.events = EPOLLIN, .data.u64 = 0};
+    struct epoll_event listen_ev = {.events = EPOLLIN, .data.u64 = 1};
+    if (epoll_ctl(m->ep, EPOLL_CTL_ADD, m->wake[0], &stop_ev) < 0 ||
+        epoll_ctl(m->ep, EPOLL_CTL_ADD, m->lfd, &listen_ev) < 0) {
+        snprintf(err, errcap, "cannot watch the listener: %s", strerror(errno));
+        httpc_mock_free(m);
+        return -1;
+    }
     getsockname(m->lfd, (struct sockaddr *)&a, &len);
     m->port = ntohs(a.sin_port);
     if (pthread_create(&m->th, NULL, loop, m) != 0) {
@@ -851,8 +963,10 @@ void httpc_mock_free(httpc_mock *m)
         free(m->conns[i].rx);
     }
     free(m->conns);
-    free(m->pf);
-    free(m->map);
+    free(m->evs);
+    free(m->heap);
+    if (m->ep >= 0)
+        close(m->ep);
     pthread_mutex_destroy(&m->lock);
     httpc__mock_tls_ctx_free(m->tls_ctx);
     free(m);

@@ -679,3 +679,43 @@ Test(mock, dribbled_chunked_body_is_scanned_once)
     cr_assert_lt(chunked, 3 * by_length + 60, "chunked %ld ms against %ld ms by length", chunked,
                  by_length);
 }
+
+/* The loop's timers live in a heap of fixed room (68 entries for one slot)
+ * that is rebuilt from the live timers when stale ones fill it: 300 rounds on
+ * one connection, each moving its idle deadline, fill it several times over,
+ * and the idle timeout still fires after them. */
+Test(mock, repeat_timers_survive_heap_rebuilds)
+{
+    size_t n;
+    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                             "Content-Length: 2\\r\\n\\r\\nok\"\n", &n);
+    httpc_mock *m;
+    char buf[256];
+    httpc_mock_repeat(1, 1);
+    httpc_mock_repeat_timeouts(300, 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    int fd = dial(httpc_mock_port(m));
+    for (int i = 0; i < 300; i++) {
+        const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+        cr_assert_eq(send(fd, req, sizeof req - 1, 0), (ssize_t)sizeof req - 1);
+        size_t got = 0;
+        while (got < 40) {
+            ssize_t k = recv(fd, buf + got, sizeof buf - got, 0);
+            cr_assert_gt(k, 0, "round %d: no reply", i);
+            got += (size_t)k;
+        }
+        usleep(1500); /* each round a new deadline (they are in ms) */
+    }
+    long t = closed_after(fd);
+    cr_assert(t >= 0, "the idle timeout did not fire after 300 rounds");
+    close(fd);
+    httpc_mock_stop(m, 0);
+    httpc_mock_stats st;
+    httpc_mock_get_stats(m, &st);
+    cr_assert_eq(st.rounds, 300);
+    cr_assert_eq(st.idle_timeouts, 1);
+    httpc_mock_repeat_timeouts(0, 0);
+    httpc_mock_repeat(0, 0);
+    httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
