@@ -223,6 +223,15 @@ int main(int argc, char **argv)
     long n = 1000, idle = 0;
     char path[64];
 
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: %s --client httpc|curl|raw --port P [--size N] [--requests K]\n"
+                   "       %s --client httpc|curl --port P --idle K\n"
+                   "K keep-alive GETs of /N from the responder on 127.0.0.1:P (or K idle\n"
+                   "kept-alive connections); prints one JSON object (bench/README.md).\n",
+                   argv[0], argv[0]);
+            return 0;
+        }
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--client") == 0)
             client = argv[i + 1];

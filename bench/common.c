@@ -96,6 +96,27 @@ int bench_same_content(const result *want, const result *got, const char *msg, c
     return ok;
 }
 
+double bench_time(bench_run_fn f, const message *m, size_t piece, long iters)
+{
+    static result r;
+    int batch = f == bench_run_pico && m->chunked ? bench_pico_batch(m) : 0;
+    double ns = 0;
+    for (long done = 0; done < iters;) {
+        long k = batch > 0 && iters - done > batch ? batch : iters - done;
+        if (batch > 0)
+            bench_pico_prepare(m, (int)k);
+        double t0 = bench_now_ns();
+        for (long i = 0; i < k; i++) {
+            bench_reset(&r, 0);
+            f(m, piece, &r);
+            __asm__ volatile("" : : "r"(&r) : "memory");
+        }
+        ns += bench_now_ns() - t0;
+        done += k;
+    }
+    return ns / (double)iters;
+}
+
 double bench_now_ns(void)
 {
     struct timespec ts;

@@ -116,11 +116,10 @@ static int load_corpus(message *m)
 
 /* ---- driver -------------------------------------------------------------- */
 
-typedef int (*run_fn)(const message *, size_t, result *);
 static const char *const parser_names[NPARSERS] = {"httpc", "picohttpparser", "llhttp",
                                                    "http-parser"};
-static const run_fn runners[NPARSERS] = {bench_run_httpc, bench_run_pico, bench_run_llhttp,
-                                         bench_run_http_parser};
+static const bench_run_fn runners[NPARSERS] = {bench_run_httpc, bench_run_pico, bench_run_llhttp,
+                                               bench_run_http_parser};
 
 static int span_eq(httpc_span a, httpc_span b)
 {
@@ -163,18 +162,6 @@ static int verify(const message *m, int nm)
     return ok;
 }
 
-static double time_loop(run_fn f, const message *m, long iters)
-{
-    static result r;
-    double t0 = bench_now_ns();
-    for (long i = 0; i < iters; i++) {
-        bench_reset(&r, 0);
-        f(m, 0, &r);
-        __asm__ volatile("" : : "r"(&r) : "memory");
-    }
-    return (bench_now_ns() - t0) / (double)iters;
-}
-
 #define RUNS 11
 
 /* Rounds interleave the parsers, so a burst of load from other processes
@@ -185,12 +172,12 @@ static void time_all(const message *m, int nm, int json)
         double t[NPARSERS][RUNS];
         long iters[NPARSERS];
         for (int k = 0; k < NPARSERS; k++) { /* calibrate: ~10 ms a round */
-            double ns = time_loop(runners[k], &m[i], 200);
+            double ns = bench_time(runners[k], &m[i], 0, 200);
             iters[k] = (long)(1e7 / (ns > 1 ? ns : 1)) + 1;
         }
         for (int run = 0; run < RUNS; run++)
             for (int k = 0; k < NPARSERS; k++)
-                t[k][run] = time_loop(runners[k], &m[i], iters[k]);
+                t[k][run] = bench_time(runners[k], &m[i], 0, iters[k]);
         for (int k = 0; k < NPARSERS; k++) {
             qsort(t[k], RUNS, sizeof(double), bench_cmp_double);
             double med = t[k][RUNS / 2], mbs = (double)m[i].len / med * 1e3;

@@ -44,6 +44,13 @@ void bench_head_hash(result *r);
 /* Whether got parsed m as want did: status, version, header count, head and
  * body bytes, and the bytes consumed when both know them; says who differs. */
 int bench_same_content(const result *want, const result *got, const char *msg, const char *who);
+/* A parser of the benchmarks: parses m fed in pieces of `piece` bytes (0:
+ * all at once) into r; 0 on success. */
+typedef int (*bench_run_fn)(const message *m, size_t piece, result *r);
+/* The mean time of one parse over `iters` parses, in ns. picohttpparser's
+ * chunked decoder rewrites its input: its copies are made between batches,
+ * outside the timed loops, so only the parse is timed. */
+double bench_time(bench_run_fn f, const message *m, size_t piece, long iters);
 double bench_now_ns(void);
 int bench_cmp_double(const void *a, const void *b);
 /* Whether a header list says chunked (the peers that leave framing to their
@@ -62,5 +69,11 @@ void bench_http_parser_setup(void);
 int bench_run_http_parser(const message *m, size_t piece, result *r);
 void bench_pico_setup(void);
 int bench_run_pico(const message *m, size_t piece, result *r);
+/* picohttpparser decodes a chunked body in place: bench_pico_prepare copies
+ * m into up to `n` work buffers (at most bench_pico_batch(m)) that the next
+ * parses of m use, one each, without copying; a parse that finds none
+ * copies the body itself (outside callgrind's count). */
+int bench_pico_batch(const message *m);
+void bench_pico_prepare(const message *m, int n);
 
 #endif

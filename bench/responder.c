@@ -86,8 +86,16 @@ static void *serve(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1) {
+        int help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+        fprintf(help ? stdout : stderr,
+                "usage: %s\nListens on a free port of 127.0.0.1, prints it, and answers each "
+                "GET /N with N body bytes, keep-alive, one thread per connection.\n",
+                argv[0]);
+        return help ? 0 : 2;
+    }
     int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t al = sizeof a;

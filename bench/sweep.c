@@ -175,13 +175,11 @@ static int run_client(const message *m, size_t piece, result *r)
 
 /* ---- the cases --------------------------------------------------------------- */
 
-typedef int (*run_fn)(const message *, size_t, result *);
-
 enum { NPARSERS = 5, NPIECES = 4, MAXMSG = 8 };
 static const char *const parser_names[NPARSERS] = {"httpc", "httpc-client", "picohttpparser",
                                                    "llhttp", "http-parser"};
-static const run_fn runners[NPARSERS] = {bench_run_httpc, run_client, bench_run_pico,
-                                         bench_run_llhttp, bench_run_http_parser};
+static const bench_run_fn runners[NPARSERS] = {bench_run_httpc, run_client, bench_run_pico,
+                                               bench_run_llhttp, bench_run_http_parser};
 static const size_t pieces[NPIECES] = {0, 1448, 64, 1};
 
 /* What --message, --parser and --piece keep (all when not given). */
@@ -231,18 +229,6 @@ static int verify(const message *m, int k, size_t piece)
     return bench_same_content(&want, &got, m->name, who);
 }
 
-static double time_loop(run_fn f, const message *m, size_t piece, long iters)
-{
-    static result r;
-    double t0 = bench_now_ns();
-    for (long i = 0; i < iters; i++) {
-        bench_reset(&r, 0);
-        f(m, piece, &r);
-        __asm__ volatile("" : : "r"(&r) : "memory");
-    }
-    return (bench_now_ns() - t0) / (double)iters;
-}
-
 /* Per reply and piece size, the parsers take turns round by round (load
  * from other processes hits them alike); the median round is reported. A
  * round is about 5 ms, and at least one parse: the quadratic cases (a
@@ -253,13 +239,13 @@ static void time_case(const message *m, size_t piece, const selection *sel, int 
     long iters[NPARSERS];
     for (int k = 0; k < NPARSERS; k++)
         if (selected(sel, m, k, piece)) {
-            double ns = time_loop(runners[k], m, piece, 1);
+            double ns = bench_time(runners[k], m, piece, 1);
             iters[k] = ns >= 5e6 ? 1 : (long)(5e6 / (ns > 1 ? ns : 1));
         }
     for (int round = 0; round < rounds; round++)
         for (int k = 0; k < NPARSERS; k++)
             if (selected(sel, m, k, piece))
-                t[k][round] = time_loop(runners[k], m, piece, iters[k]);
+                t[k][round] = bench_time(runners[k], m, piece, iters[k]);
     for (int k = 0; k < NPARSERS; k++) {
         if (!selected(sel, m, k, piece))
             continue;
@@ -296,13 +282,14 @@ static void callgrind_case(const message *m, int k, size_t piece, size_t budget)
     CALLGRIND_DUMP_STATS_AT(name);
 }
 
+/* httpc__scan_select's level: -1 for auto (the best the CPU has), -2 unknown. */
 static int scan_level(const char *s)
 {
     static const char *const names[] = {"scalar", "sse2", "avx2"};
     for (int i = 0; i < 3; i++)
         if (strcmp(s, names[i]) == 0)
             return i;
-    return -1;
+    return strcmp(s, "auto") == 0 ? -1 : -2;
 }
 
 static const char usage[] =
@@ -350,7 +337,7 @@ int main(int argc, char **argv)
             sel.parsers = argv[++i];
         else if (v != NULL && strcmp(a, "--piece") == 0)
             sel.pieces = argv[++i];
-        else if (v != NULL && strcmp(a, "--scan") == 0 && scan_level(v) >= 0)
+        else if (v != NULL && strcmp(a, "--scan") == 0 && scan_level(v) >= -1)
             httpc__scan_select(scan_level(argv[++i]));
         else
             return fputs(usage, stderr), 2;
