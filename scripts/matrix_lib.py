@@ -166,11 +166,57 @@ def builtin_clients(build, names=None):
         ("node", "node " + os.path.join(a, "node/node_adapter.js"), "py3", "node",
          lambda: shutil.which("node")),
         ("go", goad, "py3", "go", lambda: build_go(goad)),
+        ("java-httpclient", java_command(build, "java-httpclient", "JavaHttpClientAdapter"),
+         "py3", "java-httpclient",
+         lambda: build_java(build, "java-httpclient", "JavaHttpClientAdapter")),
+        ("java-urlconnection", java_command(build, "java-urlconnection", "UrlConnectionAdapter"),
+         "py3", "java-urlconnection",
+         lambda: build_java(build, "java-urlconnection", "UrlConnectionAdapter")),
+        ("okhttp", java_command(build, "okhttp", "OkHttpAdapter", OKHTTP_JARS), "py3", "okhttp",
+         lambda: build_java(build, "okhttp", "OkHttpAdapter", OKHTTP_JARS)),
+        ("apache-httpclient", java_command(build, "apache-httpclient", "ApacheAdapter",
+                                           APACHE_JARS), "py3", "apache-httpclient",
+         lambda: build_java(build, "apache-httpclient", "ApacheAdapter", APACHE_JARS)),
+        ("libsoup", c_adapter_path(build, "libsoup"), "py3", "libsoup",
+         lambda: c_adapter(build, "libsoup", "libsoup-3.0-dev")),
+        ("neon", c_adapter_path(build, "neon"), "py3", "neon",
+         lambda: c_adapter(build, "neon", "libneon27-dev")),
+        ("serf", c_adapter_path(build, "serf"), "py3", "serf",
+         lambda: c_adapter(build, "serf", "libserf-dev")),
+        ("hyper", rust_adapter_path(build, "hyper"), "py3", "hyper",
+         lambda: build_rust(build, "hyper", "librust-hyper-dev librust-tokio-dev")),
+        ("ureq", rust_adapter_path(build, "ureq"), "py3", "ureq",
+         lambda: build_rust(build, "ureq", "librust-ureq-dev")),
+        # Python's, Perl's, Ruby's and JavaScript's clients and the wget CLIs
+        # (their adapters/DIR/README.md): each found as Debian installs it
+        ("urllib3", DEBIAN_PY + " " + os.path.join(a, "urllib3/urllib3_adapter.py"), "py3",
+         "urllib3", lambda: debian_py("urllib3", "urllib3", "python3-urllib3")),
+        ("httpx", DEBIAN_PY + " " + os.path.join(a, "httpx/httpx_adapter.py"), "py3", "httpx",
+         lambda: debian_py("httpx", "httpx", "python3-httpx")),
+        ("aiohttp", DEBIAN_PY + " " + os.path.join(a, "aiohttp/aiohttp_adapter.py"), "py3",
+         "aiohttp", lambda: debian_py("aiohttp", "aiohttp._http_parser", "python3-aiohttp")),
+        ("aiohttp-py", DEBIAN_PY + " " + os.path.join(a, "aiohttp/aiohttp_adapter.py") +
+         " --pure", "py3", "aiohttp-py",
+         lambda: debian_py("aiohttp-py", "aiohttp", "python3-aiohttp")),
+        ("fetch", "node " + os.path.join(a, "undici/undici_adapter.js") + " --fetch", "py3",
+         "fetch", lambda: node_fetch()),
+        ("undici", "node %s --undici %s" % (os.path.join(a, "undici/undici_adapter.js"),
+                                            os.path.join(build, "adapters/undici")),
+         "py3", "undici", lambda: install_undici(build)),
+        ("lwp", "perl " + os.path.join(a, "lwp/lwp_adapter.pl"), "py3", "lwp",
+         lambda: perl_modules("lwp", ("LWP::UserAgent", "LWP::Protocol::https"),
+                              "libwww-perl liblwp-protocol-https-perl")),
+        ("ruby", "ruby " + os.path.join(a, "ruby/ruby_adapter.rb"), "py3", "ruby",
+         lambda: on_path("ruby", "ruby", "ruby")),
+        ("wget", "python3 " + os.path.join(a, "wget/wget_adapter.py"), "py3", "wget",
+         lambda: on_path("wget", "wget", "wget")),
+        ("wget2", "python3 " + os.path.join(a, "wget2/wget2_adapter.py"), "py3", "wget2",
+         lambda: on_path("wget2", "wget2", "wget2")),
     ]
     return [{"name": n, "cmd": c, "profile": p, "builtin": True,
              "expectations": os.path.join(a, d, "expectations.txt"), "source": "built-in",
              "missing": "not selected" if names is not None and n not in names
-             else None if ok() else "not installed"}
+             else None if ok() else WHY_MISSING.get(n, "not installed")}
             for n, c, p, d, ok in out]
 
 
@@ -304,6 +350,236 @@ def build_go(out):
                GOPATH=os.path.join(os.path.dirname(out), "gopath"), GO111MODULE="off")
     r = subprocess.run(["go", "build", "-o", out, src], env=env)
     return out if r.returncode == 0 else None
+
+
+# Why a client that builds on demand is missing (build_java): name -> reason.
+WHY_MISSING = {}
+
+
+def c_adapter_path(build, d):
+    return os.path.join(build, "adapters", d, "httpc-%s-adapter" % d)
+
+
+def c_adapter(build, d, package):
+    """A C adapter CMake builds when pkg-config finds its library (adapters/D)."""
+    path = c_adapter_path(build, d)
+    if os.access(path, os.X_OK):
+        return path
+    WHY_MISSING[d] = "%s not built: CMake builds it when pkg-config finds %s's library " \
+        "(scripts/bootstrap matrix, then reconfigure)" % (os.path.relpath(path, ROOT), package)
+    return None
+# The JVM adapters (adapters/java/README.md): Debian's jars, and a lean start-up
+# as the JVM starts once per scenario: the client compiler only, and a class-data
+# archive of the adapter's classes written at build time (a third less CPU).
+JAVA_LIB = "/usr/share/java"
+OKHTTP_JARS = ("okhttp.jar", "okio.jar")  # libokhttp-java
+APACHE_JARS = ("httpclient.jar", "httpcore.jar", "commons-logging.jar", "commons-codec.jar")
+JAVA_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disable"
+
+
+def _java_classpath(build, d, jars):
+    return ":".join([os.path.join(build, "adapters", d, "adapter.jar")] +
+                    [os.path.join(JAVA_LIB, j) for j in jars])
+
+
+def java_command(build, d, main, jars=()):
+    return "java %s -XX:SharedArchiveFile=%s -cp %s %s" % (
+        JAVA_FLAGS, os.path.join(build, "adapters", d, "adapter.jsa"),
+        _java_classpath(build, d, jars), main)
+
+
+def _train_java(build, d, main, jars):
+    """Runs the adapter once against a canned reply with -XX:ArchiveClassesAtExit:
+    the archive holds the classes a request loads (no archive: a slower start)."""
+    import socket
+    import threading
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    srv.settimeout(30)
+
+    def serve():
+        try:
+            c, _ = srv.accept()
+            c.recv(65536)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello")
+            c.close()
+        except OSError:
+            pass
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    jsa = os.path.join(build, "adapters", d, "adapter.jsa")
+    if os.path.exists(jsa):
+        os.remove(jsa)  # the JVM writes it read-only
+    subprocess.run(["java"] + JAVA_FLAGS.split() + [
+        "-XX:ArchiveClassesAtExit=" + jsa, "-Dhttpc.cds=1", "-cp",
+        _java_classpath(build, d, jars), main, "--timeout", "10", "--json",
+        "http://127.0.0.1:%d/" % srv.getsockname()[1]],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    srv.close()
+
+
+def build_java(build, d, main, jars=()):
+    """Compiles a JVM adapter (adapters/java/Adapter.java with adapters/D/MAIN.java)
+    into BUILD/adapters/D/adapter.jar (with its class-data archive) when javac and
+    the client's jars are here; the reason it is missing otherwise goes to
+    WHY_MISSING."""
+    if not shutil.which("javac") or not shutil.which("jar") or not shutil.which("java"):
+        WHY_MISSING[d] = "no JDK (javac): scripts/bootstrap matrix installs default-jdk-headless"
+        return None
+    absent = [j for j in jars if not os.path.exists(os.path.join(JAVA_LIB, j))]
+    if absent:
+        WHY_MISSING[d] = "no %s (scripts/bootstrap matrix installs its Debian package)" % \
+            ", ".join(os.path.join(JAVA_LIB, j) for j in absent)
+        return None
+    srcs = [os.path.join(ROOT, "adapters/java/Adapter.java"),
+            os.path.join(ROOT, "adapters", d, main + ".java")]
+    top = os.path.join(build, "adapters", d)
+    jar = os.path.join(top, "adapter.jar")
+    if os.path.exists(jar) and all(os.path.getmtime(jar) >= os.path.getmtime(s) for s in srcs):
+        return jar
+    classes = os.path.join(top, "classes")
+    shutil.rmtree(classes, ignore_errors=True)
+    os.makedirs(classes)
+    cp = ":".join(os.path.join(JAVA_LIB, j) for j in jars) or "."
+    print("matrix: building the %s adapter with javac" % d, flush=True)
+    r = subprocess.run(["javac", "-nowarn", "-d", classes, "-cp", cp] + srcs)
+    if r.returncode == 0:
+        r = subprocess.run(["jar", "cf", jar + ".tmp", "-C", classes, "."])
+    if r.returncode != 0:
+        WHY_MISSING[d] = "javac could not build adapters/%s (see above)" % d
+        return None
+    os.replace(jar + ".tmp", jar)
+    try:
+        _train_java(build, d, main, jars)
+    except (OSError, subprocess.SubprocessError):
+        pass  # no archive: the JVM starts without it
+    return jar
+
+
+# The Rust adapters build offline against Debian's crates (the librust-*-dev
+# packages' /usr/share/cargo/registry), with Debian's cargo and rustc.
+DEBIAN_CRATES = "/usr/share/cargo/registry"
+CARGO_CONFIG = """[source.crates-io]
+replace-with = "debian"
+[source.debian]
+directory = "%s"
+[net]
+offline = true
+""" % DEBIAN_CRATES
+
+
+def rust_adapter_path(build, d):
+    return os.path.join(build, "adapters", d, "target/release/httpc-%s-adapter" % d)
+
+
+def build_rust(build, d, packages):
+    """Builds adapters/D (a crate naming Debian's crate versions) with cargo,
+    offline, into BUILD/adapters/D: its CARGO_HOME replaces crates.io with
+    Debian's registry. The reason it is missing goes to WHY_MISSING."""
+    cargo = "/usr/bin/cargo" if os.access("/usr/bin/cargo", os.X_OK) else shutil.which("cargo")
+    if not cargo or not os.path.isdir(DEBIAN_CRATES):
+        WHY_MISSING[d] = "no cargo or no %s: scripts/bootstrap matrix installs cargo %s" % (
+            DEBIAN_CRATES, packages)
+        return None
+    src = os.path.join(ROOT, "adapters", d)
+    out = rust_adapter_path(build, d)
+    srcs = [os.path.join(src, "Cargo.toml"), os.path.join(src, "src/main.rs"),
+            os.path.join(ROOT, "adapters/common/outcome.rs")]
+    if os.path.exists(out) and all(os.path.getmtime(out) >= os.path.getmtime(s) for s in srcs):
+        return out
+    home = os.path.join(build, "adapters", d, "cargo-home")
+    os.makedirs(home, exist_ok=True)
+    with open(os.path.join(home, "config.toml"), "w") as f:
+        f.write(CARGO_CONFIG)
+    env = dict(os.environ, CARGO_HOME=home,
+               CARGO_TARGET_DIR=os.path.join(build, "adapters", d, "target"))
+    # cargo writes Cargo.lock beside the manifest: it builds a copy in the build
+    # tree (the lock would pin the crate versions of one Debian release).
+    crate = os.path.join(build, "adapters", d, "crate")
+    for s in srcs:
+        dst = os.path.join(crate, os.path.relpath(s, os.path.join(ROOT, "adapters")))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copyfile(s, dst)
+    print("matrix: building the %s adapter with cargo (offline, Debian's crates)" % d,
+          flush=True)
+    r = subprocess.run([cargo, "build", "--release", "--quiet", "-j", "2", "--manifest-path",
+                        os.path.join(crate, d, "Cargo.toml")], env=env)
+    if r.returncode != 0 or not os.path.exists(out):
+        WHY_MISSING[d] = "cargo could not build adapters/%s offline (see above; %s)" % (
+            d, packages)
+        return None
+    return out
+
+
+# The Python clients are Debian's packages, for Debian's interpreter (python3
+# on PATH may be another one, without them).
+DEBIAN_PY = "/usr/bin/python3"
+
+
+def debian_py(name, module, package):
+    """Whether Debian's Python imports module; the reason goes to WHY_MISSING."""
+    if os.access(DEBIAN_PY, os.X_OK) and subprocess.run(
+            [DEBIAN_PY, "-c", "import " + module], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL).returncode == 0:
+        return True
+    WHY_MISSING[name] = "%s cannot import %s (scripts/bootstrap matrix installs %s)" % (
+        DEBIAN_PY, module, package)
+    return None
+
+
+def perl_modules(name, modules, packages):
+    args = ["perl"] + ["-M" + m for m in modules] + ["-e", "1"]
+    if shutil.which("perl") and subprocess.run(args, stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL).returncode == 0:
+        return True
+    WHY_MISSING[name] = "perl cannot load %s (scripts/bootstrap matrix installs %s)" % (
+        ", ".join(modules), packages)
+    return None
+
+
+def on_path(name, program, package):
+    if shutil.which(program):
+        return True
+    WHY_MISSING[name] = "no %s on PATH (scripts/bootstrap matrix installs %s)" % (program,
+                                                                                  package)
+    return None
+
+
+def node_fetch():
+    """Node 18 or later: fetch() is a global."""
+    if shutil.which("node") and subprocess.run(
+            ["node", "-e", "process.exit(typeof fetch === 'function' ? 0 : 1)"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+        return True
+    WHY_MISSING["fetch"] = "no node with a global fetch() (Node 18 or later; scripts/bootstrap " \
+        "matrix installs nodejs)"
+    return None
+
+
+def install_undici(build):
+    """The npm undici package of adapters/undici/package-lock.json, installed
+    with npm ci into BUILD/adapters/undici (once, again when the lock changes)."""
+    src = os.path.join(ROOT, "adapters/undici")
+    dst = os.path.join(build, "adapters/undici")
+    mod = os.path.join(dst, "node_modules/undici/package.json")
+    lock = os.path.join(src, "package-lock.json")
+    if not shutil.which("node") or not shutil.which("npm"):
+        WHY_MISSING["undici"] = "no node or npm (scripts/bootstrap matrix installs nodejs npm)"
+        return None
+    if os.path.exists(mod) and os.path.getmtime(mod) >= os.path.getmtime(lock):
+        return True
+    os.makedirs(dst, exist_ok=True)
+    for f in ("package.json", "package-lock.json"):
+        shutil.copyfile(os.path.join(src, f), os.path.join(dst, f))
+    print("matrix: installing the npm undici package (npm ci in %s)" % dst, flush=True)
+    r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=dst)
+    if r.returncode != 0 or not os.path.exists(mod):
+        WHY_MISSING["undici"] = "npm ci could not install undici from the npm registry into " \
+            + dst
+        return None
+    os.utime(mod)
+    return True
 
 
 def run_conform(build, client, paths, reports, jobs=2, extra=(), quiet=True, judges=None):

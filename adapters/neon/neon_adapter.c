@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* The neon adapter (adapters/neon/README.md): makes the scenario's requests
+ * on one ne_session (neon keeps its connection between them) with
+ * ne_begin_request / ne_read_response_block / ne_end_request, and prints the
+ * outcome object of adapters/PROTOCOL.md, neon's return codes and error
+ * strings mapped onto adapters/TAXONOMY.md with the native error verbatim. */
+#include "adapter.h"
+
+#include <math.h>
+#include <ne_request.h>
+#include <ne_session.h>
+#include <ne_socket.h>
+#include <ne_ssl.h>
+#include <ne_utils.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* neon's error strings (ne_get_error), first match wins. */
+static const char *const texts[][2] = {
+    {"timed out", "TimeoutError"},
+    {"onnection reset", "ConnectionResetError"},
+    {"roken pipe", "BrokenPipeError"},
+    {"Could not read status line: connection was closed", "RemoteDisconnected"},
+    {"Could not read status line", "BadStatusLine"},
+    {"Could not parse response status line", "BadStatusLine"},
+    {"too long", "LineTooLong"},
+    {"Too many response header fields", "HTTPException"},
+    {"chunk", "IncompleteRead"},
+    {"Could not read response body", "IncompleteRead"},
+    {"Response body", "IncompleteRead"},
+    {"Invalid Content-Length", "InvalidHeader"},
+    {"transfer-coding", "UnknownTransferEncoding"},
+    {"Transfer-Encoding", "UnknownTransferEncoding"},
+    {"header", "HTTPException"},
+    {"certificate", "SSLCertVerificationError"},
+    {"SSL", "SSLError"},
+    {"TLS", "SSLError"},
+};
+
+static const char *classify(int rc, const char *msg)
+{
+    if (rc == NE_TIMEOUT)
+        return "TimeoutError";
+    if (rc == NE_CONNECT)
+        return strstr(msg, "refused") ? "ConnectionRefusedError" : "ConnectionError";
+    if (rc == NE_LOOKUP)
+        return "OSError";
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (strstr(msg, texts[i][0]))
+            return texts[i][1];
+    return "Unmapped";
+}
+
+static const char *const rc_names[] = {"NE_OK", "NE_ERROR", "NE_LOOKUP", "NE_AUTH", "NE_PROXYAUTH",
+                                       "NE_CONNECT", "NE_TIMEOUT", "NE_FAILED", "NE_RETRY", "NE_REDIRECT"};
+
+static void fail(adapter_out *out, ne_session *s, int rc, size_t step, size_t n)
+{
+    char native[1024];
+    const char *msg = ne_get_error(s);
+    snprintf(native, sizeof native, "%s (%d): %s", rc >= 0 && rc <= 9 ? rc_names[rc] : "NE_?", rc, msg);
+    adapter_fail(out, classify(rc, msg), native, step, n, msg);
+    out->connection = "closed";
+}
+
+/* neon keeps the head in a hash table: the fields come in its order, names lower-cased. */
+static void head(adapter_out *out, ne_request *req)
+{
+    const ne_status *st = ne_get_status(req);
+    const char *name, *value;
+    void *cur = NULL;
+    adapter_head_reset(out);
+    out->have_head = 1;
+    out->status = st->code;
+    out->version = st->major_version * 10 + st->minor_version;
+    out->reason = strdup(st->reason_phrase ? st->reason_phrase : "");
+    while ((cur = ne_response_header_iterate(req, cur, &name, &value)) != NULL)
+        adapter_add_header(out, name, strlen(name), value, strlen(value));
+}
+
+static int accept_any(void *userdata, int failures, const ne_ssl_certificate *cert)
+{
+    (void)userdata, (void)failures, (void)cert;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    adapter_opts o;
+    adapter_out out;
+    if (adapter_parse(argc, argv, &o) < 0)
+        return 2;
+    adapter_out_init(&out);
+    if (o.nproxy_headers || (o.proxy && !o.https)) {
+        adapter_fail(&out, "AdapterUnsupported",
+                     o.nproxy_headers ? "neon adds no header of ours to its CONNECT"
+                                      : "neon tunnels only https:// (http:// goes to the proxy in absolute-form)",
+                     0, 1, "neon adapter: this tunnel is not supported");
+        adapter_print(&out);
+        return 0;
+    }
+    ne_sock_init();
+    ne_session *s = ne_session_create(o.scheme, o.host, (unsigned)o.port);
+    int secs = (int)ceil(o.timeout);
+    ne_set_read_timeout(s, secs < 1 ? 1 : secs);
+    ne_set_connect_timeout(s, secs < 1 ? 1 : secs);
+    if (o.https && o.cacert) {
+        ne_ssl_certificate *ca = ne_ssl_cert_read(o.cacert);
+        if (ca)
+            ne_ssl_trust_cert(s, ca);
+    }
+    if (o.https && o.insecure)
+        ne_ssl_set_verify(s, accept_any, NULL);
+    if (o.proxy) {
+        const char *c = strrchr(o.proxy, ':');
+        char phost[256];
+        snprintf(phost, sizeof phost, "%.*s", (int)(c - o.proxy), o.proxy);
+        ne_session_proxy(s, phost, (unsigned)atoi(c + 1));
+    }
+    for (size_t k = 0; k < o.n; k++) {
+        adapter_req *q = &o.reqs[k];
+        int last = k + 1 == o.n, rc;
+        ne_request *req = ne_request_create(s, q->method, q->target); /* the target as given */
+        for (size_t i = 0; i < q->nheaders; i++) {
+            const char *v;
+            size_t nl = adapter_header_split(q->headers[i], &v);
+            char *name = strndup(q->headers[i], nl);
+            ne_add_request_header(req, name, v);
+            free(name);
+        }
+        if (q->data)
+            ne_set_request_body_buffer(req, (const char *)q->data, q->data_len);
+        if ((rc = ne_begin_request(req)) != NE_OK) {
+            fail(&out, s, rc, k, o.n);
+            break;
+        }
+        if (last)
+            head(&out, req);
+        char buf[65536];
+        ssize_t got;
+        while ((got = ne_read_response_block(req, buf, sizeof buf)) > 0)
+            if (last)
+                adapter_add_body(&out, buf, (size_t)got);
+        if (got < 0) {
+            fail(&out, s, NE_ERROR, k, o.n);
+            if (last) {
+                const char *cl = ne_get_response_header(req, "Content-Length");
+                out.partial_len = (long long)out.body_len;
+                if (cl && !ne_get_response_header(req, "Transfer-Encoding"))
+                    out.expected_more = atoll(cl) - (long long)out.body_len;
+            }
+            break;
+        }
+        if ((rc = ne_end_request(req)) != NE_OK) {
+            fail(&out, s, rc, k, o.n);
+            break;
+        }
+        ne_request_destroy(req);
+    }
+    adapter_print(&out);
+    return 0;
+}
