@@ -263,6 +263,16 @@ ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof,
                                 const httpc_profile *p, httpc_status_line *out,
                                 char *detail, size_t detail_cap);
 
+/* httpc_parse_status_line for a caller that calls again as bytes arrive:
+ * `last_len` is the length passed in the previous call, which returned
+ * HTTPC_E_AGAIN (0 on the first call). Only buf[last_len..len) is searched
+ * for the line's end, and the line is parsed once it is complete, so a line
+ * trickling in a byte at a time costs time linear in its length. Same
+ * results as httpc_parse_status_line on buf[0..len). */
+ssize_t httpc_parse_status_line_resume(const char *buf, size_t len, size_t last_len, int eof,
+                                       const httpc_profile *p, httpc_status_line *out,
+                                       char *detail, size_t detail_cap);
+
 typedef struct httpc_header {
     httpc_span name;  /* as sent; ptr NULL for a py27 continuation line */
     httpc_span value; /* py3: as email.message gives it (leading blanks and the
@@ -281,7 +291,8 @@ typedef struct httpc_header {
  * entries (it may be NULL to only count); on success `*num_headers` is the
  * number of entries filled (fields, and py27's continuation entries).
  * `last_len` is the length passed in the previous call that returned AGAIN
- * (0 on the first call); it only saves work.
+ * (0 on the first call); it saves the work of calls that bring no line end
+ * (httpc_parse_headers_resume saves all of it).
  * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
  * HTTPC_E_HTTP_EXCEPTION ("got more than N headers"), HTTPC_E_NOMEM when the
  * fields do not fit `*num_headers` entries (py3 fields are not bounded by the
@@ -293,6 +304,34 @@ typedef struct httpc_header {
 ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eof,
                             const httpc_profile *p, httpc_header *headers,
                             size_t *num_headers, char *detail, size_t detail_cap);
+
+/* Where a header or trailer section being parsed across calls stands: the
+ * lines already parsed and how far the line-end search has got in the next
+ * one. A small value struct in the caller's storage; zero it before the
+ * first call of each section (httpc_parse_state st = {0}). The fields are
+ * private. */
+typedef struct httpc_parse_state {
+    size_t _off;          /* bytes of whole lines parsed */
+    size_t _scanned;      /* bytes from _off on known to hold no LF */
+    size_t _lines;        /* lines counted against the profile's limit */
+    size_t _fields;       /* header entries found (past the array's size too) */
+    httpc_header _field;  /* the field still growing (py3, strict) */
+    uintptr_t _base;      /* buf of the last call: spans follow it if it moves */
+    unsigned _flags;
+} httpc_parse_state;
+
+/* httpc_parse_headers for a caller that calls again as bytes arrive: each
+ * call parses only what is new, a complete line once, so a head trickling in
+ * a byte at a time costs time linear in its length. Pass the same `headers`
+ * array and capacity in `*num_headers` and the same `st` on every call of a
+ * block; the buffer holds the bytes of the last call and more, and may have
+ * moved (the entries found so far are moved with it: they are complete only
+ * on success). Returns and fills what httpc_parse_headers does for
+ * buf[0..len); after a result other than HTTPC_E_AGAIN, zero `st` before the
+ * next block. */
+ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const httpc_profile *p,
+                                   httpc_header *headers, size_t *num_headers,
+                                   httpc_parse_state *st, char *detail, size_t detail_cap);
 
 /* Case-insensitive lookups over a parsed header array, as email.message does:
  * the first value of `name` (HTTPResponse.headers.get), NULL when absent.
@@ -329,6 +368,13 @@ ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof,
 ssize_t httpc_parse_trailers(const char *buf, size_t len, size_t last_len, int eof,
                              const httpc_profile *p, size_t *num_lines,
                              char *detail, size_t detail_cap);
+
+/* httpc_parse_trailers resumed as httpc_parse_headers_resume is: the same
+ * `st` (zeroed before the first call) on every call of a section, each call
+ * parsing only what is new. */
+ssize_t httpc_parse_trailers_resume(const char *buf, size_t len, int eof, const httpc_profile *p,
+                                    size_t *num_lines, httpc_parse_state *st, char *detail,
+                                    size_t detail_cap);
 
 /* An incremental chunked-body decoder built on the two parsers above; it
  * reproduces the profile's reading of chunked bodies exactly (CPython reads

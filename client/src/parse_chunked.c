@@ -22,6 +22,7 @@
  * trailer fields (and framing_trailer for the fields refused there); a
  * message cut by EOF is IncompleteRead there too. */
 #include "internal.h"
+#include "scan.h"
 
 #include <string.h>
 
@@ -37,33 +38,6 @@
 #define STRICT_MAX_HEXDIG 16
 
 /* ---- lines ------------------------------------------------------------- */
-
-/* readline(max_line + 1) over buf[0..len), as httpc__readline, except that
- * buf[0..*scanned) is known to hold no LF (an earlier call saw it), so a line
- * that arrives in many pieces is scanned once, not once per piece. *scanned
- * is updated for the next call and reset when a line is complete. */
-static int next_line(const char *buf, size_t len, int eof, size_t max_line, size_t *scanned,
-                     size_t *n)
-{
-    size_t window = max_line < len ? max_line + 1 : len;
-    size_t from = *scanned <= window ? *scanned : 0;
-    const char *nl = memchr(buf + from, '\n', window - from);
-
-    if (nl != NULL) {
-        *scanned = 0;
-        *n = (size_t)(nl - buf) + 1;
-        return *n > max_line ? HTTPC_E_LINE_TOO_LONG : 0;
-    }
-    if (len > max_line)
-        return HTTPC_E_LINE_TOO_LONG;
-    if (!eof) {
-        *scanned = len;
-        return HTTPC_E_AGAIN;
-    }
-    *scanned = 0;
-    *n = len;
-    return 0;
-}
 
 static int too_long(const httpc_profile *p, const char *what, char *detail, size_t cap)
 {
@@ -242,6 +216,7 @@ static int size_line(const char *l, size_t n, const httpc_profile *p, httpc_chun
     int code = p->strict_rfc ? HTTPC_E_INVALID_FRAMING : HTTPC_E_INCOMPLETE_READ;
 
     *out = (httpc_chunk_size){.size = 0};
+    HTTPC__WORK(n);
     if (p->strict_rfc && (n == 0 || l[n - 1] != '\n')) {
         /* A truncated message: IncompleteRead, the class Python has for it. */
         httpc__detail(detail, cap, "EOF in chunk size line");
@@ -264,7 +239,7 @@ ssize_t httpc_parse_chunk_size(const char *buf, size_t len, int eof, const httpc
     *out = (httpc_chunk_size){.size = 0};
     if (p == NULL)
         p = httpc_profile_get(HTTPC_PROFILE_PY3);
-    rc = next_line(buf, len, eof, p->max_line, &scanned, &n);
+    rc = httpc__next_line(buf, len, eof, p->max_line, &scanned, &n);
     if (rc == HTTPC_E_LINE_TOO_LONG)
         return too_long(p, "chunk size", detail, detail_cap);
     if (rc < 0)
@@ -324,6 +299,7 @@ static int trailer_line(const char *l, size_t n, const httpc_profile *p, size_t 
 {
     int rc;
 
+    HTTPC__WORK(n);
     if (p->strict_rfc) {
         if (n == 0 || l[n - 1] != '\n') {
             httpc__detail(detail, cap, "EOF in the trailer section");
@@ -350,49 +326,52 @@ static int trailer_line(const char *l, size_t n, const httpc_profile *p, size_t 
     return rc < 0 ? rc : framing_trailer(l, n, detail, cap);
 }
 
-/* As in httpc_parse_headers: when no LF came since the call that returned
- * AGAIN on buf[0..last_len), the answer is AGAIN again unless the pending
- * line is now longer than max_line. */
-static int pending_line(const char *buf, size_t len, size_t last_len, const httpc_profile *p,
-                        char *detail, size_t cap)
+/* Each line is judged once, when complete; st keeps the lines judged and how
+ * far the search for the next one's end got. */
+ssize_t httpc_parse_trailers_resume(const char *buf, size_t len, int eof, const httpc_profile *p,
+                                    size_t *num_lines, httpc_parse_state *st, char *detail,
+                                    size_t detail_cap)
 {
-    size_t from;
-
-    if (len <= p->max_line)
-        return HTTPC_E_AGAIN;
-    from = len - p->max_line - 1;
-    if (from < last_len && memchr(buf + from, '\n', last_len - from) != NULL)
-        return HTTPC_E_AGAIN;
-    return too_long(p, "trailer line", detail, cap);
-}
-
-ssize_t httpc_parse_trailers(const char *buf, size_t len, size_t last_len, int eof,
-                             const httpc_profile *p, size_t *num_lines, char *detail,
-                             size_t detail_cap)
-{
-    size_t off = 0, lines = 0;
     int end = 0;
 
     if (p == NULL)
         p = httpc_profile_get(HTTPC_PROFILE_PY3);
-    if (!eof && last_len > 0 && last_len <= len &&
-        memchr(buf + last_len, '\n', len - last_len) == NULL)
-        return pending_line(buf, len, last_len, p, detail, detail_cap);
     while (!end) {
-        size_t n, scanned = 0;
-        int rc = next_line(buf + off, len - off, eof, p->max_line, &scanned, &n);
+        size_t n;
+        int rc =
+            httpc__next_line(buf + st->_off, len - st->_off, eof, p->max_line, &st->_scanned, &n);
         if (rc == HTTPC_E_LINE_TOO_LONG)
             return too_long(p, "trailer line", detail, detail_cap);
         if (rc == 0)
-            rc = trailer_line(buf + off, n, p, lines, &end, detail, detail_cap);
+            rc = trailer_line(buf + st->_off, n, p, st->_lines, &end, detail, detail_cap);
         if (rc < 0)
             return rc;
-        off += n;
-        lines += !end;
+        st->_off += n;
+        st->_lines += !end;
     }
     if (num_lines != NULL)
-        *num_lines = lines;
-    return (ssize_t)off;
+        *num_lines = st->_lines;
+    return (ssize_t)st->_off;
+}
+
+/* When no LF came since the call that returned AGAIN on buf[0..last_len), the
+ * answer is AGAIN again unless the pending line is now longer than max_line;
+ * otherwise the section is judged again from its start. */
+ssize_t httpc_parse_trailers(const char *buf, size_t len, size_t last_len, int eof,
+                             const httpc_profile *p, size_t *num_lines, char *detail,
+                             size_t detail_cap)
+{
+    httpc_parse_state st = {0};
+
+    if (p == NULL)
+        p = httpc_profile_get(HTTPC_PROFILE_PY3);
+    if (!eof && last_len > 0 && last_len <= len &&
+        memchr(buf + last_len, '\n', len - last_len) == NULL) {
+        if (httpc__pending_line(buf, len, last_len, p->max_line) == HTTPC_E_AGAIN)
+            return HTTPC_E_AGAIN;
+        return too_long(p, "trailer line", detail, detail_cap);
+    }
+    return httpc_parse_trailers_resume(buf, len, eof, p, num_lines, &st, detail, detail_cap);
 }
 
 /* ---- the decoder ----------------------------------------------------------- */
@@ -444,6 +423,7 @@ static size_t plain_size_line(const char *in, size_t len, size_t max_line, uint6
 {
     size_t i = hex_prefix(in, len, size);
 
+    HTTPC__WORK(i + 2);
     if (i == 0 || i + 2 > len || in[i] != '\r' || in[i + 1] != '\n' || i + 2 > max_line)
         return 0;
     return i + 2;
@@ -475,7 +455,7 @@ static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, 
         start_chunk(c, size);
         return (ssize_t)n;
     }
-    rc = next_line(in, len, eof, p->max_line, &c->scanned, &n);
+    rc = httpc__next_line(in, len, eof, p->max_line, &c->scanned, &n);
     if (rc == HTTPC_E_LINE_TOO_LONG)
         return fail_used(c, too_long(p, "chunk size", detail, cap), p->max_line + 1);
     if (rc < 0)
@@ -526,7 +506,7 @@ static ssize_t step_trailer(httpc_chunked *c, const char *in, size_t len, int eo
 {
     const httpc_profile *p = c->profile;
     size_t n;
-    int end, rc = next_line(in, len, eof, p->max_line, &c->scanned, &n);
+    int end, rc = httpc__next_line(in, len, eof, p->max_line, &c->scanned, &n);
 
     if (rc == HTTPC_E_LINE_TOO_LONG)
         return fail_used(c, too_long(p, "trailer line", detail, cap), p->max_line + 1);

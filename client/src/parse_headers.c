@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "scan.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Character classes, one table so the hot loops do one load per byte. */
@@ -31,6 +32,12 @@ static const unsigned char cls[256] = {
 #undef N4
 };
 /* clang-format on */
+
+/* httpc_parse_state._flags. */
+#define F_STARTED 1   /* a call has run: the quick path is behind */
+#define F_PY3_DONE 2  /* py3: a line that is no field has ended the fields */
+#define F_PY27_READ 4 /* py27: a line other than a unixfrom one was read */
+#define F_PY27_SEEN 8 /* py27: the last line was a field (continuations attach) */
 
 /* Where the fields go: `h` may be NULL to only count them. A full array is
  * reported only once the block is otherwise read without error, so that the
@@ -143,10 +150,13 @@ static void py3_lines(py3_state *st, const char *l, size_t n, hdr_out *o)
 /* The line nearly every server sends, "Name: value" ending in CRLF or LF,
  * read in one pass (name octets by table, the value by the multi-byte
  * scanner) instead of readline() and the feedparser's line split. The
- * feedparser would make the same field of it. Returns the line's length, or
- * 0 for any other line (a continuation, no colon, a bare CR, a line not
- * complete yet or longer than max_line), which the general path then reads;
- * nothing is changed in that case. */
+ * feedparser would make the same field of it. Returns the line's length,
+ * PY3_NO_END when no CR or LF has come yet (so no LF either: name octets,
+ * the colon and blanks are none), or 0 for any other line (a continuation,
+ * no colon, a bare CR, a line longer than max_line), which the general path
+ * then reads; nothing is changed in the last two cases. */
+#define PY3_NO_END SIZE_MAX /* py3_fast_line: a field line with no CR or LF yet */
+
 static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max_line, hdr_out *o)
 {
     size_t i = httpc__scan_name_fast(l, len), v, e, next;
@@ -156,7 +166,9 @@ static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max
     for (v = i + 1; v < len && (l[v] == ' ' || l[v] == '\t'); v++)
         ;
     e = v + httpc__scan_crlf_fast(l + v, len - v);
-    if (e == len || (l[e] == '\r' && (e + 1 == len || l[e + 1] != '\n')))
+    if (e == len)
+        return PY3_NO_END;
+    if (l[e] == '\r' && (e + 1 == len || l[e + 1] != '\n'))
         return 0;
     next = e + 1 + (l[e] == '\r');
     if (next > max_line)
@@ -170,42 +182,75 @@ static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max
 /* _read_headers() appends every line it reads, the empty one (or b'' at EOF)
  * included, and raises once the list is longer than _MAXHEADERS: so at most
  * max_headers - 1 fields fit (observed with CPython 3.11.7). The lines are
- * then parsed by the feedparser, done here on the fly. */
-static ssize_t py3_headers(const char *buf, size_t len, int eof, const httpc_profile *p, hdr_out *o,
-                           char *detail, size_t cap)
+ * then parsed by the feedparser, done here on the fly, from where the last
+ * call stopped (ps): a line is read once however the block arrives. At a
+ * line's start the common lines are read in one pass; a line that took
+ * several calls to arrive goes the general way. */
+static ssize_t py3_run(const char *buf, size_t len, int eof, const httpc_profile *p, hdr_out *o,
+                       httpc_parse_state *ps, py3_state *st, char *detail, size_t cap)
 {
-    size_t off = 0, count = 0, n;
-    py3_state st = {0};
+    size_t n;
 
     for (;;) {
-        if (len - off >= 2 && buf[off] == '\r' && buf[off + 1] == '\n' && p->max_line >= 2) {
-            if (++count > p->max_headers) /* the empty line ends the block */
-                return too_many(p, detail, cap);
-            py3_flush(&st, o);
-            return (ssize_t)(off + 2);
+        size_t off = ps->_off;
+        if (ps->_scanned == 0) {
+            if (len - off >= 2 && buf[off] == '\r' && buf[off + 1] == '\n' && p->max_line >= 2) {
+                if (++ps->_lines > p->max_headers) /* the empty line ends the block */
+                    return too_many(p, detail, cap);
+                py3_flush(st, o);
+                return (ssize_t)(ps->_off = off + 2);
+            }
+            n = st->done ? 0 : py3_fast_line(st, buf + off, len - off, p->max_line, o);
+            if (n == PY3_NO_END && !eof && len - off <= p->max_line) {
+                ps->_scanned = len - off; /* searched: no LF */
+                return HTTPC_E_AGAIN;
+            }
+            if (n > 0 && n != PY3_NO_END) { /* else the general path reads it */
+                if (++ps->_lines > p->max_headers)
+                    return too_many(p, detail, cap);
+                ps->_off += n;
+                continue;
+            }
         }
-        if (!st.done && (n = py3_fast_line(&st, buf + off, len - off, p->max_line, o)) > 0) {
-            if (++count > p->max_headers)
-                return too_many(p, detail, cap);
-            off += n;
-            continue;
-        }
-        int rc = httpc__readline(buf + off, len - off, eof, p->max_line, &n);
+        int rc = httpc__next_line(buf + off, len - off, eof, p->max_line, &ps->_scanned, &n);
         if (rc == HTTPC_E_LINE_TOO_LONG)
             return too_long(p, detail, cap);
         if (rc < 0)
             return rc;
-        if (++count > p->max_headers)
+        if (++ps->_lines > p->max_headers)
             return too_many(p, detail, cap);
         const char *l = buf + off;
-        off += n;
+        ps->_off += n;
+        HTTPC__WORK(n);
         if (n == 0 || is_blank(l, n)) {
-            py3_flush(&st, o);
-            return (ssize_t)off;
+            py3_flush(st, o);
+            return (ssize_t)ps->_off;
         }
-        if (!st.done)
-            py3_lines(&st, l, n, o);
+        if (!st->done)
+            py3_lines(st, l, n, o);
     }
+}
+
+/* The feedparser's state lives in ps between calls. */
+static ssize_t py3_headers(const char *buf, size_t len, int eof, const httpc_profile *p, hdr_out *o,
+                           httpc_parse_state *ps, char *detail, size_t cap)
+{
+    const httpc_header *f = &ps->_field;
+    py3_state st = {NULL, 0, NULL, NULL, (ps->_flags & F_PY3_DONE) != 0};
+    ssize_t rc;
+
+    if (f->name.ptr != NULL)
+        st = (py3_state){f->name.ptr, f->name.len, f->value.ptr, f->value.ptr + f->value.len,
+                         st.done};
+    rc = py3_run(buf, len, eof, p, o, ps, &st, detail, cap);
+
+    if (st.name == NULL)
+        ps->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+    else
+        ps->_field = (httpc_header){{st.name, st.nlen}, {st.vstart, (size_t)(st.vend - st.vstart)}};
+    if (st.done)
+        ps->_flags |= F_PY3_DONE;
+    return rc;
 }
 
 /* ---- httplib 2.7: HTTPMessage.readheaders ------------------------------- */
@@ -229,38 +274,40 @@ static httpc_span strip_bytes(const char *p, size_t n)
  * count towards _MAXHEADERS, checked before each read, so the 101st such line
  * raises at once. */
 static ssize_t py27_headers(const char *buf, size_t len, int eof, const httpc_profile *p,
-                            hdr_out *o, char *detail, size_t cap)
+                            hdr_out *o, httpc_parse_state *ps, char *detail, size_t cap)
 {
-    size_t off = 0, count = 0, n;
-    int firstline = 1, seen = 0;
+    size_t n;
 
     for (;;) {
-        int rc = httpc__readline(buf + off, len - off, eof, p->max_line, &n);
+        int rc =
+            httpc__next_line(buf + ps->_off, len - ps->_off, eof, p->max_line, &ps->_scanned, &n);
         if (rc == HTTPC_E_LINE_TOO_LONG)
             return too_long(p, detail, cap);
         if (rc < 0)
             return rc;
-        const char *l = buf + off, *name = NULL, *colon;
+        const char *l = buf + ps->_off, *name = NULL, *colon;
         httpc_span v;
-        off += n;
+        ps->_off += n;
+        HTTPC__WORK(n);
         if (n == 0)
-            return (ssize_t)off; /* 'EOF in headers' */
-        if (firstline && n >= 5 && memcmp(l, "From ", 5) == 0)
+            return (ssize_t)ps->_off; /* 'EOF in headers' */
+        if (!(ps->_flags & F_PY27_READ) && n >= 5 && memcmp(l, "From ", 5) == 0)
             continue; /* unixfrom */
-        firstline = 0;
-        if (seen && (l[0] == ' ' || l[0] == '\t')) {
+        ps->_flags |= F_PY27_READ;
+        if ((ps->_flags & F_PY27_SEEN) && (l[0] == ' ' || l[0] == '\t')) {
             v = strip_bytes(l, n);
         } else if (is_blank(l, n)) {
-            return (ssize_t)off;
+            return (ssize_t)ps->_off;
         } else {
             colon = memchr(l, ':', n);
-            seen = colon != NULL && colon > l;
-            if (!seen)
+            ps->_flags &= ~(unsigned)F_PY27_SEEN;
+            if (colon == NULL || colon == l)
                 continue;
+            ps->_flags |= F_PY27_SEEN;
             name = l;
             v = strip_bytes(colon + 1, (size_t)(l + n - colon - 1));
         }
-        if (++count > p->max_headers)
+        if (++ps->_lines > p->max_headers)
             return too_many(p, detail, cap);
         emit(o, name, name ? (size_t)(colon - l) : 0, v.ptr, v.len);
     }
@@ -385,19 +432,21 @@ static int strict_fold(const char *l, size_t n, httpc_header *f, char *detail, s
  * (fields and folded lines alike). A line starting with whitespace before the
  * first field is what section 2.2 lets a recipient reject as invalid. */
 static ssize_t strict_headers(const char *buf, size_t len, int eof, const httpc_profile *p,
-                              hdr_out *o, char *detail, size_t cap)
+                              hdr_out *o, httpc_parse_state *ps, char *detail, size_t cap)
 {
-    size_t off = 0, lines = 0, n;
-    httpc_header f = {{NULL, 0}, {NULL, 0}}; /* the field being read: name.ptr NULL for none */
+    httpc_header *f = &ps->_field; /* the field being read: name.ptr NULL for none */
+    size_t n;
 
     for (;;) {
-        int rc = httpc__readline(buf + off, len - off, eof, p->max_line, &n);
+        int rc =
+            httpc__next_line(buf + ps->_off, len - ps->_off, eof, p->max_line, &ps->_scanned, &n);
         if (rc == HTTPC_E_LINE_TOO_LONG)
             return too_long(p, detail, cap);
         if (rc < 0)
             return rc;
-        const char *l = buf + off;
-        off += n;
+        const char *l = buf + ps->_off;
+        ps->_off += n;
+        HTTPC__WORK(n);
         if (n == 0 || l[n - 1] != '\n') {
             httpc__detail(detail, cap, "connection closed inside the header section");
             return HTTPC_E_INVALID_FRAMING;
@@ -405,47 +454,31 @@ static ssize_t strict_headers(const char *buf, size_t len, int eof, const httpc_
         if (n < 2 || l[n - 2] != '\r')
             return invalid("bare LF line ending", l, n, detail, cap);
         int fold = l[0] == ' ' || l[0] == '\t';
-        if (f.name.ptr != NULL && !fold)
-            emit(o, f.name.ptr, f.name.len, f.value.ptr, f.value.len);
+        if (f->name.ptr != NULL && !fold)
+            emit(o, f->name.ptr, f->name.len, f->value.ptr, f->value.len);
         if (n == 2)
-            return (ssize_t)off;
-        if (lines++ >= p->max_headers)
+            return (ssize_t)ps->_off;
+        if (ps->_lines++ >= p->max_headers)
             return too_many(p, detail, cap);
-        if (fold && f.name.ptr == NULL)
+        if (fold && f->name.ptr == NULL)
             return invalid("whitespace before the first field", l, n, detail, cap);
-        rc = fold ? strict_fold(l, n, &f, detail, cap) : strict_field(l, n, &f, detail, cap);
+        rc = fold ? strict_fold(l, n, f, detail, cap) : strict_field(l, n, f, detail, cap);
         if (rc < 0)
             return rc;
     }
 }
 
-/* Since the call that returned AGAIN on buf[0..last_len), no new line has
- * been completed, so every complete line reads as it did then: the result is
- * AGAIN again unless the pending line has grown longer than max_line. */
-static ssize_t pending_line(const char *buf, size_t len, size_t last_len, const httpc_profile *p,
-                            char *detail, size_t cap)
-{
-    size_t from;
-
-    if (len <= p->max_line)
-        return HTTPC_E_AGAIN;
-    from = len - p->max_line - 1;
-    if (from < last_len && memchr(buf + from, '\n', last_len - from) != NULL)
-        return HTTPC_E_AGAIN;
-    return too_long(p, detail, cap);
-}
-
 static ssize_t parse_block(const char *buf, size_t len, int eof, const httpc_profile *p, hdr_out *o,
-                           char *detail, size_t cap)
+                           httpc_parse_state *ps, char *detail, size_t cap)
 {
     switch (p->header_mode) {
     case HTTPC_HEADERS_PY27:
-        return py27_headers(buf, len, eof, p, o, detail, cap);
+        return py27_headers(buf, len, eof, p, o, ps, detail, cap);
     case HTTPC_HEADERS_STRICT:
-        return strict_headers(buf, len, eof, p, o, detail, cap);
+        return strict_headers(buf, len, eof, p, o, ps, detail, cap);
     case HTTPC_HEADERS_PY3:
     default:
-        return py3_headers(buf, len, eof, p, o, detail, cap);
+        return py3_headers(buf, len, eof, p, o, ps, detail, cap);
     }
 }
 
@@ -456,10 +489,12 @@ int httpc__headers_quick = 1;
 /* The commonest py3 block, lines that py3_fast_line reads, none followed by
  * a continuation, then CRLF: the fields go straight into h[] with none of the
  * feedparser's state. Returns the block's length, or 0 when anything else
- * comes (an odd line, a continuation, the buffer's end, a limit, h full), and
- * the general path then reads the block from its start. */
+ * comes (an odd line, a continuation, the buffer's end, a limit, h full);
+ * then *n_out fields in h[] and *off_out bytes are what the general path
+ * would have made of the lines before (each one's field is complete, as no
+ * continuation follows it), and it goes on from there. */
 static inline ssize_t py3_quick(const char *buf, size_t len, const httpc_profile *p,
-                                httpc_header *h, size_t cap, size_t *n_out)
+                                httpc_header *h, size_t cap, size_t *n_out, size_t *off_out)
 {
     size_t off = 0, n = 0;
 
@@ -468,28 +503,86 @@ static inline ssize_t py3_quick(const char *buf, size_t len, const httpc_profile
         size_t left = len - off, i, v, e;
         if (left >= 2 && l[0] == '\r' && l[1] == '\n') {
             if (n + 1 > p->max_headers || p->max_line < 2) /* the empty line counts */
-                return 0;
+                break;
             *n_out = n;
             return (ssize_t)(off + 2);
         }
         i = httpc__scan_name_fast(l, left);
         if (i == 0 || i == left || l[i] != ':')
-            return 0;
+            break;
         for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
             ;
         e = v + httpc__scan_crlf_fast(l + v, left - v);
         if (e + 2 >= left || l[e] != '\r' || l[e + 1] != '\n' || e + 2 > p->max_line ||
             l[e + 2] == ' ' || l[e + 2] == '\t')
-            return 0;
+            break;
         h[n++] = (httpc_header){{l, i}, {l + v, e - v}};
         off += e + 2;
     }
+    if (n > p->max_headers) /* rare: the general path finds the line that broke it */
+        n = off = 0;
+    *n_out = n;
+    *off_out = off;
     return 0;
 }
 
-ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eof,
-                            const httpc_profile *p, httpc_header *headers, size_t *num_headers,
-                            char *detail, size_t detail_cap)
+/* The buffer moved since the last call (the caller grew or compacted it):
+ * the spans found so far move with it. */
+static void follow(httpc_parse_state *st, const char *buf, httpc_header *h, size_t cap)
+{
+    size_t n = st->_fields < cap ? st->_fields : cap;
+
+#define MOVED(q) ((q) == NULL ? NULL : buf + ((uintptr_t)(q)-st->_base))
+    for (size_t i = 0; h != NULL && i < n; i++) {
+        h[i].name.ptr = MOVED(h[i].name.ptr);
+        h[i].value.ptr = MOVED(h[i].value.ptr);
+    }
+    st->_field.name.ptr = MOVED(st->_field.name.ptr);
+    st->_field.value.ptr = MOVED(st->_field.value.ptr);
+#undef MOVED
+    st->_base = (uintptr_t)buf;
+}
+
+/* A call that brought no LF into the pending line: nonzero (AGAIN), found by
+ * looking at the new bytes only (the commonest call when bytes trickle in);
+ * else 0 to parse, the bytes before the LF counted as searched. */
+static int still_pending(const char *buf, size_t len, const httpc_profile *p, httpc_parse_state *st)
+{
+    size_t from = st->_off + st->_scanned, k;
+
+    if (st->_scanned == 0 || len < from || len - st->_off > p->max_line)
+        return 0;
+    k = httpc__find_lf(buf + from, len - from);
+    st->_scanned += k;
+    return k == len - from;
+}
+
+/* The first call of a block: the quick path, and where it stopped. */
+static ssize_t start_block(const char *buf, size_t len, const httpc_profile *p, httpc_header *h,
+                           size_t *num_headers, httpc_parse_state *st)
+{
+    size_t n = 0, off = 0;
+    ssize_t q;
+
+    st->_flags |= F_STARTED;
+    st->_base = (uintptr_t)buf;
+    if (p->header_mode != HTTPC_HEADERS_PY3 || h == NULL || !httpc__headers_quick)
+        return 0;
+    if ((q = py3_quick(buf, len, p, h, *num_headers, &n, &off)) > 0) {
+        *num_headers = n;
+        return q;
+    }
+    st->_off = off;
+    st->_lines = st->_fields = n;
+    return 0;
+}
+
+/* Every call that has lines to parse: out of line, so that the calls that
+ * only look at new bytes stay short. */
+__attribute__((noinline)) static ssize_t parse_more(const char *buf, size_t len, int eof,
+                                                    const httpc_profile *p, httpc_header *headers,
+                                                    size_t *num_headers, httpc_parse_state *st,
+                                                    char *detail, size_t detail_cap)
 {
     size_t none = 0;
     hdr_out o;
@@ -497,25 +590,16 @@ ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eo
 
     if (num_headers == NULL)
         num_headers = &none, headers = NULL;
-    if (p == NULL)
-        p = HTTPC__DEFAULT_PROFILE;
-    if (detail != NULL && detail_cap > 0)
-        detail[0] = '\0';
-    if (p->header_mode == HTTPC_HEADERS_PY3 && headers != NULL && last_len == 0 &&
-        httpc__headers_quick) {
-        size_t n;
-        ssize_t q = py3_quick(buf, len, p, headers, *num_headers, &n);
-        if (q > 0) {
-            *num_headers = n;
-            return q;
-        }
+    if (!(st->_flags & F_STARTED)) {
+        if ((end = start_block(buf, len, p, headers, num_headers, st)) > 0)
+            return end;
+    } else if ((uintptr_t)buf != st->_base) {
+        follow(st, buf, headers, *num_headers);
     }
-    o = (hdr_out){headers, *num_headers, 0};
+    o = (hdr_out){headers, *num_headers, st->_fields};
     *num_headers = 0;
-    if (!eof && last_len > 0 && last_len <= len &&
-        memchr(buf + last_len, '\n', len - last_len) == NULL)
-        return pending_line(buf, len, last_len, p, detail, detail_cap);
-    end = parse_block(buf, len, eof, p, &o, detail, detail_cap);
+    end = parse_block(buf, len, eof, p, &o, st, detail, detail_cap);
+    st->_fields = o.n;
     if (end < 0)
         return end;
     if (headers != NULL && o.n > o.cap) {
@@ -525,6 +609,46 @@ ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eo
     }
     *num_headers = o.n;
     return end;
+}
+
+ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const httpc_profile *p,
+                                   httpc_header *headers, size_t *num_headers,
+                                   httpc_parse_state *st, char *detail, size_t detail_cap)
+{
+    if (p == NULL)
+        p = HTTPC__DEFAULT_PROFILE;
+    if (detail != NULL && detail_cap > 0)
+        detail[0] = '\0';
+    if (!eof && still_pending(buf, len, p, st)) {
+        if (num_headers != NULL)
+            *num_headers = 0;
+        return HTTPC_E_AGAIN;
+    }
+    return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+}
+
+/* Without the state, a call after AGAIN cannot know where the pending line
+ * started: it parses the block again from its start once a new LF came. */
+ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eof,
+                            const httpc_profile *p, httpc_header *headers, size_t *num_headers,
+                            char *detail, size_t detail_cap)
+{
+    httpc_parse_state st = {0};
+
+    if (p == NULL)
+        p = HTTPC__DEFAULT_PROFILE;
+    if (!eof && last_len > 0 && last_len <= len &&
+        memchr(buf + last_len, '\n', len - last_len) == NULL) {
+        if (detail != NULL && detail_cap > 0)
+            detail[0] = '\0';
+        if (num_headers != NULL)
+            *num_headers = 0;
+        if (httpc__pending_line(buf, len, last_len, p->max_line) == HTTPC_E_AGAIN)
+            return HTTPC_E_AGAIN;
+        return too_long(p, detail, detail_cap);
+    }
+    return httpc_parse_headers_resume(buf, len, eof, p, headers, num_headers, &st, detail,
+                                      detail_cap);
 }
 
 /* email.message.Message.get(): the first field of that name; names compare

@@ -127,11 +127,16 @@ static int version_number(httpc_span v, const httpc_profile *p)
     return 0;
 }
 
+/* parse_fast's answer for a line of the common shape with no CR or LF yet:
+ * the buffer holds no complete line. */
+#define FAST_NO_END SIZE_MAX
+
 /* The line nearly every server sends, "HTTP/1.x NNN reason" with single
  * spaces, a status of 100..999 and a CRLF or LF end, read in one pass without
  * readline(), split() and int(): the general path would find the same spans
- * and numbers. Returns the line's length, or 0 when the line has another
- * shape, is not complete or is too long (the general path then decides). */
+ * and numbers. Returns the line's length, FAST_NO_END when no CR or LF
+ * follows the prefix yet, or 0 when the line has another shape or is too
+ * long (the general path then decides). */
 static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
                          httpc_status_line *out)
 {
@@ -144,7 +149,9 @@ static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
         buf[12] != ' ' || (ws_table[s[13]] & mask))
         return 0;
     e = 13 + httpc__scan_crlf_fast(buf + 13, len - 13);
-    if (e == len || (buf[e] == '\r' && (e + 1 == len || buf[e + 1] != '\n')))
+    if (e == len)
+        return FAST_NO_END;
+    if (buf[e] == '\r' && (e + 1 == len || buf[e + 1] != '\n'))
         return 0;
     n = e + 1 + (buf[e] == '\r');
     if (n > p->max_line)
@@ -261,6 +268,31 @@ static int disconnected(const httpc_profile *p, char *detail, size_t cap)
     return HTTPC_E_REMOTE_DISCONNECTED;
 }
 
+/* The complete line buf[0..line_len) (0 at eof: nothing came), judged by
+ * the general rules. Each line is parsed once, whatever the segmentation. */
+static ssize_t parse_line(const char *buf, size_t line_len, const httpc_profile *p,
+                          httpc_status_line *out, char *detail, size_t detail_cap)
+{
+    HTTPC__WORK(line_len);
+    if (line_len == 0)
+        return disconnected(p, detail, detail_cap);
+    if (p->strict_rfc)
+        return parse_strict(buf, line_len, p, out, detail, detail_cap);
+    return parse_python(buf, line_len, p, out, detail, detail_cap);
+}
+
+/* The line buf[0..n) as httpc__next_line found it (rc its answer). */
+static ssize_t found_line(const char *buf, size_t n, int rc, const httpc_profile *p,
+                          httpc_status_line *out, char *detail, size_t detail_cap)
+{
+    memset(out, 0, sizeof *out);
+    if (rc == HTTPC_E_LINE_TOO_LONG)
+        return too_long(p, detail, detail_cap);
+    if (rc < 0)
+        return rc;
+    return parse_line(buf, n, p, out, detail, detail_cap);
+}
+
 /* Every line but the common one: kept out of line, so that the fast path
  * needs few registers. */
 __attribute__((noinline)) static ssize_t parse_other(const char *buf, size_t len, int eof,
@@ -268,20 +300,10 @@ __attribute__((noinline)) static ssize_t parse_other(const char *buf, size_t len
                                                      httpc_status_line *out, char *detail,
                                                      size_t detail_cap)
 {
-    size_t line_len = 0;
-    int rc;
+    size_t line_len = 0, scanned = 0;
+    int rc = httpc__next_line(buf, len, eof, p->max_line, &scanned, &line_len);
 
-    memset(out, 0, sizeof *out);
-    rc = httpc__readline(buf, len, eof, p->max_line, &line_len);
-    if (rc == HTTPC_E_LINE_TOO_LONG)
-        return too_long(p, detail, detail_cap);
-    if (rc < 0)
-        return rc;
-    if (line_len == 0)
-        return disconnected(p, detail, detail_cap);
-    if (p->strict_rfc)
-        return parse_strict(buf, line_len, p, out, detail, detail_cap);
-    return parse_python(buf, line_len, p, out, detail, detail_cap);
+    return found_line(buf, line_len, rc, p, out, detail, detail_cap);
 }
 
 ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const httpc_profile *p,
@@ -293,7 +315,53 @@ ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const http
         p = HTTPC__DEFAULT_PROFILE;
     if (detail != NULL && detail_cap > 0)
         detail[0] = '\0';
-    if (!p->strict_rfc && (n = parse_fast(buf, len, p, out)) > 0)
-        return (ssize_t)n;
+    if (!p->strict_rfc && (n = parse_fast(buf, len, p, out)) > 0) {
+        if (HTTPC__LIKELY(n != FAST_NO_END))
+            return (ssize_t)n;
+        /* No LF past the prefix, none in it: the line is not complete. */
+        if (!eof && len <= p->max_line) {
+            memset(out, 0, sizeof *out);
+            return HTTPC_E_AGAIN;
+        }
+    }
     return parse_other(buf, len, eof, p, out, detail, detail_cap);
+}
+
+/* A resumed call that found the line's end, or a limit, or EOF: out of
+ * line, so that the calls that only look at new bytes stay short. */
+__attribute__((noinline)) static ssize_t resume_line(const char *buf, size_t len, size_t last_len,
+                                                     int eof, const httpc_profile *p,
+                                                     httpc_status_line *out, char *detail,
+                                                     size_t detail_cap)
+{
+    size_t scanned = last_len, n = 0;
+    int rc = httpc__next_line(buf, len, eof, p->max_line, &scanned, &n);
+
+    if (rc == 0 && !p->strict_rfc) {
+        size_t k = parse_fast(buf, n, p, out);
+        if (k == n)
+            return (ssize_t)k;
+    }
+    return found_line(buf, n, rc, p, out, detail, detail_cap);
+}
+
+/* The call before saw no LF in buf[0..last_len): only what came since is
+ * searched, and a complete line goes through the fast path or the general
+ * rules once. */
+ssize_t httpc_parse_status_line_resume(const char *buf, size_t len, size_t last_len, int eof,
+                                       const httpc_profile *p, httpc_status_line *out, char *detail,
+                                       size_t detail_cap)
+{
+    if (last_len == 0 || last_len > len)
+        return httpc_parse_status_line(buf, len, eof, p, out, detail, detail_cap);
+    if (p == NULL)
+        p = HTTPC__DEFAULT_PROFILE;
+    if (detail != NULL && detail_cap > 0)
+        detail[0] = '\0';
+    if (!eof && len <= p->max_line &&
+        httpc__find_lf(buf + last_len, len - last_len) == len - last_len) {
+        memset(out, 0, sizeof *out);
+        return HTTPC_E_AGAIN;
+    }
+    return resume_line(buf, len, last_len, eof, p, out, detail, detail_cap);
 }

@@ -2,6 +2,7 @@
 /* HTTPResponse: begin() (status line, 1xx, headers, framing) and the body
  * reads, with CPython 3.11's semantics (httplib 2.7's under py27). The body
  * streams through a fixed buffer: memory stays flat however large it is. */
+#include "scan.h"
 #include "transport.h"
 
 #include <limits.h>
@@ -143,11 +144,15 @@ static size_t head_limit(const httpc_profile *p)
 }
 
 /* The next line of the buffer as readline(max_line + 1) gives it, reading
- * more as needed: 0 and *len, or an error (LINE_TOO_LONG without detail). */
+ * more as needed (each byte searched once): 0 and *len, or an error
+ * (LINE_TOO_LONG without detail). */
 static int next_line(httpc_resp *r, size_t *len)
 {
+    size_t scanned = 0;
+
     for (;;) {
-        int rc = httpc__readline(r->buf + r->pos, r->end - r->pos, r->eof, r->p->max_line, len);
+        int rc = httpc__next_line(r->buf + r->pos, r->end - r->pos, r->eof, r->p->max_line,
+                                  &scanned, len);
         if (rc != HTTPC_E_AGAIN)
             return rc;
         ssize_t got = fill(r, r->p->max_line + 1);
@@ -231,42 +236,45 @@ static void debug_skipped(const char *s, size_t n)
  * took it off the socket). */
 static int read_status(httpc_resp *r, httpc_status_line *sl)
 {
+    size_t last = 0; /* the length seen by the call that said AGAIN */
+
     for (;;) {
-        ssize_t n = httpc_parse_status_line(r->buf + r->pos, r->end - r->pos, r->eof, r->p, sl,
-                                            r->errmsg, sizeof r->errmsg);
+        size_t avail = r->end - r->pos;
+        ssize_t n = httpc_parse_status_line_resume(r->buf + r->pos, avail, last, r->eof, r->p, sl,
+                                                   r->errmsg, sizeof r->errmsg);
         if (n != HTTPC_E_AGAIN) {
             size_t len = 0;
-            int whole =
-                n != HTTPC_E_LINE_TOO_LONG && httpc__readline(r->buf + r->pos, r->end - r->pos,
-                                                              r->eof, r->p->max_line, &len) == 0;
+            int whole = (n < 0 || r->debuglevel > 0) && n != HTTPC_E_LINE_TOO_LONG &&
+                        httpc__readline(r->buf + r->pos, avail, r->eof, r->p->max_line, &len) == 0;
             if (whole && r->debuglevel > 0)
                 debug_repr(r, "reply:", r->buf + r->pos, len);
             if (whole && n < 0)
                 r->pos += len;
             return (int)n;
         }
+        last = avail;
         ssize_t got = fill(r, r->p->max_line + 1);
         if (got < 0)
             return (int)got;
     }
 }
 
-/* Runs the header parser until it has a complete result. The length already
- * seen is passed back (last_len), so a head arriving in small pieces is not
- * parsed again from its start on every read. */
+/* Runs the header parser until it has a complete result, reading more only
+ * while a line is incomplete. The parser's state is kept across the reads,
+ * so a head arriving in small pieces is parsed once, each line when it is
+ * complete, in time linear in its length. */
 static ssize_t parse_head(httpc_resp *r, const httpc_profile *p, httpc_header *h, size_t *nh)
 {
-    size_t last = 0;
+    httpc_parse_state st = {0};
 
     for (;;) {
-        size_t n = *nh, len = r->end - r->pos;
-        ssize_t rc = httpc_parse_headers(r->buf + r->pos, len, last, r->eof, p, h, &n, r->errmsg,
-                                         sizeof r->errmsg);
+        size_t n = *nh;
+        ssize_t rc = httpc_parse_headers_resume(r->buf + r->pos, r->end - r->pos, r->eof, p, h, &n,
+                                                &st, r->errmsg, sizeof r->errmsg);
         if (rc != HTTPC_E_AGAIN) {
             *nh = n;
             return rc;
         }
-        last = len;
         ssize_t got = fill(r, head_limit(p));
         if (got < 0)
             return got;

@@ -5,6 +5,8 @@
  * stays selectable, so callgrind counts are the same on every machine. */
 #include "scan.h"
 
+#include "httpc.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -14,6 +16,69 @@
 #endif
 
 enum { SCAN_SCALAR, SCAN_SSE2, SCAN_AVX2 };
+
+#ifdef HTTPC_WORK_COUNTER
+_Thread_local size_t httpc__work;
+
+size_t httpc__work_read(void)
+{
+    return httpc__work;
+}
+
+void httpc__work_reset(void)
+{
+    httpc__work = 0;
+}
+
+/* The bytes a scan that stopped at index i of p[0..n) looked at. */
+static size_t examined(size_t i, size_t n)
+{
+    return i < n ? i + 1 : n;
+}
+#else
+size_t httpc__work_read(void)
+{
+    return SIZE_MAX;
+}
+
+void httpc__work_reset(void) {}
+#endif
+
+int httpc__next_line(const char *buf, size_t len, int eof, size_t max_line, size_t *scanned,
+                     size_t *n)
+{
+    size_t window = max_line < len ? max_line + 1 : len; /* no overflow at SIZE_MAX */
+    size_t from = *scanned <= window ? *scanned : 0;
+    size_t nl = from + httpc__find_lf(buf + from, window - from);
+
+    if (nl < window) {
+        *scanned = 0;
+        *n = nl + 1;
+        return *n > max_line ? HTTPC_E_LINE_TOO_LONG : 0;
+    }
+    if (len > max_line)
+        return HTTPC_E_LINE_TOO_LONG;
+    if (!eof) {
+        *scanned = len;
+        return HTTPC_E_AGAIN;
+    }
+    *scanned = 0;
+    *n = len;
+    return 0;
+}
+
+int httpc__pending_line(const char *buf, size_t len, size_t last_len, size_t max_line)
+{
+    size_t from;
+
+    if (len <= max_line)
+        return HTTPC_E_AGAIN;
+    from = len - max_line - 1;
+    HTTPC__WORK(from < last_len ? last_len - from : 0);
+    if (from < last_len && memchr(buf + from, '\n', last_len - from) != NULL)
+        return HTTPC_E_AGAIN;
+    return HTTPC_E_LINE_TOO_LONG;
+}
 
 int httpc__scan_level = SCAN_SCALAR;
 #define scan_level httpc__scan_level
@@ -117,8 +182,17 @@ static size_t scan_name_words(const char *p, size_t i, size_t n)
     return n;
 }
 
+static size_t scan_name(const char *p, size_t n);
 
 size_t httpc__scan_name(const char *p, size_t n)
+{
+    size_t i = scan_name(p, n);
+
+    HTTPC__WORK(examined(i, n));
+    return i;
+}
+
+static size_t scan_name(const char *p, size_t n)
 {
     size_t i = 0;
 
@@ -134,10 +208,19 @@ size_t httpc__scan_name(const char *p, size_t n)
     return scan_name_words(p, i, n);
 }
 
+static size_t scan_crlf(const char *p, size_t n);
+
+size_t httpc__scan_crlf(const char *p, size_t n)
+{
+    size_t i = scan_crlf(p, n);
+
+    HTTPC__WORK(examined(i, n));
+    return i;
+}
 
 /* Most values end within 32 bytes: two SSE2 blocks inline first, and the
  * loops (with their set-up) only for what is left of a long one. */
-size_t httpc__scan_crlf(const char *p, size_t n)
+static size_t scan_crlf(const char *p, size_t n)
 {
 #ifdef HAVE_X86
     if (scan_level != SCAN_SCALAR && n >= 16) {

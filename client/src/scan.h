@@ -4,11 +4,79 @@
 #define HTTPC_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <emmintrin.h>
 #define HTTPC__SCAN_SSE2_INLINE 1
 #endif
+
+/* The work counter: the bytes the parsers examine (the line-end and name
+ * scans, and each complete line once per parse of it), for the tests and fuzz
+ * targets that check the parsers' cost stays linear in their input however
+ * it is cut. Compiled in only with HTTPC_WORK_COUNTER (the test and fuzz
+ * builds: client/CMakeLists.txt); one counter per thread. */
+#ifdef HTTPC_WORK_COUNTER
+extern _Thread_local size_t httpc__work;
+#define HTTPC__WORK(n) ((void)(httpc__work += (size_t)(n)))
+#else
+#define HTTPC__WORK(n) ((void)0)
+#endif
+
+/* The bound the tests and fuzz targets hold the counter to: a head, a
+ * trailer section or a whole exchange of n bytes, cut any way, is parsed
+ * with at most HTTPC__WORK_FACTOR * n + HTTPC__WORK_SLACK bytes examined.
+ * One byte at a time costs about 3 per byte: the byte's search, the
+ * complete line's parse, and a second look at a line whose start came
+ * alone. */
+#define HTTPC__WORK_FACTOR 8
+#define HTTPC__WORK_SLACK 256
+
+/* The counter's value on this thread, or SIZE_MAX when it is not compiled
+ * in; httpc__work_reset sets it to 0. */
+size_t httpc__work_read(void);
+void httpc__work_reset(void);
+
+/* The index of the first LF in p[0..n), or n when there is none. A few
+ * bytes (the common call when a reply trickles in) are looked at in line,
+ * more by memchr. */
+static inline size_t httpc__find_lf(const char *p, size_t n)
+{
+    const char *q;
+
+    if (n <= 16) {
+        for (size_t i = 0; i < n; i++)
+            if (p[i] == '\n') {
+                HTTPC__WORK(i + 1);
+                return i;
+            }
+        HTTPC__WORK(n);
+        return n;
+    }
+    q = memchr(p, '\n', n);
+    HTTPC__WORK(q != NULL ? (size_t)(q - p) + 1 : n);
+    return q != NULL ? (size_t)(q - p) : n;
+}
+
+/* readline(max_line + 1) over buf[0..len), resumed: buf[0..*scanned) is known
+ * to hold no LF (an earlier call on a shorter buffer saw it), so a line that
+ * arrives in many pieces is searched once, not once per piece. Sets *n to the
+ * line's length (terminator included; at eof a last line without one is
+ * complete, and len == 0 gives 0) and returns 0; or returns HTTPC_E_AGAIN
+ * (*scanned updated for the next call) or HTTPC_E_LINE_TOO_LONG when the line
+ * is longer than max_line (found without waiting for its end). *scanned is 0
+ * again once a line is complete. */
+int httpc__next_line(const char *buf, size_t len, int eof, size_t max_line, size_t *scanned,
+                     size_t *n);
+
+/* For the entry points that take only picohttpparser's `last_len`: when no
+ * LF came in buf[last_len..len) since a call that answered AGAIN on
+ * buf[0..last_len), the answer is AGAIN again (returned) unless the pending
+ * line is now longer than max_line (HTTPC_E_LINE_TOO_LONG). Without the
+ * pending line's start it searches back up to max_line bytes: callers that
+ * keep an httpc_parse_state avoid that. */
+int httpc__pending_line(const char *buf, size_t len, size_t last_len, size_t max_line);
 
 /* The index of the first CR or LF in p[0..n), or n when there is none.
  * Reads only p[0..n). */
@@ -55,11 +123,13 @@ static inline size_t httpc__scan_crlf_fast(const char *p, size_t n)
 #ifdef HTTPC__SCAN_SSE2_INLINE
     if (n >= 16 && httpc__scan_level != 0) {
         unsigned m = httpc__crlf_mask16(p);
+        HTTPC__WORK(16);
         if (m != 0)
             return (size_t)__builtin_ctz(m);
         return 16 + httpc__scan_crlf(p + 16, n - 16);
     }
     if (httpc__scan_level != 0) { /* short: a byte loop beats the call */
+        HTTPC__WORK(n);
         for (size_t i = 0; i < n; i++)
             if (p[i] == '\r' || p[i] == '\n')
                 return i;
@@ -74,6 +144,7 @@ static inline size_t httpc__scan_name_fast(const char *p, size_t n)
 #ifdef HTTPC__SCAN_SSE2_INLINE
     if (n >= 16 && httpc__scan_level != 0) {
         unsigned m = httpc__not_name_mask16(p);
+        HTTPC__WORK(16);
         if (m != 0)
             return (size_t)__builtin_ctz(m);
         return 16 + httpc__scan_name(p + 16, n - 16);
