@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: MIT
+"""The wget adapter: runs GNU Wget 1.x once for the scenario's requests (the
+--before ones and the last, as URLs of one command line, so wget reuses its
+connection), with -d: its debug log holds each response head as received
+("---response begin---"), whether it registered the socket for reuse, the
+file it saved each body to, and its error messages, which the adapter maps
+onto adapters/TAXONOMY.md (the message verbatim in native_error)."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pyoutcome as po  # noqa: E402
+
+# wget's messages (LC_ALL=C) -> class; the first match wins.
+MESSAGES = [
+    (r"Proxy tunneling failed", "OSError"),
+    (r"No data received", "RemoteDisconnected"),
+    (r"Malformed status line", "BadStatusLine"),
+    (r"timed out", "TimeoutError"),
+    (r"Read error \(Connection reset by peer\) in headers", "ConnectionResetError"),
+    (r"Read error at byte .*Connection reset by peer", "ConnectionResetError"),
+    (r"Connection closed at byte", "IncompleteRead"),
+    (r"Read error at byte", "IncompleteRead"),
+    (r"Connection refused", "ConnectionRefusedError"),
+    (r"cannot verify|certificate|subject alternative name", "SSLCertVerificationError"),
+    (r"Unable to establish SSL connection|GnuTLS|SSL", "SSLError"),
+    (r"Read error .* in headers", "ConnectionError"),
+    (r"Unsupported scheme|Invalid", "Unmapped"),
+]
+# The lines of wget's log that report a failure of the transfer at hand.
+FAILURE = re.compile(r"No data received|Malformed status line|Read error|Connection closed at "
+                     r"byte|Connection refused|ERROR: cannot verify|ERROR: no certificate|"
+                     r"Unable to establish SSL|Proxy tunneling failed|GnuTLS: |failed: ")
+
+
+def classify(msg):
+    return next((c for p, c in MESSAGES if re.search(p, msg)), "Unmapped")
+
+
+def wget_words(reqs, opts, tmp):
+    q = reqs[-1]
+    w = ["wget", "-d", "--no-config", "--no-hsts", "--tries=1", "--max-redirect=0",
+         "--content-on-error", "--no-netrc", "--timeout=%g" % opts["timeout"],
+         "-P", tmp, "--method=" + q["method"]]
+    for k, v in q["headers"]:
+        w.append("--header=%s: %s" % (k, v))
+    if q["body"] is not None:
+        path = os.path.join(tmp, ".body")
+        with open(path, "wb") as f:
+            f.write(q["body"])
+        w.append("--body-file=" + path)
+    if opts.get("insecure"):
+        w.append("--no-check-certificate")
+    elif opts.get("cacert"):
+        w.append("--ca-certificate=" + opts["cacert"])
+    if opts.get("proxy"):
+        w += ["-e", "use_proxy=on", "-e", "https_proxy=http://" + opts["proxy"]]
+    return w + [opts["origin"] + r["target"] for r in reqs]
+
+
+def sections(log):
+    """The log of each transfer: wget starts each with '--DATE TIME--  URL'."""
+    parts = re.split(r"^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d--  .*$", log, flags=re.M)
+    return parts[1:]
+
+
+def head_of(sec):
+    """The last response head of a transfer's log (interim ones come first)."""
+    heads = re.findall(r"---response begin---\n(.*?)---response end---", sec, flags=re.S)
+    if not heads:
+        return None, []
+    lines = [ln[:-1] if ln.endswith("\r") else ln  # the log shows each line with its CR
+             for ln in heads[-1].rstrip("\n").split("\n")]
+    hs = []
+    for ln in lines[1:]:
+        k, sep, v = ln.partition(":")
+        if sep:
+            hs.append([k, v.strip(" \t")])
+    return lines[0], hs
+
+
+def unsupported_reason(reqs, opts):
+    if opts.get("target"):
+        return "wget builds the request target from a URL; it cannot send " + opts["target"]
+    if opts.get("proxy") and opts["scheme"] != "https":
+        return "wget sends http:// requests to a proxy in absolute-form; it tunnels only https://"
+    if opts["proxy_headers"]:
+        return "wget cannot add header fields to its CONNECT request"
+    last = reqs[-1]
+    for q in reqs[:-1]:  # one command line: one method, one set of headers, one body
+        if (q["method"], q["headers"], q["body"]) != (last["method"], last["headers"],
+                                                      last["body"]):
+            return "wget gives every URL of a command the same method, headers and body"
+    return None
+
+
+def main():
+    reqs, opts = po.parse(sys.argv[1:], "wget_adapter")
+    out = po.outcome()
+    why = unsupported_reason(reqs, opts)
+    if why:
+        po.unsupported(out, "wget adapter: " + why)
+        return po.emit(out)
+    with tempfile.TemporaryDirectory(prefix="wget-adapter-") as tmp:
+        env = dict(os.environ, LC_ALL="C", HOME=tmp)
+        try:
+            p = subprocess.run(wget_words(reqs, opts, tmp), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env,
+                               timeout=opts["timeout"] * len(reqs) * 2 + 4)
+        except subprocess.TimeoutExpired as e:  # past its own --timeout: a hang
+            p = subprocess.CompletedProcess(e.cmd, -9, b"", (e.stderr or b"") +
+                                            b"\nfailed: wget timed out (killed)\n")
+        log = p.stderr.decode("latin-1")
+        secs = sections(log)
+        n = len(reqs)
+        step = None
+        for i, sec in enumerate(secs[:n]):
+            m = FAILURE.search(sec)
+            if m:
+                step = i
+                line = sec[m.start():].split("\n")[0].strip()
+                out["error"] = classify(line)
+                out["native_error"] = "wget (exit %d): %s" % (p.returncode, line)
+                out["detail"] = ("request %d of %d: " % (i + 1, n) if i < n - 1 else "") + line
+                break
+        if step is None and len(secs) < n:  # wget stopped before the last URL
+            step = len(secs)
+            out["error"] = "Unmapped"
+            out["native_error"] = "wget (exit %d): %s" % (p.returncode, log.strip()[-300:])
+        last = n - 1 if step is None else step
+        if last == n - 1 and last < len(secs):
+            sec = secs[last]
+            line, hs = head_of(sec)
+            if line and line.startswith("HTTP/"):
+                ver, _, rest = line.partition(" ")
+                code, _, reason = rest.partition(" ")
+                out["status"] = int(code) if code.isdigit() else None
+                out["reason"] = reason
+                out["version"] = {"HTTP/1.0": 10, "HTTP/1.1": 11}.get(ver)
+                out["headers"] = hs
+                saved = re.findall(r"Saving to: '(.*)'", sec)
+                body = b""
+                if saved:
+                    with open(saved[-1], "rb") as f:
+                        body = f.read()
+                po.set_body(out, body)
+                if out["error"] == "IncompleteRead":
+                    out["partial_len"] = len(body)
+            # wget registers a socket for reuse once the head allows it, and
+            # closes it again when the body fails or the response ends it
+            reg = max(sec.rfind("Registered socket"), sec.rfind("Reusing fd"))
+            closed = max(sec.rfind("Closed fd"), sec.rfind("Invalidating fd"))
+            out["connection"] = "kept" if reg > closed else "closed"
+            if out["status"] is not None and not out["error"]:
+                out["will_close"] = out["connection"] == "closed"
+        elif out["error"]:
+            out["connection"] = "closed"
+    po.emit(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: MIT
+"""The wget2 adapter: runs GNU Wget2 once for the scenario's requests (the
+--before ones and the last, as URLs of one command line with one thread, so
+wget2 may reuse its connection), with -d: its debug log holds each response
+head as received ("# got header"), the file each body went to, whether it
+closed the connection, and its error messages, which the adapter maps onto
+adapters/TAXONOMY.md (the message verbatim in native_error)."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pyoutcome as po  # noqa: E402
+
+STAMP = re.compile(r"^\d\d\.\d{6}\.\d{3} ")  # a debug line: "DD.HHMMSS.mmm "
+# wget2's messages (LC_ALL=C, the lines without a time stamp) -> class; first match wins.
+MESSAGES = [
+    (r"Just got \d+ of \d+ bytes", "IncompleteRead"),
+    (r"HTTP response header not found", "BadStatusLine"),
+    (r"[Tt]imeout|timed out", "TimeoutError"),
+    (r"Connection refused", "ConnectionRefusedError"),
+    (r"Connection reset", "ConnectionResetError"),
+    (r"[Cc]ertificate|verif", "SSLCertVerificationError"),
+    (r"TLS|SSL|GnuTLS|handshake", "SSLError"),
+    (r"[Pp]roxy", "OSError"),
+    (r"chunk", "IncompleteRead"),
+    (r"No data|[Ff]ailed to read|[Ff]ailed to receive|closed", "RemoteDisconnected"),
+    (r"header", "HTTPException"),
+]
+# wget2's own lines that are not failures of the transfer at hand.
+NOISE = re.compile(r"^(Failed to (open tmpfile|write to OCSP|write to HSTS|write to HPKP)|"
+                   r"\[\d+\] Downloading|HTTP ERROR response|Saving|HTTP response \d)")
+
+
+def classify(msg):
+    return next((c for p, c in MESSAGES if re.search(p, msg)), "Unmapped")
+
+
+def wget2_words(reqs, opts, tmp):
+    q = reqs[-1]
+    w = ["wget2", "-d", "--no-config", "--no-hsts", "--no-hpkp", "--no-ocsp", "--tries=1",
+         "--max-redirect=0", "--max-threads=1", "--no-http2", "--compression=identity",
+         "--content-on-error", "--no-netrc", "--timeout=%g" % opts["timeout"],
+         "-P", os.path.join(tmp, "out")]
+    for k, v in q["headers"]:
+        w.append("--header=%s: %s" % (k, v))
+    if q["body"] is not None:
+        path = os.path.join(tmp, "body")
+        with open(path, "wb") as f:
+            f.write(q["body"])
+        w.append("--post-file=" + path)
+    if opts.get("insecure"):
+        w.append("--no-check-certificate")
+    elif opts.get("cacert"):
+        w.append("--ca-certificate=" + opts["cacert"])
+    if opts.get("proxy"):
+        w.append("--https-proxy=http://" + opts["proxy"])
+    return w + [opts["origin"] + r["target"] for r in reqs]
+
+
+def sections(log):
+    """The log of each transfer: each starts with 'dequeue job URL'."""
+    return re.split(r"^\S+ dequeue job .*$", log, flags=re.M)[1:]
+
+
+def head_of(sec):
+    heads = re.findall(r"# got header \d+ bytes:\n(.*?)\n\n", sec, flags=re.S)
+    if not heads:
+        return None, []
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in heads[-1].split("\n")]
+    hs = []
+    for ln in lines[1:]:
+        k, sep, v = ln.partition(":")
+        if sep:
+            hs.append([k, v.strip(" \t")])
+    return lines[0], hs
+
+
+def failure(sec):
+    """The first line of a transfer's log that reports a failure, or None."""
+    for ln in sec.split("\n"):
+        if ln and not STAMP.match(ln) and not NOISE.match(ln) and classify(ln) != "Unmapped":
+            return ln.strip()
+    return None
+
+
+def unsupported_reason(reqs, opts):
+    if opts.get("target"):
+        return "wget2 builds the request target from a URL; it cannot send " + opts["target"]
+    if opts.get("proxy") and opts["scheme"] != "https":
+        return "the adapter gives wget2 only an https proxy (--https-proxy): it tunnels https://"
+    if opts["proxy_headers"]:
+        return "wget2 cannot add header fields to its CONNECT request"
+    last = reqs[-1]
+    if last["method"] not in ("GET", "POST") or (last["method"] == "POST") != (
+            last["body"] is not None):
+        return "wget2 1.99 sends GET, or POST with --post-file; it has no --method"
+    targets = [q["target"] for q in reqs]
+    if len(set(targets)) < len(targets):
+        return "wget2 fetches a URL once per command line, and the scenario repeats one"
+    for q in reqs[:-1]:
+        if (q["method"], q["headers"], q["body"]) != (last["method"], last["headers"],
+                                                      last["body"]):
+            return "wget2 gives every URL of a command the same method, headers and body"
+    return None
+
+
+def main():
+    reqs, opts = po.parse(sys.argv[1:], "wget2_adapter")
+    out = po.outcome()
+    why = unsupported_reason(reqs, opts)
+    if why:
+        po.unsupported(out, "wget2 adapter: " + why)
+        return po.emit(out)
+    with tempfile.TemporaryDirectory(prefix="wget2-adapter-") as tmp:
+        env = dict(os.environ, LC_ALL="C", HOME=tmp)
+        try:
+            p = subprocess.run(wget2_words(reqs, opts, tmp), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env=env,
+                               timeout=opts["timeout"] * len(reqs) * 2 + 4)
+            log, code = p.stdout.decode("latin-1"), p.returncode
+        except subprocess.TimeoutExpired as e:  # past its own --timeout: a hang
+            log, code = (e.stdout or b"").decode("latin-1") + "\nwget2 timed out (killed)\n", -9
+        secs = sections(log)
+        n = len(reqs)
+        step = None
+        for i, sec in enumerate(secs[:n]):
+            line = failure(sec)
+            if line and classify(line) == "IncompleteRead" and code == 0:
+                # wget2 says so on stderr but exits 0, keeping the short file: to
+                # its caller the download succeeded
+                out["detail"] = "wget2 exited 0 after: " + line
+                continue
+            if line:
+                step = i
+                out["error"] = classify(line)
+                out["native_error"] = "wget2 (exit %d): %s" % (code, line)
+                out["detail"] = ("request %d of %d: " % (i + 1, n) if i < n - 1 else "") + line
+                break
+        if step is None and len(secs) < n:
+            step = len(secs)
+            out["error"] = "Unmapped"
+            out["native_error"] = "wget2 (exit %d): %s" % (code, log.strip()[-300:])
+        last = n - 1 if step is None else step
+        if last == n - 1 and last < len(secs):
+            sec = secs[last]
+            line, hs = head_of(sec)
+            if line and line.startswith("HTTP/"):
+                ver, _, rest = line.partition(" ")
+                status, _, reason = rest.partition(" ")
+                out["status"] = int(status) if status.isdigit() else None
+                out["reason"] = reason
+                out["version"] = {"HTTP/1.0": 10, "HTTP/1.1": 11}.get(ver)
+                out["headers"] = hs
+                name = re.search(r"local filename = '(.*)'",
+                                 "\n".join(re.findall(r"local filename = '.*'", log)[last:]))
+                body = b""
+                if name and os.path.exists(name.group(1)):
+                    with open(name.group(1), "rb") as f:
+                        body = f.read()
+                po.set_body(out, body)
+                if out["error"] == "IncompleteRead":
+                    out["partial_len"] = len(body)
+            out["connection"] = "closed" if "closing connection" in sec else "kept"
+            if out["status"] is not None and not out["error"]:
+                out["will_close"] = out["connection"] == "closed"
+        elif out["error"]:
+            out["connection"] = "closed"
+    po.emit(out)
+
+
+if __name__ == "__main__":
+    main()
