@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* httpc's pure parsers fed as its peers are (micro.h): the status line, the
  * header block and the chunked decoder of the public API, called again with
- * the longer buffer whenever one needs more, as the client reads. */
+ * the longer buffer whenever one needs more, as the client reads: the head
+ * parsers through their resuming entry points (last_len, httpc_parse_state),
+ * which look only at what is new. */
 #include "micro.h"
 
 httpc_profile bench_profile;
@@ -43,20 +45,23 @@ int bench_run_httpc(const message *m, size_t piece, result *r)
     size_t step = piece ? piece : m->len, end = 0, last = 0, n;
     httpc_status_line sl;
     httpc_header h[MAXH];
+    httpc_parse_state st = {0};
     ssize_t a, b;
-    do {
+    for (;;) {
         end = next_end(m, end, step);
-        a = httpc_parse_status_line(m->buf, end, 0, &bench_profile, &sl, NULL, 0);
-    } while (a == HTTPC_E_AGAIN && end < m->len);
+        a = httpc_parse_status_line_resume(m->buf, end, last, 0, &bench_profile, &sl, NULL, 0);
+        if (a != HTTPC_E_AGAIN || end == m->len)
+            break;
+        last = end;
+    }
     if (a < 0)
         return -1;
     for (;;) {
         n = MAXH;
-        b = httpc_parse_headers(m->buf + a, end - (size_t)a, last, 0, &bench_profile, h, &n, NULL,
-                                0);
+        b = httpc_parse_headers_resume(m->buf + a, end - (size_t)a, 0, &bench_profile, h, &n, &st,
+                                       NULL, 0);
         if (b != HTTPC_E_AGAIN || end == m->len)
             break;
-        last = end - (size_t)a;
         end = next_end(m, end, step);
     }
     if (b < 0)

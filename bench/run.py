@@ -173,8 +173,8 @@ def write_sweep_report(reports, sweep, mach):
                  sweep["date"], mach["cpu"], mach["cores"], mach["kernel"], mach["compiler"]), "",
              "Each reply is fed in one piece and in 1448-, 64- and 1-byte pieces, as they would "
              "arrive in one receive buffer: httpc's pure parsers (`httpc`: status line, header "
-             "block, chunked decoder, called again with the longer buffer and `last_len` where "
-             "the API has it), httpc's client path (`httpc-client`: the in-memory transport "
+             "block, chunked decoder, called again with the longer buffer through the resuming "
+             "entry points), httpc's client path (`httpc-client`: the in-memory transport "
              "giving one piece per read, `httpc__resp_begin`, the chunked body through "
              "`httpc_resp_read_all`; each parse also creates the response and the transport, "
              "which copies the reply), picohttpparser (`phr_parse_response` again on the longer "
@@ -512,8 +512,7 @@ def check(build, baseline_path, update, skip_sweep=False):
     counts = callgrind_counts(build, "scalar")  # the results are checked equal first
     ours = {k: v for k, v in counts.items() if k.endswith("/httpc")}
     if not skip_sweep:  # httpc's sweep rows, each checked against httpc in one piece first
-        log("segmentation sweep under callgrind (httpc's rows; a few minutes while the "
-            "1-byte rows are quadratic)")
+        log("segmentation sweep under callgrind (httpc's rows)")
         sweep, _ = sweep_counts(build, "scalar", SWEEP_GATED)
     if update:
         write_baseline(micro_path, ours)
