@@ -5,10 +5,15 @@
  * the block fed as a prefix, a longer prefix and the whole (each time without
  * EOF, passing the previous length) gives AGAIN or the result of the whole
  * input, which the final call at EOF must give; and the quick path for the
- * commonest py3 block agreeing with the general one, span for span.
- * Input: fuzz_common.h's header (bytes 1-2: the split point), then the block. */
+ * commonest py3 block agreeing with the general one, span for span; and
+ * httpc_parse_headers_resume fed the same cuts in buffers that move (exact-
+ * size copies), then in pieces of 1 to 16 bytes, giving the same, in work
+ * (scan.h's counter) within HTTPC__WORK_FACTOR x length + HTTPC__WORK_SLACK.
+ * Input: fuzz_common.h's header (bytes 1-2: the split point, and its top
+ * nibble the piece size less one), then the block. */
 #include "fuzz_common.h"
 #include "internal.h" /* httpc__headers_quick */
+#include "scan.h"     /* the work counter */
 
 /* Fewer slots than max_headers, so HTTPC_E_NOMEM (fields that do not fit) is
  * reachable too. */
@@ -25,14 +30,16 @@ typedef struct outcome {
     char detail[160];
 } outcome;
 
-static void parse(const char *buf, size_t len, size_t last_len, int eof, const httpc_profile *p,
-                  outcome *o)
+/* With st, a resumed call (and h the array of every call of the block). */
+static void parse_in(const char *buf, size_t len, size_t last_len, int eof, const httpc_profile *p,
+                     httpc_parse_state *st, httpc_header *h, outcome *o)
 {
-    httpc_header h[CAP];
-
     memset(o, 0, sizeof *o);
     o->n = CAP;
-    o->rc = httpc_parse_headers(buf, len, last_len, eof, p, h, &o->n, o->detail, sizeof o->detail);
+    o->rc = st != NULL ? httpc_parse_headers_resume(buf, len, eof, p, h, &o->n, st, o->detail,
+                                                    sizeof o->detail)
+                       : httpc_parse_headers(buf, len, last_len, eof, p, h, &o->n, o->detail,
+                                             sizeof o->detail);
     FUZZ_CHECK(o->rc < 0 || (size_t)o->rc <= len, "consumed %zd of %zu", o->rc, len);
     if (o->rc < 0) {
         o->n = 0;
@@ -49,6 +56,14 @@ static void parse(const char *buf, size_t len, size_t last_len, int eof, const h
         o->f[i] = (field){fuzz_off(h[i].name.ptr, buf), h[i].name.len,
                           fuzz_off(h[i].value.ptr, buf), h[i].value.len};
     }
+}
+
+static void parse(const char *buf, size_t len, size_t last_len, int eof, const httpc_profile *p,
+                  outcome *o)
+{
+    httpc_header h[CAP];
+
+    parse_in(buf, len, last_len, eof, p, NULL, h, o);
 }
 
 static int same(const outcome *a, const outcome *b)
@@ -113,6 +128,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse(in.buf, in.len, last, 1, &in.profile, part);
     check_partial(part, whole, in.len, last);
     FUZZ_CHECK(part->rc != HTTPC_E_AGAIN, "AGAIN at EOF after AGAIN at %zu", last);
+
+    /* The same cuts resumed, each in a copy of its own: the buffer moves. */
+    httpc_header h[CAP];
+    httpc_parse_state st = {0};
+    for (int i = 0; i < 4; i++) {
+        size_t at = i < 3 ? ends[i] : in.len;
+        char *prefix = fuzz_dup(in.buf, at);
+        parse_in(prefix, at, 0, i == 3, &in.profile, &st, h, part);
+        free(prefix);
+        check_partial(part, whole, at, 0);
+        if (part->rc != HTTPC_E_AGAIN)
+            break;
+    }
+    FUZZ_CHECK(same(part, whole), "resumed over copies: rc %zd, whole input: rc %zd", part->rc,
+               whole->rc);
+
+    /* Pieces of 1 to 16 bytes with one state, then EOF, in linear work. */
+    size_t piece = 1 + (in.param >> 12), have = 0;
+    st = (httpc_parse_state){0};
+    httpc__work_reset();
+    for (part->rc = HTTPC_E_AGAIN; part->rc == HTTPC_E_AGAIN;) {
+        int eof = have == in.len;
+        have = in.len - have < piece ? in.len : have + piece;
+        parse_in(in.buf, have, 0, eof, &in.profile, &st, h, part);
+        check_partial(part, whole, have, 0);
+    }
+    FUZZ_CHECK(same(part, whole), "resumed in %zu-byte pieces: rc %zd, whole input: rc %zd", piece,
+               part->rc, whole->rc);
+    size_t work = httpc__work_read();
+    FUZZ_CHECK(work == SIZE_MAX || work <= HTTPC__WORK_FACTOR * in.len + HTTPC__WORK_SLACK,
+               "%zu bytes examined for %zu bytes in %zu-byte pieces", work, in.len, piece);
 
     fuzz_input_free(&in);
     free(whole), free(part);

@@ -8,13 +8,17 @@
  * header, framing, body bytes, IncompleteRead figures and will_close.
  * fuzz_response varies one segment size per run; here every piece differs,
  * so a parser state carried across any cut (status line, header block, chunk
- * size line, CRLF after the data, trailers, the next response) is hit.
+ * size line, CRLF after the data, trailers, the next response) is hit. The
+ * cut run's work (scan.h's counter: bytes the parsers examine) must stay
+ * within HTTPC__WORK_FACTOR x the reply's length + HTTPC__WORK_SLACK a
+ * round, however the pieces fall.
  * Input: fuzz_common.h's header; byte 1: the number of piece sizes (mod 16),
  * byte 2: the read mode (as fuzz_response: bits 0-1 read(), read(amt),
  * readline(amt), read(amt) then read(); bit 2 HEAD; bits 3-7 amt = 1 + 7 *
  * value); then the piece sizes (one byte each, size = byte + 1), then the
  * reply. */
 #include "fuzz_common.h"
+#include "scan.h" /* the work counter */
 #include "transport.h"
 
 #define ROUNDS 3
@@ -184,7 +188,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = in.len - ncuts;
 
     run(&in, NULL, 0, reply, len, whole);
+    httpc__work_reset();
     run(&in, (const uint8_t *)in.buf, ncuts, reply, len, cut);
+    size_t work = httpc__work_read();
+    FUZZ_CHECK(work == SIZE_MAX || work <= HTTPC__WORK_FACTOR * len + HTTPC__WORK_SLACK * ROUNDS,
+               "%zu bytes examined for a %zu-byte reply in a %zu-piece cycle", work, len, ncuts);
     /* Python 3 reads each response through its own buffered makefile(): what
      * one recv() brought in past the response's end is lost with it, so after
      * a reply followed by more bytes the next round depends on where TCP cut

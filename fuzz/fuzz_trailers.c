@@ -2,10 +2,14 @@
 /* Fuzz target for httpc_parse_trailers: no crash or over-read, and split
  * invariance with the `last_len` shortcut in play, as in fuzz_headers: a
  * prefix, a longer prefix and the whole without EOF each give AGAIN or the
- * result of the whole input, which the final call at EOF must give.
- * Input: fuzz_common.h's header (bytes 1-2: the split point), then the
- * trailer section (what follows the last chunk's size line). */
+ * result of the whole input, which the final call at EOF must give; and the
+ * same fed in pieces to httpc_parse_trailers_resume, in work (scan.h's
+ * counter) within HTTPC__WORK_FACTOR x length + HTTPC__WORK_SLACK.
+ * Input: fuzz_common.h's header (bytes 1-2: the split point, and its top
+ * nibble the piece size less one), then the trailer section (what follows
+ * the last chunk's size line). */
 #include "fuzz_common.h"
+#include "scan.h" /* the work counter */
 
 typedef struct outcome {
     ssize_t rc;
@@ -64,6 +68,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     parse(in.buf, in.len, last, 1, &in.profile, &part);
     check_partial(&part, &whole, in.len, last);
+
+    /* Pieces of 1 to 16 bytes with one resume state, then EOF. */
+    httpc_parse_state st = {0};
+    size_t piece = 1 + (in.param >> 12), have = 0;
+    httpc__work_reset();
+    for (part.rc = HTTPC_E_AGAIN; part.rc == HTTPC_E_AGAIN;) {
+        int eof = have == in.len;
+        have = in.len - have < piece ? in.len : have + piece;
+        part.detail[0] = '\0';
+        part.rc = httpc_parse_trailers_resume(in.buf, have, eof, &in.profile, &part.lines, &st,
+                                              part.detail, sizeof part.detail);
+        if (part.rc < 0)
+            part.lines = 0;
+        check_partial(&part, &whole, have, 0);
+    }
+    FUZZ_CHECK(same(&part, &whole), "resumed: rc %zd, whole input: rc %zd", part.rc, whole.rc);
+    size_t work = httpc__work_read();
+    FUZZ_CHECK(work == SIZE_MAX || work <= HTTPC__WORK_FACTOR * in.len + HTTPC__WORK_SLACK,
+               "%zu bytes examined for %zu bytes in %zu-byte pieces", work, in.len, piece);
 
     fuzz_input_free(&in);
     return 0;

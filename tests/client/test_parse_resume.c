@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the resumed parsers (httpc_parse_status_line_resume,
+ * httpc_parse_headers_resume, httpc_parse_trailers_resume) and of the client
+ * path reading a head in pieces (issue 14): the table's replies (a typical
+ * head, 98 headers of 660 B, one and four 64 KiB header lines, a 64 KiB
+ * status line) give the same results in one piece and in 1448-, 64- and
+ * 1-byte pieces under every profile, and the work counter (scan.h: the bytes
+ * the parsers examine) stays within HTTPC__WORK_FACTOR x length +
+ * HTTPC__WORK_SLACK however they are cut. */
+#include "scan.h"
+#include "test_support.h"
+#include "transport.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define MAXH 128
+#define LINE_64K 65536 /* HTTPC_MAXLINE: the longest line a profile takes */
+
+/* ---- the replies ----------------------------------------------------------- */
+
+typedef struct text {
+    char *p;
+    size_t len, cap;
+} text;
+
+static void put(text *t, const char *s, size_t n)
+{
+    if (t->len + n > t->cap) {
+        t->cap = (t->len + n) * 2;
+        t->p = realloc(t->p, t->cap);
+        cr_assert_not_null(t->p);
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+}
+
+/* A line of exactly `total` bytes, CRLF included: `prefix`, then letters. */
+static void line_of(text *t, const char *prefix, size_t total)
+{
+    size_t n = strlen(prefix);
+
+    put(t, prefix, n);
+    for (; n < total - 2; n++)
+        put(t, &"abcdefghijklmnopqrstuvwxyz"[n % 26], 1);
+    put(t, "\r\n", 2);
+}
+
+static text fields(const char *status_line, int count, size_t size)
+{
+    text t = {0};
+    char name[32];
+
+    put(&t, status_line, strlen(status_line));
+    for (int i = 0; i < count; i++) {
+        snprintf(name, sizeof name, "X-Field-%02d: ", i);
+        line_of(&t, name, size);
+    }
+    put(&t, "Content-Length: 0\r\n\r\n", 21);
+    return t;
+}
+
+static const char TYPICAL[] = "HTTP/1.1 200 OK\r\n"
+                              "Date: Sun, 29 Nov 2026 16:52:55 GMT\r\n"
+                              "Server: Apache/2.4.57 (Debian)\r\n"
+                              "ETag: \"2aa6-5f0e6c8d3b2c0-gzip\"\r\n"
+                              "Content-Length: 10918\r\n"
+                              "Vary: Accept-Encoding,User-Agent\r\n"
+                              "Cache-Control: max-age=3600, public, must-revalidate\r\n"
+                              "Content-Type: text/html; charset=UTF-8\r\n"
+                              "\r\n";
+
+enum { TYPICAL_REPLY, H98X660, LINE64K, H4X64K, STATUS64K, NREPLIES };
+static const char *const reply_names[NREPLIES] = {"typical", "98 x 660 B", "one 64 KiB line",
+                                                  "4 x 64 KiB", "64 KiB status line"};
+
+static text make_reply(int which)
+{
+    text t = {0};
+
+    switch (which) {
+    case TYPICAL_REPLY:
+        put(&t, TYPICAL, sizeof TYPICAL - 1);
+        return t;
+    case H98X660:
+        return fields("HTTP/1.1 200 OK\r\n", 97, 660); /* + Content-Length: 98 fields */
+    case LINE64K:
+        return fields("HTTP/1.1 200 OK\r\n", 1, LINE_64K);
+    case H4X64K:
+        return fields("HTTP/1.1 200 OK\r\n", 4, LINE_64K);
+    default:
+        line_of(&t, "HTTP/1.1 200 ", LINE_64K);
+        put(&t, "Content-Length: 0\r\n\r\n", 21);
+        return t;
+    }
+}
+
+/* ---- the pure parsers in pieces ---------------------------------------------- */
+
+/* A parse's outcome with every span as an offset into the reply, so that
+ * parses over different buffers compare. */
+typedef struct head_result {
+    ssize_t status_rc, head_rc;
+    int status, version;
+    size_t reason_off, reason_len, n;
+    size_t off[MAXH][4]; /* name, name length, value, value length */
+    char detail[256];
+    size_t work;
+} head_result;
+
+static size_t off_of(const char *p, const char *base)
+{
+    return p == NULL ? SIZE_MAX : (size_t)(p - base);
+}
+
+static void keep_spans(head_result *r, const char *base, const httpc_header *h, size_t n)
+{
+    r->n = n;
+    for (size_t i = 0; i < n && i < MAXH; i++) {
+        r->off[i][0] = off_of(h[i].name.ptr, base);
+        r->off[i][1] = h[i].name.len;
+        r->off[i][2] = off_of(h[i].value.ptr, base);
+        r->off[i][3] = h[i].value.len;
+    }
+}
+
+/* The bytes seen so far, in a buffer that moves as it grows: an exact-size
+ * copy for each call when `exact` (ASan sees any read past the bytes given),
+ * else doubling. The parsers must follow it. */
+typedef struct feed {
+    const text *t;
+    char *buf;
+    size_t have, cap;
+    int exact;
+} feed;
+
+static void more(feed *f, size_t piece)
+{
+    size_t want = f->t->len - f->have < piece ? f->t->len : f->have + piece;
+
+    if (want > f->cap || f->exact) {
+        size_t cap = f->exact ? want : (want > 2 * f->cap ? want : 2 * f->cap);
+        char *p = malloc(cap ? cap : 1);
+        cr_assert_not_null(p);
+        memcpy(p, f->t->p, want);
+        free(f->buf);
+        f->buf = p, f->cap = cap;
+    } else {
+        memcpy(f->buf + f->have, f->t->p + f->have, want - f->have);
+    }
+    f->have = want;
+}
+
+/* The status line, then the header block, each call given `piece` more
+ * bytes (0: the whole reply at once, through the entry points without
+ * resume state). */
+static head_result parse_pieces(const text *t, size_t piece, const httpc_profile *p)
+{
+    feed f = {t, NULL, 0, 0, piece >= 1448 || (piece > 1 && t->len < 4096)};
+    httpc_header h[MAXH];
+    httpc_status_line sl;
+    httpc_parse_state st = {0};
+    head_result r;
+    size_t last = 0, n;
+
+    memset(&r, 0, sizeof r);
+    httpc__work_reset();
+    do {
+        more(&f, piece ? piece : t->len);
+        r.status_rc =
+            piece ? httpc_parse_status_line_resume(f.buf, f.have, last, 0, p, &sl, r.detail,
+                                                   sizeof r.detail)
+                  : httpc_parse_status_line(f.buf, f.have, 0, p, &sl, r.detail, sizeof r.detail);
+        last = f.have;
+    } while (r.status_rc == HTTPC_E_AGAIN && f.have < t->len);
+    if (r.status_rc > 0) {
+        r.status = sl.status, r.version = sl.version_num;
+        r.reason_off = off_of(sl.reason.ptr, f.buf), r.reason_len = sl.reason.len;
+        for (;;) {
+            size_t start = (size_t)r.status_rc;
+            n = MAXH;
+            r.head_rc = piece ? httpc_parse_headers_resume(f.buf + start, f.have - start, 0, p, h,
+                                                           &n, &st, r.detail, sizeof r.detail)
+                              : httpc_parse_headers(f.buf + start, f.have - start, 0, 0, p, h, &n,
+                                                    r.detail, sizeof r.detail);
+            if (r.head_rc != HTTPC_E_AGAIN || f.have == t->len)
+                break;
+            more(&f, piece);
+        }
+        if (r.head_rc > 0)
+            keep_spans(&r, f.buf, h, n);
+    }
+    r.work = httpc__work_read();
+    free(f.buf);
+    return r;
+}
+
+static void expect_same(const head_result *a, const head_result *b, const char *what)
+{
+    cr_assert_eq(a->status_rc, b->status_rc, "%s: status line %zd, at once %zd", what, b->status_rc,
+                 a->status_rc);
+    cr_assert_eq(a->head_rc, b->head_rc, "%s: head %zd (%s), at once %zd", what, b->head_rc,
+                 b->detail, a->head_rc);
+    cr_assert_str_eq(a->detail, b->detail, "%s", what);
+    cr_assert_eq(a->status, b->status, "%s", what);
+    cr_assert_eq(a->version, b->version, "%s", what);
+    cr_assert_eq(a->reason_off, b->reason_off, "%s", what);
+    cr_assert_eq(a->reason_len, b->reason_len, "%s", what);
+    cr_assert_eq(a->n, b->n, "%s: %zu fields, at once %zu", what, b->n, a->n);
+    cr_assert(memcmp(a->off, b->off, sizeof a->off) == 0, "%s: the fields differ", what);
+}
+
+/* The counter's bound for n bytes, or no check when it is not compiled in. */
+static void expect_linear(size_t work, size_t n, const char *what)
+{
+    if (work == SIZE_MAX)
+        return;
+    cr_assert_leq(work, HTTPC__WORK_FACTOR * n + HTTPC__WORK_SLACK,
+                  "%s: %zu bytes examined for %zu bytes (%.1f per byte)", what, work, n,
+                  (double)work / (double)n);
+}
+
+TestSuite(parse_resume, .init = init_profiles, .timeout = 120);
+
+Test(parse_resume, heads_same_in_any_pieces_every_profile)
+{
+    const httpc_profile *all[] = {P27, P27S, P3, PST};
+    const size_t pieces[] = {1448, 64, 1};
+    char what[160];
+
+    for (int k = 0; k < NREPLIES; k++) {
+        text t = make_reply(k);
+        for (size_t j = 0; j < 4; j++) {
+            head_result whole = parse_pieces(&t, 0, all[j]);
+            cr_assert_gt(whole.head_rc, 0, "%s %s: %s", reply_names[k], all[j]->name, whole.detail);
+            for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
+                snprintf(what, sizeof what, "%s, %s, %zu-byte pieces", reply_names[k], all[j]->name,
+                         pieces[i]);
+                head_result cut = parse_pieces(&t, pieces[i], all[j]);
+                expect_same(&whole, &cut, what);
+                expect_linear(cut.work, t.len, what);
+            }
+        }
+        free(t.p);
+    }
+}
+
+/* The py3 quick path and the general one agree however the head is cut:
+ * a call resumes from where the quick path stopped, or from the start. */
+Test(parse_resume, quick_path_and_general_path_agree)
+{
+    text t = make_reply(TYPICAL_REPLY);
+    head_result quick[3], general[3];
+    const size_t pieces[] = {0, 64, 1};
+
+    for (int i = 0; i < 3; i++) {
+        httpc__headers_quick = 1;
+        quick[i] = parse_pieces(&t, pieces[i], P3);
+        httpc__headers_quick = 0;
+        general[i] = parse_pieces(&t, pieces[i], P3);
+        httpc__headers_quick = 1;
+        expect_same(&quick[i], &general[i], "quick vs general");
+        expect_same(&quick[0], &quick[i], "quick, cut vs whole");
+    }
+    free(t.p);
+}
+
+/* Errors and limits arrive at the same byte whether cut or not: a header
+ * line over max_line, one header too many, a bad strict field line, a
+ * status line over max_line. */
+Test(parse_resume, errors_same_in_any_pieces)
+{
+    static const char *const replies[] = {
+        "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nA: 1\r\nToo-Long-A-Line: 0123456789abcdef\r\nB: 2\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nA : 1\r\nB: 2\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nA: 1\r\n continued\r\nB: 2\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nA: 1\rB: 2\r\nFrom nobody\r\nC: 3\n\r\n",
+        "HTTP/1.1 200 A status line far longer than the limit\r\n\r\n",
+    };
+    const httpc_profile *base[] = {P27, P27S, P3, PST};
+    char what[160];
+
+    for (size_t c = 0; c < sizeof replies / sizeof replies[0]; c++) {
+        text t = {0};
+        put(&t, replies[c], strlen(replies[c]));
+        for (size_t j = 0; j < 4; j++) {
+            httpc_profile p = *base[j];
+            p.max_line = 32, p.max_headers = 3;
+            head_result whole = parse_pieces(&t, 0, &p);
+            for (size_t piece = 1; piece <= 7; piece += 3) {
+                snprintf(what, sizeof what, "reply %zu, %s, %zu-byte pieces", c, p.name, piece);
+                head_result cut = parse_pieces(&t, piece, &p);
+                expect_same(&whole, &cut, what);
+            }
+        }
+        free(t.p);
+    }
+}
+
+/* The counter can fail: the status line parsed from its start on every call
+ * (what read_status did before it resumed) is quadratic and far outside the
+ * bound, while the resumed calls stay inside it. */
+Test(parse_resume, counter_sees_quadratic_status_line)
+{
+    text t = {0};
+    httpc_status_line sl;
+    size_t last = 0, work_again, work_resumed;
+    ssize_t rc;
+
+    if (httpc__work_read() == SIZE_MAX)
+        cr_skip_test("the work counter is not compiled in (HTTPC_WORK_COUNTER)");
+    line_of(&t, "HTTP/1.1 200 ", 8192);
+    httpc__work_reset();
+    for (size_t have = 1; have <= t.len; have++)
+        rc = httpc_parse_status_line(t.p, have, 0, P3, &sl, NULL, 0);
+    cr_assert_eq(rc, (ssize_t)t.len);
+    work_again = httpc__work_read();
+    httpc__work_reset();
+    for (size_t have = 1; have <= t.len; last = have++)
+        rc = httpc_parse_status_line_resume(t.p, have, last, 0, P3, &sl, NULL, 0);
+    cr_assert_eq(rc, (ssize_t)t.len);
+    work_resumed = httpc__work_read();
+    cr_assert_gt(work_again, HTTPC__WORK_FACTOR * t.len + HTTPC__WORK_SLACK, "%zu", work_again);
+    expect_linear(work_resumed, t.len, "resumed status line");
+    free(t.p);
+}
+
+/* ---- trailers ------------------------------------------------------------------ */
+
+static ssize_t trailers_pieces(const text *t, size_t piece, const httpc_profile *p, size_t *lines,
+                               char *detail, size_t *work)
+{
+    feed f = {t, NULL, 0, 0, 1};
+    httpc_parse_state st = {0};
+    ssize_t rc;
+
+    httpc__work_reset();
+    do {
+        more(&f, piece ? piece : t->len);
+        rc = piece ? httpc_parse_trailers_resume(f.buf, f.have, 0, p, lines, &st, detail, 256)
+                   : httpc_parse_trailers(f.buf, f.have, 0, 0, p, lines, detail, 256);
+    } while (rc == HTTPC_E_AGAIN && f.have < t->len);
+    *work = httpc__work_read();
+    free(f.buf);
+    return rc;
+}
+
+Test(parse_resume, trailers_same_in_any_pieces)
+{
+    text t = {0};
+    const httpc_profile *all[] = {P27, P27S, P3, PST};
+    char d0[256], d1[256];
+
+    for (int i = 0; i < 4; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "X-Trailer-%d: ", i);
+        line_of(&t, name, 4000);
+    }
+    put(&t, "\r\n", 2);
+    for (size_t j = 0; j < 4; j++) {
+        size_t l0 = 0, l1 = 0, w0, w1;
+        d0[0] = d1[0] = '\0';
+        ssize_t whole = trailers_pieces(&t, 0, all[j], &l0, d0, &w0);
+        cr_assert_eq(whole, (ssize_t)t.len, "%s: %zd %s", all[j]->name, whole, d0);
+        for (size_t piece = 1; piece <= 1448; piece = piece * 38 + 4) {
+            ssize_t cut = trailers_pieces(&t, piece, all[j], &l1, d1, &w1);
+            cr_assert_eq(cut, whole, "%s, %zu-byte pieces", all[j]->name, piece);
+            cr_assert_eq(l1, l0);
+            cr_assert_str_eq(d1, d0);
+            expect_linear(w1, t.len, "trailers");
+        }
+    }
+    free(t.p);
+}
+
+/* ---- the client path ------------------------------------------------------------ */
+
+typedef struct client_result {
+    int rc, status, version;
+    size_t n;
+    uint64_t hash;
+    size_t work;
+} client_result;
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+static client_result begin_in_pieces(const text *t, size_t piece, const httpc_profile *p)
+{
+    client_result c = {0};
+    httpc__transport *tr;
+    httpc_resp *r;
+    httpc_span name, value;
+
+    cr_assert_eq(httpc__mem_transport(t->p, t->len, piece, &tr), 0);
+    cr_assert_eq(httpc__resp_new(tr, p, 0, "GET", &r), 0);
+    httpc__transport_unref(tr);
+    httpc__work_reset();
+    c.rc = httpc__resp_begin(r);
+    c.work = httpc__work_read();
+    if (c.rc == 0) {
+        c.status = httpc_resp_status(r), c.version = httpc_resp_version(r);
+        c.n = httpc_resp_header_count(r);
+        c.hash = 0xcbf29ce484222325ULL;
+        for (size_t i = 0; i < c.n; i++) {
+            cr_assert_eq(httpc_resp_header_at(r, i, &name, &value), 0);
+            c.hash = mix(mix(c.hash, name.ptr, name.len), value.ptr, value.len);
+        }
+    }
+    httpc_resp_free(r);
+    return c;
+}
+
+Test(parse_resume, client_reads_heads_in_pieces_linearly)
+{
+    const httpc_profile *all[] = {P27, P3, PST};
+    const size_t pieces[] = {1448, 1};
+
+    for (int k = 0; k < NREPLIES; k++) {
+        text t = make_reply(k);
+        for (size_t j = 0; j < 3; j++) {
+            client_result whole = begin_in_pieces(&t, 0, all[j]);
+            cr_assert_eq(whole.rc, 0, "%s %s: %d", reply_names[k], all[j]->name, whole.rc);
+            for (size_t i = 0; i < 2; i++) {
+                client_result cut = begin_in_pieces(&t, pieces[i], all[j]);
+                cr_assert_eq(cut.rc, whole.rc);
+                cr_assert_eq(cut.status, whole.status);
+                cr_assert_eq(cut.version, whole.version);
+                cr_assert_eq(cut.n, whole.n);
+                cr_assert_eq(cut.hash, whole.hash, "%s %s %zu", reply_names[k], all[j]->name,
+                             pieces[i]);
+                expect_linear(cut.work, t.len, reply_names[k]);
+            }
+        }
+        free(t.p);
+    }
+}
