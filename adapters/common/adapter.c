@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static unsigned char *load(const char *path, size_t *len)
 {
@@ -103,6 +104,34 @@ size_t adapter_header_split(const char *h, const char **value)
     for (*value = c + 1; **value == ' ' || **value == '\t'; (*value)++)
         ;
     return (size_t)(c - h);
+}
+
+unsigned char *adapter_unchunk(const adapter_req *q, size_t *len)
+{
+    int chunked = 0;
+    for (size_t i = 0; i < q->nheaders; i++) {
+        const char *v;
+        size_t nl = adapter_header_split(q->headers[i], &v);
+        chunked |= nl == 17 && !strncasecmp(q->headers[i], "Transfer-Encoding", 17) && !strcasecmp(v, "chunked");
+    }
+    if (!chunked || q->data == NULL)
+        return NULL;
+    unsigned char *out = malloc(q->data_len + 1);
+    const char *p = (const char *)q->data, *end = p + q->data_len;
+    *len = 0;
+    while (p < end) {
+        char *e;
+        unsigned long n = strtoul(p, &e, 16);
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (e == p || eol == NULL || (size_t)(end - eol - 1) < n)
+            return free(out), NULL;
+        if (n == 0)
+            return out;
+        memcpy(out + *len, eol + 1, n);
+        *len += n;
+        p = eol + 1 + n + 2; /* the data's CRLF */
+    }
+    return free(out), NULL;
 }
 
 void adapter_out_init(adapter_out *out)

@@ -31,6 +31,11 @@ int adapter_parse(int argc, char **argv, adapter_opts *o);
 /* Splits "Name: value": the name's length, *value past the colon and the blanks. */
 size_t adapter_header_split(const char *h, const char **value);
 
+/* Whether q carries the caller's "Transfer-Encoding: chunked" (its body already
+ * chunk-encoded); then *len gets the decoded size and the result is the decoded
+ * data (malloc'd; NULL when the body does not parse as chunks). */
+unsigned char *adapter_unchunk(const adapter_req *q, size_t *len);
+
 typedef struct adapter_out {
     const char *error; /* NULL: a response */
     char detail[1024], native[1024];

@@ -15,8 +15,13 @@
 static const char *classify(const GError *e, int body)
 {
     if (e->domain == G_IO_ERROR) {
+        if (strstr(e->message, "Header too big")) /* a head line over libsoup's limit */
+            return "LineTooLong";
+        if (strstr(e->message, "reset by peer"))
+            return body ? "IncompleteRead" : "ConnectionResetError";
         switch (e->code) {
         case G_IO_ERROR_TIMED_OUT: return "TimeoutError";
+        case G_IO_ERROR_CANCELLED: return "TimeoutError"; /* the watchdog */
         case G_IO_ERROR_CONNECTION_REFUSED: return "ConnectionRefusedError";
         case G_IO_ERROR_CONNECTION_CLOSED: /* = G_IO_ERROR_BROKEN_PIPE */
             if (strstr(e->message, "roken pipe"))
@@ -27,8 +32,6 @@ static const char *classify(const GError *e, int body)
         case G_IO_ERROR_NOT_SUPPORTED: return "Unmapped"; /* e.g. an unknown Transfer-Encoding */
         default: break;
         }
-        if (strstr(e->message, "reset by peer"))
-            return "ConnectionResetError";
         return body ? "IncompleteRead" : "ConnectionError";
     }
     if (e->domain == SOUP_SESSION_ERROR) {
@@ -70,6 +73,37 @@ static void head(adapter_out *out, SoupMessage *m)
         adapter_add_header(out, name, strlen(name), value, strlen(value));
 }
 
+/* libsoup's timeout is in whole seconds: a watchdog thread cancels the
+ * blocking call after --timeout without progress (the head as a whole, then
+ * each body read), and the cancellation is reported as TimeoutError. */
+typedef struct watchdog {
+    GCancellable *cancel;
+    gint64 timeout_us;
+    gint64 last; /* g_get_monotonic_time of the last progress; 0: disarmed */
+    GMutex lock;
+} watchdog;
+
+static void arm(watchdog *w, int on)
+{
+    g_mutex_lock(&w->lock);
+    w->last = on ? g_get_monotonic_time() : 0;
+    g_mutex_unlock(&w->lock);
+}
+
+static gpointer watch(gpointer p)
+{
+    watchdog *w = p;
+    for (;;) {
+        g_usleep(5000);
+        g_mutex_lock(&w->lock);
+        int due = w->last && g_get_monotonic_time() - w->last > w->timeout_us;
+        g_mutex_unlock(&w->lock);
+        if (due)
+            g_cancellable_cancel(w->cancel);
+    }
+    return NULL;
+}
+
 static gboolean accept_any(SoupMessage *m, GTlsCertificate *c, GTlsCertificateFlags f, gpointer p)
 {
     (void)m, (void)c, (void)f, (void)p;
@@ -106,6 +140,9 @@ int main(int argc, char **argv)
         GProxyResolver *r = g_simple_proxy_resolver_new(p, NULL);
         soup_session_set_proxy_resolver(s, r);
     }
+    watchdog w = {.cancel = g_cancellable_new(), .timeout_us = (gint64)(o.timeout * 1e6)};
+    g_mutex_init(&w.lock);
+    g_thread_new("watchdog", watch, &w);
     for (size_t k = 0; k < o.n; k++) {
         adapter_req *q = &o.reqs[k];
         int last = k + 1 == o.n;
@@ -140,7 +177,8 @@ int main(int argc, char **argv)
             soup_message_set_request_body_from_bytes(m, NULL, b);
         }
         GError *e = NULL;
-        GInputStream *in = soup_session_send(s, m, NULL, &e);
+        arm(&w, 1);
+        GInputStream *in = soup_session_send(s, m, w.cancel, &e);
         if (in == NULL) {
             fail(&out, e, 0, k, o.n);
             break;
@@ -149,9 +187,13 @@ int main(int argc, char **argv)
             head(&out, m);
         char buf[65536];
         gssize got;
-        while ((got = g_input_stream_read(in, buf, sizeof buf, NULL, &e)) > 0)
+        arm(&w, 1);
+        while ((got = g_input_stream_read(in, buf, sizeof buf, w.cancel, &e)) > 0) {
+            arm(&w, 1);
             if (last)
                 adapter_add_body(&out, buf, (size_t)got);
+        }
+        arm(&w, 0);
         if (got < 0) {
             fail(&out, e, 1, k, o.n);
             if (last) {

@@ -22,12 +22,14 @@ static const char *const texts[][2] = {
     {"timed out", "TimeoutError"},
     {"onnection reset", "ConnectionResetError"},
     {"roken pipe", "BrokenPipeError"},
+    {"too long", "LineTooLong"},
     {"Could not read status line: connection was closed", "RemoteDisconnected"},
+    {"Could not read status line: Secure connection truncated", "RemoteDisconnected"},
     {"Could not read status line", "BadStatusLine"},
     {"Could not parse response status line", "BadStatusLine"},
-    {"too long", "LineTooLong"},
     {"Too many response header fields", "HTTPException"},
-    {"chunk", "IncompleteRead"},
+    {"exceeded maximum number of header fields", "HTTPException"},
+    {"hunk", "IncompleteRead"}, /* "Could not parse chunk size", "Chunk delimiter was invalid" */
     {"Could not read response body", "IncompleteRead"},
     {"Response body", "IncompleteRead"},
     {"Invalid Content-Length", "InvalidHeader"},
@@ -39,7 +41,8 @@ static const char *const texts[][2] = {
     {"TLS", "SSLError"},
 };
 
-static const char *classify(int rc, const char *msg)
+/* body: the head was read (neon reads trailers as "response headers"). */
+static const char *classify(int rc, const char *msg, int body)
 {
     if (rc == NE_TIMEOUT)
         return "TimeoutError";
@@ -47,6 +50,8 @@ static const char *classify(int rc, const char *msg)
         return strstr(msg, "refused") ? "ConnectionRefusedError" : "ConnectionError";
     if (rc == NE_LOOKUP)
         return "OSError";
+    if (body && strstr(msg, "connection was closed"))
+        return "IncompleteRead";
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if (strstr(msg, texts[i][0]))
             return texts[i][1];
@@ -56,12 +61,12 @@ static const char *classify(int rc, const char *msg)
 static const char *const rc_names[] = {"NE_OK", "NE_ERROR", "NE_LOOKUP", "NE_AUTH", "NE_PROXYAUTH",
                                        "NE_CONNECT", "NE_TIMEOUT", "NE_FAILED", "NE_RETRY", "NE_REDIRECT"};
 
-static void fail(adapter_out *out, ne_session *s, int rc, size_t step, size_t n)
+static void fail(adapter_out *out, ne_session *s, int rc, int body, size_t step, size_t n)
 {
     char native[1024];
     const char *msg = ne_get_error(s);
     snprintf(native, sizeof native, "%s (%d): %s", rc >= 0 && rc <= 9 ? rc_names[rc] : "NE_?", rc, msg);
-    adapter_fail(out, classify(rc, msg), native, step, n, msg);
+    adapter_fail(out, classify(rc, msg, body), native, step, n, msg);
     out->connection = "closed";
 }
 
@@ -78,6 +83,23 @@ static void head(adapter_out *out, ne_request *req)
     out->reason = strdup(st->reason_phrase ? st->reason_phrase : "");
     while ((cur = ne_response_header_iterate(req, cur, &name, &value)) != NULL)
         adapter_add_header(out, name, strlen(name), value, strlen(value));
+}
+
+typedef struct body_src {
+    unsigned char *p;
+    size_t len, off;
+} body_src;
+
+/* neon's body provider: buflen 0 rewinds (a resend). */
+static ssize_t provide(void *ud, char *buf, size_t buflen)
+{
+    body_src *b = ud;
+    if (buflen == 0)
+        return b->off = 0, 0;
+    size_t n = b->len - b->off < buflen ? b->len - b->off : buflen;
+    memcpy(buf, b->p + b->off, n);
+    b->off += n;
+    return (ssize_t)n;
 }
 
 static int accept_any(void *userdata, int failures, const ne_ssl_certificate *cert)
@@ -123,17 +145,22 @@ int main(int argc, char **argv)
         adapter_req *q = &o.reqs[k];
         int last = k + 1 == o.n, rc;
         ne_request *req = ne_request_create(s, q->method, q->target); /* the target as given */
+        /* a caller's chunked body: neon chunks it itself (length -1), the data decoded */
+        body_src src = {.p = adapter_unchunk(q, &src.len)};
         for (size_t i = 0; i < q->nheaders; i++) {
             const char *v;
             size_t nl = adapter_header_split(q->headers[i], &v);
             char *name = strndup(q->headers[i], nl);
-            ne_add_request_header(req, name, v);
+            if (!(src.p && !strcasecmp(name, "Transfer-Encoding")))
+                ne_add_request_header(req, name, v);
             free(name);
         }
-        if (q->data)
+        if (src.p)
+            ne_set_request_body_provider(req, -1, provide, &src);
+        else if (q->data)
             ne_set_request_body_buffer(req, (const char *)q->data, q->data_len);
         if ((rc = ne_begin_request(req)) != NE_OK) {
-            fail(&out, s, rc, k, o.n);
+            fail(&out, s, rc, 0, k, o.n);
             break;
         }
         if (last)
@@ -144,7 +171,7 @@ int main(int argc, char **argv)
             if (last)
                 adapter_add_body(&out, buf, (size_t)got);
         if (got < 0) {
-            fail(&out, s, NE_ERROR, k, o.n);
+            fail(&out, s, NE_ERROR, 1, k, o.n);
             if (last) {
                 const char *cl = ne_get_response_header(req, "Content-Length");
                 out.partial_len = (long long)out.body_len;
@@ -154,7 +181,7 @@ int main(int argc, char **argv)
             break;
         }
         if ((rc = ne_end_request(req)) != NE_OK) {
-            fail(&out, s, rc, k, o.n);
+            fail(&out, s, rc, 1, k, o.n);
             break;
         }
         ne_request_destroy(req);

@@ -36,6 +36,10 @@ static const char *classify(apr_status_t st, int head_seen)
         return head_seen ? "IncompleteRead" : "ConnectionResetError";
     if (APR_STATUS_IS_EPIPE(st))
         return "BrokenPipeError";
+    if (st == APR_EGENERAL) /* serf's line buffer: a line over its 8000 bytes */
+        return "LineTooLong";
+    if (st == APR_FROM_OS_ERROR(ERANGE)) /* a Content-Length or chunk size over 64 bits */
+        return head_seen ? "IncompleteRead" : "InvalidHeader";
     switch (st) {
     case SERF_ERROR_BAD_HTTP_RESPONSE: /* the status line, a header or the framing */
         return head_seen ? "IncompleteRead" : "BadStatusLine";

@@ -69,6 +69,30 @@ fn native(e: &hyper::Error) -> String {
     s
 }
 
+type Failure = (&'static str, String, String);
+
+/// A new connection: TCP, then hyper's HTTP/1 handshake, its dispatcher spawned.
+async fn connect(o: &Opts, d: Duration) -> Result<hyper::client::conn::SendRequest<Body>, Failure> {
+    let tcp = match timeout(d, tokio::net::TcpStream::connect((o.host.as_str(), o.port))).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            let cls = match e.kind() {
+                std::io::ErrorKind::ConnectionRefused => "ConnectionRefusedError",
+                _ => "OSError",
+            };
+            return Err((cls, format!("io::Error: {}", e), e.to_string()));
+        }
+        Err(_) => return Err(("TimeoutError", "connect timed out".into(), "timed out".into())),
+    };
+    match hyper::client::conn::Builder::new().handshake::<_, Body>(tcp).await {
+        Ok((sender, conn)) => {
+            tokio::spawn(conn);
+            Ok(sender)
+        }
+        Err(e) => Err((classify(&e, false), native(&e), e.to_string())),
+    }
+}
+
 async fn run(o: &Opts, out: &mut Out) {
     let n = o.reqs.len();
     let unsupported = |out: &mut Out, why: &str| {
@@ -81,22 +105,10 @@ async fn run(o: &Opts, out: &mut Out) {
         return unsupported(out, "hyper has no proxy or set_tunnel of its own");
     }
     let d = Duration::from_secs_f64(o.timeout);
-    let tcp = match timeout(d, tokio::net::TcpStream::connect((o.host.as_str(), o.port))).await {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => {
-            let cls = match e.kind() {
-                std::io::ErrorKind::ConnectionRefused => "ConnectionRefusedError",
-                _ => "OSError",
-            };
-            return out.fail(cls, format!("io::Error: {}", e), 0, n, &e.to_string());
-        }
-        Err(_) => return out.fail("TimeoutError", "connect timed out".into(), 0, n, "timed out"),
+    let mut sender = match connect(o, d).await {
+        Ok(s) => s,
+        Err((cls, nat, msg)) => return out.fail(cls, nat, 0, n, &msg),
     };
-    let (mut sender, conn) = match hyper::client::conn::Builder::new().handshake::<_, Body>(tcp).await {
-        Ok(x) => x,
-        Err(e) => return out.fail(classify(&e, false), native(&e), 0, n, &e.to_string()),
-    };
-    tokio::spawn(conn);
     for (i, q) in o.reqs.iter().enumerate() {
         let last = i + 1 == n;
         let mut rb = Request::builder().method(q.method.as_bytes()).uri(q.target.as_str());
@@ -111,9 +123,12 @@ async fn run(o: &Opts, out: &mut Out) {
             Ok(r) => r,
             Err(e) => return unsupported(out, &format!("the http crate refuses the request: {}", e)),
         };
+        // a connection the server closed is replaced, as hyper's Client pool does
         if timeout(d, Ready(&mut sender)).await.map(|r| r.is_err()).unwrap_or(true) {
-            let msg = "connection closed before the request could be sent";
-            return out.fail("RemoteDisconnected", format!("hyper: {}", msg), i, n, msg);
+            sender = match connect(o, d).await {
+                Ok(s) => s,
+                Err((cls, nat, msg)) => return out.fail(cls, nat, i, n, &msg),
+            };
         }
         let mut resp = match timeout(d, sender.send_request(req)).await {
             Ok(Ok(r)) => r,

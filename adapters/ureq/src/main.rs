@@ -16,6 +16,9 @@ use ureq::ErrorKind;
 fn classify(t: &ureq::Transport) -> &'static str {
     let s = t.to_string();
     let has = |x: &str| s.contains(x);
+    if has("tls connection init failed") {
+        return if has("end of file") { "SSLEOFError" } else { io_class(&s, false) };
+    }
     match t.kind() {
         ErrorKind::ConnectionFailed if has("refused") => "ConnectionRefusedError",
         ErrorKind::ConnectionFailed => "ConnectionError",
@@ -124,16 +127,31 @@ fn run(o: &Opts, out: &mut Out) {
             out.status = Some(resp.status());
             out.reason = Some(resp.status_text().to_string());
             out.version = Some(if resp.http_version() == "HTTP/1.0" { 10 } else { 11 });
-            let mut seen: Vec<String> = Vec::new();
-            let mut hs = Vec::new();
-            for name in resp.headers_names() {
-                let k = seen.iter().filter(|x| **x == name).count();
-                if let Some(v) = resp.all(&name).get(k) {
-                    hs.push((name.as_bytes().to_vec(), v.as_bytes().to_vec()));
+            // ureq's Header::value panics on a head line without a colon: the
+            // panic is the outcome (Unmapped), its message the native error
+            let collected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut seen: Vec<String> = Vec::new();
+                let mut hs = Vec::new();
+                for name in resp.headers_names() {
+                    let k = seen.iter().filter(|x| **x == name).count();
+                    if let Some(v) = resp.all(&name).get(k) {
+                        hs.push((name.as_bytes().to_vec(), v.as_bytes().to_vec()));
+                    }
+                    seen.push(name);
                 }
-                seen.push(name);
+                hs
+            }));
+            match collected {
+                Ok(hs) => out.headers = Some(hs),
+                Err(p) => {
+                    let msg = p.downcast_ref::<String>().cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    out.status = None;
+                    return out.fail("Unmapped", format!("panic in ureq reading the head: {}", msg), i, n,
+                                    "ureq panicked reading the head");
+                }
             }
-            out.headers = Some(hs);
         }
         let cl = resp.header("content-length").and_then(|v| v.trim().parse::<i64>().ok());
         let chunked = resp.header("transfer-encoding").is_some();
