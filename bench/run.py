@@ -351,6 +351,9 @@ def goals(times, ir, e2e_res, idle):
                  pico("typical") <= 0.7))
     pico_ir = ir["typical/httpc"] / ir["typical/picohttpparser"]
     rows.append(("typical head <= 0.35x picohttpparser's instructions", pico_ir, pico_ir <= 0.35))
+    floor = ir["typical/httpc"] / ir["typical/memchr-lines"]
+    rows.append(("typical head <= 1.5x the instructions of a memchr line splitter that checks "
+                 "nothing", floor, floor <= 1.5))
     chunk_pico = max(pico(m) for m in msgs if m.startswith("chunked"))
     rows.append(("chunked <= 0.8x picohttpparser's time (worst; its decode includes the "
                  "in-place rewrite)", chunk_pico, chunk_pico <= 0.8))
