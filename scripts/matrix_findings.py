@@ -203,8 +203,9 @@ def markdown(rows, names, fig, reqs, clients, meta):
             "Clients grouped by outcome class (a response: status and body length; an error: "
             "its taxonomy class); Unmapped and unsupported outcomes do not vote. Listed when "
             "there are at least three groups and the clients voting sit on at least three "
-            "parsers (clients on one parser: %s)." % "; ".join(
-                "%s: %s" % (p, ", ".join(ns)) for p, ns in shared_parsers(names).items()),
+            "parsers (clients on one parser: %s)." % ("; ".join(
+                "%s: %s" % (p, ", ".join(ns)) for p, ns in shared_parsers(names).items())
+                or "none in this run"),
             "", "%d scenarios split three or more ways." % len(split)]
     for row, groups in split:
         out += ["", "### `%s` — %s" % (row["id"], row["title"]), ""]

@@ -25,6 +25,7 @@ my @MESSAGES = (
     [qr/Broken pipe/, 'BrokenPipeError'],
     [qr/Connection refused/, 'ConnectionRefusedError'],
     [qr/certificate verify failed|hostname verification failed/i, 'SSLCertVerificationError'],
+    [qr/unexpected eof while reading/i, 'SSLEOFError'],
     [qr/SSL|TLS/, 'SSLError'],
     [qr/line too long|Too many header/i, 'LineTooLong'],
     [qr/chunk|Premature|Unexpected EOF|Content-Length/i, 'IncompleteRead'],

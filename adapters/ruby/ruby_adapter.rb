@@ -35,6 +35,8 @@ def classify(err, got_head)
     return 'SSLError'
   end
   return 'SSLCertVerificationError' if err.class.name == 'OpenSSL::SSL::SSLError'
+  # Net::HTTP refuses a received field value with a CR or LF in it this way
+  return 'HTTPException' if err.is_a?(ArgumentError) && err.message =~ /header field/
   hit = CLASSES.find { |k, _| err.is_a?(k) }
   return hit[1] if hit
   return 'LineTooLong' if err.message =~ /too long/i
@@ -127,6 +129,10 @@ def connection_for(opts)
   http = Net::HTTP.new(url.host, url.port, paddr, pport && pport.to_i)
   http.open_timeout = http.read_timeout = http.write_timeout = opts[:timeout]
   http.keep_alive_timeout = 60
+  # Net::HTTP sends an idempotent request again, on a new connection, after a
+  # timeout, a reset or an EOF: the other adapters make one try (urllib3
+  # retries=False, wget --tries=1), so the first failure is the outcome
+  http.max_retries = 0
   if url.scheme == 'https'
     http.use_ssl = true
     http.verify_mode = opts[:insecure] ? OpenSSL::SSL::VERIFY_NONE : OpenSSL::SSL::VERIFY_PEER

@@ -68,18 +68,27 @@ def sections(log):
 
 
 def head_of(sec):
-    """The last response head of a transfer's log (interim ones come first)."""
-    heads = re.findall(r"---response begin---\n(.*?)---response end---", sec, flags=re.S)
+    """The last response head of a transfer's log (interim ones come first):
+    (status, reason, version, headers) as wget read them: the status and
+    reason from the line wget prints after the head, the version from the
+    status line received."""
+    heads = re.findall(r"---response begin---\n(.*?)---response end---\n([^\n]*)", sec,
+                       flags=re.S)
     if not heads:
-        return None, []
+        return None
+    raw, parsed = heads[-1]
     lines = [ln[:-1] if ln.endswith("\r") else ln  # the log shows each line with its CR
-             for ln in heads[-1].rstrip("\n").split("\n")]
+             for ln in raw.rstrip("\n").split("\n")]
+    m = re.match(r"(\d+) ?(.*)$", parsed)
+    if not m:
+        return None
+    v = re.search(r"HTTP/(\d)\.(\d)", lines[0])
     hs = []
     for ln in lines[1:]:
-        k, sep, v = ln.partition(":")
+        k, sep, val = ln.partition(":")
         if sep:
-            hs.append([k, v.strip(" \t")])
-    return lines[0], hs
+            hs.append([k, val.strip(" \t")])
+    return int(m.group(1)), m.group(2), int(v.group(1)) * 10 + int(v.group(2)) if v else None, hs
 
 
 def unsupported_reason(reqs, opts):
@@ -133,17 +142,12 @@ def main():
         last = n - 1 if step is None else step
         if last == n - 1 and last < len(secs):
             sec = secs[last]
-            line, hs = head_of(sec)
-            if line and line.startswith("HTTP/"):
-                ver, _, rest = line.partition(" ")
-                code, _, reason = rest.partition(" ")
-                out["status"] = int(code) if code.isdigit() else None
-                out["reason"] = reason
-                out["version"] = {"HTTP/1.0": 10, "HTTP/1.1": 11}.get(ver)
-                out["headers"] = hs
+            head = head_of(sec)
+            if head:
+                out["status"], out["reason"], out["version"], out["headers"] = head
                 saved = re.findall(r"Saving to: '(.*)'", sec)
                 body = b""
-                if saved:
+                if saved and os.path.exists(saved[-1]):
                     with open(saved[-1], "rb") as f:
                         body = f.read()
                 po.set_body(out, body)
@@ -153,7 +157,8 @@ def main():
             # closes it again when the body fails or the response ends it
             reg = max(sec.rfind("Registered socket"), sec.rfind("Reusing fd"))
             closed = max(sec.rfind("Closed fd"), sec.rfind("Invalidating fd"))
-            out["connection"] = "kept" if reg > closed else "closed"
+            # (an error: wget gives the socket up without saying so in the log)
+            out["connection"] = "kept" if reg > closed and not out["error"] else "closed"
             if out["status"] is not None and not out["error"]:
                 out["will_close"] = out["connection"] == "closed"
         elif out["error"]:
