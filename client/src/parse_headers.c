@@ -557,23 +557,23 @@ static int still_pending(const char *buf, size_t len, const httpc_profile *p, ht
     return k == len - from;
 }
 
-/* The first call of a block: the quick path, and where it stopped. */
-static ssize_t start_block(const char *buf, size_t len, const httpc_profile *p, httpc_header *h,
-                           size_t *num_headers, httpc_parse_state *st)
+/* The first call of a block: the quick path, and where it stopped (the
+ * state is written only then, so that the common call stays short). */
+static inline ssize_t start_block(const char *buf, size_t len, const httpc_profile *p,
+                                  httpc_header *h, size_t *num_headers, httpc_parse_state *st)
 {
     size_t n = 0, off = 0;
     ssize_t q;
 
-    st->_flags |= F_STARTED;
-    st->_base = (uintptr_t)buf;
-    if (p->header_mode != HTTPC_HEADERS_PY3 || h == NULL || !httpc__headers_quick)
-        return 0;
-    if ((q = py3_quick(buf, len, p, h, *num_headers, &n, &off)) > 0) {
-        *num_headers = n;
-        return q;
+    if (p->header_mode == HTTPC_HEADERS_PY3 && h != NULL && num_headers != NULL &&
+        httpc__headers_quick) {
+        if ((q = py3_quick(buf, len, p, h, *num_headers, &n, &off)) > 0) {
+            *num_headers = n;
+            return q;
+        }
     }
-    st->_off = off;
-    st->_lines = st->_fields = n;
+    *st = (httpc_parse_state){
+        ._off = off, ._lines = n, ._fields = n, ._base = (uintptr_t)buf, ._flags = F_STARTED};
     return 0;
 }
 
@@ -619,7 +619,11 @@ ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const h
         p = HTTPC__DEFAULT_PROFILE;
     if (detail != NULL && detail_cap > 0)
         detail[0] = '\0';
-    if (!eof && still_pending(buf, len, p, st)) {
+    if (!(st->_flags & F_STARTED)) { /* a head in one piece is read here */
+        ssize_t q = start_block(buf, len, p, headers, num_headers, st);
+        if (q > 0)
+            return q;
+    } else if (!eof && still_pending(buf, len, p, st)) {
         if (num_headers != NULL)
             *num_headers = 0;
         return HTTPC_E_AGAIN;
@@ -629,26 +633,35 @@ ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const h
 
 /* Without the state, a call after AGAIN cannot know where the pending line
  * started: it parses the block again from its start once a new LF came. */
+/* httpc_parse_headers after AGAIN on buf[0..last_len) when no LF came. */
+__attribute__((noinline)) static ssize_t no_new_line(const char *buf, size_t len, size_t last_len,
+                                                     const httpc_profile *p, size_t *num_headers,
+                                                     char *detail, size_t detail_cap)
+{
+    if (num_headers != NULL)
+        *num_headers = 0;
+    if (httpc__pending_line(buf, len, last_len, p->max_line) == HTTPC_E_AGAIN)
+        return HTTPC_E_AGAIN;
+    return too_long(p, detail, detail_cap);
+}
+
 ssize_t httpc_parse_headers(const char *buf, size_t len, size_t last_len, int eof,
                             const httpc_profile *p, httpc_header *headers, size_t *num_headers,
                             char *detail, size_t detail_cap)
 {
-    httpc_parse_state st = {0};
+    httpc_parse_state st;
+    ssize_t q;
 
     if (p == NULL)
         p = HTTPC__DEFAULT_PROFILE;
+    if (detail != NULL && detail_cap > 0)
+        detail[0] = '\0';
     if (!eof && last_len > 0 && last_len <= len &&
-        memchr(buf + last_len, '\n', len - last_len) == NULL) {
-        if (detail != NULL && detail_cap > 0)
-            detail[0] = '\0';
-        if (num_headers != NULL)
-            *num_headers = 0;
-        if (httpc__pending_line(buf, len, last_len, p->max_line) == HTTPC_E_AGAIN)
-            return HTTPC_E_AGAIN;
-        return too_long(p, detail, detail_cap);
-    }
-    return httpc_parse_headers_resume(buf, len, eof, p, headers, num_headers, &st, detail,
-                                      detail_cap);
+        memchr(buf + last_len, '\n', len - last_len) == NULL)
+        return no_new_line(buf, len, last_len, p, num_headers, detail, detail_cap);
+    if ((q = start_block(buf, len, p, headers, num_headers, &st)) > 0)
+        return q;
+    return parse_more(buf, len, eof, p, headers, num_headers, &st, detail, detail_cap);
 }
 
 /* email.message.Message.get(): the first field of that name; names compare
