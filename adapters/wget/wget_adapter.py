@@ -25,6 +25,7 @@ MESSAGES = [
     (r"Connection closed at byte", "IncompleteRead"),
     (r"Read error at byte", "IncompleteRead"),
     (r"Connection refused", "ConnectionRefusedError"),
+    (r"non-properly terminated", "SSLEOFError"),
     (r"cannot verify|certificate|subject alternative name", "SSLCertVerificationError"),
     (r"Unable to establish SSL connection|GnuTLS|SSL", "SSLError"),
     (r"Read error .* in headers", "ConnectionError"),
@@ -32,8 +33,8 @@ MESSAGES = [
 ]
 # The lines of wget's log that report a failure of the transfer at hand.
 FAILURE = re.compile(r"No data received|Malformed status line|Read error|Connection closed at "
-                     r"byte|Connection refused|ERROR: cannot verify|ERROR: no certificate|"
-                     r"Unable to establish SSL|Proxy tunneling failed|GnuTLS: |failed: ")
+                     r"byte|Connection refused|ERROR: |Unable to establish SSL|"
+                     r"Proxy tunneling failed|GnuTLS: |failed: ")
 
 
 def classify(msg):
@@ -143,6 +144,14 @@ def main():
         if last == n - 1 and last < len(secs):
             sec = secs[last]
             head = head_of(sec)
+            if not head and not out["error"] and p.returncode == 5:
+                # wget's exit status 5 is "SSL verification failure"; for a host name
+                # mismatch its log holds no line the adapter can point at
+                out["error"] = "SSLCertVerificationError"
+                out["native_error"] = out["detail"] = "wget (exit 5): SSL verification failure"
+            elif not head and not out["error"]:  # no head and no message the adapter knows
+                out["error"] = "Unmapped"
+                out["native_error"] = "wget (exit %d): %s" % (p.returncode, sec.strip()[-300:])
             if head:
                 out["status"], out["reason"], out["version"], out["headers"] = head
                 saved = re.findall(r"Saving to: '(.*)'", sec)
