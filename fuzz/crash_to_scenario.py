@@ -103,7 +103,8 @@ def scenario(path, data, target, sid):
         "title: fuzz_%s input %s replayed over a socket" % (target, digest[:12]),
         "ref: fuzz/crash_to_scenario.py; CPython http/client.py (httplib in 2.7)",
         "tags: fuzz",
-        "profiles: py27, py3",
+        "profiles: py27, py3 -- py27-strict and strict: the expectations are CPython's runs "
+        "of these bytes; add the strict profiles' by hand",
         "",
         "request: %s /case" % method,
         "",

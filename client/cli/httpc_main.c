@@ -38,7 +38,14 @@ static const char usage[] =
     "                       at most 64 MiB)\n"
     "      --target T       send T as the request target (absolute-form, '*') instead\n"
     "                       of the URL's path; the URL still names the server\n"
-    "      --profile NAME   py27, py27-strict, py3 (default) or strict\n"
+    "      --profile NAME   py3 (default, CPython 3.11), py36, py35, py34, py33,\n"
+    "                       py32, py31, py30, py27, py26 (each that version's\n"
+    "                       http.client or httplib), py31-strict, py30-strict,\n"
+    "                       py27-strict, py26-strict, or strict (RFC 9112)\n"
+    "      --strict         strict=True (2.6, 2.7, 3.0-3.3: a reply without a\n"
+    "                       status line is BadStatusLine; deprecated and without\n"
+    "                       effect in 3.2/3.3; refused where the version has no\n"
+    "                       strict argument)\n"
     "      --timeout SECS   socket timeout in seconds (fractions allowed)\n"
     "  -o, --output FILE    write the body to FILE instead of stdout\n"
     "      --read-size N    read the body with read(N) calls instead of read()\n"
@@ -86,6 +93,7 @@ typedef struct opts {
     size_t nheaders;
     const char *cacert, *cert, *key, *proxy; /* HTTPS and set_tunnel */
     int insecure, verify;
+    int strict; /* --strict: HTTPConnection(strict=True) */
     httpc_kv proxy_headers[32];
     size_t nproxy_headers;
 } opts;
@@ -189,6 +197,30 @@ static int add_before(opts *o, const char *opt, char *arg)
     return 0;
 }
 
+/* The message for an unknown --profile, listing the built-ins. */
+static int unknown_profile(const char *name)
+{
+    char names[400] = "";
+
+    for (size_t i = 0, n = 0; i < httpc_profile_count() && n < sizeof names; i++)
+        n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "",
+                              httpc_profile_get((httpc_profile_id)i)->name);
+    fprintf(stderr, "httpc: unknown profile '%s' (%s)\nTry 'httpc --help'.\n", name, names);
+    return 2;
+}
+
+/* --strict: the profile's strict=True variant, where its version has one. */
+static int apply_strict(opts *o)
+{
+    const httpc_profile *s = httpc_profile_with_strict(o->profile);
+
+    if (s == NULL)
+        return usage_error("--strict: profile %s has no strict argument (removed in 3.4)",
+                           o->profile->name);
+    o->profile = s;
+    return 0;
+}
+
 /* Returns 0, or the exit status when the program should stop. */
 static int parse_args(int argc, char **argv, opts *o)
 {
@@ -208,6 +240,8 @@ static int parse_args(int argc, char **argv, opts *o)
             o->json = 1, takes = 0;
         } else if (!strcmp(a, "--insecure")) {
             o->insecure = 1, takes = 0;
+        } else if (!strcmp(a, "--strict")) {
+            o->strict = 1, takes = 0;
         } else if (!strcmp(a, "--verify")) {
             o->verify = 1, takes = 0;
         } else if (a[0] != '-' || !strcmp(a, "-")) {
@@ -245,7 +279,7 @@ static int parse_args(int argc, char **argv, opts *o)
             o->output = next;
         } else if (!strcmp(a, "--profile")) {
             if ((o->profile = httpc_profile_by_name(next)) == NULL)
-                return usage_error("unknown profile '%s' (py27, py27-strict, py3, strict)", next);
+                return unknown_profile(next);
         } else if (!strcmp(a, "--timeout")) {
             char *end;
             double s = strtod(next, &end);
@@ -381,11 +415,11 @@ static int read_body(const opts *o, outcome *oc)
         return HTTPC_E_NOMEM;
     for (;;) {
         ssize_t n = httpc_resp_read(oc->resp, buf, (size_t)o->read_size);
-        if (n == HTTPC_E_INCOMPLETE_READ) { /* buf starts with e.partial */
-            int64_t partial;
-            httpc_resp_incomplete(oc->resp, &partial, NULL, NULL);
-            if (partial > 0 && partial <= o->read_size)
-                sink(oc, buf, (size_t)partial);
+        if (n == HTTPC_E_INCOMPLETE_READ) { /* e.partial is buf[offset..offset+partial) */
+            int64_t partial, offset;
+            httpc_resp_incomplete(oc->resp, &partial, NULL, &offset);
+            if (partial > 0 && offset >= 0 && partial <= o->read_size - offset)
+                sink(oc, buf + offset, (size_t)partial);
         }
         if (n <= 0) {
             free(buf);
@@ -448,7 +482,7 @@ static int load_body(const char *path, const httpc_profile *p, httpc_body *body,
         snprintf(why, cap, "cannot read '%s': %s", path, strerror(errno));
         return -1;
     }
-    if (!S_ISREG(st.st_mode) && !p->py27) {
+    if (!S_ISREG(st.st_mode) && p->body_framing == HTTPC_FRAMING_CHUNKED) {
         *body = (httpc_body){.kind = HTTPC_BODY_FD, .fd = bf->fd};
         return 0;
     }
@@ -614,47 +648,57 @@ static int request(const opts *o, outcome *oc)
     return 0;
 }
 
+/* One [name, value] pair of the JSON headers list. */
+static void json_pair(FILE *f, int first, const char *name, size_t nlen, const char *value,
+                      size_t vlen)
+{
+    fputs(first ? "[" : ", [", f);
+    json_latin1(f, name, nlen);
+    fputs(", ", f);
+    json_latin1(f, value, vlen);
+    fputc(']', f);
+}
+
 /* py27's getheaders() is HTTPMessage.items(): one entry per lower-cased name
- * with the combined value; 3.x gives every field in order. */
+ * (any bytes, a NUL included) with the combined value (httpc_resp_name_at). */
+static void json_headers_py27(FILE *f, httpc_resp *r)
+{
+    httpc_span name;
+
+    for (size_t i = 0; httpc_resp_name_at(r, i, &name) == 0; i++) {
+        ssize_t len = httpc_resp_getheader_n(r, name.ptr, name.len, NULL, 0);
+        char *key = malloc(name.len + 1), *v = len >= 0 ? malloc((size_t)len + 1) : NULL;
+        if (key == NULL || v == NULL) { /* cannot happen short of memory: say so */
+            free(key), free(v);
+            json_pair(f, i == 0, "", 0, "<out of memory>", 15);
+            continue;
+        }
+        for (size_t k = 0; k < name.len; k++)
+            key[k] = (char)(name.ptr[k] >= 'A' && name.ptr[k] <= 'Z' ? name.ptr[k] + 32 : name.ptr[k]);
+        httpc_resp_getheader_n(r, name.ptr, name.len, v, (size_t)len + 1);
+        json_pair(f, i == 0, key, name.len, v, (size_t)len);
+        free(key), free(v);
+    }
+}
+
+/* 3.x getheaders() gives every field in order; 2.7 its dict's items. */
 static void json_headers(FILE *f, const opts *o, httpc_resp *r)
 {
     size_t n = httpc_resp_header_count(r);
-    int first = 1, py27 = o->profile && o->profile->py27;
+    int first = 1;
 
     fputc('[', f);
+    if (o->profile && o->profile->header_mode == HTTPC_HEADERS_PY27) {
+        json_headers_py27(f, r);
+        n = 0;
+    }
     for (size_t i = 0; i < n; i++) {
         httpc_span name, value;
         httpc_resp_header_at(r, i, &name, &value);
         if (name.ptr == NULL)
             continue;
-        char key[1024];
-        snprintf(key, sizeof key, "%.*s", (int)name.len, name.ptr);
-        if (py27) {
-            int seen = 0;
-            for (size_t j = 0; j < i && !seen; j++) {
-                httpc_span n2, v2;
-                httpc_resp_header_at(r, j, &n2, &v2);
-                seen = n2.ptr && n2.len == name.len && !strncasecmp(n2.ptr, name.ptr, name.len);
-            }
-            if (seen)
-                continue;
-            for (char *k = key; *k; k++)
-                *k = (char)(*k >= 'A' && *k <= 'Z' ? *k + 32 : *k);
-        }
-        fputs(first ? "[" : ", [", f);
+        json_pair(f, first, name.ptr, name.len, value.ptr, value.len);
         first = 0;
-        json_latin1(f, key, strlen(key));
-        fputs(", ", f);
-        if (py27) {
-            ssize_t len = httpc_resp_getheader(r, key, NULL, 0);
-            char *v = malloc((size_t)len + 1);
-            httpc_resp_getheader(r, key, v, (size_t)len + 1);
-            json_latin1(f, v, (size_t)len);
-            free(v);
-        } else {
-            json_latin1(f, value.ptr, value.len);
-        }
-        fputc(']', f);
     }
     fputc(']', f);
 }
@@ -676,7 +720,8 @@ static void print_json(FILE *f, const opts *o, outcome *oc)
     json_latin1(f, oc->detail, strlen(oc->detail));
     if (r) {
         fprintf(f, ", \"status\": %d, \"reason\": ", httpc_resp_status(r));
-        json_latin1(f, httpc_resp_reason(r), strlen(httpc_resp_reason(r)));
+        httpc_span reason = httpc_resp_reason_span(r);
+        json_latin1(f, reason.ptr, reason.len);
         fprintf(f, ", \"version\": %d, \"headers\": ", httpc_resp_version(r));
         json_headers(f, o, r);
         fprintf(f, ", \"body_len\": %llu, \"body_sha256\": \"", oc->body_len);
@@ -713,6 +758,17 @@ static void print_json(FILE *f, const opts *o, outcome *oc)
         fputs(", \"will_close\": null}\n", f);
 }
 
+/* The status line to stderr, the reason whole (it may hold any byte). */
+static void print_status(httpc_resp *r)
+{
+    int v = httpc_resp_version(r);
+    httpc_span reason = httpc_resp_reason_span(r);
+
+    fprintf(stderr, "HTTP/%s %d ", v == 11 ? "1.1" : v == 10 ? "1.0" : "0.9", httpc_resp_status(r));
+    fwrite(reason.ptr, 1, reason.len, stderr);
+    fputc('\n', stderr);
+}
+
 /* Flushes and closes (stdout: flushes) the stream the output went to; a
  * full disk or /dev/full shows only here. Returns 0, or 1 after saying so. */
 static int finish_output(FILE *f, const char *name, int write_errno)
@@ -737,6 +793,8 @@ int main(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     if (o.profile == NULL)
         o.profile = httpc_profile_get(HTTPC_PROFILE_PY3);
+    if (o.strict && (rc = apply_strict(&o)) != 0)
+        return rc;
     if (o.json) {
         /* Keep stdout for the one JSON object; debug output goes to stderr. */
         int keep = dup(1);
@@ -764,11 +822,7 @@ int main(int argc, char **argv)
         write_failed = finish_output(json_out, "<stdout>", 0);
     } else {
         if (oc.resp)
-            fprintf(stderr, "HTTP/%s %d %s\n",
-                    httpc_resp_version(oc.resp) == 11   ? "1.1"
-                    : httpc_resp_version(oc.resp) == 10 ? "1.0"
-                                                        : "0.9",
-                    httpc_resp_status(oc.resp), httpc_resp_reason(oc.resp));
+            print_status(oc.resp);
         if (oc.err < 0)
             fprintf(stderr, "httpc: %s: %s\n", httpc_err_name(oc.err), oc.detail);
         write_failed = finish_output(oc.body_out, o.output ? o.output : "<stdout>", oc.write_errno);

@@ -176,8 +176,15 @@ enum httpc_status {
 #undef HTTPC__STATUS_ENUM
 };
 
-/* `responses[code]`: the phrase of a known code, NULL for an unknown one. */
+/* `responses[code]`: the phrase of a known code, NULL for an unknown one,
+ * from the 3.4 document's table (HTTPC_STATUS_MAP). */
 const char *httpc_status_phrase(int code);
+/* `responses[code]` of table `t` (a profile's status_table): NULL when that
+ * version's dictionary has no such key. */
+const char *httpc_status_phrase_in(int t, int code);
+/* The number of entries of table `t`, and the code of its entry i. */
+size_t httpc_status_count_in(int t);
+int httpc_status_code_in(int t, size_t i);
 /* The constant's name without prefix ("NOT_FOUND"), NULL when unknown. */
 const char *httpc_status_name(int code);
 /* Number of entries in the table, and the code of entry i (for iteration). */
@@ -188,37 +195,140 @@ int httpc_status_code_at(size_t i);
 /* 3. Profiles                                                               */
 /* ------------------------------------------------------------------------ */
 
-#define HTTPC_MAXLINE 65536 /* http.client._MAXLINE */
-#define HTTPC_MAXHEADERS 100 /* http.client._MAXHEADERS */
+#define HTTPC_MAXLINE 65536 /* http.client._MAXLINE (2.7.3+, 3.2+) */
+#define HTTPC_MAXHEADERS 100 /* http.client._MAXHEADERS (2.7.4+, 3.2.4+) */
+/* httplib 2.6 and http.client 3.0/3.1 bound neither a line nor the number of
+ * header lines; httpc bounds memory anyway, at these named caps (a documented
+ * deviation: README "Profiles"). */
+#define HTTPC_UNBOUNDED_LINE (256 * 1024)
+#define HTTPC_UNBOUNDED_HEADERS 256
+
+/* The one list of built-in profiles: X(ID, name, fallback, with_strict).
+ * profile.c, the scenario loader and the runner all expand it. Ids are
+ * never renumbered: new profiles are appended. `fallback` is the nearest
+ * documented neighbour whose expectation a scenario gives a profile that
+ * states none of its own (scenarios/FORMAT.md), `with_strict` the profile
+ * strict=True makes of it (itself where strict changes nothing; __COUNT for
+ * none). */
+#define HTTPC_PROFILE_LIST(X)                                                      \
+    X(PY27, "py27", _COUNT, PY27_STRICT)        /* httplib 2.7, strict=False */    \
+    X(PY27_STRICT, "py27-strict", _COUNT, PY27_STRICT) /* httplib 2.7, strict */   \
+    X(PY3, "py3", _COUNT, _COUNT)               /* http.client of CPython 3.11 */   \
+    X(STRICT, "strict", _COUNT, _COUNT)         /* RFC 9112, beyond Python */       \
+    X(PY26, "py26", PY27, PY26_STRICT)          /* httplib 2.6 */                   \
+    X(PY26_STRICT, "py26-strict", PY27_STRICT, PY26_STRICT)                         \
+    X(PY30, "py30", PY31, PY30_STRICT)          /* http.client 3.0 */               \
+    X(PY30_STRICT, "py30-strict", PY31_STRICT, PY30_STRICT)                         \
+    X(PY31, "py31", PY32, PY31_STRICT)          /* http.client 3.1 */               \
+    X(PY31_STRICT, "py31-strict", PY32, PY31_STRICT) /* = 3.2 on simple responses */ \
+    X(PY32, "py32", PY33, PY32)                 /* 3.2: strict deprecated */        \
+    X(PY33, "py33", PY34, PY33)                                                     \
+    X(PY34, "py34", PY35, _COUNT)               /* 3.4: strict removed */           \
+    X(PY35, "py35", PY36, _COUNT)                                                   \
+    X(PY36, "py36", PY3, _COUNT)                /* checked against CPython 3.6 */
 
 typedef enum httpc_profile_id {
-    HTTPC_PROFILE_PY27 = 0,    /* httplib 2.7, strict=False: HTTP/0.9 simple responses */
-    HTTPC_PROFILE_PY27_STRICT, /* httplib 2.7, strict=True */
-    HTTPC_PROFILE_PY3,         /* http.client 3.4+, checked against CPython 3.11 */
-    HTTPC_PROFILE_STRICT,      /* RFC 9112 strict: rejects what desync relies on */
+#define HTTPC__PROFILE_ENUM(id, name, fallback, strict) HTTPC_PROFILE_##id,
+    HTTPC_PROFILE_LIST(HTTPC__PROFILE_ENUM)
+#undef HTTPC__PROFILE_ENUM
     HTTPC_PROFILE__COUNT
 } httpc_profile_id;
 
 /* How the header block is read and split into fields. */
 typedef enum httpc_header_mode {
-    HTTPC_HEADERS_PY27,   /* mimetools.Message.readheaders (2.7) */
+    HTTPC_HEADERS_PY27,   /* mimetools.Message.readheaders (2.6, 2.7) */
     HTTPC_HEADERS_PY3,    /* email.feedparser with the compat32 policy (3.x) */
     HTTPC_HEADERS_STRICT, /* RFC 9112 section 5 field lines, nothing lenient */
 } httpc_header_mode;
 
+/* What an empty reply (EOF before a status line) raises. */
+typedef enum httpc_empty_reply {
+    HTTPC_EMPTY_REMOTE_DISCONNECTED, /* 3.5+: RemoteDisconnected */
+    HTTPC_EMPTY_BAD_STATUS_REPR,     /* 2.6, 3.0-3.4: BadStatusLine(''), whose
+                                        __init__ makes the detail repr('') = "''" */
+    HTTPC_EMPTY_BAD_STATUS_MESSAGE,  /* 2.7: BadStatusLine("No status line received ...") */
+} httpc_empty_reply;
+
+/* What a request body that is a file or an iterable becomes. */
+typedef enum httpc_body_framing {
+    HTTPC_FRAMING_LENGTH,  /* file: Content-Length = fstat size; iterable: refused
+                              (TypeError) or sent raw, per iter_body */
+    HTTPC_FRAMING_CHUNKED, /* 3.6+: both chunked unless the caller gave a length */
+} httpc_body_framing;
+
+/* Which `responses` table httpc_status_phrase_for reads (status.c; read off
+ * each interpreter by tests/oracle/gen_status.py where there is one). */
+typedef enum httpc_status_table {
+    HTTPC_STATUS_TABLE_27,  /* httplib 2.7 (and 2.6, 3.0-3.3 by their documents): 41
+                               entries, 306 "(Unused)", no 102 207 226 422-426 507 510 */
+    HTTPC_STATUS_TABLE_34,  /* the 3.4 document's 53 constants (HTTPC_STATUS_MAP) */
+    HTTPC_STATUS_TABLE_36,  /* http.HTTPStatus of 3.5/3.6: 57 entries */
+    HTTPC_STATUS_TABLE_311, /* CPython 3.11 (the same in 3.9-3.12): 62 entries */
+} httpc_status_table;
+
 /* A profile is a small value struct: copy one of the built-ins and change
- * the limits to make your own. */
+ * a field to make your own. Each behaviour that changed between versions is
+ * one field, so no code asks "which version?" (README, "Profiles", has the
+ * table of fields by version with their sources). */
 typedef struct httpc_profile {
-    const char *name;         /* "py27", "py27-strict", "py3", "strict" */
+    const char *name;         /* "py27", "py27-strict", "py3", "strict", "py31" ... */
     httpc_profile_id id;
     httpc_header_mode header_mode;
     int accept_http09;        /* a reply without "HTTP/" is a simple response */
     int strict_rfc;           /* the RFC 9112 rejections of the strict profile */
-    int py27;                 /* httplib 2.7 quirks (int() without '_', ...) */
+    int py27;                 /* the parsers' httplib 2.x rules: str is bytes (int()
+                                 without '_' or Unicode spaces, repr without b'',
+                                 "HTTP/0.9" is version 9, 2.x's messages) */
     size_t max_line;          /* longest line accepted, terminator included */
     size_t max_headers;       /* header lines limit ("got more than %d headers") */
     size_t max_trailers;      /* trailer lines limit, 0 = unbounded (as CPython) */
+    /* Behaviour that changed between versions, one field each. */
+    int python;               /* the CPython it follows: 26, 27, 30 ... 36, 311; 0 strict */
+    int has_strict_arg;       /* HTTPConnection takes `strict` (2.x, 3.0-3.3) */
+    httpc_empty_reply empty_reply;
+    int version9;             /* a "HTTP/0.9" status line is version 9 and no headers
+                                 follow (2.x, 3.0, 3.1); 3.2+ read it as 1.0 */
+    int closed_at_eof;        /* `closed` turns true once the body is read (3.x: the
+                                 response is an io.BufferedIOBase whose fp is closed
+                                 at the end; 2.x has no `closed`) */
+    httpc_body_framing body_framing;
+    int iter_body;            /* an iterable body: 0 TypeError (2.x, 3.0, 3.1),
+                                 1 each piece sent as is (3.2+) */
+    int body_with_head;       /* a bytes body goes in the same send() as the head
+                                 (2.7 and 3.1-3.5, bpo-4336) */
+    int int_underscores;      /* int() takes '_' between digits (PEP 515, 3.6+) */
+    int int_max_digits;       /* int() refuses more digits (sys.int_max_str_digits,
+                                 4300 in 3.11 and the 3.7-3.10 security releases), 0 none */
+    int close_on_conn_error;  /* getresponse() closes the connection after a
+                                 ConnectionError (3.5+, bpo-3566) */
+    int bytes_str;            /* 2.x: str is bytes: the request line, host and header
+                                 names are not encoded to ASCII, messages print
+                                 without b'' */
+    int chunked_requests;     /* encode_chunked and Transfer-Encoding respected (3.6+) */
+    int blocksize_opt;        /* HTTPConnection(blocksize) (3.7+): else 8192 */
+    int tls_verify_default;   /* HTTPS verifies chain and host by default (3.4.3+) */
+    int tls_min_tls12;        /* default minimum TLS 1.2 (3.10+) */
+    int ssl_cert_error;       /* SSLCertVerificationError (3.7+), else plain SSLError */
+    int ssl_plain_errors;     /* 2.7 on OpenSSL 3: an unexpected EOF and a handshake
+                                 timeout are plain SSLError (3.x: SSLEOFError,
+                                 TimeoutError) */
+    int ragged_eof_ok;        /* suppress_ragged_eofs: EOF without close_notify is EOF */
+    httpc_status_table status_table;
 } httpc_profile;
+
+/* The built-in profiles, in id order: httpc_profile_get(i) for i <
+ * httpc_profile_count(). The one list of names (the scenario loader and the
+ * runner read it too). */
+size_t httpc_profile_count(void);
+/* The profile whose expectation a scenario gives this one when it states
+ * none of its own: its nearest documented neighbour (HTTPC_PROFILE_LIST:
+ * py26 -> py27, py30 -> py31 -> ... -> py36 -> py3), NULL for py27,
+ * py27-strict, py3 and strict (scenarios/FORMAT.md). */
+const httpc_profile *httpc_profile_fallback(const httpc_profile *p);
+/* The strict=True variant of `p` (py27 -> py27-strict), `p` itself where
+ * strict changes nothing (py32, py33: deprecated), NULL where the version
+ * has no strict argument (py34 on). */
+const httpc_profile *httpc_profile_with_strict(const httpc_profile *p);
 
 /* The built-in profile `id`, NULL when out of range. */
 const httpc_profile *httpc_profile_get(httpc_profile_id id);
@@ -596,8 +706,12 @@ int httpc_conn_getresponse(httpc_conn *c, httpc_resp **out);
 /* ------------------------------------------------------------------------ */
 
 int httpc_resp_status(const httpc_resp *r);
-/* The reason phrase (NUL-terminated, bytes as received). */
+/* The reason phrase, bytes as received, NUL-terminated for convenience: a
+ * NUL inside the phrase ends this C string early, so code that may meet any
+ * byte uses httpc_resp_reason_span (CPython reports 'OK\x00' whole). */
 const char *httpc_resp_reason(const httpc_resp *r);
+/* The whole reason phrase as a span (valid until httpc_resp_free). */
+httpc_span httpc_resp_reason_span(const httpc_resp *r);
 /* 9, 10 or 11. */
 int httpc_resp_version(const httpc_resp *r);
 int httpc_resp_will_close(const httpc_resp *r);
@@ -614,6 +728,25 @@ int httpc_resp_header_at(const httpc_resp *r, size_t i, httpc_span *name,
  * exceed cap - 1, as snprintf does) or HTTPC_E_NOT_FOUND (Python: default). */
 ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf,
                              size_t cap);
+/* getheader() for a name of any bytes (a NUL included): name_len octets of
+ * `name`. Same returns; the value is byte-exact in buf[0..return) when it
+ * fits (it may hold NUL: use the length, not strlen). */
+ssize_t httpc_resp_getheader_n(const httpc_resp *r, const char *name, size_t name_len,
+                               char *buf, size_t cap);
+
+/* The HTTPMessage side of a response (3.x `msg`, an email.message.Message;
+ * 2.7 `msg`, a mimetools.Message). Spans point into the response and stay
+ * valid until httpc_resp_free. The fields in order are httpc_resp_header_at
+ * (3.x msg.items(); a NULL name is one of 2.7's continuation lines). */
+/* msg.get_all(name)[k]: the value of the k-th field called `name` (ASCII case-
+ * insensitive, name_len octets). 0, or HTTPC_E_NOT_FOUND past the last. */
+int httpc_resp_get_all(const httpc_resp *r, const char *name, size_t name_len, size_t k,
+                       httpc_span *value);
+/* The k-th distinct field name, case-insensitively, first-seen order and
+ * spelling: the keys of 2.7's msg.dict, whose getheaders() pairs each name,
+ * lower-cased, with httpc_resp_getheader_n's value (repeats joined). 0, or
+ * HTTPC_E_NOT_FOUND past the last. */
+int httpc_resp_name_at(const httpc_resp *r, size_t k, httpc_span *name);
 
 /* read(amt) / readinto(b): up to `amt` bytes into buf. Returns the count,
  * 0 at the end of the body. As in CPython, a short Content-Length body read
@@ -655,7 +788,9 @@ const char *httpc_resp_errmsg(const httpc_resp *r);
 
 /* isclosed(): the connection side is closed (fp is None). */
 int httpc_resp_isclosed(const httpc_resp *r);
-/* closed: the response object itself was closed with close(). */
+/* closed: the response object itself was closed: by close(), or (profiles
+ * with closed_at_eof, 3.0-3.5) once the connection side closed at the body's
+ * end or after an error. */
 int httpc_resp_closed(const httpc_resp *r);
 /* fileno(): the socket descriptor, -1 once closed. */
 int httpc_resp_fileno(const httpc_resp *r);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* HTTPConnection: the request side and its state machine (Idle,
  * Request-started, Request-sent), following CPython 3.11's http/client.py
- * (and httplib 2.7's where the profile says py27). Python's own oddities are
+ * (and httplib 2.x's where the profile's fields say so). Python's own oddities are
  * kept on purpose: a reference client is useful only if it is exact. */
 #include "transport.h"
 #include "url.h"
@@ -53,7 +53,7 @@ static int nomem(httpc_conn *c)
 /* The argument of a state exception: 3.x passes the state, 2.7 nothing. */
 static int state_error(httpc_conn *c, int err)
 {
-    return fail(c, err, c->p->py27 ? "" : state_names[c->state]);
+    return fail(c, err, c->p->bytes_str ? "" : state_names[c->state]);
 }
 
 void httpc_conn_opts_init(httpc_conn_opts *o)
@@ -80,7 +80,7 @@ static int init_host(httpc_conn *c, const char *host, int port)
 
     if (rc == 0)
         rc = httpc__validate_url_part(c->host, c->p, c->errmsg, sizeof c->errmsg);
-    if (rc == 0 && !c->p->py27 && httpc__validate_ascii(c->host, strlen(c->host), NULL, 0) < 0)
+    if (rc == 0 && !c->p->bytes_str && httpc__validate_ascii(c->host, strlen(c->host), NULL, 0) < 0)
         rc = fail(c, HTTPC_E_VALUE_ERROR, "non-ASCII host: IDNA is not implemented");
     return rc;
 }
@@ -234,7 +234,7 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
 {
     if (live_transport(c) != NULL)
         return fail(c, HTTPC_E_RUNTIME_ERROR,
-                    c->p->py27 ? "Can't setup tunnel for established connection."
+                    c->p->bytes_str ? "Can't setup tunnel for established connection."
                                : "Can't set up tunnel for established connection");
     clear_tunnel(c);
     int rc = httpc__get_hostport(host, port, c->default_port, c->p, &c->tunnel_host,
@@ -297,7 +297,7 @@ static int raw_send(httpc_conn *c, const void *data, size_t len)
     if (c->t == NULL && (rc = httpc_conn_connect(c)) < 0)
         return rc;
     if (c->opts.debuglevel > 0)
-        debug_send(data, len, c->p->py27);
+        debug_send(data, len, c->p->bytes_str);
     rc = c->t->vt->send(c->t, data, len);
     return rc < 0 ? fail(c, rc, c->t->errmsg) : 0;
 }
@@ -320,12 +320,12 @@ static int send_connect(httpc_conn *c)
     if ((head = malloc(n)) == NULL)
         return nomem(c);
     off = (size_t)snprintf(head, n, "CONNECT %s:%d HTTP/1.0\r\n", c->tunnel_host, c->tunnel_port);
-    if (c->p->py27)
+    if (c->p->bytes_str) /* 2.7's _tunnel sends the CONNECT line by itself */
         rc = raw_send(c, head, off), off = 0;
     for (size_t i = 0; i < c->ntunnel && rc == 0; i++) {
         size_t k = strlen(c->tunnel_hdrs[i]);
         memcpy(head + off, c->tunnel_hdrs[i], k);
-        if (c->p->py27)
+        if (c->p->bytes_str) /* and each header line by itself */
             rc = raw_send(c, head, k);
         else
             off += k;
@@ -455,7 +455,7 @@ static int strip_iface(httpc_conn *c, char *v)
 {
     char *pct = strchr(v, '%');
 
-    if (c->p->py27 || pct == NULL)
+    if (c->p->bytes_str || pct == NULL)
         return 0;
     if (v[0] != '[') {
         snprintf(c->errmsg, sizeof c->errmsg, "AssertionError: b'%.*s'", (int)(pct - v), v);
@@ -538,7 +538,7 @@ int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url, in
         return nomem(c);
     n = (size_t)snprintf(line, n, "%s %s HTTP/1.%c", method, url,
                          c->opts.http_vsn == 10 ? '0' : '1');
-    if (c->p->py27 || (rc = httpc__validate_ascii(line, n, c->errmsg, sizeof c->errmsg)) == 0)
+    if (c->p->bytes_str || (rc = httpc__validate_ascii(line, n, c->errmsg, sizeof c->errmsg)) == 0)
         rc = output(c, line, n, "", 0);
     free(line);
     if (rc < 0 || c->opts.http_vsn != 11)
@@ -557,14 +557,14 @@ static int invalid_header(httpc_conn *c, const char *what, const char *s)
 
     httpc__py_repr(r, sizeof r, s, strlen(s), 1);
     httpc__detail(c->errmsg, sizeof c->errmsg, "Invalid header %s %s", what,
-                  r + (c->p->py27 ? 1 : 0));
+                  r + (c->p->bytes_str ? 1 : 0));
     return HTTPC_E_VALUE_ERROR;
 }
 
 static int check_header(httpc_conn *c, const char *name, const char *const *values, size_t nvalues,
                         size_t *total)
 {
-    if (!c->p->py27 && httpc__validate_ascii(name, strlen(name), c->errmsg, sizeof c->errmsg) < 0)
+    if (!c->p->bytes_str && httpc__validate_ascii(name, strlen(name), c->errmsg, sizeof c->errmsg) < 0)
         return HTTPC_E_VALUE_ERROR; /* header.encode('ascii') */
     if (!httpc__valid_header_name(name, c->p))
         return invalid_header(c, "name", name);
@@ -610,7 +610,7 @@ static int send_piece(httpc_conn *c, const void *data, size_t len, int chunked)
     int rc;
 
     if (len == 0) {
-        if (!c->p->py27)
+        if (c->p->chunked_requests) /* 3.6's send() prints it */
             debug_note(c, "Zero length chunk ignored");
         return 0;
     }
@@ -632,13 +632,13 @@ static int send_piece(httpc_conn *c, const void *data, size_t len, int chunked)
  * 8192 in 2.7's send(). An empty read ends it, as `if not datablock`. */
 static int send_fd(httpc_conn *c, int fd, int chunked)
 {
-    size_t bs = c->p->py27 ? 8192 : c->opts.blocksize;
+    size_t bs = c->p->blocksize_opt ? c->opts.blocksize : 8192;
     char *block = malloc(bs);
     int rc = 0;
 
     if (block == NULL)
         return nomem(c);
-    if (!c->p->py27)
+    if (c->p->chunked_requests)
         debug_note(c, "reading a readable");
     for (;;) {
         ssize_t n = read(fd, block, bs);
@@ -674,9 +674,9 @@ static int send_iter(httpc_conn *c, const httpc_body *b, int chunked)
  * hands anything else to sock.sendall, which refuses an iterator. */
 static int send_output(httpc_conn *c, const httpc_body *b, int encode_chunked)
 {
-    int chunked = encode_chunked && c->opts.http_vsn == 11 && !c->p->py27;
+    int chunked = encode_chunked && c->opts.http_vsn == 11 && c->p->chunked_requests;
     int kind = b ? b->kind : HTTPC_BODY_NONE;
-    int inline_body = c->p->py27 && kind == HTTPC_BODY_BUFFER;
+    int inline_body = c->p->body_with_head && kind == HTTPC_BODY_BUFFER;
     int rc;
 
     if ((rc = output(c, "", 0, "", 0)) < 0)
@@ -695,8 +695,10 @@ static int send_output(httpc_conn *c, const httpc_body *b, int encode_chunked)
         rc = send_piece(c, b->data, b->len, chunked);
     else if (kind == HTTPC_BODY_FD)
         rc = send_fd(c, b->fd, chunked);
-    else if (c->p->py27)
-        return fail(c, HTTPC_E_TYPE_ERROR, "must be string or buffer, not generator");
+    else if (!c->p->iter_body) /* sock.sendall(generator) */
+        return fail(c, HTTPC_E_TYPE_ERROR, c->p->bytes_str
+                                               ? "must be string or buffer, not generator"
+                                               : "'generator' does not support the buffer interface");
     else
         rc = send_iter(c, b, chunked);
     if (rc == 0 && chunked)
@@ -728,7 +730,7 @@ static long long content_length(httpc_conn *c, const httpc_body *b, const char *
     }
     if (b->kind == HTTPC_BODY_BUFFER)
         return (long long)b->len;
-    if (b->kind != HTTPC_BODY_FD || !c->p->py27)
+    if (b->kind != HTTPC_BODY_FD || c->p->body_framing != HTTPC_FRAMING_LENGTH)
         return -1;
     if (fstat(b->fd, &st) == 0)
         return (long long)st.st_size;
@@ -756,14 +758,14 @@ static int framing_headers(httpc_conn *c, const char *method, const httpc_body *
 
     if (has_header(h, nh, "content-length"))
         return 0;
-    if (!c->p->py27 && has_header(h, nh, "transfer-encoding"))
+    if (c->p->chunked_requests && has_header(h, nh, "transfer-encoding"))
         return encode_chunked;
     long long cl = content_length(c, body, method);
     if (cl >= 0) {
         snprintf(num, sizeof num, "%lld", cl);
         return putheader1(c, "Content-Length", num);
     }
-    if (!has_body || c->p->py27)
+    if (!has_body || c->p->body_framing != HTTPC_FRAMING_CHUNKED)
         return 0;
     int rc = putheader1(c, "Transfer-Encoding", "chunked");
     return rc < 0 ? rc : 1;
@@ -797,7 +799,7 @@ static int begin_failed(httpc_conn *c, httpc_resp *r, int rc)
     fail(c, rc, httpc_resp_errmsg(r));
     httpc_resp_close(r);
     httpc_resp_free(r);
-    if (c->p->strict_rfc || (!c->p->py27 && httpc_err_is(rc, HTTPC_E_CONNECTION_ERROR))) {
+    if (c->p->strict_rfc || (c->p->close_on_conn_error && httpc_err_is(rc, HTTPC_E_CONNECTION_ERROR))) {
         char keep[sizeof c->errmsg];
         memcpy(keep, c->errmsg, sizeof keep);
         httpc_conn_close(c);

@@ -123,7 +123,7 @@ static int version_number(httpc_span v, const httpc_profile *p)
     if (starts_with(v, "HTTP/1.", 7))
         return 11;
     if (span_is(v, "HTTP/0.9", 8))
-        return p->py27 ? 9 : 10;
+        return p->version9 ? 9 : 10;
     return 0;
 }
 
@@ -256,10 +256,15 @@ static int too_long(const httpc_profile *p, char *detail, size_t cap)
     return HTTPC_E_LINE_TOO_LONG;
 }
 
-/* An empty read: 3.5+ raises RemoteDisconnected, 2.7 a BadStatusLine. */
+/* An empty read: 3.5+ raises RemoteDisconnected, 2.7 a BadStatusLine with
+ * a message, 2.6 and 3.0-3.4 BadStatusLine('') (profile empty_reply). */
 static int disconnected(const httpc_profile *p, char *detail, size_t cap)
 {
-    if (p->py27) {
+    if (p->empty_reply == HTTPC_EMPTY_BAD_STATUS_REPR) {
+        httpc__detail(detail, cap, "''");
+        return HTTPC_E_BAD_STATUS_LINE;
+    }
+    if (p->empty_reply == HTTPC_EMPTY_BAD_STATUS_MESSAGE) {
         httpc__detail(detail, cap,
                       "No status line received - the server has closed the connection");
         return HTTPC_E_BAD_STATUS_LINE;

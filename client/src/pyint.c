@@ -89,7 +89,7 @@ static void take_prefix(const unsigned char **s, size_t *len, const httpc_profil
 {
     if (*len >= 2 && (*s)[0] == '0' && ((*s)[1] == 'x' || (*s)[1] == 'X')) {
         *s += 2, *len -= 2;
-        if (!p->py27 && *len > 0 && **s == '_')
+        if (p->int_underscores && *len > 0 && **s == '_')
             (*s)++, (*len)--;
     }
 }
@@ -115,8 +115,8 @@ int httpc_py_int(const char *str, size_t len, int base, const httpc_profile *p, 
         take_prefix(&s, &len, p);
     /* A second '_' after the prefix ("0x__1") fails in parse_digits, which
      * refuses '_' that does not follow a digit. */
-    max_digits = (!p->py27 && base == 10) ? PY3_MAX_STR_DIGITS : 0;
-    rc = parse_digits(s, len, base, !p->py27, max_digits, &v);
+    max_digits = base == 10 ? (size_t)p->int_max_digits : 0;
+    rc = parse_digits(s, len, base, p->int_underscores, max_digits, &v);
     if (rc < 0)
         return rc;
     *out = v;

@@ -24,12 +24,14 @@ struct httpc_resp {
     int eof;
     int status, version, will_close, chunked;
     int64_t length; /* -1: None */
-    char *reason;
+    char *reason;      /* the reason phrase, NUL-terminated for convenience */
+    size_t reason_len; /* its length: the phrase may hold NUL bytes */
     char *head; /* the header block, which the spans of hdrs point into */
     httpc_header *hdrs;
     size_t nhdrs;
     httpc_chunked dec;
     int64_t partial, expected, partial_offset;
+    char crlf_seen[2]; /* the chunk terminator's bytes read so far (2.7's e.partial) */
     char errmsg[256];
 };
 
@@ -85,6 +87,18 @@ void httpc_resp_free(httpc_resp *r)
     free(r->head);
     free(r->hdrs);
     free(r);
+}
+
+/* A copy of n bytes that may hold NUL, with one more NUL after them. */
+static char *memdup0(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+
+    if (d != NULL) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
 }
 
 static int fail(httpc_resp *r, int err)
@@ -650,7 +664,7 @@ static int begin(httpc_resp *r)
     }
     r->status = sl.status;
     r->version = sl.version_num;
-    r->reason = strndup(sl.reason.ptr, sl.reason.len);
+    r->reason = memdup0(sl.reason.ptr, sl.reason.len), r->reason_len = sl.reason.len;
     if (r->reason == NULL)
         return fail(r, HTTPC_E_NOMEM);
     if (r->version == 9) { /* no headers; the rest of the stream is the body */
@@ -736,6 +750,11 @@ const char *httpc_resp_reason(const httpc_resp *r)
     return r->reason ? r->reason : "";
 }
 
+httpc_span httpc_resp_reason_span(const httpc_resp *r)
+{
+    return (httpc_span){httpc_resp_reason(r), r->reason ? r->reason_len : 0};
+}
+
 int httpc_resp_version(const httpc_resp *r)
 {
     return r->version;
@@ -771,9 +790,12 @@ int httpc_resp_isclosed(const httpc_resp *r)
     return r->t == NULL;
 }
 
+/* 3.0-3.5 close the response itself once the body is read (read(): "self.
+ * close()  # we read everything"; the documents' `while not r1.closed`
+ * loop); 3.6+ only in close() (run: 3.6.15, 3.11). */
 int httpc_resp_closed(const httpc_resp *r)
 {
-    return r->closed;
+    return r->closed || (r->p->closed_at_eof && r->t == NULL);
 }
 
 int httpc_resp_fileno(const httpc_resp *r)
@@ -820,6 +842,17 @@ static void append(char *buf, size_t cap, size_t *n, const char *s, size_t len)
  * continuation lines appended as "\n " + line (addcontinue). */
 ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf, size_t cap)
 {
+    return httpc_resp_getheader_n(r, name, strlen(name), buf, cap);
+}
+
+static int name_is(httpc_span name, const char *s, size_t len)
+{
+    return name.ptr != NULL && name.len == len && httpc__ieq(name.ptr, s, len);
+}
+
+ssize_t httpc_resp_getheader_n(const httpc_resp *r, const char *name, size_t name_len, char *buf,
+                               size_t cap)
+{
     size_t n = 0;
     int found = 0, in = 0;
 
@@ -832,7 +865,7 @@ ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf, s
             }
             continue;
         }
-        in = httpc__span_ieq(h->name, name);
+        in = name_is(h->name, name, name_len);
         if (in) {
             if (found++)
                 append(buf, cap, &n, ", ", 2);
@@ -842,6 +875,37 @@ ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf, s
     if (cap > 0)
         buf[n < cap ? n : cap - 1] = '\0';
     return found ? (ssize_t)n : HTTPC_E_NOT_FOUND;
+}
+
+/* email.message.Message.get_all(name)[k]: the k-th field called `name`. */
+int httpc_resp_get_all(const httpc_resp *r, const char *name, size_t name_len, size_t k,
+                       httpc_span *value)
+{
+    for (size_t i = 0; i < r->nhdrs; i++)
+        if (name_is(r->hdrs[i].name, name, name_len) && k-- == 0) {
+            *value = r->hdrs[i].value;
+            return 0;
+        }
+    return HTTPC_E_NOT_FOUND;
+}
+
+/* Whether field i's name came earlier (case-insensitively). */
+static int seen_before(const httpc_resp *r, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (name_is(r->hdrs[j].name, r->hdrs[i].name.ptr, r->hdrs[i].name.len))
+            return 1;
+    return 0;
+}
+
+int httpc_resp_name_at(const httpc_resp *r, size_t k, httpc_span *name)
+{
+    for (size_t i = 0; i < r->nhdrs; i++)
+        if (r->hdrs[i].name.ptr != NULL && !seen_before(r, i) && k-- == 0) {
+            *name = r->hdrs[i].name;
+            return 0;
+        }
+    return HTTPC_E_NOT_FOUND;
 }
 
 /* ---- body --------------------------------------------------------------- */
@@ -947,6 +1011,36 @@ static int read_raw(httpc_resp *r, out_t *o)
  * only the pieces _safe_read completed (`committed`) and never an expected
  * count; httplib 2.7 raises _safe_read's own IncompleteRead: the torn piece
  * and what it lacked, and for the chunk's CRLF the bytes of the CRLF. */
+static int end_piece(out_t *o);
+
+/* 2.7's _safe_read(2) of a chunk's CRLF hit EOF: e.partial is the bytes of
+ * the terminator it read, whatever they were (2.7 does not check them). They
+ * are not body data: read(amt) puts them at the start of buf (the contract
+ * of httpc_resp_read), read() hands them to the sink after a piece mark. */
+static void torn_terminator(httpc_resp *r, out_t *o)
+{
+    size_t k = 2 - r->dec.crlf_left;
+
+    r->partial = (int64_t)k;
+    r->expected = (int64_t)r->dec.crlf_left;
+    r->partial_offset = 0;
+    if (o->dst != NULL) {
+        memcpy(o->dst, r->crlf_seen, k < o->want ? k : (size_t)o->want);
+    } else if (o->sink != NULL && end_piece(o) == 0) {
+        r->partial_offset = (int64_t)o->got;
+        o->sink(o->ctx, r->crlf_seen, k);
+    }
+}
+
+/* Keeps the terminator bytes the next feed will take (the decoder does not). */
+static void note_terminator(httpc_resp *r, size_t len)
+{
+    size_t have = 2 - r->dec.crlf_left;
+
+    for (size_t i = 0; i < len && have + i < 2; i++)
+        r->crlf_seen[have + i] = r->buf[r->pos + i];
+}
+
 static int chunk_error(httpc_resp *r, out_t *o, int rc)
 {
     r->pos += r->dec.err_used; /* what the failing readline() had consumed */
@@ -965,8 +1059,7 @@ static int chunk_error(httpc_resp *r, out_t *o, int rc)
         if (o->dst != NULL) /* the contract: e.partial at the start of buf */
             memmove(o->dst, o->dst + o->piece_start, (size_t)piece);
     } else if (r->p->py27 && r->dec.state == HTTPC__CHUNK_CRLF) {
-        r->partial = (int64_t)(2 - r->dec.crlf_left);
-        r->expected = (int64_t)r->dec.crlf_left;
+        torn_terminator(r, o);
     }
     /* int(line, 16) failed: "close the connection as protocol
      * synchronisation is probably lost" (_read_next_chunk_size) */
@@ -1022,6 +1115,8 @@ static int read_chunked(httpc_resp *r, out_t *o)
         }
         const char *data;
         size_t dlen;
+        if (r->dec.state == HTTPC__CHUNK_CRLF)
+            note_terminator(r, len);
         ssize_t n = httpc_chunked_feed(&r->dec, r->buf + r->pos, len, eof, &data, &dlen, r->errmsg,
                                        sizeof r->errmsg);
         if (n == HTTPC_E_AGAIN) {

@@ -27,7 +27,9 @@ typedef struct tls_transport {
     SSL *ssl;
     int fd, timeout_ms;
     int ragged_eof_ok; /* suppress_ragged_eofs=True: EOF without close_notify reads as EOF */
-    int py27;          /* httplib 2.7 (on OpenSSL 3): an unexpected EOF is a plain SSLError */
+    int plain_errors;  /* httplib 2.7 (on OpenSSL 3): an unexpected EOF and a handshake
+                          timeout are plain SSLError (profile ssl_plain_errors) */
+    int cert_error;    /* SSLCertVerificationError exists (3.7+; profile ssl_cert_error) */
 } tls_transport;
 
 void httpc_tls_opts_init(httpc_tls_opts *o)
@@ -78,7 +80,7 @@ static int verify_error(tls_transport *t, const char *host, char *detail, size_t
         httpc__detail(detail, cap,
                       "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address "
                       "mismatch, certificate is not valid for '%s'.", host);
-    else if (t->py27) /* 2.7 has no SSLCertVerificationError: a plain SSLError */
+    else if (!t->cert_error) /* before 3.7 no SSLCertVerificationError: SSLError */
         return httpc__detail(detail, cap, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
                                           "failed: %s", what), HTTPC_E_SSL_ERROR;
     else
@@ -167,7 +169,7 @@ static ssize_t tls_recv(httpc__transport *base, void *buf, size_t cap)
          * the errno and reports SSLEOFError, which suppress_ragged_eofs drops. */
         if ((rc == HTTPC_E_SSL_EOF || rc == HTTPC_E_CONNECTION_RESET) && t->ragged_eof_ok)
             return 0;
-        if (rc == HTTPC_E_SSL_EOF && t->py27)
+        if (rc == HTTPC_E_SSL_EOF && t->plain_errors)
             rc = HTTPC_E_SSL_ERROR;
         if (rc < 0)
             return rc;
@@ -281,10 +283,10 @@ static int readable(const char *path, char *detail, size_t cap)
 static int make_ctx(tls_transport *t, const httpc_tls_opts *o, const httpc_profile *p, int *verify,
                     int *check, char *detail, size_t cap)
 {
-    int min = o->min_version ? version_of(o->min_version) : p->py27 ? 0 : TLS1_2_VERSION;
+    int min = o->min_version ? version_of(o->min_version) : p->tls_min_tls12 ? TLS1_2_VERSION : 0;
 
     *verify = o->verify == HTTPC_TLS_VERIFY_REQUIRED ||
-              (o->verify == HTTPC_TLS_VERIFY_DEFAULT && !p->py27);
+              (o->verify == HTTPC_TLS_VERIFY_DEFAULT && p->tls_verify_default);
     *check = o->check_hostname < 0 ? *verify : o->check_hostname;
     if (*check && !*verify) {
         httpc__detail(detail, cap, "check_hostname needs a SSL context with either "
@@ -336,6 +338,18 @@ static int set_host(tls_transport *t, const char *host, int check, char *detail,
     return ok == 1 ? 0 : ssl_error(detail, cap, ERR_get_error(), "cannot set the host name check");
 }
 
+/* 2.7's _ssl.c raises SSLError for an EOF and for a timeout in the
+ * handshake ("_ssl.c:711: The handshake operation timed out", run with
+ * 2.7.18); 3.x SSLEOFError and socket.timeout (TimeoutError). */
+static int plain_error(const tls_transport *t, int rc, char *detail, size_t cap)
+{
+    if (!t->plain_errors)
+        return rc;
+    if (rc == HTTPC_E_TIMEOUT)
+        httpc__detail(detail, cap, "_ssl.c:711: The handshake operation timed out");
+    return rc == HTTPC_E_SSL_EOF || rc == HTTPC_E_TIMEOUT ? HTTPC_E_SSL_ERROR : rc;
+}
+
 static int handshake(tls_transport *t, const char *host, char *detail, size_t cap)
 {
     int64_t deadline = httpc__deadline(t->timeout_ms);
@@ -351,7 +365,7 @@ static int handshake(tls_transport *t, const char *host, char *detail, size_t ca
             return verify_error(t, host, detail, cap);
         }
         if ((rc = failed(t, rc, deadline, "handshake", detail, cap)) < 0)
-            return rc == HTTPC_E_SSL_EOF && t->py27 ? HTTPC_E_SSL_ERROR : rc;
+            return plain_error(t, rc, detail, cap);
     }
 }
 
@@ -376,8 +390,9 @@ int httpc__tls_wrap(httpc__transport *inner, const char *host, int timeout_ms,
     t->timeout_ms = timeout_ms;
     /* CPython reads EOF without close_notify as EOF (suppress_ragged_eofs);
      * the strict profile calls it what RFC 8446 section 6.1 says: truncation. */
-    t->ragged_eof_ok = !p->strict_rfc && !p->py27;
-    t->py27 = p->py27;
+    t->ragged_eof_ok = p->ragged_eof_ok;
+    t->plain_errors = p->ssl_plain_errors;
+    t->cert_error = p->ssl_cert_error;
     ERR_clear_error();
     rc = make_ctx(t, o, p, &verify, &check, detail, cap);
     if (rc == 0 && ((t->ssl = SSL_new(t->ctx)) == NULL || attach_socket(t->ssl, t->fd) < 0))

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "httpc.h" /* HTTPC_PROFILE_LIST: the profiles a scenario runs under */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -60,7 +62,8 @@ typedef struct httpc_scn_expect {
     int64_t partial;  /* -2: not checked */
     int64_t expected; /* -2: not checked, -1: None */
     int status;       /* response: 0 = not checked */
-    char *reason;
+    char *reason;   /* NUL-terminated; reason_len bytes (it may hold NUL) */
+    size_t reason_len;
     int version;      /* 0: not checked */
     unsigned char *body;
     size_t body_size;
@@ -134,14 +137,14 @@ typedef struct httpc_scenario {
     size_t nexpects;
     httpc_scn_rfc *rfcs; /* the requirements it exercises, in file order */
     size_t nrfcs;
-    unsigned profiles; /* bit i: runs under profile i (py27, py27-strict, py3, strict) */
+    unsigned profiles; /* bit i: runs under the profile of id i (HTTPC_PROFILE_LIST) */
     /* Requests sent, each read to its end, on the same connection object
      * before the final one above (which the expectations judge). */
     httpc_scn_request *before;
     size_t nbefore;
     int check_connections; /* connections the server must have seen; 0: any */
-    int check_connections_for[4]; /* the same for one profile (py27, py27-strict,
-                                     py3, strict); 0: the line above, -1: any */
+    int check_connections_for[HTTPC_PROFILE__COUNT]; /* the same for one profile (by
+                                     id); 0: the line above (or the fallback's), -1: any */
     int timeout_ms;        /* the client's socket timeout; 0: the runner's */
     /* TLS and tunnels. */
     int tls;               /* HTTPS: the server does TLS (from the start unless a

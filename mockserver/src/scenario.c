@@ -18,7 +18,25 @@
 #define MAX_LINE 65536
 #define MAX_REPEAT (16u << 20)
 
-static const char *const profiles[] = {"py27", "py27-strict", "py3", "strict"};
+/* The library's list of profiles (httpc.h HTTPC_PROFILE_LIST): names, and
+ * each one's nearest documented neighbour for expectations it lacks. */
+#define PROFILE_NAME(id, name, fb, st) name,
+static const char *const profiles[] = {HTTPC_PROFILE_LIST(PROFILE_NAME)};
+#undef PROFILE_NAME
+#define PROFILE_FALLBACK(id, name, fb, st) HTTPC_PROFILE_##fb,
+static const int fallback[] = {HTTPC_PROFILE_LIST(PROFILE_FALLBACK)};
+#undef PROFILE_FALLBACK
+#define NPROFILES ((unsigned)HTTPC_PROFILE__COUNT)
+#define ALL_PROFILES ((1u << NPROFILES) - 1)
+
+/* The index of a profile name, -1 when none. */
+static int profile_index(const char *p)
+{
+    for (unsigned i = 0; i < NPROFILES; i++)
+        if (strcmp(p, profiles[i]) == 0)
+            return (int)i;
+    return -1;
+}
 
 typedef struct ctx {
     const char *name; /* file name for messages */
@@ -255,10 +273,7 @@ static int header_value(ctx *c, const char *v, httpc_scn_header *h)
 
 static int is_profile(const char *p)
 {
-    for (size_t i = 0; i < 4; i++)
-        if (strcmp(p, profiles[i]) == 0)
-            return 1;
-    return 0;
+    return profile_index(p) >= 0;
 }
 
 /* key=value pairs of an outcome; value quoted or a bare word. */
@@ -301,9 +316,11 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
             rc = strcmp(t, "none") && (*endp || !*t) ? -1 : 0;
         else if (!strcmp(key, "status"))
             e->status = (int)strtol(t, &endp, 10), rc = *endp || e->status < 100 ? -1 : 0;
-        else if (!strcmp(key, "reason"))
-            e->reason = dupstr(c, t);
-        else if (!strcmp(key, "version"))
+        else if (!strcmp(key, "reason")) { /* the bytes whole: it may hold NUL */
+            e->reason_len = val.len;
+            e->reason = val.p ? (char *)val.p : dupstr(c, "");
+            val.p = NULL;
+        } else if (!strcmp(key, "version"))
             e->version = (int)strtol(t, &endp, 10),
             rc = (e->version != 9 && e->version != 10 && e->version != 11) ? -1 : 0;
         else if (!strcmp(key, "body")) {
@@ -479,7 +496,7 @@ static int expect_fields(ctx *c, httpc_scenario *sc, const char *key, const char
                 return fail(c, "read-cap wants a byte count from 1 to %d", 1 << 20);
             e->read_cap = (int)cap;
         } else
-            return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", words[i]);
+            return fail(c, "unknown profile '%s' (httpc --help lists them)", words[i]);
     }
     for (size_t i = 0; i < sc->nexpects; i++) {
         const httpc_scn_expect *o = &sc->expects[i];
@@ -686,16 +703,56 @@ static int check_connections_line(ctx *c, httpc_scenario *sc, const char *profil
     long n = 0;
     const char *q = v;
     int *slot = &sc->check_connections;
-    for (unsigned i = 0; *profile && i < 4; i++)
-        if (!strcmp(profile, profiles[i]))
-            slot = &sc->check_connections_for[i];
-    if (*profile && slot == &sc->check_connections)
-        return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", profile);
+    int k = *profile ? profile_index(profile) : -1;
+    if (k >= 0)
+        slot = &sc->check_connections_for[k];
+    if (*profile && k < 0)
+        return fail(c, "unknown profile '%s' (httpc --help lists them)", profile);
     if (*profile && !strcmp(v, "any")) /* this profile: any count (timing decides) */
         return *slot = -1, 0;
     if (number(c, &q, HTTPC_SCN_MAX_CONNS, &n) < 0 || n == 0 || *skip_ws(q))
         return fail(c, "check-connections wants a count from 1 to %d", HTTPC_SCN_MAX_CONNS);
     *slot = (int)n;
+    return 0;
+}
+
+/* Whether profile k, or the neighbour it falls back to, is in `listed`. */
+static int family_listed(unsigned listed, int k)
+{
+    for (; k >= 0 && k < (int)NPROFILES; k = fallback[k])
+        if (listed & (1u << k))
+            return 1;
+    return 0;
+}
+
+/* "profiles: NAME, ... -- why": the scenario runs under the profiles named
+ * and those that fall back to one of them (py36 with py3); a line that leaves
+ * any profile out says why after " -- " (scenarios/FORMAT.md). */
+static int profiles_line(ctx *c, httpc_scenario *sc, const char *v)
+{
+    char copy[256], *save = NULL;
+    const char *why = strstr(v, " -- ");
+    unsigned listed = 0;
+    size_t n = why ? (size_t)(why - v) : strlen(v);
+    if (n >= sizeof copy)
+        return fail(c, "profiles: the list is too long");
+    memcpy(copy, v, n);
+    copy[n] = '\0';
+    for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        int k = profile_index(t);
+        if (k < 0)
+            return fail(c, "unknown profile '%s' (httpc --help lists them)", t);
+        listed |= 1u << k;
+    }
+    if (listed == 0)
+        return fail(c, "profiles: names no profile");
+    sc->profiles = 0;
+    for (unsigned k = 0; k < NPROFILES; k++)
+        if (family_listed(listed, (int)k))
+            sc->profiles |= 1u << k;
+    if (sc->profiles != ALL_PROFILES && (why == NULL || !*skip_ws(why + 4)))
+        return fail(c, "profiles: leaves profiles out without saying why ('profiles: LIST -- "
+                       "why the others do not run it')");
     return 0;
 }
 
@@ -786,20 +843,8 @@ static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
         !strcmp(key, "tls-verify") || !strcmp(key, "client-host") || !strcmp(key, "tunnel") ||
         !strcmp(key, "tunnel-header"))
         return tls_key(c, sc, key, v);
-    if (!strcmp(key, "profiles")) {
-        char copy[256], *save = NULL;
-        snprintf(copy, sizeof copy, "%s", v);
-        sc->profiles = 0;
-        for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-            int found = 0;
-            for (unsigned i = 0; i < 4; i++)
-                if (!strcmp(t, profiles[i]))
-                    sc->profiles |= 1u << i, found = 1;
-            if (!found)
-                return fail(c, "unknown profile '%s' (py27, py27-strict, py3, strict)", t);
-        }
-        return sc->profiles ? 0 : fail(c, "profiles: names no profile");
-    }
+    if (!strcmp(key, "profiles"))
+        return profiles_line(c, sc, v);
     return fail(c, "unknown key '%s'", key);
 }
 
@@ -827,7 +872,7 @@ static int check_reachable(ctx *c, const httpc_scenario *sc)
     for (size_t i = 0; i < sc->nexpects; i++) {
         const httpc_scn_expect *e = &sc->expects[i];
         int used = 0;
-        for (unsigned k = 0; k < 4 && !used; k++)
+        for (unsigned k = 0; k < NPROFILES && !used; k++)
             used = (sc->profiles & (1u << k)) &&
                    httpc_scn_expect_capped(sc, profiles[k], e->lenient, e->read_cap) == e;
         if (used)
@@ -851,7 +896,7 @@ static int finish(ctx *c, httpc_scenario *sc)
         return fail(c, "no 'title:'");
     if (sc->nconns == 0)
         return fail(c, "no 'connection' script");
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < NPROFILES; i++)
         if ((sc->profiles & (1u << i)) && httpc_scn_expect_for(sc, profiles[i], 0) == NULL)
             return fail(c, "no expectation for profile %s (and no default 'expect:')",
                         profiles[i]);
@@ -914,7 +959,7 @@ static int one_line(ctx *c, httpc_scenario *sc, char *line, httpc_scn_conn **con
 static int parse_one(ctx *c, const char *text, httpc_scenario *sc)
 {
     const char *p = text;
-    sc->profiles = 0xf;
+    sc->profiles = ALL_PROFILES;
     sc->tls_verify = -1;
     httpc_scn_conn *conn = NULL;
     char *line = malloc(MAX_LINE + 1), *all = calloc(1, c->errcap ? c->errcap : 1);
@@ -1130,21 +1175,33 @@ const httpc_scn_expect *httpc_scn_expect_for(const httpc_scenario *s, const char
     return httpc_scn_expect_capped(s, profile, lenient, 0);
 }
 
-/* The profile's own expectation, else the default, among those of one read cap. */
-static const httpc_scn_expect *expect_among(const httpc_scenario *s, const char *profile,
-                                            int lenient, int read_cap)
+/* The expectation of exactly `profile` (NULL: the default) among those of
+ * one read cap. */
+static const httpc_scn_expect *own_expect(const httpc_scenario *s, const char *profile,
+                                          int lenient, int read_cap)
 {
-    const httpc_scn_expect *dflt = NULL;
     for (size_t i = 0; i < s->nexpects; i++) {
         const httpc_scn_expect *e = &s->expects[i];
         if (e->lenient != lenient || e->read_cap != read_cap)
             continue;
-        if (e->profile && !strcmp(e->profile, profile))
+        if (profile ? e->profile && !strcmp(e->profile, profile) : e->profile == NULL)
             return e;
-        if (e->profile == NULL)
-            dflt = e;
     }
-    return dflt;
+    return NULL;
+}
+
+/* The profile's own expectation, else its nearest documented neighbour's
+ * (py31 -> py32 -> ... -> py3), else the default, among one read cap. */
+static const httpc_scn_expect *expect_among(const httpc_scenario *s, const char *profile,
+                                            int lenient, int read_cap)
+{
+    const httpc_scn_expect *e = NULL;
+    for (int k = profile_index(profile); e == NULL && k >= 0 && k < (int)NPROFILES;
+         k = fallback[k])
+        e = own_expect(s, profiles[k], lenient, read_cap);
+    if (e == NULL && profile_index(profile) < 0) /* not a built-in: its own name only */
+        e = own_expect(s, profile, lenient, read_cap);
+    return e ? e : own_expect(s, NULL, lenient, read_cap);
 }
 
 const httpc_scn_expect *httpc_scn_expect_capped(const httpc_scenario *s, const char *profile,
@@ -1156,18 +1213,16 @@ const httpc_scn_expect *httpc_scn_expect_capped(const httpc_scenario *s, const c
 
 int httpc_scn_check_connections(const httpc_scenario *s, const char *profile)
 {
-    for (unsigned i = 0; i < 4; i++)
-        if (!strcmp(profile, profiles[i]) && s->check_connections_for[i])
-            return s->check_connections_for[i] < 0 ? 0 : s->check_connections_for[i];
+    for (int k = profile_index(profile); k >= 0 && k < (int)NPROFILES; k = fallback[k])
+        if (s->check_connections_for[k])
+            return s->check_connections_for[k] < 0 ? 0 : s->check_connections_for[k];
     return s->check_connections;
 }
 
 int httpc_scn_runs_under(const httpc_scenario *s, const char *profile)
 {
-    for (unsigned i = 0; i < 4; i++)
-        if (!strcmp(profile, profiles[i]))
-            return (s->profiles >> i) & 1;
-    return 0;
+    int k = profile_index(profile);
+    return k >= 0 && ((s->profiles >> k) & 1);
 }
 
 static int by_name(const struct dirent **a, const struct dirent **b)

@@ -39,6 +39,7 @@ ssize_t conform_outcome_header(const outcome *o, const char *name, char *buf, si
 typedef struct jp {
     const char *p, *end;
     int bad;
+    size_t len; /* bytes of the last string jstr returned (it may hold NUL) */
 } jp;
 
 static void jws(jp *j)
@@ -78,6 +79,7 @@ static char *jstr(jp *j)
         return free(out), j->bad = 1, NULL;
     j->p++;
     out[n] = '\0';
+    j->len = n;
     return out;
 }
 
@@ -180,7 +182,7 @@ static void b64_decode(const char *s, outcome *o)
 /* The outcome object of the adapter protocol. */
 int conform_parse_outcome(const char *text, size_t len, outcome *o)
 {
-    jp j = {text, text + len, 0};
+    jp j = {text, text + len, 0, 0};
     o->will_close = -1; /* an adapter that leaves it out cannot tell */
     jws(&j);
     if (j.p >= j.end || *j.p != '{')
@@ -208,7 +210,8 @@ int conform_parse_outcome(const char *text, size_t len, outcome *o)
             else if (!strcmp(key, "native_error"))
                 snprintf(o->native, sizeof o->native, "%s", sv);
             else if (!strcmp(key, "reason"))
-                snprintf(o->reason, sizeof o->reason, "%s", sv);
+                o->reason_len = j.len < sizeof o->reason ? j.len : sizeof o->reason - 1,
+                memcpy(o->reason, sv, o->reason_len), o->reason[o->reason_len] = '\0';
             else if (!strcmp(key, "body_sha256"))
                 snprintf(o->sha, sizeof o->sha, "%s", sv);
             else if (!strcmp(key, "body_b64"))

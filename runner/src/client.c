@@ -55,7 +55,10 @@ static void one_request(httpc_conn *c, const httpc_scn_request *q, outcome *o, b
     o->status = httpc_resp_status(r);
     o->version = httpc_resp_version(r);
     o->will_close = httpc_resp_will_close(r);
-    snprintf(o->reason, sizeof o->reason, "%s", httpc_resp_reason(r));
+    httpc_span reason = httpc_resp_reason_span(r); /* whole: it may hold NUL */
+    o->reason_len = reason.len < sizeof o->reason ? reason.len : sizeof o->reason - 1;
+    memcpy(o->reason, reason.ptr, o->reason_len);
+    o->reason[o->reason_len] = '\0';
     int64_t n = httpc_resp_read_all(r, body_sink, acc);
     if (n < 0) {
         o->err = (int)n;

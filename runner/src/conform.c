@@ -37,8 +37,9 @@ static const char usage[] =
     "cannot-tell (the client does not report a field the check needs) or\n"
     "unsupported (the adapter cannot express the scenario); neither fails.\n"
     "\n"
-    "  --profile NAME   the reference client's profiles to run: py27, py27-strict,\n"
-    "                   py3, strict, or all (default)\n"
+    "  --profile NAME   the reference client's profiles to run: one (py27, py3,\n"
+    "                   py31, ... as httpc --help lists them), all (default: py27,\n"
+    "                   py27-strict, py3, strict) or every (every built-in profile)\n"
     "  --judge NAME     rfc, py27, py27-strict, py3, strict, or 'profile' (each\n"
     "                   run of the reference client by its own profile: the\n"
     "                   default); repeatable: every run is judged by each\n"
@@ -277,7 +278,7 @@ static int value_arg(opts *o, const char *a, const char *v)
     char *end;
     if (!strcmp(a, "--profile")) {
         o->profile = v;
-        if (strcmp(v, "all") && !httpc_profile_by_name(v))
+        if (strcmp(v, "all") && strcmp(v, "every") && !httpc_profile_by_name(v))
             return fprintf(stderr, "httpc-conform: unknown profile '%s'\n", v), -1;
     } else if (!strcmp(a, "--judge") || !strcmp(a, "--adapter-profile")) {
         return add_judge(o, v);
@@ -486,6 +487,14 @@ static int judge_applies(const httpc_scenario *s, const char *judge)
     return !strcmp(judge, "rfc") || httpc_scn_runs_under(s, judge);
 }
 
+/* Whether --profile selects profile p: itself, `every`, or `all` (the four
+ * that make test judges). */
+static int profile_selected(const opts *o, size_t p)
+{
+    return !strcmp(o->profile, "every") || !strcmp(o->profile, conform_profiles[p]) ||
+           (!strcmp(o->profile, "all") && p < CONFORM_NALL);
+}
+
 /* The jobs of the selected scenarios of this shard, repetitions last: one per
  * profile the scenario runs under for the reference client, one per scenario
  * for an adapter (when a judge applies to it). */
@@ -493,7 +502,7 @@ static job *make_jobs(const opts *o, const lib *l, size_t *count)
 {
     size_t cap = 0, n = 0, nth = 0;
     for (size_t k = 0; k < l->nsets; k++)
-        cap += l->counts[k] * 4 * (size_t)o->repeat;
+        cap += l->counts[k] * (CONFORM_NPROFILES + 1) * (size_t)o->repeat;
     job *jobs = calloc(cap ? cap : 1, sizeof *jobs);
     for (int rep = 0; rep < o->repeat && jobs; rep++, nth = 0)
         for (size_t k = 0; k < l->nsets; k++)
@@ -508,8 +517,8 @@ static job *make_jobs(const opts *o, const lib *l, size_t *count)
                     jobs[n++] = (job){s, NULL, rep};
                 /* The rfc judge needs no expectation of the profile: every
                  * profile runs every scenario then. */
-                for (size_t p = 0; !o->adapter && p < 4; p++)
-                    if ((!strcmp(o->profile, "all") || !strcmp(o->profile, conform_profiles[p])) &&
+                for (size_t p = 0; !o->adapter && p < CONFORM_NPROFILES; p++)
+                    if (profile_selected(o, p) &&
                         (httpc_scn_runs_under(s, conform_profiles[p]) || wants_rfc(o)))
                         jobs[n++] = (job){s, conform_profiles[p], rep};
             }
@@ -707,11 +716,11 @@ static const char *column_of(run_info *ri, char (*store)[64], const char *profil
 static void label_results(pool *pl, const opts *o, run_info *ri, char (*store)[64],
                           char (*clients)[32])
 {
-    for (size_t p = 0; p < 4 && !o->adapter; p++) /* the canonical column order */
+    for (size_t p = 0; p < CONFORM_NPROFILES && !o->adapter; p++) /* the canonical order */
         for (int k = 0; k < o->njudges; k++)
-            if (!strcmp(o->profile, "all") || !strcmp(o->profile, conform_profiles[p]))
+            if (profile_selected(o, p))
                 column_of(ri, store, conform_profiles[p], o->judges[k]);
-    for (size_t p = 0; p < 4; p++)
+    for (size_t p = 0; p < CONFORM_NPROFILES; p++)
         snprintf(clients[p], 32, "httpc %s", conform_profiles[p]);
     for (size_t i = 0; i < pl->n; i++)
         for (size_t k = 0; k < pl->nj; k++) {
@@ -722,7 +731,7 @@ static void label_results(pool *pl, const opts *o, run_info *ri, char (*store)[6
             r->profile = r->judge;
             r->column = column_of(ri, store, prof, judge);
             r->client = ri->client;
-            for (size_t p = 0; prof && p < 4; p++)
+            for (size_t p = 0; prof && p < CONFORM_NPROFILES; p++)
                 if (!strcmp(prof, conform_profiles[p]))
                     r->client = clients[p];
         }
@@ -795,7 +804,7 @@ int main(int argc, char **argv)
     httpc_req_catalog cat = {0};
     int have_cat = 0, rc = 0;
     run_info ri = {0};
-    static char store[32][64], clients[4][32];
+    static char store[32][64], clients[CONFORM_NPROFILES][32];
     if (parse_args(argc, argv, &o) < 0 || settle_judges(&o, &cat, &have_cat) < 0) {
         fputs("(httpc-conform --help lists the options)\n", stderr);
         return 2;

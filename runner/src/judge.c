@@ -10,7 +10,10 @@
 
 #include <strings.h>
 
-const char *const conform_profiles[4] = {"py27", "py27-strict", "py3", "strict"};
+/* The library's one list of profiles (httpc.h HTTPC_PROFILE_LIST). */
+#define CONFORM_PROFILE_NAME(id, name, fb, st) name,
+const char *const conform_profiles[CONFORM_NPROFILES] = {HTTPC_PROFILE_LIST(CONFORM_PROFILE_NAME)};
+#undef CONFORM_PROFILE_NAME
 
 
 static const char *const conn_words[] = {"unknown", "closed", "kept"};
@@ -67,8 +70,9 @@ static int response_matches(const httpc_scn_expect *e, const outcome *o, char *w
         return snprintf(why, cap, "expected a response, got %s (%s)", o->error, o->detail), 0;
     if (e->status && e->status != o->status)
         return snprintf(why, cap, "status %d, expected %d", o->status, e->status), 0;
-    if (e->reason && strcmp(e->reason, o->reason))
-        return snprintf(why, cap, "reason '%s', expected '%s'", o->reason, e->reason), 0;
+    if (e->reason && (e->reason_len != o->reason_len || memcmp(e->reason, o->reason, o->reason_len)))
+        return snprintf(why, cap, "reason '%s' (%zu bytes), expected '%s' (%zu bytes)", o->reason,
+                        o->reason_len, e->reason, e->reason_len), 0;
     if (e->version && o->version == 0) /* null: a client API that does not show it */
         unknown = snprintf(why, cap, "the client does not report the HTTP version") > 0;
     else if (e->version && e->version != o->version)

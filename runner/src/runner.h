@@ -14,7 +14,11 @@
 #include <sys/types.h>
 
 /* py27, py27-strict, py3, strict: the order of the reports' columns. */
-extern const char *const conform_profiles[4];
+/* Every built-in profile, in id order (httpc.h HTTPC_PROFILE_LIST); `all`
+ * runs the first CONFORM_NALL of them, the four make test judges. */
+#define CONFORM_NPROFILES ((size_t)HTTPC_PROFILE__COUNT)
+#define CONFORM_NALL ((size_t)4)
+extern const char *const conform_profiles[CONFORM_NPROFILES];
 
 typedef struct outcome {
     int err;          /* the reference client's code (0 when none) */
@@ -24,6 +28,7 @@ typedef struct outcome {
     int status, version, will_close, have_resp;
     int conn_kept; /* the connection after the outcome: 1 kept, 0 closed, -1 unknown */
     char reason[256];
+    size_t reason_len; /* bytes of reason (it may hold NUL) */
     unsigned char *body;
     size_t body_len;
     char sha[65];

@@ -164,8 +164,8 @@ def generate(mock, spec, out_dir, shim=None):
     head += ["id: %s" % spec["id"], "title: %s" % spec["title"]]
     head += ["ref: %s" % r for r in spec["refs"]]
     head.append("tags: %s" % ", ".join(spec["tags"]))
-    if profiles != ORDER:
-        head.append("profiles: %s" % ", ".join(profiles))
+    if profiles != ORDER:  # the loader wants the reason for those left out
+        head.append("profiles: %s -- %s" % (", ".join(profiles), spec["why"]))
     text = "\n".join(head) + "\n\n" + block + "\n"
     lines, capped = {}, {}
     with tempfile.NamedTemporaryFile("w", suffix=".scn", delete=False) as f:

@@ -236,6 +236,7 @@ S("chunked/size-uppercase-0x", "A chunk size with a 0X prefix", [RC, "RFC 9112 s
   CK + ", bad-hex, 0x", one(CH + r'0X5\r\nhello\r\n0\r\n\r\n"'), strict=IF)
 S("chunked/size-64bit-overflow-small-data", "A chunk size of 2^64 (17 hex digits)", [RC, "RFC 9112 section 7.1.1: recipients MUST anticipate large sizes and prevent integer overflow"],
   CK + ", overflow", one(CH + r'10000000000000000\r\nhello"'), profiles=["py27", "py27-strict", "strict"], strict=IF,
+  why="py3: CPython 3.11 tries to allocate the whole chunk at once (adapters/cpython/expectations.txt, chunked/size-overflow)",
   note="py3 is left out: CPython 3.11 tries to allocate the whole chunk at once (see chunked/size-overflow in adapters/cpython/expectations.txt).")
 
 # ---- Content-Length --------------------------------------------------------------
@@ -473,7 +474,7 @@ S("request/chunked-body-from-caller", "A caller-encoded chunked body with its Tr
 S("request/chunked-body-py27-adds-length", "httplib 2.7 adds Content-Length to a caller's chunked body as well",
   ["httplib 2.7 HTTPConnection._send_request: _set_content_length unless the caller gave Content-Length (Transfer-Encoding is not consulted)", "RFC 9112 section 6.2: a sender MUST NOT send Content-Length with Transfer-Encoding"],
   RQ + ", chunked, content-length", "request: POST /stream\nrequest-header: Transfer-Encoding: chunked\nrequest-body: \"5\\r\\nhello\\r\\n0\\r\\n\\r\\n\"\ncheck-request-header: Transfer-Encoding: chunked\ncheck-request-header: Content-Length: 15\n\n" + one(OK2),
-  profiles=["py27", "py27-strict"], note="Only the 2.7 profiles: Python 3.6+ sends no Content-Length when the caller gives Transfer-Encoding.")
+  profiles=["py27", "py27-strict"], why="py3 and strict: 3.6+ sends no Content-Length beside the caller's Transfer-Encoding (request/chunked-body-from-caller is their case)", note="Only the 2.7 profiles: Python 3.6+ sends no Content-Length when the caller gives Transfer-Encoding.")
 S("request/caller-host-lowercase", "A caller's \"host\" header in lower case replaces the automatic Host", [RSR + ": the check for a caller's Host ignores case"], RQ + ", host",
   "request: GET /\nrequest-header: host: example.org\ncheck-request-header: host: example.org\n\n" + one(OK2))
 S("request/caller-host-with-port", "A caller's Host with a port is sent unchanged", [RSR, "RFC 9110 section 7.2: Host = uri-host [ \":\" port ]"], RQ + ", host",

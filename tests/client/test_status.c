@@ -109,3 +109,27 @@ Test(status, every_documented_constant)
     fclose(f);
     cr_assert_eq(found, 53);
 }
+
+/* Each profile's `responses`: 2.7's 41 entries (306 "(Unused)", no 102),
+ * 3.6's HTTPStatus (57), 3.11's (62), read off the interpreters
+ * (tests/oracle/gen_status.py --check compares them in ctest). */
+Test(status, httpc_status_phrase_in_answers_per_profile)
+{
+    const httpc_profile *p27 = httpc_profile_get(HTTPC_PROFILE_PY27);
+    const httpc_profile *p36 = httpc_profile_get(HTTPC_PROFILE_PY36);
+    const httpc_profile *p3 = httpc_profile_get(HTTPC_PROFILE_PY3);
+
+    cr_assert_eq(httpc_status_count_in(p27->status_table), 41);
+    cr_assert_eq(httpc_status_count_in(p36->status_table), 57);
+    cr_assert_eq(httpc_status_count_in(p3->status_table), 62);
+    cr_assert_eq(httpc_status_count_in(HTTPC_STATUS_TABLE_34), 53);
+    cr_assert_str_eq(httpc_status_phrase_in(p27->status_table, 306), "(Unused)");
+    cr_assert_null(httpc_status_phrase_in(p27->status_table, 102));
+    cr_assert_null(httpc_status_phrase_in(p27->status_table, 428));
+    cr_assert_str_eq(httpc_status_phrase_in(p3->status_table, 418), "I'm a Teapot");
+    cr_assert_null(httpc_status_phrase_in(p36->status_table, 418));
+    cr_assert_str_eq(httpc_status_phrase_in(HTTPC_STATUS_TABLE_34, 511),
+                     "Network Authentication Required");
+    cr_assert_eq(httpc_status_code_in(p27->status_table, 41), -1);
+    cr_assert_null(httpc_status_phrase_in(99, 200));
+}

@@ -100,16 +100,16 @@ Test(scenario, httpc_scn_parse_errors_name_file_and_line)
         "t.scn:4: file \"../etc/passwd\" must be a relative path inside the tree");
     bad(HEAD "connection\n  close now\n", "t.scn:4: unknown action 'close now'");
     bad(HEAD CONN "expect py4: error OSError\n",
-        "t.scn:6: unknown profile 'py4' (py27, py27-strict, py3, strict)");
+        "t.scn:6: unknown profile 'py4' (httpc --help lists them)");
     bad(HEAD CONN "expect: error OSError\nexpect: error TimeoutError\n",
         "t.scn:7: a second expectation for the same profile (first on line 6)");
     bad(HEAD CONN "expect: response colour=red\n", "t.scn:6: unknown outcome field 'colour'");
     bad(HEAD CONN "expect: response status=abc\n", "t.scn:6: bad value for status");
-    bad(HEAD "profiles: strict\n" CONN "expect strict: error OSError\nexpect py3: error TimeoutError\n",
+    bad(HEAD "profiles: strict -- why\n" CONN "expect strict: error OSError\nexpect py3: error TimeoutError\n",
         "t.scn:8: unreachable expectation: the scenario does not run under py3 (see 'profiles:')");
-    bad(HEAD "profiles: py3\n" CONN "expect: error OSError\nexpect py3: error TimeoutError\n",
+    bad(HEAD "profiles: py3 -- why\n" CONN "expect: error OSError\nexpect py3: error TimeoutError\n",
         "t.scn:7: unreachable expectation: every profile has its own");
-    bad(HEAD "profiles: py3\n" CONN "expect py3: error OSError\nexpect lenient: error TimeoutError\n"
+    bad(HEAD "profiles: py3 -- why\n" CONN "expect py3: error OSError\nexpect lenient: error TimeoutError\n"
         "expect py3 lenient: error SSLError\n",
         "t.scn:8: unreachable expectation: every profile has its own lenient one");
     bad(HEAD "timeout: 0\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
@@ -166,9 +166,61 @@ Test(scenario, httpc_scn_parse_sweep_expands)
     httpc_scn_free_all(s, n);
 }
 
+/* A profiles: line that leaves profiles out says why (issue 15). */
+Test(scenario, httpc_scn_profiles_line_wants_a_reason)
+{
+    bad(HEAD "profiles: py3\n" CONN "expect: error OSError\n",
+        "t.scn:3: profiles: leaves profiles out without saying why ('profiles: LIST -- why the "
+        "others do not run it')");
+    bad(HEAD "profiles: py3 --   \n" CONN "expect: error OSError\n",
+        "t.scn:3: profiles: leaves profiles out without saying why ('profiles: LIST -- why the "
+        "others do not run it')");
+    bad(HEAD "profiles: py3, py4 -- why\n" CONN "expect: error OSError\n",
+        "t.scn:3: unknown profile 'py4' (httpc --help lists them)");
+}
+
+/* A profile without its own line takes its nearest documented neighbour's
+ * (py31 -> py32 -> ... -> py3), then the default; profiles: py3 runs the
+ * 3.x versions that fall back to it, profiles: py36 py30-py36 but not py3. */
+Test(scenario, httpc_scn_expect_for_falls_back_to_the_neighbour)
+{
+    const char *text = HEAD CONN "expect: error OSError\nexpect py3: error TimeoutError\n"
+                                 "expect py34: error BadStatusLine\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    cr_assert_str_eq(httpc_scn_expect_for(s, "py35", 0)->error, "TimeoutError");
+    cr_assert_str_eq(httpc_scn_expect_for(s, "py36", 0)->error, "TimeoutError");
+    cr_assert_str_eq(httpc_scn_expect_for(s, "py34", 0)->error, "BadStatusLine");
+    cr_assert_str_eq(httpc_scn_expect_for(s, "py30", 0)->error, "BadStatusLine");
+    cr_assert_str_eq(httpc_scn_expect_for(s, "py31-strict", 0)->error, "BadStatusLine");
+    cr_assert_str_eq(httpc_scn_expect_for(s, "py26", 0)->error, "OSError");
+    cr_assert_str_eq(httpc_scn_expect_for(s, "strict", 0)->error, "OSError");
+    httpc_scn_free_all(s, n);
+    cr_assert_eq(load(HEAD "profiles: py3 -- why\n" CONN "expect: error OSError\n", &s, &n), 0);
+    cr_assert(httpc_scn_runs_under(s, "py3") && httpc_scn_runs_under(s, "py30"));
+    cr_assert_not(httpc_scn_runs_under(s, "py27") || httpc_scn_runs_under(s, "py26"));
+    httpc_scn_free_all(s, n);
+    cr_assert_eq(load(HEAD "profiles: py36 -- why\n" CONN "expect: error OSError\n", &s, &n), 0);
+    cr_assert(httpc_scn_runs_under(s, "py36") && httpc_scn_runs_under(s, "py35"));
+    cr_assert_not(httpc_scn_runs_under(s, "py3") || httpc_scn_runs_under(s, "py27"));
+    httpc_scn_free_all(s, n);
+}
+
+/* reason="..." keeps its bytes, a NUL included. */
+Test(scenario, httpc_scn_reason_keeps_a_nul)
+{
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load(HEAD CONN "expect: response reason=\"OK\\0\"\n", &s, &n), 0, "%s", err);
+    cr_assert_eq(s->expects[0].reason_len, 3);
+    cr_assert_eq(memcmp(s->expects[0].reason, "OK\0", 3), 0);
+    httpc_scn_free_all(s, n);
+}
+
 Test(scenario, httpc_scn_profiles_limit_runs_and_expectations)
 {
-    const char *text = HEAD "profiles: strict\n" CONN "expect strict: error OSError\n";
+    const char *text = HEAD "profiles: strict -- why\n" CONN "expect strict: error OSError\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
@@ -402,7 +454,7 @@ Test(scenario, httpc_scn_expect_capped_picks_the_read_cap_line)
     bad(HEAD CONN "expect: response\nexpect py3 read-cap=1: response\n"
                   "expect py3 read-cap=1: response\n",
         "t.scn:8: a second expectation for the same profile (first on line 7)");
-    bad(HEAD "profiles: py3\n" CONN "expect: response\nexpect py27 read-cap=1: response\n",
+    bad(HEAD "profiles: py3 -- why\n" CONN "expect: response\nexpect py27 read-cap=1: response\n",
         "t.scn:8: unreachable expectation: the scenario does not run under py27 (see "
         "'profiles:')");
 }
@@ -425,7 +477,7 @@ Test(scenario, httpc_scn_check_connections_per_profile)
     bad(HEAD "check-connections: any\n" CONN "expect: response\n",
         "t.scn:3: check-connections wants a count from 1 to 16");
     bad(HEAD "check-connections py4: 2\n" CONN "expect: response\n",
-        "t.scn:3: unknown profile 'py4' (py27, py27-strict, py3, strict)");
+        "t.scn:3: unknown profile 'py4' (httpc --help lists them)");
     bad(HEAD "check-connections strict: 0\n" CONN "expect: response\n",
         "t.scn:3: check-connections wants a count from 1 to 16");
 }

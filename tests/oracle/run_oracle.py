@@ -29,11 +29,31 @@ FIELDS = ["error", "status", "reason", "version", "headers", "body_len", "body_s
           "partial_len", "expected_more", "will_close"]
 
 
+def pyenv_python(version):
+    """The pyenv interpreter of `version` (3.6.15), None when it is not here."""
+    try:
+        root = subprocess.check_output(["pyenv", "prefix", version], text=True,
+                                       stderr=subprocess.DEVNULL).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    exe = os.path.join(root, "bin", "python3")
+    return exe if os.path.exists(exe) else None
+
+
 def pairings_all():
-    """(profile, interpreter or None when the machine has none, extra adapter
-    arguments) of every profile."""
+    """(label, interpreter or None when the machine has none, extra adapter
+    arguments) of every profile. A label "PROFILE@X.Y" runs the profile
+    against another interpreter: py36 is checked against 3.6, and py3 (3.11)
+    against 3.12 and 3.13 too, to show whether they changed http.client."""
     p27 = py27.find()
-    return [("py3", sys.executable, []), ("py27", p27, []), ("py27-strict", p27, ["--strict"])]
+    return [("py3", sys.executable, []), ("py27", p27, []), ("py27-strict", p27, ["--strict"]),
+            ("py36", pyenv_python("3.6.15"), []),
+            ("py3@3.12", pyenv_python("3.12.1"), []), ("py3@3.13", pyenv_python("3.13.0"), [])]
+
+
+def profile_of(label):
+    """The httpc profile a pairing label runs ("py3@3.12" -> "py3")."""
+    return label.split("@")[0]
 
 
 def read_modes(profile):
@@ -65,7 +85,8 @@ def normalise(out, profile):
 
 
 def check(job, httpc, timeout):
-    (cid, reply, method), (profile, python, extra), mode = job
+    (cid, reply, method), (label, python, extra), mode = job
+    profile = profile_of(label)
     url = lambda port: "http://127.0.0.1:%d/case" % port  # noqa: E731
     common = ["-X", method, "--timeout", "5"]
     read_size = mode if isinstance(mode, int) else 0
@@ -81,7 +102,7 @@ def check(job, httpc, timeout):
     a, b = normalise(ours, profile), normalise(theirs, profile)
     diffs = [f for f in FIELDS if a.get(f) != b.get(f)]
     verdict = "pass" if not diffs else "fail"
-    dev = cases.DEVIATIONS.get((cid, profile, "all" if mode == "seg1" else mode))
+    dev = cases.DEVIATIONS.get((cid, label, "all" if mode == "seg1" else mode))
     reason = None
     if dev is not None:
         reason, wanted = dev
@@ -89,7 +110,7 @@ def check(job, httpc, timeout):
         verdict = "deviation" if ok else "fail"
         if not diffs:
             reason = "stale deviation entry: httpc now agrees with CPython"
-    return {"id": cid, "profile": profile, "read": mode,
+    return {"id": cid, "profile": label, "read": mode,
             "pass": verdict != "fail", "verdict": verdict, "reason": reason,
             "diffs": {f: {"httpc": a.get(f), "cpython": b.get(f)} for f in diffs},
             "httpc": ours, "cpython": theirs}
@@ -122,7 +143,8 @@ def main():
     # Profiles whose interpreter the machine lacks: their checks are reported
     # as skipped (never as passed), with the reason.
     skipped = [p[0] for p in pairings if p[1] is None]
-    skip_reason = "%s (%s=%s)" % (py27.MISSING, py27.ENV, py27.setting()) if skipped else None
+    skip_reason = ("%s (%s=%s); pyenv 3.6.15, 3.12.1, 3.13.0 for py36 and py3@3.x"
+                   % (py27.MISSING, py27.ENV, py27.setting()) if skipped else None)
     pairings = [p for p in pairings if p[0] not in skipped]
     selected = [c for c in cases.CASES if a.filter in c[0]]
     jobs = [(c, p, r) for c in selected for p in pairings for r in read_modes(p[0])]

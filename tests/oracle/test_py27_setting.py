@@ -48,7 +48,10 @@ def env_with(py27_value):
 
 def oracle(d, name, py27_value):
     rep = os.path.join(d, name)
+    # The three profiles this test is about (py36 and py3@3.x have their own
+    # interpreters, found through pyenv, not HTTPC_PY27).
     p = subprocess.run([sys.executable, ORACLE, "--httpc", HTTPC, "--filter", FILTER,
+                        "--profile", "py3", "--profile", "py27", "--profile", "py27-strict",
                         "--reports", rep, "-j", "2"], capture_output=True, text=True,
                        env=env_with(py27_value), timeout=300)
     return p, os.path.join(rep, "oracle")

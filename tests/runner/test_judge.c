@@ -33,6 +33,7 @@ static outcome response(int status, const char *body)
     outcome o = {.status = status, .version = 11, .have_resp = 1, .will_close = 0,
                  .conn_kept = 1, .partial = -1, .expected = -1};
     snprintf(o.reason, sizeof o.reason, "OK");
+    o.reason_len = 2;
     o.body = (unsigned char *)strdup(body);
     o.body_len = strlen(body);
     return o;
@@ -113,7 +114,8 @@ Test(judge, conform_matches_every_field)
     } cases[] = {
         {"expect: response status=200 reason=\"OK\" version=11 body=\"hi\" will-close=no "
          "conn=kept header=\"X-A: 1\"", NULL},
-        {"expect: response reason=\"Fine\"", "reason 'OK', expected 'Fine'"},
+        {"expect: response reason=\"Fine\"", "reason 'OK' (2 bytes), expected 'Fine' (4 bytes)"},
+        {"expect: response reason=\"OK\\0\"", "reason 'OK' (2 bytes), expected 'OK' (3 bytes)"},
         {"expect: response version=10", "version 11, expected 10"},
         {"expect: response body=\"ho\"", "body \"hi\" (2 bytes), expected \"ho\" (2 bytes)"},
         {"expect: response body-len=3", "body length 2, expected 3"},

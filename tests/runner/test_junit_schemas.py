@@ -51,7 +51,7 @@ def rejects(what, path, schemas=SCHEMAS):
 
 SCN = """id: t/%s
 title: %s
-profiles: py3
+profiles: py3 -- only py3 is judged here
 connection
   read request
   send "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nhi"

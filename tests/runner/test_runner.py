@@ -27,7 +27,7 @@ check = Checks()
 
 SCN = """id: t/%s
 title: %s
-profiles: py3
+profiles: py3 -- only py3 is judged here
 connection
   read request
   send "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nhi"
@@ -50,7 +50,7 @@ def run_controls(d):
     os.mkdir(lib)
     for i in range(12):
         with open(os.path.join(lib, "s%02d.scn" % i), "w") as f:
-            f.write(SCN.replace("profiles: py3\n", "") % ("s%02d" % i, "case %d" % i,
+            f.write(SCN.replace("profiles: py3 -- only py3 is judged here\n", "") % ("s%02d" % i, "case %d" % i,
                     "expect: response status=200 body=\"hi\"" if i % 5 else
                     "expect: response status=500"))
     one = run(lib)
@@ -120,7 +120,7 @@ def run_controls(d):
     kdir = os.path.join(d, "keep")
     os.mkdir(kdir)
     with open(os.path.join(kdir, "k.scn"), "w") as f:
-        f.write("id: t/two\ntitle: two requests\nprofiles: py3\nrequest: POST /a\n"
+        f.write("id: t/two\ntitle: two requests\nprofiles: py3 -- only py3 is judged here\nrequest: POST /a\n"
                 "request-header: X-First: 1\nrequest-body: \"abc\"\nrequest: GET /b\n"
                 "check-connections: 1\ncheck-request-header: X-First: 1\n"
                 "check-request-line: \"POST /a HTTP/1.1\"\nconnection\n  read request\n"
@@ -329,9 +329,9 @@ def run_mock(d):
     dup = os.path.join(d, "dup")
     os.makedirs(os.path.join(dup, "a"))
     with open(os.path.join(dup, "a", "b.scn"), "w") as f:
-        f.write(MOCK_SCN % ("same", "profiles: py3", reply))
+        f.write(MOCK_SCN % ("same", "profiles: py3 -- only py3 is judged here", reply))
     with open(os.path.join(dup, "z.scn"), "w") as f:
-        f.write("# the same id again, on line 2\n" + (MOCK_SCN % ("same", "profiles: py3", reply))
+        f.write("# the same id again, on line 2\n" + (MOCK_SCN % ("same", "profiles: py3 -- only py3 is judged here", reply))
                 .replace("# the id is not on line 1, so its line is told apart from the file's\n",
                          ""))
     first, second = os.path.join(dup, "a", "b.scn"), os.path.join(dup, "z.scn")
@@ -344,7 +344,7 @@ def run_mock(d):
           in r.stderr and "passed" not in r.stdout, (r.returncode, r.stdout, r.stderr))
     with open(os.path.join(dup, "z.scn"), "w") as f:
         f.write("# a sweep whose values repeat\nsweep: N = 1 1\n" +
-                MOCK_SCN % ("sw{N}", "profiles: py3", reply))
+                MOCK_SCN % ("sw{N}", "profiles: py3 -- only py3 is judged here", reply))
     r = run(second)
     check("httpc-conform refuses a sweep whose cases share an id", r.returncode == 2 and
           "duplicate id 't/sw1/N=1'" in r.stderr, r.stderr)
