@@ -11,9 +11,11 @@
  * AGAIN at EOF and always progresses. A body decoded to its end also gives
  * as many bytes as its size lines add up to, walked here independently:
  * size line, that many data bytes, the two bytes CPython discards, until the
- * zero-size chunk.
+ * zero-size chunk. Fed one byte at a time, the decoder's work (scan.h's
+ * counter) stays within HTTPC__WORK_FACTOR x length + HTTPC__WORK_SLACK.
  * Input: fuzz_common.h's header (bytes 1-2: the split point), then the body. */
 #include "fuzz_common.h"
+#include "scan.h" /* the work counter */
 
 /* ---- the chunk-size line ------------------------------------------------ */
 
@@ -205,8 +207,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode(in.buf, in.len, &in.profile, k, 0, &other);
     check_same(&whole, &other, "two pieces");
     free(other.data);
+    httpc__work_reset();
     decode(in.buf, in.len, &in.profile, 0, 1, &other);
+    size_t work = httpc__work_read();
     check_same(&whole, &other, "one byte at a time");
+    FUZZ_CHECK(work == SIZE_MAX || work <= HTTPC__WORK_FACTOR * in.len + HTTPC__WORK_SLACK,
+               "%zu bytes examined for %zu bytes one byte at a time", work, in.len);
     free(other.data);
 
     free(whole.data);

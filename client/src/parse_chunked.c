@@ -447,7 +447,9 @@ static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, 
     const httpc_profile *p = c->profile;
     httpc_chunk_size cs;
     uint64_t size;
-    size_t n = plain_size_line(in, len, p->max_line, &size);
+    /* A line already searched in part (c->scanned) goes on from there: the
+     * quick look at its start would read its digits again on every call. */
+    size_t n = c->scanned ? 0 : plain_size_line(in, len, p->max_line, &size);
     int rc;
 
     if (n > 0) {
@@ -465,7 +467,7 @@ static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, 
     start_chunk(c, cs.size);
     if (cs.negative) {
         c->negative = 1;
-        c->state = p->py27 ? ST_CRLF : ST_NEG;
+        c->state = p->neg_chunk_reads_rest ? ST_NEG : ST_CRLF;
         c->crlf_left = 2;
     }
     return (ssize_t)n;
@@ -605,7 +607,7 @@ static inline size_t quick_boundary(httpc_chunked *c, const char *in, size_t len
         if (c->crlf_left != 2 || len < 2 || in[0] != '\r' || in[1] != '\n')
             return 0;
         off = 2;
-    } else if (c->state != ST_SIZE) {
+    } else if (c->state != ST_SIZE || c->scanned != 0) {
         return 0;
     }
     if ((n = plain_size_line(in + off, len - off, c->profile->max_line, &v)) == 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "httpc.h"
 #include "scan.h"
 
 static size_t ref_crlf(const char *p, size_t n)
@@ -105,4 +106,71 @@ Test(scan, edges_of_each_block)
         }
     }
     httpc__scan_select(-1);
+}
+
+/* httpc__find_lf: the in-line loop (up to 16 bytes) and memchr (more) give
+ * the first LF at every position of every length, reading only p[0..n). */
+Test(scan, find_lf_every_position)
+{
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t at = 0; at <= n; at++) {
+            char *p = malloc(n ? n : 1);
+            cr_assert_not_null(p);
+            memset(p, '\r', n);
+            if (at < n)
+                p[at] = '\n';
+            cr_assert_eq(httpc__find_lf(p, n), at, "n %zu, LF at %zu", n, at);
+            free(p);
+        }
+    }
+}
+
+/* httpc__next_line resumed: *scanned says how far the search got, so each
+ * call looks at the new bytes only, and the answers are readline()'s. */
+Test(scan, next_line_resumes_where_it_stopped)
+{
+    const char *s = "abcdef\nXY";
+    size_t scanned = 0, n = 0;
+
+    for (size_t len = 0; len < 7; len++) {
+        cr_assert_eq(httpc__next_line(s, len, 0, 64, &scanned, &n), HTTPC_E_AGAIN);
+        cr_assert_eq(scanned, len);
+    }
+    cr_assert_eq(httpc__next_line(s, 9, 0, 64, &scanned, &n), 0);
+    cr_assert_eq(n, 7);
+    cr_assert_eq(scanned, 0);
+    /* EOF completes a last line without LF; nothing at all is a line of 0. */
+    cr_assert_eq(httpc__next_line(s + 7, 2, 1, 64, &scanned, &n), 0);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(httpc__next_line(s, 0, 1, 64, &scanned, &n), 0);
+    cr_assert_eq(n, 0);
+    /* Too long: found before the line ends, and a line ending just past it. */
+    scanned = 0;
+    cr_assert_eq(httpc__next_line(s, 6, 0, 5, &scanned, &n), HTTPC_E_LINE_TOO_LONG);
+    scanned = 0;
+    cr_assert_eq(httpc__next_line(s, 9, 0, 6, &scanned, &n), HTTPC_E_LINE_TOO_LONG);
+    scanned = 0;
+    cr_assert_eq(httpc__next_line(s, 9, 0, 7, &scanned, &n), 0);
+    cr_assert_eq(n, 7);
+}
+
+/* A search resumed past a LF it never saw would miss it: a stale *scanned
+ * beyond the window starts again from 0 rather than read past the buffer. */
+Test(scan, next_line_stale_scanned_starts_over)
+{
+    size_t scanned = 100, n = 0;
+
+    cr_assert_eq(httpc__next_line("a\nb", 3, 0, 64, &scanned, &n), 0);
+    cr_assert_eq(n, 2);
+}
+
+/* httpc__pending_line: AGAIN while the pending line fits max_line, whatever
+ * came before; LINE_TOO_LONG once it does not. */
+Test(scan, pending_line_limit)
+{
+    const char *s = "ab\ncdefgh";
+
+    cr_assert_eq(httpc__pending_line(s, 9, 8, 8), HTTPC_E_AGAIN);
+    cr_assert_eq(httpc__pending_line(s, 9, 8, 6), HTTPC_E_AGAIN); /* "cdefgh" is 6 */
+    cr_assert_eq(httpc__pending_line(s, 9, 8, 5), HTTPC_E_LINE_TOO_LONG);
 }
