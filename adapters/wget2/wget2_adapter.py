@@ -26,12 +26,17 @@ MESSAGES = [
     (r"TLS|SSL|GnuTLS|handshake", "SSLError"),
     (r"[Pp]roxy", "OSError"),
     (r"chunk", "IncompleteRead"),
+    (r"\(104\)", "ConnectionResetError"),  # errno 104: ECONNRESET
     (r"No data|[Ff]ailed to read|[Ff]ailed to receive|closed", "RemoteDisconnected"),
     (r"header", "HTTPException"),
 ]
-# wget2's own lines that are not failures of the transfer at hand.
-NOISE = re.compile(r"^(Failed to (open tmpfile|write to OCSP|write to HSTS|write to HPKP)|"
-                   r"\[\d+\] Downloading|HTTP ERROR response|Saving|HTTP response \d)")
+# The lines of wget2's log (without a time stamp) that report a failure of the
+# transfer at hand; the heads it prints and its notes (TLS protocol, OCSP
+# warnings) are not among them.
+FAILURE = re.compile(r"^(Just got \d+ of \d+ bytes|HTTP response header not found|"
+                     r"Failed to (?:read|write|connect|receive|send)|ERROR: |GnuTLS: |.*[Hh]andshake failed|"
+                     r"Certificate verification error|.*Connection (refused|reset)|"
+                     r".*[Tt]imed? ?out\b|not a header)")
 
 
 def classify(msg):
@@ -66,10 +71,12 @@ def sections(log):
 
 
 def head_of(sec):
-    heads = re.findall(r"# got header \d+ bytes:\n(.*?)\n\n", sec, flags=re.S)
+    heads = [sec[m.end():m.end() + int(m.group(1))]
+             for m in re.finditer(r"# got header (\d+) bytes:\n", sec)]
     if not heads:
         return None, []
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in heads[-1].split("\n")]
+    lines = [ln[:-1] if ln.endswith("\r") else ln
+             for ln in heads[-1].rstrip("\r\n").split("\n")]
     hs = []
     for ln in lines[1:]:
         k, sep, v = ln.partition(":")
@@ -78,10 +85,24 @@ def head_of(sec):
     return lines[0], hs
 
 
+def without_heads(sec):
+    """The log without the heads wget2 prints: each "# got header N bytes:" or
+    "# sent N bytes:" line is followed by exactly those N bytes."""
+    out, i = [], 0
+    for m in re.finditer(r"# (?:got header|sent) (\d+) bytes:\n", sec):
+        if m.start() < i:
+            continue
+        out.append(sec[i:m.start()])
+        i = m.end() + int(m.group(1))
+    return "".join(out) + sec[i:]
+
+
 def failure(sec):
-    """The first line of a transfer's log that reports a failure, or None."""
+    """The first line of a transfer's log that reports a failure, or None: the
+    printed heads (request and response) are left out first."""
+    sec = without_heads(sec)
     for ln in sec.split("\n"):
-        if ln and not STAMP.match(ln) and not NOISE.match(ln) and classify(ln) != "Unmapped":
+        if ln and not STAMP.match(ln) and FAILURE.match(ln):
             return ln.strip()
     return None
 
@@ -147,12 +168,10 @@ def main():
         if last == n - 1 and last < len(secs):
             sec = secs[last]
             line, hs = head_of(sec)
-            if line and line.startswith("HTTP/"):
-                ver, _, rest = line.partition(" ")
-                status, _, reason = rest.partition(" ")
-                out["status"] = int(status) if status.isdigit() else None
-                out["reason"] = reason
-                out["version"] = {"HTTP/1.0": 10, "HTTP/1.1": 11}.get(ver)
+            m = re.match(r"\s*HTTP/(\d)\.(\d)[ \t]+(\d{3})[ \t]?(.*)$", line or "")
+            if m:
+                out["status"], out["reason"] = int(m.group(3)), m.group(4)
+                out["version"] = int(m.group(1)) * 10 + int(m.group(2))
                 out["headers"] = hs
                 name = re.search(r"local filename = '(.*)'",
                                  "\n".join(re.findall(r"local filename = '.*'", log)[last:]))
@@ -163,6 +182,9 @@ def main():
                 po.set_body(out, body)
                 if out["error"] == "IncompleteRead":
                     out["partial_len"] = len(body)
+            if out["status"] is None and not out["error"]:  # nothing the adapter can read
+                out["error"] = "Unmapped"
+                out["native_error"] = "wget2 (exit %d): no response head in its log" % code
             out["connection"] = "closed" if "closing connection" in sec else "kept"
             if out["status"] is not None and not out["error"]:
                 out["will_close"] = out["connection"] == "closed"
