@@ -89,13 +89,22 @@ final class JavaHttpClientAdapter extends Adapter {
                 unsupported("java-httpclient adapter: the target is no URI: " + e.getMessage());
                 return;
             }
-            HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
-                                         .timeout(Duration.ofMillis(timeoutMs()))
-                                         .method(q.method, q.data == null ? HttpRequest.BodyPublishers.noBody()
-                                                                          : HttpRequest.BodyPublishers.ofByteArray(q.data));
+            HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeoutMs()));
+            byte[] plain = unchunk(q); // a caller's chunked body: HttpClient chunks it itself
+            if (plain != null) // a publisher of unknown length is sent chunked
+                rb.method(q.method, HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(plain)));
+            else if (q.data != null)
+                rb.method(q.method, HttpRequest.BodyPublishers.ofByteArray(q.data));
+            else if (q.method.equals("GET")) // no publisher: no Content-Length: 0
+                rb.GET();
+            else if (q.method.equals("DELETE"))
+                rb.DELETE();
+            else // JDK 17 has no HEAD(): noBody() sends Content-Length: 0
+                rb.method(q.method, HttpRequest.BodyPublishers.noBody());
             try {
                 for (String[] h : q.headers)
-                    rb.header(h[0], h[1]);
+                    if (plain == null || !h[0].equalsIgnoreCase("transfer-encoding"))
+                        rb.header(h[0], h[1]);
             } catch (IllegalArgumentException e) {
                 unsupported("java-httpclient adapter: HttpClient refuses the header: " + e.getMessage());
                 return;

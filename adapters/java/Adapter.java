@@ -133,6 +133,37 @@ abstract class Adapter {
         return false;
     }
 
+    /** The caller's own chunk-encoded body (its "Transfer-Encoding: chunked"),
+     * decoded so the client can chunk it itself; null otherwise. */
+    static byte[] unchunk(Req q) {
+        boolean chunked = false;
+        for (String[] h : q.headers)
+            chunked |= h[0].equalsIgnoreCase("transfer-encoding") && h[1].trim().equalsIgnoreCase("chunked");
+        if (!chunked || q.data == null)
+            return null;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int i = 0;
+        while (i < q.data.length) {
+            int eol = i;
+            while (eol < q.data.length && q.data[eol] != '\n')
+                eol++;
+            String line = new String(q.data, i, eol - i, java.nio.charset.StandardCharsets.ISO_8859_1).trim();
+            int size;
+            try {
+                size = Integer.parseInt(line.split(";")[0].trim(), 16);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (size == 0)
+                return out.toByteArray();
+            if (eol + 1 + size > q.data.length)
+                return null;
+            out.write(q.data, eol + 1, size);
+            i = eol + 1 + size + 2;
+        }
+        return null;
+    }
+
     /** An SSLContext trusting --cacert (or everything with --insecure); null: the default. */
     SSLContext sslContext() throws Exception {
         return insecure || cacert != null ? contextFor(trustManager()) : null;
