@@ -220,7 +220,7 @@ int httpc_status_code_at(size_t i);
     X(PY30, "py30", PY31, PY30_STRICT)          /* http.client 3.0 */               \
     X(PY30_STRICT, "py30-strict", PY31_STRICT, PY30_STRICT)                         \
     X(PY31, "py31", PY32, PY31_STRICT)          /* http.client 3.1 */               \
-    X(PY31_STRICT, "py31-strict", PY32, PY31_STRICT) /* = 3.2 on simple responses */ \
+    X(PY31_STRICT, "py31-strict", PY31, PY31_STRICT)                                \
     X(PY32, "py32", PY33, PY32)                 /* 3.2: strict deprecated */        \
     X(PY33, "py33", PY34, PY33)                                                     \
     X(PY34, "py34", PY35, _COUNT)               /* 3.4: strict removed */           \
@@ -313,6 +313,10 @@ typedef struct httpc_profile {
                                  timeout are plain SSLError (3.x: SSLEOFError,
                                  TimeoutError) */
     int ragged_eof_ok;        /* suppress_ragged_eofs: EOF without close_notify is EOF */
+    int neg_chunk_reads_rest; /* a negative chunk size is _safe_read(-1) = fp.read(-1),
+                                 to EOF (3.11; run: 3.8.18, 3.10); else the old
+                                 `while amt > 0` loop reads nothing (2.x, 3.0-3.7,
+                                 run: 2.7.18, 3.6.15, 3.7.16, and 3.9.18) */
     httpc_status_table status_table;
 } httpc_profile;
 
@@ -322,7 +326,7 @@ typedef struct httpc_profile {
 size_t httpc_profile_count(void);
 /* The profile whose expectation a scenario gives this one when it states
  * none of its own: its nearest documented neighbour (HTTPC_PROFILE_LIST:
- * py26 -> py27, py30 -> py31 -> ... -> py36 -> py3), NULL for py27,
+ * py26 -> py27, py30 -> py31 -> ... -> py36 -> py3, py3x-strict -> py3x), NULL for py27,
  * py27-strict, py3 and strict (scenarios/FORMAT.md). */
 const httpc_profile *httpc_profile_fallback(const httpc_profile *p);
 /* The strict=True variant of `p` (py27 -> py27-strict), `p` itself where

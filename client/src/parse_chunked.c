@@ -467,7 +467,7 @@ static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, 
     start_chunk(c, cs.size);
     if (cs.negative) {
         c->negative = 1;
-        c->state = p->py27 ? ST_CRLF : ST_NEG;
+        c->state = p->neg_chunk_reads_rest ? ST_NEG : ST_CRLF;
         c->crlf_left = 2;
     }
     return (ssize_t)n;

@@ -101,7 +101,8 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
                               .chunked_requests = 1, .int_underscores = 1,
                               .int_max_digits = 4300, .tls_verify_default = 1,
                               .tls_min_tls12 = 1, .ssl_cert_error = 1, .blocksize_opt = 1,
-                              .close_on_conn_error = 1, .status_table = HTTPC_STATUS_TABLE_311),
+                              .close_on_conn_error = 1, .neg_chunk_reads_rest = 1,
+                              .status_table = HTTPC_STATUS_TABLE_311),
     /* RFC 9112 beyond Python, on 3.11's request side. No count limit on
      * trailers: they are read line by line (each bounded by max_line) and
      * discarded, so their number costs no memory, and RFC 9112 section 7.1
@@ -122,6 +123,7 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
                               .ssl_cert_error = 1,
                               .blocksize_opt = 1,
                               .close_on_conn_error = 1,
+                              .neg_chunk_reads_rest = 1,
                               .status_table = HTTPC_STATUS_TABLE_311},
 };
 

@@ -42,7 +42,7 @@ Test(profile, httpc_profile_fallback_reaches_a_documented_neighbour)
     }
     cr_assert_null(httpc_profile_fallback(p));
     cr_assert_str_eq(httpc_profile_fallback(httpc_profile_by_name("py26"))->name, "py27");
-    cr_assert_str_eq(httpc_profile_fallback(httpc_profile_by_name("py31-strict"))->name, "py32");
+    cr_assert_str_eq(httpc_profile_fallback(httpc_profile_by_name("py31-strict"))->name, "py31");
     for (int i = 0; i < HTTPC_PROFILE__COUNT; i++) {
         int steps = 0;
         for (p = httpc_profile_get((httpc_profile_id)i); p && steps < 20; steps++)

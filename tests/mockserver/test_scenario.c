@@ -193,7 +193,7 @@ Test(scenario, httpc_scn_expect_for_falls_back_to_the_neighbour)
     cr_assert_str_eq(httpc_scn_expect_for(s, "py36", 0)->error, "TimeoutError");
     cr_assert_str_eq(httpc_scn_expect_for(s, "py34", 0)->error, "BadStatusLine");
     cr_assert_str_eq(httpc_scn_expect_for(s, "py30", 0)->error, "BadStatusLine");
-    cr_assert_str_eq(httpc_scn_expect_for(s, "py31-strict", 0)->error, "BadStatusLine");
+    cr_assert_str_eq(httpc_scn_expect_for(s, "py31-strict", 0)->error, "BadStatusLine"); /* py31's */
     cr_assert_str_eq(httpc_scn_expect_for(s, "py26", 0)->error, "OSError");
     cr_assert_str_eq(httpc_scn_expect_for(s, "strict", 0)->error, "OSError");
     httpc_scn_free_all(s, n);
