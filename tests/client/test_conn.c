@@ -1203,3 +1203,53 @@ Test(conn, new_detail_keeps_the_message_of_a_failure)
     cr_assert_str_eq(detail, "");
     httpc_conn_free(c);
 }
+
+/* Issue 15, the request side by version. 3.1-3.4 (the 3.2/3.3 and 3.4/3.5
+ * documents: "fstat size for files") give a file Content-Length = fstat's,
+ * as 2.7 does; 3.6 goes chunked (request_fd_body_py3_is_chunked). */
+Test(conn, request_fd_body_py33_uses_fstat_size)
+{
+    int fd = temp_file("file-body", 0);
+    httpc_body b = {.kind = HTTPC_BODY_FD, .fd = fd};
+    for (int k = 0; k < 3; k++) {
+        const char *profile = (const char *[]){"py31", "py33", "py35"}[k];
+        lseek(fd, 0, SEEK_SET);
+        cr_assert_str_eq(request_bytes("h", profile, "PUT", "/f", &b, NULL, 0),
+                         "PUT /f HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                         "Content-Length: 9\r\n\r\nfile-body", "%s", profile);
+    }
+    close(fd);
+}
+
+/* 3.2-3.5: an iterable goes out piece by piece with no framing (002: "an
+ * iterable ... sent as is"); 3.0/3.1 hand it to sendall: TypeError. */
+Test(conn, request_iterator_body_by_version)
+{
+    int i = 0;
+    httpc_body b = {.kind = HTTPC_BODY_ITER, .iter = three_pieces, .iter_ctx = &i};
+    cr_assert_str_eq(request_bytes("h", "py33", "POST", "/", &b, NULL, 0),
+                     "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n\r\n"
+                     "abcdddddddddddddddddddd");
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py31");
+    i = 0;
+    cr_assert_eq(httpc_conn_request(c, "POST", "/", &b, NULL, 0, 0), HTTPC_E_TYPE_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c), "'generator' does not support the buffer interface");
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+/* The caller's Transfer-Encoding is respected from 3.6 (bpo-12319); before,
+ * _send_request adds the body's Content-Length beside it. */
+Test(conn, request_caller_te_gets_a_length_before_36)
+{
+    httpc_body b = {.kind = HTTPC_BODY_BUFFER, .data = "5\r\nhello\r\n0\r\n\r\n", .len = 15};
+    httpc_kv te = {"Transfer-Encoding", "chunked"};
+    cr_assert_str_eq(request_bytes("h", "py35", "POST", "/", &b, &te, 1),
+                     "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Content-Length: 15\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "5\r\nhello\r\n0\r\n\r\n");
+    cr_assert_str_eq(request_bytes("h", "py36", "POST", "/", &b, &te, 1),
+                     "POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+}

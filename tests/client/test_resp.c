@@ -760,3 +760,59 @@ Test(resp, large_readinto_bypasses_the_buffer)
     cr_assert(httpc_resp_isclosed(r));
     httpc_resp_free(r);
 }
+
+/* Issue 15: `closed` per version. 3.0-3.5 close the response once the body
+ * is read (the 3.2-3.5 documents' `while not r1.closed: r1.read(200)` ends);
+ * 3.6+ only in close() (run: 3.6.15, 3.11, 3.13). */
+Test(resp, closed_follows_the_version)
+{
+    static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    const char *eof_closes[] = {"py30", "py31", "py32", "py33", "py34", "py35"};
+    const char *close_only[] = {"py36", "py3", "py27"};
+
+    for (size_t i = 0; i < 6; i++) {
+        got g = run(reply, eof_closes[i], "GET", 0, 2); /* read(2) until b'' */
+        cr_assert_eq(g.len, 5);
+        cr_assert(httpc_resp_closed(g.r), "%s", eof_closes[i]);
+        httpc_resp_free(g.r);
+        g = run(reply, eof_closes[i], "GET", 0, 0);
+        cr_assert(httpc_resp_closed(g.r), "%s", eof_closes[i]);
+        httpc_resp_free(g.r);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        got g = run(reply, close_only[i], "GET", 0, 2);
+        cr_assert_not(httpc_resp_closed(g.r), "%s", close_only[i]);
+        httpc_resp_free(g.r);
+    }
+}
+
+/* The reason and header names keep every byte (CPython 3.11 and 2.7.18:
+ * 'OK\x00'; 2.7's msg.dict key '\x00a'). */
+Test(resp, reason_and_names_keep_nul_bytes)
+{
+    static const char reply[] = "HTTP/1.1 200 OK\0\r\n\0A: 1\r\nX: 2\r\nx: 3\r\nContent-Length: 0\r\n\r\n";
+    got g = {0};
+    httpc__transport *t;
+    httpc_span s, name;
+    char buf[16];
+
+    cr_assert_eq(httpc__mem_transport(reply, sizeof reply - 1, 0, &t), 0);
+    cr_assert_eq(httpc__resp_new(t, httpc_profile_by_name("py27"), 0, "GET", &g.r), 0);
+    httpc__transport_unref(t);
+    cr_assert_eq(httpc__resp_begin(g.r), 0);
+    s = httpc_resp_reason_span(g.r);
+    cr_assert_eq(s.len, 3);
+    cr_assert(memcmp(s.ptr, "OK\0", 3) == 0);
+    cr_assert_eq(httpc_resp_name_at(g.r, 0, &name), 0);
+    cr_assert_eq(name.len, 2);
+    cr_assert_eq(httpc_resp_getheader_n(g.r, name.ptr, name.len, buf, sizeof buf), 1);
+    cr_assert_eq(httpc_resp_getheader_n(g.r, "x", 1, buf, sizeof buf), 4);
+    cr_assert_str_eq(buf, "2, 3");
+    cr_assert_eq(httpc_resp_name_at(g.r, 1, &name), 0);
+    cr_assert_eq(httpc_resp_name_at(g.r, 2, &name), 0); /* content-length */
+    cr_assert_eq(httpc_resp_name_at(g.r, 3, &name), HTTPC_E_NOT_FOUND);
+    cr_assert_eq(httpc_resp_get_all(g.r, "X", 1, 1, &s), 0);
+    cr_assert(s.len == 1 && s.ptr[0] == '3');
+    cr_assert_eq(httpc_resp_get_all(g.r, "X", 1, 2, &s), HTTPC_E_NOT_FOUND);
+    httpc_resp_free(g.r);
+}
