@@ -100,17 +100,20 @@ final class ApacheAdapter extends Adapter {
             Req q = reqs.get(step);
             boolean last = step == reqs.size() - 1;
             HttpRequest req;
+            byte[] plain = unchunk(q); // a caller's chunked body: HttpClient chunks it itself
             if (q.data != null) {
                 BasicHttpEntityEnclosingRequest er = new BasicHttpEntityEnclosingRequest(q.method, q.target);
-                ByteArrayEntity ent = new ByteArrayEntity(q.data);
+                ByteArrayEntity ent = new ByteArrayEntity(plain != null ? plain : q.data);
+                ent.setChunked(plain != null);
                 er.setEntity(ent);
                 req = er;
             } else {
                 req = new BasicHttpRequest(q.method, q.target);
             }
-            for (String[] h : q.headers)
-                if (q.data == null || !(h[0].equalsIgnoreCase("content-length")))
-                    req.addHeader(h[0], h[1]); // the entity's length is sent as Content-Length
+            for (String[] h : q.headers) // HttpClient writes the entity's framing fields itself
+                if (q.data == null || !(h[0].equalsIgnoreCase("content-length")
+                                        || (plain != null && h[0].equalsIgnoreCase("transfer-encoding"))))
+                    req.addHeader(h[0], h[1]);
             CloseableHttpResponse r = client.execute(target, req, hc);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             HttpEntity ent = r.getEntity();

@@ -78,14 +78,18 @@ final class UrlConnectionAdapter extends Adapter {
                 unsupported("java-urlconnection adapter: " + e.getMessage());
                 return;
             }
+            byte[] plain = unchunk(q); // a caller's chunked body: HttpURLConnection chunks it itself
             for (String[] h : q.headers)
-                c.addRequestProperty(h[0], h[1]);
+                if (plain == null || !h[0].equalsIgnoreCase("transfer-encoding"))
+                    c.addRequestProperty(h[0], h[1]);
             if (q.data != null) {
                 c.setDoOutput(true);
-                if (!has(q, "content-length") && !has(q, "transfer-encoding"))
+                if (plain != null)
+                    c.setChunkedStreamingMode(4096);
+                else if (!has(q, "content-length"))
                     c.setFixedLengthStreamingMode(q.data.length);
                 try (OutputStream os = c.getOutputStream()) {
-                    os.write(q.data);
+                    os.write(plain != null ? plain : q.data);
                 }
             }
             int code = c.getResponseCode();

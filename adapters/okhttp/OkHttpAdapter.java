@@ -106,12 +106,15 @@ final class OkHttpAdapter extends Adapter {
             }
             Request.Builder rb = new Request.Builder().url(url);
             try {
+                byte[] plain = unchunk(q); // a caller's chunked body: OkHttp chunks it itself
                 for (String[] h : q.headers)
-                    rb.addHeader(h[0], h[1]);
+                    if (plain == null || !h[0].equalsIgnoreCase("transfer-encoding"))
+                        rb.addHeader(h[0], h[1]);
                 byte[] data = q.data;
                 if (data == null && okhttp3.internal.http.HttpMethod.requiresRequestBody(q.method))
                     data = new byte[0];
-                rb.method(q.method, data == null ? null : RequestBody.create(null, data));
+                rb.method(q.method, plain != null ? chunkedBody(plain)
+                                    : data == null ? null : RequestBody.create(null, data));
             } catch (IllegalArgumentException e) {
                 unsupported("okhttp adapter: OkHttp refuses the request: " + e.getMessage());
                 return;
@@ -140,6 +143,15 @@ final class OkHttpAdapter extends Adapter {
                 willClose = connection.equals("closed");
             }
         }
+    }
+
+    /** A body of unknown length: OkHttp sends it chunked. */
+    static RequestBody chunkedBody(byte[] plain) {
+        return new RequestBody() {
+            public okhttp3.MediaType contentType() { return null; }
+            public long contentLength() { return -1; }
+            public void writeTo(okio.BufferedSink sink) throws IOException { sink.write(plain); }
+        };
     }
 
     void respond(Response r, byte[] data) {
