@@ -26,10 +26,12 @@ def text(b):
 
 def py3_name(e):
     """The exception's class name in the 3.x taxonomy: Python 2's socket.error
-    and socket.timeout are the OSError subclasses PEP 3151 made of them."""
+    and socket.timeout are the OSError subclasses PEP 3151 made of them, and
+    socket.timeout is TimeoutError's alias only from 3.10 (3.6-3.9 raise a
+    class called "timeout" for the same event)."""
     import socket
     import errno
-    if PY2 and isinstance(e, socket.timeout):
+    if isinstance(e, socket.timeout):
         return "TimeoutError"
     if PY2 and type(e) is socket.error:
         return {errno.ECONNRESET: "ConnectionResetError", errno.ECONNREFUSED:
