@@ -48,8 +48,8 @@ PARSERS = {
     "go": "Go net/http", "lwp": "Net::HTTP (Perl)", "ruby": "Net::HTTP (Ruby)",
     "wget": "wget", "wget2": "libwget (wget2)",
     "java-httpclient": "java.net.http", "java-urlconnection": "sun.net.www.http",
-    "okhttp": "OkHttp", "apache-httpclient": "Apache HttpCore", "hyper": "httparse (hyper)",
-    "ureq": "httparse (ureq)", "libsoup": "libsoup", "neon": "neon", "serf": "serf",
+    "okhttp": "OkHttp", "apache-httpclient": "Apache HttpCore", "hyper": "httparse",
+    "ureq": "httparse", "libsoup": "libsoup", "neon": "neon", "serf": "serf",
 }
 
 
