@@ -814,8 +814,12 @@ int main(int argc, char **argv)
     EVP_DigestInit_ex(oc.sha, EVP_sha256(), NULL);
     mark_piece(&oc);
     rc = request(&o, &oc);
-    if (rc != 0)
+    if (rc != 0) { /* a usage error found late (the URL, --data-file): nothing sent */
+        EVP_MD_CTX_free(oc.sha);
+        EVP_MD_CTX_free(oc.sha_commit);
+        EVP_MD_CTX_free(oc.sha_piece);
         return rc;
+    }
     int write_failed = 0;
     if (o.json) {
         print_json(json_out, &o, &oc);
