@@ -182,7 +182,11 @@ def main():
                 po.set_body(out, body)
                 if out["error"] == "IncompleteRead":
                     out["partial_len"] = len(body)
-            if out["status"] is None and not out["error"]:  # nothing the adapter can read
+            if out["status"] is None and not out["error"] and code == 5:
+                # wget2's exit status 5: a TLS failure whose message its log does not hold
+                out["error"] = "SSLError"
+                out["native_error"] = out["detail"] = "wget2 (exit 5): TLS failure"
+            elif out["status"] is None and not out["error"]:  # nothing the adapter can read
                 out["error"] = "Unmapped"
                 out["native_error"] = "wget2 (exit %d): no response head in its log" % code
             out["connection"] = "closed" if "closing connection" in sec else "kept"
