@@ -217,7 +217,7 @@ function viaUndici(reqs, opts, out) {
   const ms = opts.timeout * 1000;
   const tls = opts.url.protocol === 'https:' ? {
     ca: opts.cacert ? fs.readFileSync(opts.cacert) : undefined,
-    rejectUnauthorized: !opts.insecure, servername: opts.url.hostname} : undefined;
+    rejectUnauthorized: !opts.insecure} : undefined; // undici picks the SNI name (none for an IP)
   const common = {headersTimeout: ms, bodyTimeout: ms, connectTimeout: ms, pipelining: 1,
     keepAliveTimeout: 60000};
   let d;
