@@ -139,6 +139,10 @@ def percent(share):
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 
+class RunnerFailed(Exception):
+    """httpc-conform ended without results for a client."""
+
+
 class ConfigError(Exception):
     """A bad client definition: the message names the file and line."""
 
@@ -596,11 +600,19 @@ def run_conform(build, client, paths, reports, jobs=2, extra=(), quiet=True, jud
         cmd += ["--expectations", client["expectations"]]
     cmd += list(extra) + list(paths)
     os.makedirs(reports, exist_ok=True)
+    # A runner that fails before writing must not leave an earlier run's
+    # results to be read as this one's.
+    results = os.path.join(reports, "results.json")
+    if os.path.exists(results):
+        os.remove(results)
     with open(os.path.join(os.path.dirname(reports.rstrip("/")) or ".",
                            os.path.basename(reports.rstrip("/")) + ".log"), "w") as log:
         subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, restore_signals=False,
                        cwd=ROOT)
-    with open(os.path.join(reports, "results.json"), encoding="utf-8") as f:
+    if not os.path.exists(results):
+        raise RunnerFailed("%s: the runner wrote no results.json (its output: %s.log)"
+                           % (client["name"], reports.rstrip("/")))
+    with open(results, encoding="utf-8") as f:
         return json.load(f)["results"]
 
 
