@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -983,6 +984,40 @@ void httpc_mock_expand_port(const char *value, int port, char *out, size_t cap)
 
 /* The request line ends at its CR: a bare LF leaves it unmatched, as the
  * client under test must send CRLF. */
+/* Whether the line rx[0..n) is the field `name: value`: the name in any case
+ * (RFC 9110 section 5.1: field names are case-insensitive), the value exactly
+ * once the optional whitespace around it is set aside (RFC 9112 section 5). */
+static int field_is(const unsigned char *rx, size_t n, const char *name, const char *value)
+{
+    size_t nl = strlen(name), vl = strlen(value), b, e = n;
+    if (n <= nl || rx[nl] != ':' || strncasecmp((const char *)rx, name, nl) != 0)
+        return 0;
+    for (b = nl + 1; b < e && (rx[b] == ' ' || rx[b] == '\t'); b++)
+        ;
+    while (e > b && (rx[e - 1] == ' ' || rx[e - 1] == '\t'))
+        e--;
+    return e - b == vl && memcmp(rx + b, value, vl) == 0;
+}
+
+/* Whether a line after the first of rx is the field `name: value`. */
+static int has_field(const unsigned char *rx, size_t len, const char *name, const char *value)
+{
+    const unsigned char *p = rx, *end = rx + len, *lf;
+    while ((lf = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        const unsigned char *line = lf + 1;
+        const unsigned char *next = memchr(line, '\n', (size_t)(end - line));
+        if (next == NULL)
+            return 0; /* the field must be complete: it ends with its line */
+        size_t n = (size_t)(next - line);
+        if (n > 0 && line[n - 1] == '\r')
+            n--;
+        if (field_is(line, n, name, value))
+            return 1;
+        p = lf + 1;
+    }
+    return 0;
+}
+
 int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, size_t len,
                              int port, void (*fail)(void *ctx, const char *why, const char *want),
                              void *ctx)
@@ -1000,8 +1035,7 @@ int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, s
     }
     for (size_t i = 0; i < s->ncheck_headers; i++) {
         httpc_mock_expand_port(s->check_headers[i].value, port, value, sizeof value);
-        int n = snprintf(want, sizeof want, "\r\n%s: %s\r\n", s->check_headers[i].name, value);
-        if (rx != NULL && memmem(rx, len, want, (size_t)n))
+        if (rx != NULL && has_field(rx, len, s->check_headers[i].name, value))
             continue;
         snprintf(why, sizeof why, "request lacks header '%s: %s'", s->check_headers[i].name,
                  value);
