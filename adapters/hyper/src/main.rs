@@ -112,9 +112,13 @@ async fn run(o: &Opts, out: &mut Out) {
     for (i, q) in o.reqs.iter().enumerate() {
         let last = i + 1 == n;
         let mut rb = Request::builder().method(q.method.as_bytes()).uri(q.target.as_str());
-        // hyper's Client adds Host: its client::conn leaves it to the caller
+        // hyper's Client adds Host: its client::conn leaves it to the caller.
+        // As the Client does, an absolute-form target names the host itself.
         if !q.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
-            rb = rb.header("Host", format!("{}:{}", o.host, o.port));
+            let authority = q.target.split_once("://")
+                .map(|(_, rest)| rest.split('/').next().unwrap_or("").to_string())
+                .filter(|a| !a.is_empty());
+            rb = rb.header("Host", authority.unwrap_or_else(|| format!("{}:{}", o.host, o.port)));
         }
         for (k, v) in &q.headers {
             rb = rb.header(k.as_bytes(), v.as_bytes());
