@@ -525,9 +525,19 @@ static int cmd_serve(int argc, char **argv)
     return serve_one(file, which, bind, port, verbose, repeat, strict);
 }
 
+/* Whether any word of the command line asks for help: `httpc-mock serve
+ * --help` answers as `httpc-mock --help` does, whatever else is given. */
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    if (wants_help(argc, argv)) {
         fputs(usage, stdout);
         return 0;
     }

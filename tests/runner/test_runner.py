@@ -267,6 +267,11 @@ def run_rfc(d):
                         "httpc-mock")
     check("httpc-mock --version", subprocess.run([mock, "--version"], capture_output=True,
                                                  text=True).stdout.startswith("httpc-mock "))
+    for sub in ("serve", "lint", "list", "requirements", "make-certs"):
+        r = subprocess.run([mock, sub, "--help"], capture_output=True, text=True)
+        check("httpc-mock %s --help prints the usage, exit 0" % sub,
+              r.returncode == 0 and "usage: httpc-mock serve" in r.stdout and not r.stderr,
+              (r.returncode, r.stderr))
     with open(os.path.join(lib, "typo.scn"), "w") as f:
         f.write(SCN % ("typo", "typo", "expect: response status=200\nrfc 9112-6.3-9: error"))
     r = subprocess.run([mock, "lint", "--catalogue", os.path.join(d, "cat.txt"), lib],
