@@ -147,7 +147,7 @@ class ConfigError(Exception):
     """A bad client definition: the message names the file and line."""
 
 
-def builtin_clients(build, names=None):
+def builtin_clients(build, names=None, probe=True):
     """The project's clients: name, command, primary profile (the Python judge
     its expectations.txt speaks for), expectations, and why it is missing
     (None when it is installed). Only the named ones are looked for (the Go
@@ -217,11 +217,24 @@ def builtin_clients(build, names=None):
         ("wget2", "python3 " + os.path.join(a, "wget2/wget2_adapter.py"), "py3", "wget2",
          lambda: on_path("wget2", "wget2", "wget2")),
     ]
-    return [{"name": n, "cmd": c, "profile": p, "builtin": True,
-             "expectations": os.path.join(a, d, "expectations.txt"), "source": "built-in",
-             "missing": "not selected" if names is not None and n not in names
-             else None if ok() else WHY_MISSING.get(n, "not installed")}
-            for n, c, p, d, ok in out]
+    found = [{"name": n, "cmd": c, "profile": p, "builtin": True,
+              "expectations": os.path.join(a, d, "expectations.txt"), "source": "built-in",
+              "missing": "not selected" if names is not None and n not in names else None,
+              "probe": ok}
+             for n, c, p, d, ok in out]
+    if probe:
+        probe_clients(found)
+    return found
+
+
+def probe_clients(found):
+    """Settles whether each selected built-in client is here (building the Go,
+    JVM, Rust and C adapters on first use, which can take minutes): done only
+    once the client definitions are known to be good."""
+    for c in found:
+        ok = c.pop("probe", None)
+        if ok is not None and c["missing"] is None and not ok():
+            c["missing"] = WHY_MISSING.get(c["name"], "not installed")
 
 
 def clients(build):
