@@ -13,9 +13,11 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
 from replay import ReplayServer  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
 
 HTTPC = sys.argv[1]
-passed = failed = 0
+check = Checks()
 
 
 def run(*args, reply=None):
@@ -25,15 +27,6 @@ def run(*args, reply=None):
     if server:
         server.join()
     return p, server
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 p, _ = run("--help")
@@ -236,5 +229,4 @@ check("py31 HTTP/0.9", out["version"] == 9 and out["body_b64"] == "aGVsbG8NCg=="
 p, _ = run("--profile", "py34", "--strict", "http://x/")
 check("--strict py34 refused", p.returncode == 2 and b"py34" in p.stderr, repr(p.stderr))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+check.finish()
