@@ -142,7 +142,7 @@ diff-fuzz: ## mutated replies against every client; disagreements minimised into
 	@build/default/mockserver/httpc-mock lint scenarios/found
 # ---- end matrix -------------------------------------------------------------------
 
-# ---- soak (soak/soak.py, issue 8) ------------------------------------------------
+# ---- soak (soak/soak.py) -------------------------------------------------------
 .PHONY: soak soak-ci
 
 soak: build ## the long soak (by hand, ~15 min): 1 GiB bodies, 5 chaos seeds, load, faults, valgrind; reports/soak/

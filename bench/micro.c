@@ -21,8 +21,8 @@
 #include <string.h>
 #include <time.h>
 
-/* The scanners of client/src/scan.c and their inline first steps. */
-#include "../client/src/scan.h"
+/* The scanners of client/src/parse/scan.c and their inline first steps. */
+#include "../client/src/parse/scan.h"
 
 #define NPARSERS 5
 #define LINES 4 /* the memchr line splitter: heads only */
@@ -118,7 +118,7 @@ static int load_corpus(message *m)
 
 /* ---- the floor ------------------------------------------------------------ */
 
-/* The least a head parser can do (issue 14's reference for the cost of a
+/* The least a head parser can do (the reference for the cost of a
  * head): each line found with memchr, the name up to the colon, the value
  * from the first non-blank after it to the CR; nothing checked (CRLF and a
  * well-formed status line assumed). On the corpus's heads it finds the spans

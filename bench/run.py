@@ -190,7 +190,7 @@ def write_sweep_report(reports, sweep, mach):
              "Ir/B: callgrind instructions per byte of the reply (scan level as shipped, %s), "
              "deterministic. ns/B: wall time per byte, the median of interleaved rounds; only "
              "figures from a quiet machine mean anything." % sweep["scan"], "",
-             "## Targets (issue 14)", ""] + sweep_targets(irb, replies) + [
+             "## Targets (linear parsing)", ""] + sweep_targets(irb, replies) + [
              "", "## Instructions per byte (Ir/B)", ""] + sweep_table(irb, replies, sizes, "%.1f")
     if sweep.get("ns_per_byte"):
         lines += ["", "## Time per byte (ns/B)", ""] + sweep_table(

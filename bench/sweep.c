@@ -13,7 +13,7 @@
  *   filters: --message M,.. --parser P,.. --piece N,.. ; --scan LEVEL ; --list
  * Under callgrind the check costs as much as the measure, and a parser gone
  * quadratic spends billions of instructions on a 64 KiB line fed one byte at
- * a time (httpc's did before issue 14): bench/run.py checks natively with
+ * a time (httpc's did before its head parsers were rewritten): bench/run.py checks natively with
  * --verify-only, then runs callgrind with --no-verify. */
 #include "micro.h"
 

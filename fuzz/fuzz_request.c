@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Fuzz target for the request side: host:port splitting, URL and netloc
- * validation (client/src/url.h) against models of CPython's rules, and a
+ * validation (client/src/io/url.h) against models of CPython's rules, and a
  * request head built with putrequest / putheader / endheaders over the
  * in-memory transport. Whatever the client accepts must give a head with a
  * well-formed request line, the Host it should have and no line the caller did
@@ -278,7 +278,7 @@ static void build_request(const fields *fs, const fuzz_input *in)
     httpc__transport_unref(t);
 }
 
-/* set_tunnel under strict checks its headers as putheader does (issue 19: a
+/* set_tunnel under strict checks its headers as putheader does (a
  * CR LF in one injected a line into the CONNECT request); the Python
  * profiles send them unchecked, as CPython does. */
 static void check_tunnel_headers(const fields *fs, const httpc_profile *p)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Issue 14's table: callgrind instructions per byte (Ir/B) of each reply fed
+"""The linear-parsing table: callgrind instructions per byte (Ir/B) of each reply fed
 in one piece, 1448-byte pieces and 1-byte pieces, through the pure parsers and
 the client path (httpc-segments-ir, built from fuzz/segments_ir.c). Counts are
 instructions, not time, so they hold on a shared machine.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Hostile clients for the soak's hostile-load phase (issue 19), from one
+"""Hostile clients for the soak's hostile-load phase (the mock server against hostile peers), from one
 epoll loop: stuffed connections (a request head with no end, up to the 64 KiB
 the mock server's --repeat mode holds, then again on a new connection; all
 of them together at a set rate), idle

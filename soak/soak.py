@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""The soak checks (issue 8): chaos replays of the scenario library, body
+"""The soak checks: chaos replays of the scenario library, body
 integrity up to 1 GiB, load on the mock server, hostile peers beside a normal
-client (issue 19), faults, memory and descriptor leaks under valgrind, hostile
+client, faults, memory and descriptor leaks under valgrind, hostile
 scenario files, the loopback default. Writes
 REPORTS/summary.md and REPORTS/soak.json; exit 1 when any check failed.
 
@@ -40,7 +40,7 @@ SIZES = {
                  peers=dict(levels=[100, 200, 400, 600], idle=200, slowloris=150, dribbling=50,
                             window=5, rate_window=1.5, rate_tries=6, idle_ms=5000, head_ms=10000)),
 }
-# The hostile-peers phase (issue 19). STUFF_RATE: all stuffed connections
+# The hostile-peers phase. STUFF_RATE: all stuffed connections
 # together, the same at every level, so what grows is the number of unfinished
 # heads held; low enough that each stuffed connection reaches 64 KiB within
 # the head timeout (3 writes x level x 16 KiB / rate < head timeout), and that
@@ -336,7 +336,7 @@ class Soak:
                                 "exchanges_per_second": round(ok / secs), "ulimit_n": soft,
                                 "server_fds_before": base, "server_fds_after": after}
 
-    # ---- 3b. hostile peers (issue 19) -----------------------------------------
+    # ---- 3b. hostile peers ------------------------------------------------
 
     @staticmethod
     def cpu_ns(pid):

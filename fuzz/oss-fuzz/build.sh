@@ -27,12 +27,12 @@ trap 'rm -rf "$work"' EXIT
 
 # The files of set(NAME ...) in client/CMakeLists.txt.
 sources() {
-  sed -n "/^set($1\$/,/^)/p" "$root/client/CMakeLists.txt" | grep -o 'src/[a-z_0-9]*\.c'
+  sed -n "/^set($1\$/,/^)/p" "$root/client/CMakeLists.txt" | grep -o 'src/[a-z]*/[a-z_0-9]*\.c'
 }
 
 # Same language level and feature macros as the CMake build.
 flags=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-       -I"$root/client/include" -I"$root/client/src")
+       -I"$root/client/include" -I"$root/client/src/parse" -I"$root/client/src/io")
 
 objects() {
   for s in "$@"; do

@@ -72,7 +72,7 @@ check("-v keeps stdout JSON", json.loads(p.stdout)["status"] == 200 and
       b"send: b'GET / HTTP/1.1" in p.stderr and b"reply: 'HTTP/1.1 200 OK\\r\\n'" in p.stderr
       and b"header: Content-Length: 5" in p.stderr, repr(p.stderr))
 
-# ---- issue 19 ------------------------------------------------------------
+# ---- hostile input to the CLI ------------------------------------------------------------
 
 
 def serve_once(reply, want=1 << 30):
@@ -194,7 +194,7 @@ with tempfile.TemporaryDirectory() as d:
           b"Transfer-Encoding: chunked\r\n\r\n5\r\npiped\r\n0\r\n\r\n" % server.port,
           repr(server.requests))
 
-# Issue 15's defects, each compared with what CPython 3.11 and 2.7.18 gave on
+# The defects differential tests with unusual bytes found, each compared with what CPython 3.11 and 2.7.18 gave on
 # the same bytes (run by hand; the oracle case chunked/eof-in-crlf repeats the
 # last one against the interpreters).
 nul_reason = b"HTTP/1.1 200 OK\x00\r\nContent-Length: 0\r\n\r\n"

@@ -1166,7 +1166,7 @@ Test(conn, debug_output_fd_body, .init = cr_redirect_stdout)
         "reply: 'HTTP/1.1 204 No Content\\r\\n'\n");
 }
 
-/* Issue 19: a CR LF in a tunnel header injected a line into the CONNECT
+/* Regression: a CR LF in a tunnel header injected a line into the CONNECT
  * request. strict refuses it as putheader would; py3 sends it, as CPython
  * 3.11 does. */
 Test(conn, set_tunnel_header_injection_refused_by_strict)
@@ -1188,7 +1188,7 @@ Test(conn, set_tunnel_header_injection_refused_by_strict)
     httpc_conn_free(c);
 }
 
-/* Issue 19: httpc_conn_new frees the connection on failure, so its detail
+/* Regression: httpc_conn_new frees the connection on failure, so its detail
  * was lost; httpc_conn_new_detail hands it out. */
 Test(conn, new_detail_keeps_the_message_of_a_failure)
 {
@@ -1204,7 +1204,7 @@ Test(conn, new_detail_keeps_the_message_of_a_failure)
     httpc_conn_free(c);
 }
 
-/* Issue 15, the request side by version. 3.1-3.4 (the 3.2/3.3 and 3.4/3.5
+/* The request side by version. 3.1-3.4 (the 3.2/3.3 and 3.4/3.5
  * documents: "fstat size for files") give a file Content-Length = fstat's,
  * as 2.7 does; 3.6 goes chunked (request_fd_body_py3_is_chunked). */
 Test(conn, request_fd_body_py33_uses_fstat_size)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of client/src/parse_headers.c: httpc_parse_headers against what
+/* Tests of client/src/parse/parse_headers.c: httpc_parse_headers against what
  * CPython 3.11.7 (http.client.parse_headers) and Python 2.7.18
  * (httplib.HTTPMessage) make of the same bytes (oracle_headers.inc, generated
  * by oracle_headers.py), the line and count limits per profile, split

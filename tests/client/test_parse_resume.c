@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of the resumed parsers (httpc_parse_status_line_resume,
  * httpc_parse_headers_resume, httpc_parse_trailers_resume) and of the client
- * path reading a head in pieces (issue 14): the table's replies (a typical
+ * path reading a head in pieces: the table's replies (a typical
  * head, 98 headers of 660 B, one and four 64 KiB header lines, a 64 KiB
  * status line) give the same results in one piece and in 1448-, 64- and
  * 1-byte pieces under every profile, and the work counter (scan.h: the bytes

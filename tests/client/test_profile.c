@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of client/src/profile.c: the built-in profiles (the one list in
+/* Tests of client/src/parse/profile.c: the built-in profiles (the one list in
  * httpc.h), their limits (http.client's _MAXLINE and _MAXHEADERS), the
  * fields that change between versions, fallbacks and strict variants. */
 #include "httpc.h"

@@ -761,7 +761,7 @@ Test(resp, large_readinto_bypasses_the_buffer)
     httpc_resp_free(r);
 }
 
-/* Issue 15: `closed` per version. 3.0-3.5 close the response once the body
+/* `closed` per version. 3.0-3.5 close the response once the body
  * is read (the 3.2-3.5 documents' `while not r1.closed: r1.read(200)` ends);
  * 3.6+ only in close() (run: 3.6.15, 3.11, 3.13). */
 Test(resp, closed_follows_the_version)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of client/src/util.c: Python's whitespace classes and repr(), the
+/* Tests of client/src/parse/util.c: Python's whitespace classes and repr(), the
  * detail writer, span comparisons, readline() limits and the tchar table.
  * Expected reprs were printed by CPython 3.11.7. */
 #include "internal.h"

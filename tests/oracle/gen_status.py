@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Writes client/src/status_tables.inc, the `responses` dictionaries of the
+"""Writes client/src/parse/status_tables.inc, the `responses` dictionaries of the
 versions that have an interpreter here (2.7, 3.6, 3.11), read off each one;
 with --check, compares the file with them instead (a ctest). The 3.4
 document's table is HTTPC_STATUS_MAP in httpc.h, checked by check_tables.py."""
@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "client", "src", "status_tables.inc")
+OUT = os.path.join(HERE, "..", "..", "client", "src", "parse", "status_tables.inc")
 TABLES = [("27", "2.7"), ("36", "3.6"), ("311", "3.11")]
 DUMP = ("import sys\ntry:\n import httplib as h\nexcept ImportError:\n import http.client as h\n"
         "for k in sorted(k for k in h.responses if isinstance(k, int)):\n"

@@ -324,7 +324,7 @@ def serve(mock, args, request=None, sig=None, wait=0.3):
 
 
 def run_mock(d):
-    """Issue 18: duplicate ids with both files and lines (lint and the runner),
+    """Duplicate ids with both files and lines (lint and the runner),
     a NUL byte at its line, and httpc-mock serve's request checks, sweep case
     and signal summary."""
     import signal
