@@ -39,29 +39,11 @@ SKIP = 77  # ctest's SKIP_RETURN_CODE for this test
 src, build, conform, httpc, mock = sys.argv[1:6]
 src = os.path.abspath(src)
 build = os.path.abspath(build)
-failures = []
-skipped = []
-npassed = 0
+sys.path.insert(0, os.path.join(src, "tests"))
+from checks import Checks  # noqa: E402
 
-
-def ok(name):
-    global npassed
-    npassed += 1
-    print("ok      %s" % name)
-
-
-def fail(name, why):
-    failures.append(name)
-    print("FAIL    %s: %s" % (name, why))
-
-
-def skip(name, why):
-    skipped.append(name)
-    print("SKIPPED %s: %s" % (name, why))
-
-
-def check(name, cond, why=""):
-    (ok(name) if cond else fail(name, why or "check failed"))
+check = Checks(verbose=True)
+skip = check.skip
 
 
 def read(rel):
@@ -275,9 +257,9 @@ parsed = {}
 for rel in workflows:
     try:
         parsed[rel] = load_yaml(rel)
-        ok("yaml %s" % rel)
+        check("yaml %s" % rel, True)
     except (YamlError, ValueError) as e:
-        fail("yaml %s" % rel, str(e))
+        check("yaml %s" % rel, False, str(e))
 
 check("ci/github/httpc-conformance.yml is .github/workflows/httpc-conformance.yml",
       read("ci/github/httpc-conformance.yml") == read(".github/workflows/httpc-conformance.yml"),
@@ -335,9 +317,9 @@ gl_rel = "ci/gitlab/httpc-conformance.yml"
 gl = {}
 try:
     gl = load_yaml(gl_rel)
-    ok("yaml %s%s" % (gl_rel, "" if yaml else " (small parser: PyYAML is not installed)"))
+    check("yaml %s%s" % (gl_rel, "" if yaml else " (small parser: PyYAML is not installed)"), True)
 except (YamlError, ValueError) as e:
-    fail("yaml %s" % gl_rel, str(e))
+    check("yaml %s" % gl_rel, False, str(e))
 tpl = (gl or {}).get(".httpc-conformance") or {}
 art = tpl.get("artifacts") or {}
 junit = (art.get("reports") or {}).get("junit")
@@ -569,11 +551,11 @@ else:
         out = "\n".join(l for l in out.splitlines() if not l.startswith("WARNING: Glob validation"))
         check("action-validator %s" % rel, p.returncode == 0, out[-3000:])
 
-print("%d passed, %d failed, %d skipped%s" % (npassed, len(failures), len(skipped),
-                                              "" if not skipped else " (" + ", ".join(skipped) + ")"))
-if failures:
-    sys.exit(1)
-if "action-validator" in skipped:
+if check.failed:
+    check.finish()
+if "action-validator" in check.skipped:
+    print("%d passed, 0 failed, %d skipped (%s)" % (check.passed, len(check.skipped),
+                                                  ", ".join(check.skipped)))
     print("SKIPPED: the workflows were not validated (%s)" % why)
     sys.exit(SKIP)
-sys.exit(0)
+check.finish()
