@@ -15,11 +15,49 @@ extern "C" {
 
 typedef struct httpc_mock httpc_mock;
 
-/* Starts serving `s` (which must outlive the server) on `bind_addr` (NULL:
- * 127.0.0.1) and `port` (0: any). The i-th accepted connection runs the i-th
- * script; later ones are closed at once. Returns 0 or -1 with a message. */
-int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, int verbose,
-                     httpc_mock **out, char *err, size_t errcap);
+/* How one server runs. Zero (or a NULL pointer) is the default for every
+ * field: loopback, any port, quiet, each script played once, whole writes,
+ * TLS only where the scenario says, the test certificates in
+ * httpc_mock_cert_dir(). Read by httpc_mock_start only: the strings need not
+ * outlive that call, and servers with different options can run at once. */
+typedef struct httpc_mock_opts {
+    const char *bind_addr; /* an IPv4 address to listen on; NULL: 127.0.0.1 */
+    int port;              /* 0: any free port (httpc_mock_port says which) */
+    int verbose;           /* 1: connections on stderr; 2: also every write and read (--trace) */
+    /* Chaos: every write is cut into pieces of random size (1 to 256 bytes,
+     * often 1) with random 1-3 ms pauses after some of them, drawn from
+     * `chaos_seed`, the scenario id and the connection's index only, so a run
+     * is reproducible and other servers beside it (-j) do not change it. */
+    int chaos;
+    unsigned long long chaos_seed;
+    /* Repeat (load) mode: every connection runs the scenario's first script,
+     * and runs it again from the start each time it ends while the client
+     * stays (one round per keep-alive exchange), until the client closes; a
+     * request cut short by a close is not answered. At most `max_conns`
+     * connections are open at once (0: 4096), more are closed at once;
+     * finished slots are reused. The server never finishes on its own
+     * (httpc_mock_stop waits its whole timeout), and httpc_mock_received is
+     * meaningless: use httpc_mock_get_stats. */
+    int repeat;
+    size_t max_conns;
+    /* Repeat mode only: a connection waiting for a request longer than
+     * `idle_timeout_ms` (a TLS handshake included), or for the rest of a begun
+     * request longer than `head_timeout_ms`, is closed and counted (0 or
+     * less: no limit). */
+    long idle_timeout_ms, head_timeout_ms;
+    int force_tls;         /* every connection does TLS first, whatever its scenario says */
+    /* The certificate folder (NULL: httpc_mock_cert_dir()); `cert_file` and
+     * `key_file` (both or neither), when set, the certificate chain and key
+     * every TLS connection uses instead of the scenario's tls-cert (then no
+     * certificate is made in the folder). */
+    const char *cert_dir, *cert_file, *key_file;
+} httpc_mock_opts;
+
+/* Starts serving `s` (which must outlive the server) as `opts` says (NULL:
+ * the defaults). The i-th accepted connection runs the i-th script; later
+ * ones are closed at once. Returns 0 or -1 with a message. */
+int httpc_mock_start(const httpc_scenario *s, const httpc_mock_opts *opts, httpc_mock **out,
+                     char *err, size_t errcap);
 int httpc_mock_port(const httpc_mock *m);
 /* Waits until every script has finished or `timeout_ms` passed, then stops
  * the server and closes what is left. Returns 1 if it had to cut scripts. */
@@ -47,27 +85,6 @@ int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, s
                              void *ctx);
 void httpc_mock_free(httpc_mock *m);
 
-/* Process-wide, before httpc_mock_start: chaos mode. Every write is cut into
- * pieces of random size (1 to 256 bytes, often 1) with random 1-3 ms pauses
- * between some of them, drawn from `seed`, the scenario id and the
- * connection's index, so a run is reproducible and -j does not change it. */
-void httpc_mock_chaos(int on, unsigned long long seed);
-
-/* Process-wide, before httpc_mock_start: repeat (load) mode. Every connection
- * runs the scenario's first script, and runs it again from the start each
- * time it ends while the client stays (one round per keep-alive exchange),
- * until the client closes; a request cut short by a close is not answered.
- * At most `max_conns` connections are open at once (0: 4096), more are closed
- * at once; finished slots are reused. The server never finishes on its own
- * (httpc_mock_stop waits its whole timeout), and httpc_mock_received is
- * meaningless: use httpc_mock_get_stats. */
-void httpc_mock_repeat(int on, size_t max_conns);
-/* Process-wide, before httpc_mock_start, repeat mode only: a connection
- * waiting for a request longer than `idle_ms`, or for the rest of a begun
- * request longer than `head_ms`, is closed and counted (0: no limit, the
- * default). */
-void httpc_mock_repeat_timeouts(long idle_ms, long head_ms);
-
 typedef struct httpc_mock_stats {
     size_t accepted;           /* connections accepted */
     size_t refused;            /* closed at once: the table was full */
@@ -80,18 +97,13 @@ typedef struct httpc_mock_stats {
 /* A consistent copy of the counters; safe while the server runs. */
 void httpc_mock_get_stats(httpc_mock *m, httpc_mock_stats *st);
 
-/* TLS. Scenarios with `tls: yes` use the test certificates in
- * httpc_mock_cert_dir(): the folder given to httpc_mock_tls_files, else
- * $HTTPC_CERT_DIR, else the build's (made there by the build, or on first use).
- * It holds ca.pem (the CA clients trust), other-ca.pem, and NAME.pem/NAME.key
- * for valid (localhost, 127.0.0.1, ::1), wrong-host, expired, self-signed,
- * untrusted (signed by other-ca) and client (a client certificate). */
+/* TLS. Scenarios with `tls: yes` use the test certificates in the options'
+ * cert_dir, else in httpc_mock_cert_dir(): $HTTPC_CERT_DIR, else the build's
+ * (made there by the build, or on first use). A folder holds ca.pem (the CA
+ * clients trust), other-ca.pem, and NAME.pem/NAME.key for valid (localhost,
+ * 127.0.0.1, ::1), wrong-host, expired, self-signed, untrusted (signed by
+ * other-ca) and client (a client certificate). */
 const char *httpc_mock_cert_dir(void);
-/* Process-wide, before httpc_mock_start: the certificate folder and, when
- * not NULL, the certificate and key every TLS connection uses instead. */
-void httpc_mock_tls_files(const char *dir, const char *cert_file, const char *key_file);
-/* Process-wide: every connection does TLS first, whatever its scenario says. */
-void httpc_mock_force_tls(int on);
 /* Makes the test CA and certificates in `dir` (created if needed). 0 or -1
  * with a message. */
 int httpc_mock_make_certs(const char *dir, char *err, size_t errcap);

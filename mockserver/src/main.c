@@ -364,8 +364,7 @@ static void report_stop(int sig, size_t conns, int failed)
  * (ports from `port` upwards when given), until every script is done. */
 typedef httpc_scn_lib many;
 
-static int serve_many(char **paths, int npaths, const char *bind, long port, int verbose,
-                      int strict)
+static int serve_many(char **paths, int npaths, const httpc_mock_opts *opts, int strict)
 {
     many w = {0};
     int rc = 0, sig = 0;
@@ -382,11 +381,11 @@ static int serve_many(char **paths, int npaths, const char *bind, long port, int
     for (size_t i = 0; rc == 0 && i < w.nsets; i++)
         for (size_t j = 0; rc == 0 && j < w.counts[i]; j++, k++) {
             char err[512];
-            int p = port ? (int)(port + (long)k) : 0;
-            if (p > 65535 || httpc_mock_start(&w.sets[i][j], bind, p, verbose, &ms[k], err,
-                                              sizeof err) < 0) {
+            httpc_mock_opts o = *opts;
+            o.port = opts->port ? opts->port + (int)k : 0;
+            if (o.port > 65535 || httpc_mock_start(&w.sets[i][j], &o, &ms[k], err, sizeof err) < 0) {
                 fprintf(stderr, "httpc-mock: %s: %s\n", w.sets[i][j].id,
-                        p > 65535 ? "no port left" : err);
+                        o.port > 65535 ? "no port left" : err);
                 rc = 1;
                 break;
             }
@@ -423,8 +422,7 @@ static void say_case(const httpc_scenario *s, size_t n, long which)
 
 /* One file (its case `which`): the port on stdout, then the scripts until
  * they are done or SIGINT/SIGTERM; the checks' failures after. */
-static int serve_one(const char *file, long which, const char *bind, long port, int verbose,
-                     int repeat, int strict)
+static int serve_one(const char *file, long which, const httpc_mock_opts *opts, int strict)
 {
     httpc_scenario *s;
     size_t n;
@@ -442,7 +440,7 @@ static int serve_one(const char *file, long which, const char *bind, long port, 
     say_case(s, n, which);
     block_stop_signals(&set);
     httpc_mock *m;
-    if (httpc_mock_start(&s[which], bind, (int)port, verbose, &m, err, sizeof err) < 0) {
+    if (httpc_mock_start(&s[which], opts, &m, err, sizeof err) < 0) {
         fprintf(stderr, "httpc-mock: %s\n", err);
         httpc_scn_free_all(s, n);
         return 1;
@@ -450,7 +448,7 @@ static int serve_one(const char *file, long which, const char *bind, long port, 
     printf("%d\n", httpc_mock_port(m));
     fflush(stdout);
     tally t = {0};
-    if (repeat) {
+    if (opts->repeat) {
         serve_until_signal(m, &set);
     } else {
         int sig = wait_servers(&m, 1, &set);
@@ -464,65 +462,100 @@ static int serve_one(const char *file, long which, const char *bind, long port, 
     return strict && t.failed ? 1 : 0;
 }
 
-static int cmd_serve(int argc, char **argv)
-{
-    const char *file = NULL, *bind = NULL, *cert = NULL, *key = NULL, *certs = NULL;
+/* What `httpc-mock serve` was asked: the servers' options, and what to serve. */
+typedef struct serve_args {
+    httpc_mock_opts o;
+    long port, which, max_conns;
+    int strict;
     char *paths[256];
-    int npaths = 0;
-    long port = 0, which = 0, max_conns = 0, idle_ms = 30000, head_ms = 10000;
-    int verbose = 0, repeat = 0, strict = 0;
+    int npaths;
+} serve_args;
+
+/* The option at argv[i] and its value: the index of the last word it took,
+ * or -1 when it is unknown or its value is missing. */
+static int serve_option(int argc, char **argv, int i, serve_args *a)
+{
+    const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    int flag = 1;
+    if (!strcmp(w, "-v"))
+        a->o.verbose = a->o.verbose < 1 ? 1 : a->o.verbose;
+    else if (!strcmp(w, "-vv"))
+        a->o.verbose = 2;
+    else if (!strcmp(w, "--repeat"))
+        a->o.repeat = 1;
+    else if (!strcmp(w, "--strict-checks"))
+        a->strict = 1;
+    else if (!strcmp(w, "--tls"))
+        a->o.force_tls = 1;
+    else
+        flag = 0;
+    if (flag)
+        return i;
+    if (v == NULL)
+        return -1;
+    if (!strcmp(w, "--port"))
+        a->port = strtol(v, NULL, 10);
+    else if (!strcmp(w, "--bind"))
+        a->o.bind_addr = v;
+    else if (!strcmp(w, "--case"))
+        a->which = strtol(v, NULL, 10);
+    else if (!strcmp(w, "--max-conns"))
+        a->max_conns = strtol(v, NULL, 10);
+    else if (!strcmp(w, "--idle-timeout"))
+        a->o.idle_timeout_ms = strtol(v, NULL, 10);
+    else if (!strcmp(w, "--head-timeout"))
+        a->o.head_timeout_ms = strtol(v, NULL, 10);
+    else if (!strcmp(w, "--cert"))
+        a->o.cert_file = v;
+    else if (!strcmp(w, "--key"))
+        a->o.key_file = v;
+    else if (!strcmp(w, "--certs"))
+        a->o.cert_dir = v;
+    else
+        return -1;
+    return i + 1;
+}
+
+/* The command line into `a`: 0, or 2 (the exit status) with the message. */
+static int serve_parse(int argc, char **argv, serve_args *a)
+{
+    *a = (serve_args){.o = {.idle_timeout_ms = 30000, .head_timeout_ms = 10000}};
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "-v"))
-            verbose = verbose < 1 ? 1 : verbose;
-        else if (!strcmp(argv[i], "-vv"))
-            verbose = 2;
-        else if (!strcmp(argv[i], "--port") && i + 1 < argc)
-            port = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--bind") && i + 1 < argc)
-            bind = argv[++i];
-        else if (!strcmp(argv[i], "--case") && i + 1 < argc)
-            which = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--repeat"))
-            repeat = 1;
-        else if (!strcmp(argv[i], "--strict-checks"))
-            strict = 1;
-        else if (!strcmp(argv[i], "--max-conns") && i + 1 < argc)
-            max_conns = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--idle-timeout") && i + 1 < argc)
-            idle_ms = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--head-timeout") && i + 1 < argc)
-            head_ms = strtol(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--tls"))
-            httpc_mock_force_tls(1);
-        else if (!strcmp(argv[i], "--cert") && i + 1 < argc)
-            cert = argv[++i];
-        else if (!strcmp(argv[i], "--key") && i + 1 < argc)
-            key = argv[++i];
-        else if (!strcmp(argv[i], "--certs") && i + 1 < argc)
-            certs = argv[++i];
-        else if (argv[i][0] != '-' && npaths < 256)
-            paths[npaths++] = argv[i];
-        else {
+        int last = argv[i][0] == '-' ? serve_option(argc, argv, i, a) : i;
+        if (last < 0 || (argv[i][0] != '-' && a->npaths == 256)) {
             fprintf(stderr, "httpc-mock: unknown or incomplete option '%s'\n%s", argv[i], usage);
             return 2;
         }
+        if (argv[i][0] != '-')
+            a->paths[a->npaths++] = argv[i];
+        i = last;
     }
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    serve_args a;
     struct stat st;
-    file = npaths == 1 && stat(paths[0], &st) == 0 && !S_ISDIR(st.st_mode) ? paths[0] : NULL;
-    if (npaths == 0 || port < 0 || port > 65535 || !cert != !key || max_conns < 0 ||
-        max_conns > 1000000 || idle_ms < 0 || head_ms < 0 ||
-        (file == NULL && (repeat || which)) || (repeat && strict)) {
+    if (serve_parse(argc, argv, &a) != 0)
+        return 2;
+    const char *file = a.npaths == 1 && stat(a.paths[0], &st) == 0 && !S_ISDIR(st.st_mode)
+                           ? a.paths[0]
+                           : NULL;
+    if (a.npaths == 0 || a.port < 0 || a.port > 65535 || !a.o.cert_file != !a.o.key_file ||
+        a.max_conns < 0 || a.max_conns > 1000000 || a.o.idle_timeout_ms < 0 ||
+        a.o.head_timeout_ms < 0 || (file == NULL && (a.o.repeat || a.which)) ||
+        (a.o.repeat && a.strict)) {
         fputs(usage, stderr);
         return 2;
     }
-    if (bind && strcmp(bind, "127.0.0.1"))
-        fprintf(stderr, "httpc-mock: listening on %s, not on loopback only\n", bind);
-    httpc_mock_tls_files(certs, cert, key);
+    a.o.port = (int)a.port;
+    a.o.max_conns = (size_t)a.max_conns;
+    if (a.o.bind_addr && strcmp(a.o.bind_addr, "127.0.0.1"))
+        fprintf(stderr, "httpc-mock: listening on %s, not on loopback only\n", a.o.bind_addr);
     if (file == NULL)
-        return serve_many(paths, npaths, bind, port, verbose, strict);
-    httpc_mock_repeat(repeat, (size_t)max_conns);
-    httpc_mock_repeat_timeouts(idle_ms, head_ms);
-    return serve_one(file, which, bind, port, verbose, repeat, strict);
+        return serve_many(a.paths, a.npaths, &a.o, a.strict);
+    return serve_one(file, a.which, &a.o, a.strict);
 }
 
 /* Whether any word of the command line asks for help: `httpc-mock serve

@@ -4,6 +4,7 @@
  * or disconnects affects only its own connection. */
 #define _GNU_SOURCE /* accept4 */
 #include "httpc_mock.h"
+#include "httpc_prng.h"
 #include "mock_tls.h"
 
 #include <arpa/inet.h>
@@ -42,7 +43,7 @@ typedef struct conn {
     void *ssl;             /* TLS (SSL *) once starttls began; NULL: plain */
     int tls_up, no_notify; /* handshake done; close without close_notify */
     int tls_first;         /* --tls: a handshake before the script */
-    unsigned long long rng; /* chaos: this connection's random state */
+    uint64_t rng;          /* chaos: this connection's random state */
     long long idle_since;  /* repeat: ms when the connection last waited for a request */
     long long head_since;  /* repeat: ms when the current request's first bytes were seen */
     long long deadline;    /* repeat: ms of the idle or head timeout; 0 = none */
@@ -77,7 +78,10 @@ struct httpc_mock {
     struct epoll_event *evs; /* cap + 2 */
     timer *heap;           /* min-heap on `at` of the connections' timers */
     size_t nheap, heap_cap;
-    int repeat;            /* httpc_mock_repeat when started */
+    int repeat;            /* the options' repeat mode */
+    long idle_ms, head_ms; /* repeat mode's timeouts; 0 = none */
+    int chaos, force_tls;  /* the options' chaos mode and forced TLS */
+    uint64_t chaos_seed;
     size_t rx_cap;         /* bytes recorded per connection */
     httpc_mock_stats st;
     pthread_mutex_t lock;
@@ -85,62 +89,29 @@ struct httpc_mock {
     void *tls_ctx;      /* SSL_CTX * of a TLS scenario (or --tls), else NULL */
 };
 
-static int force_tls; /* httpc_mock_force_tls */
-static int chaos_on;  /* httpc_mock_chaos */
-static unsigned long long chaos_seed;
-static int repeat_on;      /* httpc_mock_repeat */
-static size_t repeat_max;
-static long repeat_idle_ms, repeat_head_ms; /* httpc_mock_repeat_timeouts; 0 = none */
-
-void httpc_mock_repeat_timeouts(long idle_ms, long head_ms)
+/* Under chaos, the next draw of the connection's generator. */
+static uint64_t chaos_next(conn *c)
 {
-    repeat_idle_ms = idle_ms > 0 ? idle_ms : 0;
-    repeat_head_ms = head_ms > 0 ? head_ms : 0;
-}
-
-void httpc_mock_repeat(int on, size_t max_conns)
-{
-    repeat_on = on;
-    repeat_max = max_conns ? max_conns : REPEAT_MAX_CONNS;
-}
-
-void httpc_mock_chaos(int on, unsigned long long seed)
-{
-    chaos_on = on;
-    chaos_seed = seed;
-}
-
-/* splitmix64: the same cuts for the same seed on every machine. */
-static unsigned long long chaos_next(conn *c)
-{
-    unsigned long long z = (c->rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return httpc_splitmix64_next(&c->rng);
 }
 
 /* A connection's chaos state depends on the seed, the scenario and the
  * connection's index only, so a case cuts the same way whatever runs beside it. */
-static unsigned long long chaos_start(const httpc_scenario *s, size_t index)
+static uint64_t chaos_start(const httpc_mock *m, size_t index)
 {
-    unsigned long long h = 0xcbf29ce484222325ull; /* FNV-1a of the id */
-    for (const char *p = s->id; p && *p; p++)
-        h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
-    return chaos_seed ^ h ^ ((unsigned long long)(index + 1) << 32);
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a of the id */
+    for (const char *p = m->s->id; p && *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+    return m->chaos_seed ^ h ^ ((uint64_t)(index + 1) << 32);
 }
 
 /* Under chaos, the size of the next write: 1 byte a quarter of the time, else
  * up to 256 bytes; never more than the script's own segment. */
 static size_t chaos_cut(conn *c, size_t n)
 {
-    unsigned long long r = chaos_next(c);
+    uint64_t r = chaos_next(c);
     size_t cut = (r & 3) == 0 ? 1 : 1 + (size_t)((r >> 2) % 256);
     return cut < n ? cut : n;
-}
-
-void httpc_mock_force_tls(int on)
-{
-    force_tls = on;
 }
 
 static long long now_ms(void)
@@ -296,7 +267,7 @@ static int do_send(const httpc_mock *m, conn *c, const httpc_scn_action *a, long
     while (c->sent < a->len) {
         size_t left = a->len - c->sent;
         size_t n = c->segment > 0 && (size_t)c->segment < left ? (size_t)c->segment : left;
-        if (chaos_on)
+        if (m->chaos)
             n = chaos_cut(c, n);
         ssize_t w = c->ssl ? httpc__mock_tls_send(c->ssl, a->data + c->sent, n)
                            : send(c->fd, a->data + c->sent, n, MSG_NOSIGNAL);
@@ -313,7 +284,7 @@ static int do_send(const httpc_mock *m, conn *c, const httpc_scn_action *a, long
             c->wake_at = now + c->seg_delay;
             return 0;
         }
-        if (c->sent < a->len && chaos_on && chaos_next(c) % 3 == 0) {
+        if (c->sent < a->len && m->chaos && chaos_next(c) % 3 == 0) {
             c->wake_at = now + 1 + (long long)(chaos_next(c) % 3); /* 1 to 3 ms */
             return 0;
         }
@@ -360,11 +331,11 @@ static void timed_out(httpc_mock *m, conn *c, int idle, const char *what)
  * and stalls would keep its slot for ever. 1 when it closed. */
 static int handshake_timeout(httpc_mock *m, conn *c, long long now)
 {
-    if (!m->repeat || repeat_idle_ms == 0)
+    if (!m->repeat || m->idle_ms == 0)
         return 0;
     if (c->hs_since == 0)
         c->hs_since = now;
-    c->deadline = c->hs_since + repeat_idle_ms;
+    c->deadline = c->hs_since + m->idle_ms;
     if (now < c->deadline)
         return 0;
     timed_out(m, c, 1, "TLS handshake (idle)");
@@ -505,7 +476,7 @@ static int read_overflow(httpc_mock *m, conn *c, long long now)
 static int read_timeout(httpc_mock *m, conn *c, long long now)
 {
     int idle = c->rx_len == c->consumed;
-    long limit = idle ? repeat_idle_ms : repeat_head_ms;
+    long limit = idle ? m->idle_ms : m->head_ms;
     if (!m->repeat)
         return 0;
     if (idle)
@@ -749,8 +720,8 @@ static int accept_one(httpc_mock *m)
         c->script = m->s->nconns ? &m->s->conns[0] : NULL;
     else
         c->script = index < m->s->nconns ? &m->s->conns[index] : NULL;
-    c->rng = chaos_start(m->s, index);
-    c->tls_first = force_tls && !m->s->tls;
+    c->rng = chaos_start(m, index);
+    c->tls_first = m->force_tls && !m->s->tls;
     c->idle_since = now_ms();
     pthread_mutex_unlock(&m->lock);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -824,13 +795,74 @@ static void *loop(void *arg)
     return NULL;
 }
 
-int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, int verbose,
-                     httpc_mock **out, char *err, size_t errcap)
+/* The options as the server keeps them, each mode's defaults resolved. */
+static void configure(httpc_mock *m, const httpc_scenario *s, const httpc_mock_opts *o)
 {
-    httpc_mock *m = calloc(1, sizeof *m);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    m->s = s;
+    m->verbose = o->verbose;
+    m->repeat = o->repeat;
+    m->idle_ms = o->idle_timeout_ms > 0 ? o->idle_timeout_ms : 0;
+    m->head_ms = o->head_timeout_ms > 0 ? o->head_timeout_ms : 0;
+    m->chaos = o->chaos;
+    m->chaos_seed = o->chaos_seed;
+    m->force_tls = o->force_tls;
+    m->cap = !m->repeat ? MAX_CONNS : o->max_conns ? o->max_conns : REPEAT_MAX_CONNS;
+    m->rx_cap = m->repeat ? REPEAT_RECORD : HTTPC_MOCK_MAX_RECORD;
+}
+
+/* The connection table, the event list, the timer heap and epoll: 0, or -1
+ * when one could not be had. */
+static int make_tables(httpc_mock *m)
+{
+    m->conns = calloc(m->cap, sizeof *m->conns);
+    m->evs = calloc(m->cap + 2, sizeof *m->evs);
+    m->heap_cap = 4 * m->cap + 64;
+    m->heap = calloc(m->heap_cap, sizeof *m->heap);
+    m->ep = epoll_create1(EPOLL_CLOEXEC);
+    return m->conns == NULL || m->evs == NULL || m->heap == NULL || m->ep < 0 ? -1 : 0;
+}
+
+/* Binds and listens where the options say, and watches the listener and the
+ * stop pipe; 0 or -1 with a message. */
+static int listen_on(httpc_mock *m, const httpc_mock_opts *o, char *err, size_t errcap)
+{
+    const char *addr = o->bind_addr ? o->bind_addr : "127.0.0.1";
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
     socklen_t len = sizeof a;
     int one = 1;
+    if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+        return snprintf(err, errcap, "cannot bind '%s': not an IPv4 address", addr), -1;
+    m->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    setsockopt(m->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (m->lfd < 0 || bind(m->lfd, (struct sockaddr *)&a, sizeof a) < 0 ||
+        listen(m->lfd, m->repeat ? SOMAXCONN : 64) < 0)
+        return snprintf(err, errcap, "cannot listen on %s:%d: %s", addr, o->port,
+                        strerror(errno)), -1;
+    if (m->repeat)
+        fcntl(m->lfd, F_SETFL, fcntl(m->lfd, F_GETFL) | O_NONBLOCK);
+    struct epoll_event stop_ev = {.events = EPOLLIN, .data.u64 = 0};
+    struct epoll_event listen_ev = {.events = EPOLLIN, .data.u64 = 1};
+    if (epoll_ctl(m->ep, EPOLL_CTL_ADD, m->wake[0], &stop_ev) < 0 ||
+        epoll_ctl(m->ep, EPOLL_CTL_ADD, m->lfd, &listen_ev) < 0)
+        return snprintf(err, errcap, "cannot watch the listener: %s", strerror(errno)), -1;
+    getsockname(m->lfd, (struct sockaddr *)&a, &len);
+    m->port = ntohs(a.sin_port);
+    return 0;
+}
+
+/* A server that did not start is freed; -1, for the caller to return. */
+static int not_started(httpc_mock *m)
+{
+    httpc_mock_free(m);
+    return -1;
+}
+
+int httpc_mock_start(const httpc_scenario *s, const httpc_mock_opts *opts, httpc_mock **out,
+                     char *err, size_t errcap)
+{
+    static const httpc_mock_opts defaults = {0};
+    const httpc_mock_opts *o = opts ? opts : &defaults;
+    httpc_mock *m = calloc(1, sizeof *m);
 
     *out = NULL;
     if (m == NULL || pipe(m->wake) < 0) {
@@ -838,56 +870,20 @@ int httpc_mock_start(const httpc_scenario *s, const char *bind_addr, int port, i
         free(m);
         return -1;
     }
-    m->s = s;
-    m->verbose = verbose;
-    m->repeat = repeat_on;
-    m->cap = repeat_on ? repeat_max : MAX_CONNS;
-    m->rx_cap = repeat_on ? REPEAT_RECORD : HTTPC_MOCK_MAX_RECORD;
-    m->conns = calloc(m->cap, sizeof *m->conns);
-    m->evs = calloc(m->cap + 2, sizeof *m->evs);
-    m->heap_cap = 4 * m->cap + 64;
-    m->heap = calloc(m->heap_cap, sizeof *m->heap);
-    m->ep = epoll_create1(EPOLL_CLOEXEC);
+    configure(m, s, o);
     clock_gettime(CLOCK_MONOTONIC, &m->t0);
     pthread_mutex_init(&m->lock, NULL);
-    if (m->conns == NULL || m->evs == NULL || m->heap == NULL || m->ep < 0) {
+    if (make_tables(m) < 0) {
         snprintf(err, errcap, "out of memory");
-        httpc_mock_free(m);
-        return -1;
+        return not_started(m);
     }
-    if ((s->tls || force_tls) && (m->tls_ctx = httpc__mock_tls_ctx(s, err, errcap)) == NULL) {
-        httpc_mock_free(m);
-        return -1;
-    }
-    if (inet_pton(AF_INET, bind_addr ? bind_addr : "127.0.0.1", &a.sin_addr) != 1) {
-        snprintf(err, errcap, "cannot bind '%s': not an IPv4 address", bind_addr);
-        httpc_mock_free(m);
-        return -1;
-    }
-    m->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    setsockopt(m->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (m->lfd < 0 || bind(m->lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(m->lfd, m->repeat ? SOMAXCONN : 64) < 0) {
-        snprintf(err, errcap, "cannot listen on %s:%d: %s", bind_addr ? bind_addr : "127.0.0.1",
-                 port, strerror(errno));
-        httpc_mock_free(m);
-        return -1;
-    }
-    if (m->repeat)
-        fcntl(m->lfd, F_SETFL, fcntl(m->lfd, F_GETFL) | O_NONBLOCK);
-    struct epoll_event stop_ev = {.events = EPOLLIN, .data.u64 = 0};
-    struct epoll_event listen_ev = {.events = EPOLLIN, .data.u64 = 1};
-    if (epoll_ctl(m->ep, EPOLL_CTL_ADD, m->wake[0], &stop_ev) < 0 ||
-        epoll_ctl(m->ep, EPOLL_CTL_ADD, m->lfd, &listen_ev) < 0) {
-        snprintf(err, errcap, "cannot watch the listener: %s", strerror(errno));
-        httpc_mock_free(m);
-        return -1;
-    }
-    getsockname(m->lfd, (struct sockaddr *)&a, &len);
-    m->port = ntohs(a.sin_port);
+    if ((s->tls || m->force_tls) && (m->tls_ctx = httpc__mock_tls_ctx(s, o, err, errcap)) == NULL)
+        return not_started(m);
+    if (listen_on(m, o, err, errcap) < 0)
+        return not_started(m);
     if (pthread_create(&m->th, NULL, loop, m) != 0) {
         snprintf(err, errcap, "cannot start the server thread");
-        httpc_mock_free(m);
-        return -1;
+        return not_started(m);
     }
     *out = m;
     return 0;

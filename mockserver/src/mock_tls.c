@@ -19,20 +19,9 @@
 #define HTTPC_MOCK_CERT_DIR "certs"
 #endif
 
-static char cert_dir[4096], cert_file[4096], key_file[4096];
-
-void httpc_mock_tls_files(const char *dir, const char *cert, const char *key)
-{
-    snprintf(cert_dir, sizeof cert_dir, "%s", dir ? dir : "");
-    snprintf(cert_file, sizeof cert_file, "%s", cert ? cert : "");
-    snprintf(key_file, sizeof key_file, "%s", key ? key : "");
-}
-
 const char *httpc_mock_cert_dir(void)
 {
     const char *env = getenv("HTTPC_CERT_DIR");
-    if (cert_dir[0])
-        return cert_dir;
     return env && *env ? env : HTTPC_MOCK_CERT_DIR;
 }
 
@@ -71,13 +60,32 @@ static int check_sni(SSL *ssl, int *alert, void *arg)
     return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
-void *httpc__mock_tls_ctx(const httpc_scenario *s, char *err, size_t errcap)
+/* An empty string is no file, as NULL is: "--cert ''" names none. */
+static const char *given(const char *file)
 {
-    const char *dir = httpc_mock_cert_dir(), *name = s->tls_cert ? s->tls_cert : "valid";
+    return file && *file ? file : NULL;
+}
+
+/* The certificate chain and key files are read, or a message is left. */
+static int use_files(SSL_CTX *ctx, const char *cert, const char *key, char *err, size_t errcap)
+{
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert) == 1 &&
+        SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) == 1)
+        return 0;
+    ssl_reason(err, errcap, cert);
+    return -1;
+}
+
+void *httpc__mock_tls_ctx(const httpc_scenario *s, const httpc_mock_opts *o, char *err,
+                          size_t errcap)
+{
+    const char *dir = given(o->cert_dir) ? o->cert_dir : httpc_mock_cert_dir();
+    const char *name = s->tls_cert ? s->tls_cert : "valid";
+    const char *cert_file = given(o->cert_file), *key_file = given(o->key_file);
     char cert[4200], key[4200];
     SSL_CTX *ctx;
 
-    if (!cert_file[0] && ensure_certs(dir, err, errcap) < 0)
+    if (!cert_file && ensure_certs(dir, err, errcap) < 0)
         return NULL;
     snprintf(cert, sizeof cert, "%s/%s.pem", dir, name);
     snprintf(key, sizeof key, "%s/%s.key", dir, name);
@@ -88,9 +96,7 @@ void *httpc__mock_tls_ctx(const httpc_scenario *s, char *err, size_t errcap)
     /* No session tickets: nothing arrives after the handshake but the reply. */
     SSL_CTX_set_num_tickets(ctx, 0);
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-    if (SSL_CTX_use_certificate_chain_file(ctx, cert_file[0] ? cert_file : cert) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx, key_file[0] ? key_file : key, SSL_FILETYPE_PEM) != 1) {
-        ssl_reason(err, errcap, cert_file[0] ? cert_file : cert);
+    if (use_files(ctx, cert_file ? cert_file : cert, key_file ? key_file : key, err, errcap) < 0) {
         SSL_CTX_free(ctx);
         return NULL;
     }

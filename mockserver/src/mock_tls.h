@@ -8,9 +8,10 @@
 
 #include <sys/types.h>
 
-/* A server context for `s` (its tls-cert and tls-sni) or, when the process
- * was given files with httpc_mock_tls_files, for those. NULL with a message. */
-void *httpc__mock_tls_ctx(const httpc_scenario *s, char *err, size_t errcap);
+/* A server context for `s` (its tls-cert and tls-sni) from o's folder or,
+ * when o names a certificate and key, from those. NULL with a message. */
+void *httpc__mock_tls_ctx(const httpc_scenario *s, const httpc_mock_opts *o, char *err,
+                          size_t errcap);
 void httpc__mock_tls_ctx_free(void *ctx);
 /* One step of the server handshake on fd (*ssl made on the first call):
  * 1 done, 0 wants to read, 2 wants to write, -1 failed (detail in err). */

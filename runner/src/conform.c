@@ -3,6 +3,7 @@
  * adapter), profile by profile, in parallel, judges each outcome and writes
  * the reports. The parts: client.c, adapter.c, judge.c, reports.c. */
 #include "runner.h"
+#include "httpc_prng.h"
 
 #include <fnmatch.h>
 #include <pthread.h>
@@ -140,7 +141,9 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
     struct timespec t0, t1;
     result *r = &rs[0];
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (httpc_mock_start(s, NULL, 0, op->trace ? 2 : 0, &m, err, sizeof err) < 0) {
+    httpc_mock_opts mo = {.verbose = op->trace ? 2 : 0, .chaos = op->chaos,
+                          .chaos_seed = op->chaos_seed};
+    if (httpc_mock_start(s, &mo, &m, err, sizeof err) < 0) {
         snprintf(r->o.error, sizeof r->o.error, "harness: the mock server did not start");
         snprintf(r->o.detail, sizeof r->o.detail, "%s", err);
         m = NULL;
@@ -452,21 +455,13 @@ static void *worker(void *arg)
     }
 }
 
-/* splitmix64: a small, well-mixed generator, so a seed gives the same order on
- * every machine (rand() differs between C libraries). */
-static unsigned long long next_random(unsigned long long *state)
-{
-    unsigned long long z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
+/* Fisher-Yates over splitmix64, so a seed gives the same order on every
+ * machine (rand() differs between C libraries). */
 static void shuffle(size_t *order, size_t n, unsigned long long seed)
 {
-    unsigned long long st = seed;
+    uint64_t st = seed;
     for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(next_random(&st) % i);
+        size_t j = (size_t)(httpc_splitmix64_next(&st) % i);
         size_t t = order[i - 1];
         order[i - 1] = order[j];
         order[j] = t;
@@ -770,7 +765,6 @@ static int run_all(pool *pl, opts *o, run_info *ri)
     for (size_t i = 0; i < pl->n; i++)
         pl->order[i] = i;
     if (o->chaos) {
-        httpc_mock_chaos(1, o->chaos_seed);
         printf("conform: chaos seed %llu\n", o->chaos_seed);
     }
     if (o->have_seed) {

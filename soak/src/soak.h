@@ -15,8 +15,9 @@ int soak_count_fds(void);
 long soak_raise_nofile(void);
 double soak_now(void);
 
-/* A reproducible byte stream (splitmix64), so a body of any size is made
- * piece by piece and never held whole. */
+/* A reproducible byte stream (httpc_splitmix64_next's, the harness's one
+ * generator), so a body of any size is made piece by piece and never held
+ * whole. */
 typedef struct soak_rng {
     uint64_t s;
     unsigned char pend[8];

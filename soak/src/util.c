@@ -2,6 +2,9 @@
 /* The helpers every soak subcommand shares: figures read from /proc, the
  * descriptor limit, a clock and the seeded byte stream of generated bodies. */
 #include "soak.h"
+/* By path: httpc-soak links only the client library, and the harness's
+ * generator is a header of the mock server's. */
+#include "../../mockserver/include/httpc_prng.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -63,10 +66,7 @@ void soak_rng_init(soak_rng *g, uint64_t seed)
 
 uint64_t soak_rng_next(soak_rng *g)
 {
-    uint64_t z = (g->s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return httpc_splitmix64_next(&g->s);
 }
 
 /* Byte i of the stream is the same however the stream is cut into calls. */

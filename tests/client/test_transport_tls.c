@@ -35,14 +35,14 @@ static void serve(server *sv, const char *keys, const char *script)
     snprintf(sv->dir, sizeof sv->dir, "/tmp/httpc-tls-XXXXXX");
     cr_assert_not_null(mkdtemp(sv->dir));
     cr_assert_eq(httpc_mock_make_certs(sv->dir, err, sizeof err), 0, "%s", err);
-    httpc_mock_tls_files(sv->dir, NULL, NULL);
     snprintf(sv->ca, sizeof sv->ca, "%s/ca.pem", sv->dir);
     int len = snprintf(text, sizeof text,
                        "id: t/t\ntitle: t\ntls: yes\n%s\nconnection\n%s\nexpect: error OSError\n", keys,
                        script);
     cr_assert_eq(httpc_scn_parse("t.scn", text, (size_t)len, &sv->s, &sv->n, err, sizeof err), 0,
                  "%s", err);
-    cr_assert_eq(httpc_mock_start(sv->s, NULL, 0, 0, &sv->m, err, sizeof err), 0, "%s", err);
+    httpc_mock_opts mo = {.cert_dir = sv->dir};
+    cr_assert_eq(httpc_mock_start(sv->s, &mo, &sv->m, err, sizeof err), 0, "%s", err);
     sv->stopped = 0;
 }
 

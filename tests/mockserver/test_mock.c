@@ -66,7 +66,7 @@ Test(mock, send_exact_bytes_and_record_request)
     httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
                              "  close\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
     int fd = dial(httpc_mock_port(m)), reads, e;
     const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
     cr_assert_eq(send(fd, req, sizeof req - 1, 0), (ssize_t)sizeof req - 1);
@@ -89,7 +89,7 @@ Test(mock, segments_arrive_one_byte_at_a_time)
     size_t n;
     httpc_scenario *s = load("connection\n  segments 1 20\n  send \"abcd\"\n  close\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
     int fd = dial(httpc_mock_port(m)), reads, e;
     char buf[16];
     struct timespec t0, t1;
@@ -112,7 +112,7 @@ Test(mock, reset_is_seen_as_connection_reset)
     size_t n;
     httpc_scenario *s = load("connection\n  read line\n  send \"partial\"\n  pause 50\n  reset\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
     int fd = dial(httpc_mock_port(m)), reads, e;
     cr_assert_eq(send(fd, "GET / HTTP/1.1\r\n", 16, 0), 16);
     char buf[64];
@@ -130,7 +130,7 @@ Test(mock, shutdown_half_closes_and_still_reads)
     size_t n;
     httpc_scenario *s = load("connection\n  send \"bye\"\n  shutdown\n  read line\n  close\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
     int fd = dial(httpc_mock_port(m)), reads, e;
     char buf[16];
     cr_assert_eq(slurp(fd, buf, sizeof buf, &reads, &e), 3); /* EOF after "bye" */
@@ -149,7 +149,7 @@ Test(mock, silent_then_cut_by_stop)
     size_t n;
     httpc_scenario *s = load("connection\n  silent 60000\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
     int fd = dial(httpc_mock_port(m));
     struct pollfd p = {.fd = fd, .events = POLLIN};
     cr_assert_eq(poll(&p, 1, 200), 0, "the server said something");
@@ -164,9 +164,10 @@ Test(mock, extra_connections_are_closed_and_bad_bind_fails)
     size_t n;
     httpc_scenario *s = load("connection\n  close\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, "not-an-ip", 0, 0, &m, err, sizeof err), -1);
+    httpc_mock_opts bad = {.bind_addr = "not-an-ip"};
+    cr_assert_eq(httpc_mock_start(s, &bad, &m, err, sizeof err), -1);
     cr_assert_str_eq(err, "cannot bind 'not-an-ip': not an IPv4 address");
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
     int a = dial(httpc_mock_port(m)), b = dial(httpc_mock_port(m)), reads, e;
     char buf[8];
     cr_assert_eq(slurp(a, buf, sizeof buf, &reads, &e), 0);
@@ -204,7 +205,6 @@ static void certs_in(char *dir, size_t cap, char *ca, size_t cacap)
     snprintf(dir, cap, "/tmp/httpc-mock-tls-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     cr_assert_eq(httpc_mock_make_certs(dir, err, sizeof err), 0, "%s", err);
-    httpc_mock_tls_files(dir, NULL, NULL);
     snprintf(ca, cacap, "%s/ca.pem", dir);
 }
 
@@ -216,7 +216,8 @@ Test(mock, tls_serves_and_records_plaintext)
     httpc_scenario *s = load("tls: yes\ntls-sni: localhost\nconnection\n  read head\n"
                              "  send \"hi\"\n  close", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    httpc_mock_opts o = {.cert_dir = dir};
+    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
     SSL_CTX *ctx;
     SSL *ssl = tls_dial(&ctx, httpc_mock_port(m), ca, "localhost");
     cr_assert_eq(SSL_connect(ssl), 1);
@@ -244,7 +245,8 @@ Test(mock, tls_close_no_notify_and_sni_refusal)
     httpc_scenario *s = load("tls: yes\ntls-sni: none\nconnection\n  send \"hi\"\n"
                              "  close-no-notify\nconnection\n  close", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    httpc_mock_opts o = {.cert_dir = dir};
+    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
     SSL_CTX *ctx;
     SSL *ssl = tls_dial(&ctx, httpc_mock_port(m), ca, NULL);
     cr_assert_eq(SSL_connect(ssl), 1);
@@ -349,7 +351,7 @@ Test(mock, httpc_mock_done_once_every_script_ends)
     size_t n;
     httpc_scenario *s = load("connection\n  read line\n  send \"ok\"\n  close\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
     cr_assert_eq(httpc_mock_done(m), 0, "no connection yet");
     int fd = dial(httpc_mock_port(m)), reads, e;
     cr_assert_eq(send(fd, "GET / HTTP/1.1\r\n", 16, 0), 16);
@@ -380,7 +382,7 @@ Test(mock, pause_after_peer_close_does_not_spin)
     size_t n;
     httpc_scenario *s = load("connection\n  pause 300\n  send \"x\"\n  close\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
     long before = cpu_ms();
     close(dial(httpc_mock_port(m)));
     usleep(400000);
@@ -398,7 +400,7 @@ Test(mock, segment_delay_after_peer_close_does_not_spin)
     size_t n;
     httpc_scenario *s = load("connection\n  segments 1 150\n  send \"abc\"\n  close\n", &n);
     httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
     long before = cpu_ms();
     close(dial(httpc_mock_port(m)));
     usleep(450000);
@@ -452,7 +454,7 @@ Test(mock, head_larger_than_record_closes)
                              "  close\n", &n);
     httpc_mock *m;
     char buf[256];
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
     ssize_t got = send_endless_head(httpc_mock_port(m), 2u << 20, buf, sizeof buf);
     cr_assert_eq(got, 0, "the server %s", got < 0 ? "hung" : "answered");
     cr_assert_eq(httpc_mock_stop(m, 2000), 0);
@@ -470,8 +472,8 @@ Test(mock, head_larger_than_record_is_431_in_repeat_mode)
                              "Content-Length: 0\\r\\n\\r\\n\"\n", &n);
     httpc_mock *m;
     char buf[512];
-    httpc_mock_repeat(1, 0);
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    httpc_mock_opts o = {.repeat = 1};
+    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
     ssize_t got = send_endless_head(httpc_mock_port(m), 2u << 20, buf, sizeof buf - 1);
     cr_assert_gt(got, 0, "the server %s", got < 0 ? "hung" : "closed without a reply");
     buf[got] = 0;
@@ -481,7 +483,6 @@ Test(mock, head_larger_than_record_is_431_in_repeat_mode)
     httpc_mock_stats st;
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.oversized, 1);
-    httpc_mock_repeat(0, 0);
     httpc_mock_free(m);
     httpc_scn_free_all(s, n);
 }
@@ -512,9 +513,8 @@ Test(mock, repeat_idle_and_head_timeouts_close_and_count)
     httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
                              "Content-Length: 0\\r\\n\\r\\n\"\n", &n);
     httpc_mock *m;
-    httpc_mock_repeat(1, 0);
-    httpc_mock_repeat_timeouts(200, 300);
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    httpc_mock_opts o = {.repeat = 1, .idle_timeout_ms = 200, .head_timeout_ms = 300};
+    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
     int idle = dial(httpc_mock_port(m)), slow = dial(httpc_mock_port(m));
     cr_assert_eq(send(slow, "GET / HTTP/1.1\r\n", 16, 0), 16);
     errno = 0;
@@ -528,8 +528,6 @@ Test(mock, repeat_idle_and_head_timeouts_close_and_count)
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.idle_timeouts, 1);
     cr_assert_eq(st.head_timeouts, 1);
-    httpc_mock_repeat_timeouts(0, 0);
-    httpc_mock_repeat(0, 0);
     httpc_mock_free(m);
     httpc_scn_free_all(s, n);
 }
@@ -547,8 +545,8 @@ Test(mock, unfinished_heads_do_not_slow_other_clients)
     char *fill = malloc(60 << 10), buf[256];
     memset(fill, 'a', 60 << 10);
     memcpy(fill, "GET / HTTP/1.1\r\nX: ", 19);
-    httpc_mock_repeat(1, 0);
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    httpc_mock_opts o = {.repeat = 1};
+    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
     for (int i = 0; i < 50; i++) {
         hogs[i] = dial(httpc_mock_port(m));
         cr_assert_eq(send(hogs[i], fill, 60 << 10, 0), 60 << 10);
@@ -573,7 +571,6 @@ Test(mock, unfinished_heads_do_not_slow_other_clients)
     for (int i = 0; i < 50; i++)
         close(hogs[i]);
     httpc_mock_stop(m, 0);
-    httpc_mock_repeat(0, 0);
     free(fill);
     httpc_mock_free(m);
     httpc_scn_free_all(s, n);
@@ -591,9 +588,8 @@ Test(mock, repeat_stalled_tls_handshake_times_out)
     httpc_scenario *s = load("tls: yes\nconnection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
                              "Content-Length: 2\\r\\n\\r\\nok\"\n", &n);
     httpc_mock *m;
-    httpc_mock_repeat(1, 0);
-    httpc_mock_repeat_timeouts(200, 0);
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    httpc_mock_opts o = {.repeat = 1, .idle_timeout_ms = 200, .cert_dir = dir};
+    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
     int mute = dial(httpc_mock_port(m)), half = dial(httpc_mock_port(m));
     /* The first bytes of a handshake record, the rest never comes. */
     cr_assert_eq(send(half, "\x16\x03\x01\x02\x00\x01", 6, 0), 6);
@@ -619,8 +615,6 @@ Test(mock, repeat_stalled_tls_handshake_times_out)
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.idle_timeouts, 2);
     cr_assert_eq(st.rounds, 1);
-    httpc_mock_repeat_timeouts(0, 0);
-    httpc_mock_repeat(0, 0);
     httpc_mock_free(m);
     httpc_scn_free_all(s, n);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -646,7 +640,7 @@ Test(mock, chunked_end_found_across_reads)
     static const char req[] = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                               "3\r\nabc\r\n4\r\nwxyz\r\n0\r\n\r\n";
     const size_t last = sizeof req - 1 - 5; /* where the real last chunk begins */
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
     int fd = dial(httpc_mock_port(m));
     cr_assert_eq(send(fd, req, last - 6, 0), (ssize_t)(last - 6));
     for (size_t i = last - 6; i < sizeof req - 1; i++) {
@@ -680,7 +674,7 @@ static long dribbled_body_cpu(int chunked)
                      : snprintf(head, sizeof head, "POST / HTTP/1.1\r\nContent-Length: %zu\r\n\r\n",
                                 body + 7);
     memset(piece, 'a', sizeof piece);
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
     int fd = dial(httpc_mock_port(m));
     long before = cpu_ms();
     cr_assert_eq(send(fd, head, (size_t)hl, 0), hl);
@@ -723,11 +717,10 @@ Test(mock, repeat_timers_survive_heap_rebuilds)
                              "Content-Length: 2\\r\\n\\r\\nok\"\n", &n);
     httpc_mock *m;
     char buf[256];
-    httpc_mock_repeat(1, 1);
     /* 1 s, not less: on a loaded machine this thread can sleep for hundreds
      * of ms between two rounds, and the timeout must not fire there. */
-    httpc_mock_repeat_timeouts(1000, 0);
-    cr_assert_eq(httpc_mock_start(s, NULL, 0, 0, &m, err, sizeof err), 0, "%s", err);
+    httpc_mock_opts o = {.repeat = 1, .max_conns = 1, .idle_timeout_ms = 1000};
+    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
     int fd = dial(httpc_mock_port(m));
     for (int i = 0; i < 300; i++) {
         const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -748,8 +741,69 @@ Test(mock, repeat_timers_survive_heap_rebuilds)
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.rounds, 300);
     cr_assert_eq(st.idle_timeouts, 1);
-    httpc_mock_repeat_timeouts(0, 0);
-    httpc_mock_repeat(0, 0);
     httpc_mock_free(m);
+    httpc_scn_free_all(s, n);
+}
+
+/* The sizes of the server's writes, in order, read off the trace that
+ * verbose 2 prints to `f`, the file stderr pointed at. */
+static size_t traced_writes(FILE *f, size_t *sizes, size_t cap)
+{
+    char line[2048];
+    size_t n = 0;
+    rewind(f);
+    while (fgets(line, sizeof line, f)) {
+        const char *w = strstr(line, "server wrote ");
+        if (w && n < cap)
+            sizes[n++] = strtoul(w + 13, NULL, 10);
+    }
+    return n;
+}
+
+/* Reads a connection of the server on port to its end; the bytes read. */
+static size_t drain(int port)
+{
+    int fd = dial(port), reads, e;
+    char buf[1024];
+    ssize_t got = slurp(fd, buf, sizeof buf, &reads, &e);
+    close(fd);
+    return (size_t)got;
+}
+
+/* Chaos cuts depend on the seed, the scenario id and the connection's index
+ * only: seed 1 cuts t/mock's two 600-byte sends as it always has (the sizes
+ * worked out from splitmix64's definition, FNV-1a of the id and the cut rule
+ * in mock.c), and a server beside it without chaos, started at the same
+ * time, writes whole: each server keeps its own options. */
+Test(mock, chaos_seed_1_cuts_as_before_and_options_are_per_server)
+{
+    static const size_t want[] = {600, 217, 1, 154, 35, 102, 91, 79, 256, 89, 176};
+    size_t n, sizes[64];
+    httpc_scenario *s = load("connection\n  send \"x\" * 600\n  close\n"
+                             "connection\n  send \"x\" * 600\n  close\n", &n);
+    httpc_mock *plain, *chaos;
+    httpc_mock_opts po = {.verbose = 2}, co = {.verbose = 2, .chaos = 1, .chaos_seed = 1};
+    cr_assert_eq(httpc_mock_start(s, &co, &chaos, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(httpc_mock_start(s, &po, &plain, err, sizeof err), 0, "%s", err);
+    FILE *f = tmpfile();
+    int saved = dup(STDERR_FILENO);
+    cr_assert(f != NULL && saved >= 0);
+    fflush(stderr);
+    dup2(fileno(f), STDERR_FILENO);
+    size_t got = drain(httpc_mock_port(plain));
+    got += drain(httpc_mock_port(chaos)) + drain(httpc_mock_port(chaos));
+    httpc_mock_stop(plain, 0);
+    httpc_mock_stop(chaos, 2000);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    cr_assert_eq(got, 600u * 3);
+    size_t k = traced_writes(f, sizes, 64);
+    cr_assert_eq(k, sizeof want / sizeof want[0], "%zu writes", k);
+    for (size_t i = 0; i < k; i++)
+        cr_assert_eq(sizes[i], want[i], "write %zu: %zu bytes, want %zu", i, sizes[i], want[i]);
+    fclose(f);
+    httpc_mock_free(plain);
+    httpc_mock_free(chaos);
     httpc_scn_free_all(s, n);
 }
