@@ -493,21 +493,35 @@ ssize_t httpc_parse_trailers_resume(const char *buf, size_t len, int eof, const 
 /* An incremental chunked-body decoder built on the two parsers above; it
  * reproduces the profile's reading of chunked bodies exactly (CPython reads
  * and discards the two bytes after each chunk's data, whatever they are).
- * State lives in the caller's struct. */
+ * State lives in the caller's struct. The fields with a leading underscore
+ * are private: read where the decoder stands through httpc_chunked_phase and
+ * httpc_chunked_terminator_left. */
 typedef struct httpc_chunked {
-    const httpc_profile *profile;
-    int state;         /* internal */
-    uint64_t left;     /* data bytes left in the current chunk */
-    int negative;      /* internal: py3 negative-size quirk */
-    size_t crlf_left;  /* internal: bytes of the chunk terminator left */
-    size_t lines;      /* internal: trailer lines seen */
-    uint64_t total;    /* data bytes produced so far */
-    uint64_t chunk_got; /* data bytes produced from the current chunk */
-    int err;           /* sticky error, 0 when none */
-    size_t err_used;   /* after an error: bytes of that call's input taken */
-    uint64_t max_data; /* the most data bytes one call returns (UINT64_MAX) */
-    size_t scanned;    /* internal: bytes of the pending line known to hold no LF */
+    const httpc_profile *_profile;
+    int _state;         /* an httpc_chunk_phase */
+    uint64_t left;      /* data bytes left in the current chunk (read only) */
+    int _negative;      /* py3 negative-size quirk */
+    size_t _crlf_left;  /* bytes of the chunk terminator left */
+    size_t _lines;      /* trailer lines seen */
+    uint64_t total;     /* data bytes produced so far (read only) */
+    uint64_t _chunk_got; /* data bytes produced from the current chunk */
+    int err;            /* sticky error, 0 when none (read only) */
+    size_t err_used;    /* after an error: bytes of that call's input taken */
+    uint64_t max_data;  /* the most data bytes one call returns (UINT64_MAX); the caller sets it */
+    size_t _scanned;    /* bytes of the pending line known to hold no LF */
 } httpc_chunked;
+
+/* Where a decoder stands: what the next bytes fed will be read as. */
+typedef enum httpc_chunk_phase {
+    HTTPC_CHUNK_SIZE,       /* a chunk-size line (the first, or one after a terminator) */
+    HTTPC_CHUNK_DATA,       /* a chunk's data: `left` more bytes */
+    HTTPC_CHUNK_TERMINATOR, /* the two bytes after a chunk's data (or, in 2.7, after a
+                               negative size, which reads no data) */
+    HTTPC_CHUNK_TRAILERS,   /* the trailer section, after the last chunk */
+    HTTPC_CHUNK_DONE,       /* nothing: the body is complete (httpc_chunked_done) */
+    HTTPC_CHUNK_TO_EOF      /* py3 after a negative size: the rest of the stream is data,
+                               then IncompleteRead (_safe_read(-1) reads to EOF) */
+} httpc_chunk_phase;
 
 void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
 
@@ -534,6 +548,12 @@ ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof
                            char *detail, size_t detail_cap);
 /* Nonzero once the last chunk and the trailers have been consumed. */
 int httpc_chunked_done(const httpc_chunked *c);
+/* The decoder's phase (an httpc_chunk_phase); after an error, the phase the
+ * failing call stopped in (where the bad or missing bytes were). */
+httpc_chunk_phase httpc_chunked_phase(const httpc_chunked *c);
+/* In HTTPC_CHUNK_TERMINATOR, the bytes of the terminator still to read (2 or
+ * 1); 0 in every other phase. */
+size_t httpc_chunked_terminator_left(const httpc_chunked *c);
 
 /* Python-compatible number parsing, shared by the parsers and the client.
  * int(s) for base 10 and int(s, 16) for base 16, with the profile's rules

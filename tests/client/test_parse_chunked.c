@@ -889,7 +889,7 @@ Test(parse_chunked, httpc_chunked_feed_long_line_bytewise)
     for (size_t len = 1; len < 65536; len++) {
         char *b = dup_exact(in, len);
         cr_assert_eq(httpc_chunked_feed(&c, b, len, 0, &data, &dlen, NULL, 0), HTTPC_E_AGAIN);
-        cr_assert_eq(c.scanned, len, "the next call starts its search at byte %zu", len);
+        cr_assert_eq(c._scanned, len, "the next call starts its search at byte %zu", len);
         free(b);
     }
     char *b = dup_exact(in, 3); /* shorter than before: a confused caller */
@@ -909,29 +909,29 @@ Test(parse_chunked, httpc_chunked_feed_data_in_place)
     const char *data;
     size_t dlen;
     httpc_chunked_init(&c, NULL); /* NULL: py3 */
-    cr_assert_eq(c.profile, prof("py3"));
+    cr_assert_eq(c._profile, prof("py3"));
     cr_assert_eq(c.max_data, UINT64_MAX);
     cr_assert_eq(strlen(in), 20);
     cr_assert_eq(httpc_chunked_feed(&c, in, 20, 0, &data, &dlen, NULL, 0), 6);
     cr_assert(data == in + 3 && dlen == 3);
-    cr_assert_eq(c.state, HTTPC__CHUNK_CRLF);
+    cr_assert_eq(httpc_chunked_phase(&c), HTTPC_CHUNK_TERMINATOR);
     /* max_data 0 stops at the data's start; 1 takes one byte */
     c.max_data = 0;
     cr_assert_eq(httpc_chunked_feed(&c, in + 6, 14, 0, &data, &dlen, NULL, 0), 5);
     cr_assert_eq(dlen, 0);
-    cr_assert_eq(c.state, HTTPC__CHUNK_DATA);
+    cr_assert_eq(httpc_chunked_phase(&c), HTTPC_CHUNK_DATA);
     cr_assert_eq(c.left, 2);
     cr_assert_eq(httpc_chunked_feed(&c, in + 11, 9, 0, &data, &dlen, NULL, 0), 0);
     cr_assert_eq(dlen, 0);
     c.max_data = 1;
     cr_assert_eq(httpc_chunked_feed(&c, in + 11, 9, 0, &data, &dlen, NULL, 0), 1);
     cr_assert(data == in + 11 && dlen == 1);
-    cr_assert_eq(c.chunk_got, 1);
+    cr_assert_eq(c._chunk_got, 1);
     cr_assert_eq(c.left, 1);
     /* a cut inside the data */
     c.max_data = UINT64_MAX;
     cr_assert_eq(httpc_chunked_feed(&c, in + 12, 1, 0, &data, &dlen, NULL, 0), 1);
-    cr_assert_eq(c.chunk_got, 2);
+    cr_assert_eq(c._chunk_got, 2);
     cr_assert_eq(httpc_chunked_feed(&c, in + 13, 7, 0, &data, &dlen, NULL, 0), 7);
     cr_assert(httpc_chunked_done(&c));
     cr_assert_eq(c.total, 5);
@@ -1004,8 +1004,8 @@ Test(parse_chunked, httpc_chunked_feed_error_paths)
     }
 }
 
-/* resp.c reads these fields to build IncompleteRead's figures: the state
- * where the body broke off, and what was left of the chunk or its CRLF. */
+/* resp.c reads these to build IncompleteRead's figures: the phase where
+ * the body broke off, and what was left of the chunk or its CRLF. */
 Test(parse_chunked, httpc_chunked_state_at_failure)
 {
     decoded d;
@@ -1016,22 +1016,53 @@ Test(parse_chunked, httpc_chunked_state_at_failure)
     cr_assert_eq(httpc_chunked_feed(&c, "5\r\n", 3, 0, &data, &dlen, NULL, 0), 3);
     cr_assert_eq(httpc_chunked_feed(&c, "hel", 3, 1, &data, &dlen, NULL, 0), 3);
     cr_assert_eq(httpc_chunked_feed(&c, "", 0, 1, &data, &dlen, NULL, 0), HTTPC_E_INCOMPLETE_READ);
-    cr_assert_eq(c.state, HTTPC__CHUNK_DATA);
+    cr_assert_eq(httpc_chunked_phase(&c), HTTPC_CHUNK_DATA);
     cr_assert_eq(c.left, 2);
-    cr_assert_eq(c.chunk_got, 3);
+    cr_assert_eq(c._chunk_got, 3);
     httpc_chunked_init(&c, prof("py27"));
     cr_assert_eq(httpc_chunked_feed(&c, "1\r\n", 3, 0, &data, &dlen, NULL, 0), 3);
     cr_assert_eq(httpc_chunked_feed(&c, "a\r", 2, 1, &data, &dlen, NULL, 0), 1);
     cr_assert_eq(httpc_chunked_feed(&c, "\r", 1, 1, &data, &dlen, NULL, 0),
                  HTTPC_E_INCOMPLETE_READ);
-    cr_assert_eq(c.state, HTTPC__CHUNK_CRLF);
-    cr_assert_eq(c.crlf_left, 1);
+    cr_assert_eq(httpc_chunked_phase(&c), HTTPC_CHUNK_TERMINATOR);
+    cr_assert_eq(httpc_chunked_terminator_left(&c), 1);
     httpc_chunked_init(&c, prof("py3"));
     cr_assert_eq(httpc_chunked_feed(&c, "-1\r\n", 4, 0, &data, &dlen, NULL, 0), 4);
-    cr_assert_eq(c.state, HTTPC__CHUNK_NEG);
-    cr_assert(c.negative);
+    cr_assert_eq(httpc_chunked_phase(&c), HTTPC_CHUNK_TO_EOF);
+    cr_assert(c._negative);
     d = decode_whole("-1\r\nXY", 6, "py27");
     cr_assert_eq(d.rc, HTTPC_E_INCOMPLETE_READ);
     cr_assert_eq(d.len, 0);
     free(d.data);
+}
+
+/* The phase answers where the next byte goes, at each step of a body with a
+ * trailer; the terminator count is nonzero only between data and size. */
+Test(parse_chunked, httpc_chunked_phase_each_step)
+{
+    static const struct {
+        const char *in;
+        httpc_chunk_phase phase;
+        size_t terminator_left;
+    } steps[] = {
+        {"2\r\n", HTTPC_CHUNK_DATA, 0},        {"a", HTTPC_CHUNK_DATA, 0},
+        {"b", HTTPC_CHUNK_TERMINATOR, 2},      {"\r", HTTPC_CHUNK_TERMINATOR, 1},
+        {"\n", HTTPC_CHUNK_SIZE, 0},           {"0\r\n", HTTPC_CHUNK_TRAILERS, 0},
+        {"T: v\r\n", HTTPC_CHUNK_TRAILERS, 0}, {"\r\n", HTTPC_CHUNK_DONE, 0},
+    };
+    httpc_chunked c;
+    const char *data;
+    size_t dlen;
+    httpc_chunked_init(&c, prof("strict"));
+    cr_assert_eq(httpc_chunked_phase(&c), HTTPC_CHUNK_SIZE);
+    cr_assert_eq(httpc_chunked_terminator_left(&c), 0);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        size_t n = strlen(steps[i].in);
+        char *b = dup_exact(steps[i].in, n);
+        cr_assert_eq(httpc_chunked_feed(&c, b, n, 0, &data, &dlen, NULL, 0), (ssize_t)n, "%zu", i);
+        cr_assert_eq(httpc_chunked_phase(&c), steps[i].phase, "%zu", i);
+        cr_assert_eq(httpc_chunked_terminator_left(&c), steps[i].terminator_left, "%zu", i);
+        free(b);
+    }
+    cr_assert(httpc_chunked_done(&c));
 }

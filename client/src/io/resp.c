@@ -1019,10 +1019,10 @@ static int end_piece(out_t *o);
  * of httpc_resp_read), read() hands them to the sink after a piece mark. */
 static void torn_terminator(httpc_resp *r, out_t *o)
 {
-    size_t k = 2 - r->dec.crlf_left;
+    size_t k = 2 - httpc_chunked_terminator_left(&r->dec);
 
     r->partial = (int64_t)k;
-    r->expected = (int64_t)r->dec.crlf_left;
+    r->expected = (int64_t)httpc_chunked_terminator_left(&r->dec);
     r->partial_offset = 0;
     if (o->dst != NULL) {
         memcpy(o->dst, r->crlf_seen, k < o->want ? k : (size_t)o->want);
@@ -1035,7 +1035,7 @@ static void torn_terminator(httpc_resp *r, out_t *o)
 /* Keeps the terminator bytes the next feed will take (the decoder does not). */
 static void note_terminator(httpc_resp *r, size_t len)
 {
-    size_t have = 2 - r->dec.crlf_left;
+    size_t have = 2 - httpc_chunked_terminator_left(&r->dec);
 
     for (size_t i = 0; i < len && have + i < 2; i++)
         r->crlf_seen[have + i] = r->buf[r->pos + i];
@@ -1050,7 +1050,7 @@ static int chunk_error(httpc_resp *r, out_t *o, int rc)
     body_failed(r, o, rc); /* strict: closed, whatever the error */
     if (rc != HTTPC_E_INCOMPLETE_READ)
         return rc;
-    if (r->p->py27 && r->dec.state == HTTPC__CHUNK_DATA) {
+    if (r->p->py27 && httpc_chunked_phase(&r->dec) == HTTPC_CHUNK_DATA) {
         uint64_t piece = o->got - o->piece_start, lack = o->want - o->got;
         uint64_t expected = r->dec.left < lack ? r->dec.left : lack;
         r->partial = (int64_t)piece;
@@ -1058,12 +1058,12 @@ static int chunk_error(httpc_resp *r, out_t *o, int rc)
         r->expected = expected > INT64_MAX ? INT64_MAX : (int64_t)expected;
         if (o->dst != NULL) /* the contract: e.partial at the start of buf */
             memmove(o->dst, o->dst + o->piece_start, (size_t)piece);
-    } else if (r->p->py27 && r->dec.state == HTTPC__CHUNK_CRLF) {
+    } else if (r->p->py27 && httpc_chunked_phase(&r->dec) == HTTPC_CHUNK_TERMINATOR) {
         torn_terminator(r, o);
     }
     /* int(line, 16) failed: "close the connection as protocol
      * synchronisation is probably lost" (_read_next_chunk_size) */
-    if (r->dec.state == HTTPC__CHUNK_SIZE)
+    if (httpc_chunked_phase(&r->dec) == HTTPC_CHUNK_SIZE)
         close_conn(r);
     return rc;
 }
@@ -1079,46 +1079,56 @@ static int end_piece(out_t *o)
     return rc;
 }
 
-static int in_data(const httpc_chunked *d)
+/* Whether _read_chunked would read on from phase `ph`: for more data; once
+ * in any call, read(0) included, to reach a chunk's data (_get_chunk_left);
+ * and in 2.7 to drop the CRLF of a chunk the amount ended exactly
+ * (amt == chunk_left). */
+static int chunk_more(const httpc_resp *r, const out_t *o, httpc_chunk_phase ph)
 {
-    return d->state == HTTPC__CHUNK_DATA || d->state == HTTPC__CHUNK_NEG;
-}
-
-/* Whether _read_chunked would read on: for more data; once in any call,
- * read(0) included, to reach a chunk's data (_get_chunk_left); and in 2.7
- * to drop the CRLF of a chunk the amount ended exactly (amt == chunk_left). */
-static int chunk_more(const httpc_resp *r, const out_t *o)
-{
-    if (httpc_chunked_done(&r->dec))
+    if (ph == HTTPC_CHUNK_DONE)
         return 0;
     if (o->got < o->want)
         return 1;
-    if (o->want == 0 && !in_data(&r->dec))
+    if (o->want == 0 && ph != HTTPC_CHUNK_DATA && ph != HTTPC_CHUNK_TO_EOF)
         return 1;
-    return r->p->py27 && r->dec.state == HTTPC__CHUNK_CRLF;
+    return r->p->py27 && ph == HTTPC_CHUNK_TERMINATOR;
 }
 
-/* _read_chunked / _readinto_chunked through the shared decoder. */
+/* Before a feed in the chunk terminator: 2.7's read(amt) with amt ==
+ * chunk_left tosses the chunk's CRLF and returns, so the next size line is
+ * left for the next call, whatever is already buffered (or the outcome would
+ * depend on TCP's cuts); and the terminator's bytes are kept for
+ * IncompleteRead. Returns how much of the buffer to feed. */
+static size_t at_terminator(httpc_resp *r, const out_t *o, size_t len, int *eof)
+{
+    size_t left = httpc_chunked_terminator_left(&r->dec);
+
+    if (r->p->py27 && o->got == o->want && len > left) {
+        len = left;
+        *eof = 0;
+    }
+    note_terminator(r, len);
+    return len;
+}
+
+/* _read_chunked / _readinto_chunked through the shared decoder. The phase
+ * is asked once a feed, as the bare field was read before it was private:
+ * a body cut into single bytes makes a feed per byte. */
 static int read_chunked(httpc_resp *r, out_t *o)
 {
-    while (chunk_more(r, o)) {
+    httpc_chunk_phase ph = httpc_chunked_phase(&r->dec);
+
+    while (chunk_more(r, o, ph)) {
         size_t len = r->end - r->pos;
         int eof = r->eof;
-        r->dec.max_data = o->want - o->got; /* read(amt): never past amt */
-        /* 2.7's read(amt) with amt == chunk_left tosses the chunk's CRLF and
-         * returns: the next size line is left for the next call, whatever is
-         * already buffered (or the outcome would depend on TCP's cuts). */
-        if (r->p->py27 && r->dec.state == HTTPC__CHUNK_CRLF && o->got == o->want &&
-            len > r->dec.crlf_left) {
-            len = r->dec.crlf_left;
-            eof = 0;
-        }
         const char *data;
         size_t dlen;
-        if (r->dec.state == HTTPC__CHUNK_CRLF)
-            note_terminator(r, len);
+        r->dec.max_data = o->want - o->got; /* read(amt): never past amt */
+        if (ph == HTTPC_CHUNK_TERMINATOR)
+            len = at_terminator(r, o, len, &eof);
         ssize_t n = httpc_chunked_feed(&r->dec, r->buf + r->pos, len, eof, &data, &dlen, r->errmsg,
                                        sizeof r->errmsg);
+        ph = httpc_chunked_phase(&r->dec);
         if (n == HTTPC_E_AGAIN) {
             ssize_t got = fill(r, r->p->max_line + 1);
             if (got < 0)
@@ -1129,12 +1139,12 @@ static int read_chunked(httpc_resp *r, out_t *o)
             return chunk_error(r, o, (int)n);
         r->pos += (size_t)n;
         int rc = deliver(o, data, dlen);
-        if (rc == 0 && dlen > 0 && (r->dec.state != HTTPC__CHUNK_DATA || o->got == o->want))
+        if (rc == 0 && dlen > 0 && (ph != HTTPC_CHUNK_DATA || o->got == o->want))
             rc = end_piece(o);
         if (rc != 0)
             return body_failed(r, o, rc);
     }
-    if (httpc_chunked_done(&r->dec))
+    if (ph == HTTPC_CHUNK_DONE)
         close_conn(r);
     return 0;
 }

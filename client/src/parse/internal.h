@@ -73,8 +73,4 @@ int httpc__strict_fold(const char *l, size_t n, httpc_span *piece, char *detail,
 /* 256-entry table: nonzero for RFC 9110 tchar (token characters). */
 extern const unsigned char httpc__tchar[256];
 
-/* States of httpc_chunked (its `state` field). */
-enum { HTTPC__CHUNK_SIZE, HTTPC__CHUNK_DATA, HTTPC__CHUNK_CRLF, HTTPC__CHUNK_TRAILERS,
-       HTTPC__CHUNK_DONE, HTTPC__CHUNK_NEG };
-
 #endif /* HTTPC_INTERNAL_H */

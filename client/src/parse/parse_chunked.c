@@ -26,12 +26,12 @@
 
 #include <string.h>
 
-#define ST_SIZE HTTPC__CHUNK_SIZE
-#define ST_DATA HTTPC__CHUNK_DATA
-#define ST_CRLF HTTPC__CHUNK_CRLF
-#define ST_TRAILERS HTTPC__CHUNK_TRAILERS
-#define ST_DONE HTTPC__CHUNK_DONE
-#define ST_NEG HTTPC__CHUNK_NEG
+#define ST_SIZE HTTPC_CHUNK_SIZE
+#define ST_DATA HTTPC_CHUNK_DATA
+#define ST_CRLF HTTPC_CHUNK_TERMINATOR
+#define ST_TRAILERS HTTPC_CHUNK_TRAILERS
+#define ST_DONE HTTPC_CHUNK_DONE
+#define ST_NEG HTTPC_CHUNK_TO_EOF
 
 /* The strict profile's chunk-size is at most 16 hex digits, so every size it
  * accepts fits 64 bits and no parser downstream can read it differently. */
@@ -379,14 +379,24 @@ ssize_t httpc_parse_trailers(const char *buf, size_t len, size_t last_len, int e
 void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p)
 {
     memset(c, 0, sizeof *c);
-    c->profile = p != NULL ? p : httpc_profile_get(HTTPC_PROFILE_PY3);
-    c->state = ST_SIZE;
+    c->_profile = p != NULL ? p : httpc_profile_get(HTTPC_PROFILE_PY3);
+    c->_state = ST_SIZE;
     c->max_data = UINT64_MAX;
 }
 
 int httpc_chunked_done(const httpc_chunked *c)
 {
-    return c->state == ST_DONE;
+    return c->_state == ST_DONE;
+}
+
+httpc_chunk_phase httpc_chunked_phase(const httpc_chunked *c)
+{
+    return (httpc_chunk_phase)c->_state;
+}
+
+size_t httpc_chunked_terminator_left(const httpc_chunked *c)
+{
+    return c->_state == ST_CRLF ? c->_crlf_left : 0;
 }
 
 static int fail(httpc_chunked *c, int err)
@@ -431,10 +441,10 @@ static size_t plain_size_line(const char *in, size_t len, size_t max_line, uint6
 
 static void start_chunk(httpc_chunked *c, uint64_t size)
 {
-    c->chunk_got = 0;
-    c->negative = 0;
+    c->_chunk_got = 0;
+    c->_negative = 0;
     c->left = size;
-    c->state = size == 0 ? ST_TRAILERS : ST_DATA;
+    c->_state = size == 0 ? ST_TRAILERS : ST_DATA;
 }
 
 /* A size line. A negative size (py3 and 2.7 int() take a sign) is
@@ -444,20 +454,20 @@ static void start_chunk(httpc_chunked *c, uint64_t size)
 static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, char *detail,
                          size_t cap)
 {
-    const httpc_profile *p = c->profile;
+    const httpc_profile *p = c->_profile;
     httpc_chunk_size cs;
     uint64_t size;
-    /* A line already searched in part (c->scanned) goes on from there: the
+    /* A line already searched in part (c->_scanned) goes on from there: the
      * quick look at its start would read its digits again on every call. */
-    size_t n = c->scanned ? 0 : plain_size_line(in, len, p->max_line, &size);
+    size_t n = c->_scanned ? 0 : plain_size_line(in, len, p->max_line, &size);
     int rc;
 
     if (n > 0) {
-        c->scanned = 0;
+        c->_scanned = 0;
         start_chunk(c, size);
         return (ssize_t)n;
     }
-    rc = httpc__next_line(in, len, eof, p->max_line, &c->scanned, &n);
+    rc = httpc__next_line(in, len, eof, p->max_line, &c->_scanned, &n);
     if (rc == HTTPC_E_LINE_TOO_LONG)
         return fail_used(c, too_long(p, "chunk size", detail, cap), p->max_line + 1);
     if (rc < 0)
@@ -466,9 +476,9 @@ static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, 
         return fail_used(c, rc, n);
     start_chunk(c, cs.size);
     if (cs.negative) {
-        c->negative = 1;
-        c->state = p->neg_chunk_reads_rest ? ST_NEG : ST_CRLF;
-        c->crlf_left = 2;
+        c->_negative = 1;
+        c->_state = p->neg_chunk_reads_rest ? ST_NEG : ST_CRLF;
+        c->_crlf_left = 2;
     }
     return (ssize_t)n;
 }
@@ -480,19 +490,19 @@ static ssize_t step_size(httpc_chunked *c, const char *in, size_t len, int eof, 
 static ssize_t step_crlf(httpc_chunked *c, const char *in, size_t len, int eof, char *detail,
                          size_t cap)
 {
-    size_t k = len < c->crlf_left ? len : c->crlf_left;
+    size_t k = len < c->_crlf_left ? len : c->_crlf_left;
 
-    if (c->profile->strict_rfc) {
+    if (c->_profile->strict_rfc) {
         for (size_t i = 0; i < k; i++) {
-            if (in[i] != (c->crlf_left - i == 2 ? '\r' : '\n')) {
+            if (in[i] != (c->_crlf_left - i == 2 ? '\r' : '\n')) {
                 httpc__detail(detail, cap, "chunk data not followed by CRLF");
                 return fail_used(c, HTTPC_E_INVALID_FRAMING, i + 1);
             }
         }
     }
-    c->crlf_left -= k;
-    if (c->crlf_left == 0)
-        c->state = ST_SIZE;
+    c->_crlf_left -= k;
+    if (c->_crlf_left == 0)
+        c->_state = ST_SIZE;
     else if (eof) {
         eof_in(c, "chunk terminator", detail, cap);
         c->err_used = k;
@@ -506,20 +516,20 @@ static ssize_t step_crlf(httpc_chunked *c, const char *in, size_t len, int eof, 
 static ssize_t step_trailer(httpc_chunked *c, const char *in, size_t len, int eof, char *detail,
                             size_t cap)
 {
-    const httpc_profile *p = c->profile;
+    const httpc_profile *p = c->_profile;
     size_t n;
-    int end, rc = httpc__next_line(in, len, eof, p->max_line, &c->scanned, &n);
+    int end, rc = httpc__next_line(in, len, eof, p->max_line, &c->_scanned, &n);
 
     if (rc == HTTPC_E_LINE_TOO_LONG)
         return fail_used(c, too_long(p, "trailer line", detail, cap), p->max_line + 1);
     if (rc < 0)
         return rc;
-    if ((rc = trailer_line(in, n, p, c->lines, &end, detail, cap)) < 0)
+    if ((rc = trailer_line(in, n, p, c->_lines, &end, detail, cap)) < 0)
         return fail_used(c, rc, n);
     if (end)
-        c->state = ST_DONE;
+        c->_state = ST_DONE;
     else
-        c->lines++;
+        c->_lines++;
     return (ssize_t)n;
 }
 
@@ -532,7 +542,7 @@ static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, 
 
     if (c->max_data == 0)
         return 0; /* the caller wants no data now */
-    if (c->state == ST_DATA && k > c->left)
+    if (c->_state == ST_DATA && k > c->left)
         k = (size_t)c->left;
     if (k > c->max_data)
         k = (size_t)c->max_data;
@@ -541,10 +551,10 @@ static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, 
     *data = in;
     *data_len = k;
     c->total += k;
-    c->chunk_got += k;
-    if (c->state == ST_DATA && (c->left -= k) == 0) {
-        c->state = ST_CRLF;
-        c->crlf_left = 2;
+    c->_chunk_got += k;
+    if (c->_state == ST_DATA && (c->left -= k) == 0) {
+        c->_state = ST_CRLF;
+        c->_crlf_left = 2;
     }
     return (ssize_t)k;
 }
@@ -557,11 +567,11 @@ static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, 
 __attribute__((noinline)) static ssize_t feed_lines(httpc_chunked *c, const char *in, size_t len,
                                                     size_t off, int eof, char *detail, size_t cap)
 {
-    while (c->state != ST_DONE && c->state != ST_DATA && c->state != ST_NEG) {
+    while (c->_state != ST_DONE && c->_state != ST_DATA && c->_state != ST_NEG) {
         ssize_t n;
-        if (c->state == ST_SIZE)
+        if (c->_state == ST_SIZE)
             n = step_size(c, in + off, len - off, eof, detail, cap);
-        else if (c->state == ST_CRLF)
+        else if (c->_state == ST_CRLF)
             n = step_crlf(c, in + off, len - off, eof, detail, cap);
         else
             n = step_trailer(c, in + off, len - off, eof, detail, cap);
@@ -573,7 +583,7 @@ __attribute__((noinline)) static ssize_t feed_lines(httpc_chunked *c, const char
         }
         off += (size_t)n;
     }
-    return (off == 0 && c->state != ST_DONE) ? HTTPC_E_AGAIN : (ssize_t)off;
+    return (off == 0 && c->_state != ST_DONE) ? HTTPC_E_AGAIN : (ssize_t)off;
 }
 
 /* Every call but the commonest one: out of line, so that the data path
@@ -586,7 +596,7 @@ __attribute__((noinline)) static ssize_t feed_other(httpc_chunked *c, const char
         c->err_used = 0;
         return c->err;
     }
-    if (c->state == ST_DATA || c->state == ST_NEG)
+    if (c->_state == ST_DATA || c->_state == ST_NEG)
         return take_data(c, in, len, eof, data, data_len, detail, cap);
     return feed_lines(c, in, len, 0, eof, detail, cap);
 }
@@ -603,23 +613,23 @@ static inline size_t quick_boundary(httpc_chunked *c, const char *in, size_t len
 
     /* Only between chunks: in the trailers (or after them) a line that looks
      * like a size is a trailer line, not a chunk (the fuzzers' find). */
-    if (c->state == ST_CRLF) {
-        if (c->crlf_left != 2 || len < 2 || in[0] != '\r' || in[1] != '\n')
+    if (c->_state == ST_CRLF) {
+        if (c->_crlf_left != 2 || len < 2 || in[0] != '\r' || in[1] != '\n')
             return 0;
         off = 2;
-    } else if (c->state != ST_SIZE || c->scanned != 0) {
+    } else if (c->_state != ST_SIZE || c->_scanned != 0) {
         return 0;
     }
-    if ((n = plain_size_line(in + off, len - off, c->profile->max_line, &v)) == 0)
+    if ((n = plain_size_line(in + off, len - off, c->_profile->max_line, &v)) == 0)
         return 0;
     off += n;
     if (v == 0 && (off + 2 > len || in[off] != '\r' || in[off + 1] != '\n'))
         return 0; /* trailers, or not all here yet: the general steps */
-    c->scanned = 0;
+    c->_scanned = 0;
     start_chunk(c, v);
     if (v != 0)
         return off;
-    c->state = ST_DONE; /* the empty line ends the trailer section at once */
+    c->_state = ST_DONE; /* the empty line ends the trailer section at once */
     return off + 2;
 }
 
@@ -637,10 +647,10 @@ static inline ssize_t take_run(httpc_chunked *c, const char *in, size_t len, siz
     *data = in + off;
     *data_len = k;
     c->total += k;
-    c->chunk_got += k;
+    c->_chunk_got += k;
     if ((c->left -= k) == 0) {
-        c->state = ST_CRLF;
-        c->crlf_left = 2;
+        c->_state = ST_CRLF;
+        c->_crlf_left = 2;
     }
     return (ssize_t)(off + k);
 }
@@ -654,7 +664,7 @@ __attribute__((noinline)) static ssize_t feed_slow(httpc_chunked *c, const char 
 {
     ssize_t n = feed_other(c, in, len, eof, data, data_len, detail, cap);
 
-    if (n <= 0 || c->state != ST_DATA || (size_t)n == len)
+    if (n <= 0 || c->_state != ST_DATA || (size_t)n == len)
         return n;
     return take_run(c, in, len, (size_t)n, data, data_len);
 }
@@ -668,9 +678,9 @@ ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof
 
     *data = in;
     *data_len = 0;
-    if (c->err != 0 || (c->state == ST_DATA ? len == 0 : (off = quick_boundary(c, in, len)) == 0))
+    if (c->err != 0 || (c->_state == ST_DATA ? len == 0 : (off = quick_boundary(c, in, len)) == 0))
         return feed_slow(c, in, len, eof, data, data_len, detail, detail_cap);
-    if (c->state == ST_DONE)
+    if (c->_state == ST_DONE)
         return (ssize_t)off;
     return take_run(c, in, len, off, data, data_len);
 }
