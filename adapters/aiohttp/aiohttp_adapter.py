@@ -24,8 +24,12 @@ from aiohttp import http_exceptions as hx  # noqa: E402
 from aiohttp import http_parser  # noqa: E402
 import yarl  # noqa: E402
 
-# The parser's messages (BadHttpMessage) -> class; first match wins.
+# The parser's messages (BadHttpMessage) -> class; first match wins. The C
+# parser's messages are llhttp's reasons: "Expected HTTP/" is
+# HPE_INVALID_CONSTANT (no "HTTP/" where the status line starts), which the
+# Node adapters map to BadStatusLine too.
 MESSAGES = [
+    ("expected http/", "BadStatusLine"),
     ("content-length", "InvalidHeader"),
     ("transfer-encoding", "InvalidFraming"),
     ("chunk", "IncompleteRead"),
@@ -33,6 +37,11 @@ MESSAGES = [
     ("status", "BadStatusLine"),
     ("too long", "LineTooLong"),
 ]
+# llhttp's reasons for HPE_INVALID_VERSION, which aiohttp's C parser raises as
+# its BadStatusLine: the version is what failed (the Node adapters:
+# UnknownProtocol, CPython's class for a version it does not speak).
+LLHTTP_VERSION = ("expected dot", "invalid major version", "invalid minor version",
+                  "expected space after version")
 ERRNO = {errno.ECONNRESET: "ConnectionResetError", errno.EPIPE: "BrokenPipeError",
          errno.ECONNREFUSED: "ConnectionRefusedError"}
 
@@ -49,11 +58,14 @@ def parser_class(x):
     """An aiohttp.http_exceptions error (the parser's) -> class."""
     if isinstance(x, hx.LineTooLong):
         return "LineTooLong"
+    low = str(x.message if hasattr(x, "message") else x).lower()
     if isinstance(x, hx.BadStatusLine):
+        # the pure-Python parser's message quotes the line, not a reason
+        if not PURE and any(s in low for s in LLHTTP_VERSION):
+            return "UnknownProtocol"
         return "BadStatusLine"
     if isinstance(x, (hx.TransferEncodingError, hx.ContentLengthError)):
         return "IncompleteRead"  # the body's framing broke
-    low = str(x.message if hasattr(x, "message") else x).lower()
     return next((c for s, c in MESSAGES if s in low), "HTTPException")
 
 
@@ -73,7 +85,9 @@ def classify(e):
         if isinstance(x, hx.HttpProcessingError):
             return parser_class(x)
     for x in xs:
-        if isinstance(x, ssl.SSLError):
+        # asyncio's SSL protocol reports a close during the handshake as a
+        # bare ConnectionResetError (no errno): its class is the name
+        if isinstance(x, (ssl.SSLError, ConnectionError)):
             return po.mro_class(x)
         if isinstance(x, OSError) and x.errno in ERRNO:
             return ERRNO[x.errno]
