@@ -2,12 +2,12 @@
 /* The `httpc` command: one request through the public API, with a JSON
  * outcome (--json) that is also the adapter protocol for other clients. */
 #include "httpc.h"
+#include "httpc_record.h"
 #include "json.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define B64_LIMIT (1024 * 1024)
 #define MAX_HEADERS_ARGS 256
+/* --data-chunk pieces of one iterable body. */
+#define MAX_DATA_CHUNKS 256
 /* --data-file and --before-data-file that is not a regular file (a pipe,
  * /dev/zero) and cannot be streamed is read up to this many bytes. */
 #define DATA_FILE_CAP (64 * 1024 * 1024)
@@ -36,6 +37,14 @@ static const char usage[] =
     "      --data-file PATH request body read from a file (sent as bytes, Content-Length);\n"
     "                       a pipe or device is streamed chunked (py27: read whole,\n"
     "                       at most 64 MiB)\n"
+    "      --data-chunk STR one piece of an iterable body (repeatable, in order),\n"
+    "                       sent as http.client sends a generator: chunked from 3.6\n"
+    "                       (unless -H gives Content-Length or Transfer-Encoding),\n"
+    "                       the pieces as they are in 3.2-3.5, TypeError in 2.x,\n"
+    "                       3.0 and 3.1\n"
+    "      --encode-chunked request(..., encode_chunked=True): with -H\n"
+    "                       'Transfer-Encoding: chunked' the body is chunk-encoded\n"
+    "                       (3.6+)\n"
     "      --target T       send T as the request target (absolute-form, '*') instead\n"
     "                       of the URL's path; the URL still names the server\n"
     "      --profile NAME   py3 (default, CPython 3.11), py36, py35, py34, py33,\n"
@@ -49,6 +58,11 @@ static const char usage[] =
     "      --timeout SECS   socket timeout in seconds (fractions allowed)\n"
     "  -o, --output FILE    write the body to FILE instead of stdout\n"
     "      --read-size N    read the body with read(N) calls instead of read()\n"
+    "      --readinto N     read the body with readinto() into an N-byte buffer, as\n"
+    "                       resp.readinto(bytearray(N)) in a loop (3.3+)\n"
+    "      --source-address HOST[:PORT]  HTTPConnection(source_address=(HOST, PORT)):\n"
+    "                       bind there before connecting; [v6] hosts allowed; no\n"
+    "                       PORT (or 0): any (2.7, 3.2+)\n"
     "      --read-cap N     each read from the socket (over TLS: each SSL_read) takes\n"
     "                       at most N bytes, as if TCP cut the reply that finely;\n"
     "                       0 to 1048576, 0 (the default): no cap\n"
@@ -82,6 +96,11 @@ typedef struct before_req {
 
 typedef struct opts {
     const char *url, *method, *data, *data_file, *output;
+    const char *chunks[MAX_DATA_CHUNKS]; /* --data-chunk: an iterable body */
+    size_t nchunks;
+    int encode_chunked; /* --encode-chunked */
+    const char *source; /* --source-address as given */
+    long readinto;      /* --readinto N: the buffer's size, 0 for none */
     const char *target; /* --target: the request target verbatim, not the URL's path */
     before_req before[16];
     size_t nbefore;
@@ -97,24 +116,6 @@ typedef struct opts {
     httpc_kv proxy_headers[32];
     size_t nproxy_headers;
 } opts;
-
-typedef struct outcome {
-    int err;
-    char detail[512];
-    httpc_resp *resp; /* set once getresponse succeeded */
-    unsigned long long body_len;
-    EVP_MD_CTX *sha;
-    unsigned char *b64;
-    size_t b64_len;
-    /* Chunked bodies: the state at the last piece mark, and since it. */
-    EVP_MD_CTX *sha_commit, *sha_piece;
-    unsigned long long len_commit, len_piece;
-    size_t b64_commit;
-    int b64_over;
-    FILE *body_out;
-    int write_errno; /* a write to body_out failed: its errno */
-    int conn_kept; /* after the outcome: 1 the connection kept its socket, 0 closed, -1 none */
-} outcome;
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -244,6 +245,8 @@ static int parse_args(int argc, char **argv, opts *o)
             o->strict = 1, takes = 0;
         } else if (!strcmp(a, "--verify")) {
             o->verify = 1, takes = 0;
+        } else if (!strcmp(a, "--encode-chunked")) {
+            o->encode_chunked = 1, takes = 0;
         } else if (a[0] != '-' || !strcmp(a, "-")) {
             if (o->url)
                 return usage_error("more than one URL: '%s'", a);
@@ -260,6 +263,12 @@ static int parse_args(int argc, char **argv, opts *o)
             o->target = next;
         } else if (!strcmp(a, "--data-file")) {
             o->data_file = next;
+        } else if (!strcmp(a, "--data-chunk")) {
+            if (o->nchunks == MAX_DATA_CHUNKS)
+                return usage_error("too many --data-chunk options (the limit is %s)", "256");
+            o->chunks[o->nchunks++] = next;
+        } else if (!strcmp(a, "--source-address")) {
+            o->source = next;
         } else if (!strcmp(a, "--cacert")) {
             o->cacert = next;
         } else if (!strcmp(a, "--cert")) {
@@ -289,11 +298,14 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (!strcmp(a, "--read-size")) {
             if (!parse_long(next, &o->read_size) || o->read_size <= 0 ||
                 o->read_size > 64 * 1024 * 1024)
-                return usage_error("--read-size wants a count from 1 to 67108864, got '%s'",
-                                   next);
+                return usage_error("--read-size wants a count from 1 to 67108864, got '%s'", next);
         } else if (!strcmp(a, "--read-cap")) {
             if (!parse_long(next, &o->read_cap) || o->read_cap < 0 || o->read_cap > 1024 * 1024)
                 return usage_error("--read-cap wants a count from 0 to 1048576, got '%s'", next);
+        } else if (!strcmp(a, "--readinto")) {
+            if (!parse_long(next, &o->readinto) || o->readinto <= 0 ||
+                o->readinto > 64 * 1024 * 1024)
+                return usage_error("--readinto wants a size from 1 to 67108864, got '%s'", next);
         } else {
             return usage_error("unknown option '%s'", a);
         }
@@ -303,8 +315,41 @@ static int parse_args(int argc, char **argv, opts *o)
     }
     if (o->url == NULL)
         return usage_error("%s", "no URL given");
-    if (o->data && o->data_file)
-        return usage_error("%s", "-d and --data-file exclude each other");
+    if ((o->data != NULL) + (o->data_file != NULL) + (o->nchunks > 0) > 1)
+        return usage_error("%s", "-d, --data-file and --data-chunk exclude each other");
+    if (o->read_size && o->readinto)
+        return usage_error("%s", "--read-size and --readinto exclude each other");
+    return 0;
+}
+
+/* Whether the profile's Python has an API that came in 2.x version `in2` (0:
+ * none of 2.x) and 3.x version `in3`; strict (python 0) has every one. */
+static int profile_has(const httpc_profile *p, int in2, int in3)
+{
+    if (p->python == 0)
+        return 1;
+    return p->python < 30 ? in2 != 0 && p->python >= in2 : p->python >= in3;
+}
+
+/* The options a profile's http.client lacks are refused, naming the version
+ * that added them; an iterable body is not: it is sent as that version sends
+ * one (TypeError included). Returns 0 or the exit status 2. */
+static int check_profile_options(const opts *o)
+{
+    const char *name = o->profile->name;
+
+    if (o->encode_chunked && !o->profile->chunked_requests)
+        return usage_error("--encode-chunked: profile %s has no encode_chunked argument "
+                           "(request() takes it from 3.6)",
+                           name);
+    if (o->readinto && !profile_has(o->profile, 0, 33))
+        return usage_error("--readinto: profile %s's HTTPResponse has no readinto() "
+                           "(added in 3.3)",
+                           name);
+    if (o->source && !profile_has(o->profile, 27, 32))
+        return usage_error("--source-address: profile %s's HTTPConnection has no "
+                           "source_address (added in 2.7 and 3.2)",
+                           name);
     return 0;
 }
 
@@ -336,101 +381,6 @@ static int split_url(const char *url, char **hostport, char **target, int *https
     snprintf(*target, end - (size_t)(p - url) + 2, "%s%.*s", *p == '/' ? "" : "/",
              (int)(end - (size_t)(p - url)), p);
     return 0;
-}
-
-/* A piece of a chunked body is complete: remember where, so the body can be
- * cut where CPython's IncompleteRead.partial ends (or begins, for 2.7). */
-static void mark_piece(outcome *oc)
-{
-    EVP_MD_CTX_copy_ex(oc->sha_commit, oc->sha);
-    oc->len_commit = oc->body_len;
-    oc->b64_commit = oc->b64_len;
-    EVP_DigestInit_ex(oc->sha_piece, EVP_sha256(), NULL);
-    oc->len_piece = 0;
-}
-
-static int sink(void *ctx, const void *data, size_t len)
-{
-    outcome *oc = ctx;
-
-    if (data == NULL) {
-        mark_piece(oc);
-        return 0;
-    }
-    EVP_DigestUpdate(oc->sha, data, len);
-    EVP_DigestUpdate(oc->sha_piece, data, len);
-    oc->len_piece += len;
-    if (!oc->b64_over) {
-        if (oc->b64_len + len > B64_LIMIT) {
-            oc->b64_over = 1;
-        } else {
-            unsigned char *p = realloc(oc->b64, oc->b64_len + len + 1);
-            if (p == NULL)
-                return HTTPC_E_NOMEM;
-            oc->b64 = p;
-            memcpy(p + oc->b64_len, data, len);
-            oc->b64_len += len;
-        }
-    }
-    if (oc->body_out && fwrite(data, 1, len, oc->body_out) != len) {
-        oc->write_errno = errno ? errno : EIO;
-        return HTTPC_E_OS_ERROR;
-    }
-    oc->body_len += len;
-    return 0;
-}
-
-/* After IncompleteRead from read() of a chunked body, keep exactly
- * e.partial: CPython 3's ends at the last piece mark; httplib 2.7's torn piece
- * starts there (offset > 0), while its bad size line keeps what came before. */
-static void cut_to_partial(const opts *o, outcome *oc)
-{
-    int64_t partial, offset;
-
-    httpc_resp_incomplete(oc->resp, &partial, NULL, &offset);
-    (void)partial;
-    if (o->profile->py27 && (offset > 0 || oc->len_commit == 0)) {
-        EVP_MD_CTX_copy_ex(oc->sha, oc->sha_piece);
-        oc->body_len = oc->len_piece;
-        if (!oc->b64_over && oc->b64)
-            memmove(oc->b64, oc->b64 + oc->b64_commit, oc->b64_len - oc->b64_commit);
-        oc->b64_len -= oc->b64_commit;
-    } else {
-        EVP_MD_CTX_copy_ex(oc->sha, oc->sha_commit);
-        oc->body_len = oc->len_commit;
-        oc->b64_len = oc->b64_commit;
-    }
-}
-
-static int read_body(const opts *o, outcome *oc)
-{
-    if (o->read_size <= 0) {
-        int64_t n = httpc_resp_read_all(oc->resp, sink, oc);
-        if (n == HTTPC_E_INCOMPLETE_READ && httpc_resp_chunked(oc->resp))
-            cut_to_partial(o, oc);
-        return n < 0 ? (int)n : 0;
-    }
-    char *buf = malloc((size_t)o->read_size);
-    if (buf == NULL)
-        return HTTPC_E_NOMEM;
-    for (;;) {
-        ssize_t n = httpc_resp_read(oc->resp, buf, (size_t)o->read_size);
-        if (n == HTTPC_E_INCOMPLETE_READ) { /* e.partial is buf[offset..offset+partial) */
-            int64_t partial, offset;
-            httpc_resp_incomplete(oc->resp, &partial, NULL, &offset);
-            if (partial > 0 && offset >= 0 && partial <= o->read_size - offset)
-                sink(oc, buf + offset, (size_t)partial);
-        }
-        if (n <= 0) {
-            free(buf);
-            return (int)n;
-        }
-        int rc = sink(oc, buf, (size_t)n);
-        if (rc) {
-            free(buf);
-            return rc;
-        }
-    }
 }
 
 /* A file body: the bytes read (BUFFER), or the open file (FD). */
@@ -508,36 +458,38 @@ static void body_file_free(body_file *bf)
     free(bf->data);
 }
 
-static int discard(void *ctx, const void *data, size_t len)
+/* --data-chunk: the pieces of a generator, in order. */
+typedef struct chunk_iter {
+    const char *const *chunks;
+    size_t n, next;
+} chunk_iter;
+
+static int next_chunk(void *ctx, const void **chunk, size_t *len)
 {
-    (void)ctx, (void)data, (void)len;
-    return 0;
+    chunk_iter *it = ctx;
+
+    if (it->next == it->n)
+        return 0;
+    *chunk = it->chunks[it->next];
+    *len = strlen(it->chunks[it->next++]);
+    return 1;
 }
 
-/* One earlier request, its response read to the end and dropped, as
- * httpc-conform's in-process runs do; the detail of a failure in `why`. */
-static int request_before(httpc_conn *c, const opts *o, const before_req *b, char *why, size_t cap)
+/* One earlier request on the same connection, read to its end and dropped,
+ * as httpc-conform's in-process runs do (the recorder's --before). */
+static int request_before(httpc_conn *c, const opts *o, size_t i, httpc_record *rec)
 {
+    const before_req *b = &o->before[i];
     httpc_body body = {0};
-    httpc_resp *r = NULL;
     body_file bf = {.fd = -1};
-    int rc;
-    if (b->data_file && load_body(b->data_file, o->profile, &body, &bf, why, cap) < 0) {
+    char why[400];
+
+    if (b->data_file && load_body(b->data_file, o->profile, &body, &bf, why, sizeof why) < 0) {
         body_file_free(&bf);
-        return HTTPC_E_OS_ERROR;
+        return httpc_record_fail(rec, HTTPC_E_OS_ERROR, why);
     }
-    rc = httpc_conn_request(c, b->method, b->target, &body, b->headers, b->nheaders, 0);
-    if (rc == 0)
-        rc = httpc_conn_getresponse(c, &r);
-    if (rc < 0) {
-        snprintf(why, cap, "%s", httpc_conn_errmsg(c));
-    } else {
-        int64_t n = httpc_resp_read_all(r, discard, NULL);
-        rc = n < 0 ? (int)n : 0;
-        if (rc < 0)
-            snprintf(why, cap, "%s", httpc_resp_errmsg(r));
-    }
-    httpc_resp_free(r);
+    httpc_record_req q = {b->method, b->target, &body, b->headers, b->nheaders, 0};
+    int rc = httpc_record_before(rec, c, &q, i + 1, o->nbefore + 1);
     body_file_free(&bf);
     return rc;
 }
@@ -566,86 +518,132 @@ static int set_tunnel(httpc_conn *c, const opts *o, const char *hostport, char *
     return rc;
 }
 
-static int request(const opts *o, outcome *oc)
+/* --source-address HOST[:PORT], "[v6]" or "[v6]:PORT"; a bare address with
+ * more than one colon is an IPv6 host without a port. The host is allocated
+ * (NULL when empty: any). Returns 0 or the exit status 2. */
+static int split_source(const char *arg, char **host, int *port)
 {
-    httpc_conn_opts co;
-    httpc_conn *c = NULL;
-    httpc_body body = {0};
-    char *hostport = NULL, *tgt = NULL;
-    body_file bf = {.fd = -1};
-    int rc, https;
-    httpc_tls_opts tls;
+    const char *colon = strrchr(arg, ':'), *h = arg, *hend;
+    long n = 0;
 
-    httpc_conn_opts_init(&co);
-    httpc_tls_opts_init(&tls);
-    tls.ca_file = o->cacert;
-    tls.cert_file = o->cert;
-    tls.key_file = o->key;
+    if (arg[0] == '[') {
+        const char *rb = strchr(arg, ']');
+        if (rb == NULL || (rb[1] != '\0' && rb[1] != ':'))
+            return usage_error("--source-address wants HOST[:PORT], got '%s'", arg);
+        h = arg + 1, hend = rb, colon = rb[1] ? rb + 1 : NULL;
+    } else if (colon && strchr(arg, ':') != colon) {
+        hend = arg + strlen(arg), colon = NULL;
+    } else {
+        hend = colon ? colon : arg + strlen(arg);
+    }
+    if (colon && (!parse_long(colon + 1, &n) || n < 0 || n > 65535))
+        return usage_error("--source-address wants a port from 0 to 65535, got '%s'", arg);
+    *host = hend > h ? strndup(h, (size_t)(hend - h)) : NULL;
+    *port = (int)n;
+    return 0;
+}
+
+/* HTTPConnection's and HTTPSConnection's arguments from the options. */
+static void conn_options(const opts *o, httpc_conn_opts *co, httpc_tls_opts *tls)
+{
+    httpc_conn_opts_init(co);
+    httpc_tls_opts_init(tls);
+    tls->ca_file = o->cacert;
+    tls->cert_file = o->cert;
+    tls->key_file = o->key;
     if (o->verify)
-        tls.verify = HTTPC_TLS_VERIFY_REQUIRED;
+        tls->verify = HTTPC_TLS_VERIFY_REQUIRED;
     if (o->insecure) {
-        tls.verify = HTTPC_TLS_VERIFY_NONE_INSECURE;
+        tls->verify = HTTPC_TLS_VERIFY_NONE_INSECURE;
         fprintf(stderr, "httpc: warning: --insecure: the server's certificate is not checked; "
                         "anyone on the path can read and change this exchange\n");
     }
-    co.profile = o->profile;
-    co.timeout_ms = o->timeout_ms;
-    co.debuglevel = o->verbose;
-    co.read_cap = (size_t)o->read_cap;
-    if ((rc = split_url(o->url, &hostport, &tgt, &https)) != 0)
+    co->profile = o->profile;
+    co->timeout_ms = o->timeout_ms;
+    co->debuglevel = o->verbose;
+    co->read_cap = (size_t)o->read_cap;
+}
+
+/* What the request sends and needs: the parts a usage error found late (the
+ * URL, --data-file, --source-address) stops before anything is sent. */
+typedef struct plan {
+    char *hostport, *target, *source_host;
+    int https, source_port;
+    httpc_body body;
+    body_file bf;
+    chunk_iter chunks;
+} plan;
+
+static void plan_free(plan *pl)
+{
+    body_file_free(&pl->bf);
+    free(pl->hostport);
+    free(pl->target);
+    free(pl->source_host);
+}
+
+/* Returns 0, or the exit status (2: usage, 1: out of memory). */
+static int make_plan(const opts *o, plan *pl)
+{
+    char why[400];
+    int rc;
+
+    *pl = (plan){.bf = {.fd = -1}};
+    if ((rc = split_url(o->url, &pl->hostport, &pl->target, &pl->https)) != 0)
         return rc;
-    if (https)
-        co.tls = &tls;
     if (o->target) {
-        free(tgt);
-        if ((tgt = strdup(o->target)) == NULL) {
-            free(hostport);
+        free(pl->target);
+        if ((pl->target = strdup(o->target)) == NULL)
             return 1;
-        }
     }
+    if (o->source && (rc = split_source(o->source, &pl->source_host, &pl->source_port)) != 0)
+        return rc;
     if (o->data) {
-        body.kind = HTTPC_BODY_BUFFER;
-        body.data = o->data;
-        body.len = strlen(o->data);
-    } else if (o->data_file) {
-        char why[400];
-        if (load_body(o->data_file, o->profile, &body, &bf, why, sizeof why) < 0) {
-            fprintf(stderr, "httpc: %s\n", why);
-            body_file_free(&bf);
-            free(hostport);
-            free(tgt);
-            return 2;
-        }
+        pl->body = (httpc_body){.kind = HTTPC_BODY_BUFFER, .data = o->data, .len = strlen(o->data)};
+    } else if (o->nchunks) {
+        pl->chunks = (chunk_iter){o->chunks, o->nchunks, 0};
+        pl->body =
+            (httpc_body){.kind = HTTPC_BODY_ITER, .iter = next_chunk, .iter_ctx = &pl->chunks};
+    } else if (o->data_file &&
+               load_body(o->data_file, o->profile, &pl->body, &pl->bf, why, sizeof why) < 0) {
+        fprintf(stderr, "httpc: %s\n", why);
+        return 2;
     }
-    const char *method = o->method ? o->method : body.kind ? "POST" : "GET";
-    rc = httpc_conn_new_detail(&c, o->proxy ? o->proxy : hostport, -1, &co, oc->detail,
-                               sizeof oc->detail);
-    if (rc == 0 && o->proxy)
-        rc = set_tunnel(c, o, hostport, oc->detail, sizeof oc->detail);
-    for (size_t i = 0; rc == 0 && i < o->nbefore; i++) {
-        char why[400];
-        if ((rc = request_before(c, o, &o->before[i], why, sizeof why)) < 0)
-            snprintf(oc->detail, sizeof oc->detail, "request %zu of %zu: %s", i + 1,
-                     o->nbefore + 1, why);
-    }
-    if (rc == 0)
-        rc = httpc_conn_request(c, method, tgt, &body, o->headers, o->nheaders, 0);
-    if (rc == 0)
-        rc = httpc_conn_getresponse(c, &oc->resp);
-    if (rc < 0 && c && !oc->detail[0])
-        snprintf(oc->detail, sizeof oc->detail, "%s", httpc_conn_errmsg(c));
-    if (rc == 0) {
-        rc = read_body(o, oc);
-        if (rc < 0)
-            snprintf(oc->detail, sizeof oc->detail, "%s", httpc_resp_errmsg(oc->resp));
-    }
-    oc->err = rc;
-    oc->conn_kept = c ? httpc_conn_fileno(c) >= 0 : -1;
-    httpc_conn_free(c);
-    body_file_free(&bf);
-    free(hostport);
-    free(tgt);
     return 0;
+}
+
+/* The connection, any tunnel and earlier requests, then the judged request,
+ * its outcome into `rec`. */
+static void run(const opts *o, plan *pl, httpc_record *rec)
+{
+    httpc_conn_opts co;
+    httpc_tls_opts tls;
+    httpc_conn *c = NULL;
+    httpc_record_how how = o->readinto    ? HTTPC_RECORD_READINTO
+                           : o->read_size ? HTTPC_RECORD_READ_AMT
+                                          : HTTPC_RECORD_READ;
+
+    conn_options(o, &co, &tls);
+    if (pl->https)
+        co.tls = &tls;
+    co.source_host = pl->source_host;
+    co.source_port = pl->source_port;
+    int rc = httpc_conn_new_detail(&c, o->proxy ? o->proxy : pl->hostport, -1, &co, rec->detail,
+                                   sizeof rec->detail);
+    if (rc == 0 && o->proxy)
+        rc = set_tunnel(c, o, pl->hostport, rec->detail, sizeof rec->detail);
+    if (rc < 0)
+        rec->err = rc;
+    for (size_t i = 0; rc == 0 && i < o->nbefore; i++)
+        rc = request_before(c, o, i, rec);
+    if (rc == 0) {
+        const char *method = o->method ? o->method : pl->body.kind ? "POST" : "GET";
+        httpc_record_req q = {method,     pl->target,  &pl->body,
+                              o->headers, o->nheaders, o->encode_chunked};
+        httpc_record_exchange(rec, c, &q, how, (size_t)(o->readinto ? o->readinto : o->read_size));
+    }
+    httpc_record_finish(rec, c);
+    httpc_conn_free(c);
 }
 
 /* One [name, value] pair of the JSON headers list. */
@@ -674,7 +672,8 @@ static void json_headers_py27(FILE *f, httpc_resp *r)
             continue;
         }
         for (size_t k = 0; k < name.len; k++)
-            key[k] = (char)(name.ptr[k] >= 'A' && name.ptr[k] <= 'Z' ? name.ptr[k] + 32 : name.ptr[k]);
+            key[k] =
+                (char)(name.ptr[k] >= 'A' && name.ptr[k] <= 'Z' ? name.ptr[k] + 32 : name.ptr[k]);
         httpc_resp_getheader_n(r, name.ptr, name.len, v, (size_t)len + 1);
         json_pair(f, i == 0, key, name.len, v, (size_t)len);
         free(key), free(v);
@@ -703,53 +702,45 @@ static void json_headers(FILE *f, const opts *o, httpc_resp *r)
     fputc(']', f);
 }
 
-static void print_json(FILE *f, const opts *o, outcome *oc)
+static void print_json(FILE *f, const opts *o, const httpc_record *rec)
 {
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    httpc_resp *r = oc->resp;
+    httpc_resp *r = rec->resp;
 
-    EVP_DigestFinal_ex(oc->sha, md, &mdlen);
     fputs("{\"error\": ", f);
-    if (oc->err < 0) {
-        json_latin1(f, httpc_err_name(oc->err), strlen(httpc_err_name(oc->err)));
-    } else {
+    if (rec->err < 0)
+        json_latin1(f, httpc_err_name(rec->err), strlen(httpc_err_name(rec->err)));
+    else
         fputs("null", f);
-    }
     fputs(", \"detail\": ", f);
-    json_latin1(f, oc->detail, strlen(oc->detail));
+    json_latin1(f, rec->detail, strlen(rec->detail));
     if (r) {
         fprintf(f, ", \"status\": %d, \"reason\": ", httpc_resp_status(r));
         httpc_span reason = httpc_resp_reason_span(r);
         json_latin1(f, reason.ptr, reason.len);
         fprintf(f, ", \"version\": %d, \"headers\": ", httpc_resp_version(r));
         json_headers(f, o, r);
-        fprintf(f, ", \"body_len\": %llu, \"body_sha256\": \"", oc->body_len);
-        for (unsigned i = 0; i < mdlen; i++)
-            fprintf(f, "%02x", md[i]);
-        fputs("\", \"body_b64\": ", f);
-        if (oc->b64_over)
+        fprintf(f, ", \"body_len\": %llu, \"body_sha256\": \"%s\", \"body_b64\": ",
+                (unsigned long long)rec->body_len, rec->body_sha256);
+        if (rec->body_len > 0 && rec->body == NULL)
             fputs("null", f);
         else
-            json_base64(f, oc->b64 ? oc->b64 : (const unsigned char *)"", oc->b64_len);
+            json_base64(f, rec->body ? rec->body : (const unsigned char *)"", rec->body_len);
     } else {
         fputs(", \"status\": null, \"reason\": null, \"version\": null, \"headers\": null, "
               "\"body_len\": null, \"body_sha256\": null, \"body_b64\": null",
               f);
     }
-    if (oc->err == HTTPC_E_INCOMPLETE_READ && r) {
-        int64_t partial, expected;
-        httpc_resp_incomplete(r, &partial, &expected, NULL);
-        fprintf(f, ", \"partial_len\": %lld, \"expected_more\": ", (long long)partial);
-        if (expected < 0)
+    if (rec->err == HTTPC_E_INCOMPLETE_READ && r) {
+        fprintf(f, ", \"partial_len\": %lld, \"expected_more\": ", (long long)rec->partial);
+        if (rec->expected < 0)
             fputs("null", f);
         else
-            fprintf(f, "%lld", (long long)expected);
+            fprintf(f, "%lld", (long long)rec->expected);
     } else {
         fputs(", \"partial_len\": null, \"expected_more\": null", f);
     }
-    if (oc->conn_kept >= 0)
-        fprintf(f, ", \"connection\": \"%s\"", oc->conn_kept ? "kept" : "closed");
+    if (rec->conn_kept >= 0)
+        fprintf(f, ", \"connection\": \"%s\"", rec->conn_kept ? "kept" : "closed");
     else
         fputs(", \"connection\": null", f);
     if (r)
@@ -782,12 +773,50 @@ static int finish_output(FILE *f, const char *name, int write_errno)
     return 1;
 }
 
+/* Where the body goes: stdout, -o FILE, or nowhere (--json: stdout keeps the
+ * one JSON object, and debug output goes to stderr). NULL with *rc set when
+ * -o cannot be opened. */
+static FILE *body_stream(const opts *o, FILE **json_out, int *rc)
+{
+    FILE *out = NULL;
+
+    *json_out = stdout;
+    if (o->json) {
+        int keep = dup(1);
+        *json_out = fdopen(keep, "w");
+        dup2(2, 1);
+    } else if (o->output) {
+        if ((out = fopen(o->output, "wb")) == NULL) {
+            fprintf(stderr, "httpc: cannot write '%s': %s\n", o->output, strerror(errno));
+            *rc = 2;
+        }
+    } else {
+        out = stdout;
+    }
+    return out;
+}
+
+/* The outcome in words on stderr (the body went to stdout or -o). */
+static void print_plain(const opts *o, const httpc_record *rec)
+{
+    if (rec->resp)
+        print_status(rec->resp);
+    if (rec->err < 0)
+        fprintf(stderr, "httpc: %s: %s\n", httpc_err_name(rec->err), rec->detail);
+    if (rec->err == HTTPC_E_TYPE_ERROR && o->nchunks && !o->profile->iter_body)
+        fprintf(stderr,
+                "httpc: note: profile %s sends no iterable body (http.client takes "
+                "one from 3.2)\n",
+                o->profile->name);
+}
+
 int main(int argc, char **argv)
 {
     opts o = {.timeout_ms = -1};
-    outcome oc = {.conn_kept = -1};
-    FILE *json_out = stdout;
-    int rc = parse_args(argc, argv, &o);
+    httpc_record rec;
+    plan pl;
+    FILE *json_out, *body_out;
+    int rc = parse_args(argc, argv, &o), write_failed;
 
     if (rc != 0)
         return rc < 0 ? 0 : rc;
@@ -795,46 +824,30 @@ int main(int argc, char **argv)
         o.profile = httpc_profile_get(HTTPC_PROFILE_PY3);
     if (o.strict && (rc = apply_strict(&o)) != 0)
         return rc;
-    if (o.json) {
-        /* Keep stdout for the one JSON object; debug output goes to stderr. */
-        int keep = dup(1);
-        json_out = fdopen(keep, "w");
-        dup2(2, 1);
-    } else if (o.output) {
-        if ((oc.body_out = fopen(o.output, "wb")) == NULL) {
-            fprintf(stderr, "httpc: cannot write '%s': %s\n", o.output, strerror(errno));
-            return 2;
-        }
-    } else {
-        oc.body_out = stdout;
-    }
-    oc.sha = EVP_MD_CTX_new();
-    oc.sha_commit = EVP_MD_CTX_new();
-    oc.sha_piece = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(oc.sha, EVP_sha256(), NULL);
-    mark_piece(&oc);
-    rc = request(&o, &oc);
-    if (rc != 0) { /* a usage error found late (the URL, --data-file): nothing sent */
-        EVP_MD_CTX_free(oc.sha);
-        EVP_MD_CTX_free(oc.sha_commit);
-        EVP_MD_CTX_free(oc.sha_piece);
+    if ((rc = check_profile_options(&o)) != 0)
+        return rc;
+    if ((rc = make_plan(&o, &pl)) != 0) { /* a usage error found late: nothing sent */
+        plan_free(&pl);
         return rc;
     }
-    int write_failed = 0;
+    if ((body_out = body_stream(&o, &json_out, &rc)) == NULL && rc) {
+        plan_free(&pl);
+        return rc;
+    }
+    if (httpc_record_init(&rec, body_out) < 0) {
+        fprintf(stderr, "httpc: out of memory\n");
+        return 1;
+    }
+    run(&o, &pl, &rec);
     if (o.json) {
-        print_json(json_out, &o, &oc);
+        print_json(json_out, &o, &rec);
         write_failed = finish_output(json_out, "<stdout>", 0);
     } else {
-        if (oc.resp)
-            print_status(oc.resp);
-        if (oc.err < 0)
-            fprintf(stderr, "httpc: %s: %s\n", httpc_err_name(oc.err), oc.detail);
-        write_failed = finish_output(oc.body_out, o.output ? o.output : "<stdout>", oc.write_errno);
+        print_plain(&o, &rec);
+        write_failed = finish_output(body_out, o.output ? o.output : "<stdout>", rec.copy_errno);
     }
-    httpc_resp_free(oc.resp);
-    EVP_MD_CTX_free(oc.sha);
-    EVP_MD_CTX_free(oc.sha_commit);
-    EVP_MD_CTX_free(oc.sha_piece);
-    free(oc.b64);
-    return oc.err < 0 || write_failed ? 1 : 0;
+    rc = rec.err < 0 || write_failed ? 1 : 0;
+    httpc_record_free(&rec);
+    plan_free(&pl);
+    return rc;
 }

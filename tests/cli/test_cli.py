@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 """The httpc command's contract: help and version, usage errors (exit 2,
 the option named), error exit status 1 with the Python class name, the JSON
-shape, the -o and --data-file options, and -v output."""
+shape, the -o and --data-file options, -v output, and the options that map
+onto http.client's API (--data-chunk, --encode-chunked, --readinto,
+--source-address) compared with CPython on the same bytes where pyenv has the
+interpreter (skipped, with the reason, where not)."""
 import json
 import os
 import socket
@@ -219,6 +222,19 @@ for size, body in ((None, "DQ=="), ("7", "aGVsbG9hYg0="), ("5", "aGVsbG8N")):
     out = json.loads(p.stdout)
     check("py27 torn CRLF partial read(%s)" % size, out["error"] == "IncompleteRead" and
           out["partial_len"] == 1 and out["body_b64"] == body, repr(out))
+# read() that raises anything but IncompleteRead leaves the caller no body;
+# read(3) in a loop keeps the pieces it returned (CPython 3.11 and 2.7.18,
+# run by hand on these bytes: body_len 0, and 3 bytes 'hel').
+long_size = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+             + b"1" * 70000 + b"\r\n")
+for profile in ("py3", "py27"):
+    for size, body in ((None, ""), ("3", "aGVs")):
+        extra = ["--read-size", size] if size else []
+        p, _ = run("--json", "--profile", profile, *extra, "http://127.0.0.1:PORT/",
+                   reply=long_size)
+        out = json.loads(p.stdout)
+        check("LineTooLong in the body %s read(%s)" % (profile, size),
+              out["error"] == "LineTooLong" and out["body_b64"] == body, repr(out))
 # --strict: strict=True where the version has the argument.
 p, _ = run("--json", "--profile", "py31", "--strict", "http://127.0.0.1:PORT/",
            reply=b"hello\r\n")
@@ -228,5 +244,159 @@ out = json.loads(p.stdout)
 check("py31 HTTP/0.9", out["version"] == 9 and out["body_b64"] == "aGVsbG8NCg==", repr(out))
 p, _ = run("--profile", "py34", "--strict", "http://x/")
 check("--strict py34 refused", p.returncode == 2 and b"py34" in p.stderr, repr(p.stderr))
+
+# ---- the options that map onto http.client's API, against CPython ---------------------
+# Each is refused where the profile's version lacks the API, naming the version.
+for args, word in [(["--profile", "py35", "--encode-chunked"], b"3.6"),
+                   (["--profile", "py27", "--encode-chunked"], b"3.6"),
+                   (["--profile", "py32", "--readinto", "5"], b"3.3"),
+                   (["--profile", "py27", "--readinto", "5"], b"3.3"),
+                   (["--profile", "py31", "--source-address", "127.0.0.2"], b"3.2"),
+                   (["--profile", "py26", "--source-address", "127.0.0.2"], b"2.7"),
+                   (["--readinto", "0"], b"--readinto"),
+                   (["--readinto", "3", "--read-size", "3"], b"exclude"),
+                   (["-d", "a", "--data-chunk", "b"], b"exclude"),
+                   (["--source-address", "127.0.0.2:99999"], b"--source-address"),
+                   (["--source-address", "[::1"], b"--source-address")]:
+    p, _ = run(*(args + ["http://127.0.0.1:1/"]))
+    check("refused %s" % args, p.returncode == 2 and word in p.stderr, repr(p.stderr))
+p, _ = run("--help")
+check("help names the API options", all(o in p.stdout for o in (
+    b"--data-chunk", b"--encode-chunked", b"--source-address", b"--readinto")), repr(p.stdout))
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
+import py27  # noqa: E402
+
+
+def pyenv_python(version):
+    """pyenv's interpreter of `version`, None when the machine has none."""
+    try:
+        root = subprocess.check_output(["pyenv", "prefix", version], text=True,
+                                       stderr=subprocess.DEVNULL).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    exe = os.path.join(root, "bin", "python3")
+    return exe if os.path.exists(exe) else None
+
+
+REF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cpython_ref.py")
+PYTHONS = {"py3": sys.executable if sys.version_info[:2] == (3, 11) else pyenv_python("3.11"),
+           "py36": pyenv_python("3.6.15"), "py27": py27.find()}
+
+
+def body_text(out):
+    import base64
+    return base64.b64decode(out["body_b64"]).decode("latin-1") if out["body_b64"] else ""
+
+
+def against_cpython(name, profile, args, reply=ok):
+    """Runs httpc and CPython with `args` on `reply`: the request bytes the
+    server got, the error class and the body the caller holds must agree."""
+    python = PYTHONS[profile]
+    if python is None:
+        check.skip("%s %s" % (name, profile), "no interpreter for %s (pyenv)" % profile)
+        return
+    url = "http://127.0.0.1:PORT/x"
+    p, mine = run("--json", "--profile", profile, *(args + [url]), reply=reply)
+    server = ReplayServer(reply)
+    q = subprocess.run([python, REF] + [a.replace("PORT", str(server.port))
+                                        for a in args + [url]], capture_output=True, timeout=30)
+    server.join()
+    ours, theirs = json.loads(p.stdout), json.loads(q.stdout)
+    got = (mine.requests[0].replace(b"%d" % mine.port, b"PORT"), ours["error"],
+           body_text(ours) if ours["status"] else None, ours["partial_len"])
+    want = (server.requests[0].replace(b"%d" % server.port, b"PORT"), theirs["error"],
+            theirs["body"], theirs["partial_len"])
+    check("%s %s as CPython" % (name, profile), got == want, repr((got, want)))
+
+
+# --data-chunk: a generator. 3.6+ chunk-encode it (an empty piece skipped) unless
+# the caller frames it; 2.7 sends the head and raises TypeError from sendall().
+chunks = ["--data-chunk", "ab", "--data-chunk", "", "--data-chunk", "cde"]
+for profile in ("py3", "py36", "py27"):
+    against_cpython("--data-chunk", profile, chunks)
+    against_cpython("--data-chunk with Content-Length", profile,
+                    ["-H", "Content-Length: 5"] + chunks)
+# --encode-chunked: the caller's Transfer-Encoding with a bytes or iterable body.
+for profile in ("py3", "py36"):
+    against_cpython("--encode-chunked -d", profile,
+                    ["-H", "Transfer-Encoding: chunked", "--encode-chunked", "-d", "hello"])
+    against_cpython("--encode-chunked --data-chunk", profile,
+                    ["-H", "Transfer-Encoding: chunked", "--encode-chunked"] + chunks)
+    against_cpython("--encode-chunked without Transfer-Encoding", profile,
+                    ["--encode-chunked", "-d", "hello"])
+# --readinto N: whole bodies, a torn chunk, a short Content-Length.
+for profile in ("py3", "py36"):
+    for i, reply in enumerate([
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world"
+            b"\r\n0\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloxy3\r\nabc\r",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n8\r\nab",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"]):
+        for n in ("1", "3", "7", "100"):
+            against_cpython("--readinto %s reply %d" % (n, i), profile, ["--readinto", n],
+                            reply=reply)
+
+# 3.2-3.5 send each piece as it is, no framing (3.2's send(): "if isinstance(data,
+# collections.Iterable): for d in data: self.sock.sendall(d)"); 3.0/3.1 raise
+# TypeError from sendall() after the head. No interpreter: from the source.
+unframed = b"POST / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAccept-Encoding: identity\r\n\r\nabcde"
+port, got, t = serve_once(ok, len(unframed % 10000))
+p = subprocess.run([HTTPC, "--json", "--profile", "py33"] + chunks
+                   + ["http://127.0.0.1:%d/" % port], capture_output=True, timeout=30)
+t.join(15)
+check("--data-chunk py33 unframed", got and got[0] == unframed % port, repr(got))
+p, server = run("--profile", "py31", *(chunks + ["http://127.0.0.1:PORT/"]), reply=ok)
+check("--data-chunk py31 TypeError", p.returncode == 1 and b"TypeError" in p.stderr
+      and b"3.2" in p.stderr and server.requests and b"ab" not in server.requests[0],
+      repr((p.stderr, server.requests)))
+
+
+def peer_of(args):
+    """The client address a server saw for `args` + URL, and the outcome."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+    sock.settimeout(10)
+    seen = []
+
+    def serve():
+        try:
+            conn, addr = sock.accept()
+        except OSError:
+            return
+        seen.append(addr[0])
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        conn.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    p = subprocess.run(args + ["http://127.0.0.1:%d/" % sock.getsockname()[1]],
+                       capture_output=True, timeout=30)
+    if not seen:  # the client never came: let the server go
+        try:
+            socket.create_connection(sock.getsockname()).close()
+        except OSError:
+            pass
+    t.join(15)
+    sock.close()
+    out = json.loads(p.stdout)
+    return (seen[0] if out["error"] is None else None), out["error"], out["detail"]
+
+
+# --source-address: the server sees the bound address; one the machine does
+# not have is OSError [Errno 99] (2.7's socket.error, the same OSError family).
+for profile in ("py3", "py36", "py27"):
+    for src in ("127.0.0.2", "127.0.0.3:0", "192.0.2.1"):
+        python = PYTHONS[profile]
+        if python is None:
+            check.skip("--source-address %s %s" % (src, profile), "no interpreter for " + profile)
+            continue
+        ours = peer_of([HTTPC, "--json", "--profile", profile, "--source-address", src])
+        theirs = peer_of([python, REF, "--source-address", src])
+        theirs = (theirs[0], "OSError" if theirs[1] == "error" else theirs[1], theirs[2])
+        check("--source-address %s %s as CPython" % (src, profile), ours == theirs,
+              repr((ours, theirs)))
 
 check.finish()
