@@ -87,8 +87,18 @@ static const char *relative_file(const walk *w, const char *file, char *buf, siz
     return buf;
 }
 
+/* One more scenario (its link) citing catalogue row k; -1 out of memory. */
+static int add_cite(walk *w, size_t k, const char *link)
+{
+    char **more = realloc(w->cites[k], (w->ncites[k] + 1) * sizeof *more);
+    if (more == NULL)
+        return -1;
+    w->cites[k] = more;
+    return (more[w->ncites[k]] = strdup(link)) ? (int)w->ncites[k]++ : -1;
+}
+
 /* A sweep's cases cite what the file cites: one entry, the id without the
- * case, as a Markdown link to the file. */
+ * case, as a Markdown link to the file. A problem when memory runs out. */
 static void note_cites(walk *w, const httpc_scenario *s, size_t ncases)
 {
     char id[512], link[1200], rel[4096];
@@ -100,9 +110,11 @@ static void note_cites(walk *w, const httpc_scenario *s, size_t ncases)
         const httpc_req *row = httpc_req_find(&w->cat, s->rfcs[i].id);
         if (row == NULL)
             continue;
-        size_t k = (size_t)(row - w->cat.rows);
-        w->cites[k] = realloc(w->cites[k], (w->ncites[k] + 1) * sizeof **w->cites);
-        w->cites[k][w->ncites[k]++] = strdup(link);
+        if (add_cite(w, (size_t)(row - w->cat.rows), link) < 0) {
+            fprintf(stderr, "%s:%d: out of memory noting what it cites\n", s->file, s->id_line);
+            w->bad++;
+            return;
+        }
     }
 }
 
@@ -148,7 +160,9 @@ static int open_catalogue(walk *w, const char *named, const char *first)
     w->have_cat = 1;
     w->cites = calloc(w->cat.nrows + 1, sizeof *w->cites);
     w->ncites = calloc(w->cat.nrows + 1, sizeof *w->ncites);
-    return w->cites && w->ncites ? 0 : -1;
+    if (w->cites && w->ncites)
+        return 0;
+    return fprintf(stderr, "%s: out of memory\n", w->cat.file), -1;
 }
 
 /* Whether one of the paths is the folder that holds the catalogue. */
@@ -364,47 +378,65 @@ static void report_stop(int sig, size_t conns, int failed)
  * (ports from `port` upwards when given), until every script is done. */
 typedef httpc_scn_lib many;
 
-static int serve_many(char **paths, int npaths, const httpc_mock_opts *opts, int strict)
+/* A server for every scenario of the library, ports from the options' port
+ * upwards (or any), one "PORT ID" line each; 0, or 1 when one did not start
+ * (those that did are in ms). */
+static int start_all(const many *w, const httpc_mock_opts *opts, httpc_mock **ms)
 {
-    many w = {0};
-    int rc = 0, sig = 0;
-    sigset_t set;
-    tally t = {0};
-    size_t conns = 0;
-    for (int i = 0; i < npaths; i++)
-        httpc_scn_lib_add(&w, paths[i]);
-    httpc_mock **ms = calloc(w.total ? w.total : 1, sizeof *ms);
     size_t k = 0;
-    if (w.bad || ms == NULL)
-        rc = 1;
-    block_stop_signals(&set);
-    for (size_t i = 0; rc == 0 && i < w.nsets; i++)
-        for (size_t j = 0; rc == 0 && j < w.counts[i]; j++, k++) {
+    for (size_t i = 0; i < w->nsets; i++)
+        for (size_t j = 0; j < w->counts[i]; j++, k++) {
             char err[512];
             httpc_mock_opts o = *opts;
             o.port = opts->port ? opts->port + (int)k : 0;
-            if (o.port > 65535 || httpc_mock_start(&w.sets[i][j], &o, &ms[k], err, sizeof err) < 0) {
-                fprintf(stderr, "httpc-mock: %s: %s\n", w.sets[i][j].id,
+            if (o.port > 65535 ||
+                httpc_mock_start(&w->sets[i][j], &o, &ms[k], err, sizeof err) < 0) {
+                fprintf(stderr, "httpc-mock: %s: %s\n", w->sets[i][j].id,
                         o.port > 65535 ? "no port left" : err);
-                rc = 1;
-                break;
+                return 1;
             }
-            printf("%d %s\n", httpc_mock_port(ms[k]), w.sets[i][j].id);
+            printf("%d %s\n", httpc_mock_port(ms[k]), w->sets[i][j].id);
         }
+    return 0;
+}
+
+/* Stops and frees the servers started, each one's checks judged when all of
+ * them had started; the connections they served. */
+static size_t stop_all(const many *w, httpc_mock **ms, int judge, int sig, tally *t)
+{
+    size_t k = 0, conns = 0;
+    for (size_t i = 0; i < w->nsets; i++)
+        for (size_t j = 0; j < w->counts[i]; j++, k++)
+            if (ms[k] != NULL) {
+                httpc_mock_stop(ms[k], 0);
+                t->id = w->sets[i][j].id;
+                conns += httpc_mock_connections(ms[k]);
+                if (judge)
+                    report_checks(&w->sets[i][j], ms[k], sig, t);
+                httpc_mock_free(ms[k]);
+            }
+    return conns;
+}
+
+static int serve_many(char **paths, int npaths, const httpc_mock_opts *opts, int strict)
+{
+    many w = {0};
+    int rc, sig = 0;
+    sigset_t set;
+    tally t = {0};
+    for (int i = 0; i < npaths; i++)
+        httpc_scn_lib_add(&w, paths[i]);
+    httpc_mock **ms = calloc(w.total ? w.total : 1, sizeof *ms);
+    if (ms == NULL)
+        fprintf(stderr, "httpc-mock: out of memory for %zu servers\n", w.total);
+    rc = w.bad || ms == NULL;
+    block_stop_signals(&set);
+    if (rc == 0)
+        rc = start_all(&w, opts, ms);
     fflush(stdout);
     if (rc == 0)
         sig = wait_servers(ms, w.total, &set);
-    k = 0;
-    for (size_t i = 0; i < w.nsets; i++)
-        for (size_t j = 0; j < w.counts[i]; j++, k++)
-            if (ms[k] != NULL) {
-                httpc_mock_stop(ms[k], 0);
-                t.id = w.sets[i][j].id;
-                conns += httpc_mock_connections(ms[k]);
-                if (rc == 0)
-                    report_checks(&w.sets[i][j], ms[k], sig, &t);
-                httpc_mock_free(ms[k]);
-            }
+    size_t conns = ms ? stop_all(&w, ms, rc == 0, sig, &t) : 0;
     if (sig)
         report_stop(sig, conns, t.failed);
     httpc_scn_lib_free(&w);

@@ -267,8 +267,22 @@ static int header_value(ctx *c, const char *v, httpc_scn_header *h)
     if (colon == NULL || colon == v)
         return fail(c, "expected 'Name: value', got '%.40s'", v);
     h->name = strndup(v, (size_t)(colon - v));
-    h->value = dupstr(c, skip_ws(colon + 1));
-    return h->name && h->value ? 0 : fail(c, "out of memory");
+    h->value = strdup(skip_ws(colon + 1));
+    if (h->name && h->value)
+        return 0;
+    free(h->name), free(h->value);
+    return fail(c, "out of memory");
+}
+
+/* "Name: value" appended to a list of headers. */
+static int add_header(ctx *c, httpc_scn_header **list, size_t *n, const char *v)
+{
+    httpc_scn_header h;
+    if (header_value(c, v, &h) < 0)
+        return -1;
+    if (push(c, (void **)list, n, sizeof h, &h) < 0)
+        return free(h.name), free(h.value), -1;
+    return 0;
 }
 
 static int is_profile(const char *p)
@@ -657,37 +671,64 @@ static int yes_no(ctx *c, const char *key, const char *v, int *out)
     return 0;
 }
 
-/* The TLS and tunnel keys (tls, tls-cert, tls-sni, tls-verify, client-host,
- * tunnel, tunnel-header). */
-static int tls_key(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+/* The TLS and tunnel keys (tls, tls-verify, tls-cert, tls-sni, client-host,
+ * tunnel-header, tunnel). */
+static int tls_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    return yes_no(c, key, v, &sc->tls);
+}
+
+static int tls_verify_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    return yes_no(c, key, v, &sc->tls_verify);
+}
+
+/* A string key's value, replacing what an earlier line gave. */
+static int replace_str(ctx *c, char **slot, const char *v)
+{
+    free(*slot);
+    return (*slot = dupstr(c, v)) ? 0 : -1;
+}
+
+static int tls_cert_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
     static const char *const certs[] = {"valid", "wrong-host", "expired", "self-signed",
                                         "untrusted"};
-    httpc_scn_header h;
-    if (!strcmp(key, "tls"))
-        return yes_no(c, key, v, &sc->tls);
-    if (!strcmp(key, "tls-verify"))
-        return yes_no(c, key, v, &sc->tls_verify);
-    if (!strcmp(key, "tls-cert")) {
-        for (size_t i = 0; i < sizeof certs / sizeof *certs; i++)
-            if (!strcmp(v, certs[i]))
-                return free(sc->tls_cert), (sc->tls_cert = dupstr(c, v)) ? 0 : -1;
-        return fail(c, "tls-cert is valid, wrong-host, expired, self-signed or untrusted");
-    }
-    if (!strcmp(key, "tls-sni"))
-        return free(sc->tls_sni), (sc->tls_sni = dupstr(c, v)) ? 0 : -1;
-    if (!strcmp(key, "client-host"))
-        return free(sc->client_host), (sc->client_host = dupstr(c, v)) ? 0 : -1;
-    if (!strcmp(key, "tunnel-header"))
-        return header_value(c, v, &h) < 0 ? -1
-               : push(c, (void **)&sc->tunnel_headers, &sc->ntunnel_headers, sizeof h, &h);
+    (void)key;
+    for (size_t i = 0; i < sizeof certs / sizeof *certs; i++)
+        if (!strcmp(v, certs[i]))
+            return replace_str(c, &sc->tls_cert, v);
+    return fail(c, "tls-cert is valid, wrong-host, expired, self-signed or untrusted");
+}
+
+static int tls_sni_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    (void)key;
+    return replace_str(c, &sc->tls_sni, v);
+}
+
+static int client_host_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    (void)key;
+    return replace_str(c, &sc->client_host, v);
+}
+
+static int tunnel_header_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    (void)key;
+    return add_header(c, &sc->tunnel_headers, &sc->ntunnel_headers, v);
+}
+
+/* "tunnel: HOST:PORT", split at the last colon. */
+static int tunnel_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
     const char *colon = strrchr(v, ':');
     char *end = NULL;
     long port = colon ? strtol(colon + 1, &end, 10) : 0;
+    (void)key;
     if (colon == NULL || colon == v || end == colon + 1 || *end || port < 1 || port > 65535)
         return fail(c, "tunnel is HOST:PORT");
-    free(sc->tunnel_host);
-    if ((sc->tunnel_host = dupstr(c, v)) == NULL)
+    if (replace_str(c, &sc->tunnel_host, v) < 0)
         return -1;
     sc->tunnel_host[colon - v] = '\0';
     sc->tunnel_port = (int)port;
@@ -697,9 +738,9 @@ static int tls_key(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 /* "check-connections[ PROFILE]: N": the count the server must see, for
  * every profile or for one (the strict profile may reconnect where CPython
  * reuses). */
-static int check_connections_line(ctx *c, httpc_scenario *sc, const char *profile,
-                                  const char *v)
+static int check_connections_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
+    const char *profile = skip_ws(key + strlen("check-connections"));
     long n = 0;
     const char *q = v;
     int *slot = &sc->check_connections;
@@ -728,12 +769,13 @@ static int family_listed(unsigned listed, int k)
 /* "profiles: NAME, ... -- why": the scenario runs under the profiles named
  * and those that fall back to one of them (py36 with py3); a line that leaves
  * any profile out says why after " -- " (scenarios/FORMAT.md). */
-static int profiles_line(ctx *c, httpc_scenario *sc, const char *v)
+static int profiles_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
     char copy[256], *save = NULL;
     const char *why = strstr(v, " -- ");
     unsigned listed = 0;
     size_t n = why ? (size_t)(why - v) : strlen(v);
+    (void)key;
     if (n >= sizeof copy)
         return fail(c, "profiles: the list is too long");
     memcpy(copy, v, n);
@@ -756,95 +798,199 @@ static int profiles_line(ctx *c, httpc_scenario *sc, const char *v)
     return 0;
 }
 
-static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+static int id_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    (void)key;
+    if (sc->id)
+        return fail(c, "a second 'id:'");
+    if (!valid_id(v))
+        return fail(c, "id '%s' must be area/what-it-tests in [a-z0-9./_-]", v);
+    sc->id_line = c->line;
+    return (sc->id = dupstr(c, v)) ? 0 : -1;
+}
+
+static int title_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    (void)key;
+    if (sc->title)
+        return fail(c, "a second 'title:'");
+    return (sc->title = dupstr(c, v)) ? 0 : -1;
+}
+
+static int ref_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    char *r = dupstr(c, v);
+    (void)key;
+    if (r == NULL)
+        return -1;
+    return push(c, (void **)&sc->refs, &sc->nrefs, sizeof r, &r) < 0 ? free(r), -1 : 0;
+}
+
+/* "tags: a, b": each tag its own string. */
+static int tags_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    char *copy = dupstr(c, v), *save = NULL;
+    (void)key;
+    for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t; t = strtok_r(NULL, ", ", &save)) {
+        char *d = dupstr(c, t);
+        if (!d || push(c, (void **)&sc->tags, &sc->ntags, sizeof d, &d) < 0)
+            return free(d), free(copy), -1;
+    }
+    free(copy);
+    return copy ? 0 : -1;
+}
+
+/* A later 'request:' line: the request so far becomes one sent before it. */
+static int keep_earlier_request(ctx *c, httpc_scenario *sc)
+{
+    httpc_scn_request r = {sc->method,   sc->target,       sc->req_headers, sc->nreq_headers,
+                           sc->req_body, sc->req_body_len, sc->has_req_body};
+    if (sc->nbefore == 7)
+        return fail(c, "at most 8 requests");
+    if (push(c, (void **)&sc->before, &sc->nbefore, sizeof r, &r) < 0)
+        return -1;
+    sc->method = sc->target = NULL;
+    sc->req_headers = NULL, sc->nreq_headers = 0;
+    sc->req_body = NULL, sc->req_body_len = 0, sc->has_req_body = 0;
+    return 0;
+}
+
+/* "request: METHOD TARGET". */
+static int request_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    char m[64], t[4096];
+    (void)key;
+    if (sscanf(v, "%63s %4095s", m, t) != 2)
+        return fail(c, "request is 'METHOD TARGET'");
+    if (sc->method != NULL && keep_earlier_request(c, sc) < 0)
+        return -1;
+    sc->method = dupstr(c, m);
+    sc->target = sc->method ? dupstr(c, t) : NULL;
+    return sc->target ? 0 : -1;
+}
+
+static int request_header_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    (void)key;
+    return add_header(c, &sc->req_headers, &sc->nreq_headers, v);
+}
+
+static int check_request_header_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    (void)key;
+    return add_header(c, &sc->check_headers, &sc->ncheck_headers, v);
+}
+
+/* A bytes expression's value; an empty one is an empty string, never NULL,
+ * so that "given" and "empty" stay apart from "not given". */
+static int bytes_value(ctx *c, const char *v, unsigned char **out, size_t *len)
 {
     buf b = {0};
-    httpc_scn_header h;
-    if (!strcmp(key, "id")) {
-        if (sc->id)
-            return fail(c, "a second 'id:'");
-        if (!valid_id(v))
-            return fail(c, "id '%s' must be area/what-it-tests in [a-z0-9./_-]", v);
-        sc->id_line = c->line;
-        return (sc->id = dupstr(c, v)) ? 0 : -1;
-    }
-    if (!strcmp(key, "title"))
-        return sc->title ? fail(c, "a second 'title:'") : (sc->title = dupstr(c, v)) ? 0 : -1;
-    if (!strcmp(key, "ref")) {
-        char *r = dupstr(c, v);
-        return r ? push(c, (void **)&sc->refs, &sc->nrefs, sizeof r, &r) : -1;
-    }
-    if (!strcmp(key, "tags")) {
-        char *copy = dupstr(c, v), *save = NULL;
-        for (char *t = copy ? strtok_r(copy, ", ", &save) : NULL; t; t = strtok_r(NULL, ", ", &save)) {
-            char *d = dupstr(c, t);
-            if (!d || push(c, (void **)&sc->tags, &sc->ntags, sizeof d, &d) < 0)
-                return free(copy), -1;
-        }
-        free(copy);
-        return copy ? 0 : -1;
-    }
-    if (!strcmp(key, "request")) {
-        char m[64], t[4096];
-        if (sscanf(v, "%63s %4095s", m, t) != 2)
-            return fail(c, "request is 'METHOD TARGET'");
-        if (sc->method != NULL) { /* a later request: the one so far comes before it */
-            httpc_scn_request r = {sc->method, sc->target, sc->req_headers, sc->nreq_headers,
-                                   sc->req_body, sc->req_body_len, sc->has_req_body};
-            if (sc->nbefore == 7)
-                return fail(c, "at most 8 requests");
-            if (push(c, (void **)&sc->before, &sc->nbefore, sizeof r, &r) < 0)
-                return -1;
-            sc->req_headers = NULL, sc->nreq_headers = 0;
-            sc->req_body = NULL, sc->req_body_len = 0, sc->has_req_body = 0;
-        }
-        sc->method = dupstr(c, m);
-        sc->target = dupstr(c, t);
+    if (bytes_expr(c, v, &b) < 0)
+        return free(b.p), -1;
+    if (b.p == NULL && (b.p = calloc(1, 1)) == NULL)
+        return fail(c, "out of memory");
+    *out = b.p;
+    *len = b.len;
+    return 0;
+}
+
+static int request_body_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    unsigned char *p;
+    size_t len;
+    (void)key;
+    if (bytes_value(c, v, &p, &len) < 0)
+        return -1;
+    free(sc->req_body);
+    sc->req_body = p;
+    sc->req_body_len = len;
+    sc->has_req_body = 1;
+    return 0;
+}
+
+/* A second check-request-line: the last one counts. */
+static int check_request_line_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    unsigned char *p;
+    size_t len;
+    (void)key;
+    if (bytes_value(c, v, &p, &len) < 0)
+        return -1;
+    free(sc->check_line);
+    sc->check_line = p;
+    sc->check_line_len = len;
+    return 0;
+}
+
+/* "sweep:" is read before the lines are parsed (find_sweep). */
+static int sweep_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    (void)c, (void)sc, (void)key, (void)v;
+    return 0;
+}
+
+static int timeout_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    long n = 0;
+    const char *q = v;
+    (void)key;
+    if (number(c, &q, 600000, &n) < 0 || n == 0 || *skip_ws(q))
+        return fail(c, "timeout wants milliseconds from 1 to 600000");
+    sc->timeout_ms = (int)n;
+    return 0;
+}
+
+/* Whether a key may or must name something after its word and a space
+ * ("expect py3 lenient", "rfc 9112-6.3-2"). */
+enum { KEY_ALONE, KEY_WORD_MAY_FOLLOW, KEY_WORD_MUST_FOLLOW };
+
+/* Every key of FORMAT.md and the function that reads its value. */
+static const struct key_rule {
+    const char *name;
+    int follow;
+    int (*read)(ctx *c, httpc_scenario *sc, const char *key, const char *v);
+} key_rules[] = {
+    {"id", KEY_ALONE, id_line},
+    {"title", KEY_ALONE, title_line},
+    {"ref", KEY_ALONE, ref_line},
+    {"tags", KEY_ALONE, tags_line},
+    {"request", KEY_ALONE, request_line},
+    {"request-header", KEY_ALONE, request_header_line},
+    {"check-request-header", KEY_ALONE, check_request_header_line},
+    {"request-body", KEY_ALONE, request_body_line},
+    {"check-request-line", KEY_ALONE, check_request_line_line},
+    {"expect", KEY_WORD_MAY_FOLLOW, expect_line},
+    {"rfc", KEY_WORD_MUST_FOLLOW, rfc_line},
+    {"sweep", KEY_ALONE, sweep_line},
+    {"check-connections", KEY_WORD_MAY_FOLLOW, check_connections_line},
+    {"timeout", KEY_ALONE, timeout_line},
+    {"tls", KEY_ALONE, tls_line},
+    {"tls-cert", KEY_ALONE, tls_cert_line},
+    {"tls-sni", KEY_ALONE, tls_sni_line},
+    {"tls-verify", KEY_ALONE, tls_verify_line},
+    {"client-host", KEY_ALONE, client_host_line},
+    {"tunnel", KEY_ALONE, tunnel_line},
+    {"tunnel-header", KEY_ALONE, tunnel_header_line},
+    {"profiles", KEY_ALONE, profiles_line},
+};
+
+/* Whether `key` (all that comes before the colon) is the rule's. */
+static int key_is(const struct key_rule *r, const char *key)
+{
+    size_t n = strlen(r->name);
+    if (strncmp(key, r->name, n) != 0)
         return 0;
-    }
-    if (!strcmp(key, "request-header"))
-        return header_value(c, v, &h) < 0 ? -1
-               : push(c, (void **)&sc->req_headers, &sc->nreq_headers, sizeof h, &h);
-    if (!strcmp(key, "check-request-header"))
-        return header_value(c, v, &h) < 0 ? -1
-               : push(c, (void **)&sc->check_headers, &sc->ncheck_headers, sizeof h, &h);
-    if (!strcmp(key, "request-body") || !strcmp(key, "check-request-line")) {
-        if (bytes_expr(c, v, &b) < 0)
-            return free(b.p), -1;
-        if (key[0] == 'r') {
-            free(sc->req_body);
-            sc->req_body = b.p ? b.p : (unsigned char *)strdup("");
-            sc->req_body_len = b.len;
-            sc->has_req_body = 1;
-        } else {
-            free(sc->check_line); /* a second check-request-line: the last one counts */
-            sc->check_line = b.p ? b.p : (unsigned char *)strdup("");
-            sc->check_line_len = b.len;
-        }
-        return 0;
-    }
-    if (!strncmp(key, "expect", 6) && (key[6] == '\0' || key[6] == ' '))
-        return expect_line(c, sc, key, v);
-    if (!strncmp(key, "rfc ", 4))
-        return rfc_line(c, sc, key, v);
-    if (!strcmp(key, "sweep"))
-        return 0; /* handled before parsing */
-    if (!strncmp(key, "check-connections", 17) && (key[17] == '\0' || key[17] == ' '))
-        return check_connections_line(c, sc, skip_ws(key + 17), v);
-    if (!strcmp(key, "timeout")) {
-        long n = 0;
-        const char *q = v;
-        if (number(c, &q, 600000, &n) < 0 || n == 0 || *skip_ws(q))
-            return fail(c, "timeout wants milliseconds from 1 to 600000");
-        sc->timeout_ms = (int)n;
-        return 0;
-    }
-    if (!strcmp(key, "tls") || !strcmp(key, "tls-cert") || !strcmp(key, "tls-sni") ||
-        !strcmp(key, "tls-verify") || !strcmp(key, "client-host") || !strcmp(key, "tunnel") ||
-        !strcmp(key, "tunnel-header"))
-        return tls_key(c, sc, key, v);
-    if (!strcmp(key, "profiles"))
-        return profiles_line(c, sc, v);
+    if (key[n] == '\0')
+        return r->follow != KEY_WORD_MUST_FOLLOW;
+    return key[n] == ' ' && r->follow != KEY_ALONE;
+}
+
+static int key_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
+{
+    for (size_t i = 0; i < sizeof key_rules / sizeof *key_rules; i++)
+        if (key_is(&key_rules[i], key))
+            return key_rules[i].read(c, sc, key, v);
     return fail(c, "unknown key '%s'", key);
 }
 
@@ -1042,6 +1188,21 @@ static char *substitute(const char *text, const char *name, const char *value)
     return out;
 }
 
+/* A sweep case's id: the file's, then "/NAME=VALUE". */
+static int name_case(ctx *c, httpc_scenario *sc, const char *name, const char *value)
+{
+    size_t cap = strlen(sc->id) + strlen(name) + strlen(value) + 3;
+    char *id = malloc(cap);
+    if (id == NULL) {
+        c->line = sc->id_line;
+        return fail(c, "out of memory naming the sweep case %s=%s", name, value);
+    }
+    snprintf(id, cap, "%s/%s=%s", sc->id, name, value);
+    free(sc->id);
+    sc->id = id;
+    return 0;
+}
+
 int httpc_scn_parse(const char *name, const char *text, size_t len, httpc_scenario **out,
                     size_t *count, char *err, size_t errcap)
 {
@@ -1072,13 +1233,10 @@ int httpc_scn_parse(const char *name, const char *text, size_t len, httpc_scenar
         char *t = nvals ? substitute(text, sweep, vals[i]) : strdup(text);
         rc = t ? parse_one(&c, t, &all[i]) : fail(&c, "out of memory");
         free(t);
-        all[i].file = strdup(name);
-        if (rc == 0 && nvals) {
-            char *id = malloc(strlen(all[i].id) + strlen(sweep) + 70);
-            sprintf(id, "%s/%s=%s", all[i].id, sweep, vals[i]);
-            free(all[i].id);
-            all[i].id = id;
-        }
+        if (rc == 0 && (all[i].file = strdup(name)) == NULL)
+            rc = fail(&c, "out of memory");
+        if (rc == 0 && nvals)
+            rc = name_case(&c, &all[i], sweep, vals[i]);
     }
     free(vals);
     if (rc < 0) {

@@ -533,3 +533,48 @@ Test(scenario, httpc_scn_parse_reports_every_error)
     cr_assert_null(strstr(err, "t.scn:26:"), "at most 20 errors: %s", err);
     cr_assert(strstr(err, "more errors after line"), "%s", err);
 }
+
+/* How a key is told apart (key_line): a key ends at the colon, so a space
+ * before it is part of the key; 'expect' and 'check-connections' may name a
+ * profile after a space, 'rfc' must name a requirement; id and title come
+ * once; an empty bytes value is empty, not missing. */
+Test(scenario, httpc_scn_parse_key_forms)
+{
+    bad(HEAD "id: b/c\n", "t.scn:3: a second 'id:'");
+    bad(HEAD "title: u\n", "t.scn:3: a second 'title:'");
+    bad(HEAD "title : u\n", "t.scn:3: unknown key 'title '");
+    bad(HEAD "rfc: any\n", "t.scn:3: unknown key 'rfc'");
+    bad(HEAD "expects: error OSError\n", "t.scn:3: unknown key 'expects'");
+    bad(HEAD "check-connectionss: 1\n", "t.scn:3: unknown key 'check-connectionss'");
+    bad(HEAD "tls-certs: valid\n", "t.scn:3: unknown key 'tls-certs'");
+    bad(HEAD "request: GET\n", "t.scn:3: request is 'METHOD TARGET'");
+    bad(HEAD "request-header: nocolon\n", "t.scn:3: expected 'Name: value', got 'nocolon'");
+    bad(HEAD "request: GET /1\nrequest: GET /2\nrequest: GET /3\nrequest: GET /4\n"
+             "request: GET /5\nrequest: GET /6\nrequest: GET /7\nrequest: GET /8\n"
+             "request: GET /9\n",
+        "t.scn:11: at most 8 requests");
+    const char *text = HEAD "request: POST /a\nrequest-header: A: 1\nrequest-body: \"\"\n"
+                            "request: GET /b\ncheck-request-line: \"\"\n"
+                            "check-connections py3: 2\nsweep: x = 1\n" CONN "expect: error OSError\n";
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(httpc_scn_parse("t.scn", text, strlen(text), &s, &n, err, sizeof err), 0, "%s",
+                 err);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(s->id, "area/name/x=1");
+    cr_assert_eq(s->nbefore, 1);
+    cr_assert_str_eq(s->before[0].method, "POST");
+    cr_assert_str_eq(s->before[0].target, "/a");
+    cr_assert_eq(s->before[0].nheaders, 1);
+    cr_assert(s->before[0].has_body);
+    cr_assert_not_null(s->before[0].body, "an empty body is empty, not missing");
+    cr_assert_eq(s->before[0].body_len, 0);
+    cr_assert_str_eq(s->method, "GET");
+    cr_assert_eq(s->nreq_headers, 0);
+    cr_assert_not(s->has_req_body);
+    cr_assert_not_null(s->check_line);
+    cr_assert_eq(s->check_line_len, 0);
+    cr_assert_eq(s->check_connections, 0);
+    cr_assert_eq(httpc_scn_check_connections(s, "py3"), 2);
+    httpc_scn_free_all(s, n);
+}
