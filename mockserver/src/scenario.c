@@ -590,66 +590,84 @@ static int rfc_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
     return 0;
 }
 
+/* The script's actions but send and segments: a word alone, or a word and
+ * a number from 0 to `max`. */
+static const struct action_rule {
+    const char *word; /* ends with a space when a number follows */
+    httpc_scn_op op;
+    long max;         /* 0: the word alone */
+} action_rules[] = {
+    {"read request", HTTPC_SCN_READ_REQUEST, 0},
+    {"read line", HTTPC_SCN_READ_LINE, 0},
+    {"read head", HTTPC_SCN_READ_HEAD, 0},
+    {"read body ", HTTPC_SCN_READ_BODY, HTTPC_SCN_MAX_BYTES},
+    {"pause ", HTTPC_SCN_PAUSE, 60000},
+    {"silent ", HTTPC_SCN_SILENT, 600000},
+    {"tls-alert ", HTTPC_SCN_TLS_ALERT, 255},
+    {"tls-stall ", HTTPC_SCN_TLS_STALL, 600000},
+    {"starttls", HTTPC_SCN_STARTTLS, 0},
+    {"close-no-notify", HTTPC_SCN_CLOSE_NO_NOTIFY, 0},
+    {"shutdown", HTTPC_SCN_SHUTDOWN, 0},
+    {"close", HTTPC_SCN_CLOSE, 0},
+    {"reset", HTTPC_SCN_RESET, 0},
+};
+
+/* Nothing may follow an action's arguments. */
+static int action_ends(ctx *c, const char *s)
+{
+    s = skip_ws(s);
+    return *s ? fail(c, "unexpected text after the action: '%.20s'", s) : 0;
+}
+
+/* "segments N [DELAY_MS]". */
+static int segments_action(ctx *c, const char *s, httpc_scn_action *a)
+{
+    a->op = HTTPC_SCN_SEGMENTS;
+    if (number(c, &s, HTTPC_SCN_MAX_BYTES, &a->n) < 0)
+        return -1;
+    if (a->n == 0)
+        return fail(c, "segments must be at least 1 byte");
+    s = skip_ws(s);
+    if (*s && number(c, &s, 60000, &a->n2) < 0)
+        return -1;
+    return action_ends(c, s);
+}
+
+/* One action into *a (a->data, when set, is the caller's to free). */
+static int read_action(ctx *c, const char *s, httpc_scn_action *a)
+{
+    if (!strncmp(s, "send ", 5)) {
+        buf data = {0};
+        int rc = bytes_expr(c, s + 5, &data);
+        a->op = HTTPC_SCN_SEND;
+        a->data = data.p;
+        a->len = data.len;
+        return rc;
+    }
+    if (!strncmp(s, "segments ", 9))
+        return segments_action(c, s + 9, a);
+    for (size_t i = 0; i < sizeof action_rules / sizeof *action_rules; i++) {
+        const struct action_rule *r = &action_rules[i];
+        size_t n = strlen(r->word);
+        if (r->max == 0 ? strcmp(s, r->word) != 0 : strncmp(s, r->word, n) != 0)
+            continue;
+        const char *q = s + n;
+        a->op = r->op;
+        if (r->max == 0)
+            return 0;
+        return number(c, &q, r->max, &a->n) < 0 ? -1 : action_ends(c, q);
+    }
+    return fail(c, "unknown action '%.40s'", s);
+}
+
 static int action_line(ctx *c, httpc_scn_conn *conn, const char *s)
 {
     httpc_scn_action a = {.line = c->line};
-    buf data = {0};
-    int rc = 0;
-    if (!strcmp(s, "read request")) a.op = HTTPC_SCN_READ_REQUEST;
-    else if (!strcmp(s, "read line")) a.op = HTTPC_SCN_READ_LINE;
-    else if (!strcmp(s, "read head")) a.op = HTTPC_SCN_READ_HEAD;
-    else if (!strncmp(s, "read body ", 10)) {
-        s += 10;
-        a.op = HTTPC_SCN_READ_BODY;
-        rc = number(c, &s, HTTPC_SCN_MAX_BYTES, &a.n);
-    } else if (!strncmp(s, "send ", 5)) {
-        a.op = HTTPC_SCN_SEND;
-        rc = bytes_expr(c, s + 5, &data);
-        a.data = data.p;
-        a.len = data.len;
-        s = "";
-    } else if (!strncmp(s, "segments ", 9)) {
-        s += 9;
-        a.op = HTTPC_SCN_SEGMENTS;
-        rc = number(c, &s, HTTPC_SCN_MAX_BYTES, &a.n);
-        if (rc == 0 && a.n == 0)
-            rc = fail(c, "segments must be at least 1 byte");
-        s = skip_ws(s);
-        if (rc == 0 && *s)
-            rc = number(c, &s, 60000, &a.n2);
-    } else if (!strncmp(s, "pause ", 6)) {
-        s += 6;
-        a.op = HTTPC_SCN_PAUSE;
-        rc = number(c, &s, 60000, &a.n);
-    } else if (!strncmp(s, "silent ", 7)) {
-        s += 7;
-        a.op = HTTPC_SCN_SILENT;
-        rc = number(c, &s, 600000, &a.n);
-    } else if (!strncmp(s, "tls-alert ", 10)) {
-        s += 10;
-        a.op = HTTPC_SCN_TLS_ALERT;
-        rc = number(c, &s, 255, &a.n);
-    } else if (!strncmp(s, "tls-stall ", 10)) {
-        s += 10;
-        a.op = HTTPC_SCN_TLS_STALL;
-        rc = number(c, &s, 600000, &a.n);
-    } else if (!strcmp(s, "starttls")) a.op = HTTPC_SCN_STARTTLS;
-    else if (!strcmp(s, "close-no-notify")) a.op = HTTPC_SCN_CLOSE_NO_NOTIFY;
-    else if (!strcmp(s, "shutdown")) a.op = HTTPC_SCN_SHUTDOWN;
-    else if (!strcmp(s, "close")) a.op = HTTPC_SCN_CLOSE;
-    else if (!strcmp(s, "reset")) a.op = HTTPC_SCN_RESET;
-    else
-        return fail(c, "unknown action '%.40s'", s);
-    if (a.op == HTTPC_SCN_READ_REQUEST || a.op == HTTPC_SCN_READ_LINE ||
-        a.op == HTTPC_SCN_READ_HEAD || a.op == HTTPC_SCN_SHUTDOWN || a.op == HTTPC_SCN_CLOSE ||
-        a.op == HTTPC_SCN_RESET || a.op == HTTPC_SCN_STARTTLS || a.op == HTTPC_SCN_CLOSE_NO_NOTIFY)
-        s = ""; /* matched whole */
-    if (rc == 0 && *skip_ws(s) && a.op != HTTPC_SCN_SEND)
-        rc = fail(c, "unexpected text after the action: '%.20s'", skip_ws(s));
+    int rc = read_action(c, s, &a);
     if (rc == 0)
         rc = push(c, (void **)&conn->actions, &conn->nactions, sizeof a, &a);
     if (rc < 0)
-        free(data.p);
+        free(a.data);
     return rc;
 }
 
@@ -881,30 +899,27 @@ static int check_request_header_line(ctx *c, httpc_scenario *sc, const char *key
     return add_header(c, &sc->check_headers, &sc->ncheck_headers, v);
 }
 
-/* A bytes expression's value; an empty one is an empty string, never NULL,
- * so that "given" and "empty" stay apart from "not given". */
-static int bytes_value(ctx *c, const char *v, unsigned char **out, size_t *len)
+/* A bytes expression's value in place of what an earlier line gave; an
+ * empty value is an empty string, never NULL, so that "given and empty" stays
+ * apart from "not given". */
+static int replace_bytes(ctx *c, const char *v, unsigned char **slot, size_t *len)
 {
     buf b = {0};
     if (bytes_expr(c, v, &b) < 0)
         return free(b.p), -1;
     if (b.p == NULL && (b.p = calloc(1, 1)) == NULL)
         return fail(c, "out of memory");
-    *out = b.p;
+    free(*slot);
+    *slot = b.p;
     *len = b.len;
     return 0;
 }
 
 static int request_body_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
-    unsigned char *p;
-    size_t len;
     (void)key;
-    if (bytes_value(c, v, &p, &len) < 0)
+    if (replace_bytes(c, v, &sc->req_body, &sc->req_body_len) < 0)
         return -1;
-    free(sc->req_body);
-    sc->req_body = p;
-    sc->req_body_len = len;
     sc->has_req_body = 1;
     return 0;
 }
@@ -912,15 +927,8 @@ static int request_body_line(ctx *c, httpc_scenario *sc, const char *key, const 
 /* A second check-request-line: the last one counts. */
 static int check_request_line_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
-    unsigned char *p;
-    size_t len;
     (void)key;
-    if (bytes_value(c, v, &p, &len) < 0)
-        return -1;
-    free(sc->check_line);
-    sc->check_line = p;
-    sc->check_line_len = len;
-    return 0;
+    return replace_bytes(c, v, &sc->check_line, &sc->check_line_len);
 }
 
 /* "sweep:" is read before the lines are parsed (find_sweep). */
