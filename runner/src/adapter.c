@@ -203,9 +203,11 @@ int conform_parse_outcome(const char *text, size_t len, outcome *o)
         if (!strcmp(key, "headers"))
             jheaders(&j, o);
         else if (is_str && (sv = jstr(&j)) != NULL) {
-            if (!strcmp(key, "error"))
+            if (!strcmp(key, "error")) {
                 snprintf(o->error, sizeof o->error, "%s", sv);
-            else if (!strcmp(key, "detail"))
+                o->run =
+                    strcmp(sv, "AdapterUnsupported") ? CONFORM_RUN_DONE : CONFORM_RUN_UNSUPPORTED;
+            } else if (!strcmp(key, "detail"))
                 snprintf(o->detail, sizeof o->detail, "%s", sv);
             else if (!strcmp(key, "native_error"))
                 snprintf(o->native, sizeof o->native, "%s", sv);
@@ -386,6 +388,7 @@ static const char *readcap_shim(void)
 static void run_child(char **argv, long long limit_ms, int read_cap, outcome *o)
 {
     int fds[2], status = 0;
+    o->run = CONFORM_RUN_HARNESS_ERROR;
     snprintf(o->error, sizeof o->error, "harness: adapter failed");
     if (pipe2(fds, O_CLOEXEC) != 0) /* no other job's child may hold our pipe */
         return;
@@ -422,11 +425,15 @@ static void run_child(char **argv, long long limit_ms, int read_cap, outcome *o)
         kill(-pid, SIGKILL), kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     o->error[0] = '\0';
-    if (hung)
+    o->run = CONFORM_RUN_DONE;
+    if (hung) {
+        o->run = CONFORM_RUN_TIMEOUT;
         snprintf(o->error, sizeof o->error, "harness: timeout");
-    else if (text == NULL || conform_parse_outcome(text, len, o) < 0)
+    } else if (text == NULL || conform_parse_outcome(text, len, o) < 0) {
+        o->run = CONFORM_RUN_HARNESS_ERROR;
         snprintf(o->error, sizeof o->error, "harness: no JSON outcome (exit %d)",
                  WEXITSTATUS(status));
+    }
     free(text);
 }
 
@@ -438,6 +445,7 @@ void conform_run_adapter(const char *cmd, const httpc_scenario *s, int port, int
     char *copy = strdup(cmd), *save = NULL;
     o->partial = o->expected = o->conn_kept = -1;
     if (a == NULL || copy == NULL) {
+        o->run = CONFORM_RUN_HARNESS_ERROR;
         snprintf(o->error, sizeof o->error, "harness: out of memory");
         free(a), free(copy);
         return;
@@ -457,10 +465,12 @@ void conform_run_adapter(const char *cmd, const httpc_scenario *s, int port, int
     arg(a, "%.3f", timeout_ms / 1000.0);
     arg_url(a, s, port);
     a->v[a->n] = NULL;
-    if (a->over)
+    if (a->over) {
+        o->run = CONFORM_RUN_HARNESS_ERROR;
         snprintf(o->error, sizeof o->error, "harness: the adapter's command line is too long");
-    else
+    } else {
         run_child(a->v, 2LL * timeout_ms + 5000, read_cap, o);
+    }
     for (int i = 0; i < a->ntmp; i++)
         unlink(a->tmp[i]);
     free(copy);

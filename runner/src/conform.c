@@ -144,6 +144,7 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
     httpc_mock_opts mo = {.verbose = op->trace ? 2 : 0, .chaos = op->chaos,
                           .chaos_seed = op->chaos_seed};
     if (httpc_mock_start(s, &mo, &m, err, sizeof err) < 0) {
+        r->o.run = CONFORM_RUN_HARNESS_ERROR;
         snprintf(r->o.error, sizeof r->o.error, "harness: the mock server did not start");
         snprintf(r->o.detail, sizeof r->o.detail, "%s", err);
         m = NULL;

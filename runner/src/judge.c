@@ -174,6 +174,14 @@ int conform_is_good(conform_verdict v)
     return (unsigned)v < CONFORM_V__COUNT && verdicts[v].good;
 }
 
+const char *conform_grade_name(conform_grade g)
+{
+#define CONFORM_G_NAME(id, name) [CONFORM_G_##id] = name,
+    static const char *const names[] = {CONFORM_GRADES(CONFORM_G_NAME)};
+#undef CONFORM_G_NAME
+    return (unsigned)g < CONFORM_G__COUNT ? names[g] : "unknown-grade";
+}
+
 int conform_is_judge(const char *name)
 {
     return !strcmp(name, "rfc") || httpc_profile_by_name(name) != NULL;
@@ -239,22 +247,26 @@ void conform_apply_known(result *r, known *k, size_t nk)
  * that cannot express the scenario. 1 when that settles the verdict. */
 static int harness_verdict(const conform_facts *f, result *r)
 {
-    if (!strcmp(r->o.error, "harness: timeout")) {
+    switch (r->o.run) {
+    case CONFORM_RUN_TIMEOUT:
         r->verdict = CONFORM_V_TIMEOUT;
         snprintf(r->why, sizeof r->why, "the client had not finished %d ms after its %d ms timeout",
                  f->timeout_ms + 5000, f->timeout_ms);
-    } else if (!strncmp(r->o.error, "harness:", 8)) {
+        return 1;
+    case CONFORM_RUN_HARNESS_ERROR:
         r->verdict = CONFORM_V_HARNESS_ERROR;
         snprintf(r->why, sizeof r->why, "%s%s%.400s", r->o.error, r->o.detail[0] ? ": " : "",
                  r->o.detail);
-    } else if (!strcmp(r->o.error, "AdapterUnsupported")) {
+        return 1;
+    case CONFORM_RUN_UNSUPPORTED:
         r->verdict = CONFORM_V_UNSUPPORTED;
         snprintf(r->why, sizeof r->why, "the adapter cannot run this scenario: %.400s",
                  r->o.native[0] ? r->o.native : r->o.detail);
-    } else {
-        return 0;
+        return 1;
+    case CONFORM_RUN_DONE:
+        break;
     }
-    return 1;
+    return 0;
 }
 
 void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f,
@@ -359,25 +371,25 @@ static int request_matches(const httpc_scn_expect *e, const conform_facts *f, ch
 
 /* One rfc line: met when an alternative matches, cannot-tell when one might,
  * else violated (the first alternative's reason in why). */
-static const char *grade_line(const httpc_scn_rfc *line, const outcome *o,
-                              const conform_facts *f, char *why, size_t cap)
+static conform_grade grade_line(const httpc_scn_rfc *line, const outcome *o,
+                                const conform_facts *f, char *why, size_t cap)
 {
     int unknown = 0;
     char first[256] = "", w[256];
     if (line->nalts == 1 && line->alts[0].any)
-        return "open";
+        return CONFORM_G_OPEN;
     for (size_t i = 0; i < line->nalts; i++) {
         const httpc_scn_expect *alt = &line->alts[i];
         int m = alt->is_request ? request_matches(alt, f, w, sizeof w)
                                 : conform_matches(alt, o, w, sizeof w);
         if (m == 1)
-            return "met";
+            return CONFORM_G_MET;
         if (i == 0 || (m < 0 && !unknown)) /* a cannot-tell says why it is one */
             snprintf(first, sizeof first, "%s", w);
         unknown |= m < 0;
     }
     snprintf(why, cap, "%s%s", first, line->nalts > 1 ? " (nor any other allowed outcome)" : "");
-    return unknown ? "cannot-tell" : "violated";
+    return unknown ? CONFORM_G_CANNOT_TELL : CONFORM_G_VIOLATED;
 }
 
 /* Appends "ID (LEVEL): reason" to r->why for a line that was not met. */
@@ -406,12 +418,12 @@ void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
                      s->rfcs[i].id);
             return;
         }
-        const char *g = grade_line(&s->rfcs[i], &r->o, f, why, sizeof why);
+        conform_grade g = grade_line(&s->rfcs[i], &r->o, f, why, sizeof why);
         r->grades[r->ngrades++] = (req_grade){row, g};
-        graded += strcmp(g, "open") != 0;
-        if (!strcmp(g, "met") || !strcmp(g, "open"))
+        graded += g != CONFORM_G_OPEN;
+        if (g == CONFORM_G_MET || g == CONFORM_G_OPEN)
             continue;
-        if (!strcmp(g, "cannot-tell"))
+        if (g == CONFORM_G_CANNOT_TELL)
             unknown = 1;
         else if (httpc_req_is_must(row->level))
             must = 1;

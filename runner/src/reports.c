@@ -204,8 +204,8 @@ static void html_wanted(FILE *f, const httpc_scenario *s, const result *r)
         return;
     }
     for (size_t i = 0; i < r->ngrades; i++) {
-        fprintf(f, "%s%s %s (%s): ", i ? "\n" : "", r->grades[i].grade, r->grades[i].req->id,
-                httpc_req_level_name(r->grades[i].req->level));
+        fprintf(f, "%s%s %s (%s): ", i ? "\n" : "", conform_grade_name(r->grades[i].grade),
+                r->grades[i].req->id, httpc_req_level_name(r->grades[i].req->level));
         xml_str(f, r->grades[i].req->text);
         for (size_t k = 0; k < s->rfcs[i].nalts; k++) {
             fputs(k ? " | " : "\n    allowed: ", f);
@@ -341,7 +341,7 @@ static void json_result(FILE *f, const result *r)
         for (size_t k = 0; k < r->ngrades; k++) {
             fprintf(f, "%s{\"id\": \"%s\", \"level\": \"%s\", \"grade\": \"%s\"}", k ? ", " : "",
                     r->grades[k].req->id, httpc_req_level_name(r->grades[k].req->level),
-                    r->grades[k].grade);
+                    conform_grade_name(r->grades[k].grade));
         }
         fputs("]", f);
     }
@@ -402,8 +402,9 @@ static void junit_body(FILE *f, const result *r)
     char out[128];
     if (!strcmp(r->judge, "rfc")) {
         for (size_t i = 0; i < r->ngrades; i++) {
-            fprintf(f, "%s %s (%s, %s): ", r->grades[i].grade, r->grades[i].req->id,
-                    httpc_req_level_name(r->grades[i].req->level), r->grades[i].req->section);
+            fprintf(f, "%s %s (%s, %s): ", conform_grade_name(r->grades[i].grade),
+                    r->grades[i].req->id, httpc_req_level_name(r->grades[i].req->level),
+                    r->grades[i].req->section);
             xml_str(f, r->grades[i].req->text);
             fputc('\n', f);
         }

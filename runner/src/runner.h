@@ -20,7 +20,18 @@
 #define CONFORM_NALL ((size_t)4)
 extern const char *const conform_profiles[CONFORM_NPROFILES];
 
+/* Whether a run's outcome is the client's, to judge, or the harness's own:
+ * set where the outcome is made (adapter.c, conform.c), read by every judge. */
+typedef enum conform_run {
+    CONFORM_RUN_DONE = 0,      /* the client ran: a response or its error */
+    CONFORM_RUN_UNSUPPORTED,   /* the adapter cannot express the scenario
+                                  (its error AdapterUnsupported) */
+    CONFORM_RUN_TIMEOUT,       /* killed at twice its timeout plus 5 s */
+    CONFORM_RUN_HARNESS_ERROR, /* the harness failed; error says how ("harness: ...") */
+} conform_run;
+
 typedef struct outcome {
+    conform_run run;
     int err;          /* the reference client's code (0 when none) */
     char error[64];   /* the exception class name, "" for a response */
     char detail[256];
@@ -38,11 +49,28 @@ typedef struct outcome {
     size_t nh;
 } outcome;
 
-/* How one `rfc` line of a scenario fared: met, violated, cannot-tell (a
- * field the client does not report), open (its set is `any`). */
+/* How one `rfc` line of a scenario fared, and its name in the reports: met,
+ * violated, cannot-tell (a field the client does not report), open (its set
+ * is `any`). */
+#define CONFORM_GRADES(X)                                                                          \
+    X(MET, "met")                                                                                  \
+    X(VIOLATED, "violated")                                                                        \
+    X(CANNOT_TELL, "cannot-tell")                                                                  \
+    X(OPEN, "open")
+
+typedef enum conform_grade {
+#define CONFORM_G_ENUM(id, name) CONFORM_G_##id,
+    CONFORM_GRADES(CONFORM_G_ENUM)
+#undef CONFORM_G_ENUM
+    CONFORM_G__COUNT
+} conform_grade;
+
+/* The grade's name in the reports ("cannot-tell"). */
+const char *conform_grade_name(conform_grade g);
+
 typedef struct req_grade {
     const httpc_req *req; /* the catalogue's row */
-    const char *grade;
+    conform_grade grade;
 } req_grade;
 
 /* The verdicts, in report order: name, whether it fails the run, whether it
@@ -135,7 +163,7 @@ void conform_run_client(const httpc_scenario *s, const httpc_profile *p, int por
                         int read_cap, outcome *o);
 
 /* adapter.c: the same through an adapter command (a hung one is killed at
- * twice the timeout plus 5 s: o->error "harness: timeout"). */
+ * twice the timeout plus 5 s: o->run CONFORM_RUN_TIMEOUT). */
 void conform_run_adapter(const char *cmd, const httpc_scenario *s, int port, int timeout_ms,
                          int read_cap, outcome *o);
 /* The adapter's JSON outcome object into `o`: 0, or -1 when it is not one. */

@@ -46,6 +46,14 @@ static outcome error(const char *cls)
     return o;
 }
 
+/* The harness's own outcome: how the run went, and its message. */
+static outcome harness(conform_run run, const char *msg)
+{
+    outcome o = error(msg);
+    o.run = run;
+    return o;
+}
+
 static const char *judge(const httpc_scenario *s, const char *profile, outcome o,
                          const conform_facts *f, char *why)
 {
@@ -69,10 +77,16 @@ Test(judge, conform_judge_each_verdict)
     cr_assert_str_eq(judge(s, "py3", error("BadStatusLine"), &f, why), "lenient");
     cr_assert_str_eq(judge(s, "py3", response(201, "ok"), &f, why), "fail");
     cr_assert_str_eq(why, "status 201, expected 200");
-    cr_assert_str_eq(judge(s, "py3", error("harness: timeout"), &f, why), "timeout");
+    cr_assert_str_eq(judge(s, "py3", harness(CONFORM_RUN_TIMEOUT, "harness: timeout"), &f, why),
+                     "timeout");
     cr_assert_str_eq(why, "the client had not finished 5100 ms after its 100 ms timeout");
-    cr_assert_str_eq(judge(s, "py3", error("harness: no JSON outcome (exit 1)"), &f, why),
+    cr_assert_str_eq(judge(s, "py3",
+                           harness(CONFORM_RUN_HARNESS_ERROR, "harness: no JSON outcome (exit 1)"),
+                           &f, why),
                      "harness-error");
+    /* The verdict follows how the run went, never the error's text: a client
+     * whose error merely reads like the harness's is judged as any error. */
+    cr_assert_str_eq(judge(s, "py3", error("harness: timeout"), &f, why), "fail");
     f.cut = 1;
     cr_assert_str_eq(judge(s, "py3", response(500, ""), &f, why), "fail");
     cr_assert(strstr(why, "(the server script had to be cut)") != NULL, "%s", why);
@@ -285,8 +299,10 @@ Test(judge, conform_judge_rfc_each_verdict)
     snprintf(err_o.error, sizeof err_o.error, "HTTPException");
     cr_assert_str_eq(rfc_verdict(s, &cat, err_o, &r), "conformant");
     cr_assert_eq(r.ngrades, 3);
-    cr_assert_str_eq(r.grades[0].grade, "met");
-    cr_assert_str_eq(r.grades[2].grade, "open");
+    cr_assert_eq(r.grades[0].grade, CONFORM_G_MET);
+    cr_assert_eq(r.grades[2].grade, CONFORM_G_OPEN);
+    cr_assert_str_eq(conform_grade_name(r.grades[0].grade), "met");
+    cr_assert_str_eq(conform_grade_name(CONFORM_G__COUNT), "unknown-grade");
     free(r.grades);
 
     outcome hello = response(200, "hello");
@@ -295,13 +311,14 @@ Test(judge, conform_judge_rfc_each_verdict)
     free(r.grades);
     hello.conn_kept = 1; /* the SHOULD alone is broken */
     cr_assert_str_eq(rfc_verdict(s, &cat, hello, &r), "should-deviation");
-    cr_assert_str_eq(r.grades[1].grade, "violated");
+    cr_assert_eq(r.grades[1].grade, CONFORM_G_VIOLATED);
     cr_assert(strstr(r.why, "9112-9.6-2 (SHOULD)"), "%s", r.why);
     cr_assert_not(conform_is_failure(r.verdict));
     free(r.grades);
     hello.conn_kept = -1; /* an adapter that cannot tell */
     cr_assert_str_eq(rfc_verdict(s, &cat, hello, &r), "cannot-tell");
-    cr_assert_str_eq(r.grades[1].grade, "cannot-tell");
+    cr_assert_eq(r.grades[1].grade, CONFORM_G_CANNOT_TELL);
+    cr_assert_str_eq(conform_grade_name(r.grades[1].grade), "cannot-tell");
     free(r.grades);
     free(hello.body);
 
@@ -317,7 +334,7 @@ Test(judge, conform_judge_rfc_each_verdict)
     free(r.grades);
     free(other.body);
 
-    outcome unsup = {.conn_kept = -1};
+    outcome unsup = {.conn_kept = -1, .run = CONFORM_RUN_UNSUPPORTED};
     snprintf(unsup.error, sizeof unsup.error, "AdapterUnsupported");
     cr_assert_str_eq(rfc_verdict(s, &cat, unsup, &r), "unsupported");
     cr_assert_not(conform_is_failure(r.verdict));
@@ -355,8 +372,10 @@ Test(judge, conform_judge_cannot_tell_and_unsupported)
     cr_assert_str_eq(conform_verdict_name(r.verdict), "cannot-tell");
     free(r.o.body);
     memset(&r, 0, sizeof r);
-    snprintf(r.o.error, sizeof r.o.error, "AdapterUnsupported");
-    snprintf(r.o.native, sizeof r.o.native, "no proxy option");
+    const char *json = "{\"error\": \"AdapterUnsupported\", "
+                       "\"native_error\": \"no proxy option\"}";
+    cr_assert_eq(conform_parse_outcome(json, strlen(json), &r.o), 0);
+    cr_assert_eq(r.o.run, CONFORM_RUN_UNSUPPORTED);
     conform_judge(s, "py3", &f, &r);
     cr_assert_str_eq(conform_verdict_name(r.verdict), "unsupported");
     cr_assert_str_eq(r.why, "the adapter cannot run this scenario: no proxy option");
