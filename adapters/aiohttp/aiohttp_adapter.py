@@ -46,14 +46,6 @@ ERRNO = {errno.ECONNRESET: "ConnectionResetError", errno.EPIPE: "BrokenPipeError
          errno.ECONNREFUSED: "ConnectionRefusedError"}
 
 
-def chain(e):
-    out = []
-    while e is not None and e not in out:
-        out.append(e)
-        e = e.__cause__ or e.__context__
-    return out
-
-
 def parser_class(x):
     """An aiohttp.http_exceptions error (the parser's) -> class."""
     if isinstance(x, hx.LineTooLong):
@@ -70,7 +62,7 @@ def parser_class(x):
 
 
 def classify(e):
-    xs = chain(e)
+    xs = po.chain(e)
     if isinstance(e, aiohttp.ClientPayloadError):
         return "IncompleteRead"
     if isinstance(e, aiohttp.ServerDisconnectedError):
@@ -132,7 +124,7 @@ async def run(reqs, opts, out):
                     keep = pooled(connector) > 0
             except Exception as e:
                 po.fail(out, classify(e), e, n, len(reqs))
-                out["native_error"] = " <- ".join(po.native(x) for x in chain(e))
+                out["native_error"] = po.native_chain(e)
                 out["connection"] = "closed"  # aiohttp closes the connection of an error
                 if out["error"] == "IncompleteRead":
                     out["partial_len"] = sum(map(len, pieces))
@@ -159,9 +151,8 @@ def main():
     elif opts.get("target"):
         po.unsupported(out, "aiohttp adapter: aiohttp builds the request target from a URL; "
                        "it cannot send %r" % opts["target"])
-    elif opts.get("proxy") and opts["scheme"] != "https":
-        po.unsupported(out, "aiohttp adapter: aiohttp forwards http:// requests to a proxy in "
-                       "absolute-form; it opens a CONNECT tunnel only for https://")
+    elif po.plain_http_proxy(opts, "aiohttp"):
+        po.unsupported(out, "aiohttp adapter: " + po.plain_http_proxy(opts, "aiohttp"))
     else:
         asyncio.run(run(reqs, opts, out))
     po.emit(out)

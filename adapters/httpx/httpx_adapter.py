@@ -34,15 +34,6 @@ MESSAGES = [
 ]
 
 
-def chain(e):
-    """e and the exceptions it was raised from (httpx <- httpcore <- h11 or the socket)."""
-    out = []
-    while e is not None and e not in out:
-        out.append(e)
-        e = e.__cause__ or e.__context__
-    return out
-
-
 def classify(e, got_head):
     if isinstance(e, httpx.TimeoutException):
         return "TimeoutError"
@@ -53,15 +44,11 @@ def classify(e, got_head):
         if "peer unexpectedly closed connection" in low:  # EOF inside a head or a body
             return "IncompleteRead" if got_head else "RemoteDisconnected"
         return next((c for s, c in MESSAGES if s in low), "HTTPException")
-    for x in chain(e)[1:]:  # the socket's or the ssl module's error underneath
+    for x in po.chain(e)[1:]:  # the socket's or the ssl module's error underneath
         cls = po.mro_class(x)
         if cls:
             return cls
     return "Unmapped"
-
-
-def native(e):
-    return " <- ".join(po.native(x) for x in chain(e))
 
 
 def reusable(client):
@@ -93,9 +80,8 @@ def client_for(opts):
 def main():
     reqs, opts = po.parse(sys.argv[1:], "httpx_adapter")
     out = po.outcome()
-    if opts.get("proxy") and opts["scheme"] != "https":
-        po.unsupported(out, "httpx adapter: httpx forwards http:// requests to a proxy in "
-                       "absolute-form; it opens a CONNECT tunnel only for https://")
+    if po.plain_http_proxy(opts, "httpx"):
+        po.unsupported(out, "httpx adapter: " + po.plain_http_proxy(opts, "httpx"))
         return po.emit(out)
     client = client_for(opts)
     base = httpx.URL(opts["url"])
@@ -116,7 +102,7 @@ def main():
                 r.close()
         except Exception as e:
             po.fail(out, classify(e, r is not None), e, n, len(reqs))
-            out["native_error"] = native(e)
+            out["native_error"] = po.native_chain(e)
             if last and r is not None and out["error"] == "IncompleteRead":
                 out["partial_len"] = sum(map(len, pieces))
         if last and r is not None:

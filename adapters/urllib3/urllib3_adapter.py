@@ -81,9 +81,8 @@ def report(out, r, conn, body):
 def main():
     reqs, opts = po.parse(sys.argv[1:], "urllib3_adapter")
     out = po.outcome()
-    if opts.get("proxy") and opts["scheme"] != "https":
-        po.unsupported(out, "urllib3 adapter: urllib3 sends http:// requests to a proxy in "
-                       "absolute-form; it opens a CONNECT tunnel only for https://")
+    if po.plain_http_proxy(opts, "urllib3"):
+        po.unsupported(out, "urllib3 adapter: " + po.plain_http_proxy(opts, "urllib3"))
         return po.emit(out)
     pool = pool_for(opts)
     r = conn = None

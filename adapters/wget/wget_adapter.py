@@ -7,7 +7,6 @@ file it saved each body to, and its error messages, which the adapter maps
 onto adapters/TAXONOMY.md (the message verbatim in native_error)."""
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -93,18 +92,9 @@ def head_of(sec):
 
 
 def unsupported_reason(reqs, opts):
-    if opts.get("target"):
-        return "wget builds the request target from a URL; it cannot send " + opts["target"]
     if opts.get("proxy") and opts["scheme"] != "https":
         return "wget sends http:// requests to a proxy in absolute-form; it tunnels only https://"
-    if opts["proxy_headers"]:
-        return "wget cannot add header fields to its CONNECT request"
-    last = reqs[-1]
-    for q in reqs[:-1]:  # one command line: one method, one set of headers, one body
-        if (q["method"], q["headers"], q["body"]) != (last["method"], last["headers"],
-                                                      last["body"]):
-            return "wget gives every URL of a command the same method, headers and body"
-    return None
+    return po.one_command_line(reqs, opts, "wget")
 
 
 def main():
@@ -116,14 +106,8 @@ def main():
         return po.emit(out)
     with tempfile.TemporaryDirectory(prefix="wget-adapter-") as tmp:
         env = dict(os.environ, LC_ALL="C", HOME=tmp)
-        try:
-            p = subprocess.run(wget_words(reqs, opts, tmp), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env,
-                               timeout=opts["timeout"] * len(reqs) * 2 + 4)
-        except subprocess.TimeoutExpired as e:  # past its own --timeout: a hang
-            p = subprocess.CompletedProcess(e.cmd, -9, b"", (e.stderr or b"") +
-                                            b"\nfailed: wget timed out (killed)\n")
-        log = p.stderr.decode("latin-1")
+        log, code = po.run_cli(wget_words(reqs, opts, tmp), env,
+                               opts["timeout"] * len(reqs) * 2 + 4, merge=False)
         secs = sections(log)
         n = len(reqs)
         step = None
@@ -133,35 +117,29 @@ def main():
                 step = i
                 line = sec[m.start():].split("\n")[0].strip()
                 out["error"] = classify(line)
-                out["native_error"] = "wget (exit %d): %s" % (p.returncode, line)
+                out["native_error"] = "wget (exit %d): %s" % (code, line)
                 out["detail"] = ("request %d of %d: " % (i + 1, n) if i < n - 1 else "") + line
                 break
         if step is None and len(secs) < n:  # wget stopped before the last URL
             step = len(secs)
             out["error"] = "Unmapped"
-            out["native_error"] = "wget (exit %d): %s" % (p.returncode, log.strip()[-300:])
+            out["native_error"] = "wget (exit %d): %s" % (code, log.strip()[-300:])
         last = n - 1 if step is None else step
         if last == n - 1 and last < len(secs):
             sec = secs[last]
             head = head_of(sec)
-            if not head and not out["error"] and p.returncode == 5:
+            if not head and not out["error"] and code == 5:
                 # wget's exit status 5 is "SSL verification failure"; for a host name
                 # mismatch its log holds no line the adapter can point at
                 out["error"] = "SSLCertVerificationError"
                 out["native_error"] = out["detail"] = "wget (exit 5): SSL verification failure"
             elif not head and not out["error"]:  # no head and no message the adapter knows
                 out["error"] = "Unmapped"
-                out["native_error"] = "wget (exit %d): %s" % (p.returncode, sec.strip()[-300:])
+                out["native_error"] = "wget (exit %d): %s" % (code, sec.strip()[-300:])
             if head:
                 out["status"], out["reason"], out["version"], out["headers"] = head
                 saved = re.findall(r"Saving to: '(.*)'", sec)
-                body = b""
-                if saved and os.path.exists(saved[-1]):
-                    with open(saved[-1], "rb") as f:
-                        body = f.read()
-                po.set_body(out, body)
-                if out["error"] == "IncompleteRead":
-                    out["partial_len"] = len(body)
+                po.set_body_file(out, saved[-1] if saved else None)
             # wget registers a socket for reuse once the head allows it, and
             # closes it again when the body fails or the response ends it
             reg = max(sec.rfind("Registered socket"), sec.rfind("Reusing fd"))

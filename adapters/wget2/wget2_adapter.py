@@ -7,7 +7,6 @@ closed the connection, and its error messages, which the adapter maps onto
 adapters/TAXONOMY.md (the message verbatim in native_error)."""
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -108,12 +107,8 @@ def failure(sec):
 
 
 def unsupported_reason(reqs, opts):
-    if opts.get("target"):
-        return "wget2 builds the request target from a URL; it cannot send " + opts["target"]
     if opts.get("proxy") and opts["scheme"] != "https":
         return "the adapter gives wget2 only an https proxy (--https-proxy): it tunnels https://"
-    if opts["proxy_headers"]:
-        return "wget2 cannot add header fields to its CONNECT request"
     last = reqs[-1]
     if last["method"] not in ("GET", "POST") or (last["method"] == "POST") != (
             last["body"] is not None):
@@ -121,11 +116,7 @@ def unsupported_reason(reqs, opts):
     targets = [q["target"] for q in reqs]
     if len(set(targets)) < len(targets):
         return "wget2 fetches a URL once per command line, and the scenario repeats one"
-    for q in reqs[:-1]:
-        if (q["method"], q["headers"], q["body"]) != (last["method"], last["headers"],
-                                                      last["body"]):
-            return "wget2 gives every URL of a command the same method, headers and body"
-    return None
+    return po.one_command_line(reqs, opts, "wget2")
 
 
 def main():
@@ -137,13 +128,8 @@ def main():
         return po.emit(out)
     with tempfile.TemporaryDirectory(prefix="wget2-adapter-") as tmp:
         env = dict(os.environ, LC_ALL="C", HOME=tmp)
-        try:
-            p = subprocess.run(wget2_words(reqs, opts, tmp), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env=env,
-                               timeout=opts["timeout"] * len(reqs) * 2 + 4)
-            log, code = p.stdout.decode("latin-1"), p.returncode
-        except subprocess.TimeoutExpired as e:  # past its own --timeout: a hang
-            log, code = (e.stdout or b"").decode("latin-1") + "\nwget2 timed out (killed)\n", -9
+        log, code = po.run_cli(wget2_words(reqs, opts, tmp), env,
+                               opts["timeout"] * len(reqs) * 2 + 4, merge=True)
         secs = sections(log)
         n = len(reqs)
         step = None
@@ -175,13 +161,7 @@ def main():
                 out["headers"] = hs
                 name = re.search(r"local filename = '(.*)'",
                                  "\n".join(re.findall(r"local filename = '.*'", log)[last:]))
-                body = b""
-                if name and os.path.exists(name.group(1)):
-                    with open(name.group(1), "rb") as f:
-                        body = f.read()
-                po.set_body(out, body)
-                if out["error"] == "IncompleteRead":
-                    out["partial_len"] = len(body)
+                po.set_body_file(out, name.group(1) if name else None)
             if out["status"] is None and not out["error"] and code == 5:
                 # wget2's exit status 5: a TLS failure whose message its log does not hold
                 out["error"] = "SSLError"
