@@ -45,7 +45,7 @@ typedef struct httpc_mock_opts {
      * request longer than `head_timeout_ms`, is closed and counted (0 or
      * less: no limit). */
     long idle_timeout_ms, head_timeout_ms;
-    int force_tls;         /* every connection does TLS first, whatever its scenario says */
+    int force_tls; /* every connection does TLS first, whatever its scenario says */
     /* The certificate folder (NULL: httpc_mock_cert_dir()); `cert_file` and
      * `key_file` (both or neither), when set, the certificate chain and key
      * every TLS connection uses instead of the scenario's tls-cert (then no
@@ -80,9 +80,8 @@ void httpc_mock_expand_port(const char *value, int port, char *out, size_t cap);
  * request line; NULL for a header, whose reason names it). Returns how many
  * failed (0: all hold). Pure: the runner's judge and `httpc-mock serve` both
  * use it. */
-int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, size_t len,
-                             int port, void (*fail)(void *ctx, const char *why, const char *want),
-                             void *ctx);
+int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, size_t len, int port,
+                             void (*fail)(void *ctx, const char *why, const char *want), void *ctx);
 void httpc_mock_free(httpc_mock *m);
 
 typedef struct httpc_mock_stats {
@@ -92,7 +91,7 @@ typedef struct httpc_mock_stats {
     unsigned long long rounds; /* scripts run to their end (repeat mode) */
     size_t oversized;          /* closed: a request larger than the record (431 in repeat mode) */
     size_t idle_timeouts;      /* repeat: closed, no request begun within the idle timeout */
-    size_t head_timeouts;      /* repeat: closed, a request head unfinished within the head timeout */
+    size_t head_timeouts; /* repeat: closed, a request head unfinished within the head timeout */
 } httpc_mock_stats;
 /* A consistent copy of the counters; safe while the server runs. */
 void httpc_mock_get_stats(httpc_mock *m, httpc_mock_stats *st);

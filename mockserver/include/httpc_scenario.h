@@ -13,27 +13,27 @@
 extern "C" {
 #endif
 
-#define HTTPC_SCN_MAX_FILE (1u << 20)       /* bytes of one scenario file */
-#define HTTPC_SCN_MAX_BYTES (64u << 20)     /* bytes all expressions of a scenario make */
-#define HTTPC_SCN_MAX_SWEEP 64              /* values of a sweep */
-#define HTTPC_SCN_MAX_CONNS 16              /* connection scripts */
+#define HTTPC_SCN_MAX_FILE (1u << 20)   /* bytes of one scenario file */
+#define HTTPC_SCN_MAX_BYTES (64u << 20) /* bytes all expressions of a scenario make */
+#define HTTPC_SCN_MAX_SWEEP 64          /* values of a sweep */
+#define HTTPC_SCN_MAX_CONNS 16          /* connection scripts */
 
 typedef enum httpc_scn_op {
-    HTTPC_SCN_READ_REQUEST, /* the head, then the body by Content-Length or chunked */
-    HTTPC_SCN_READ_LINE,    /* the request line */
-    HTTPC_SCN_READ_HEAD,    /* the head */
-    HTTPC_SCN_READ_BODY,    /* n body bytes */
-    HTTPC_SCN_SEND,         /* one write (or segments) of data */
-    HTTPC_SCN_SEGMENTS,     /* later sends in writes of n bytes, n2 ms apart */
-    HTTPC_SCN_PAUSE,        /* sleep n ms */
-    HTTPC_SCN_SHUTDOWN,     /* shutdown(SHUT_WR) */
-    HTTPC_SCN_CLOSE,        /* close (FIN) */
-    HTTPC_SCN_RESET,        /* close with RST */
-    HTTPC_SCN_SILENT,       /* say nothing for n ms */
-    HTTPC_SCN_STARTTLS,     /* TLS handshake as the server (after a CONNECT reply) */
-    HTTPC_SCN_TLS_ALERT,    /* after the ClientHello, a plaintext fatal alert n */
+    HTTPC_SCN_READ_REQUEST,    /* the head, then the body by Content-Length or chunked */
+    HTTPC_SCN_READ_LINE,       /* the request line */
+    HTTPC_SCN_READ_HEAD,       /* the head */
+    HTTPC_SCN_READ_BODY,       /* n body bytes */
+    HTTPC_SCN_SEND,            /* one write (or segments) of data */
+    HTTPC_SCN_SEGMENTS,        /* later sends in writes of n bytes, n2 ms apart */
+    HTTPC_SCN_PAUSE,           /* sleep n ms */
+    HTTPC_SCN_SHUTDOWN,        /* shutdown(SHUT_WR) */
+    HTTPC_SCN_CLOSE,           /* close (FIN) */
+    HTTPC_SCN_RESET,           /* close with RST */
+    HTTPC_SCN_SILENT,          /* say nothing for n ms */
+    HTTPC_SCN_STARTTLS,        /* TLS handshake as the server (after a CONNECT reply) */
+    HTTPC_SCN_TLS_ALERT,       /* after the ClientHello, a plaintext fatal alert n */
     HTTPC_SCN_CLOSE_NO_NOTIFY, /* close without TLS close_notify (truncation) */
-    HTTPC_SCN_TLS_STALL,    /* after the ClientHello, nothing for n ms, then close */
+    HTTPC_SCN_TLS_STALL,       /* after the ClientHello, nothing for n ms, then close */
 } httpc_scn_op;
 
 typedef struct httpc_scn_action {
@@ -55,38 +55,38 @@ typedef struct httpc_scn_header {
 } httpc_scn_header;
 
 typedef struct httpc_scn_expect {
-    char *profile;  /* NULL: the default */
-    int lenient;    /* graded "lenient" rather than "pass" */
-    char *error;    /* exception class name; NULL for a response */
-    char *detail;   /* NULL: not checked */
+    char *profile;    /* NULL: the default */
+    int lenient;      /* graded "lenient" rather than "pass" */
+    char *error;      /* exception class name; NULL for a response */
+    char *detail;     /* NULL: not checked */
     int64_t partial;  /* -2: not checked */
     int64_t expected; /* -2: not checked, -1: None */
     int status;       /* response: 0 = not checked */
-    char *reason;   /* NUL-terminated; reason_len bytes (it may hold NUL) */
+    char *reason;     /* NUL-terminated; reason_len bytes (it may hold NUL) */
     size_t reason_len;
-    int version;      /* 0: not checked */
+    int version; /* 0: not checked */
     unsigned char *body;
     size_t body_size;
     int has_body;
-    int64_t body_len; /* -1: not checked */
+    int64_t body_len;  /* -1: not checked */
     char *body_sha256; /* hex, NULL: not checked */
     httpc_scn_header *headers;
     size_t nheaders;
     int will_close; /* -1: not checked */
-    int conn_kept;  /* the client's connection after the outcome: 1 kept, 0 closed, -1 not checked */
-    int any;        /* an `rfc` set's "any": every outcome matches */
+    int conn_kept; /* the client's connection after the outcome: 1 kept, 0 closed, -1 not checked */
+    int any;       /* an `rfc` set's "any": every outcome matches */
     /* An `rfc` set's `request ...`: what the server received, not what the
      * client reported (header= above gives "Name: value" lines it must hold). */
     int is_request;
-    char *req_line;        /* line="...": the exact request line */
-    char *req_target;      /* target="...": the request-target */
-    char **req_absent;     /* no-header="Name": fields it must not hold */
+    char *req_line;    /* line="...": the exact request line */
+    char *req_target;  /* target="...": the request-target */
+    char **req_absent; /* no-header="Name": fields it must not hold */
     size_t nreq_absent;
-    char **req_present;    /* has-header="Name": fields it must hold */
+    char **req_present; /* has-header="Name": fields it must hold */
     size_t nreq_present;
-    int req_connections;   /* connections=N: connections the server saw; 0: any */
-    int read_cap;   /* `expect P read-cap=N`: holds when each read of the client takes at
-                       most N bytes; 0: the usual expectation */
+    int req_connections; /* connections=N: connections the server saw; 0: any */
+    int read_cap;        /* `expect P read-cap=N`: holds when each read of the client takes at
+                            most N bytes; 0: the usual expectation */
     int line;
 } httpc_scn_expect;
 
@@ -114,7 +114,7 @@ typedef struct httpc_scn_request {
 typedef struct httpc_scenario {
     char *file;
     char *id;
-    int id_line;           /* the line of its 'id:' (duplicate ids name both places) */
+    int id_line; /* the line of its 'id:' (duplicate ids name both places) */
     char *title;
     char **refs;
     size_t nrefs;
@@ -145,17 +145,17 @@ typedef struct httpc_scenario {
     int check_connections; /* connections the server must have seen; 0: any */
     int check_connections_for[HTTPC_PROFILE__COUNT]; /* the same for one profile (by
                                      id); 0: the line above (or the fallback's), -1: any */
-    int timeout_ms;        /* the client's socket timeout; 0: the runner's */
+    int timeout_ms; /* the client's socket timeout; 0: the runner's */
     /* TLS and tunnels. */
-    int tls;               /* HTTPS: the server does TLS (from the start unless a
-                              script has starttls or tls-alert), the client too */
-    char *tls_cert;        /* server certificate: valid (default), wrong-host,
-                              expired, self-signed, untrusted */
-    char *tls_sni;         /* the SNI the server insists on ("none": no SNI);
-                              NULL: any; a mismatch is an unrecognized_name alert */
-    int tls_verify;        /* client: -1 the profile's default, 0 opted out, 1 verify */
-    char *client_host;     /* the host name the client connects to; NULL: 127.0.0.1 */
-    char *tunnel_host;     /* set_tunnel(host, port): the client's CONNECT target */
+    int tls;           /* HTTPS: the server does TLS (from the start unless a
+                          script has starttls or tls-alert), the client too */
+    char *tls_cert;    /* server certificate: valid (default), wrong-host,
+                          expired, self-signed, untrusted */
+    char *tls_sni;     /* the SNI the server insists on ("none": no SNI);
+                          NULL: any; a mismatch is an unrecognized_name alert */
+    int tls_verify;    /* client: -1 the profile's default, 0 opted out, 1 verify */
+    char *client_host; /* the host name the client connects to; NULL: 127.0.0.1 */
+    char *tunnel_host; /* set_tunnel(host, port): the client's CONNECT target */
     int tunnel_port;
     httpc_scn_header *tunnel_headers; /* set_tunnel's headers */
     size_t ntunnel_headers;
@@ -169,8 +169,7 @@ int httpc_scn_runs_under(const httpc_scenario *s, const char *profile);
 /* Loads `path` (sweeps expanded). On success *out is an array of *count
  * scenarios to free with httpc_scn_free_all. On failure returns -1 with
  * "file:line: message" in err. */
-int httpc_scn_load(const char *path, httpc_scenario **out, size_t *count, char *err,
-                   size_t errcap);
+int httpc_scn_load(const char *path, httpc_scenario **out, size_t *count, char *err, size_t errcap);
 /* The same over text already in memory; `name` is used in messages and to
  * resolve `file "..."` terms. */
 int httpc_scn_parse(const char *name, const char *text, size_t len, httpc_scenario **out,
@@ -206,10 +205,10 @@ typedef enum httpc_req_level {
 } httpc_req_level;
 
 typedef struct httpc_req {
-    char *id;        /* "9112-6.3-5" */
+    char *id; /* "9112-6.3-5" */
     httpc_req_level level;
-    char *section;   /* "RFC 9112 section 6.3" */
-    char *text;      /* the requirement in our words */
+    char *section;    /* "RFC 9112 section 6.3" */
+    char *text;       /* the requirement in our words */
     char *untestable; /* why no scenario can test it; NULL when scenarios do */
     int line;
 } httpc_req;

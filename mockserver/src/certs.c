@@ -100,8 +100,8 @@ static int save(const char *dir, const char *name, const cert *c, int with_key)
 int httpc_mock_make_certs(const char *dir, char *err, size_t errcap)
 {
     cert ca = {0}, other = {0}, leaf[6] = {{0}};
-    static const char *const names[] = {"valid",     "wrong-host", "expired",
-                                        "self-signed", "untrusted", "client"};
+    static const char *const names[] = {"valid",       "wrong-host", "expired",
+                                        "self-signed", "untrusted",  "client"};
     int ok;
 
     mkdir(dir, 0755);

@@ -69,7 +69,7 @@ typedef struct walk {
     int bad, list;
     httpc_req_catalog cat; /* rows empty when there is no catalogue */
     int have_cat;
-    char ***cites;  /* cites[row]: the scenario ids citing it */
+    char ***cites; /* cites[row]: the scenario ids citing it */
     size_t *ncites;
 } walk;
 
@@ -105,7 +105,8 @@ static void note_cites(walk *w, const httpc_scenario *s, size_t ncases)
     snprintf(id, sizeof id, "%s", s->id);
     if (ncases > 1 && strrchr(id, '/'))
         *strrchr(id, '/') = '\0';
-    snprintf(link, sizeof link, "[`%.500s`](%.600s)", id, relative_file(w, s->file, rel, sizeof rel));
+    snprintf(link, sizeof link, "[`%.500s`](%.600s)", id,
+             relative_file(w, s->file, rel, sizeof rel));
     for (size_t i = 0; i < s->nrfcs; i++) {
         const httpc_req *row = httpc_req_find(&w->cat, s->rfcs[i].id);
         if (row == NULL)
@@ -132,15 +133,13 @@ static void note_library(walk *w)
 }
 
 /* Options before or between the paths; the paths left in paths[]. */
-static int lint_args(int argc, char **argv, const char **catalogue, const char **paths,
-                     int *npaths)
+static int lint_args(int argc, char **argv, const char **catalogue, const char **paths, int *npaths)
 {
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--catalogue") && i + 1 < argc)
             *catalogue = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1])
-            return fprintf(stderr, "httpc-mock: unknown or incomplete option '%s'\n", argv[i]),
-                   -1;
+            return fprintf(stderr, "httpc-mock: unknown or incomplete option '%s'\n", argv[i]), -1;
         else if (*npaths < 256)
             paths[(*npaths)++] = argv[i];
     }
@@ -235,8 +234,8 @@ static void print_page(const walk *w)
             printf("\n## %s\n\n| id | level | requirement | scenarios |\n|---|---|---|---|\n",
                    section);
         }
-        printf("| <a id=\"%s\"></a>`%s` | %s | %s | ", r->id, r->id,
-               httpc_req_level_name(r->level), r->text);
+        printf("| <a id=\"%s\"></a>`%s` | %s | %s | ", r->id, r->id, httpc_req_level_name(r->level),
+               r->text);
         for (size_t j = 0; j < w->ncites[k]; j++)
             printf("%s%s", j ? ", " : "", w->cites[k][j]);
         if (w->ncites[k] == 0)
@@ -571,9 +570,8 @@ static int cmd_serve(int argc, char **argv)
     struct stat st;
     if (serve_parse(argc, argv, &a) != 0)
         return 2;
-    const char *file = a.npaths == 1 && stat(a.paths[0], &st) == 0 && !S_ISDIR(st.st_mode)
-                           ? a.paths[0]
-                           : NULL;
+    const char *file =
+        a.npaths == 1 && stat(a.paths[0], &st) == 0 && !S_ISDIR(st.st_mode) ? a.paths[0] : NULL;
     if (a.npaths == 0 || a.port < 0 || a.port > 65535 || !a.o.cert_file != !a.o.key_file ||
         a.max_conns < 0 || a.max_conns > 1000000 || a.o.idle_timeout_ms < 0 ||
         a.o.head_timeout_ms < 0 || (file == NULL && (a.o.repeat || a.which)) ||

@@ -33,20 +33,20 @@ typedef struct conn {
     int fd;
     const httpc_scn_conn *script; /* NULL: close at once */
     size_t action;
-    size_t sent;           /* bytes of the current send written */
+    size_t sent; /* bytes of the current send written */
     long segment, seg_delay;
-    long long wake_at;     /* ms; 0 = not waiting on time */
+    long long wake_at; /* ms; 0 = not waiting on time */
     int want_write, peer_eof, done;
-    int draining;          /* half-closed, reading until the client closes */
-    unsigned char *rx;     /* what the client sent (first HTTPC_MOCK_MAX_RECORD bytes) */
+    int draining;      /* half-closed, reading until the client closes */
+    unsigned char *rx; /* what the client sent (first HTTPC_MOCK_MAX_RECORD bytes) */
     size_t rx_len, consumed;
-    void *ssl;             /* TLS (SSL *) once starttls began; NULL: plain */
-    int tls_up, no_notify; /* handshake done; close without close_notify */
-    int tls_first;         /* --tls: a handshake before the script */
-    uint64_t rng;          /* chaos: this connection's random state */
-    long long idle_since;  /* repeat: ms when the connection last waited for a request */
-    long long head_since;  /* repeat: ms when the current request's first bytes were seen */
-    long long deadline;    /* repeat: ms of the idle or head timeout; 0 = none */
+    void *ssl;                 /* TLS (SSL *) once starttls began; NULL: plain */
+    int tls_up, no_notify;     /* handshake done; close without close_notify */
+    int tls_first;             /* --tls: a handshake before the script */
+    uint64_t rng;              /* chaos: this connection's random state */
+    long long idle_since;      /* repeat: ms when the connection last waited for a request */
+    long long head_since;      /* repeat: ms when the current request's first bytes were seen */
+    long long deadline;        /* repeat: ms of the idle or head timeout; 0 = none */
     size_t scan_from, scan_to; /* head_end found no end in rx[scan_from, scan_to) */
     size_t body_from, body_he; /* request_end: the request whose framing is below (he 0: none) */
     int body_kind;             /* BODY_NONE, BODY_LENGTH or BODY_CHUNKED */
@@ -72,17 +72,17 @@ struct httpc_mock {
     int wake[2]; /* self-pipe: stop */
     volatile int stopping;
     pthread_t th;
-    conn *conns;           /* cap slots; repeat mode reuses finished ones */
+    conn *conns; /* cap slots; repeat mode reuses finished ones */
     size_t nconns, cap;
-    int ep;                /* epoll: only connections with events are looked at */
+    int ep;                  /* epoll: only connections with events are looked at */
     struct epoll_event *evs; /* cap + 2 */
-    timer *heap;           /* min-heap on `at` of the connections' timers */
+    timer *heap;             /* min-heap on `at` of the connections' timers */
     size_t nheap, heap_cap;
     int repeat;            /* the options' repeat mode */
     long idle_ms, head_ms; /* repeat mode's timeouts; 0 = none */
     int chaos, force_tls;  /* the options' chaos mode and forced TLS */
     uint64_t chaos_seed;
-    size_t rx_cap;         /* bytes recorded per connection */
+    size_t rx_cap; /* bytes recorded per connection */
     httpc_mock_stats st;
     pthread_mutex_t lock;
     struct timespec t0; /* start, for the trace's timestamps */
@@ -130,7 +130,8 @@ static void trace(const httpc_mock *m, const conn *c, const char *what, const un
     if (m->verbose < 2)
         return;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    double ms = (double)(ts.tv_sec - m->t0.tv_sec) * 1e3 + (double)(ts.tv_nsec - m->t0.tv_nsec) / 1e6;
+    double ms =
+        (double)(ts.tv_sec - m->t0.tv_sec) * 1e3 + (double)(ts.tv_nsec - m->t0.tv_nsec) / 1e6;
     flockfile(stderr);
     fprintf(stderr, "%10.3f ms  conn %ld  %s %zu bytes  \"", ms, (long)(c - m->conns), what, n);
     for (size_t i = 0; i < n; i++) {
@@ -530,7 +531,9 @@ static void advance(httpc_mock *m, conn *c, long long now)
         }
         int r = 1;
         switch (a->op) {
-        case HTTPC_SCN_READ_REQUEST: case HTTPC_SCN_READ_LINE: case HTTPC_SCN_READ_HEAD:
+        case HTTPC_SCN_READ_REQUEST:
+        case HTTPC_SCN_READ_LINE:
+        case HTTPC_SCN_READ_HEAD:
         case HTTPC_SCN_READ_BODY:
             if ((r = read_action(m, c, a)) < 0) {
                 finish(m, c, 0);
@@ -554,7 +557,8 @@ static void advance(httpc_mock *m, conn *c, long long now)
             c->segment = a->n;
             c->seg_delay = a->n2;
             break;
-        case HTTPC_SCN_PAUSE: case HTTPC_SCN_SILENT:
+        case HTTPC_SCN_PAUSE:
+        case HTTPC_SCN_SILENT:
             c->wake_at = now + (a->n > 0 ? a->n : 1);
             return;
         case HTTPC_SCN_SHUTDOWN:
@@ -566,7 +570,9 @@ static void advance(httpc_mock *m, conn *c, long long now)
         case HTTPC_SCN_RESET:
             finish(m, c, 1);
             return;
-        case HTTPC_SCN_STARTTLS: case HTTPC_SCN_TLS_ALERT: case HTTPC_SCN_CLOSE_NO_NOTIFY:
+        case HTTPC_SCN_STARTTLS:
+        case HTTPC_SCN_TLS_ALERT:
+        case HTTPC_SCN_CLOSE_NO_NOTIFY:
         case HTTPC_SCN_TLS_STALL:
             if ((r = tls_action(m, c, a, now)) < 0)
                 return;
@@ -583,7 +589,8 @@ static void receive(const httpc_mock *m, conn *c)
     unsigned char tmp[65536];
     if (c->ssl && !c->tls_up)
         return; /* the handshake reads for itself */
-    ssize_t n = c->ssl ? httpc__mock_tls_recv(c->ssl, tmp, sizeof tmp) : recv(c->fd, tmp, sizeof tmp, 0);
+    ssize_t n =
+        c->ssl ? httpc__mock_tls_recv(c->ssl, tmp, sizeof tmp) : recv(c->fd, tmp, sizeof tmp, 0);
     if (n <= 0) {
         if (n == 0 || (errno != EAGAIN && errno != EINTR))
             c->peer_eof = 1;
@@ -602,7 +609,8 @@ static void receive(const httpc_mock *m, conn *c)
 static void watch(httpc_mock *m, conn *c)
 {
     unsigned want = c->done || c->fd < 0 ? 0u
-                    : (c->peer_eof ? 0u : (unsigned)EPOLLIN) | (c->want_write ? (unsigned)EPOLLOUT : 0u);
+                                         : (c->peer_eof ? 0u : (unsigned)EPOLLIN) |
+                                               (c->want_write ? (unsigned)EPOLLOUT : 0u);
     if (c->done || c->fd < 0)
         c->events = 0;
     if (want == c->events)
@@ -836,8 +844,8 @@ static int listen_on(httpc_mock *m, const httpc_mock_opts *o, char *err, size_t 
     setsockopt(m->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (m->lfd < 0 || bind(m->lfd, (struct sockaddr *)&a, sizeof a) < 0 ||
         listen(m->lfd, m->repeat ? SOMAXCONN : 64) < 0)
-        return snprintf(err, errcap, "cannot listen on %s:%d: %s", addr, o->port,
-                        strerror(errno)), -1;
+        return snprintf(err, errcap, "cannot listen on %s:%d: %s", addr, o->port, strerror(errno)),
+               -1;
     if (m->repeat)
         fcntl(m->lfd, F_SETFL, fcntl(m->lfd, F_GETFL) | O_NONBLOCK);
     struct epoll_event stop_ev = {.events = EPOLLIN, .data.u64 = 0};
@@ -1014,9 +1022,8 @@ static int has_field(const unsigned char *rx, size_t len, const char *name, cons
     return 0;
 }
 
-int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, size_t len,
-                             int port, void (*fail)(void *ctx, const char *why, const char *want),
-                             void *ctx)
+int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, size_t len, int port,
+                             void (*fail)(void *ctx, const char *why, const char *want), void *ctx)
 {
     const unsigned char *eol = rx ? memchr(rx, '\r', len) : NULL;
     char why[1200], want[1024], value[960];
@@ -1033,8 +1040,7 @@ int httpc_mock_check_request(const httpc_scenario *s, const unsigned char *rx, s
         httpc_mock_expand_port(s->check_headers[i].value, port, value, sizeof value);
         if (rx != NULL && has_field(rx, len, s->check_headers[i].name, value))
             continue;
-        snprintf(why, sizeof why, "request lacks header '%s: %s'", s->check_headers[i].name,
-                 value);
+        snprintf(why, sizeof why, "request lacks header '%s: %s'", s->check_headers[i].name, value);
         fail(ctx, why, NULL);
         failed++;
     }

@@ -96,8 +96,8 @@ static int parse_row(httpc_req_catalog *cat, char *line, int lineno, char *err, 
     if (*p)
         return bad(err, cap, cat->file, lineno, "more than five fields");
     if (httpc_req_find(cat, id)) {
-        snprintf(err, cap, "%s:%d: id %s is given twice (first on line %d)", cat->file, lineno,
-                 id, httpc_req_find(cat, id)->line);
+        snprintf(err, cap, "%s:%d: id %s is given twice (first on line %d)", cat->file, lineno, id,
+                 httpc_req_find(cat, id)->line);
         return -1;
     }
     r.level = (httpc_req_level)lv;

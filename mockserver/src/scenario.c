@@ -94,7 +94,9 @@ static const char *skip_ws(const char *s)
 
 static int hexval(int ch)
 {
-    return isdigit(ch) ? ch - '0' : (tolower(ch) >= 'a' && tolower(ch) <= 'f') ? tolower(ch) - 'a' + 10 : -1;
+    return isdigit(ch)                                  ? ch - '0'
+           : (tolower(ch) >= 'a' && tolower(ch) <= 'f') ? tolower(ch) - 'a' + 10
+                                                        : -1;
 }
 
 /* A double-quoted string with C escapes; *s is past the closing quote. */
@@ -110,12 +112,24 @@ static int quoted(ctx *c, const char **s, buf *out)
         if (ch == '\\') {
             int h1, h2;
             switch (*++p) {
-            case 'r': ch = '\r'; break;
-            case 'n': ch = '\n'; break;
-            case 't': ch = '\t'; break;
-            case '0': ch = '\0'; break;
-            case '\\': ch = '\\'; break;
-            case '"': ch = '"'; break;
+            case 'r':
+                ch = '\r';
+                break;
+            case 'n':
+                ch = '\n';
+                break;
+            case 't':
+                ch = '\t';
+                break;
+            case '0':
+                ch = '\0';
+                break;
+            case '\\':
+                ch = '\\';
+                break;
+            case '"':
+                ch = '"';
+                break;
             case 'x':
                 h1 = hexval((unsigned char)p[1]);
                 h2 = h1 < 0 ? -1 : hexval((unsigned char)p[2]);
@@ -345,10 +359,14 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
         else if (!strcmp(key, "body-sha256"))
             e->body_sha256 = dupstr(c, t), rc = strlen(t) == 64 ? 0 : -1;
         else if (!strcmp(key, "will-close"))
-            e->will_close = !strcmp(t, "yes") ? 1 : !strcmp(t, "no") ? 0 : -1,
+            e->will_close = !strcmp(t, "yes")  ? 1
+                            : !strcmp(t, "no") ? 0
+                                               : -1,
             rc = e->will_close < 0 ? -1 : 0;
         else if (!strcmp(key, "conn"))
-            e->conn_kept = !strcmp(t, "kept") ? 1 : !strcmp(t, "closed") ? 0 : -1,
+            e->conn_kept = !strcmp(t, "kept")     ? 1
+                           : !strcmp(t, "closed") ? 0
+                                                  : -1,
             rc = e->conn_kept < 0 ? -1 : 0;
         else if (!strcmp(key, "line"))
             e->req_line = dupstr(c, t);
@@ -356,13 +374,15 @@ static int outcome_pairs(ctx *c, const char *s, httpc_scn_expect *e)
             e->req_target = dupstr(c, t);
         else if (!strcmp(key, "connections"))
             e->req_connections = (int)strtol(t, &endp, 10),
-            rc = *endp || e->req_connections < 1 || e->req_connections > HTTPC_SCN_MAX_CONNS ? -1 : 0;
+            rc = *endp || e->req_connections < 1 || e->req_connections > HTTPC_SCN_MAX_CONNS ? -1
+                                                                                             : 0;
         else if (!strcmp(key, "no-header") || !strcmp(key, "has-header")) {
             char *name = dupstr(c, t);
             int absent = key[0] == 'n';
-            rc = name == NULL || !*t ? -1
-                 : push(c, absent ? (void **)&e->req_absent : (void **)&e->req_present,
-                        absent ? &e->nreq_absent : &e->nreq_present, sizeof name, &name);
+            rc = name == NULL || !*t
+                     ? -1
+                     : push(c, absent ? (void **)&e->req_absent : (void **)&e->req_present,
+                            absent ? &e->nreq_absent : &e->nreq_present, sizeof name, &name);
             if (rc < 0)
                 free(name);
         } else if (!strcmp(key, "header")) {
@@ -407,8 +427,12 @@ static int expect_fields(ctx *c, httpc_scenario *sc, const char *key, const char
 /* An expectation line; what it allocated is freed when it is refused. */
 static int expect_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
-    httpc_scn_expect e = {.partial = -2, .expected = -2, .body_len = -1, .will_close = -1,
-                          .conn_kept = -1, .line = c->line};
+    httpc_scn_expect e = {.partial = -2,
+                          .expected = -2,
+                          .body_len = -1,
+                          .will_close = -1,
+                          .conn_kept = -1,
+                          .line = c->line};
     int rc = expect_fields(c, sc, key, v, &e);
     if (rc == 0)
         rc = push(c, (void **)&sc->expects, &sc->nexpects, sizeof e, &e);
@@ -420,13 +444,36 @@ static int expect_line(ctx *c, httpc_scenario *sc, const char *key, const char *
 /* The classes of adapters/TAXONOMY.md: what an `error` outcome may name. A
  * misspelt class would otherwise pass lint and fail every run. */
 static const char *const classes[] = {
-    "HTTPException", "NotConnected", "InvalidURL", "UnknownProtocol",
-    "UnknownTransferEncoding", "UnimplementedFileMode", "IncompleteRead",
-    "ImproperConnectionState", "CannotSendRequest", "CannotSendHeader", "ResponseNotReady",
-    "BadStatusLine", "LineTooLong", "RemoteDisconnected", "InvalidHeader", "InvalidFraming",
-    "ValueError", "OSError", "ConnectionError", "ConnectionResetError", "BrokenPipeError",
-    "ConnectionAbortedError", "ConnectionRefusedError", "TimeoutError", "FileNotFoundError",
-    "SSLError", "SSLCertVerificationError", "SSLEOFError", "SSLZeroReturnError", "Unmapped",
+    "HTTPException",
+    "NotConnected",
+    "InvalidURL",
+    "UnknownProtocol",
+    "UnknownTransferEncoding",
+    "UnimplementedFileMode",
+    "IncompleteRead",
+    "ImproperConnectionState",
+    "CannotSendRequest",
+    "CannotSendHeader",
+    "ResponseNotReady",
+    "BadStatusLine",
+    "LineTooLong",
+    "RemoteDisconnected",
+    "InvalidHeader",
+    "InvalidFraming",
+    "ValueError",
+    "OSError",
+    "ConnectionError",
+    "ConnectionResetError",
+    "BrokenPipeError",
+    "ConnectionAbortedError",
+    "ConnectionRefusedError",
+    "TimeoutError",
+    "FileNotFoundError",
+    "SSLError",
+    "SSLCertVerificationError",
+    "SSLEOFError",
+    "SSLZeroReturnError",
+    "Unmapped",
     "AdapterUnsupported",
 };
 
@@ -442,8 +489,8 @@ int httpc_scn_known_class(const char *name)
  * others never have them. */
 static int request_fields_only(ctx *c, const httpc_scn_expect *e, int is_request)
 {
-    int req = e->req_line || e->req_target || e->nreq_absent || e->nreq_present ||
-              e->req_connections;
+    int req =
+        e->req_line || e->req_target || e->nreq_absent || e->nreq_present || e->req_connections;
     int resp = e->status || e->reason || e->version || e->has_body || e->body_len >= 0 ||
                e->body_sha256 || e->will_close >= 0 || e->conn_kept >= 0;
     if (is_request && resp)
@@ -517,8 +564,7 @@ static int expect_fields(ctx *c, httpc_scenario *sc, const char *key, const char
         if (o->lenient == e->lenient && o->read_cap == e->read_cap &&
             ((o->profile == NULL && e->profile == NULL) ||
              (o->profile && e->profile && !strcmp(o->profile, e->profile))))
-            return fail(c, "a second expectation for the same profile (first on line %d)",
-                        o->line);
+            return fail(c, "a second expectation for the same profile (first on line %d)", o->line);
     }
     return outcome_of(c, v, e, 0);
 }
@@ -556,8 +602,12 @@ static int rfc_alternatives(ctx *c, const char *v, httpc_scn_rfc *r)
             n--;
         memcpy(one, v, n);
         one[n] = '\0';
-        httpc_scn_expect e = {.partial = -2, .expected = -2, .body_len = -1, .will_close = -1,
-                              .conn_kept = -1, .line = c->line};
+        httpc_scn_expect e = {.partial = -2,
+                              .expected = -2,
+                              .body_len = -1,
+                              .will_close = -1,
+                              .conn_kept = -1,
+                              .line = c->line};
         int rc = *one ? outcome_of(c, one, &e, 1) : fail(c, "an empty alternative in the set");
         if (rc == 0)
             rc = push(c, (void **)&r->alts, &r->nalts, sizeof e, &e);
@@ -595,7 +645,7 @@ static int rfc_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 static const struct action_rule {
     const char *word; /* ends with a space when a number follows */
     httpc_scn_op op;
-    long max;         /* 0: the word alone */
+    long max; /* 0: the word alone */
 } action_rules[] = {
     {"read request", HTTPC_SCN_READ_REQUEST, 0},
     {"read line", HTTPC_SCN_READ_LINE, 0},
@@ -785,13 +835,15 @@ static int family_listed(unsigned listed, int k)
 }
 
 /* "profiles: NAME, ... -- why": the scenario runs under the profiles named
- * and those that fall back to one of them (py36 with py3); a line that leaves
- * any profile out says why after " -- " (scenarios/FORMAT.md). */
+ * and those that fall back to one of them (py36 with py3), less each one
+ * named with a '-' ("-py31"; a list of only those starts from every
+ * profile); a line that leaves any profile out says why after " -- "
+ * (scenarios/FORMAT.md). */
 static int profiles_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
     char copy[256], *save = NULL;
     const char *why = strstr(v, " -- ");
-    unsigned listed = 0;
+    unsigned listed = 0, dropped = 0;
     size_t n = why ? (size_t)(why - v) : strlen(v);
     (void)key;
     if (n >= sizeof copy)
@@ -799,17 +851,19 @@ static int profiles_line(ctx *c, httpc_scenario *sc, const char *key, const char
     memcpy(copy, v, n);
     copy[n] = '\0';
     for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-        int k = profile_index(t);
+        int minus = t[0] == '-'; /* "-py31": that one profile out, not its family */
+        int k = profile_index(t + minus);
         if (k < 0)
-            return fail(c, "unknown profile '%s' (httpc --help lists them)", t);
-        listed |= 1u << k;
+            return fail(c, "unknown profile '%s' (httpc --help lists them)", t + minus);
+        *(minus ? &dropped : &listed) |= 1u << k;
     }
-    if (listed == 0)
+    if (listed == 0 && dropped == 0)
         return fail(c, "profiles: names no profile");
     sc->profiles = 0;
     for (unsigned k = 0; k < NPROFILES; k++)
-        if (family_listed(listed, (int)k))
+        if (listed == 0 || family_listed(listed, (int)k))
             sc->profiles |= 1u << k;
+    sc->profiles &= ~dropped;
     if (sc->profiles != ALL_PROFILES && (why == NULL || !*skip_ws(why + 4)))
         return fail(c, "profiles: leaves profiles out without saying why ('profiles: LIST -- "
                        "why the others do not run it')");
@@ -1008,7 +1062,8 @@ static int implicit_starttls(ctx *c, httpc_scn_conn *conn)
 {
     httpc_scn_action a = {.op = HTTPC_SCN_STARTTLS, .line = c->line};
     for (size_t i = 0; i < conn->nactions; i++)
-        if (conn->actions[i].op == HTTPC_SCN_STARTTLS || conn->actions[i].op == HTTPC_SCN_TLS_ALERT ||
+        if (conn->actions[i].op == HTTPC_SCN_STARTTLS ||
+            conn->actions[i].op == HTTPC_SCN_TLS_ALERT ||
             conn->actions[i].op == HTTPC_SCN_TLS_STALL)
             return 0;
     if (push(c, (void **)&conn->actions, &conn->nactions, sizeof a, &a) < 0)
@@ -1033,8 +1088,10 @@ static int check_reachable(ctx *c, const httpc_scenario *sc)
             continue;
         c->line = e->line;
         if (e->profile)
-            return fail(c, "unreachable expectation: the scenario does not run under %s "
-                           "(see 'profiles:')", e->profile);
+            return fail(c,
+                        "unreachable expectation: the scenario does not run under %s "
+                        "(see 'profiles:')",
+                        e->profile);
         return fail(c, "unreachable expectation: every profile has its own%s",
                     e->lenient ? " lenient one" : "");
     }
@@ -1052,8 +1109,7 @@ static int finish(ctx *c, httpc_scenario *sc)
         return fail(c, "no 'connection' script");
     for (size_t i = 0; i < NPROFILES; i++)
         if ((sc->profiles & (1u << i)) && httpc_scn_expect_for(sc, profiles[i], 0) == NULL)
-            return fail(c, "no expectation for profile %s (and no default 'expect:')",
-                        profiles[i]);
+            return fail(c, "no expectation for profile %s (and no default 'expect:')", profiles[i]);
     if (check_reachable(c, sc) < 0)
         return -1;
     if (!sc->tls && (sc->tls_cert || sc->tls_sni || sc->tls_verify >= 0))
@@ -1078,8 +1134,8 @@ static void keep_error(ctx *c, char *all, size_t cap, int *nerr)
     if (++*nerr <= MAX_ERRORS)
         snprintf(all + used, cap - used, "%s%s", used ? "\n" : "", c->err);
     else if (*nerr == MAX_ERRORS + 1)
-        snprintf(all + used, cap - used, "\n%s: more errors after line %d are not shown",
-                 c->name, c->line);
+        snprintf(all + used, cap - used, "\n%s: more errors after line %d are not shown", c->name,
+                 c->line);
 }
 
 /* One line of a file: a key, `connection`, or an action of the script above. */
@@ -1089,7 +1145,8 @@ static int one_line(ctx *c, httpc_scenario *sc, char *line, httpc_scn_conn **con
     if (*s == '\0' || *s == '#')
         return 0;
     if (s != line)
-        return *conn ? action_line(c, *conn, s) : fail(c, "an indented action outside 'connection'");
+        return *conn ? action_line(c, *conn, s)
+                     : fail(c, "an indented action outside 'connection'");
     if (!strcmp(s, "connection")) {
         httpc_scn_conn z = {0};
         if (sc->nconns == HTTPC_SCN_MAX_CONNS)
@@ -1159,11 +1216,13 @@ static int find_sweep(ctx *c, const char *text, char *name, size_t namecap, char
             snprintf(spec, sizeof spec, "%.*s", (int)(e - p - 6), p + 6);
             char *eq = strchr(spec, '='), *save = NULL;
             if (*nvals || eq == NULL)
-                return fail(c, *nvals ? "only one 'sweep:' per file" : "sweep is 'NAME = v1 v2 ...'");
+                return fail(c,
+                            *nvals ? "only one 'sweep:' per file" : "sweep is 'NAME = v1 v2 ...'");
             *eq = '\0';
             if (sscanf(spec, "%31s", name) != 1 || strlen(name) >= namecap)
                 return fail(c, "sweep needs a name");
-            for (char *t = strtok_r(eq + 1, " \t\r", &save); t; t = strtok_r(NULL, " \t\r", &save)) {
+            for (char *t = strtok_r(eq + 1, " \t\r", &save); t;
+                 t = strtok_r(NULL, " \t\r", &save)) {
                 if (*nvals == HTTPC_SCN_MAX_SWEEP || strlen(t) >= 64)
                     return fail(c, "at most %d sweep values of 63 bytes", HTTPC_SCN_MAX_SWEEP);
                 strcpy(vals[(*nvals)++], t);
@@ -1256,8 +1315,7 @@ int httpc_scn_parse(const char *name, const char *text, size_t len, httpc_scenar
     return 0;
 }
 
-int httpc_scn_load(const char *path, httpc_scenario **out, size_t *count, char *err,
-                   size_t errcap)
+int httpc_scn_load(const char *path, httpc_scenario **out, size_t *count, char *err, size_t errcap)
 {
     ctx c = {.name = path, .line = 0, .err = err, .errcap = errcap};
     struct stat st;
@@ -1343,8 +1401,8 @@ const httpc_scn_expect *httpc_scn_expect_for(const httpc_scenario *s, const char
 
 /* The expectation of exactly `profile` (NULL: the default) among those of
  * one read cap. */
-static const httpc_scn_expect *own_expect(const httpc_scenario *s, const char *profile,
-                                          int lenient, int read_cap)
+static const httpc_scn_expect *own_expect(const httpc_scenario *s, const char *profile, int lenient,
+                                          int read_cap)
 {
     for (size_t i = 0; i < s->nexpects; i++) {
         const httpc_scn_expect *e = &s->expects[i];
@@ -1362,8 +1420,7 @@ static const httpc_scn_expect *expect_among(const httpc_scenario *s, const char 
                                             int lenient, int read_cap)
 {
     const httpc_scn_expect *e = NULL;
-    for (int k = profile_index(profile); e == NULL && k >= 0 && k < (int)NPROFILES;
-         k = fallback[k])
+    for (int k = profile_index(profile); e == NULL && k >= 0 && k < (int)NPROFILES; k = fallback[k])
         e = own_expect(s, profiles[k], lenient, read_cap);
     if (e == NULL && profile_index(profile) < 0) /* not a built-in: its own name only */
         e = own_expect(s, profile, lenient, read_cap);

@@ -51,14 +51,13 @@ static int grow(httpc_scn_ids *ids)
 int httpc_scn_ids_add(httpc_scn_ids *ids, const httpc_scenario *s, char *err, size_t errcap)
 {
     if ((ids->n + 1) * 2 > ids->cap && grow(ids) < 0) {
-        snprintf(err, errcap, "%s:%d: out of memory recording id '%s'", s->file, s->id_line,
-                 s->id);
+        snprintf(err, errcap, "%s:%d: out of memory recording id '%s'", s->file, s->id_line, s->id);
         return -1;
     }
     struct httpc__scn_id *e = slot_of(ids->slots, ids->cap, s->id);
     if (e->id != NULL) {
-        snprintf(err, errcap, "%s:%d: duplicate id '%s' (also %s:%d)", s->file, s->id_line,
-                 s->id, e->file, e->line);
+        snprintf(err, errcap, "%s:%d: duplicate id '%s' (also %s:%d)", s->file, s->id_line, s->id,
+                 e->file, e->line);
         return -1;
     }
     e->id = strdup(s->id);
@@ -66,8 +65,7 @@ int httpc_scn_ids_add(httpc_scn_ids *ids, const httpc_scenario *s, char *err, si
     if (e->id == NULL || e->file == NULL) {
         free(e->id), free(e->file);
         e->id = NULL;
-        snprintf(err, errcap, "%s:%d: out of memory recording id '%s'", s->file, s->id_line,
-                 s->id);
+        snprintf(err, errcap, "%s:%d: out of memory recording id '%s'", s->file, s->id_line, s->id);
         return -1;
     }
     e->line = s->id_line;

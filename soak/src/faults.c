@@ -19,12 +19,13 @@
 #define HELD_MAX 64 /* stalled and silent clients kept open until the end */
 
 enum { LEAVE, HALF, STALL, SILENT, RESET, GARBAGE, NKINDS };
-static const char *kind_names[NKINDS] = {"leave", "half-request", "stall", "silent",
-                                         "reset-mid-reply", "garbage"};
+static const char *kind_names[NKINDS] = {"leave",  "half-request",    "stall",
+                                         "silent", "reset-mid-reply", "garbage"};
 
 static int dial(int port)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     struct timeval tv = {.tv_sec = 2};
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -145,7 +146,7 @@ int soak_faults(int argc, char **argv)
     printf("{");
     for (int k = 0; k < NKINDS; k++)
         printf("\"%s\": %d, ", kind_names[k], count[k]);
-    printf("\"connect_failed\": %d, \"fds_before\": %d, \"fds_after\": %d}\n", failed,
-           fds_before, soak_count_fds());
+    printf("\"connect_failed\": %d, \"fds_before\": %d, \"fds_after\": %d}\n", failed, fds_before,
+           soak_count_fds());
     return failed ? 1 : 0;
 }

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #define MiB (1024ull * 1024)
-#define PIECE (64u << 10)     /* generator and client buffer */
+#define PIECE (64u << 10)      /* generator and client buffer */
 #define RANDOM_WRITE_MAX 16384 /* random segmentation: writes of 1 to this */
 
 typedef enum { FRAME_LENGTH, FRAME_CHUNKED, FRAME_CLOSE } frame;
@@ -213,7 +213,9 @@ static int fetch(int port, const icase *c, got *g, char *err, size_t cap)
     }
     if (e < 0)
         snprintf(err, cap, "%s: %s", httpc_err_name(e),
-                 r ? httpc_resp_errmsg(r) : conn ? httpc_conn_errmsg(conn) : "");
+                 r      ? httpc_resp_errmsg(r)
+                 : conn ? httpc_conn_errmsg(conn)
+                        : "");
     httpc_resp_free(r);
     httpc_conn_free(conn);
     return e;
@@ -296,8 +298,8 @@ static size_t cases_for(uint64_t size, uint64_t one_max, icase *out)
 
 int soak_integrity(int argc, char **argv)
 {
-    static const uint64_t sizes[] = {0, 1, 1000, 65536, MiB + 1, 16 * MiB, 64 * MiB,
-                                     256 * MiB, 1024 * MiB};
+    static const uint64_t sizes[] = {0,        1,        1000,      65536,     MiB + 1,
+                                     16 * MiB, 64 * MiB, 256 * MiB, 1024 * MiB};
     uint64_t max = 64 * MiB, one_max = 256 * 1024, seed = 1, bytes = 0, largest = 0;
     for (int i = 0; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--max"))

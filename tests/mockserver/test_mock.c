@@ -33,7 +33,8 @@ static httpc_scenario *load(const char *script, size_t *n)
 
 static int dial(int port)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
@@ -64,7 +65,8 @@ Test(mock, send_exact_bytes_and_record_request)
 {
     size_t n;
     httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
-                             "  close\n", &n);
+                             "  close\n",
+                             &n);
     httpc_mock *m;
     cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
     int fd = dial(httpc_mock_port(m)), reads, e;
@@ -110,7 +112,8 @@ Test(mock, segments_arrive_one_byte_at_a_time)
 Test(mock, reset_is_seen_as_connection_reset)
 {
     size_t n;
-    httpc_scenario *s = load("connection\n  read line\n  send \"partial\"\n  pause 50\n  reset\n", &n);
+    httpc_scenario *s =
+        load("connection\n  read line\n  send \"partial\"\n  pause 50\n  reset\n", &n);
     httpc_mock *m;
     cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
     int fd = dial(httpc_mock_port(m)), reads, e;
@@ -134,7 +137,7 @@ Test(mock, shutdown_half_closes_and_still_reads)
     int fd = dial(httpc_mock_port(m)), reads, e;
     char buf[16];
     cr_assert_eq(slurp(fd, buf, sizeof buf, &reads, &e), 3); /* EOF after "bye" */
-    cr_assert_eq(send(fd, "late line\n", 10, 0), 10);          /* it still reads */
+    cr_assert_eq(send(fd, "late line\n", 10, 0), 10);        /* it still reads */
     cr_assert_eq(httpc_mock_stop(m, 2000), 0);
     size_t len;
     httpc_mock_received(m, 0, &len);
@@ -214,7 +217,8 @@ Test(mock, tls_serves_and_records_plaintext)
     char dir[64], ca[96], buf[64], cmd[96];
     certs_in(dir, sizeof dir, ca, sizeof ca);
     httpc_scenario *s = load("tls: yes\ntls-sni: localhost\nconnection\n  read head\n"
-                             "  send \"hi\"\n  close", &n);
+                             "  send \"hi\"\n  close",
+                             &n);
     httpc_mock *m;
     httpc_mock_opts o = {.cert_dir = dir};
     cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
@@ -243,7 +247,8 @@ Test(mock, tls_close_no_notify_and_sni_refusal)
     char dir[64], ca[96], buf[64], cmd[96];
     certs_in(dir, sizeof dir, ca, sizeof ca);
     httpc_scenario *s = load("tls: yes\ntls-sni: none\nconnection\n  send \"hi\"\n"
-                             "  close-no-notify\nconnection\n  close", &n);
+                             "  close-no-notify\nconnection\n  close",
+                             &n);
     httpc_mock *m;
     httpc_mock_opts o = {.cert_dir = dir};
     cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
@@ -286,15 +291,18 @@ Test(mock, httpc_mock_check_request_reports_every_failed_check)
     httpc_scenario *s = load("check-request-line: \"GET / HTTP/1.1\"\n"
                              "check-request-header: Host: 127.0.0.1:{port}\n"
                              "check-request-header: X-A: 1\n"
-                             "connection\n  read request\n  close\n", &n);
+                             "connection\n  read request\n  close\n",
+                             &n);
     const char good[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-A: 1\r\n\r\n";
     const char bad[] = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
     failures f = {0};
     cr_assert_eq(httpc_mock_check_request(s, (const unsigned char *)good, sizeof good - 1, 8080,
-                                          note_failure, &f), 0);
+                                          note_failure, &f),
+                 0);
     cr_assert_eq(f.n, 0);
     cr_assert_eq(httpc_mock_check_request(s, (const unsigned char *)bad, sizeof bad - 1, 8080,
-                                          note_failure, &f), 3);
+                                          note_failure, &f),
+                 3);
     cr_assert_eq(f.n, 3, "one report per failed check, not the first only");
     cr_assert_str_eq(f.why[0], "request line is 'GET /x HTTP/1.1'");
     cr_assert_str_eq(f.want[0], "GET / HTTP/1.1");
@@ -316,7 +324,8 @@ Test(mock, httpc_mock_check_request_header_names_in_any_case)
     size_t n;
     httpc_scenario *s = load("check-request-header: Host: 127.0.0.1:{port}\n"
                              "check-request-header: X-A: 1\n"
-                             "connection\n  read request\n  close\n", &n);
+                             "connection\n  read request\n  close\n",
+                             &n);
     const char *same[] = {"GET / HTTP/1.1\r\nhost: 127.0.0.1:8080\r\nx-a:1\r\n\r\n",
                           "GET / HTTP/1.1\r\nHOST:  127.0.0.1:8080 \r\nX-A:\t1\t\r\n\r\n"};
     const char *other[] = {"GET / HTTP/1.1\r\nHost: 127.0.0.1:8081\r\nX-A: 12\r\n\r\n",
@@ -324,14 +333,14 @@ Test(mock, httpc_mock_check_request_header_names_in_any_case)
                            "GET / HTTP/1.1\r\nX-A: 1 2\r\nHost: 127.0.0.1:8080"};
     for (size_t i = 0; i < 2; i++) {
         failures f = {0};
-        cr_assert_eq(httpc_mock_check_request(s, (const unsigned char *)same[i],
-                                              strlen(same[i]), 8080, note_failure, &f),
+        cr_assert_eq(httpc_mock_check_request(s, (const unsigned char *)same[i], strlen(same[i]),
+                                              8080, note_failure, &f),
                      0, "%s", same[i]);
     }
     for (size_t i = 0; i < 3; i++) {
         failures f = {0};
-        cr_assert_eq(httpc_mock_check_request(s, (const unsigned char *)other[i],
-                                              strlen(other[i]), 8080, note_failure, &f),
+        cr_assert_eq(httpc_mock_check_request(s, (const unsigned char *)other[i], strlen(other[i]),
+                                              8080, note_failure, &f),
                      2, "%s", other[i]);
     }
     httpc_scn_free_all(s, n);
@@ -451,7 +460,8 @@ Test(mock, head_larger_than_record_closes)
 {
     size_t n;
     httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
-                             "  close\n", &n);
+                             "  close\n",
+                             &n);
     httpc_mock *m;
     char buf[256];
     cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
@@ -469,7 +479,8 @@ Test(mock, head_larger_than_record_is_431_in_repeat_mode)
 {
     size_t n;
     httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 0\\r\\n\\r\\n\"\n", &n);
+                             "Content-Length: 0\\r\\n\\r\\n\"\n",
+                             &n);
     httpc_mock *m;
     char buf[512];
     httpc_mock_opts o = {.repeat = 1};
@@ -511,7 +522,8 @@ Test(mock, repeat_idle_and_head_timeouts_close_and_count)
 {
     size_t n;
     httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 0\\r\\n\\r\\n\"\n", &n);
+                             "Content-Length: 0\\r\\n\\r\\n\"\n",
+                             &n);
     httpc_mock *m;
     httpc_mock_opts o = {.repeat = 1, .idle_timeout_ms = 200, .head_timeout_ms = 300};
     cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
@@ -539,7 +551,8 @@ Test(mock, unfinished_heads_do_not_slow_other_clients)
 {
     size_t n;
     httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 2\\r\\n\\r\\nok\"\n", &n);
+                             "Content-Length: 2\\r\\n\\r\\nok\"\n",
+                             &n);
     httpc_mock *m;
     int hogs[50];
     char *fill = malloc(60 << 10), buf[256];
@@ -586,7 +599,8 @@ Test(mock, repeat_stalled_tls_handshake_times_out)
     char dir[64], ca[96], buf[64], cmd[96];
     certs_in(dir, sizeof dir, ca, sizeof ca);
     httpc_scenario *s = load("tls: yes\nconnection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 2\\r\\n\\r\\nok\"\n", &n);
+                             "Content-Length: 2\\r\\n\\r\\nok\"\n",
+                             &n);
     httpc_mock *m;
     httpc_mock_opts o = {.repeat = 1, .idle_timeout_ms = 200, .cert_dir = dir};
     cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
@@ -669,8 +683,10 @@ static long dribbled_body_cpu(int chunked)
     httpc_mock *m;
     char head[128], buf[16], piece[1024];
     const size_t body = 768u << 10;
-    int hl = chunked ? snprintf(head, sizeof head, "POST / HTTP/1.1\r\nTransfer-Encoding: "
-                                "chunked\r\n\r\n%zx\r\n", body)
+    int hl = chunked ? snprintf(head, sizeof head,
+                                "POST / HTTP/1.1\r\nTransfer-Encoding: "
+                                "chunked\r\n\r\n%zx\r\n",
+                                body)
                      : snprintf(head, sizeof head, "POST / HTTP/1.1\r\nContent-Length: %zu\r\n\r\n",
                                 body + 7);
     memset(piece, 'a', sizeof piece);
@@ -714,7 +730,8 @@ Test(mock, repeat_timers_survive_heap_rebuilds)
 {
     size_t n;
     httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 2\\r\\n\\r\\nok\"\n", &n);
+                             "Content-Length: 2\\r\\n\\r\\nok\"\n",
+                             &n);
     httpc_mock *m;
     char buf[256];
     /* 1 s, not less: on a loaded machine this thread can sleep for hundreds
@@ -780,7 +797,8 @@ Test(mock, chaos_seed_1_cuts_as_before_and_options_are_per_server)
     static const size_t want[] = {600, 217, 1, 154, 35, 102, 91, 79, 256, 89, 176};
     size_t n, sizes[64];
     httpc_scenario *s = load("connection\n  send \"x\" * 600\n  close\n"
-                             "connection\n  send \"x\" * 600\n  close\n", &n);
+                             "connection\n  send \"x\" * 600\n  close\n",
+                             &n);
     httpc_mock *plain, *chaos;
     httpc_mock_opts po = {.verbose = 2}, co = {.verbose = 2, .chaos = 1, .chaos_seed = 1};
     cr_assert_eq(httpc_mock_start(s, &co, &chaos, err, sizeof err), 0, "%s", err);

@@ -24,12 +24,10 @@ static void check_first_five(uint64_t seed, const uint64_t want[5])
 
 Test(prng, httpc_splitmix64_next_known_answers)
 {
-    static const uint64_t seed0[5] = {0xe220a8397b1dcdafu, 0x6e789e6aa1b965f4u,
-                                      0x06c45d188009454fu, 0xf88bb8a8724c81ecu,
-                                      0x1b39896a51a8749bu};
-    static const uint64_t seed1[5] = {0x910a2dec89025cc1u, 0xbeeb8da1658eec67u,
-                                      0xf893a2eefb32555eu, 0x71c18690ee42c90bu,
-                                      0x71bb54d8d101b5b9u};
+    static const uint64_t seed0[5] = {0xe220a8397b1dcdafu, 0x6e789e6aa1b965f4u, 0x06c45d188009454fu,
+                                      0xf88bb8a8724c81ecu, 0x1b39896a51a8749bu};
+    static const uint64_t seed1[5] = {0x910a2dec89025cc1u, 0xbeeb8da1658eec67u, 0xf893a2eefb32555eu,
+                                      0x71c18690ee42c90bu, 0x71bb54d8d101b5b9u};
     /* The vector Vigna's reference code is usually checked against. */
     static const uint64_t seed1234567[5] = {6457827717110365317u, 3203168211198807973u,
                                             9817491932198370423u, 4593380528125082431u,

@@ -40,12 +40,13 @@ TestSuite(requirements, .init = setup, .fini = teardown);
 Test(requirements, httpc_req_catalog_load_rows)
 {
     httpc_req_catalog cat;
-    cr_assert_eq(load_text("# comment\n\n"
-                           "9112-6.3-5 | MUST | RFC 9112 section 6.3 | An invalid length is fatal |\n"
-                           "9112-9.6-1 | SHOULD NOT | RFC 9112 section 9.6 | Wait | cannot see it\n"
-                           "9112-C.2-1 | MAY | RFC 9112 appendix C.2 | Accept 0.9\n",
-                           &cat),
-                 0, "%s", err);
+    cr_assert_eq(
+        load_text("# comment\n\n"
+                  "9112-6.3-5 | MUST | RFC 9112 section 6.3 | An invalid length is fatal |\n"
+                  "9112-9.6-1 | SHOULD NOT | RFC 9112 section 9.6 | Wait | cannot see it\n"
+                  "9112-C.2-1 | MAY | RFC 9112 appendix C.2 | Accept 0.9\n",
+                  &cat),
+        0, "%s", err);
     cr_assert_eq(cat.nrows, 3);
     cr_assert_eq(cat.rows[0].level, HTTPC_REQ_MUST);
     cr_assert_null(cat.rows[0].untestable);
@@ -73,8 +74,10 @@ Test(requirements, httpc_req_catalog_load_errors_name_file_and_line)
              path);
     cr_assert_str_eq(err, want);
     cr_assert_eq(load_text("9112-6.3-1 | MUST | s |\n", &cat), -1);
-    snprintf(want, sizeof want, "%s:1: a row is 'id | level | section | requirement | "
-                                "untestable-reason'", path);
+    snprintf(want, sizeof want,
+             "%s:1: a row is 'id | level | section | requirement | "
+             "untestable-reason'",
+             path);
     cr_assert_str_eq(err, want);
     cr_assert_eq(load_text("9112-6.3-1 | MUST | s | t |\n# x\n9112-6.3-1 | MAY | s | u |\n", &cat),
                  -1);
@@ -105,7 +108,9 @@ Test(requirements, httpc_scn_check_rfc_against_the_catalogue)
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load_text("9112-6.3-5 | MUST | RFC 9112 section 6.3 | fatal |\n"
-                           "9112-2.2-3 | MAY | RFC 9112 section 2.2 | bare LF |\n", &cat), 0);
+                           "9112-2.2-3 | MAY | RFC 9112 section 2.2 | bare LF |\n",
+                           &cat),
+                 0);
     const char *ok = "id: a/b\ntitle: t\nconnection\n  send \"x\"\nexpect: response\n"
                      "rfc 9112-6.3-5: error\nrfc 9112-2.2-3: any\n";
     cr_assert_eq(httpc_scn_parse("t.scn", ok, strlen(ok), &s, &n, err, sizeof err), 0, "%s", err);
@@ -124,7 +129,8 @@ Test(requirements, httpc_scn_check_rfc_against_the_catalogue)
                       "rfc 9112-2.2-3: error\n";
     cr_assert_eq(httpc_scn_parse("t.scn", may, strlen(may), &s, &n, err, sizeof err), 0);
     cr_assert_eq(httpc_scn_check_rfc(s, &cat, err, sizeof err), -1);
-    cr_assert_str_eq(err, "t.scn:6: 9112-2.2-3 is a MAY: cite it with 'any' (no outcome breaks it)");
+    cr_assert_str_eq(err,
+                     "t.scn:6: 9112-2.2-3 is a MAY: cite it with 'any' (no outcome breaks it)");
     httpc_scn_free_all(s, n);
     httpc_req_catalog_free(&cat);
 }

@@ -37,7 +37,8 @@ Test(scenario, httpc_scn_parse_full_file)
         "tags: chunked, malformed\nrequest: POST /x?y=1\nrequest-header: X-A: b\n"
         "request-body: \"a=\" + \"b\" * 3\ncheck-request-line: \"POST /x?y=1 HTTP/1.1\"\n"
         "check-request-header: Host: 127.0.0.1:{port}\n\n"
-        "connection\n  read request\n  segments 2 5\n  send \"HTTP/1.1 200 OK\\r\\n\" + \"\\x41\" * 3\n"
+        "connection\n  read request\n  segments 2 5\n  send \"HTTP/1.1 200 OK\\r\\n\" + \"\\x41\" "
+        "* 3\n"
         "  pause 10\n  shutdown\n  reset\n"
         "connection\n  read line\n  silent 20\n"
         "expect: error IncompleteRead partial=3 expected=none\n"
@@ -105,12 +106,15 @@ Test(scenario, httpc_scn_parse_errors_name_file_and_line)
         "t.scn:7: a second expectation for the same profile (first on line 6)");
     bad(HEAD CONN "expect: response colour=red\n", "t.scn:6: unknown outcome field 'colour'");
     bad(HEAD CONN "expect: response status=abc\n", "t.scn:6: bad value for status");
-    bad(HEAD "profiles: strict -- why\n" CONN "expect strict: error OSError\nexpect py3: error TimeoutError\n",
+    bad(HEAD "profiles: strict -- why\n" CONN
+             "expect strict: error OSError\nexpect py3: error TimeoutError\n",
         "t.scn:8: unreachable expectation: the scenario does not run under py3 (see 'profiles:')");
-    bad(HEAD "profiles: py3 -- why\n" CONN "expect: error OSError\nexpect py3: error TimeoutError\n",
+    bad(HEAD "profiles: py3 -- why\n" CONN
+             "expect: error OSError\nexpect py3: error TimeoutError\n",
         "t.scn:7: unreachable expectation: every profile has its own");
-    bad(HEAD "profiles: py3 -- why\n" CONN "expect py3: error OSError\nexpect lenient: error TimeoutError\n"
-        "expect py3 lenient: error SSLError\n",
+    bad(HEAD "profiles: py3 -- why\n" CONN
+             "expect py3: error OSError\nexpect lenient: error TimeoutError\n"
+             "expect py3 lenient: error SSLError\n",
         "t.scn:8: unreachable expectation: every profile has its own lenient one");
     bad(HEAD "timeout: 0\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
     bad(HEAD "timeout: 20 s\n", "t.scn:3: timeout wants milliseconds from 1 to 600000");
@@ -144,8 +148,8 @@ Test(scenario, httpc_scn_parse_keeps_id_line)
                         "connection\n  send \"{N}\"\nexpect: error OSError\n";
     httpc_scenario *s;
     size_t n;
-    cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), 0,
-                 "%s", err);
+    cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), 0, "%s",
+                 err);
     cr_assert_eq(n, 2);
     cr_assert_eq(s[0].id_line, 4);
     cr_assert_eq(s[1].id_line, 4, "every case of a sweep has the file's id line");
@@ -193,7 +197,8 @@ Test(scenario, httpc_scn_expect_for_falls_back_to_the_neighbour)
     cr_assert_str_eq(httpc_scn_expect_for(s, "py36", 0)->error, "TimeoutError");
     cr_assert_str_eq(httpc_scn_expect_for(s, "py34", 0)->error, "BadStatusLine");
     cr_assert_str_eq(httpc_scn_expect_for(s, "py30", 0)->error, "BadStatusLine");
-    cr_assert_str_eq(httpc_scn_expect_for(s, "py31-strict", 0)->error, "BadStatusLine"); /* py31's */
+    cr_assert_str_eq(httpc_scn_expect_for(s, "py31-strict", 0)->error,
+                     "BadStatusLine"); /* py31's */
     cr_assert_str_eq(httpc_scn_expect_for(s, "py26", 0)->error, "OSError");
     cr_assert_str_eq(httpc_scn_expect_for(s, "strict", 0)->error, "OSError");
     httpc_scn_free_all(s, n);
@@ -266,7 +271,8 @@ Test(scenario, httpc_scn_parse_tls_keys_and_implicit_starttls)
     cr_assert_eq(load(HEAD "tls: yes\ntls-cert: expired\ntls-sni: localhost\ntls-verify: no\n"
                            "client-host: localhost\n" CONN "connection\n  tls-alert 40\n"
                            "expect: response status=200\n",
-                      &s, &n), 0, "%s", err);
+                      &s, &n),
+                 0, "%s", err);
     cr_assert_eq(s->tls, 1);
     cr_assert_str_eq(s->tls_cert, "expired");
     cr_assert_str_eq(s->tls_sni, "localhost");
@@ -285,11 +291,13 @@ Test(scenario, httpc_scn_parse_tls_actions_and_tunnel)
 {
     httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(HEAD "tls: yes\ntunnel: localhost:443\ntunnel-header: Proxy-Authorization: B x\n"
-                           "connection\n  read head\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n  starttls\n"
-                           "  read request\n  close-no-notify\nconnection\n  tls-stall 50\n"
-                           "expect: error SSLError\n",
-                      &s, &n), 0, "%s", err);
+    cr_assert_eq(
+        load(HEAD "tls: yes\ntunnel: localhost:443\ntunnel-header: Proxy-Authorization: B x\n"
+                  "connection\n  read head\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n  starttls\n"
+                  "  read request\n  close-no-notify\nconnection\n  tls-stall 50\n"
+                  "expect: error SSLError\n",
+             &s, &n),
+        0, "%s", err);
     cr_assert_str_eq(s->tunnel_host, "localhost");
     cr_assert_eq(s->tunnel_port, 443);
     cr_assert_eq(s->ntunnel_headers, 1);
@@ -313,8 +321,10 @@ Test(scenario, httpc_scn_parse_tls_errors)
     bad(HEAD "tunnel: localhost\n" CONN "expect: error OSError\n", "t.scn:3: tunnel is HOST:PORT");
     bad(HEAD "tunnel: :80\n" CONN "expect: error OSError\n", "t.scn:3: tunnel is HOST:PORT");
     bad(HEAD "tunnel: h:99999\n" CONN "expect: error OSError\n", "t.scn:3: tunnel is HOST:PORT");
-    bad(HEAD "connection\n  tls-alert 256\nexpect: error OSError\n", "t.scn:4: expected a number from 0 to 255 at '256'");
-    bad(HEAD "connection\n  starttls now\nexpect: error OSError\n", "t.scn:4: unknown action 'starttls now'");
+    bad(HEAD "connection\n  tls-alert 256\nexpect: error OSError\n",
+        "t.scn:4: expected a number from 0 to 255 at '256'");
+    bad(HEAD "connection\n  starttls now\nexpect: error OSError\n",
+        "t.scn:4: unknown action 'starttls now'");
 }
 
 /* A tree made for one test: DIR/a.scn with `text`, plus what `setup` adds. */
@@ -382,9 +392,11 @@ Test(scenario, httpc_scn_parse_frees_on_refusal)
         "t.scn:6: bad value for version");
     bad(HEAD CONN "expect py3: response body=\"x\" detail=\"a\" detail=\"b\"\n",
         "t.scn:6: outcome field 'detail' given twice");
-    bad(HEAD CONN "expect py3: error OSError detail=\"unterminated\n", "t.scn:6: unterminated string");
-    const char *text = HEAD "check-request-line: \"GET /a HTTP/1.1\"\n"
-                            "check-request-line: \"GET /b HTTP/1.1\"\n" CONN "expect: error OSError\n";
+    bad(HEAD CONN "expect py3: error OSError detail=\"unterminated\n",
+        "t.scn:6: unterminated string");
+    const char *text =
+        HEAD "check-request-line: \"GET /a HTTP/1.1\"\n"
+             "check-request-line: \"GET /b HTTP/1.1\"\n" CONN "expect: error OSError\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
@@ -395,11 +407,12 @@ Test(scenario, httpc_scn_parse_frees_on_refusal)
 
 Test(scenario, httpc_scn_parse_rfc_sets)
 {
-    const char *text = HEAD CONN "expect: error IncompleteRead\n"
-                       "rfc 9112-6.3-5: error\n"
-                       "rfc 9112-7.1-2: error IncompleteRead partial=1 | response body=\"a|b\" "
-                       "conn=closed\n"
-                       "rfc 9112-2.2-3: any\n";
+    const char *text =
+        HEAD CONN "expect: error IncompleteRead\n"
+                  "rfc 9112-6.3-5: error\n"
+                  "rfc 9112-7.1-2: error IncompleteRead partial=1 | response body=\"a|b\" "
+                  "conn=closed\n"
+                  "rfc 9112-2.2-3: any\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
@@ -433,13 +446,14 @@ Test(scenario, httpc_scn_parse_rfc_errors)
     bad(HEAD CONN "expect: error IncompletRead\n",
         "t.scn:6: unknown outcome class 'IncompletRead' (adapters/TAXONOMY.md lists them)");
     bad(HEAD CONN "expect: error partial=3\n", "t.scn:6: 'error' needs an exception class name");
-    bad(HEAD CONN "expect: any\n", "t.scn:6: an expectation is 'error CLASS ...' or 'response ...'");
+    bad(HEAD CONN "expect: any\n",
+        "t.scn:6: an expectation is 'error CLASS ...' or 'response ...'");
 }
 
 Test(scenario, httpc_scn_expect_capped_picks_the_read_cap_line)
 {
     const char *text = HEAD CONN "expect: response status=200\n"
-                       "expect py3 read-cap=1: error BadStatusLine\n";
+                                 "expect py3 read-cap=1: error BadStatusLine\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
@@ -461,8 +475,8 @@ Test(scenario, httpc_scn_expect_capped_picks_the_read_cap_line)
 
 Test(scenario, httpc_scn_check_connections_per_profile)
 {
-    const char *text = HEAD "check-connections: 1\ncheck-connections strict: 2\n" CONN
-                       "expect: response\n";
+    const char *text =
+        HEAD "check-connections: 1\ncheck-connections strict: 2\n" CONN "expect: response\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
@@ -470,7 +484,9 @@ Test(scenario, httpc_scn_check_connections_per_profile)
     cr_assert_eq(httpc_scn_check_connections(s, "strict"), 2);
     httpc_scn_free_all(s, n);
     cr_assert_eq(load(HEAD "check-connections: 1\ncheck-connections strict: any\n" CONN
-                           "expect: response\n", &s, &n), 0, "%s", err);
+                           "expect: response\n",
+                      &s, &n),
+                 0, "%s", err);
     cr_assert_eq(httpc_scn_check_connections(s, "strict"), 0);
     cr_assert_eq(httpc_scn_check_connections(s, "py27"), 1);
     httpc_scn_free_all(s, n);
@@ -484,10 +500,11 @@ Test(scenario, httpc_scn_check_connections_per_profile)
 
 Test(scenario, httpc_scn_parse_rfc_request_outcomes)
 {
-    const char *text = HEAD CONN "expect: response\n"
-                       "rfc 9112-3.2-1: request has-header=\"Host\" header=\"Host: h:{port}\" "
-                       "no-header=\"Content-Length\" line=\"GET / HTTP/1.1\" target=\"/\" "
-                       "connections=1 | error\n";
+    const char *text =
+        HEAD CONN "expect: response\n"
+                  "rfc 9112-3.2-1: request has-header=\"Host\" header=\"Host: h:{port}\" "
+                  "no-header=\"Content-Length\" line=\"GET / HTTP/1.1\" target=\"/\" "
+                  "connections=1 | error\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(load(text, &s, &n), 0, "%s", err);
@@ -553,9 +570,10 @@ Test(scenario, httpc_scn_parse_key_forms)
              "request: GET /5\nrequest: GET /6\nrequest: GET /7\nrequest: GET /8\n"
              "request: GET /9\n",
         "t.scn:11: at most 8 requests");
-    const char *text = HEAD "request: POST /a\nrequest-header: A: 1\nrequest-body: \"\"\n"
-                            "request: GET /b\ncheck-request-line: \"\"\n"
-                            "check-connections py3: 2\nsweep: x = 1\n" CONN "expect: error OSError\n";
+    const char *text =
+        HEAD "request: POST /a\nrequest-header: A: 1\nrequest-body: \"\"\n"
+             "request: GET /b\ncheck-request-line: \"\"\n"
+             "check-connections py3: 2\nsweep: x = 1\n" CONN "expect: error OSError\n";
     httpc_scenario *s;
     size_t n;
     cr_assert_eq(httpc_scn_parse("t.scn", text, strlen(text), &s, &n, err, sizeof err), 0, "%s",
