@@ -140,6 +140,16 @@ diff-fuzz: ## mutated replies against every client; disagreements minimised into
 	$(MATRIX_BUILD)
 	@scripts/matrix-diff-fuzz --build build/default -n $(DIFF_FUZZ_N) --seed $(DIFF_FUZZ_SEED) -j 2
 	@build/default/mockserver/httpc-mock lint scenarios/found
+
+# httpc against CPython itself, in process on both sides (scripts/diff-cpython):
+# DIFF_CPYTHON_N=200000 is the full run (the figures in the README).
+DIFF_CPYTHON_N ?= 20000
+DIFF_CPYTHON_SEED ?= 1
+.PHONY: diff-cpython
+diff-cpython: build ## mutated replies through httpc and CPython 2.7/3.6/3.11 (py27, py27-strict, py36, py3), read() and read(n); disagreements minimised into reports/diff-cpython/ (DIFF_CPYTHON_N, DIFF_CPYTHON_SEED)
+	@cmake --build build/default --target httpc-diff-cpython -j $(JOBS) >/dev/null
+	@nice -n 10 python3 scripts/diff-cpython --driver build/default/tests/diffcpython/httpc-diff-cpython \
+	  -n $(DIFF_CPYTHON_N) --seed $(DIFF_CPYTHON_SEED) -j $(JOBS)
 # ---- end matrix -------------------------------------------------------------------
 
 # ---- soak (soak/soak.py) -------------------------------------------------------
