@@ -41,8 +41,8 @@ final class OkHttpAdapter extends Adapter {
         }
         if (m.startsWith("unexpected end of stream on"))
             return "RemoteDisconnected"; // the head: no status line, or not all of it
-        if (m.contains("\\n not found") || m.contains("limit="))
-            return "LineTooLong";
+        if (m.contains("\\n not found: limit="))
+            return lineNotFound(m);
         if (m.contains("unexpected end of stream") || m.contains("chunk size")
             || m.contains("chunk"))
             return "IncompleteRead";
@@ -51,6 +51,21 @@ final class OkHttpAdapter extends Adapter {
         if (m.startsWith("timeout"))
             return "TimeoutError";
         return null;
+    }
+
+    /** OkHttp's header limit (Http1Codec.HEADER_LIMIT, 256 KiB): a head line
+     * is read with readUtf8LineStrict(HEADER_LIMIT), a chunk-size or trailer
+     * line with no limit at all. */
+    static final long HEADER_LIMIT = 256 * 1024;
+
+    /** Okio's readUtf8LineStrict throws EOFException("\n not found: limit=N
+     * content=...") where N is min(bytes buffered, limit): N below the limit
+     * means the stream ended inside the line (a truncated body here: the head's
+     * EOF comes wrapped as "unexpected end of stream on", above), N at the limit
+     * that the line is longer than OkHttp reads. */
+    static String lineNotFound(String m) {
+        java.util.regex.Matcher n = java.util.regex.Pattern.compile("limit=(\\d+)").matcher(m);
+        return n.find() && Long.parseLong(n.group(1)) >= HEADER_LIMIT ? "LineTooLong" : "IncompleteRead";
     }
 
     @Override
