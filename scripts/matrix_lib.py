@@ -511,6 +511,11 @@ def build_rust(build, d, packages):
         f.write(CARGO_CONFIG)
     env = dict(os.environ, CARGO_HOME=home,
                CARGO_TARGET_DIR=os.path.join(build, "adapters", d, "target"))
+    # Debian's cargo with Debian's rustc (1.63 in Debian 12, which builds both
+    # adapters), not a rustup toolchain that PATH may put first: the build is
+    # the one a fresh machine after scripts/bootstrap matrix makes
+    if cargo == "/usr/bin/cargo" and os.access("/usr/bin/rustc", os.X_OK):
+        env["RUSTC"] = "/usr/bin/rustc"
     # cargo writes Cargo.lock beside the manifest: it builds a copy in the build
     # tree (the lock would pin the crate versions of one Debian release).
     crate = os.path.join(build, "adapters", d, "crate")
