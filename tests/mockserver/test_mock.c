@@ -384,7 +384,7 @@ static long cpu_ms(void)
            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000L;
 }
 
-/* Issue 19: a socket at EOF stayed polled for input and woke the loop at once
+/* Regression: a socket at EOF stayed polled for input and woke the loop at once
  * for the whole pause, a busy loop at 100% CPU. */
 Test(mock, pause_after_peer_close_does_not_spin)
 {
@@ -403,7 +403,7 @@ Test(mock, pause_after_peer_close_does_not_spin)
     httpc_scn_free_all(s, n);
 }
 
-/* Issue 19: the same spin in a segment delay. */
+/* Regression: the same spin in a segment delay. */
 Test(mock, segment_delay_after_peer_close_does_not_spin)
 {
     size_t n;
@@ -454,7 +454,7 @@ static ssize_t send_endless_head(int port, size_t total, char *buf, size_t cap)
     return (ssize_t)got;
 }
 
-/* Issue 19: a head larger than the record was dropped past the buffer's end
+/* Regression: a head larger than the record was dropped past the buffer's end
  * and "read request" waited for ever. */
 Test(mock, head_larger_than_record_closes)
 {
@@ -544,7 +544,7 @@ Test(mock, repeat_idle_and_head_timeouts_close_and_count)
     httpc_scn_free_all(s, n);
 }
 
-/* Issue 19: every wake-up advanced every connection, and each rescanned its
+/* Regression: every wake-up advanced every connection, and each rescanned its
  * whole unfinished head, so 50 connections holding 60 KiB each made one
  * client's 200 requests cost 200 x 50 x 60 KiB of scanning. */
 Test(mock, unfinished_heads_do_not_slow_other_clients)
@@ -589,7 +589,7 @@ Test(mock, unfinished_heads_do_not_slow_other_clients)
     httpc_scn_free_all(s, n);
 }
 
-/* Issue 19: a TLS handshake in progress was not counted by the idle timeout,
+/* Regression: a TLS handshake in progress was not counted by the idle timeout,
  * so a client that opened TLS and stalled (before its ClientHello, or in the
  * middle of it) kept its slot for ever. Both are closed and counted; a real
  * client is served afterwards. */
@@ -709,7 +709,7 @@ static long dribbled_body_cpu(int chunked)
     return used;
 }
 
-/* Issue 19: a chunked request body was searched for its last chunk from its
+/* Regression: a chunked request body was searched for its last chunk from its
  * start at every read, so a body dribbled in small writes cost its length
  * squared. Measured against the same body by Content-Length, sent the same
  * way in the same run (the sending's own cost is in both). */
