@@ -4,7 +4,7 @@
 #include "soak.h"
 /* By path: httpc-soak links only the client library, and the harness's
  * generator is a header of the mock server's. */
-#include "../../mockserver/include/httpc_prng.h"
+#include "httpc_prng.h"
 
 #include <dirent.h>
 #include <stdio.h>
