@@ -455,6 +455,55 @@ ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const h
  * httpc_resp_getheader and httpc_resp_header_at give the joined value. */
 const httpc_span *httpc_headers_get(const httpc_header *h, size_t n, const char *name);
 
+/* How a response's body ends (RFC 9112 section 6.3), as httpc_parse_framing
+ * decides it. */
+typedef enum httpc_resp_body_kind {
+    HTTPC_RESP_BODY_NONE,        /* none: the answer to HEAD, or a 1xx, 204 or 304 that
+                                    is not chunked (length 0) */
+    HTTPC_RESP_BODY_LENGTH,      /* `length` bytes (Content-Length) */
+    HTTPC_RESP_BODY_CHUNKED,     /* the chunked coding (httpc_chunked) */
+    HTTPC_RESP_BODY_UNTIL_CLOSE, /* everything up to EOF (will_close is set) */
+} httpc_resp_body_kind;
+
+/* What httpc_parse_framing reads: a response head, parsed. */
+typedef struct httpc_framing_in {
+    const httpc_profile *profile; /* NULL: py3 */
+    int status;                   /* httpc_status_line.status */
+    int version;                  /* httpc_status_line.version_num: 9, 10 or 11 */
+    int head_request;             /* the request was HEAD (self._method == "HEAD") */
+    const httpc_header *headers;  /* the header block as httpc_parse_headers gave it */
+    size_t num_headers;
+    char *scratch;                /* py27 only: room for a field's joined value
+                                     (msg.getheader joins repeated fields with ", "
+                                     and continuation lines with "\n "); the header
+                                     block's length always suffices; NULL otherwise */
+    size_t scratch_cap;
+} httpc_framing_in;
+
+/* begin()'s attributes, and the kind of body they make. */
+typedef struct httpc_framing {
+    httpc_resp_body_kind kind;
+    int chunked;    /* self.chunked: Transfer-Encoding is "chunked" (CPython keeps it
+                       for 204, 304, 1xx and HEAD, which read no chunks only for HEAD;
+                       the strict profile clears it) */
+    int64_t length; /* self.length: -1 for None, 0 when bodiless, else Content-Length
+                       (saturating at INT64_MAX) */
+    int will_close; /* self.will_close: the connection closes after this response */
+} httpc_framing;
+
+/* The framing decision of HTTPResponse.begin() (the strict profile: RFC 9112
+ * sections 6.3 and 9.3) for a response head already parsed: a pure function
+ * of `in`, reading nothing else, allocating nothing. An HTTP/0.9 reply
+ * (version 9) has no headers and reads until close. Returns 0 and fills
+ * `*out`; or, with `*out` untouched and the reason in detail: in the strict
+ * profile HTTPC_E_UNKNOWN_TRANSFER_ENCODING (a coding other than chunked)
+ * and HTTPC_E_INVALID_FRAMING (chunked twice, an invalid or conflicting
+ * Content-Length, Content-Length with Transfer-Encoding, Transfer-Encoding
+ * in HTTP/1.0); in py27, HTTPC_E_VALUE_ERROR when the scratch buffer is
+ * shorter than a joined value. */
+int httpc_parse_framing(const httpc_framing_in *in, httpc_framing *out, char *detail,
+                        size_t detail_cap);
+
 /* The result of a chunk-size line. */
 typedef struct httpc_chunk_size {
     uint64_t size;      /* the size; saturates at UINT64_MAX */

@@ -27,6 +27,7 @@ struct httpc_resp {
     char *reason;      /* the reason phrase, NUL-terminated for convenience */
     size_t reason_len; /* its length: the phrase may hold NUL bytes */
     char *head; /* the header block, which the spans of hdrs point into */
+    size_t head_len;
     httpc_header *hdrs;
     size_t nhdrs;
     httpc_chunked dec;
@@ -405,6 +406,7 @@ static int keep_headers(httpc_resp *r, httpc_header *h, size_t n, size_t head_le
         if (memchr(v, '\n', h[i].value.len) != NULL)
             h[i].value.len = unfold(v, h[i].value.len);
     }
+    r->head_len = head_len;
     r->hdrs = h;
     r->nhdrs = n;
     return 0;
@@ -475,164 +477,30 @@ static int read_headers(httpc_resp *r)
     return 0;
 }
 
-/* A header as begin() reads it: headers.get(name) in 3.x (the first field),
- * msg.getheader(name) in 2.7 (every field joined, continuations appended).
- * `owned` is what to free. Returns 1 when present, 0 when not, or an error. */
-static int header_value(const httpc_resp *r, const char *name, httpc_span *v, char **owned)
-{
-    *owned = NULL;
-    if (!r->p->py27) {
-        const httpc_span *s = httpc_headers_get(r->hdrs, r->nhdrs, name);
-        if (s != NULL)
-            *v = *s;
-        return s != NULL;
-    }
-    ssize_t n = httpc_resp_getheader(r, name, NULL, 0);
-    if (n == HTTPC_E_NOT_FOUND)
-        return 0;
-    if ((*owned = malloc((size_t)n + 1)) == NULL)
-        return HTTPC_E_NOMEM;
-    httpc_resp_getheader(r, name, *owned, (size_t)n + 1);
-    *v = (httpc_span){*owned, (size_t)n};
-    return 1;
-}
-
-/* `if value and needle in value.lower()` (needle "" only asks for a value
- * that is not empty). Returns 1, 0 or an error. */
-static int header_has(const httpc_resp *r, const char *name, const char *needle)
-{
-    httpc_span v;
-    char *owned;
-    int rc = header_value(r, name, &v, &owned);
-
-    if (rc == 1)
-        rc = v.len > 0 && httpc__span_icontains(v, needle);
-    free(owned);
-    return rc;
-}
-
-/* Whether any Connection field lists `option` (RFC 9110 section 7.6.1: the
- * fields are comma-separated lists, and a second field adds to the first). */
-static int connection_option(const httpc_resp *r, const char *option)
-{
-    for (size_t i = 0; i < r->nhdrs; i++)
-        if (httpc__span_ieq(r->hdrs[i].name, "connection") &&
-            httpc__list_has(r->hdrs[i].value, option))
-            return 1;
-    return 0;
-}
-
-/* _check_close(); the strict profile follows RFC 9112 section 9.3 instead:
- * every Connection field counts, as whole options, and only "keep-alive"
- * keeps an HTTP/1.0 connection. */
-static int check_close(const httpc_resp *r)
-{
-    int rc;
-
-    if (r->p->strict_rfc)
-        return connection_option(r, "close") || (r->version != 11 &&
-                                                 !connection_option(r, "keep-alive"));
-    if (r->version == 11)
-        return header_has(r, "connection", "close");
-    if ((rc = header_has(r, "keep-alive", "")) != 0 ||
-        (rc = header_has(r, "connection", "keep-alive")) != 0 ||
-        (rc = header_has(r, "proxy-connection", "keep-alive")) != 0)
-        return rc < 0 ? rc : 0;
-    return 1;
-}
-
-static int all_digits(httpc_span s)
-{
-    if (s.len == 0 || s.len > 18)
-        return 0;
-    for (size_t i = 0; i < s.len; i++)
-        if (s.ptr[i] < '0' || s.ptr[i] > '9')
-            return 0;
-    return 1;
-}
-
-/* RFC 9112 section 6: what response splitting and desync rely on. The strict
- * profile refuses the message rather than guess a length (or read until
- * close) from framing fields that disagree. */
-static int strict_framing(httpc_resp *r)
-{
-    const httpc_span *cl = NULL;
-    int te = 0;
-
-    for (size_t i = 0; i < r->nhdrs; i++) {
-        const httpc_header *h = &r->hdrs[i];
-        if (httpc__span_ieq(h->name, "transfer-encoding")) {
-            if (!httpc__span_ieq(h->value, "chunked")) {
-                snprintf(r->errmsg, sizeof r->errmsg, "unsupported transfer coding %.*s",
-                         (int)h->value.len, h->value.ptr);
-                return HTTPC_E_UNKNOWN_TRANSFER_ENCODING;
-            }
-            if (te++) {
-                snprintf(r->errmsg, sizeof r->errmsg, "chunked applied twice");
-                return HTTPC_E_INVALID_FRAMING;
-            }
-        } else if (httpc__span_ieq(h->name, "content-length")) {
-            if (!all_digits(h->value) ||
-                (cl && (cl->len != h->value.len || memcmp(cl->ptr, h->value.ptr, cl->len)))) {
-                snprintf(r->errmsg, sizeof r->errmsg, "invalid or conflicting Content-Length");
-                return HTTPC_E_INVALID_FRAMING;
-            }
-            cl = &h->value;
-        }
-    }
-    if (te && (cl || r->version != 11)) {
-        snprintf(r->errmsg, sizeof r->errmsg,
-                 cl ? "Content-Length with Transfer-Encoding"
-                    : "Transfer-Encoding in an HTTP/1.0 response");
-        return HTTPC_E_INVALID_FRAMING;
-    }
-    return 0;
-}
-
-/* length = int(content-length) unless chunked; a negative or invalid value
- * is None, a huge one saturates (the read then meets EOF: IncompleteRead). */
-static int content_length(httpc_resp *r)
-{
-    httpc_span v;
-    char *owned;
-    uint64_t len;
-    int neg = 0, rc = header_value(r, "content-length", &v, &owned);
-
-    if (rc == 1 && v.len > 0 && httpc_py_int(v.ptr, v.len, 10, r->p, &len, &neg) == 0 && !neg)
-        r->length = len > INT64_MAX ? INT64_MAX : (int64_t)len;
-    free(owned);
-    return rc < 0 ? rc : 0;
-}
-
-/* The framing part of begin(). */
+/* The framing part of begin(): httpc_parse_framing decides, the response
+ * keeps what it says. httplib 2.7 joins repeated fields, which needs room:
+ * never more than the header block itself. */
 static int framing(httpc_resp *r)
 {
-    httpc_span te;
-    char *owned;
+    httpc_framing_in in = {.profile = r->p,
+                           .status = r->status,
+                           .version = r->version,
+                           .head_request = r->head_method,
+                           .headers = r->hdrs,
+                           .num_headers = r->nhdrs};
+    httpc_framing f;
     int rc;
 
-    if (r->p->strict_rfc && (rc = strict_framing(r)) < 0)
+    if (r->p->py27 && (in.scratch = malloc(r->head_len + 1)) == NULL)
+        return fail(r, HTTPC_E_NOMEM);
+    in.scratch_cap = r->p->py27 ? r->head_len : 0;
+    rc = httpc_parse_framing(&in, &f, r->errmsg, sizeof r->errmsg);
+    free(in.scratch);
+    if (rc < 0)
         return rc;
-    /* tr_enc and tr_enc.lower() == "chunked" */
-    if ((rc = header_value(r, "transfer-encoding", &te, &owned)) < 0)
-        return fail(r, rc);
-    r->chunked = rc == 1 && httpc__span_ieq(te, "chunked");
-    free(owned);
-    if ((r->will_close = check_close(r)) < 0)
-        return fail(r, r->will_close);
-    r->length = -1;
-    if (!r->chunked && (rc = content_length(r)) < 0)
-        return fail(r, rc);
-    if (r->status == 204 || r->status == 304 || (r->status >= 100 && r->status < 200) ||
-        r->head_method) {
-        r->length = 0;
-        /* CPython still decodes chunks here; RFC 9112 section 6.3 (1): these
-         * responses end at their header block whatever the fields say. */
-        if (r->p->strict_rfc)
-            r->chunked = 0;
-    }
-    if (!r->will_close && !r->chunked && r->length < 0)
-        r->will_close = 1;
+    r->chunked = f.chunked;
+    r->length = f.length;
+    r->will_close = f.will_close;
     if (r->chunked)
         httpc_chunked_init(&r->dec, r->p);
     return 0;
@@ -667,12 +535,8 @@ static int begin(httpc_resp *r)
     r->reason = memdup0(sl.reason.ptr, sl.reason.len), r->reason_len = sl.reason.len;
     if (r->reason == NULL)
         return fail(r, HTTPC_E_NOMEM);
-    if (r->version == 9) { /* no headers; the rest of the stream is the body */
-        r->will_close = 1;
-        r->length = -1;
-        return 0;
-    }
-    if ((rc = read_headers(r)) < 0)
+    /* HTTP/0.9 has no headers: the rest of the stream is the body */
+    if (r->version != 9 && (rc = read_headers(r)) < 0)
         return rc;
     return framing(r);
 }
@@ -829,15 +693,6 @@ int httpc_resp_header_at(const httpc_resp *r, size_t i, httpc_span *name, httpc_
     return 0;
 }
 
-static void append(char *buf, size_t cap, size_t *n, const char *s, size_t len)
-{
-    if (*n < cap) {
-        size_t k = cap - *n > len ? len : cap - *n;
-        memcpy(buf + *n, s, k);
-    }
-    *n += len;
-}
-
 /* getheader(): values joined with ", " (3.x get_all; 2.7 addheader), 2.7's
  * continuation lines appended as "\n " + line (addcontinue). */
 ssize_t httpc_resp_getheader(const httpc_resp *r, const char *name, char *buf, size_t cap)
@@ -853,25 +708,9 @@ static int name_is(httpc_span name, const char *s, size_t len)
 ssize_t httpc_resp_getheader_n(const httpc_resp *r, const char *name, size_t name_len, char *buf,
                                size_t cap)
 {
-    size_t n = 0;
-    int found = 0, in = 0;
+    int found;
+    size_t n = httpc__headers_join(r->hdrs, r->nhdrs, name, name_len, buf, cap, &found);
 
-    for (size_t i = 0; i < r->nhdrs; i++) {
-        const httpc_header *h = &r->hdrs[i];
-        if (h->name.ptr == NULL) {
-            if (in) {
-                append(buf, cap, &n, "\n ", 2);
-                append(buf, cap, &n, h->value.ptr, h->value.len);
-            }
-            continue;
-        }
-        in = name_is(h->name, name, name_len);
-        if (in) {
-            if (found++)
-                append(buf, cap, &n, ", ", 2);
-            append(buf, cap, &n, h->value.ptr, h->value.len);
-        }
-    }
     if (cap > 0)
         buf[n < cap ? n : cap - 1] = '\0';
     return found ? (ssize_t)n : HTTPC_E_NOT_FOUND;

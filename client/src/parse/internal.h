@@ -73,4 +73,12 @@ int httpc__strict_fold(const char *l, size_t n, httpc_span *piece, char *detail,
 /* 256-entry table: nonzero for RFC 9110 tchar (token characters). */
 extern const unsigned char httpc__tchar[256];
 
+/* msg.getheader(name) over a parsed block (framing.c): the values of every
+ * field called name[0..name_len) joined with ", ", and each py27
+ * continuation entry after one appended as "\n " + its value; as much as fits
+ * is written to buf[0..cap) (not terminated). Returns the joined length and
+ * sets *found to whether any such field exists. */
+size_t httpc__headers_join(const httpc_header *h, size_t n, const char *name, size_t name_len,
+                           char *buf, size_t cap, int *found);
+
 #endif /* HTTPC_INTERNAL_H */
