@@ -486,7 +486,9 @@ static int request_before(httpc_conn *c, const opts *o, size_t i, httpc_record *
 
     if (b->data_file && load_body(b->data_file, o->profile, &body, &bf, why, sizeof why) < 0) {
         body_file_free(&bf);
-        return httpc_record_fail(rec, HTTPC_E_OS_ERROR, why);
+        snprintf(rec->detail, sizeof rec->detail, "request %zu of %zu: %s", i + 1, o->nbefore + 1,
+                 why);
+        return rec->err = HTTPC_E_OS_ERROR;
     }
     httpc_record_req q = {b->method, b->target, &body, b->headers, b->nheaders, 0};
     int rc = httpc_record_before(rec, c, &q, i + 1, o->nbefore + 1);
@@ -836,6 +838,8 @@ int main(int argc, char **argv)
     }
     if (httpc_record_init(&rec, body_out) < 0) {
         fprintf(stderr, "httpc: out of memory\n");
+        httpc_record_free(&rec);
+        plan_free(&pl);
         return 1;
     }
     run(&o, &pl, &rec);

@@ -144,7 +144,8 @@ static int read_pieces(httpc_record *rec, httpc_record_how how, size_t amt)
         if (n == HTTPC_E_INCOMPLETE_READ) {
             int64_t partial, offset;
             httpc_resp_incomplete(rec->resp, &partial, NULL, &offset);
-            if (partial > 0 && offset >= 0 && (uint64_t)partial <= amt - (uint64_t)offset)
+            if (partial > 0 && offset >= 0 && (uint64_t)offset <= amt &&
+                (uint64_t)partial <= amt - (uint64_t)offset)
                 rc = sink(rec, buf + offset, (size_t)partial);
         }
         if (n <= 0 || rc != 0) {

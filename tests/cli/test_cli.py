@@ -245,6 +245,13 @@ check("py31 HTTP/0.9", out["version"] == 9 and out["body_b64"] == "aGVsbG8NCg=="
 p, _ = run("--profile", "py34", "--strict", "http://x/")
 check("--strict py34 refused", p.returncode == 2 and b"py34" in p.stderr, repr(p.stderr))
 
+# An earlier request's failure is the outcome, its detail numbered (adapters/PROTOCOL.md).
+p, _ = run("--json", "--before", "GET /a", "--before-data-file", "/nonexistent/body",
+           "http://127.0.0.1:1/")
+out = json.loads(p.stdout)
+check("--before-data-file missing", out["error"] == "OSError" and
+      out["detail"].startswith("request 1 of 2: cannot read '/nonexistent/body'"), repr(out))
+
 # ---- the options that map onto http.client's API, against CPython ---------------------
 # Each is refused where the profile's version lacks the API, naming the version.
 for args, word in [(["--profile", "py35", "--encode-chunked"], b"3.6"),
