@@ -9,6 +9,7 @@
  *   4. parsers     pure functions over caller buffers: no I/O, no allocation
  *   5. connection  HTTPConnection: request, putrequest/putheader/endheaders/send
  *   6. response    HTTPResponse: read, readinto, headers, status, closed ...
+ *   7. HTTP        httplib's 2.x compatibility class: getreply, getfile
  *
  * Return rule everywhere: a value >= 0 is a count or a length, a value < 0 is
  * an httpc_err. */
@@ -70,6 +71,8 @@ extern "C" {
     X(RUNTIME_ERROR, -51, "RuntimeError", 0, 0, "runtime error")                    \
     X(NOMEM, -52, "MemoryError", 0, 0, "out of memory")                             \
     X(TYPE_ERROR, -53, "TypeError", 0, 0, "invalid type")                           \
+    X(ATTRIBUTE_ERROR, -54, "AttributeError", 0, 0,                                 \
+      "no such attribute in this version")                                          \
     X(OS_ERROR, -60, "OSError", 0, 0, "operating system error")                     \
     X(CONNECTION_ERROR, -61, "ConnectionError", OS_ERROR, 0, "connection error")    \
     X(CONNECTION_REFUSED, -62, "ConnectionRefusedError", CONNECTION_ERROR, 0,       \
@@ -285,6 +288,10 @@ typedef struct httpc_profile {
     /* Behaviour that changed between versions, one field each. */
     int python;               /* the CPython it follows: 26, 27, 30 ... 36, 311; 0 strict */
     int has_strict_arg;       /* HTTPConnection takes `strict` (2.x, 3.0-3.3) */
+    int has_set_tunnel;       /* HTTPConnection.set_tunnel exists (new in 2.7 and 3.2:
+                                 2.6, 3.0 and 3.1 raise AttributeError) */
+    int has_http_class;       /* httplib's compatibility class HTTP (2.x; gone in 3.0):
+                                 httpc_http_new */
     httpc_empty_reply empty_reply;
     int version9;             /* a "HTTP/0.9" status line is version 9 and no headers
                                  follow (2.x, 3.0, 3.1); 3.2+ read it as 1.0 */
@@ -701,7 +708,9 @@ const char *httpc_conn_errmsg(const httpc_conn *c);
 
 void httpc_conn_set_debuglevel(httpc_conn *c, int level);
 /* set_tunnel(host, port, headers): CONNECT through this connection's host as a
- * proxy. HTTPC_E_RUNTIME_ERROR once connected; HTTPC_E_INVALID_URL (bad port);
+ * proxy. HTTPC_E_ATTRIBUTE_ERROR where the profile's version has no such method
+ * (py26, py30, py31: the detail names the version that added it);
+ * HTTPC_E_RUNTIME_ERROR once connected; HTTPC_E_INVALID_URL (bad port);
  * under the strict profile HTTPC_E_VALUE_ERROR for a header name or value
  * putheader would refuse (the Python profiles send them as CPython does). */
 int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
@@ -869,6 +878,71 @@ int httpc_resp_closed(const httpc_resp *r);
 int httpc_resp_fileno(const httpc_resp *r);
 void httpc_resp_close(httpc_resp *r);
 void httpc_resp_free(httpc_resp *r);
+
+/* ------------------------------------------------------------------------ */
+/* 7. The 2.x compatibility class HTTP                                       */
+/* ------------------------------------------------------------------------ */
+/* httplib.HTTP of Python 2.6 and 2.7, "retained only for backward
+ * compatibility with 1.5.2" (the 2.6 document): an HTTPConnection speaking
+ * HTTP/1.0 (so putrequest adds no Host or Accept-Encoding of its own) whose
+ * getreply() turns a BadStatusLine into the errcode -1 and whose getfile()
+ * hands out the raw rest of the stream. Only profiles with has_http_class
+ * (py26, py27 and their -strict forms; the -strict ones are HTTP(host, port,
+ * strict=True)) have it: 3.0 removed it. */
+typedef struct httpc_http httpc_http;
+
+/* getreply()'s (errcode, errmsg, headers). The spans and the response stay
+ * valid until the next getreply() or httpc_http_free. */
+typedef struct httpc_http_reply {
+    int errcode;               /* the status; -1 when getresponse() raised BadStatusLine */
+    httpc_span errmsg;         /* the reason; for -1 the exception's line: the status
+                                  line as read, its CRLF included, or "No status line
+                                  received ..." for an empty reply; any byte, NUL
+                                  included, up to some 250 of them (the connection's
+                                  detail buffer holds the line's repr) */
+    const httpc_resp *headers; /* response.msg, for the httpc_resp_ header accessors
+                                  (getheader, header_at, get_all, name_at); NULL for -1 */
+} httpc_http_reply;
+
+/* HTTP(host, port): `port` 0 or < 0 takes the port from "host:port", else
+ * the default (HTTP(port=0) is the default port). `opts` as for
+ * httpc_conn_new (its http_vsn is ignored: always 10). Errors: those of
+ * httpc_conn_new; HTTPC_E_ATTRIBUTE_ERROR under a profile without the class
+ * (3.x, strict), detail in `detail` (cap bytes, may be NULL). */
+int httpc_http_new(httpc_http **out, const char *host, int port, const httpc_conn_opts *opts,
+                   char *detail, size_t cap);
+/* Closes (if needed) and frees h with its last reply. */
+void httpc_http_free(httpc_http *h);
+/* connect(host, port): host NULL keeps the current host and port; otherwise
+ * they are replaced (as _get_hostport gives them) before connecting. */
+int httpc_http_connect(httpc_http *h, const char *host, int port);
+/* putrequest, putheader, endheaders, send and set_debuglevel are the
+ * connection's own (HTTP delegates them): the same contracts as
+ * httpc_conn_putrequest (skip_host and skip_accept_encoding 0), ... */
+int httpc_http_putrequest(httpc_http *h, const char *method, const char *url);
+int httpc_http_putheader(httpc_http *h, const char *name, const char *const *values,
+                         size_t nvalues);
+int httpc_http_endheaders(httpc_http *h);
+int httpc_http_send(httpc_http *h, const void *data, size_t len);
+void httpc_http_set_debuglevel(httpc_http *h, int level);
+/* getreply(): 0 with *out filled, or an error getresponse() lets through
+ * (UnknownProtocol, LineTooLong, ResponseNotReady, the OSError family).
+ * After -1 the connection is closed and getfile() is None, as in httplib
+ * (its close() drops the file it had just made). */
+int httpc_http_getreply(httpc_http *h, httpc_http_reply *out);
+/* Whether getfile() is a file (1) or None (0: before a reply, after -1, after
+ * close()). */
+int httpc_http_getfile(const httpc_http *h);
+/* getfile().read(n): the raw bytes after the reply's head (a chunked body
+ * with its size lines; for a simple response the whole stream), up to n,
+ * fewer only at EOF; 0 at EOF. HTTPC_E_ATTRIBUTE_ERROR when getfile() is
+ * None ('NoneType' object has no attribute 'read'); transport errors. */
+ssize_t httpc_http_file_read(httpc_http *h, void *buf, size_t n);
+/* close(): closes the connection and lets go of the file; the last reply's
+ * headers stay readable. */
+void httpc_http_close(httpc_http *h);
+/* The detail of the last error ("" when none). */
+const char *httpc_http_errmsg(const httpc_http *h);
 
 #ifdef __cplusplus
 }

@@ -232,6 +232,13 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
                           const char *const *header_names, const char *const *header_values,
                           size_t nheaders)
 {
+    if (!c->p->has_set_tunnel) { /* 2.6, 3.0, 3.1: Python's AttributeError, and when it came */
+        const char *cls = c->opts.tls ? "HTTPSConnection" : "HTTPConnection";
+        snprintf(c->errmsg, sizeof c->errmsg, "%s%s%s %s has no attribute 'set_tunnel' "
+                 "(new in %s)", c->p->bytes_str ? "" : "'", cls, c->p->bytes_str ? "" : "'",
+                 c->p->bytes_str ? "instance" : "object", c->p->bytes_str ? "2.7" : "3.2");
+        return HTTPC_E_ATTRIBUTE_ERROR;
+    }
     if (live_transport(c) != NULL)
         return fail(c, HTTPC_E_RUNTIME_ERROR,
                     c->p->bytes_str ? "Can't setup tunnel for established connection."
