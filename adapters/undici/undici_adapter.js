@@ -73,6 +73,9 @@ function classify(e, gotHead) {
   for (const x of chain(e)) {
     const code = x.code || '';
     if (/^Proxy response \(\d+\)/.test(x.message || '')) return 'OSError'; // CONNECT refused
+    // "bad response": undici destroys the socket on a 100 Continue it did not
+    // ask for (client-h1 onHeadersComplete), a refusal of the reply, not a close
+    if (code === 'UND_ERR_SOCKET' && /^bad response/.test(x.message || '')) return 'HTTPException';
     if (code === 'UND_ERR_SOCKET') // "other side closed": before the head or inside the body
       return gotHead ? 'IncompleteRead' : 'RemoteDisconnected';
     if (code === 'UND_ERR_PROXY' || /proxy/i.test(code)) return 'OSError';
@@ -163,6 +166,10 @@ function unsupported(out, why) {
 async function viaFetch(reqs, opts, out) {
   if (opts.proxy) return unsupported(out, 'fetch adapter: Node\'s fetch() has no proxy option');
   if (opts.insecure) process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  // Node loads its bundled undici on the first fetch(): a data: URL pays for
+  // that before the idle timer runs, which a loaded machine would otherwise
+  // see as a scenario's 300 ms timeout.
+  await fetch('data:,').then((r) => r.arrayBuffer()).catch(() => {});
   const n = reqs.length;
   for (let i = 0; i < n; i++) {
     const q = reqs[i], last = i === n - 1;
