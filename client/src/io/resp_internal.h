@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* What the three files of HTTPResponse share: the object, and the read
+ * buffer that begin() and the body reads both draw from. resp.c holds the
+ * object and its accessors, resp_head.c begin() (status line, 1xx, headers,
+ * the framing httpc_parse_framing decides) and the reply to CONNECT,
+ * resp_body.c the body reads and their IncompleteRead figures. */
+#ifndef HTTPC_RESP_INTERNAL_H
+#define HTTPC_RESP_INTERNAL_H
+
+#include "transport.h"
+
+#define RESP_BUFSIZE 8192 /* io.DEFAULT_BUFFER_SIZE, what makefile('rb') buffers */
+
+struct httpc_resp {
+    int refs;
+    httpc__transport *t; /* fp: NULL once the connection side is closed */
+    const httpc_profile *p;
+    int debuglevel;
+    int head_method; /* self._method == "HEAD" */
+    int closed;      /* close() was called (IOBase.closed) */
+    char *buf;       /* the read buffer: bytes [pos, end) are unread */
+    size_t cap, pos, end;
+    int eof;
+    int status, version, will_close, chunked;
+    int64_t length;    /* -1: None */
+    char *reason;      /* the reason phrase, NUL-terminated for convenience */
+    size_t reason_len; /* its length: the phrase may hold NUL bytes */
+    char *head;        /* the header block, which the spans of hdrs point into */
+    size_t head_len;
+    httpc_header *hdrs;
+    size_t nhdrs;
+    httpc_chunked dec;
+    int64_t partial, expected, partial_offset;
+    char crlf_seen[2]; /* the chunk terminator's bytes read so far (2.7's e.partial) */
+    char errmsg[256];
+};
+
+/* _close_conn(): fp.close(), with the bytes read ahead given back to the
+ * transport where the profile's reader would not have taken them. */
+void httpc__resp_close_conn(httpc_resp *r);
+/* Returns err, with "out of memory" as the message for HTTPC_E_NOMEM. */
+int httpc__resp_fail(httpc_resp *r, int err);
+/* One recv() from the transport into dst[0..cap): the count, 0 at EOF (noted
+ * in r->eof), or an error with the transport's message kept. */
+ssize_t httpc__resp_recv(httpc_resp *r, char *dst, size_t cap);
+/* Reads more bytes into the buffer, growing it up to `limit` bytes of
+ * unconsumed data (a line or a head must fit whole). Returns the count read,
+ * 0 at EOF, or an error. */
+ssize_t httpc__resp_fill(httpc_resp *r, size_t limit);
+
+#endif /* HTTPC_RESP_INTERNAL_H */
