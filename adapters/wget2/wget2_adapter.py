@@ -135,14 +135,17 @@ def main():
         step = None
         for i, sec in enumerate(secs[:n]):
             line = failure(sec)
-            if line and classify(line) == "IncompleteRead" and code == 0:
+            cls = classify(line) if line else None
+            if cls == "RemoteDisconnected" and head_of(sec)[0]:
+                cls = "IncompleteRead"  # a read that failed after the head: a short body
+            if cls == "IncompleteRead" and code == 0:
                 # wget2 says so on stderr but exits 0, keeping the short file: to
                 # its caller the download succeeded
                 out["detail"] = "wget2 exited 0 after: " + line
                 continue
             if line:
                 step = i
-                out["error"] = classify(line)
+                out["error"] = cls
                 out["native_error"] = "wget2 (exit %d): %s" % (code, line)
                 out["detail"] = ("request %d of %d: " % (i + 1, n) if i < n - 1 else "") + line
                 break
@@ -167,8 +170,15 @@ def main():
                 out["error"] = "SSLError"
                 out["native_error"] = out["detail"] = "wget2 (exit 5): TLS failure"
             elif out["status"] is None and not out["error"]:  # nothing the adapter can read
+                # wget2 1.99 gives up a transfer whose head it could not read (an
+                # empty reply, a read timeout, a head it cannot parse) without a
+                # message, often with exit status 0: the debug log only counts a
+                # failure of the host
                 out["error"] = "Unmapped"
-                out["native_error"] = "wget2 (exit %d): no response head in its log" % code
+                out["native_error"] = "wget2 (exit %d): %s" % (code, (
+                    "the transfer failed without a message (its debug log: "
+                    "'host_increase_failure', no response head)"
+                    if "host_increase_failure" in sec else "no response head in its log"))
             out["connection"] = "closed" if "closing connection" in sec else "kept"
             if out["status"] is not None and not out["error"]:
                 out["will_close"] = out["connection"] == "closed"
