@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -629,6 +630,11 @@ int httpc_py_int(const char *s, size_t len, int base, const httpc_profile *p,
 typedef struct httpc_conn httpc_conn;
 typedef struct httpc_resp httpc_resp;
 
+/* Receives set_debuglevel's output, one call per line CPython would print():
+ * its bytes, the final "\n" included (2.7's header lines end as they came,
+ * with "\r\n"); `line` is not NUL-terminated and may hold NUL bytes. */
+typedef void (*httpc_debug_fn)(void *ctx, const char *line, size_t len);
+
 /* Options of HTTPConnection(host, port, timeout, source_address, blocksize). */
 typedef struct httpc_conn_opts {
     const httpc_profile *profile; /* NULL: py3 */
@@ -654,6 +660,11 @@ typedef struct httpc_conn_opts {
                                      (scenarios/FORMAT.md, "Outcomes that depend
                                      on how the reads are cut"); adapters get the
                                      same through adapters/readcap. */
+    FILE *debug_stream;           /* where the debug output goes (print() writes to
+                                     sys.stdout); NULL: stdout */
+    httpc_debug_fn debug;         /* non-NULL: the debug output goes to this
+                                     callback, line by line, instead of a stream */
+    void *debug_ctx;              /* passed to `debug` */
 } httpc_conn_opts;
 
 /* How an HTTPS connection verifies the server (SSLContext.verify_mode). */

@@ -1166,6 +1166,93 @@ Test(conn, debug_output_fd_body, .init = cr_redirect_stdout)
         "reply: 'HTTP/1.1 204 No Content\\r\\n'\n");
 }
 
+/* ---- the debug sink: a stream or a callback instead of stdout ------------- */
+
+typedef struct lines {
+    char text[16][160];
+    size_t len[16];
+    size_t n;
+} lines;
+
+static void collect_line(void *ctx, const char *line, size_t len)
+{
+    lines *l = ctx;
+    cr_assert_lt(l->n, 16);
+    cr_assert_lt(len, sizeof l->text[0]);
+    memcpy(l->text[l->n], line, len);
+    l->len[l->n++] = len;
+}
+
+/* A request and its response at debug level 1 with the options' sink. */
+static void debug_run_opts(const char *profile, const char *reply, httpc_conn_opts *o)
+{
+    mem_peer m = {.replies = {reply}};
+    httpc_conn *c = NULL;
+    httpc_resp *r;
+    char buf[64];
+    o->profile = httpc_profile_by_name(profile);
+    o->debuglevel = 1;
+    cr_assert_eq(httpc_conn_new(&c, "h", -1, o), 0);
+    httpc__conn_set_connector(c, mem_peer_connect, &m);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0);
+    cr_assert_eq(httpc_conn_getresponse(c, &r), 0);
+    while (httpc_resp_read(r, buf, sizeof buf) > 0)
+        ;
+    httpc_resp_free(r);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+    fflush(stdout);
+}
+
+/* One call per print(), with its bytes and final newline (2.7's header
+ * lines keep their own CRLF and bytes); nothing reaches stdout. */
+Test(conn, debug_callback_gets_each_line, .init = cr_redirect_stdout)
+{
+    lines got = {0};
+    httpc_conn_opts o;
+    httpc_conn_opts_init(&o);
+    o.debug = collect_line;
+    o.debug_ctx = &got;
+    debug_run_opts("py27", "HTTP/1.1 200 OK\r\nX: a\xe9\r\nContent-Length: 2\r\n\r\nhi", &o);
+    static const char *const want[] = {
+        "send: 'GET / HTTP/1.1\\r\\nHost: h\\r\\nAccept-Encoding: identity\\r\\n\\r\\n'\n",
+        "reply: 'HTTP/1.1 200 OK\\r\\n'\n",
+        "header: X: a\xe9\r\n",
+        "header: Content-Length: 2\r\n",
+    };
+    cr_assert_eq(got.n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert_eq(got.len[i], strlen(want[i]), "%zu: %zu", i, got.len[i]);
+        cr_assert_eq(memcmp(got.text[i], want[i], got.len[i]), 0, "%zu: %s", i, got.text[i]);
+    }
+    cr_assert_stdout_eq_str("");
+}
+
+/* debug_stream: the same bytes stdout would have had, in the caller's file. */
+Test(conn, debug_stream_takes_the_output, .init = cr_redirect_stdout)
+{
+    char text[512] = "";
+    FILE *f = tmpfile();
+    httpc_conn_opts o;
+    cr_assert_not_null(f);
+    httpc_conn_opts_init(&o);
+    o.debug_stream = f;
+    debug_run_opts("py3", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nY: \xe9\r\n"
+                          "Content-Length: 2\r\n\r\nhi", &o);
+    rewind(f);
+    cr_assert_gt(fread(text, 1, sizeof text - 1, f), 0);
+    fclose(f);
+    cr_assert_str_eq(text,
+                     "send: b'GET / HTTP/1.1\\r\\nHost: h\\r\\nAccept-Encoding: identity\\r\\n"
+                     "\\r\\n'\n"
+                     "reply: 'HTTP/1.1 100 Continue\\r\\n'\n"
+                     "headers: [b'\\r\\n']\n"
+                     "reply: 'HTTP/1.1 200 OK\\r\\n'\n"
+                     "header: Y: \xc3\xa9\n"
+                     "header: Content-Length: 2\n");
+    cr_assert_stdout_eq_str("");
+}
+
 /* Regression: a CR LF in a tunnel header injected a line into the CONNECT
  * request. strict refuses it as putheader would; py3 sends it, as CPython
  * 3.11 does. */

@@ -3,6 +3,7 @@
  * Request-started, Request-sent), following CPython 3.11's http/client.py
  * (and httplib 2.x's where the profile's fields say so). Python's own oddities are
  * kept on purpose: a reference client is useful only if it is exact. */
+#include "debug.h"
 #include "transport.h"
 #include "url.h"
 
@@ -273,24 +274,27 @@ int httpc_conn_set_tunnel(httpc_conn *c, const char *host, int port,
 
 /* print("send:", repr(data)): a bytes repr in 3.x, a str (byte string) repr
  * in 2.7, which is the same text without the b. */
-static void debug_send(const void *data, size_t len, int py27)
+static void debug_send(const httpc_conn *c, const void *data, size_t len)
 {
     size_t need = httpc__py_repr(NULL, 0, data, len, 1) + 1;
     char *r = malloc(need);
+    httpc__debug d = httpc__debug_of(&c->opts);
 
     if (r == NULL)
         return;
     httpc__py_repr(r, need, data, len, 1);
-    printf("send: %s\n", r + (py27 ? 1 : 0));
-    fflush(stdout);
+    httpc__debug_printf(&d, "send: %s\n", r + (c->p->bytes_str ? 1 : 0));
+    httpc__debug_flush(&d);
     free(r);
 }
 
 static void debug_note(const httpc_conn *c, const char *line)
 {
+    httpc__debug d = httpc__debug_of(&c->opts);
+
     if (c->opts.debuglevel > 0) {
-        printf("%s\n", line);
-        fflush(stdout);
+        httpc__debug_printf(&d, "%s\n", line);
+        httpc__debug_flush(&d);
     }
 }
 
@@ -304,7 +308,7 @@ static int raw_send(httpc_conn *c, const void *data, size_t len)
     if (c->t == NULL && (rc = httpc_conn_connect(c)) < 0)
         return rc;
     if (c->opts.debuglevel > 0)
-        debug_send(data, len, c->p->bytes_str);
+        debug_send(c, data, len);
     rc = c->t->vt->send(c->t, data, len);
     return rc < 0 ? fail(c, rc, c->t->errmsg) : 0;
 }
@@ -344,6 +348,17 @@ static int send_connect(httpc_conn *c)
     return rc;
 }
 
+/* self.close() after an error: whatever closing does, the message the
+ * caller reads is still the error's (httpc_conn_errmsg). */
+static void close_keeping_message(httpc_conn *c)
+{
+    char keep[sizeof c->errmsg];
+
+    memcpy(keep, c->errmsg, sizeof keep);
+    httpc_conn_close(c);
+    memcpy(c->errmsg, keep, sizeof keep);
+}
+
 /* _tunnel(): the proxy's reply is read by a response of its own, made
  * without the debug level (so no "reply:" line), then dropped. The strict
  * profile closes the connection after any error in that reply, as after
@@ -357,15 +372,12 @@ static int tunnel(httpc_conn *c)
         return rc;
     if ((rc = httpc__resp_new(c->t, c->p, 0, c->method, &r)) < 0)
         return nomem(c);
+    httpc__resp_set_debug(r, httpc__debug_of(&c->opts));
     rc = httpc__resp_tunnel_reply(r, c->opts.debuglevel, c->errmsg, sizeof c->errmsg);
     httpc_resp_close(r);
     httpc_resp_free(r);
-    if (rc == HTTPC_E_OS_ERROR || (rc < 0 && c->p->strict_rfc)) { /* self.close() */
-        char keep[sizeof c->errmsg];
-        memcpy(keep, c->errmsg, sizeof keep);
-        httpc_conn_close(c);
-        memcpy(c->errmsg, keep, sizeof keep);
-    }
+    if (rc == HTTPC_E_OS_ERROR || (rc < 0 && c->p->strict_rfc)) /* self.close() */
+        close_keeping_message(c);
     return rc;
 }
 
@@ -806,12 +818,9 @@ static int begin_failed(httpc_conn *c, httpc_resp *r, int rc)
     fail(c, rc, httpc_resp_errmsg(r));
     httpc_resp_close(r);
     httpc_resp_free(r);
-    if (c->p->strict_rfc || (c->p->close_on_conn_error && httpc_err_is(rc, HTTPC_E_CONNECTION_ERROR))) {
-        char keep[sizeof c->errmsg];
-        memcpy(keep, c->errmsg, sizeof keep);
-        httpc_conn_close(c);
-        memcpy(c->errmsg, keep, sizeof keep);
-    }
+    if (c->p->strict_rfc ||
+        (c->p->close_on_conn_error && httpc_err_is(rc, HTTPC_E_CONNECTION_ERROR)))
+        close_keeping_message(c);
     return rc;
 }
 
@@ -828,6 +837,7 @@ int httpc_conn_getresponse(httpc_conn *c, httpc_resp **out)
         return fail(c, HTTPC_E_NOT_CONNECTED, "");
     if ((rc = httpc__resp_new(c->t, c->p, c->opts.debuglevel, c->method, &r)) < 0)
         return nomem(c);
+    httpc__resp_set_debug(r, httpc__debug_of(&c->opts));
     if ((rc = httpc__resp_begin(r)) < 0)
         return begin_failed(c, r, rc);
     c->state = CS_IDLE;

@@ -92,10 +92,17 @@ static int next_line(httpc_resp *r, size_t *len)
 
 /* ---- debug output (set_debuglevel) --------------------------------------- */
 
-/* repr(s) to stdout: as_bytes 1 is a bytes repr, 0 a str repr of the
+/* Each print() is one line of the response's debug sink (debug.h). */
+
+void httpc__resp_set_debug(httpc_resp *r, httpc__debug d)
+{
+    r->dbg = d;
+}
+
+/* repr(s) into f: as_bytes 1 is a bytes repr, 0 a str repr of the
  * ISO-8859-1 text; `skip` drops leading characters (2.7's byte strings
  * print as a bytes repr without its b). */
-static void put_repr(const char *s, size_t n, int as_bytes, int skip)
+static void put_repr(FILE *f, const char *s, size_t n, int as_bytes, int skip)
 {
     size_t need = httpc__py_repr(NULL, 0, s, n, as_bytes) + 1;
     char *buf = malloc(need);
@@ -103,7 +110,7 @@ static void put_repr(const char *s, size_t n, int as_bytes, int skip)
     if (buf == NULL)
         return;
     httpc__py_repr(buf, need, s, n, as_bytes);
-    fputs(buf + skip, stdout);
+    fputs(buf + skip, f);
     free(buf);
 }
 
@@ -112,50 +119,66 @@ static void put_repr(const char *s, size_t n, int as_bytes, int skip)
 static void debug_repr(const httpc_resp *r, const char *tag, const char *s, size_t n)
 {
     int py27 = r->p->py27 != 0;
+    httpc__dline l;
+    FILE *f = httpc__debug_begin(&l, &r->dbg);
 
-    printf("%s ", tag);
-    put_repr(s, n, py27, py27);
-    putchar('\n');
+    if (f == NULL)
+        return;
+    fprintf(f, "%s ", tag);
+    put_repr(f, s, n, py27, py27);
+    fputc('\n', f);
+    httpc__debug_end(&l);
 }
 
 /* Text that Python 3 holds as a str decoded from ISO-8859-1 and print()s to
  * a UTF-8 stdout; 2.7 prints its byte strings as they are. */
-static void print_text(const httpc_resp *r, const char *s, size_t n)
+static void print_text(const httpc_resp *r, FILE *f, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80 || r->p->py27) {
-            putchar(c);
+            fputc(c, f);
         } else {
-            putchar(0xc0 | (c >> 6));
-            putchar(0x80 | (c & 0x3f));
+            fputc(0xc0 | (c >> 6), f);
+            fputc(0x80 | (c & 0x3f), f);
         }
     }
 }
 
-/* print("headers:", skipped_headers): the list of the 100 response's lines
+/* The items of print("headers:", skipped_headers): the 100 response's lines
  * as bytes, with the b'' that readline gave at EOF when no empty line came. */
-static void debug_skipped(const char *s, size_t n)
+static void skipped_items(FILE *f, const char *s, size_t n)
 {
     size_t i = 0, k;
     int ended = 0;
 
-    printf("headers: [");
     while (i < n) {
         const char *nl = memchr(s + i, '\n', n - i);
         k = nl ? (size_t)(nl - s) + 1 - i : n - i;
         if (i > 0)
-            printf(", ");
-        put_repr(s + i, k, 1, 0);
+            fputs(", ", f);
+        put_repr(f, s + i, k, 1, 0);
         ended = (k == 1 && s[i] == '\n') || (k == 2 && s[i] == '\r' && s[i + 1] == '\n');
         i += k;
     }
     if (!ended) {
         if (n > 0)
-            printf(", ");
-        put_repr("", 0, 1, 0);
+            fputs(", ", f);
+        put_repr(f, "", 0, 1, 0);
     }
-    printf("]\n");
+}
+
+static void debug_skipped(const httpc_resp *r, const char *s, size_t n)
+{
+    httpc__dline l;
+    FILE *f = httpc__debug_begin(&l, &r->dbg);
+
+    if (f == NULL)
+        return;
+    fputs("headers: [", f);
+    skipped_items(f, s, n);
+    fputs("]\n", f);
+    httpc__debug_end(&l);
 }
 
 /* ---- begin() ------------------------------------------------------------ */
@@ -252,7 +275,7 @@ static int skip_continue_py27(httpc_resp *r)
                 a++;
             while (httpc__py_isspace_bytes((unsigned char)l[b - 1]))
                 b--;
-            printf("header: %.*s\n", (int)(b - a), l + a);
+            httpc__debug_printf(&r->dbg, "header: %.*s\n", (int)(b - a), l + a);
         }
     }
 }
@@ -271,7 +294,7 @@ static int skip_continue_headers(httpc_resp *r)
     if ((n = parse_head(r, &p, NULL, &zero)) < 0)
         return (int)n;
     if (r->debuglevel > 0)
-        debug_skipped(r->buf + r->pos, (size_t)n);
+        debug_skipped(r, r->buf + r->pos, (size_t)n);
     r->pos += (size_t)n;
     return 0;
 }
@@ -343,21 +366,30 @@ static httpc_span raw_line(const char *head, size_t len, const httpc_header *h)
 
 /* 3.x: print("header:", hdr + ":", val) per field; 2.7: print "header:",
  * hdr, per raw line (the line keeps its own terminator). */
+static void debug_header(const httpc_resp *r, const httpc_header *h, size_t head_len)
+{
+    httpc__dline l;
+    FILE *f = httpc__debug_begin(&l, &r->dbg);
+
+    if (f == NULL)
+        return;
+    fputs("header: ", f);
+    if (r->p->py27) {
+        httpc_span line = raw_line(r->head, head_len, h);
+        fwrite(line.ptr, 1, line.len, f);
+    } else {
+        print_text(r, f, h->name.ptr, h->name.len);
+        fputs(": ", f);
+        print_text(r, f, h->value.ptr, h->value.len);
+        fputc('\n', f);
+    }
+    httpc__debug_end(&l);
+}
+
 static void debug_headers(const httpc_resp *r, size_t head_len)
 {
-    for (size_t i = 0; i < r->nhdrs; i++) {
-        const httpc_header *h = &r->hdrs[i];
-        printf("header: ");
-        if (r->p->py27) {
-            httpc_span l = raw_line(r->head, head_len, h);
-            fwrite(l.ptr, 1, l.len, stdout);
-            continue;
-        }
-        print_text(r, h->name.ptr, h->name.len);
-        printf(": ");
-        print_text(r, h->value.ptr, h->value.len);
-        putchar('\n');
-    }
+    for (size_t i = 0; i < r->nhdrs; i++)
+        debug_header(r, &r->hdrs[i], head_len);
 }
 
 static int read_headers(httpc_resp *r)
@@ -460,8 +492,22 @@ int httpc__resp_begin(httpc_resp *r)
     int rc = begin(r);
 
     if (r->debuglevel > 0)
-        fflush(stdout);
+        httpc__debug_flush(&r->dbg);
     return rc;
+}
+
+/* print('header:', line.decode()): the line keeps its terminator. */
+static void debug_tunnel_header(const httpc_resp *r, const char *line, size_t len)
+{
+    httpc__dline l;
+    FILE *f = httpc__debug_begin(&l, &r->dbg);
+
+    if (f == NULL)
+        return;
+    fputs("header: ", f);
+    fwrite(line, 1, len, f);
+    fputc('\n', f);
+    httpc__debug_end(&l);
 }
 
 /* _tunnel's header loop: lines up to an empty one or EOF, bounded in length
@@ -478,11 +524,8 @@ static int skip_tunnel_headers(httpc_resp *r, int debuglevel)
         if (len == 0 || (len == 2 && l[0] == '\r' && l[1] == '\n') ||
             (len == 1 && l[0] == '\n' && !r->p->py27))
             return 0;
-        if (debuglevel > 0 && !r->p->py27) {
-            printf("header: ");
-            fwrite(l, 1, len, stdout); /* print('header:', line.decode()) */
-            putchar('\n');
-        }
+        if (debuglevel > 0 && !r->p->py27)
+            debug_tunnel_header(r, l, len);
     }
 }
 
@@ -504,7 +547,7 @@ int httpc__resp_tunnel_reply(httpc_resp *r, int debuglevel, char *detail, size_t
         }
         rc = skip_tunnel_headers(r, debuglevel);
         if (debuglevel > 0)
-            fflush(stdout);
+            httpc__debug_flush(&r->dbg);
     }
     if (rc < 0)
         httpc__detail(detail, cap, "%s", r->errmsg);

@@ -7,6 +7,7 @@
 #ifndef HTTPC_RESP_INTERNAL_H
 #define HTTPC_RESP_INTERNAL_H
 
+#include "debug.h"
 #include "transport.h"
 
 #define RESP_BUFSIZE 8192 /* io.DEFAULT_BUFFER_SIZE, what makefile('rb') buffers */
@@ -33,6 +34,7 @@ struct httpc_resp {
     int64_t partial, expected, partial_offset;
     char crlf_seen[2]; /* the chunk terminator's bytes read so far (2.7's e.partial) */
     char errmsg[256];
+    httpc__debug dbg; /* where set_debuglevel's lines go (zero: stdout) */
 };
 
 /* _close_conn(): fp.close(), with the bytes read ahead given back to the

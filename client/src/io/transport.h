@@ -4,6 +4,7 @@
 #ifndef HTTPC_TRANSPORT_H
 #define HTTPC_TRANSPORT_H
 
+#include "debug.h"
 #include "internal.h"
 
 typedef struct httpc__transport httpc__transport;
@@ -121,6 +122,9 @@ httpc_resp *httpc__resp_retain(httpc_resp *r);
 int httpc__resp_tunnel_reply(httpc_resp *r, int debuglevel, char *detail, size_t cap);
 /* The size of a response's read buffer, for tests of constant memory. */
 size_t httpc__resp_bufcap(const httpc_resp *r);
+/* Where the response's debug output goes (its connection's sink); stdout
+ * until set. */
+void httpc__resp_set_debug(httpc_resp *r, httpc__debug d);
 /* begin(): status line, 1xx skipping, headers, framing. */
 int httpc__resp_begin(httpc_resp *r);
 
