@@ -162,7 +162,8 @@ static int read_whole(httpc_resp *r, body *b)
 }
 
 /* read(amt) until it gives nothing; after IncompleteRead the caller's buffer
- * holds e.partial at `offset` (httpc_resp_read's contract). */
+ * starts with e.partial (httpc_resp_read's contract; the offset of
+ * httpc_resp_incomplete counts the bytes 2.7 dropped before it). */
 static int read_pieces(httpc_resp *r, size_t amt, body *b)
 {
     char *buf = malloc(amt);
@@ -173,10 +174,10 @@ static int read_pieces(httpc_resp *r, size_t amt, body *b)
     for (;;) {
         ssize_t n = httpc_resp_read(r, buf, amt);
         if (n == HTTPC_E_INCOMPLETE_READ) {
-            int64_t partial, offset;
-            httpc_resp_incomplete(r, &partial, NULL, &offset);
-            if (partial > 0 && offset >= 0 && (uint64_t)(offset + partial) <= amt)
-                body_add(b, buf + offset, (size_t)partial);
+            int64_t partial;
+            httpc_resp_incomplete(r, &partial, NULL, NULL);
+            if (partial > 0 && (uint64_t)partial <= amt)
+                body_add(b, buf, (size_t)partial);
         }
         if (n <= 0) {
             rc = (int)n;
