@@ -772,12 +772,23 @@ int httpc_conn_request(httpc_conn *c, const char *method, const char *url,
                        const httpc_body *body, const httpc_kv *headers,
                        size_t nheaders, int encode_chunked);
 
+/* The longest request head (request line and header lines, CRLFs included)
+ * a connection buffers, as curl caps its request at DYN_HTTP_REQUEST. CPython
+ * has no cap (its _buffer is a list that grows with every putheader); no
+ * scenario comes near this one, and a longer head is refused with
+ * HTTPC_E_VALUE_ERROR rather than grown without bound. A body that 2.7 sends
+ * in the head's send() (body_with_head) does not count. */
+#define HTTPC_MAX_REQUEST_HEAD (1024 * 1024)
+
 /* putrequest(method, url, skip_host, skip_accept_encoding).
- * HTTPC_E_CANNOT_SEND_REQUEST unless idle. */
+ * HTTPC_E_CANNOT_SEND_REQUEST unless idle; HTTPC_E_VALUE_ERROR past
+ * HTTPC_MAX_REQUEST_HEAD. */
 int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url,
                           int skip_host, int skip_accept_encoding);
 /* putheader(header, *values): values joined with "\r\n\t".
- * HTTPC_E_CANNOT_SEND_HEADER outside a request, HTTPC_E_VALUE_ERROR. */
+ * HTTPC_E_CANNOT_SEND_HEADER outside a request, HTTPC_E_VALUE_ERROR (an
+ * invalid name or value, or a head past HTTPC_MAX_REQUEST_HEAD; the head
+ * is then left as it was). */
 int httpc_conn_putheader(httpc_conn *c, const char *name,
                          const char *const *values, size_t nvalues);
 /* endheaders(message_body, encode_chunked): sends the head and the body. */

@@ -1166,6 +1166,63 @@ Test(conn, debug_output_fd_body, .init = cr_redirect_stdout)
         "reply: 'HTTP/1.1 204 No Content\\r\\n'\n");
 }
 
+/* ---- the request head's cap (HTTPC_MAX_REQUEST_HEAD) ------------------------ */
+
+static int put1(httpc_conn *c, const char *name, const char *value)
+{
+    return httpc_conn_putheader(c, name, &value, 1);
+}
+
+/* A header that would take the head past the cap is refused with a message
+ * and leaves the head as it was: the request still goes out without it. */
+Test(conn, putheader_past_request_head_cap)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py3");
+    size_t n = HTTPC_MAX_REQUEST_HEAD;
+    char *big = malloc(n + 1);
+    cr_assert_not_null(big);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    cr_assert_eq(httpc_conn_putrequest(c, "GET", "/", 0, 0), 0);
+    cr_assert_eq(put1(c, "X", "1"), 0);
+    big[n - 100] = '\0'; /* fits: the head is now near the cap */
+    cr_assert_eq(put1(c, "Big", big), 0);
+    cr_assert_eq(put1(c, "Connection", big + n - 200), HTTPC_E_VALUE_ERROR);
+    cr_assert_str_eq(httpc_conn_errmsg(c),
+                     "request head longer than 1048576 bytes (HTTPC_MAX_REQUEST_HEAD)");
+    cr_assert_eq(put1(c, "Y", "2"), 0);
+    cr_assert_eq(httpc_conn_endheaders(c, NULL, 0), 0);
+    size_t len;
+    const char *sent = httpc__mem_sent(m.t[0], &len);
+    cr_assert_eq(len, strlen("GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                             "X: 1\r\nBig: \r\nY: 2\r\n\r\n") + (n - 100));
+    cr_assert_eq(memcmp(sent + len - 10, "\r\nY: 2\r\n\r\n", 10), 0);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+    free(big);
+}
+
+/* httplib 2.7 sends a bytes body in the head's send(): the cap is the
+ * head's, so a body larger than it still goes. */
+Test(conn, request_head_cap_leaves_inline_body)
+{
+    mem_peer m = {.replies = {OK_REPLY}};
+    httpc_conn *c = open_conn(&m, "h", "py27");
+    size_t n = 2 * HTTPC_MAX_REQUEST_HEAD, len;
+    char *body = calloc(1, n);
+    cr_assert_not_null(body);
+    httpc_body b = {.kind = HTTPC_BODY_BUFFER, .data = body, .len = n};
+    cr_assert_eq(httpc_conn_request(c, "POST", "/", &b, NULL, 0, 0), 0, "%s",
+                 httpc_conn_errmsg(c));
+    httpc__mem_sent(m.t[0], &len);
+    cr_assert_eq(len, strlen("POST / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                             "Content-Length: 2097152\r\n\r\n") + n);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+    free(body);
+}
+
 /* ---- the debug sink: a stream or a callback instead of stdout ------------- */
 
 typedef struct lines {

@@ -439,27 +439,47 @@ static void forget_closed_response(httpc_conn *c)
     }
 }
 
+/* Room in the head buffer for `more` bytes. */
+static int out_reserve(httpc_conn *c, size_t more)
+{
+    size_t need = c->out_len + more, cap = c->out_cap ? c->out_cap : 512;
+
+    if (need <= c->out_cap)
+        return 0;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(c->out, cap);
+    if (p == NULL)
+        return nomem(c);
+    c->out = p;
+    c->out_cap = cap;
+    return 0;
+}
+
+static void out_put(httpc_conn *c, const char *s, size_t len)
+{
+    memcpy(c->out + c->out_len, s, len);
+    c->out_len += len;
+}
+
 /* _output(): one line of the head; the CRLF that join() puts between the
- * lines is added here. */
+ * lines is added here. The head stops at HTTPC_MAX_REQUEST_HEAD. */
 static int output(httpc_conn *c, const char *a, size_t alen, const char *b, size_t blen)
 {
-    size_t need = c->out_len + alen + blen + 2;
+    size_t room = HTTPC_MAX_REQUEST_HEAD - c->out_len;
+    int rc;
 
-    if (need > c->out_cap) {
-        size_t cap = c->out_cap ? c->out_cap * 2 : 512;
-        while (cap < need)
-            cap *= 2;
-        char *p = realloc(c->out, cap);
-        if (p == NULL)
-            return nomem(c);
-        c->out = p;
-        c->out_cap = cap;
+    if (alen > room || blen > room - alen || room - alen - blen < 2) {
+        httpc__detail(c->errmsg, sizeof c->errmsg,
+                      "request head longer than %d bytes (HTTPC_MAX_REQUEST_HEAD)",
+                      HTTPC_MAX_REQUEST_HEAD);
+        return HTTPC_E_VALUE_ERROR;
     }
-    memcpy(c->out + c->out_len, a, alen);
-    memcpy(c->out + c->out_len + alen, b, blen);
-    c->out_len += alen + blen;
-    memcpy(c->out + c->out_len, "\r\n", 2);
-    c->out_len += 2;
+    if ((rc = out_reserve(c, alen + blen + 2)) < 0)
+        return rc;
+    out_put(c, a, alen);
+    out_put(c, b, blen);
+    out_put(c, "\r\n", 2);
     return 0;
 }
 
@@ -600,7 +620,7 @@ int httpc_conn_putheader(httpc_conn *c, const char *name, const char *const *val
 {
     size_t total;
     char *joined, *p;
-    int rc;
+    int rc, close = 0;
 
     if (c->state != CS_REQ_STARTED)
         return fail(c, HTTPC_E_CANNOT_SEND_HEADER, "");
@@ -612,12 +632,13 @@ int httpc_conn_putheader(httpc_conn *c, const char *name, const char *const *val
     p = joined + sprintf(joined, ": ");
     for (size_t i = 0; i < nvalues; i++) {
         p += sprintf(p, i ? "\r\n\t%s" : "%s", values[i]);
-        if (strcasecmp(name, "connection") == 0 &&
-            httpc__list_has((httpc_span){values[i], strlen(values[i])}, "close"))
-            c->sent_close = 1;
+        close |= strcasecmp(name, "connection") == 0 &&
+                 httpc__list_has((httpc_span){values[i], strlen(values[i])}, "close");
     }
     rc = output(c, name, strlen(name), joined, (size_t)(p - joined));
     free(joined);
+    if (rc == 0 && close)
+        c->sent_close = 1; /* only a header that went into the head counts */
     return rc;
 }
 
@@ -700,10 +721,10 @@ static int send_output(httpc_conn *c, const httpc_body *b, int encode_chunked)
 
     if ((rc = output(c, "", 0, "", 0)) < 0)
         return rc;
-    if (inline_body && (rc = output(c, b->data, b->len, "", 0)) < 0)
+    if (inline_body && (rc = out_reserve(c, b->len)) < 0)
         return rc;
-    if (inline_body)
-        c->out_len -= 2;
+    if (inline_body) /* msg += message_body: no cap, the body is the caller's */
+        out_put(c, b->data, b->len);
     /* del self._buffer[:] comes before self.send(msg) */
     size_t len = c->out_len;
     c->out_len = 0;
