@@ -7,42 +7,18 @@
 const http = require('http');
 const https = require('https');
 const fs = require('fs');
-const crypto = require('crypto');
+const path = require('path');
+const no = require(path.join(__dirname, '..', 'nodeoutcome.js'));
 
-// Node / llhttp code -> taxonomy class. Codes absent here are "Unmapped".
+// Node / llhttp code -> taxonomy class (adapters/nodeoutcome.js has the ones
+// the undici adapter shares). Codes absent here are "Unmapped".
 const CODES = {
-  HPE_INVALID_CONSTANT: 'BadStatusLine', // not "HTTP/" where the version goes
-  HPE_INVALID_VERSION: 'UnknownProtocol',
-  HPE_INVALID_STATUS: 'BadStatusLine',
-  HPE_INVALID_HEADER_TOKEN: 'HTTPException', // CPython has no header-syntax class
-  HPE_HEADER_OVERFLOW: 'LineTooLong', // the whole head over --max-http-header-size
-  HPE_INVALID_CHUNK_SIZE: 'IncompleteRead', // CPython: ValueError -> IncompleteRead
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'IncompleteRead',
-  HPE_INVALID_CONTENT_LENGTH: 'InvalidHeader',
-  HPE_UNEXPECTED_CONTENT_LENGTH: 'InvalidFraming', // Content-Length with chunked
-  HPE_INVALID_TRANSFER_ENCODING: 'InvalidFraming',
-  HPE_CR_EXPECTED: 'HTTPException',
-  HPE_LF_EXPECTED: 'HTTPException',
-  HPE_STRICT: 'HTTPException',
-  HPE_INVALID_EOF_STATE: 'IncompleteRead', // EOF inside a framed body
-  HPE_CLOSED_CONNECTION: 'HTTPException', // data after a "close" response
-  HPE_UNEXPECTED_SPACE: 'HTTPException',
+  ...no.LLHTTP_CODES,
+  ...no.NODE_CODES, // ECONNRESET's "socket hang up" is refined below
   HPE_INVALID_METHOD: 'BadStatusLine',
   HPE_INVALID_URL: 'BadStatusLine',
   HPE_INTERNAL: 'Unmapped',
   HPE_USER: 'Unmapped',
-  ECONNRESET: 'ConnectionResetError', // "socket hang up" is refined below
-  EPIPE: 'BrokenPipeError',
-  ECONNREFUSED: 'ConnectionRefusedError',
-  ETIMEDOUT: 'TimeoutError',
-  EPROTO: 'SSLError',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'SSLError',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'SSLCertVerificationError',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'SSLCertVerificationError',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'SSLCertVerificationError',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'SSLCertVerificationError',
-  SELF_SIGNED_CERT_IN_CHAIN: 'SSLCertVerificationError',
-  CERT_HAS_EXPIRED: 'SSLCertVerificationError',
   ERR_INVALID_CHAR: 'Unmapped', // a header value Node refuses to send
 };
 
@@ -54,43 +30,10 @@ function classify(e) {
   return CODES[code] || 'Unmapped';
 }
 
-function parseArgs(argv) {
-  const reqs = [], opts = {timeout: 10, proxyHeaders: []};
-  const cur = {method: 'GET', headers: [], data: null};
-  for (let i = 0; i < argv.length; i++) {
-    const o = argv[i], v = argv[i + 1];
-    if (o === '--insecure' || o === '--verify') { opts[o.slice(2)] = true; continue; }
-    i++;
-    if (o === '--before') {
-      const sp = v.indexOf(' ');
-      reqs.push({method: v.slice(0, sp), target: v.slice(sp + 1), headers: [], data: null});
-    } else if (o === '--before-header') reqs[reqs.length - 1].headers.push(v);
-    else if (o === '--before-data-file') reqs[reqs.length - 1].data = fs.readFileSync(v);
-    else if (o === '-X') cur.method = v;
-    else if (o === '-H') cur.headers.push(v);
-    else if (o === '--data-file') cur.data = fs.readFileSync(v);
-    else if (o === '--timeout') opts.timeout = parseFloat(v);
-    else if (o === '--cacert') opts.ca = fs.readFileSync(v);
-    else if (o === '--proxy') opts.proxy = v;
-    else if (o === '--proxy-header') opts.proxyHeaders.push(v);
-    else if (o === '--json') opts.url = new URL(v);
-    else if (o === '--target') opts.target = v; // sent verbatim (absolute-form, "*")
-    else { console.error('node_adapter: unknown option ' + o); process.exit(2); }
-  }
-  cur.target = opts.target || opts.url.pathname + opts.url.search;
-  reqs.push(cur);
-  return {reqs, opts};
-}
-
 // Header lines as a flat [name, value, ...] list, so the order and the
 // duplicates the scenario gives are kept.
 function rawHeaders(lines) {
-  const out = [];
-  for (const h of lines) {
-    const c = h.indexOf(':');
-    out.push(h.slice(0, c), h.slice(c + 1).replace(/^[ \t]+/, ''));
-  }
-  return out;
+  return lines.flatMap(no.splitHeader);
 }
 
 function hasHeader(raw, name) {
@@ -119,9 +62,7 @@ function unchunk(buf) {
 // One adaptation: the protocol's argv in, the outcome object to done().
 function adapt(argv, done) {
   let agent = null;
-  const out = {error: null, detail: '', status: null, reason: null, version: null,
-    headers: null, body_len: null, body_sha256: null, body_b64: null, partial_len: null,
-    expected_more: null, will_close: null, connection: null, native_error: null};
+  const out = no.newOutcome();
   let printed = false;
   function finish() {
     if (printed) return;
@@ -140,7 +81,6 @@ function adapt(argv, done) {
   }
 
   function report(res, chunks) {
-    const body = Buffer.concat(chunks);
     out.status = res.statusCode;
     out.reason = res.statusMessage;
     out.version = res.httpVersionMajor * 10 + res.httpVersionMinor;
@@ -148,9 +88,7 @@ function adapt(argv, done) {
     for (let i = 0; i < res.rawHeaders.length; i += 2)
       hs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
     out.headers = hs;
-    out.body_len = body.length;
-    out.body_sha256 = crypto.createHash('sha256').update(body).digest('hex');
-    if (body.length <= 1 << 20) out.body_b64 = body.toString('base64');
+    const body = no.setBody(out, chunks);
     if (!res.complete) {
       out.partial_len = body.length;
       const cl = res.headers['content-length'];
@@ -159,7 +97,7 @@ function adapt(argv, done) {
   }
 
   function run() {
-    const {reqs, opts} = parseArgs(argv);
+    const {reqs, opts} = no.parseArgs(argv, 'node_adapter');
     if (opts.proxy) { // Node's http has no set_tunnel(): an adapter gap, not a client error
       out.error = 'AdapterUnsupported';
       out.native_error = out.detail = 'node adapter: CONNECT tunnels are not implemented';
@@ -168,7 +106,8 @@ function adapt(argv, done) {
     const tls = opts.url.protocol === 'https:';
     const mod = tls ? https : http;
     agent = new mod.Agent({keepAlive: true, maxSockets: 1,
-      ...(tls ? {ca: opts.ca, rejectUnauthorized: !opts.insecure} : {})});
+      ...(tls ? {ca: opts.cacert && fs.readFileSync(opts.cacert),
+        rejectUnauthorized: !opts.insecure} : {})});
     const ms = opts.timeout * 1000;
     const step = (n) => {
       const q = reqs[n], last = n === reqs.length - 1;

@@ -13,43 +13,18 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const crypto = require('crypto');
+const no = require(path.join(__dirname, '..', 'nodeoutcome.js'));
 
-// undici's and llhttp's codes -> class; absent ones are "Unmapped".
+// undici's and llhttp's codes -> class (adapters/nodeoutcome.js has the ones
+// Node's http adapter shares); absent ones are "Unmapped".
 const CODES = {
-  HPE_INVALID_CONSTANT: 'BadStatusLine',
-  HPE_INVALID_STATUS: 'BadStatusLine',
-  HPE_INVALID_VERSION: 'UnknownProtocol',
-  HPE_HEADER_OVERFLOW: 'LineTooLong',
+  ...no.LLHTTP_CODES,
+  ...no.NODE_CODES,
   UND_ERR_HEADERS_OVERFLOW: 'LineTooLong',
-  HPE_INVALID_HEADER_TOKEN: 'HTTPException',
-  HPE_CR_EXPECTED: 'HTTPException',
-  HPE_LF_EXPECTED: 'HTTPException',
-  HPE_STRICT: 'HTTPException',
-  HPE_UNEXPECTED_SPACE: 'HTTPException',
-  HPE_CLOSED_CONNECTION: 'HTTPException',
-  HPE_INVALID_CONTENT_LENGTH: 'InvalidHeader',
-  HPE_UNEXPECTED_CONTENT_LENGTH: 'InvalidFraming',
-  HPE_INVALID_TRANSFER_ENCODING: 'InvalidFraming',
-  HPE_INVALID_CHUNK_SIZE: 'IncompleteRead',
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'IncompleteRead',
-  HPE_INVALID_EOF_STATE: 'IncompleteRead',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'IncompleteRead',
   UND_ERR_HEADERS_TIMEOUT: 'TimeoutError',
   UND_ERR_BODY_TIMEOUT: 'TimeoutError',
   UND_ERR_CONNECT_TIMEOUT: 'TimeoutError',
-  ETIMEDOUT: 'TimeoutError',
-  ECONNRESET: 'ConnectionResetError',
-  EPIPE: 'BrokenPipeError',
-  ECONNREFUSED: 'ConnectionRefusedError',
-  EPROTO: 'SSLError',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'SSLError',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'SSLCertVerificationError',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'SSLCertVerificationError',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'SSLCertVerificationError',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'SSLCertVerificationError',
-  SELF_SIGNED_CERT_IN_CHAIN: 'SSLCertVerificationError',
-  CERT_HAS_EXPIRED: 'SSLCertVerificationError',
 };
 
 // e and its causes (fetch's TypeError('fetch failed') wraps undici's error).
@@ -96,56 +71,12 @@ function nativeText(e) {
 }
 
 function parseArgs(argv) {
-  const reqs = [], opts = {timeout: 10, proxyHeaders: [], mode: null};
-  const cur = {method: 'GET', headers: [], data: null};
-  for (let i = 0; i < argv.length; i++) {
-    const o = argv[i], v = argv[i + 1];
-    if (o === '--insecure' || o === '--verify' || o === '--fetch') {
-      if (o === '--fetch') opts.mode = 'fetch';
-      else opts[o.slice(2)] = true;
-      continue;
-    }
-    i++;
-    if (o === '--undici') { opts.mode = 'undici'; opts.dir = v; }
-    else if (o === '--before') {
-      const sp = v.indexOf(' ');
-      reqs.push({method: v.slice(0, sp), target: v.slice(sp + 1), headers: [], data: null});
-    } else if (o === '--before-header') reqs[reqs.length - 1].headers.push(v);
-    else if (o === '--before-data-file') reqs[reqs.length - 1].data = fs.readFileSync(v);
-    else if (o === '-X') cur.method = v;
-    else if (o === '-H') cur.headers.push(v);
-    else if (o === '--data-file') cur.data = fs.readFileSync(v);
-    else if (o === '--timeout') opts.timeout = parseFloat(v);
-    else if (o === '--cacert') opts.cacert = v;
-    else if (o === '--proxy') opts.proxy = v;
-    else if (o === '--proxy-header') opts.proxyHeaders.push(v);
-    else if (o === '--json') opts.url = new URL(v);
-    else if (o === '--target') opts.target = v;
-    else { console.error('undici_adapter: unknown option ' + o); process.exit(2); }
-  }
-  cur.target = opts.target || null;
-  reqs.push(cur);
-  for (const q of reqs) {
-    q.target = q.target || opts.url.pathname + opts.url.search;
-    q.headers = q.headers.map((h) => {
-      const c = h.indexOf(':');
-      return [h.slice(0, c), h.slice(c + 1).replace(/^[ \t]+/, '')];
-    });
-  }
+  const {reqs, opts} = no.parseArgs(argv, 'undici_adapter', {
+    '--fetch': (o) => { o.mode = 'fetch'; },
+    '--undici': (o, v) => { o.mode = 'undici'; o.dir = v; },
+  });
+  for (const q of reqs) q.headers = q.headers.map(no.splitHeader);
   return {reqs, opts};
-}
-
-function newOutcome() {
-  return {error: null, detail: '', status: null, reason: null, version: null, headers: null,
-    body_len: null, body_sha256: null, body_b64: null, partial_len: null, expected_more: null,
-    will_close: null, connection: null, native_error: null};
-}
-
-function setBody(out, chunks) {
-  const body = Buffer.concat(chunks);
-  out.body_len = body.length;
-  out.body_sha256 = crypto.createHash('sha256').update(body).digest('hex');
-  if (body.length <= 1 << 20) out.body_b64 = body.toString('base64');
 }
 
 function fail(out, e, step, n, gotHead) {
@@ -205,7 +136,7 @@ async function viaFetch(reqs, opts, out) {
       out.status = res.status;
       out.reason = res.statusText;
       out.headers = [...res.headers].map(([k, v]) => [k, v]);
-      setBody(out, chunks);
+      no.setBody(out, chunks);
       if (out.error === 'IncompleteRead') out.partial_len = out.body_len;
     }
     if (out.error) return;
@@ -289,7 +220,7 @@ function viaUndici(reqs, opts, out) {
         for (let k = 0; k < r.head.raw.length; k += 2)
           hs.push([r.head.raw[k].toString('latin1'), r.head.raw[k + 1].toString('latin1')]);
         out.headers = hs;
-        setBody(out, r.chunks);
+        no.setBody(out, r.chunks);
         if (out.error === 'IncompleteRead') out.partial_len = out.body_len;
         if (!r.error && r.keep !== null && r.keep !== undefined) {
           out.connection = r.keep ? 'kept' : 'closed';
@@ -304,7 +235,7 @@ function viaUndici(reqs, opts, out) {
 
 function main() {
   const {reqs, opts} = parseArgs(process.argv.slice(2));
-  const out = newOutcome();
+  const out = no.newOutcome();
   const run = opts.mode === 'undici' ? viaUndici : opts.mode === 'fetch' ? viaFetch : null;
   if (!run) {
     console.error('undici_adapter: give --fetch or --undici DIR');
