@@ -156,7 +156,7 @@ def run_cli(words, env, timeout, merge):
         return (p.stdout if merge else p.stderr).decode("latin-1"), p.returncode
     except subprocess.TimeoutExpired as e:  # past its own timeout: a hang
         log = (e.stdout if merge else e.stderr) or b""
-        return log.decode("latin-1") + "\n%s timed out (killed)\n" % words[0], -9
+        return log.decode("latin-1") + "\nfailed: %s timed out (killed)\n" % words[0], -9
 
 
 def set_body_file(out, path):
