@@ -17,7 +17,7 @@
  * --verify-only, then runs callgrind with --no-verify. */
 #include "micro.h"
 
-#include "transport.h"
+#include "conn_internal.h"
 
 #include <valgrind/callgrind.h>
 

@@ -14,7 +14,7 @@
  * the port (0: 80). The rest: NUL-separated host, method, URL, then up to 8
  * name, value pairs. */
 #include "fuzz_common.h"
-#include "transport.h"
+#include "conn_internal.h"
 #include "url.h"
 
 #define MAX_FIELDS (3 + 2 * 8)

@@ -10,7 +10,7 @@
  * the read mode (bits 0-1: read(), read(amt), readline(amt), read(amt) then
  * read(); bit 2: HEAD; bits 3-7: amt = 1 + 7 * value), then the reply. */
 #include "fuzz_common.h"
-#include "transport.h"
+#include "conn_internal.h"
 
 /* Compared with memcmp: six ints, then 8-byte fields only (no padding). */
 typedef struct outcome {

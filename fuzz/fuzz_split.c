@@ -19,7 +19,7 @@
  * reply. */
 #include "fuzz_common.h"
 #include "scan.h" /* the work counter */
-#include "transport.h"
+#include "conn_internal.h"
 
 #define ROUNDS 3
 

@@ -12,7 +12,7 @@
  * before httpc_parse_status_line_resume and httpc_parse_headers_resume. */
 #include "httpc.h"
 #include "scan.h"
-#include "transport.h"
+#include "conn_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #ifndef HTTPC_TEST_MEM_PEER_H
 #define HTTPC_TEST_MEM_PEER_H
 
-#include "transport.h"
+#include "conn_internal.h"
 
 #include <string.h>
 

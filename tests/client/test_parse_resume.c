@@ -9,7 +9,7 @@
  * HTTPC__WORK_SLACK however they are cut. */
 #include "scan.h"
 #include "test_support.h"
-#include "transport.h"
+#include "conn_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "transport.h"
+#include "conn_internal.h"
 
 #define MAX_CONNS 3
 #define MAX_REQS 4

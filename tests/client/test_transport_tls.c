@@ -5,7 +5,7 @@
  * through a CONNECT tunnel. Expected classes and messages are CPython 3.11's
  * (see scenarios/tls/ for the same cases checked against CPython itself). */
 #include "httpc_mock.h"
-#include "transport.h"
+#include "conn_internal.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>

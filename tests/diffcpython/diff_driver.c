@@ -12,7 +12,7 @@
  *            documents the same format)
  *   --bodies print the body itself ("body", latin-1) besides its length and CRC
  * Exit status: 0, or 2 on a usage or batch format error. */
-#include "transport.h" /* httpc__mem_transport, httpc__resp_new, httpc__resp_begin */
+#include "conn_internal.h" /* httpc__mem_transport, httpc__resp_new, httpc__resp_begin */
 
 #include <errno.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef HTTPC_COMPAT_HTTP_H
 #define HTTPC_COMPAT_HTTP_H
 
-#include "transport.h"
+#include "conn_internal.h"
 
 /* How h's connection opens its transport, now and after a connect(host)
  * that makes a new one (tests replace it with an in-memory peer). */

@@ -3,8 +3,7 @@
  * Request-started, Request-sent), following CPython 3.11's http/client.py
  * (and httplib 2.x's where the profile's fields say so). Python's own oddities are
  * kept on purpose: a reference client is useful only if it is exact. */
-#include "debug.h"
-#include "transport.h"
+#include "conn_internal.h"
 #include "url.h"
 
 #include <stdio.h>

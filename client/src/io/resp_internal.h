@@ -7,8 +7,7 @@
 #ifndef HTTPC_RESP_INTERNAL_H
 #define HTTPC_RESP_INTERNAL_H
 
-#include "debug.h"
-#include "transport.h"
+#include "conn_internal.h"
 
 #define RESP_BUFSIZE 8192 /* io.DEFAULT_BUFFER_SIZE, what makefile('rb') buffers */
 
