@@ -563,6 +563,7 @@ static void conn_options(const opts *o, httpc_conn_opts *co, httpc_tls_opts *tls
     co->profile = o->profile;
     co->timeout_ms = o->timeout_ms;
     co->debuglevel = o->verbose;
+    co->debug_stream = o->json ? stderr : stdout; /* --json keeps stdout for the outcome */
     co->read_cap = (size_t)o->read_cap;
 }
 
@@ -776,17 +777,13 @@ static int finish_output(FILE *f, const char *name, int write_errno)
 }
 
 /* Where the body goes: stdout, -o FILE, or nowhere (--json: stdout keeps the
- * one JSON object, and debug output goes to stderr). NULL with *rc set when
- * -o cannot be opened. */
-static FILE *body_stream(const opts *o, FILE **json_out, int *rc)
+ * one JSON object). NULL with *rc set when -o cannot be opened. */
+static FILE *body_stream(const opts *o, int *rc)
 {
     FILE *out = NULL;
 
-    *json_out = stdout;
     if (o->json) {
-        int keep = dup(1);
-        *json_out = fdopen(keep, "w");
-        dup2(2, 1);
+        return NULL;
     } else if (o->output) {
         if ((out = fopen(o->output, "wb")) == NULL) {
             fprintf(stderr, "httpc: cannot write '%s': %s\n", o->output, strerror(errno));
@@ -817,7 +814,7 @@ int main(int argc, char **argv)
     opts o = {.timeout_ms = -1};
     httpc_record rec;
     plan pl;
-    FILE *json_out, *body_out;
+    FILE *body_out;
     int rc = parse_args(argc, argv, &o), write_failed;
 
     if (rc != 0)
@@ -832,7 +829,7 @@ int main(int argc, char **argv)
         plan_free(&pl);
         return rc;
     }
-    if ((body_out = body_stream(&o, &json_out, &rc)) == NULL && rc) {
+    if ((body_out = body_stream(&o, &rc)) == NULL && rc) {
         plan_free(&pl);
         return rc;
     }
@@ -844,8 +841,8 @@ int main(int argc, char **argv)
     }
     run(&o, &pl, &rec);
     if (o.json) {
-        print_json(json_out, &o, &rec);
-        write_failed = finish_output(json_out, "<stdout>", 0);
+        print_json(stdout, &o, &rec);
+        write_failed = finish_output(stdout, "<stdout>", 0);
     } else {
         print_plain(&o, &rec);
         write_failed = finish_output(body_out, o.output ? o.output : "<stdout>", rec.copy_errno);

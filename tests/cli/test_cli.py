@@ -74,6 +74,9 @@ p, _ = run("-v", "--json", "http://127.0.0.1:PORT/", reply=ok)
 check("-v keeps stdout JSON", json.loads(p.stdout)["status"] == 200 and
       b"send: b'GET / HTTP/1.1" in p.stderr and b"reply: 'HTTP/1.1 200 OK\\r\\n'" in p.stderr
       and b"header: Content-Length: 5" in p.stderr, repr(p.stderr))
+p, _ = run("-v", "http://127.0.0.1:PORT/", reply=ok)  # print() writes to stdout
+check("-v to stdout without --json", p.stdout.startswith(b"send: b'GET / HTTP/1.1")
+      and p.stdout.endswith(b"hello") and b"send:" not in p.stderr, repr((p.stdout, p.stderr)))
 
 # ---- hostile input to the CLI ------------------------------------------------------------
 
