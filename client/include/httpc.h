@@ -263,9 +263,10 @@ typedef enum httpc_body_framing {
 /* Which `responses` table httpc_status_phrase_for reads (status.c; read off
  * each interpreter by tests/oracle/gen_status.py where there is one). */
 typedef enum httpc_status_table {
-    HTTPC_STATUS_TABLE_27,  /* httplib 2.7 (and 2.6, 3.0-3.3 by their documents): 41
+    HTTPC_STATUS_TABLE_27,  /* httplib 2.7 (and 2.6, 3.0-3.2 by their documents): 41
                                entries, 306 "(Unused)", no 102 207 226 422-426 507 510 */
-    HTTPC_STATUS_TABLE_34,  /* the 3.4 document's 53 constants (HTTPC_STATUS_MAP) */
+    HTTPC_STATUS_TABLE_34,  /* 3.3 and 3.4: 2.7's 41 and RFC 6585's 428, 429, 431,
+                               511 (45; the WebDAV constants have no phrase) */
     HTTPC_STATUS_TABLE_36,  /* http.HTTPStatus of 3.5/3.6: 57 entries */
     HTTPC_STATUS_TABLE_311, /* CPython 3.11 (the same in 3.9-3.12): 62 entries */
 } httpc_status_table;

@@ -122,7 +122,16 @@ Test(status, httpc_status_phrase_in_answers_per_profile)
     cr_assert_eq(httpc_status_count_in(p27->status_table), 41);
     cr_assert_eq(httpc_status_count_in(p36->status_table), 57);
     cr_assert_eq(httpc_status_count_in(p3->status_table), 62);
-    cr_assert_eq(httpc_status_count_in(HTTPC_STATUS_TABLE_34), 53);
+    /* 3.3/3.4: 2.7's 41 and RFC 6585's four; the other constants of the
+     * 3.4 document have no phrase before http.HTTPStatus. */
+    cr_assert_eq(httpc_status_count_in(httpc_profile_get(HTTPC_PROFILE_PY33)->status_table), 45);
+    cr_assert_eq(httpc_status_count_in(httpc_profile_get(HTTPC_PROFILE_PY34)->status_table), 45);
+    cr_assert_eq(httpc_profile_get(HTTPC_PROFILE_PY32)->status_table, HTTPC_STATUS_TABLE_27);
+    cr_assert_str_eq(httpc_status_phrase_in(HTTPC_STATUS_TABLE_34, 306), "(Unused)");
+    cr_assert_str_eq(httpc_status_phrase_in(HTTPC_STATUS_TABLE_34, 429), "Too Many Requests");
+    cr_assert_null(httpc_status_phrase_in(HTTPC_STATUS_TABLE_34, 102));
+    cr_assert_null(httpc_status_phrase_in(HTTPC_STATUS_TABLE_34, 422));
+    cr_assert_eq(httpc_status_code_in(HTTPC_STATUS_TABLE_34, 45), -1);
     cr_assert_str_eq(httpc_status_phrase_in(p27->status_table, 306), "(Unused)");
     cr_assert_null(httpc_status_phrase_in(p27->status_table, 102));
     cr_assert_null(httpc_status_phrase_in(p27->status_table, 428));

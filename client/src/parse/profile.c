@@ -76,12 +76,13 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
                                .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .closed_at_eof = 1,
                                .iter_body = 1, .body_with_head = 1,
                                .status_table = HTTPC_STATUS_TABLE_27),
+    /* 3.3: `responses` gains RFC 6585's four codes. */
     [HTTPC_PROFILE_PY33] = PY3("py33", 33, .id = HTTPC_PROFILE_PY33, .has_strict_arg = 1,
                                .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .closed_at_eof = 1,
                                .iter_body = 1, .body_with_head = 1,
-                               .status_table = HTTPC_STATUS_TABLE_27),
+                               .status_table = HTTPC_STATUS_TABLE_34),
     /* 3.4/3.5 document: strict removed; certificates checked by default
-     * (3.4.3, PEP 476); the 3.4 table of 53 constants. */
+     * (3.4.3, PEP 476); 3.3's `responses` of 45. */
     [HTTPC_PROFILE_PY34] = PY3("py34", 34, .id = HTTPC_PROFILE_PY34,
                                .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .closed_at_eof = 1,
                                .iter_body = 1, .body_with_head = 1, .tls_verify_default = 1,
