@@ -36,17 +36,24 @@ struct httpc_resp {
     httpc__debug dbg; /* where set_debuglevel's lines go (zero: stdout) */
 };
 
+/* The response's own functions shared by its three files: hidden, so the
+ * compiler may inline them in the file that defines them (a PIC build must
+ * otherwise assume another library could replace them), and calls from the
+ * other files go straight to them. A body trickling in one byte at a time
+ * calls httpc__resp_fill once a byte. */
+#define RESP__SHARED __attribute__((visibility("hidden")))
+
 /* _close_conn(): fp.close(), with the bytes read ahead given back to the
  * transport where the profile's reader would not have taken them. */
-void httpc__resp_close_conn(httpc_resp *r);
+RESP__SHARED void httpc__resp_close_conn(httpc_resp *r);
 /* Returns err, with "out of memory" as the message for HTTPC_E_NOMEM. */
-int httpc__resp_fail(httpc_resp *r, int err);
+RESP__SHARED int httpc__resp_fail(httpc_resp *r, int err);
 /* One recv() from the transport into dst[0..cap): the count, 0 at EOF (noted
  * in r->eof), or an error with the transport's message kept. */
-ssize_t httpc__resp_recv(httpc_resp *r, char *dst, size_t cap);
+RESP__SHARED ssize_t httpc__resp_recv(httpc_resp *r, char *dst, size_t cap);
 /* Reads more bytes into the buffer, growing it up to `limit` bytes of
  * unconsumed data (a line or a head must fit whole). Returns the count read,
  * 0 at EOF, or an error. */
-ssize_t httpc__resp_fill(httpc_resp *r, size_t limit);
+RESP__SHARED ssize_t httpc__resp_fill(httpc_resp *r, size_t limit);
 
 #endif /* HTTPC_RESP_INTERNAL_H */
