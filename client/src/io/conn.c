@@ -461,25 +461,33 @@ static void out_put(httpc_conn *c, const char *s, size_t len)
     c->out_len += len;
 }
 
-/* _output(): one line of the head; the CRLF that join() puts between the
- * lines is added here. The head stops at HTTPC_MAX_REQUEST_HEAD. */
-static int output(httpc_conn *c, const char *a, size_t alen, const char *b, size_t blen)
+/* Ends the line begun at `start` (room for its CRLF reserved): past
+ * HTTPC_MAX_REQUEST_HEAD, the line is taken back and refused. */
+static int out_line_end(httpc_conn *c, size_t start)
 {
-    size_t room = HTTPC_MAX_REQUEST_HEAD - c->out_len;
-    int rc;
-
-    if (alen > room || blen > room - alen || room - alen - blen < 2) {
+    if (c->out_len > HTTPC_MAX_REQUEST_HEAD - 2) {
+        c->out_len = start;
         httpc__detail(c->errmsg, sizeof c->errmsg,
                       "request head longer than %d bytes (HTTPC_MAX_REQUEST_HEAD)",
                       HTTPC_MAX_REQUEST_HEAD);
         return HTTPC_E_VALUE_ERROR;
     }
-    if ((rc = out_reserve(c, alen + blen + 2)) < 0)
+    out_put(c, "\r\n", 2);
+    return 0;
+}
+
+/* _output(): one line of the head; the CRLF that join() puts between the
+ * lines is added here. The head stops at HTTPC_MAX_REQUEST_HEAD. */
+static int output(httpc_conn *c, const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t start = c->out_len;
+    int rc = out_reserve(c, alen + blen + 2);
+
+    if (rc < 0)
         return rc;
     out_put(c, a, alen);
     out_put(c, b, blen);
-    out_put(c, "\r\n", 2);
-    return 0;
+    return out_line_end(c, start);
 }
 
 static int putheader1(httpc_conn *c, const char *name, const char *value)
@@ -503,6 +511,38 @@ static int strip_iface(httpc_conn *c, char *v)
     return 0;
 }
 
+/* v = f"[{host}]" when v6, else host; returns its length. */
+static size_t bracketed(char *v, const char *host, int v6)
+{
+    size_t n = strlen(host);
+
+    v[0] = '[';
+    memcpy(v + v6, host, n);
+    if (v6)
+        memcpy(v + n + 1, "]", 2);
+    else
+        v[n] = '\0';
+    return n + 2 * (size_t)v6;
+}
+
+/* v = ":%d" % port, NUL-terminated (at most 13 bytes). */
+static void append_port(char *v, int port)
+{
+    char digits[12];
+    unsigned u = port < 0 ? 0u - (unsigned)port : (unsigned)port;
+    size_t n = 0;
+
+    do
+        digits[n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    *v++ = ':';
+    if (port < 0)
+        *v++ = '-';
+    while (n > 0)
+        *v++ = digits[--n];
+    *v = '\0';
+}
+
 /* The Host header of putrequest: the netloc of an absolute URL, else the
  * (tunnel) host, bracketed when it holds a ':', with the port unless 80. */
 static int put_host(httpc_conn *c, const char *url)
@@ -511,25 +551,29 @@ static int put_host(httpc_conn *c, const char *url)
         strncmp(url, "http", 4) == 0 ? httpc__url_netloc(url) : (httpc_span){url, 0};
     const char *host = c->tunnel_host ? c->tunnel_host : c->host;
     int port = c->tunnel_host ? c->tunnel_port : c->port, rc;
-    char *v = malloc((netloc.len > 0 ? netloc.len : strlen(host)) + 16);
+    size_t need = (netloc.len > 0 ? netloc.len : strlen(host)) + 16;
+    char small[256], *v = need <= sizeof small ? small : malloc(need);
 
     if (v == NULL)
         return nomem(c);
     /* urlsplit() may raise (unbalanced brackets, a bad bracketed host) */
     rc = httpc__check_netloc(netloc, c->p, c->errmsg, sizeof c->errmsg);
     if (rc == 0 && netloc.len > 0) {
-        snprintf(v, netloc.len + 1, "%.*s", (int)netloc.len, netloc.ptr);
+        memcpy(v, netloc.ptr, netloc.len);
+        v[netloc.len] = '\0';
         rc = strip_iface(c, v);
     } else if (rc == 0) {
-        int v6 = strchr(host, ':') != NULL, n = sprintf(v, v6 ? "[%s]" : "%s", host);
+        int v6 = strchr(host, ':') != NULL;
+        size_t n = bracketed(v, host, v6);
         if (v6 && (rc = strip_iface(c, v)) == 0)
-            n = (int)strlen(v);
+            n = strlen(v);
         if (rc == 0 && port != c->default_port)
-            sprintf(v + n, ":%d", port);
+            append_port(v + n, port);
     }
     if (rc == 0)
         rc = putheader1(c, "Host", v);
-    free(v);
+    if (v != small)
+        free(v);
     return rc;
 }
 
@@ -549,6 +593,39 @@ static void drop_unsolicited(httpc_conn *c)
     }
 }
 
+/* self._method, kept across requests: a keep-alive client sends the same
+ * method again and again, and a copy each time would cost a malloc. */
+static int keep_method(httpc_conn *c, const char *method)
+{
+    if (c->method != NULL && strcmp(c->method, method) == 0)
+        return 0;
+    free(c->method);
+    if ((c->method = strdup(method)) == NULL)
+        return nomem(c);
+    return 0;
+}
+
+/* f'{method} {url} {self._http_vsn_str}', encoded to ASCII (3.x), written
+ * straight into the head: checked where it lies, taken back if refused. */
+static int request_line(httpc_conn *c, const char *method, const char *url)
+{
+    size_t mlen = strlen(method), ulen = strlen(url), start = c->out_len;
+    int rc = out_reserve(c, mlen + ulen + 12);
+
+    if (rc < 0)
+        return rc;
+    out_put(c, method, mlen);
+    out_put(c, " ", 1);
+    out_put(c, url, ulen);
+    out_put(c, c->opts.http_vsn == 10 ? " HTTP/1.0" : " HTTP/1.1", 9);
+    if (!c->p->bytes_str && (rc = httpc__validate_ascii(c->out + start, c->out_len - start,
+                                                         c->errmsg, sizeof c->errmsg)) < 0) {
+        c->out_len = start;
+        return rc;
+    }
+    return out_line_end(c, start);
+}
+
 int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url, int skip_host,
                           int skip_accept_encoding)
 {
@@ -563,23 +640,13 @@ int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url, in
         drop_unsolicited(c);
     if ((rc = httpc__validate_method(method, c->p, c->errmsg, sizeof c->errmsg)) < 0)
         return rc;
-    free(c->method);
-    if ((c->method = strdup(method)) == NULL)
-        return nomem(c);
+    if ((rc = keep_method(c, method)) < 0)
+        return rc;
     if (url == NULL || *url == '\0')
         url = "/";
     if ((rc = httpc__validate_url_part(url, c->p, c->errmsg, sizeof c->errmsg)) < 0)
         return rc;
-    size_t n = strlen(method) + strlen(url) + 11;
-    char *line = malloc(n);
-    if (line == NULL)
-        return nomem(c);
-    n = (size_t)snprintf(line, n, "%s %s HTTP/1.%c", method, url,
-                         c->opts.http_vsn == 10 ? '0' : '1');
-    if (c->p->bytes_str || (rc = httpc__validate_ascii(line, n, c->errmsg, sizeof c->errmsg)) == 0)
-        rc = output(c, line, n, "", 0);
-    free(line);
-    if (rc < 0 || c->opts.http_vsn != 11)
+    if ((rc = request_line(c, method, url)) < 0 || c->opts.http_vsn != 11)
         return rc;
     if (!skip_host && (rc = put_host(c, url)) < 0)
         return rc;
@@ -617,25 +684,27 @@ static int check_header(httpc_conn *c, const char *name, const char *const *valu
 
 int httpc_conn_putheader(httpc_conn *c, const char *name, const char *const *values, size_t nvalues)
 {
-    size_t total;
-    char *joined, *p;
+    size_t total, nlen = strlen(name), start = c->out_len;
     int rc, close = 0;
 
     if (c->state != CS_REQ_STARTED)
         return fail(c, HTTPC_E_CANNOT_SEND_HEADER, "");
     if ((rc = check_header(c, name, values, nvalues, &total)) < 0)
         return rc;
-    /* header + b': ' + b'\r\n\t'.join(values) */
-    if ((joined = malloc(total + 3)) == NULL)
-        return nomem(c);
-    p = joined + sprintf(joined, ": ");
+    if ((rc = out_reserve(c, nlen + total + 4)) < 0)
+        return rc;
+    /* header + b': ' + b'\r\n\t'.join(values), straight into the head */
+    out_put(c, name, nlen);
+    out_put(c, ": ", 2);
     for (size_t i = 0; i < nvalues; i++) {
-        p += sprintf(p, i ? "\r\n\t%s" : "%s", values[i]);
+        size_t vlen = strlen(values[i]);
+        if (i > 0)
+            out_put(c, "\r\n\t", 3);
+        out_put(c, values[i], vlen);
         close |= strcasecmp(name, "connection") == 0 &&
-                 httpc__list_has((httpc_span){values[i], strlen(values[i])}, "close");
+                 httpc__list_has((httpc_span){values[i], vlen}, "close");
     }
-    rc = output(c, name, strlen(name), joined, (size_t)(p - joined));
-    free(joined);
+    rc = out_line_end(c, start);
     if (rc == 0 && close)
         c->sent_close = 1; /* only a header that went into the head counts */
     return rc;

@@ -401,7 +401,7 @@ static int read_headers(httpc_resp *r)
     if (cap > 4096)
         cap = 4096;
     for (;;) {
-        if ((h = calloc(cap, sizeof *h)) == NULL)
+        if ((h = malloc(cap * sizeof *h)) == NULL) /* the parser writes what it returns */
             return httpc__resp_fail(r, HTTPC_E_NOMEM);
         n = cap;
         len = parse_head(r, r->p, h, &n);
