@@ -322,15 +322,6 @@ static int parse_args(int argc, char **argv, opts *o)
     return 0;
 }
 
-/* Whether the profile's Python has an API that came in 2.x version `in2` (0:
- * none of 2.x) and 3.x version `in3`; strict (python 0) has every one. */
-static int profile_has(const httpc_profile *p, int in2, int in3)
-{
-    if (p->python == 0)
-        return 1;
-    return p->python < 30 ? in2 != 0 && p->python >= in2 : p->python >= in3;
-}
-
 /* The options a profile's http.client lacks are refused, naming the version
  * that added them; an iterable body is not: it is sent as that version sends
  * one (TypeError included). Returns 0 or the exit status 2. */
@@ -342,11 +333,11 @@ static int check_profile_options(const opts *o)
         return usage_error("--encode-chunked: profile %s has no encode_chunked argument "
                            "(request() takes it from 3.6)",
                            name);
-    if (o->readinto && !profile_has(o->profile, 0, 33))
+    if (o->readinto && !o->profile->has_readinto)
         return usage_error("--readinto: profile %s's HTTPResponse has no readinto() "
                            "(added in 3.3)",
                            name);
-    if (o->source && !profile_has(o->profile, 27, 32))
+    if (o->source && !o->profile->has_source_address)
         return usage_error("--source-address: profile %s's HTTPConnection has no "
                            "source_address (added in 2.7 and 3.2)",
                            name);

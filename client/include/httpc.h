@@ -294,6 +294,11 @@ typedef struct httpc_profile {
                                  2.6, 3.0 and 3.1 raise AttributeError) */
     int has_http_class;       /* httplib's compatibility class HTTP (2.x; gone in 3.0):
                                  httpc_http_new */
+    int has_source_address;   /* HTTPConnection(source_address=) (new in 2.7 and 3.2);
+                                 the library binds it under any profile, the CLI
+                                 refuses --source-address without it */
+    int has_readinto;         /* HTTPResponse.readinto of its own (new in 3.3); the
+                                 CLI refuses --readinto without it */
     httpc_empty_reply empty_reply;
     int version9;             /* a "HTTP/0.9" status line is version 9 and no headers
                                  follow (2.x, 3.0, 3.1); 3.2+ read it as 1.0 */

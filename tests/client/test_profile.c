@@ -162,3 +162,26 @@ Test(profile, httpc_profile_get_is_copyable)
     cr_assert_eq(httpc_profile_get(HTTPC_PROFILE_PY3)->max_line, HTTPC_MAXLINE);
     cr_assert_eq(mine.max_line, 10);
 }
+
+/* source_address came in 2.7 and 3.2 (both documents: "versionchanged"),
+ * HTTPResponse.readinto of its own in 3.3; strict has both. */
+Test(profile, httpc_profile_get_api_by_version)
+{
+    static const struct {
+        httpc_profile_id id;
+        int source_address, readinto;
+    } want[] = {
+        {HTTPC_PROFILE_PY26, 0, 0}, {HTTPC_PROFILE_PY26_STRICT, 0, 0},
+        {HTTPC_PROFILE_PY27, 1, 0}, {HTTPC_PROFILE_PY27_STRICT, 1, 0},
+        {HTTPC_PROFILE_PY30, 0, 0}, {HTTPC_PROFILE_PY31_STRICT, 0, 0},
+        {HTTPC_PROFILE_PY32, 1, 0}, {HTTPC_PROFILE_PY33, 1, 1},
+        {HTTPC_PROFILE_PY34, 1, 1}, {HTTPC_PROFILE_PY36, 1, 1},
+        {HTTPC_PROFILE_PY3, 1, 1},  {HTTPC_PROFILE_STRICT, 1, 1},
+    };
+
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const httpc_profile *p = httpc_profile_get(want[i].id);
+        cr_assert_eq(p->has_source_address, want[i].source_address, "%s", p->name);
+        cr_assert_eq(p->has_readinto, want[i].readinto, "%s", p->name);
+    }
+}

@@ -22,25 +22,27 @@
      .max_line = HTTPC_MAXLINE, .max_headers = HTTPC_MAXHEADERS, .has_strict_arg = 1,      \
      .version9 = 1, .body_framing = HTTPC_FRAMING_LENGTH, .ssl_plain_errors = 1,           \
      .status_table = HTTPC_STATUS_TABLE_27, .has_set_tunnel = 1, .has_http_class = 1,       \
-     __VA_ARGS__}
+     .has_source_address = 1, __VA_ARGS__}
 
 /* Python 3: email-parser headers; the 3.x changes are given per version. */
 #define PY3(n, v, ...)                                                                   \
     {.name = n, .python = v, .header_mode = HTTPC_HEADERS_PY3, .max_line = HTTPC_MAXLINE,  \
-     .max_headers = HTTPC_MAXHEADERS, .ragged_eof_ok = 1, .has_set_tunnel = 1, __VA_ARGS__}
+     .max_headers = HTTPC_MAXHEADERS, .ragged_eof_ok = 1, .has_set_tunnel = 1,              \
+     .has_source_address = 1, .has_readinto = 1, __VA_ARGS__}
 
 /* 3.0 and 3.1: no _MAXLINE or _MAXHEADERS yet (bpo-6791 came in 3.2,
  * bpo-16037 in 3.2.4), strict=False reads simple responses (3.1 document,
  * HTTPConnection: "strict ... BadStatusLine ... if the status line can't be
  * parsed as a valid HTTP/1.0 or 1.1 status line"), closed at the body's end
  * (HTTPResponse.read: "self.close()  # we read everything"); no set_tunnel
- * (the 3.2/3.3 document: "versionadded:: 3.2"). */
+ * (the 3.2/3.3 document: "versionadded:: 3.2") and no source_address (3.2);
+ * readinto() is io.RawIOBase's until 3.3 gives HTTPResponse its own. */
 #define PY30(n, v, http09, ...)                                                          \
     PY3(n, v, .max_line = HTTPC_UNBOUNDED_LINE, .max_headers = HTTPC_UNBOUNDED_HEADERS,    \
         .accept_http09 = http09, .has_strict_arg = 1, .version9 = 1,                                      \
         .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .closed_at_eof = 1,                    \
         .body_framing = HTTPC_FRAMING_LENGTH, .status_table = HTTPC_STATUS_TABLE_27,       \
-        .has_set_tunnel = 0, __VA_ARGS__)
+        .has_set_tunnel = 0, .has_source_address = 0, .has_readinto = 0, __VA_ARGS__)
 
 const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
     [HTTPC_PROFILE_PY27] = PY2("py27", .id = HTTPC_PROFILE_PY27, .python = 27, .accept_http09 = 1,
@@ -57,12 +59,13 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
     [HTTPC_PROFILE_PY26] = PY2("py26", .id = HTTPC_PROFILE_PY26, .python = 26, .accept_http09 = 1,
                                .max_line = HTTPC_UNBOUNDED_LINE,
                                .max_headers = HTTPC_UNBOUNDED_HEADERS,
-                               .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .has_set_tunnel = 0),
+                               .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .has_set_tunnel = 0,
+                               .has_source_address = 0),
     [HTTPC_PROFILE_PY26_STRICT] = PY2("py26-strict", .id = HTTPC_PROFILE_PY26_STRICT,
                                       .python = 26, .max_line = HTTPC_UNBOUNDED_LINE,
                                       .max_headers = HTTPC_UNBOUNDED_HEADERS,
                                       .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR,
-                                      .has_set_tunnel = 0),
+                                      .has_set_tunnel = 0, .has_source_address = 0),
     [HTTPC_PROFILE_PY30] = PY30("py30", 30, 1, .id = HTTPC_PROFILE_PY30),
     [HTTPC_PROFILE_PY30_STRICT] = PY30("py30-strict", 30, 0, .id = HTTPC_PROFILE_PY30_STRICT),
     /* 3.1: the body goes with the head in one send() (bpo-4336). */
@@ -73,7 +76,7 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
      * Simple Responses are not supported anymore"; iterable bodies (send()
      * iterates what has no read() and is not bytes); the limits of 3.2.4. */
     [HTTPC_PROFILE_PY32] = PY3("py32", 32, .id = HTTPC_PROFILE_PY32, .has_strict_arg = 1,
-                               .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .closed_at_eof = 1,
+                               .has_readinto = 0, .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .closed_at_eof = 1,
                                .iter_body = 1, .body_with_head = 1,
                                .status_table = HTTPC_STATUS_TABLE_27),
     /* 3.3: `responses` gains RFC 6585's four codes. */
@@ -132,7 +135,9 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
                               .close_on_conn_error = 1,
                               .neg_chunk_reads_rest = 1,
                               .status_table = HTTPC_STATUS_TABLE_311,
-                              .has_set_tunnel = 1},
+                              .has_set_tunnel = 1,
+                              .has_source_address = 1,
+                              .has_readinto = 1},
 };
 
 /* Each profile's nearest documented neighbour and its strict=True form. */
