@@ -164,6 +164,11 @@ def case_list():
     add("chunked/no-trailer-end", chunked(b"5\r\nhello\r\n0\r\n"))
     add("chunked/trailer-lf-end", chunked(b"5\r\nhello\r\n0\r\nT: 1\n\n"))
     add("chunked/size-line-65537", chunked(b"5;" + b"e" * (LONG - 2) + b"\r\nhello\r\n0\r\n\r\n"))
+    # read() raising something other than IncompleteRead after body bytes
+    # (LineTooLong on the second size line): what the caller is left with.
+    add("chunked/size-line-65537-after-chunk", chunked(b"5\r\nhello\r\n3;" + b"e" * (LONG - 2)
+                                                       + b"\r\nabc\r\n0\r\n\r\n"))
+    add("chunked/bad-size-after-chunk", chunked(b"5\r\nhello\r\nzz\r\nabc\r\n0\r\n\r\n"))
     add("chunked/trailer-line-65537", chunked(b"0\r\nT: " + b"t" * (LONG - 2) + b"\r\n\r\n"))
     add("chunked/many-trailers", chunked(b"0\r\n" + headers(150, b"T") + b"\r\n"))
     add("chunked/1-byte-chunks", chunked(b"".join(b"1\r\n" + bytes(bytearray([65 + i % 26]))
