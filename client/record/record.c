@@ -130,7 +130,9 @@ int httpc_record_before(httpc_record *rec, httpc_conn *c, const httpc_record_req
 
 /* read(amt) or readinto(bytearray(amt)) until the end. After IncompleteRead
  * the caller holds the pieces read so far and e.partial, which the library
- * leaves at buf[offset..offset+partial). */
+ * leaves at the start of buf (httpc_resp_read's contract; the offset of
+ * httpc_resp_incomplete counts what httplib 2.7 dropped before it, and
+ * places it only in what read() hands a sink). */
 static int read_pieces(httpc_record *rec, httpc_record_how how, size_t amt)
 {
     char *buf = malloc(amt ? amt : 1);
@@ -142,11 +144,10 @@ static int read_pieces(httpc_record *rec, httpc_record_how how, size_t amt)
         ssize_t n = how == HTTPC_RECORD_READINTO ? httpc_resp_readinto(rec->resp, buf, amt)
                                                  : httpc_resp_read(rec->resp, buf, amt);
         if (n == HTTPC_E_INCOMPLETE_READ) {
-            int64_t partial, offset;
-            httpc_resp_incomplete(rec->resp, &partial, NULL, &offset);
-            if (partial > 0 && offset >= 0 && (uint64_t)offset <= amt &&
-                (uint64_t)partial <= amt - (uint64_t)offset)
-                rc = sink(rec, buf + offset, (size_t)partial);
+            int64_t partial;
+            httpc_resp_incomplete(rec->resp, &partial, NULL, NULL);
+            if (partial > 0 && (uint64_t)partial <= amt)
+                rc = sink(rec, buf, (size_t)partial);
         }
         if (n <= 0 || rc != 0) {
             rc = rc ? rc : (int)n;
