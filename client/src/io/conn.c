@@ -618,8 +618,10 @@ static int request_line(httpc_conn *c, const char *method, const char *url)
     out_put(c, " ", 1);
     out_put(c, url, ulen);
     out_put(c, c->opts.http_vsn == 10 ? " HTTP/1.0" : " HTTP/1.1", 9);
-    if (!c->p->bytes_str && (rc = httpc__validate_ascii(c->out + start, c->out_len - start,
-                                                         c->errmsg, sizeof c->errmsg)) < 0) {
+    rc = c->p->bytes_str ? 0
+                         : httpc__validate_ascii(c->out + start, c->out_len - start, c->errmsg,
+                                                 sizeof c->errmsg);
+    if (rc < 0) {
         c->out_len = start;
         return rc;
     }
