@@ -440,3 +440,54 @@ Test(parse_resume, client_reads_heads_in_pieces_linearly)
         free(t.p);
     }
 }
+
+/* A field line begun in one call and ended in a later one is finished
+ * from where the first call stopped (its field kept open), and a status
+ * line of the common shape without a second pass: whatever the line turns
+ * out to hold (a bare CR in the value or the reason, blanks cut after the
+ * colon, a CR whose LF comes next, a line ended by the empty one, a line
+ * too long), every cut of every piece size, at every scan level, gives
+ * the whole reply's result. */
+Test(parse_resume, lines_ended_in_a_later_call)
+{
+    static const char *const replies[] = {
+        "HTTP/1.1 200 Reason with a bare\rCR in it\r\n"
+        "Server: a value longer than sixteen octets\r\n"
+        "X-Bare-Cr: first part of the value\rsecond part after a bare CR\r\n"
+        "X-Blanks:      \t   value after many blanks, long enough\r\n"
+        "X-Lf-Only: a line that ends with a bare LF, not CRLF\n"
+        "X-Continued: a field whose value goes on\r\n"
+        "   on a continuation line of its own\r\n"
+        "X-Last: the last field before the empty line\r\n"
+        "\r\n",
+        "HTTP/1.0 404 Not Found at all, a long reason phrase\r\n"
+        "X-A: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+        "X-Too-Long: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\r\n"
+        "\r\n",
+    };
+    const httpc_profile *all[] = {P27, P3, PST};
+    char what[160];
+
+    for (size_t k = 0; k < sizeof replies / sizeof replies[0]; k++) {
+        text t = {0};
+        put(&t, replies[k], strlen(replies[k]));
+        for (int level = 0; level <= 2; level++) {
+            httpc__scan_select(level);
+            for (size_t j = 0; j < 3; j++) {
+                httpc_profile p = *all[j];
+                if (k == 1)
+                    p.max_line = 80; /* the X-Too-Long line is over it */
+                head_result whole = parse_pieces(&t, 0, &p);
+                for (size_t piece = 1; piece <= 90; piece++) {
+                    snprintf(what, sizeof what, "reply %zu, %s, level %d, %zu-byte pieces", k,
+                             p.name, level, piece);
+                    head_result cut = parse_pieces(&t, piece, &p);
+                    expect_same(&whole, &cut, what);
+                    expect_linear(cut.work, t.len, what);
+                }
+            }
+        }
+        httpc__scan_select(-1);
+        free(t.p);
+    }
+}

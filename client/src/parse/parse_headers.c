@@ -36,6 +36,7 @@ static const unsigned char cls[256] = {
 /* httpc_parse_state._flags. */
 #define F_STARTED 1   /* a call has run: the quick path is behind */
 #define F_PY3_DONE 2  /* py3: a line that is no field has ended the fields */
+#define F_PY3_OPEN 16 /* py3: _field is a field line begun, its end not come yet */
 #define F_PY27_READ 4 /* py27: a line other than a unixfrom one was read */
 #define F_PY27_SEEN 8 /* py27: the last line was a field (continuations attach) */
 
@@ -152,12 +153,14 @@ static void py3_lines(py3_state *st, const char *l, size_t n, hdr_out *o)
  * scanner) instead of readline() and the feedparser's line split. The
  * feedparser would make the same field of it. Returns the line's length,
  * PY3_NO_END when no CR or LF has come yet (so no LF either: name octets,
- * the colon and blanks are none), or 0 for any other line (a continuation,
- * no colon, a bare CR, a line longer than max_line), which the general path
- * then reads; nothing is changed in the last two cases. */
+ * the colon and blanks are none; *ip and *vp are then where the name ends
+ * and the value starts), or 0 for any other line (a continuation, no colon,
+ * a bare CR, a line longer than max_line), which the general path then
+ * reads; nothing is changed in the last two cases. */
 #define PY3_NO_END SIZE_MAX /* py3_fast_line: a field line with no CR or LF yet */
 
-static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max_line, hdr_out *o)
+static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max_line, hdr_out *o,
+                            size_t *ip, size_t *vp)
 {
     size_t i = httpc__scan_name_fast(l, len), v, e, next;
 
@@ -166,6 +169,7 @@ static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max
     for (v = i + 1; v < len && (l[v] == ' ' || l[v] == '\t'); v++)
         ;
     e = v + httpc__scan_crlf_fast(l + v, len - v);
+    *ip = i, *vp = v;
     if (e == len)
         return PY3_NO_END;
     if (l[e] == '\r' && (e + 1 == len || l[e + 1] != '\n'))
@@ -179,6 +183,268 @@ static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max
     return next;
 }
 
+/* A field line whose end has not come: the field before it is complete (a
+ * line that starts with a name octet continues nothing), so it is emitted
+ * now, and the line's own field stays open in st (F_PY3_OPEN) with what is
+ * known of it: the value's start, and in vend how far it holds no CR. Its
+ * end is then searched for in new bytes only, and the line is not read
+ * again. */
+static ssize_t py3_open(py3_state *st, const char *l, size_t left, size_t i, size_t v,
+                        hdr_out *o, httpc_parse_state *ps)
+{
+    ps->_scanned = left; /* no CR or LF in it: so no LF either */
+    if (v == left || httpc__scan_level == 0) /* more blanks may come; or see py3_close */
+        return HTTPC_E_AGAIN;
+    py3_flush(st, o);
+    *st = (py3_state){l, i, l + v, l + left, 0};
+    ps->_flags |= F_PY3_OPEN;
+    return HTTPC_E_AGAIN;
+}
+
+/* The open field line l[0..left) (F_PY3_OPEN): l[0.._scanned) holds no LF
+ * (still_pending searches new bytes for LF alone, as for any pending line:
+ * memchr is the cheapest search there is), and the value up to st->vend no
+ * CR, so only the rest is searched for a CR once the LF came. Returns the
+ * line's length once its end came (py3_fast_line's answer), 0 while it has
+ * not, or PY3_NO_END when it is no common line after all (a bare CR, too
+ * long, EOF): the general path then reads it as if the fast path had never
+ * seen it, no field open. The 8-byte-word scan level opens no line: there
+ * libc's memchr beats its scan too. */
+static size_t py3_close(py3_state *st, const char *l, size_t left, int eof, size_t max_line,
+                        httpc_parse_state *ps)
+{
+    size_t lf = ps->_scanned, e;
+    const char *cr;
+
+    if (lf == left || l[lf] != '\n') /* still_pending often found it */
+        lf += httpc__find_lf(l + lf, left - lf);
+    ps->_scanned = lf;
+    if (lf == left && !eof && left <= max_line)
+        return 0;
+    ps->_flags &= ~(unsigned)F_PY3_OPEN;
+    cr = lf == left ? NULL : memchr(st->vend, '\r', (size_t)(l + lf - st->vend));
+    HTTPC__WORK(lf == left ? 0 : (size_t)(l + lf - st->vend));
+    e = cr == NULL ? lf : (size_t)(cr - l);
+    if (lf == left || (cr != NULL && e + 1 != lf) || lf + 1 > max_line) {
+        st->name = NULL; /* the field before is emitted: the same state */
+        return PY3_NO_END;
+    }
+    st->vend = l + e;
+    ps->_scanned = 0;
+    return lf + 1;
+}
+
+/* Test hook: 0 sends every block down the general path, so that tests and
+ * the fuzzer can compare the two. */
+int httpc__headers_quick = 1;
+
+/* The commonest py3 block, lines that py3_fast_line reads, none followed by
+ * a continuation, then CRLF: the fields go straight into h[] with none of the
+ * feedparser's state. Returns the block's length, or 0 when anything else
+ * comes (an odd line, a continuation, the buffer's end, a limit, h full);
+ * then *n_out fields in h[] and *off_out bytes are what the general path
+ * would have made of the lines before (each one's field is complete, as no
+ * continuation follows it), and it goes on from there. */
+static inline ssize_t py3_quick_bytes(const char *buf, size_t len, const httpc_profile *p,
+                                      size_t max_fields, httpc_header *h, size_t cap, size_t off,
+                                      size_t n, size_t *n_out, size_t *off_out)
+{
+    while (n < cap) {
+        const char *l = buf + off;
+        size_t left = len - off, i, v, e;
+        if (left >= 2 && l[0] == '\r' && l[1] == '\n') {
+            if (n + 1 > max_fields || p->max_line < 2) /* the empty line counts */
+                break;
+            *n_out = n;
+            return (ssize_t)(off + 2);
+        }
+        i = httpc__scan_name_fast(l, left);
+        if (i == 0 || i == left || l[i] != ':')
+            break;
+        for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
+            ;
+        e = v + httpc__scan_crlf_fast(l + v, left - v);
+        if (e + 2 >= left || l[e] != '\r' || l[e + 1] != '\n' || e + 2 > p->max_line ||
+            l[e + 2] == ' ' || l[e + 2] == '\t')
+            break;
+        h[n++] = (httpc_header){{l, i}, {l + v, e - v}};
+        off += e + 2;
+    }
+    if (n > max_fields) /* rare: the general path finds the line that broke it */
+        n = off = 0;
+    *n_out = n;
+    *off_out = off;
+    return 0;
+}
+
+#ifdef HTTPC__SCAN_SSE2_INLINE
+/* The index of the first octet of l[i..left) that cannot be in a name, or
+ * left (left >= 16, i < left): 16 octets a step, the last step loaded
+ * overlapping the one before so that no byte loop is needed. */
+static inline size_t quick_name(const char *l, size_t i, size_t left)
+{
+    unsigned m;
+
+    for (; i + 16 <= left; i += 16)
+        if ((m = httpc__not_name_mask16(l + i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
+    if (i == left)
+        return left;
+    m = httpc__not_name_mask16(l + left - 16) >> (16 - (left - i));
+    return m != 0 ? i + (size_t)__builtin_ctz(m) : left;
+}
+
+/* The same for the first CR or LF of l[i..left). */
+static inline size_t quick_crlf(const char *l, size_t i, size_t left)
+{
+    unsigned m;
+
+    for (; i + 16 <= left; i += 16)
+        if ((m = httpc__crlf_mask16(l + i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
+    if (i == left)
+        return left;
+    m = httpc__crlf_mask16(l + left - 16) >> (16 - (left - i));
+    return m != 0 ? i + (size_t)__builtin_ctz(m) : left;
+}
+
+/* The CR or LF that ends the value starting at l[v] (left >= 16, v < left),
+ * or left when none has come: `crlf` has the CRs and LFs of l[0..16) when
+ * v is in that block, whose load the name's scan made. Four more blocks
+ * are looked at in line, unrolled (most lines end there); a longer line
+ * goes on in httpc__scan_crlf's wider loops. */
+static inline size_t quick_value_end(const char *l, size_t v, size_t left, unsigned crlf)
+{
+    if (v < 16 && (crlf >>= v) != 0)
+        return v + (size_t)__builtin_ctz(crlf);
+    if (v < 16)
+        v = 16;
+    if (left - v >= 64) {
+#define BLOCK(k)                                                                                   \
+    if ((crlf = httpc__crlf_mask16(l + v + (k))) != 0)                                             \
+        return v + (k) + (size_t)__builtin_ctz(crlf);
+        BLOCK(0) BLOCK(16) BLOCK(32) BLOCK(48)
+#undef BLOCK
+        return v + 64 + httpc__scan_crlf(l + v + 64, left - v - 64);
+    }
+    return quick_crlf(l, v, left);
+}
+
+/* The field line at l[0..left), left > 16, as py3_quick_bytes reads it but
+ * for what follows its CRLF: the first 16 octets, loaded once, give the end
+ * of the name and, for many lines, of the value or its first part. Returns
+ * the line's length and its field in *f, or 0 for any other line (with the
+ * name and the value's start in *open when the line's end has not come). */
+static inline size_t quick_field(const char *l, size_t left, size_t max_line, httpc_header *f,
+                                 httpc_header *open)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)l);
+    unsigned not_name = httpc__not_name_bits(x);
+    size_t i = not_name != 0 ? (size_t)__builtin_ctz(not_name) : quick_name(l, 16, left), v, e;
+    uint16_t crlf;
+
+    if (i == 0 || i + 1 >= left || l[i] != ':')
+        return 0;
+    for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
+        ;
+    e = quick_value_end(l, v, left, httpc__crlf_bits(x));
+    if (e == left && v < left) /* py3_open's line: its end is still to come */
+        *open = (httpc_header){{l, i}, {l + v, 0}};
+    if (e + 1 >= left || e + 2 > max_line)
+        return 0;
+    memcpy(&crlf, l + e, 2);
+    if (crlf != ('\r' | '\n' << 8))
+        return 0;
+    *f = (httpc_header){{l, i}, {l + v, e - v}};
+    return e + 2;
+}
+
+/* py3_quick_bytes with its scans in line while more than 16 octets are
+ * left (the lines of a head but its end, when a body follows it). That a
+ * field has no continuation is known when the next line starts: a line
+ * starting with a blank, or the buffer's end, takes back the field before
+ * it, instead of a test after every line. */
+static inline ssize_t py3_quick_sse2(const char *buf, size_t len, const httpc_profile *p,
+                                     size_t max_fields, httpc_header *h, size_t cap,
+                                     size_t *n_out, size_t *off_out, httpc_header *open)
+{
+    size_t off = 0, n = 0, last = 0, k;
+
+    while (n < cap && len - off > 16 && buf[off] != '\r' &&
+           (k = quick_field(buf + off, len - off, p->max_line, &h[n], open)) > 0) {
+        HTTPC__WORK(k);
+        last = off;
+        off += k;
+        n++;
+    }
+    if (n > 0 && (off == len || buf[off] == ' ' || buf[off] == '\t'))
+        n--, off = last;
+    if (len - off >= 2 && buf[off] == '\r' && buf[off + 1] == '\n' && n < max_fields &&
+        p->max_line >= 2) {
+        *n_out = n;
+        return (ssize_t)(off + 2);
+    }
+    if (len - off <= 16) /* the block's last bytes */
+        return py3_quick_bytes(buf, len, p, max_fields, h, cap, off, n, n_out, off_out);
+    /* Stopped at a line that py3_quick_bytes would stop at too: not read
+     * again (a line whose end has not come, the caller opens). */
+    if (n > max_fields)
+        n = off = 0, open->name.ptr = NULL;
+    *n_out = n, *off_out = off;
+    return 0;
+}
+#endif
+
+/* The quick path as the scan level has it; *open (zeroed by the caller) as
+ * quick_field says, for the line where it stopped. */
+static inline ssize_t py3_quick(const char *buf, size_t len, const httpc_profile *p,
+                                size_t max_fields, httpc_header *h, size_t cap, size_t *n_out,
+                                size_t *off_out, httpc_header *open)
+{
+#ifdef HTTPC__SCAN_SSE2_INLINE
+    if (httpc__scan_level != 0)
+        return py3_quick_sse2(buf, len, p, max_fields, h, cap, n_out, off_out, open);
+#endif
+    (void)open;
+    return py3_quick_bytes(buf, len, p, max_fields, h, cap, 0, 0, n_out, off_out);
+}
+
+/* A call that resumes at a line's start with more lines in the buffer (the
+ * block arrives in pieces): the quick path takes the common lines, as for
+ * a block's first call, with the limits left to it. A line that is no
+ * continuation ends the field before it, which is emitted first. Returns
+ * the block's length when its end came, else 0 with ps past the lines it
+ * took (none, when the next line is any other). */
+static size_t py3_resume_quick(const char *buf, size_t len, const httpc_profile *p, hdr_out *o,
+                               httpc_parse_state *ps, py3_state *st)
+{
+    size_t off = ps->_off, n = 0, k = 0;
+    httpc_header open = {{NULL, 0}, {NULL, 0}};
+    ssize_t q;
+
+    if (st->done || o->h == NULL || !httpc__headers_quick || httpc__scan_level == 0 ||
+        len - off < 2 || buf[off] == ' ' || buf[off] == '\t')
+        return 0;
+    py3_flush(st, o);
+    if (o->n >= o->cap || ps->_lines >= p->max_headers)
+        return 0;
+    q = py3_quick(buf + off, len - off, p, p->max_headers - ps->_lines, o->h + o->n,
+                  o->cap - o->n, &n, &k, &open);
+    o->n += n;
+    ps->_lines += n;
+    if (q > 0) {
+        ps->_lines++; /* the empty line */
+        return ps->_off = off + (size_t)q;
+    }
+    ps->_off = off += k;
+    if (open.name.ptr == buf + off) {
+        *st = (py3_state){open.name.ptr, open.name.len, open.value.ptr, buf + len, 0};
+        ps->_flags |= F_PY3_OPEN;
+        ps->_scanned = len - off;
+    }
+    return 0;
+}
+
 /* _read_headers() appends every line it reads, the empty one (or b'' at EOF)
  * included, and raises once the list is longer than _MAXHEADERS: so at most
  * max_headers - 1 fields fit (observed with CPython 3.11.7). The lines are
@@ -189,10 +455,30 @@ static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max
 static ssize_t py3_run(const char *buf, size_t len, int eof, const httpc_profile *p, hdr_out *o,
                        httpc_parse_state *ps, py3_state *st, char *detail, size_t cap)
 {
-    size_t n;
+    size_t n, tried = SIZE_MAX;
 
     for (;;) {
         size_t off = ps->_off;
+        if (ps->_flags & F_PY3_OPEN) {
+            n = py3_close(st, buf + off, len - off, eof, p->max_line, ps);
+            if (n == 0)
+                return HTTPC_E_AGAIN;
+            if (n != PY3_NO_END) {
+                if (++ps->_lines > p->max_headers)
+                    return too_many(p, detail, cap);
+                ps->_off += n;
+                continue;
+            }
+        }
+        if (ps->_scanned == 0 && off != tried) {
+            if ((n = py3_resume_quick(buf, len, p, o, ps, st)) > 0)
+                return (ssize_t)n;
+            if ((ps->_flags & F_PY3_OPEN) && !eof)
+                return HTTPC_E_AGAIN; /* the open line was searched to the end */
+            if (ps->_off != off || (ps->_flags & F_PY3_OPEN))
+                continue;
+            tried = off; /* the quick path takes no line here */
+        }
         if (ps->_scanned == 0) {
             if (len - off >= 2 && buf[off] == '\r' && buf[off + 1] == '\n' && p->max_line >= 2) {
                 if (++ps->_lines > p->max_headers) /* the empty line ends the block */
@@ -200,11 +486,10 @@ static ssize_t py3_run(const char *buf, size_t len, int eof, const httpc_profile
                 py3_flush(st, o);
                 return (ssize_t)(ps->_off = off + 2);
             }
-            n = st->done ? 0 : py3_fast_line(st, buf + off, len - off, p->max_line, o);
-            if (n == PY3_NO_END && !eof && len - off <= p->max_line) {
-                ps->_scanned = len - off; /* searched: no LF */
-                return HTTPC_E_AGAIN;
-            }
+            size_t i, v;
+            n = st->done ? 0 : py3_fast_line(st, buf + off, len - off, p->max_line, o, &i, &v);
+            if (n == PY3_NO_END && !eof && len - off <= p->max_line)
+                return py3_open(st, buf + off, len - off, i, v, o, ps);
             if (n > 0 && n != PY3_NO_END) { /* else the general path reads it */
                 if (++ps->_lines > p->max_headers)
                     return too_many(p, detail, cap);
@@ -482,50 +767,6 @@ static ssize_t parse_block(const char *buf, size_t len, int eof, const httpc_pro
     }
 }
 
-/* Test hook: 0 sends every block down the general path, so that tests and
- * the fuzzer can compare the two. */
-int httpc__headers_quick = 1;
-
-/* The commonest py3 block, lines that py3_fast_line reads, none followed by
- * a continuation, then CRLF: the fields go straight into h[] with none of the
- * feedparser's state. Returns the block's length, or 0 when anything else
- * comes (an odd line, a continuation, the buffer's end, a limit, h full);
- * then *n_out fields in h[] and *off_out bytes are what the general path
- * would have made of the lines before (each one's field is complete, as no
- * continuation follows it), and it goes on from there. */
-static inline ssize_t py3_quick(const char *buf, size_t len, const httpc_profile *p,
-                                httpc_header *h, size_t cap, size_t *n_out, size_t *off_out)
-{
-    size_t off = 0, n = 0;
-
-    while (n < cap) {
-        const char *l = buf + off;
-        size_t left = len - off, i, v, e;
-        if (left >= 2 && l[0] == '\r' && l[1] == '\n') {
-            if (n + 1 > p->max_headers || p->max_line < 2) /* the empty line counts */
-                break;
-            *n_out = n;
-            return (ssize_t)(off + 2);
-        }
-        i = httpc__scan_name_fast(l, left);
-        if (i == 0 || i == left || l[i] != ':')
-            break;
-        for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
-            ;
-        e = v + httpc__scan_crlf_fast(l + v, left - v);
-        if (e + 2 >= left || l[e] != '\r' || l[e + 1] != '\n' || e + 2 > p->max_line ||
-            l[e + 2] == ' ' || l[e + 2] == '\t')
-            break;
-        h[n++] = (httpc_header){{l, i}, {l + v, e - v}};
-        off += e + 2;
-    }
-    if (n > p->max_headers) /* rare: the general path finds the line that broke it */
-        n = off = 0;
-    *n_out = n;
-    *off_out = off;
-    return 0;
-}
-
 /* The buffer moved since the last call (the caller grew or compacted it):
  * the spans found so far move with it. */
 static void follow(httpc_parse_state *st, const char *buf, httpc_header *h, size_t cap)
@@ -563,17 +804,24 @@ static inline ssize_t start_block(const char *buf, size_t len, const httpc_profi
                                   httpc_header *h, size_t *num_headers, httpc_parse_state *st)
 {
     size_t n = 0, off = 0;
+    httpc_header open = {{NULL, 0}, {NULL, 0}};
     ssize_t q;
 
     if (p->header_mode == HTTPC_HEADERS_PY3 && h != NULL && num_headers != NULL &&
         httpc__headers_quick) {
-        if ((q = py3_quick(buf, len, p, h, *num_headers, &n, &off)) > 0) {
+        if ((q = py3_quick(buf, len, p, p->max_headers, h, *num_headers, &n, &off, &open)) > 0) {
             *num_headers = n;
             return q;
         }
     }
     *st = (httpc_parse_state){
         ._off = off, ._lines = n, ._fields = n, ._base = (uintptr_t)buf, ._flags = F_STARTED};
+    if (open.name.ptr == buf + off) { /* py3_open's state, without a second look */
+        open.value.len = (size_t)(buf + len - open.value.ptr);
+        *st = (httpc_parse_state){._off = off, ._scanned = len - off, ._lines = n, ._fields = n,
+                                  ._field = open, ._base = (uintptr_t)buf,
+                                  ._flags = F_STARTED | F_PY3_OPEN};
+    }
     return 0;
 }
 

@@ -131,31 +131,25 @@ static int version_number(httpc_span v, const httpc_profile *p)
  * the buffer holds no complete line. */
 #define FAST_NO_END SIZE_MAX
 
-/* The line nearly every server sends, "HTTP/1.x NNN reason" with single
- * spaces, a status of 100..999 and a CRLF or LF end, read in one pass without
- * readline(), split() and int(): the general path would find the same spans
- * and numbers. Returns the line's length, FAST_NO_END when no CR or LF
- * follows the prefix yet, or 0 when the line has another shape or is too
- * long (the general path then decides). */
-static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
-                         httpc_status_line *out)
+/* "HTTP/1.x NNN r": the common shape's first 14 octets, with single spaces,
+ * a status of 100..999 and a reason that starts with no blank (len >= 14). */
+__attribute__((always_inline)) static inline int fast_shape(const char *buf, unsigned mask)
 {
     const unsigned char *s = (const unsigned char *)buf;
-    unsigned mask = p->py27 ? WS_BYTES : WS_STR;
-    size_t e, n;
 
-    if (len < 16 || memcmp(buf, "HTTP/1.", 7) != 0 || (ws_table[s[7]] & mask) || buf[8] != ' ' ||
-        buf[9] < '1' || buf[9] > '9' || !is_digit(buf[10]) || !is_digit(buf[11]) ||
-        buf[12] != ' ' || (ws_table[s[13]] & mask))
-        return 0;
-    e = 13 + httpc__scan_crlf_fast(buf + 13, len - 13);
-    if (e == len)
-        return FAST_NO_END;
-    if (buf[e] == '\r' && (e + 1 == len || buf[e + 1] != '\n'))
-        return 0;
-    n = e + 1 + (buf[e] == '\r');
-    if (n > p->max_line)
-        return 0;
+    return memcmp(buf, "HTTP/1.", 7) == 0 && !(ws_table[s[7]] & mask) && buf[8] == ' ' &&
+           buf[9] >= '1' && buf[9] <= '9' && is_digit(buf[10]) && is_digit(buf[11]) &&
+           buf[12] == ' ' && !(ws_table[s[13]] & mask);
+}
+
+/* The result of a line of the common shape whose reason runs up to buf[e]
+ * (its line end): what the general rules find for it too, whatever that
+ * reason holds (split() and strip() leave the reason's inner octets, a CR
+ * included, alone). */
+static void fast_result(const char *buf, size_t e, unsigned mask, httpc_status_line *out)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+
     /* buf[13] is no blank: only the end of the reason may need stripping */
     while (e > 13 && (ws_table[s[e - 1]] & mask))
         e--;
@@ -165,6 +159,31 @@ static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
         .status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0'),
         .reason = {buf + 13, e - 13},
     };
+}
+
+/* The line nearly every server sends, "HTTP/1.x NNN reason" with single
+ * spaces, a status of 100..999 and a CRLF or LF end, read in one pass without
+ * readline(), split() and int(): the general path would find the same spans
+ * and numbers. Returns the line's length, FAST_NO_END when no CR or LF
+ * follows the prefix yet, or 0 when the line has another shape or is too
+ * long (the general path then decides). */
+static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
+                         httpc_status_line *out)
+{
+    unsigned mask = p->py27 ? WS_BYTES : WS_STR;
+    size_t e, n;
+
+    if (len < 16 || !fast_shape(buf, mask))
+        return 0;
+    e = 13 + httpc__scan_crlf_fast(buf + 13, len - 13);
+    if (e == len)
+        return FAST_NO_END;
+    if (buf[e] == '\r' && (e + 1 == len || buf[e + 1] != '\n'))
+        return 0;
+    n = e + 1 + (buf[e] == '\r');
+    if (n > p->max_line)
+        return 0;
+    fast_result(buf, e, mask, out);
     return n;
 }
 
@@ -333,19 +352,23 @@ ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const http
 }
 
 /* A resumed call that found the line's end, or a limit, or EOF: out of
- * line, so that the calls that only look at new bytes stay short. */
+ * line, so that the calls that only look at new bytes stay short. The line
+ * found is read without a second pass over it when it has the common shape
+ * (its reason's octets never matter); any other goes by the general rules,
+ * once. */
 __attribute__((noinline)) static ssize_t resume_line(const char *buf, size_t len, size_t last_len,
                                                      int eof, const httpc_profile *p,
                                                      httpc_status_line *out, char *detail,
                                                      size_t detail_cap)
 {
     size_t scanned = last_len, n = 0;
+    unsigned mask = p->py27 ? WS_BYTES : WS_STR;
     int rc = httpc__next_line(buf, len, eof, p->max_line, &scanned, &n);
 
-    if (rc == 0 && !p->strict_rfc) {
-        size_t k = parse_fast(buf, n, p, out);
-        if (k == n)
-            return (ssize_t)k;
+    if (rc == 0 && n >= 15 && buf[n - 1] == '\n' && !p->strict_rfc && fast_shape(buf, mask)) {
+        HTTPC__WORK(14);
+        fast_result(buf, n - 1, mask, out);
+        return (ssize_t)n;
     }
     return found_line(buf, n, rc, p, out, detail, detail_cap);
 }

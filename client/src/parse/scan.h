@@ -99,22 +99,31 @@ extern int httpc__scan_level;
  * only what is left goes to the functions above. SSE2 is part of x86-64;
  * level 0 (callgrind's portable counts) always calls. */
 #ifdef HTTPC__SCAN_SSE2_INLINE
-static inline unsigned httpc__crlf_mask16(const char *p)
+/* A bit per CR or LF of the 16 octets v. */
+static inline unsigned httpc__crlf_bits(__m128i v)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
                                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
 }
 
-/* A bit per octet of p[0..16) that is not a header-name octet. Signed
- * compares: octets from 0x80 up are negative, so not above 0x20. */
+/* A bit per octet of v that is not a header-name octet (0x21..0x7e but
+ * ':'). One signed compare checks the range: adding 0x5f takes 0x21..0x7e
+ * to -128..-35 and every other octet above -35. */
+static inline unsigned httpc__not_name_bits(__m128i v)
+{
+    __m128i in = _mm_cmpgt_epi8(_mm_set1_epi8(-34), _mm_add_epi8(v, _mm_set1_epi8(0x5f)));
+    __m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), in);
+    return (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+}
+
+static inline unsigned httpc__crlf_mask16(const char *p)
+{
+    return httpc__crlf_bits(_mm_loadu_si128((const __m128i *)(const void *)p));
+}
+
 static inline unsigned httpc__not_name_mask16(const char *p)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)),
-                               _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
-    ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), ok);
-    return (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
+    return httpc__not_name_bits(_mm_loadu_si128((const __m128i *)(const void *)p));
 }
 #endif
 
