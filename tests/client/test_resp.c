@@ -176,6 +176,47 @@ Test(resp, incomplete_read_chunked_partial_is_completed_pieces)
     httpc_resp_free(g.r);
 }
 
+/* A negative chunk size: 2.7's _safe_read(-1) reads nothing and its
+ * _safe_read(2) takes the next bytes as the chunk's CRLF, so EOF there gives
+ * IncompleteRead('x', 1) (2.7.18 on these bytes, read() and read(7)). The
+ * decoder enters and cuts the terminator in one feed: the partial once held
+ * a stale byte of the previous terminator ('\r', or NUL with no chunk
+ * before; found by make diff-cpython). */
+Test(resp, py27_negative_chunk_size_torn_terminator_partial)
+{
+    static const char *bodies[] = {"5\r\nhello\r\n-1\r\nx", "-2\r\nx"};
+    char reply[128];
+
+    for (size_t b = 0; b < 2; b++) {
+        snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%s",
+                 bodies[b]);
+        for (size_t seg = 0; seg < 2; seg++) {
+            got g = run(reply, "py27", "GET", seg, 0);
+            int64_t partial, expected, offset;
+            cr_assert_eq(g.rc, HTTPC_E_INCOMPLETE_READ);
+            httpc_resp_incomplete(g.r, &partial, &expected, &offset);
+            cr_assert_eq(partial, 1);
+            cr_assert_eq(expected, 1);
+            cr_assert_eq((size_t)offset + 1, g.len, "%s", reply);
+            cr_assert_eq(g.body[offset], 'x', "%s segment %zu", reply, seg);
+            httpc_resp_free(g.r);
+
+            httpc__transport *t;
+            httpc_resp *r;
+            char buf[7];
+            cr_assert_eq(httpc__mem_transport(reply, strlen(reply), seg, &t), 0);
+            cr_assert_eq(httpc__resp_new(t, httpc_profile_by_name("py27"), 0, "GET", &r), 0);
+            httpc__transport_unref(t);
+            cr_assert_eq(httpc__resp_begin(r), 0);
+            cr_assert_eq(httpc_resp_read(r, buf, sizeof buf), HTTPC_E_INCOMPLETE_READ);
+            httpc_resp_incomplete(r, &partial, &expected, NULL);
+            cr_assert_eq(partial, 1);
+            cr_assert_eq(buf[0], 'x', "%s read(7) segment %zu", reply, seg);
+            httpc_resp_free(r);
+        }
+    }
+}
+
 Test(resp, bad_chunk_size_is_incomplete_read_and_closes)
 {
     got g = run_both("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "py3",

@@ -212,6 +212,24 @@ static size_t at_terminator(httpc_resp *r, const out_t *o, size_t len, int *eof)
     return len;
 }
 
+/* A feed that enters a chunk's CRLF may take part of it too: after a
+ * negative size 2.7 reads a chunk of nothing and goes on to _safe_read(2)
+ * in the same call (and a feed that began in a terminator may pass a size
+ * line and enter the next one). Unless all the feed took was the terminator
+ * it began in (crlf_before left of it; 3: it began elsewhere), which
+ * at_terminator noted, the bytes of the terminator it ends in are the last
+ * of the `used` it consumed (r->pos not yet advanced): 2.7's e.partial if
+ * EOF cuts it there. */
+static void entered_terminator(httpc_resp *r, size_t used, size_t crlf_before)
+{
+    size_t left = httpc_chunked_terminator_left(&r->dec), k = 2 - left;
+
+    if (crlf_before <= 2 && used == crlf_before - left)
+        return;
+    for (size_t i = 0; i < k && k <= used; i++)
+        r->crlf_seen[i] = r->buf[r->pos + used - k + i];
+}
+
 /* _read_chunked / _readinto_chunked through the shared decoder. The phase
  * is asked once a feed, as the bare field was read before it was private:
  * a body cut into single bytes makes a feed per byte. */
@@ -227,9 +245,13 @@ static int read_chunked(httpc_resp *r, out_t *o)
         r->dec.max_data = o->want - o->got; /* read(amt): never past amt */
         if (ph == HTTPC_CHUNK_TERMINATOR)
             len = at_terminator(r, o, len, &eof);
+        size_t crlf_before =
+            ph == HTTPC_CHUNK_TERMINATOR ? httpc_chunked_terminator_left(&r->dec) : 3;
         ssize_t n = httpc_chunked_feed(&r->dec, r->buf + r->pos, len, eof, &data, &dlen, r->errmsg,
                                        sizeof r->errmsg);
         ph = httpc_chunked_phase(&r->dec);
+        if (ph == HTTPC_CHUNK_TERMINATOR && r->p->py27 && n != HTTPC_E_AGAIN)
+            entered_terminator(r, n >= 0 ? (size_t)n : r->dec.err_used, crlf_before);
         if (n == HTTPC_E_AGAIN) {
             ssize_t got = httpc__resp_fill(r, r->p->max_line + 1);
             if (got < 0)
