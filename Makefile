@@ -58,7 +58,7 @@ clean: ## remove the build trees
 	@rm -rf build
 
 # ---- fuzzing (fuzz/README.md) ------------------------------------------------
-FUZZ_TARGETS := status_line headers chunked trailers response split request scenario
+FUZZ_TARGETS := status_line headers chunked trailers response split request scenario framing
 TARGET ?= response
 SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
