@@ -15,7 +15,7 @@
 #include "internal.h" /* httpc__headers_quick */
 #include "scan.h"     /* the work counter */
 
-/* Fewer slots than max_headers, so HTTPC_E_NOMEM (fields that do not fit) is
+/* Fewer slots than max_headers, so HTTPC_E_NO_ROOM (fields that do not fit) is
  * reachable too. */
 #define CAP 64
 
@@ -86,9 +86,9 @@ static void check_count_only(const fuzz_input *in, const outcome *whole)
     size_t n = 0;
     ssize_t rc = httpc_parse_headers(in->buf, in->len, 0, 1, &in->profile, NULL, &n, NULL, 0);
 
-    FUZZ_CHECK(rc != HTTPC_E_NOMEM, "count-only call said NOMEM");
-    if (whole->rc == HTTPC_E_NOMEM)
-        FUZZ_CHECK(rc >= 0 && n > CAP, "count-only: rc %zd n %zu, filled: NOMEM", rc, n);
+    FUZZ_CHECK(rc != HTTPC_E_NO_ROOM, "count-only call said NO_ROOM");
+    if (whole->rc == HTTPC_E_NO_ROOM)
+        FUZZ_CHECK(rc >= 0 && n > CAP, "count-only: rc %zd n %zu, filled: NO_ROOM", rc, n);
     else
         FUZZ_CHECK(rc == whole->rc && n == whole->n,
                    "count-only: rc %zd n %zu, filled: rc %zd n %zu", rc, n, whole->rc, whole->n);

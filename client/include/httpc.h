@@ -35,11 +35,13 @@ extern "C" {
  * Values are negative and never renumbered: new codes are appended.
  * `parent` is the exception tree (0 = a root). `parent2` is the second base
  * class where Python uses multiple inheritance (RemoteDisconnected is both a
- * BadStatusLine and a ConnectionResetError). HTTPC_E_AGAIN and
- * HTTPC_E_NOT_FOUND are outside the tree: they are not failures. */
+ * BadStatusLine and a ConnectionResetError). HTTPC_E_AGAIN,
+ * HTTPC_E_NOT_FOUND and HTTPC_E_NO_ROOM are outside the tree: they are not
+ * failures of the exchange but answers to the caller. */
 #define HTTPC_ERRNO_MAP(X)                                                          \
     X(AGAIN, -1, "NeedMoreData", 0, 0, "need more input")                           \
     X(NOT_FOUND, -2, "NotFound", 0, 0, "no such item")                              \
+    X(NO_ROOM, -3, "NoRoom", 0, 0, "the caller's array is too short")               \
     X(HTTP_EXCEPTION, -10, "HTTPException", 0, 0, "HTTP exception")                 \
     X(NOT_CONNECTED, -11, "NotConnected", HTTP_EXCEPTION, 0, "not connected")       \
     X(INVALID_URL, -12, "InvalidURL", HTTP_EXCEPTION, 0, "invalid URL")             \
@@ -422,8 +424,9 @@ typedef struct httpc_header {
  * (0 on the first call); it saves the work of calls that bring no line end
  * (httpc_parse_headers_resume saves all of it).
  * Returns the bytes consumed, HTTPC_E_AGAIN, HTTPC_E_LINE_TOO_LONG,
- * HTTPC_E_HTTP_EXCEPTION ("got more than N headers"), HTTPC_E_NOMEM when the
- * fields do not fit `*num_headers` entries (py3 fields are not bounded by the
+ * HTTPC_E_HTTP_EXCEPTION ("got more than N headers"), HTTPC_E_NO_ROOM when the
+ * fields do not fit `*num_headers` entries (nothing is allocated: parse again
+ * with a longer array) (py3 fields are not bounded by the
  * line count: a bare CR separates fields too), and for the strict profile
  * HTTPC_E_INVALID_HEADER (strict unfolds obs-fold but refuses whitespace
  * before the first field, RFC 9112 section 2.2). EOF before the empty line ends the block (as

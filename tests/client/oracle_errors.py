@@ -13,7 +13,7 @@ for test_status.c.
 
     python3 tests/client/oracle_errors.py    # rewrites both .inc files
 
-Codes beyond Python (NeedMoreData, NotFound, InvalidHeader, InvalidFraming)
+Codes beyond Python (NeedMoreData, NotFound, NoRoom, InvalidHeader, InvalidFraming)
 are left out here and tested by hand."""
 import builtins
 import http

@@ -35,6 +35,7 @@ static const struct {
 } beyond_python[] = {
     {HTTPC_E_AGAIN, "NeedMoreData"},
     {HTTPC_E_NOT_FOUND, "NotFound"},
+    {HTTPC_E_NO_ROOM, "NoRoom"},
     {HTTPC_E_INVALID_HEADER, "InvalidHeader"},
     {HTTPC_E_INVALID_FRAMING, "InvalidFraming"},
 };
@@ -47,14 +48,14 @@ Test(errors, httpc_err_name_every_code)
                          "%s.%s", oracle_err_classes[i].module, oracle_err_classes[i].name);
     for (size_t i = 0; i < NBEYOND; i++)
         cr_assert_str_eq(httpc_err_name(beyond_python[i].code), beyond_python[i].name);
-    /* Every code is either a Python class or one of the four above. */
+    /* Every code is either a Python class or one of those above. */
     cr_assert_eq(NCODES, NCLASSES + NBEYOND);
 }
 
 Test(errors, httpc_err_name_unknown_values)
 {
     cr_assert_str_eq(httpc_err_name(0), "OK");
-    cr_assert_str_eq(httpc_err_name(-3), "UnknownError");
+    cr_assert_str_eq(httpc_err_name(-4), "UnknownError");
     cr_assert_str_eq(httpc_err_name(-9999), "UnknownError");
     cr_assert_str_eq(httpc_err_name(12), "UnknownError");
     cr_assert_str_eq(httpc_err_name(-2147483647 - 1), "UnknownError");
@@ -113,12 +114,12 @@ Test(errors, httpc_err_is_connection_state)
     cr_assert_eq(httpc_err_parent(HTTPC_E_HTTP_EXCEPTION), 0);
 }
 
-/* AGAIN and NOT_FOUND are not failures: no class is their ancestor and they
- * are nobody's ancestor; each is only itself. */
+/* AGAIN, NOT_FOUND and NO_ROOM are not failures: no class is their ancestor
+ * and they are nobody's ancestor; each is only itself. */
 Test(errors, httpc_err_is_again_is_a_nothing)
 {
-    static const int outside[] = {HTTPC_E_AGAIN, HTTPC_E_NOT_FOUND};
-    for (size_t k = 0; k < 2; k++) {
+    static const int outside[] = {HTTPC_E_AGAIN, HTTPC_E_NOT_FOUND, HTTPC_E_NO_ROOM};
+    for (size_t k = 0; k < 3; k++) {
         for (size_t i = 0; i < NCODES; i++) {
             int same = all_codes[i] == outside[k];
             cr_assert_eq(!!httpc_err_is(outside[k], all_codes[i]), same, "%s is-a %s",
@@ -169,6 +170,7 @@ Test(errors, codes_are_never_renumbered)
     /* Values are part of the ABI. */
     cr_assert_eq(HTTPC_E_AGAIN, -1);
     cr_assert_eq(HTTPC_E_NOT_FOUND, -2);
+    cr_assert_eq(HTTPC_E_NO_ROOM, -3);
     cr_assert_eq(HTTPC_E_HTTP_EXCEPTION, -10);
     cr_assert_eq(HTTPC_E_INCOMPLETE_READ, -16);
     cr_assert_eq(HTTPC_E_BAD_STATUS_LINE, -21);

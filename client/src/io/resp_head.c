@@ -408,7 +408,7 @@ static int read_headers(httpc_resp *r)
         /* Bare CRs split one line into several fields in Python 3's email
          * parser, so the fields may outnumber the lines: grow and parse again
          * (the block is complete by now, so nothing is read twice). */
-        if (len != HTTPC_E_NOMEM || cap > SIZE_MAX / 4 / sizeof *h)
+        if (len != HTTPC_E_NO_ROOM || cap > SIZE_MAX / 4 / sizeof *h)
             break;
         free(h);
         cap *= 4;

@@ -853,7 +853,7 @@ __attribute__((noinline)) static ssize_t parse_more(const char *buf, size_t len,
     if (headers != NULL && o.n > o.cap) {
         httpc__detail(detail, detail_cap, "%zu header fields do not fit an array of %zu", o.n,
                       o.cap);
-        return HTTPC_E_NOMEM;
+        return HTTPC_E_NO_ROOM;
     }
     *num_headers = o.n;
     return end;
