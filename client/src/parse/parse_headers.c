@@ -618,10 +618,6 @@ static const char *ctl_problem(unsigned char c)
     return "control character in field value";
 }
 
-/* Eight octets at a time: nonzero when one of them is below n (n <= 128),
- * exact as a yes/no answer ("hasless" from Bit Twiddling Hacks). */
-#define ONES 0x0101010101010101ULL
-#define HAS_LESS(x, n) (((x)-ONES * (n)) & ~(x) & (ONES * 0x80))
 
 /* The index of the first octet of s[0..n) that may be a CTL (a tab counts),
  * found word by word: field values are the bulk of a header block. */
@@ -632,7 +628,7 @@ static size_t first_ctl(const char *s, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        if (HAS_LESS(x, 0x20) | HAS_LESS(x ^ (ONES * 0x7f), 1))
+        if (HTTPC__HAS_LESS(x, 0x20) | HTTPC__HAS_LESS(x ^ (HTTPC__ONES * 0x7f), 1))
             break;
     }
     return i;

@@ -106,7 +106,7 @@ int httpc__scan_select(int level)
     return scan_level;
 }
 
-#define ONES 0x0101010101010101ULL
+#define ONES HTTPC__ONES
 
 /* Eight bytes a word: a word with a byte below 0x0e (CR, LF, and the rare
  * tab or control) is looked at byte by byte from its first such byte
@@ -116,7 +116,7 @@ static size_t scan_crlf_words(const char *p, size_t i, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t x, m;
         memcpy(&x, p + i, 8);
-        m = (x - ONES * 0x0e) & ~x & (ONES * 0x80);
+        m = HTTPC__HAS_LESS(x, 0x0e);
         if (m == 0)
             continue;
         for (size_t k = i + (size_t)(__builtin_ctzll(m) >> 3); k < i + 8; k++)

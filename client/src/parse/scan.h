@@ -30,6 +30,13 @@ extern _Thread_local size_t httpc__work;
  * One byte at a time costs about 3 per byte: the byte's search, the
  * complete line's parse, and a second look at a line whose start came
  * alone. */
+/* Eight octets a word: HTTPC__HAS_LESS(x, n) is nonzero when an octet of x
+ * is below n (n <= 128); exact as a yes/no answer, and its lowest set bit
+ * marks the first such octet ("hasless" from Bit Twiddling Hacks). The one
+ * definition for every word-at-a-time scan of the parsers. */
+#define HTTPC__ONES 0x0101010101010101ULL
+#define HTTPC__HAS_LESS(x, n) (((x)-HTTPC__ONES * (n)) & ~(x) & (HTTPC__ONES * 0x80))
+
 #define HTTPC__WORK_FACTOR 8
 #define HTTPC__WORK_SLACK 256
 
