@@ -158,7 +158,7 @@ static void skipped_items(FILE *f, const char *s, size_t n)
         if (i > 0)
             fputs(", ", f);
         put_repr(f, s + i, k, 1, 0);
-        ended = (k == 1 && s[i] == '\n') || (k == 2 && s[i] == '\r' && s[i + 1] == '\n');
+        ended = httpc__is_eol(s + i, k);
         i += k;
     }
     if (!ended) {
@@ -521,8 +521,7 @@ static int skip_tunnel_headers(httpc_resp *r, int debuglevel)
         int rc = skip_line(r, &l, &len);
         if (rc < 0)
             return rc;
-        if (len == 0 || (len == 2 && l[0] == '\r' && l[1] == '\n') ||
-            (len == 1 && l[0] == '\n' && !r->p->py27))
+        if (len == 0 || (httpc__is_eol(l, len) && (len == 2 || !r->p->py27)))
             return 0;
         if (debuglevel > 0 && !r->p->py27)
             debug_tunnel_header(r, l, len);

@@ -56,6 +56,14 @@ int httpc__list_has(httpc_span list, const char *option);
  * ("close" in conn.lower()). */
 int httpc__span_icontains(httpc_span s, const char *needle);
 
+/* l[0..n) is a bare line end, b'\r\n' or b'\n': what ends a header block,
+ * a trailer section and a CONNECT reply's head for both Pythons (2.7's
+ * tunnel reading takes only b'\r\n'), and what may follow a chunk size. */
+static inline int httpc__is_eol(const char *l, size_t n)
+{
+    return (n == 1 && l[0] == '\n') || (n == 2 && l[0] == '\r' && l[1] == '\n');
+}
+
 /* Python's fp.readline(max_line + 1) over buf[0..len): sets *line_len to the
  * length of the first line, terminator ("\n") included. At eof a last line
  * without terminator is complete (and len == 0 gives an empty line).

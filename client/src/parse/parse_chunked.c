@@ -183,7 +183,7 @@ static const char *plain_digits(const char *l, size_t n, uint64_t *size)
         return NULL;
     if (i < n && l[i] == ';')
         return l + i;
-    if (i == n || (n - i == 1 && l[i] == '\n') || (n - i == 2 && l[i] == '\r' && l[i + 1] == '\n'))
+    if (i == n || httpc__is_eol(l + i, n - i))
         return l + n;
     return NULL;
 }

@@ -68,12 +68,6 @@ static int too_long(const httpc_profile *p, char *detail, size_t cap)
     return HTTPC_E_LINE_TOO_LONG;
 }
 
-/* line in (b'\r\n', b'\n'): the end of the block for both Pythons. */
-static int is_blank(const char *l, size_t n)
-{
-    return (n == 1 && l[0] == '\n') || (n == 2 && l[0] == '\r' && l[1] == '\n');
-}
-
 /* ---- CPython 3: _read_headers, then email.feedparser (compat32) --------- */
 
 /* The feedparser's state: the field being built (lastheader / lastvalue in
@@ -507,7 +501,7 @@ static ssize_t py3_run(const char *buf, size_t len, int eof, const httpc_profile
         const char *l = buf + off;
         ps->_off += n;
         HTTPC__WORK(n);
-        if (n == 0 || is_blank(l, n)) {
+        if (n == 0 || httpc__is_eol(l, n)) {
             py3_flush(st, o);
             return (ssize_t)ps->_off;
         }
@@ -581,7 +575,7 @@ static ssize_t py27_headers(const char *buf, size_t len, int eof, const httpc_pr
         ps->_flags |= F_PY27_READ;
         if ((ps->_flags & F_PY27_SEEN) && (l[0] == ' ' || l[0] == '\t')) {
             v = strip_bytes(l, n);
-        } else if (is_blank(l, n)) {
+        } else if (httpc__is_eol(l, n)) {
             return (ssize_t)ps->_off;
         } else {
             colon = memchr(l, ':', n);
