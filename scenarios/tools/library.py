@@ -419,7 +419,7 @@ S("faults/silent-before-trailer-end", "Silence after the last chunk, before the 
 S("faults/silent-close-delimited", "Silence in a body that is read until close", [RT, RL], FT + ", silence, body",
   "timeout: 300\n\n" + one(r'"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\npartial"', end="silent 1000"))
 S("faults/pauses-each-below-timeout", "Three pauses, each shorter than the timeout, longer together", [RT, "the timeout is per read, not per response"], FT + ", delays",
-  "timeout: 300\n\n" + one(r'"HTTP/1.1 200 OK\r\n"', "pause 150", r'"Content-Length: 5\r\n\r\n"', "pause 150", r'"hel"', "pause 150", r'"lo"'))
+  "timeout: 400\n\n" + one(r'"HTTP/1.1 200 OK\r\n"', "pause 150", r'"Content-Length: 5\r\n\r\n"', "pause 150", r'"hel"', "pause 150", r'"lo"'))
 S("faults/reset-before-status", "A reset instead of a response", [RR, RS], FT + ", reset, status",
   one(end="reset"))
 S("faults/reset-mid-status-line", "A reset in the middle of the status line", [RR, RS], FT + ", reset, status",
