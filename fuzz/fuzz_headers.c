@@ -12,7 +12,7 @@
  * Input: fuzz_common.h's header (bytes 1-2: the split point, and its top
  * nibble the piece size less one), then the block. */
 #include "fuzz_common.h"
-#include "internal.h" /* httpc__headers_quick */
+#include "internal.h"
 #include "scan.h"     /* the work counter */
 
 /* Fewer slots than max_headers, so HTTPC_E_NO_ROOM (fields that do not fit) is
@@ -108,9 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(whole->rc != HTTPC_E_AGAIN, "AGAIN at EOF");
     check_count_only(&in, whole);
 
-    httpc__headers_quick = 0;
+    in.profile.general_path_only = 1;
     parse(in.buf, in.len, 0, 1, &in.profile, part);
-    httpc__headers_quick = 1;
+    in.profile.general_path_only = 0;
     FUZZ_CHECK(same(part, whole), "general path: rc %zd n %zu (\"%s\"), quick: rc %zd n %zu (\"%s\")",
                part->rc, part->n, part->detail, whole->rc, whole->n, whole->detail);
 

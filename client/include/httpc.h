@@ -289,6 +289,9 @@ typedef struct httpc_profile {
     size_t max_line;          /* longest line accepted, terminator included */
     size_t max_headers;       /* header lines limit ("got more than %d headers") */
     size_t max_trailers;      /* trailer lines limit, 0 = unbounded (as CPython) */
+    int general_path_only;    /* for tests and fuzzing: every py3 header block takes
+                                 the general path, not the quick one (the results are
+                                 the same; this is how that is checked) */
     /* Behaviour that changed between versions, one field each. */
     int python;               /* the CPython it follows: 26, 27, 30 ... 36, 311; 0 strict */
     int has_strict_arg;       /* HTTPConnection takes `strict` (2.x, 3.0-3.3) */

@@ -26,10 +26,6 @@
 extern const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT];
 #define HTTPC__DEFAULT_PROFILE (&httpc__profiles[HTTPC_PROFILE_PY3])
 
-/* parse_headers.c's quick path for the commonest py3 block (1, the default);
- * 0 for tests that compare it with the general path. */
-extern int httpc__headers_quick;
-
 void httpc__detail(char *detail, size_t cap, const char *fmt, ...) HTTPC__PRINTF(3, 4);
 
 /* Python's repr() of a value, written NUL-terminated and truncated into

@@ -228,10 +228,6 @@ static size_t py3_close(py3_state *st, const char *l, size_t left, int eof, size
     return lf + 1;
 }
 
-/* Test hook: 0 sends every block down the general path, so that tests and
- * the fuzzer can compare the two. */
-int httpc__headers_quick = 1;
-
 /* The commonest py3 block, lines that py3_fast_line reads, none followed by
  * a continuation, then CRLF: the fields go straight into h[] with none of the
  * feedparser's state. Returns the block's length, or 0 when anything else
@@ -416,7 +412,7 @@ static size_t py3_resume_quick(const char *buf, size_t len, const httpc_profile 
     httpc_header open = {{NULL, 0}, {NULL, 0}};
     ssize_t q;
 
-    if (st->done || o->h == NULL || !httpc__headers_quick || httpc__scan_level == 0 ||
+    if (st->done || o->h == NULL || p->general_path_only || httpc__scan_level == 0 ||
         len - off < 2 || buf[off] == ' ' || buf[off] == '\t')
         return 0;
     py3_flush(st, o);
@@ -798,7 +794,7 @@ static inline ssize_t start_block(const char *buf, size_t len, const httpc_profi
     ssize_t q;
 
     if (p->header_mode == HTTPC_HEADERS_PY3 && h != NULL && num_headers != NULL &&
-        httpc__headers_quick) {
+        !p->general_path_only) {
         if ((q = py3_quick(buf, len, p, p->max_headers, h, *num_headers, &n, &off, &open)) > 0) {
             *num_headers = n;
             return q;
