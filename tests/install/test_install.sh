@@ -56,12 +56,16 @@ if [ "$part" = pkg-config ] || [ "$part" = all ]; then
     # The shared library exports the public API alone (client/libhttpc.map).
     internal=$(nm -D --defined-only "$prefix/lib/libhttpc.so" | awk '$3 ~ /^httpc__/' | head -3)
     [ -z "$internal" ] || fail "libhttpc.so exports internal symbols: $internal"
-    nm -D --defined-only "$prefix/lib/libhttpc.so" | grep -Eq ' T httpc_conn_request(@@HTTPC_1)?$' ||
+    # (grep -q in a pipeline under pipefail fails when it exits before its
+    # writer and SIGPIPE ends nm: read whole outputs first.)
+    exported=$(nm -D --defined-only "$prefix/lib/libhttpc.so")
+    grep -Eq ' T httpc_conn_request(@@HTTPC_1)?$' <<<"$exported" ||
         fail "libhttpc.so does not export httpc_conn_request"
     ok "libhttpc.so exports the public API alone"
 
     for c in httpc httpc-mock httpc-conform; do
-        "$prefix/bin/$c" --version | grep -q "^$c " || fail "$c --version"
+        version=$("$prefix/bin/$c" --version)
+        grep -q "^$c " <<<"$version" || fail "$c --version"
     done
     ok "httpc, httpc-mock, httpc-conform --version"
 
@@ -138,7 +142,8 @@ CMAKE
     cmake --build "$tmp/proj/build" >"$tmp/cmake.out" 2>&1 ||
         { cat "$tmp/cmake.out"; fail "building a project against httpc::httpc"; }
     [ "$("$tmp/proj/build/prog")" = RemoteDisconnected ] || fail "the httpc::httpc program"
-    ldd "$tmp/proj/build/prog" | grep -q "$prefix/lib/libhttpc.so" ||
+    linked=$(ldd "$tmp/proj/build/prog")
+    grep -q "$prefix/lib/libhttpc.so" <<<"$linked" ||
         fail "prog does not load the installed libhttpc.so: $(ldd "$tmp/proj/build/prog")"
     [ "$("$tmp/proj/build/prog_static")" = RemoteDisconnected ] || fail "the httpc::httpc_static program"
     ok "find_package(httpc CONFIG): httpc::httpc and httpc::httpc_static link and run"
