@@ -286,17 +286,7 @@ check("help names the API options", all(o in p.stdout for o in (
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
 import py27  # noqa: E402
-
-
-def pyenv_python(version):
-    """pyenv's interpreter of `version`, None when the machine has none."""
-    try:
-        root = subprocess.check_output(["pyenv", "prefix", version], text=True,
-                                       stderr=subprocess.DEVNULL).strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    exe = os.path.join(root, "bin", "python3")
-    return exe if os.path.exists(exe) else None
+from run_oracle import pyenv_python  # noqa: E402
 
 
 REF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cpython_ref.py")
