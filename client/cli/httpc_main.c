@@ -3,7 +3,7 @@
  * outcome (--json) that is also the adapter protocol for other clients. */
 #include "httpc.h"
 #include "httpc_record.h"
-#include "json.h"
+#include "httpc_json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -640,85 +640,31 @@ static void run(const opts *o, plan *pl, httpc_record *rec)
     httpc_conn_free(c);
 }
 
-/* One [name, value] pair of the JSON headers list. */
-static void json_pair(FILE *f, int first, const char *name, size_t nlen, const char *value,
-                      size_t vlen)
-{
-    fputs(first ? "[" : ", [", f);
-    json_latin1(f, name, nlen);
-    fputs(", ", f);
-    json_latin1(f, value, vlen);
-    fputc(']', f);
-}
-
-/* py27's getheaders() is HTTPMessage.items(): one entry per lower-cased name
- * (any bytes, a NUL included) with the combined value (httpc_resp_name_at). */
-static void json_headers_py27(FILE *f, httpc_resp *r)
-{
-    httpc_span name;
-
-    for (size_t i = 0; httpc_resp_name_at(r, i, &name) == 0; i++) {
-        ssize_t len = httpc_resp_getheader_n(r, name.ptr, name.len, NULL, 0);
-        char *key = malloc(name.len + 1), *v = len >= 0 ? malloc((size_t)len + 1) : NULL;
-        if (key == NULL || v == NULL) { /* cannot happen short of memory: say so */
-            free(key), free(v);
-            json_pair(f, i == 0, "", 0, "<out of memory>", 15);
-            continue;
-        }
-        for (size_t k = 0; k < name.len; k++)
-            key[k] =
-                (char)(name.ptr[k] >= 'A' && name.ptr[k] <= 'Z' ? name.ptr[k] + 32 : name.ptr[k]);
-        httpc_resp_getheader_n(r, name.ptr, name.len, v, (size_t)len + 1);
-        json_pair(f, i == 0, key, name.len, v, (size_t)len);
-        free(key), free(v);
-    }
-}
-
-/* 3.x getheaders() gives every field in order; 2.7 its dict's items. */
-static void json_headers(FILE *f, const opts *o, httpc_resp *r)
-{
-    size_t n = httpc_resp_header_count(r);
-    int first = 1;
-
-    fputc('[', f);
-    if (o->profile && o->profile->header_mode == HTTPC_HEADERS_PY27) {
-        json_headers_py27(f, r);
-        n = 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        httpc_span name, value;
-        httpc_resp_header_at(r, i, &name, &value);
-        if (name.ptr == NULL)
-            continue;
-        json_pair(f, first, name.ptr, name.len, value.ptr, value.len);
-        first = 0;
-    }
-    fputc(']', f);
-}
-
 static void print_json(FILE *f, const opts *o, const httpc_record *rec)
 {
     httpc_resp *r = rec->resp;
 
     fputs("{\"error\": ", f);
     if (rec->err < 0)
-        json_latin1(f, httpc_err_name(rec->err), strlen(httpc_err_name(rec->err)));
+        httpc_json_latin1(f, httpc_err_name(rec->err), strlen(httpc_err_name(rec->err)),
+                          HTTPC_JSON_UTF8);
     else
         fputs("null", f);
     fputs(", \"detail\": ", f);
-    json_latin1(f, rec->detail, strlen(rec->detail));
+    httpc_json_latin1(f, rec->detail, strlen(rec->detail), HTTPC_JSON_UTF8);
     if (r) {
         fprintf(f, ", \"status\": %d, \"reason\": ", httpc_resp_status(r));
         httpc_span reason = httpc_resp_reason_span(r);
-        json_latin1(f, reason.ptr, reason.len);
+        httpc_json_latin1(f, reason.ptr, reason.len, HTTPC_JSON_UTF8);
         fprintf(f, ", \"version\": %d, \"headers\": ", httpc_resp_version(r));
-        json_headers(f, o, r);
+        httpc_json_headers(f, r, o->profile && o->profile->header_mode == HTTPC_HEADERS_PY27,
+                           HTTPC_JSON_UTF8);
         fprintf(f, ", \"body_len\": %llu, \"body_sha256\": \"%s\", \"body_b64\": ",
                 (unsigned long long)rec->body_len, rec->body_sha256);
         if (rec->body_len > 0 && rec->body == NULL)
             fputs("null", f);
         else
-            json_base64(f, rec->body ? rec->body : (const unsigned char *)"", rec->body_len);
+            httpc_json_base64(f, rec->body ? rec->body : (const unsigned char *)"", rec->body_len);
     } else {
         fputs(", \"status\": null, \"reason\": null, \"version\": null, \"headers\": null, "
               "\"body_len\": null, \"body_sha256\": null, \"body_b64\": null",

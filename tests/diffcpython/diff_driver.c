@@ -13,6 +13,7 @@
  *   --bodies print the body itself ("body", latin-1) besides its length and CRC
  * Exit status: 0, or 2 on a usage or batch format error. */
 #include "conn_internal.h" /* httpc__mem_transport, httpc__resp_new, httpc__resp_begin */
+#include "httpc_json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -63,78 +64,6 @@ static unsigned long crc32_of(const char *p, size_t n)
             c = (c >> 1) ^ (0xedb88320UL & (0UL - (c & 1)));
     }
     return c ^ 0xffffffffUL;
-}
-
-/* A JSON string of the bytes taken as ISO-8859-1 code points, as Python's
- * json.dumps writes a str decoded with latin-1. */
-static void json_latin1(FILE *f, const char *s, size_t n)
-{
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20 || c >= 0x7f)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-/* One [name, value] pair of the headers list. */
-static void print_pair(FILE *f, int first, const char *name, size_t nlen, const char *value,
-                       size_t vlen)
-{
-    fputs(first ? "[" : ", [", f);
-    json_latin1(f, name, nlen);
-    fputs(", ", f);
-    json_latin1(f, value, vlen);
-    fputc(']', f);
-}
-
-/* 2.x getheaders() is its dict's items: the names lower-cased, repeats joined
- * (the order is the dict's, so the comparison sorts them). */
-static void print_headers_py27(FILE *f, const httpc_resp *r)
-{
-    httpc_span name;
-
-    for (size_t i = 0; httpc_resp_name_at(r, i, &name) == 0; i++) {
-        ssize_t len = httpc_resp_getheader_n(r, name.ptr, name.len, NULL, 0);
-        char *key = malloc(name.len + 1), *v = malloc(len > 0 ? (size_t)len + 1 : 1);
-        if (key == NULL || v == NULL || len < 0) {
-            fprintf(stderr, "httpc-diff-cpython: header %zu: %s\n", i,
-                    len < 0 ? httpc_err_name((int)len) : "out of memory");
-            exit(3);
-        }
-        for (size_t k = 0; k < name.len; k++) {
-            char c = name.ptr[k];
-            key[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        httpc_resp_getheader_n(r, name.ptr, name.len, v, (size_t)len + 1);
-        print_pair(f, i == 0, key, name.len, v, (size_t)len);
-        free(key), free(v);
-    }
-}
-
-/* getheaders(): 3.x every field in order, 2.x its dict's items. */
-static void print_headers(FILE *f, const httpc_profile *p, const httpc_resp *r)
-{
-    httpc_span name, value;
-    int first = 1;
-
-    fputc('[', f);
-    if (p->header_mode == HTTPC_HEADERS_PY27) {
-        print_headers_py27(f, r);
-    } else {
-        for (size_t i = 0; i < httpc_resp_header_count(r); i++) {
-            if (httpc_resp_header_at(r, i, &name, &value) != 0 || name.ptr == NULL)
-                continue; /* a 2.x continuation line: not a field of its own */
-            print_pair(f, first, name.ptr, name.len, value.ptr, value.len);
-            first = 0;
-        }
-    }
-    fputc(']', f);
 }
 
 /* read(): the sink gets every byte delivered; on IncompleteRead e.partial is
@@ -199,19 +128,22 @@ static void print_outcome(FILE *f, const char *id, size_t amt, int bodies, const
         fputs("null", f);
     fputs(", \"detail\": ", f);
     const char *detail = err < 0 ? httpc_resp_errmsg(r) : "";
-    json_latin1(f, detail, strlen(detail));
+    httpc_json_latin1(f, detail, strlen(detail), HTTPC_JSON_ASCII);
     if (began) {
         httpc_span reason = httpc_resp_reason_span(r);
         fprintf(f, ", \"status\": %d, \"version\": %d, \"reason\": ", httpc_resp_status(r),
                 httpc_resp_version(r));
-        json_latin1(f, reason.ptr, reason.len);
+        httpc_json_latin1(f, reason.ptr, reason.len, HTTPC_JSON_ASCII);
         fputs(", \"headers\": ", f);
-        print_headers(f, p, r);
+        if (httpc_json_headers(f, r, p->header_mode == HTTPC_HEADERS_PY27, HTTPC_JSON_ASCII) < 0) {
+            fprintf(stderr, "httpc-diff-cpython: %s: headers: out of memory\n", id);
+            exit(3);
+        }
         fprintf(f, ", \"body_len\": %zu, \"body_crc\": %lu, \"will_close\": %s", b->len,
                 crc32_of(b->buf, b->len), httpc_resp_will_close(r) ? "true" : "false");
         if (bodies) {
             fputs(", \"body\": ", f);
-            json_latin1(f, b->buf, b->len);
+            httpc_json_latin1(f, b->buf, b->len, HTTPC_JSON_ASCII);
         }
     } else {
         fputs(", \"status\": null, \"version\": null, \"reason\": null, \"headers\": null, "
