@@ -421,24 +421,37 @@ static void drop_expect(httpc_scn_expect *e)
     free(e->headers);
 }
 
+/* An outcome before its fields are read: every number "not checked" (-2 for
+ * IncompleteRead's two, where -1 means something), at the current line. */
+static httpc_scn_expect new_expect(const ctx *c)
+{
+    return (httpc_scn_expect){.partial = -2,
+                              .expected = -2,
+                              .body_len = -1,
+                              .will_close = -1,
+                              .conn_kept = -1,
+                              .line = c->line};
+}
+
+/* Appends `e` to list[0..*n) when its reading succeeded (rc 0); when that or
+ * the append failed, frees what it holds. Returns rc, or the append's error. */
+static int keep_expect(ctx *c, int rc, httpc_scn_expect *e, httpc_scn_expect **list, size_t *n)
+{
+    if (rc == 0)
+        rc = push(c, (void **)list, n, sizeof *e, e);
+    if (rc < 0)
+        drop_expect(e);
+    return rc;
+}
+
 static int expect_fields(ctx *c, httpc_scenario *sc, const char *key, const char *v,
                          httpc_scn_expect *e);
 
 /* An expectation line; what it allocated is freed when it is refused. */
 static int expect_line(ctx *c, httpc_scenario *sc, const char *key, const char *v)
 {
-    httpc_scn_expect e = {.partial = -2,
-                          .expected = -2,
-                          .body_len = -1,
-                          .will_close = -1,
-                          .conn_kept = -1,
-                          .line = c->line};
-    int rc = expect_fields(c, sc, key, v, &e);
-    if (rc == 0)
-        rc = push(c, (void **)&sc->expects, &sc->nexpects, sizeof e, &e);
-    if (rc < 0)
-        drop_expect(&e);
-    return rc;
+    httpc_scn_expect e = new_expect(c);
+    return keep_expect(c, expect_fields(c, sc, key, v, &e), &e, &sc->expects, &sc->nexpects);
 }
 
 /* The classes of adapters/TAXONOMY.md: what an `error` outcome may name. A
@@ -602,17 +615,10 @@ static int rfc_alternatives(ctx *c, const char *v, httpc_scn_rfc *r)
             n--;
         memcpy(one, v, n);
         one[n] = '\0';
-        httpc_scn_expect e = {.partial = -2,
-                              .expected = -2,
-                              .body_len = -1,
-                              .will_close = -1,
-                              .conn_kept = -1,
-                              .line = c->line};
+        httpc_scn_expect e = new_expect(c);
         int rc = *one ? outcome_of(c, one, &e, 1) : fail(c, "an empty alternative in the set");
-        if (rc == 0)
-            rc = push(c, (void **)&r->alts, &r->nalts, sizeof e, &e);
-        if (rc < 0)
-            return drop_expect(&e), free(one), -1;
+        if (keep_expect(c, rc, &e, &r->alts, &r->nalts) < 0)
+            return free(one), -1;
         v = skip_ws(v + alternative_len(v));
         if (*v != '|')
             break;
