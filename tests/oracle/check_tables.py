@@ -6,27 +6,20 @@ exception name of the error map that http.client or builtins define, with
 its base classes."""
 import builtins
 import http.client as client
+import os
 import re
 import sys
-import os
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
 
 header = open(os.path.join(os.path.dirname(__file__), "..", "..", "client", "include",
                            "httpc.h")).read()
-failed = passed = 0
-
-
-def check(cond, what):
-    global failed, passed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", what)
-
+check = Checks()
 
 for name, code, phrase in re.findall(r'X\((\w+), (\d+), "([^"]+)"\)', header):
-    check(getattr(client, name, None) == int(code), "constant %s = %s" % (name, code))
-    check(client.responses.get(int(code)) == phrase, "phrase of %s: %r" % (code, phrase))
+    check("constant %s = %s" % (name, code), getattr(client, name, None) == int(code))
+    check("phrase of %s: %r" % (code, phrase), client.responses.get(int(code)) == phrase)
 
 errs = re.findall(r'X\((\w+), (-\d+), "(\w+)", (\w+), (\w+),', header)
 pyname = {e[0]: e[2] for e in errs}
@@ -37,6 +30,5 @@ for name, _, py, parent, parent2 in errs:
     for p in (parent, parent2):
         if p != "0":
             base = getattr(client, pyname[p], None) or getattr(builtins, pyname[p])
-            check(issubclass(cls, base), "%s is-a %s" % (py, pyname[p]))
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+            check("%s is-a %s" % (py, pyname[p]), issubclass(cls, base))
+check.finish()
