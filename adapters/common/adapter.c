@@ -147,9 +147,20 @@ void adapter_head_reset(adapter_out *out)
         free(out->names[i]), free(out->values[i]);
     free(out->reason);
     out->reason = NULL;
+    out->reason_len = 0;
     out->nheaders = 0;
     out->have_head = 0;
     out->body_len = 0;
+}
+
+static char *dup_bytes(const char *p, size_t len)
+{
+    char *q = malloc(len + 1);
+    if (q != NULL) {
+        memcpy(q, p, len);
+        q[len] = '\0';
+    }
+    return q;
 }
 
 void adapter_add_header(adapter_out *out, const char *name, size_t nlen, const char *value, size_t vlen)
@@ -159,8 +170,8 @@ void adapter_add_header(adapter_out *out, const char *name, size_t nlen, const c
     out->values = realloc(out->values, n * sizeof *out->values);
     out->name_lens = realloc(out->name_lens, n * sizeof *out->name_lens);
     out->value_lens = realloc(out->value_lens, n * sizeof *out->value_lens);
-    out->names[n - 1] = strndup(name, nlen);
-    out->values[n - 1] = strndup(value, vlen);
+    out->names[n - 1] = dup_bytes(name, nlen); /* the lengths count NUL bytes too */
+    out->values[n - 1] = dup_bytes(value, vlen);
     out->name_lens[n - 1] = nlen;
     out->value_lens[n - 1] = vlen;
     out->nheaders = n;
@@ -241,7 +252,7 @@ void adapter_print(const adapter_out *out)
     if (out->have_head) {
         printf(", \"status\": %d, \"version\": %d, \"reason\": ", out->status, out->version);
         if (out->reason)
-            json_str(out->reason, strlen(out->reason));
+            json_str(out->reason, out->reason_len ? out->reason_len : strlen(out->reason));
         else
             fputs("null", stdout);
         fputs(", \"headers\": [", stdout);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What the C adapters of the matrix share (libsoup, neon, serf): the options
+/* What the C adapters of the matrix share (libcurl, libsoup, neon, serf): the options
  * of adapters/PROTOCOL.md parsed into requests, and the outcome object built
  * up and printed as JSON (body SHA-256 and base64 through OpenSSL). */
 #ifndef HTTPC_ADAPTER_H
@@ -41,6 +41,7 @@ typedef struct adapter_out {
     char detail[1024], native[1024];
     int status, version, have_head; /* have_head: status, reason, headers are known */
     char *reason;
+    size_t reason_len; /* 0: strlen(reason) (a reason may hold NUL bytes) */
     char **names, **values; /* the received head, as bytes */
     size_t *name_lens, *value_lens, nheaders;
     unsigned char *body;

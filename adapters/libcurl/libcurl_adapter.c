@@ -1,19 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* The libcurl adapter: makes the scenario's requests on one easy handle (so
  * libcurl reuses its connection) and prints the outcome object of
- * adapters/PROTOCOL.md, the CURLcode mapped onto adapters/TAXONOMY.md. */
-#define _GNU_SOURCE /* strcasestr, strndup */
+ * adapters/PROTOCOL.md, the CURLcode mapped onto adapters/TAXONOMY.md. The
+ * options and the outcome object are adapters/common/adapter.h's. */
+#define _GNU_SOURCE /* strcasestr */
+#include "adapter.h"
+
 #include <curl/curl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-typedef struct request {
-    const char *method, *target, *data_file;
-    struct curl_slist *headers;
-} request;
 
 typedef struct buf {
     char *p;
@@ -83,6 +80,12 @@ static size_t sink(char *p, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
+static size_t body_sink(char *p, size_t size, size_t n, void *ctx)
+{
+    adapter_add_body(ctx, p, size * n);
+    return size * n;
+}
+
 /* A header callback: a status line starts a new head (1xx heads come first,
  * trailers come after and are not part of it). */
 static size_t head_sink(char *p, size_t size, size_t n, void *ctx)
@@ -97,36 +100,9 @@ static size_t head_sink(char *p, size_t size, size_t n, void *ctx)
     return sink(p, size, n, b);
 }
 
-static void json_str(const char *s, size_t len)
-{
-    putchar('"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20 || c >= 0x7f)
-            printf("\\u%04x", c); /* code point = byte (ISO-8859-1) */
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
-static int load(const char *path, buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    char tmp[65536];
-    size_t n;
-    if (f == NULL)
-        return -1;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        sink(tmp, 1, n, b);
-    fclose(f);
-    return 0;
-}
-
-/* Prints the head of the judged response: status, reason, version, headers. */
-static void print_head(const buf *h, long *content_length)
+/* The judged response's head (status, version, reason, headers) into out;
+ * *content_length gets the last Content-Length's value. */
+static void read_head(const buf *h, adapter_out *out, long *content_length)
 {
     char *line = h->p, *end = h->p + h->len;
     char *eol = memchr(line, '\n', (size_t)(end - line));
@@ -137,10 +113,13 @@ static void print_head(const buf *h, long *content_length)
     size_t rlen = off && line + off < eol ? (size_t)(eol - line - off) : 0;
     while (rlen && (line[off + rlen - 1] == '\r'))
         rlen--;
-    printf(", \"status\": %d, \"version\": %d, \"reason\": ", status, major * 10 + minor);
-    json_str(line + off, rlen);
-    fputs(", \"headers\": [", stdout);
-    int first = 1;
+    out->have_head = 1;
+    out->status = status;
+    out->version = major * 10 + minor;
+    out->reason = malloc(rlen + 1);
+    memcpy(out->reason, line + off, rlen);
+    out->reason[rlen] = '\0';
+    out->reason_len = rlen;
     for (line = eol + 1; line < end && (eol = memchr(line, '\n', (size_t)(end - line)));
          line = eol + 1) {
         char *colon = memchr(line, ':', (size_t)(eol - line));
@@ -153,34 +132,20 @@ static void print_head(const buf *h, long *content_length)
             ve--;
         if (!strncasecmp(line, "content-length:", 15))
             *content_length = strtol(v, NULL, 10);
-        fputs(first ? "[" : ", [", stdout);
-        first = 0;
-        json_str(line, (size_t)(colon - line));
-        fputs(", ", stdout);
-        json_str(v, (size_t)(ve - v));
-        putchar(']');
+        adapter_add_header(out, line, (size_t)(colon - line), v, (size_t)(ve - v));
     }
-    putchar(']');
 }
 
-static void print_body(const buf *b)
+static struct curl_slist *slist(const char *const *list, size_t n)
 {
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    EVP_Digest(b->p ? b->p : "", b->len, md, &mdlen, EVP_sha256(), NULL);
-    printf(", \"body_len\": %zu, \"body_sha256\": \"", b->len);
-    for (unsigned i = 0; i < mdlen; i++)
-        printf("%02x", md[i]);
-    putchar('"');
-    if (b->len <= (1u << 20)) {
-        unsigned char *enc = malloc(4 * ((b->len + 2) / 3) + 1);
-        EVP_EncodeBlock(enc, (const unsigned char *)(b->p ? b->p : ""), (int)b->len);
-        printf(", \"body_b64\": \"%s\"", enc);
-        free(enc);
-    }
+    struct curl_slist *l = NULL;
+    for (size_t i = 0; i < n; i++)
+        l = curl_slist_append(l, list[i]);
+    return l;
 }
 
-static void setup(CURL *h, const request *q, const char *origin, double timeout, buf *data)
+static void setup(CURL *h, const adapter_req *q, struct curl_slist *headers, const char *origin,
+                  double timeout)
 {
     static char url[8192];
     snprintf(url, sizeof url, "%s%s", origin, q->target);
@@ -195,11 +160,10 @@ static void setup(CURL *h, const request *q, const char *origin, double timeout,
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout * 2000 + 2000));
     curl_easy_setopt(h, CURLOPT_NOBODY, (long)!strcmp(q->method, "HEAD"));
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, strcmp(q->method, "HEAD") ? q->method : NULL);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, q->headers);
-    data->len = 0;
-    if (q->data_file && load(q->data_file, data) == 0) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)data->len);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, data->p ? data->p : "");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    if (q->data) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)q->data_len);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, q->data);
     } else {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
         if (strcmp(q->method, "HEAD"))
@@ -211,122 +175,80 @@ static void setup(CURL *h, const request *q, const char *origin, double timeout,
 
 int main(int argc, char **argv)
 {
-    request *reqs = calloc((size_t)argc + 1, sizeof *reqs);
-    size_t n = 0;
-    double timeout = 10;
-    const char *url = "", *cacert = NULL, *proxy = NULL;
-    const char *target = NULL;
-    int insecure = 0;
-    struct curl_slist *proxy_headers = NULL;
-    reqs[0].method = "GET";
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : "";
-        if (!strcmp(o, "--insecure") || !strcmp(o, "--verify")) {
-            insecure |= o[2] == 'i';
-            continue;
-        }
-        i++;
-        if (!strcmp(o, "--before")) {
-            const char *sp = strchr(v, ' ');
-            reqs[n].method = strndup(v, sp ? (size_t)(sp - v) : strlen(v));
-            reqs[n++].target = sp ? sp + 1 : "/";
-            reqs[n].method = "GET";
-        } else if (!strcmp(o, "--before-header"))
-            reqs[n - 1].headers = curl_slist_append(reqs[n - 1].headers, v);
-        else if (!strcmp(o, "--before-data-file"))
-            reqs[n - 1].data_file = v;
-        else if (!strcmp(o, "-X"))
-            reqs[n].method = v;
-        else if (!strcmp(o, "-H"))
-            reqs[n].headers = curl_slist_append(reqs[n].headers, v);
-        else if (!strcmp(o, "--data-file"))
-            reqs[n].data_file = v;
-        else if (!strcmp(o, "--timeout"))
-            timeout = atof(v);
-        else if (!strcmp(o, "--cacert"))
-            cacert = v;
-        else if (!strcmp(o, "--proxy"))
-            proxy = v;
-        else if (!strcmp(o, "--proxy-header"))
-            proxy_headers = curl_slist_append(proxy_headers, v);
-        else if (!strcmp(o, "--json"))
-            url = v;
-        else if (!strcmp(o, "--target")) /* sent verbatim (absolute-form, "*") */
-            target = v;
-    }
-    /* the origin and the judged request's target */
-    const char *path = strchr(strstr(url, "//") ? strstr(url, "//") + 2 : url, '/');
+    adapter_opts o;
+    if (adapter_parse(argc, argv, &o) < 0)
+        return 2;
+    /* the origin as the URL writes it: the judged request's target follows it */
+    const char *hp = strstr(o.url, "//") ? strstr(o.url, "//") + 2 : o.url, *path = strchr(hp, '/');
     char origin[1024];
-    snprintf(origin, sizeof origin, "%.*s", path ? (int)(path - url) : (int)strlen(url), url);
-    reqs[n].target = path ? path : "/";
-    for (size_t k = 0; k <= n; k++)
-        if (reqs[k].data_file) /* libcurl's form type: CPython adds none */
-            reqs[k].headers = curl_slist_append(reqs[k].headers, "Content-Type:");
+    snprintf(origin, sizeof origin, "%.*s", path ? (int)(path - o.url) : (int)strlen(o.url), o.url);
+    o.reqs[o.n - 1].target = path ? path : "/"; /* --target goes as CURLOPT_REQUEST_TARGET */
+    struct curl_slist **headers = calloc(o.n, sizeof *headers);
+    for (size_t k = 0; k < o.n; k++) {
+        headers[k] = slist(o.reqs[k].headers, o.reqs[k].nheaders);
+        if (o.reqs[k].data) /* libcurl's form type: CPython adds none */
+            headers[k] = curl_slist_append(headers[k], "Content-Type:");
+    }
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
     CURL *h = curl_easy_init();
     char errbuf[CURL_ERROR_SIZE] = "";
-    buf head = {0}, body = {0}, data = {0};
+    buf head = {0};
+    adapter_out out;
+    adapter_out_init(&out);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, head_sink);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &head);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-    if (cacert)
-        curl_easy_setopt(h, CURLOPT_CAINFO, cacert);
-    if (insecure) {
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, body_sink);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
+    if (o.cacert)
+        curl_easy_setopt(h, CURLOPT_CAINFO, o.cacert);
+    if (o.insecure) {
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    if (proxy) {
-        curl_easy_setopt(h, CURLOPT_PROXY, proxy);
+    struct curl_slist *proxy_headers = slist(o.proxy_headers, o.nproxy_headers);
+    if (o.proxy) {
+        curl_easy_setopt(h, CURLOPT_PROXY, o.proxy);
         curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
         curl_easy_setopt(h, CURLOPT_PROXYHEADER, proxy_headers);
     }
-    if (target)
-        curl_easy_setopt(h, CURLOPT_REQUEST_TARGET, target);
+    if (o.raw_target)
+        curl_easy_setopt(h, CURLOPT_REQUEST_TARGET, o.raw_target);
     CURLcode rc = CURLE_OK;
     size_t k = 0;
-    for (; k <= n; k++) {
-        head.len = body.len = 0;
+    for (; k < o.n; k++) {
+        head.len = out.body_len = 0;
         errbuf[0] = '\0';
-        setup(h, &reqs[k], origin, timeout, &data);
+        setup(h, &o.reqs[k], headers[k], origin, o.timeout);
         if ((rc = curl_easy_perform(h)) != CURLE_OK)
             break;
     }
-    printf("{\"detail\": ");
+    const int judged = k + 1 >= o.n, have_head = judged && head.len > 5;
+    char cls[64];
     if (rc != CURLE_OK) {
         const char *name, *msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-        char cls[64], detail[CURL_ERROR_SIZE + 64], native[CURL_ERROR_SIZE + 64];
+        char native[CURL_ERROR_SIZE + 64];
         classify(rc, msg, &name, cls, sizeof cls);
-        if (k < n)
-            snprintf(detail, sizeof detail, "request %zu of %zu: %s", k + 1, n + 1, msg);
-        else
-            snprintf(detail, sizeof detail, "%s", msg);
         snprintf(native, sizeof native, "%s (%d): %s", name, (int)rc, msg);
-        json_str(detail, strlen(detail));
-        printf(", \"error\": \"%s\", \"native_error\": ", cls);
-        json_str(native, strlen(native));
-    } else {
-        printf("\"\", \"error\": null");
+        adapter_fail(&out, cls, native, k, o.n, msg);
     }
     long cl = -1;
-    if (k >= n && head.len > 5) {
-        print_head(&head, &cl);
-        print_body(&body);
+    if (have_head) {
+        read_head(&head, &out, &cl);
         if (rc == CURLE_PARTIAL_FILE) {
-            printf(", \"partial_len\": %zu", body.len);
+            out.partial_len = (long long)out.body_len;
             if (cl >= 0)
-                printf(", \"expected_more\": %ld", cl - (long)body.len);
+                out.expected_more = (long long)cl - (long long)out.body_len;
         }
     }
     /* the last transfer's socket, while libcurl keeps its connection */
     curl_socket_t sock = CURL_SOCKET_BAD;
     curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock);
-    const char *conn = sock != CURL_SOCKET_BAD ? "kept" : "closed";
-    if (k >= n && head.len > 5 && rc == CURLE_OK)
-        printf(", \"will_close\": %s", sock != CURL_SOCKET_BAD ? "false" : "true");
-    printf(", \"connection\": \"%s\"}\n", conn);
+    out.connection = sock != CURL_SOCKET_BAD ? "kept" : "closed";
+    if (have_head && rc == CURLE_OK)
+        out.will_close = sock == CURL_SOCKET_BAD;
+    adapter_print(&out);
     curl_easy_cleanup(h);
     curl_global_cleanup();
     return 0;
