@@ -112,7 +112,8 @@ unsigned char *adapter_unchunk(const adapter_req *q, size_t *len)
     for (size_t i = 0; i < q->nheaders; i++) {
         const char *v;
         size_t nl = adapter_header_split(q->headers[i], &v);
-        chunked |= nl == 17 && !strncasecmp(q->headers[i], "Transfer-Encoding", 17) && !strcasecmp(v, "chunked");
+        chunked |= nl == 17 && !strncasecmp(q->headers[i], "Transfer-Encoding", 17) &&
+                   !strcasecmp(v, "chunked");
     }
     if (!chunked || q->data == NULL)
         return NULL;
@@ -163,7 +164,8 @@ static char *dup_bytes(const char *p, size_t len)
     return q;
 }
 
-void adapter_add_header(adapter_out *out, const char *name, size_t nlen, const char *value, size_t vlen)
+void adapter_add_header(adapter_out *out, const char *name, size_t nlen, const char *value,
+                        size_t vlen)
 {
     size_t n = out->nheaders + 1;
     out->names = realloc(out->names, n * sizeof *out->names);

@@ -41,7 +41,7 @@ typedef struct adapter_out {
     char detail[1024], native[1024];
     int status, version, have_head; /* have_head: status, reason, headers are known */
     char *reason;
-    size_t reason_len; /* 0: strlen(reason) (a reason may hold NUL bytes) */
+    size_t reason_len;      /* 0: strlen(reason) (a reason may hold NUL bytes) */
     char **names, **values; /* the received head, as bytes */
     size_t *name_lens, *value_lens, nheaders;
     unsigned char *body;
@@ -53,7 +53,8 @@ typedef struct adapter_out {
 
 void adapter_out_init(adapter_out *out);
 void adapter_head_reset(adapter_out *out);
-void adapter_add_header(adapter_out *out, const char *name, size_t nlen, const char *value, size_t vlen);
+void adapter_add_header(adapter_out *out, const char *name, size_t nlen, const char *value,
+                        size_t vlen);
 void adapter_add_body(adapter_out *out, const void *p, size_t len);
 /* An error of request step (0-based) of n: detail gets "request I of N: " before it. */
 void adapter_fail(adapter_out *out, const char *cls, const char *native, size_t step, size_t n,
