@@ -15,18 +15,65 @@
 
 static char err[4096];
 
+static int load_n(const char *text, size_t len, httpc_scenario **s, size_t *n)
+{
+    return httpc_scn_parse("t.scn", text, len, s, n, err, sizeof err);
+}
+
 static int load(const char *text, httpc_scenario **s, size_t *n)
 {
-    return httpc_scn_parse("t.scn", text, strlen(text), s, n, err, sizeof err);
+    return load_n(text, strlen(text), s, n);
+}
+
+/* text[0..len) must load; the caller frees it (httpc_scn_free_all). */
+static httpc_scenario *good_n(const char *text, size_t len, size_t *n)
+{
+    httpc_scenario *s;
+    cr_assert_eq(load_n(text, len, &s, n), 0, "%s", err);
+    return s;
+}
+
+static httpc_scenario *good(const char *text, size_t *n)
+{
+    return good_n(text, strlen(text), n);
+}
+
+/* text[0..len) must be refused with exactly `msg`. */
+static void bad_n(const char *text, size_t len, const char *msg)
+{
+    httpc_scenario *s;
+    size_t n;
+    cr_assert_eq(load_n(text, len, &s, &n), -1, "accepted: %s", text);
+    cr_assert_null(s);
+    cr_assert_str_eq(err, msg);
 }
 
 static void bad(const char *text, const char *msg)
 {
-    httpc_scenario *s;
-    size_t n;
-    cr_assert_eq(load(text, &s, &n), -1, "accepted: %s", text);
-    cr_assert_null(s);
-    cr_assert_str_eq(err, msg);
+    bad_n(text, strlen(text), msg);
+}
+
+/* One profile's expected outcome class: through httpc_scn_expect_for when
+ * cap is -1, else httpc_scn_expect_capped with that read cap; NULL error:
+ * a response. */
+typedef struct want_class {
+    const char *profile;
+    int cap;
+    const char *error;
+} want_class;
+
+static void check_classes(const httpc_scenario *s, const want_class *w, size_t nw)
+{
+    for (size_t i = 0; i < nw; i++) {
+        const httpc_scn_expect *e = w[i].cap < 0
+                                        ? httpc_scn_expect_for(s, w[i].profile, 0)
+                                        : httpc_scn_expect_capped(s, w[i].profile, 0, w[i].cap);
+        cr_assert_not_null(e, "%s cap %d", w[i].profile, w[i].cap);
+        if (w[i].error)
+            cr_assert_str_eq(e->error, w[i].error, "%s cap %d", w[i].profile, w[i].cap);
+        else
+            cr_assert_null(e->error, "%s cap %d: %s", w[i].profile, w[i].cap, e->error);
+    }
 }
 
 Test(scenario, httpc_scn_parse_full_file)
@@ -45,9 +92,8 @@ Test(scenario, httpc_scn_parse_full_file)
         "expect py3: response status=200 reason=\"O K\" version=11 body=\"AAA\" "
         "header=\"X-A: b\" will-close=yes\n"
         "expect py3 lenient: error BadStatusLine detail=\"x\"\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     cr_assert_eq(n, 1);
     cr_assert_str_eq(s->id, "chunked/example");
     cr_assert_eq(s->nrefs, 2);
@@ -124,32 +170,23 @@ Test(scenario, httpc_scn_parse_errors_name_file_and_line)
 Test(scenario, httpc_scn_parse_with_nul_in_text_length)
 {
     const char text[] = "id: a/b\ntitle: t\n\0";
-    httpc_scenario *s;
-    size_t n;
-    cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), -1);
-    cr_assert_str_eq(err, "t.scn:3: binary data (a NUL byte) in a scenario file");
+    bad_n(text, sizeof text - 1, "t.scn:3: binary data (a NUL byte) in a scenario file");
 }
 
 /* A NUL was reported at line 1 wherever it was: the line is the NUL's own. */
 Test(scenario, httpc_scn_parse_nul_reported_at_its_line)
 {
     const char text[] = "id: a/b\n\ntitle: t\0x\nconnection\n\0";
-    httpc_scenario *s;
-    size_t n;
-    cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), -1);
-    cr_assert_str_eq(err, "t.scn:3: binary data (a NUL byte) in a scenario file");
-    cr_assert_eq(httpc_scn_parse("t.scn", "\0", 1, &s, &n, err, sizeof err), -1);
-    cr_assert_str_eq(err, "t.scn:1: binary data (a NUL byte) in a scenario file");
+    bad_n(text, sizeof text - 1, "t.scn:3: binary data (a NUL byte) in a scenario file");
+    bad_n("\0", 1, "t.scn:1: binary data (a NUL byte) in a scenario file");
 }
 
 Test(scenario, httpc_scn_parse_keeps_id_line)
 {
     const char text[] = "# a comment\n\ntitle: t\nid: a/b\nsweep: N = 1 2\n"
                         "connection\n  send \"{N}\"\nexpect: error OSError\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(httpc_scn_parse("t.scn", text, sizeof text - 1, &s, &n, err, sizeof err), 0, "%s",
-                 err);
+    httpc_scenario *s = good_n(text, sizeof text - 1, &n);
     cr_assert_eq(n, 2);
     cr_assert_eq(s[0].id_line, 4);
     cr_assert_eq(s[1].id_line, 4, "every case of a sweep has the file's id line");
@@ -160,9 +197,8 @@ Test(scenario, httpc_scn_parse_sweep_expands)
 {
     const char *text = "id: limits/line\ntitle: t\nsweep: N = 3 5\n"
                        "connection\n  send \"x\" * {N}\nexpect: response status=200\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     cr_assert_eq(n, 2);
     cr_assert_str_eq(s[0].id, "limits/line/N=3");
     cr_assert_str_eq(s[1].id, "limits/line/N=5");
@@ -190,23 +226,24 @@ Test(scenario, httpc_scn_expect_for_falls_back_to_the_neighbour)
 {
     const char *text = HEAD CONN "expect: error OSError\nexpect py3: error TimeoutError\n"
                                  "expect py34: error BadStatusLine\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
-    cr_assert_str_eq(httpc_scn_expect_for(s, "py35", 0)->error, "TimeoutError");
-    cr_assert_str_eq(httpc_scn_expect_for(s, "py36", 0)->error, "TimeoutError");
-    cr_assert_str_eq(httpc_scn_expect_for(s, "py34", 0)->error, "BadStatusLine");
-    cr_assert_str_eq(httpc_scn_expect_for(s, "py30", 0)->error, "BadStatusLine");
-    cr_assert_str_eq(httpc_scn_expect_for(s, "py31-strict", 0)->error,
-                     "BadStatusLine"); /* py31's */
-    cr_assert_str_eq(httpc_scn_expect_for(s, "py26", 0)->error, "OSError");
-    cr_assert_str_eq(httpc_scn_expect_for(s, "strict", 0)->error, "OSError");
+    httpc_scenario *s = good(text, &n);
+    static const want_class w[] = {
+        {"py35", -1, "TimeoutError"},
+        {"py36", -1, "TimeoutError"},
+        {"py34", -1, "BadStatusLine"},
+        {"py30", -1, "BadStatusLine"},
+        {"py31-strict", -1, "BadStatusLine"}, /* py31's */
+        {"py26", -1, "OSError"},
+        {"strict", -1, "OSError"},
+    };
+    check_classes(s, w, sizeof w / sizeof w[0]);
     httpc_scn_free_all(s, n);
-    cr_assert_eq(load(HEAD "profiles: py3 -- why\n" CONN "expect: error OSError\n", &s, &n), 0);
+    s = good(HEAD "profiles: py3 -- why\n" CONN "expect: error OSError\n", &n);
     cr_assert(httpc_scn_runs_under(s, "py3") && httpc_scn_runs_under(s, "py30"));
     cr_assert_not(httpc_scn_runs_under(s, "py27") || httpc_scn_runs_under(s, "py26"));
     httpc_scn_free_all(s, n);
-    cr_assert_eq(load(HEAD "profiles: py36 -- why\n" CONN "expect: error OSError\n", &s, &n), 0);
+    s = good(HEAD "profiles: py36 -- why\n" CONN "expect: error OSError\n", &n);
     cr_assert(httpc_scn_runs_under(s, "py36") && httpc_scn_runs_under(s, "py35"));
     cr_assert_not(httpc_scn_runs_under(s, "py3") || httpc_scn_runs_under(s, "py27"));
     httpc_scn_free_all(s, n);
@@ -215,9 +252,8 @@ Test(scenario, httpc_scn_expect_for_falls_back_to_the_neighbour)
 /* reason="..." keeps its bytes, a NUL included. */
 Test(scenario, httpc_scn_reason_keeps_a_nul)
 {
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(HEAD CONN "expect: response reason=\"OK\\0\"\n", &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(HEAD CONN "expect: response reason=\"OK\\0\"\n", &n);
     cr_assert_eq(s->expects[0].reason_len, 3);
     cr_assert_eq(memcmp(s->expects[0].reason, "OK\0", 3), 0);
     httpc_scn_free_all(s, n);
@@ -226,9 +262,8 @@ Test(scenario, httpc_scn_reason_keeps_a_nul)
 Test(scenario, httpc_scn_profiles_limit_runs_and_expectations)
 {
     const char *text = HEAD "profiles: strict -- why\n" CONN "expect strict: error OSError\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     cr_assert(httpc_scn_runs_under(s, "strict"));
     cr_assert_not(httpc_scn_runs_under(s, "py3"));
     httpc_scn_free_all(s, n);
@@ -237,12 +272,11 @@ Test(scenario, httpc_scn_profiles_limit_runs_and_expectations)
 Test(scenario, httpc_scn_parse_timeout)
 {
     const char *text = HEAD "timeout: 250\n" CONN "expect: error TimeoutError\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     cr_assert_eq(s->timeout_ms, 250);
     httpc_scn_free_all(s, n);
-    cr_assert_eq(load(HEAD CONN "expect: error OSError\n", &s, &n), 0, "%s", err);
+    s = good(HEAD CONN "expect: error OSError\n", &n);
     cr_assert_eq(s->timeout_ms, 0, "no timeout: line leaves the runner's");
     httpc_scn_free_all(s, n);
 }
@@ -266,13 +300,12 @@ Test(scenario, httpc_scn_load_missing_and_oversized_files)
 
 Test(scenario, httpc_scn_parse_tls_keys_and_implicit_starttls)
 {
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(HEAD "tls: yes\ntls-cert: expired\ntls-sni: localhost\ntls-verify: no\n"
-                           "client-host: localhost\n" CONN "connection\n  tls-alert 40\n"
-                           "expect: response status=200\n",
-                      &s, &n),
-                 0, "%s", err);
+    httpc_scenario *s =
+        good(HEAD "tls: yes\ntls-cert: expired\ntls-sni: localhost\ntls-verify: no\n"
+                  "client-host: localhost\n" CONN "connection\n  tls-alert 40\n"
+                  "expect: response status=200\n",
+             &n);
     cr_assert_eq(s->tls, 1);
     cr_assert_str_eq(s->tls_cert, "expired");
     cr_assert_str_eq(s->tls_sni, "localhost");
@@ -289,15 +322,13 @@ Test(scenario, httpc_scn_parse_tls_keys_and_implicit_starttls)
 
 Test(scenario, httpc_scn_parse_tls_actions_and_tunnel)
 {
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(
-        load(HEAD "tls: yes\ntunnel: localhost:443\ntunnel-header: Proxy-Authorization: B x\n"
+    httpc_scenario *s =
+        good(HEAD "tls: yes\ntunnel: localhost:443\ntunnel-header: Proxy-Authorization: B x\n"
                   "connection\n  read head\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n  starttls\n"
                   "  read request\n  close-no-notify\nconnection\n  tls-stall 50\n"
                   "expect: error SSLError\n",
-             &s, &n),
-        0, "%s", err);
+             &n);
     cr_assert_str_eq(s->tunnel_host, "localhost");
     cr_assert_eq(s->tunnel_port, 443);
     cr_assert_eq(s->ntunnel_headers, 1);
@@ -373,9 +404,8 @@ Test(scenario, httpc_scn_parse_crlf_lines)
 {
     const char *text = "# a comment\r\n\r\nid: a/crlf\r\ntitle: t\r\nconnection\r\n"
                        "  read request\r\n  send \"x\"\r\n\r\nexpect: error OSError\r\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     cr_assert_str_eq(s->id, "a/crlf");
     cr_assert_eq(s->conns[0].actions[1].line, 7);
     httpc_scn_free_all(s, n);
@@ -397,9 +427,8 @@ Test(scenario, httpc_scn_parse_frees_on_refusal)
     const char *text =
         HEAD "check-request-line: \"GET /a HTTP/1.1\"\n"
              "check-request-line: \"GET /b HTTP/1.1\"\n" CONN "expect: error OSError\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     cr_assert_eq(s->check_line_len, 15);
     cr_assert(memcmp(s->check_line, "GET /b HTTP/1.1", 15) == 0, "the last one counts");
     httpc_scn_free_all(s, n);
@@ -413,9 +442,8 @@ Test(scenario, httpc_scn_parse_rfc_sets)
                   "rfc 9112-7.1-2: error IncompleteRead partial=1 | response body=\"a|b\" "
                   "conn=closed\n"
                   "rfc 9112-2.2-3: any\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     cr_assert_eq(s->nrfcs, 3);
     cr_assert_str_eq(s->rfcs[0].id, "9112-6.3-5");
     cr_assert_eq(s->rfcs[0].nalts, 1);
@@ -454,13 +482,15 @@ Test(scenario, httpc_scn_expect_capped_picks_the_read_cap_line)
 {
     const char *text = HEAD CONN "expect: response status=200\n"
                                  "expect py3 read-cap=1: error BadStatusLine\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
-    cr_assert_str_eq(httpc_scn_expect_capped(s, "py3", 0, 1)->error, "BadStatusLine");
-    cr_assert_null(httpc_scn_expect_capped(s, "py3", 0, 0)->error);
-    cr_assert_null(httpc_scn_expect_capped(s, "py3", 0, 1448)->error); /* no line for 1448 */
-    cr_assert_null(httpc_scn_expect_capped(s, "py27", 0, 1)->error);   /* py3's alone */
+    httpc_scenario *s = good(text, &n);
+    static const want_class w[] = {
+        {"py3", 1, "BadStatusLine"},
+        {"py3", 0, NULL},
+        {"py3", 1448, NULL}, /* no line for 1448 */
+        {"py27", 1, NULL},   /* py3's alone */
+    };
+    check_classes(s, w, sizeof w / sizeof w[0]);
     cr_assert_eq(httpc_scn_expect_for(s, "py3", 0)->status, 200);
     httpc_scn_free_all(s, n);
     bad(HEAD CONN "expect: response\nexpect py3 read-cap=0: response\n",
@@ -477,16 +507,13 @@ Test(scenario, httpc_scn_check_connections_per_profile)
 {
     const char *text =
         HEAD "check-connections: 1\ncheck-connections strict: 2\n" CONN "expect: response\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     cr_assert_eq(httpc_scn_check_connections(s, "py3"), 1);
     cr_assert_eq(httpc_scn_check_connections(s, "strict"), 2);
     httpc_scn_free_all(s, n);
-    cr_assert_eq(load(HEAD "check-connections: 1\ncheck-connections strict: any\n" CONN
-                           "expect: response\n",
-                      &s, &n),
-                 0, "%s", err);
+    s = good(HEAD "check-connections: 1\ncheck-connections strict: any\n" CONN "expect: response\n",
+             &n);
     cr_assert_eq(httpc_scn_check_connections(s, "strict"), 0);
     cr_assert_eq(httpc_scn_check_connections(s, "py27"), 1);
     httpc_scn_free_all(s, n);
@@ -505,9 +532,8 @@ Test(scenario, httpc_scn_parse_rfc_request_outcomes)
                   "rfc 9112-3.2-1: request has-header=\"Host\" header=\"Host: h:{port}\" "
                   "no-header=\"Content-Length\" line=\"GET / HTTP/1.1\" target=\"/\" "
                   "connections=1 | error\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(load(text, &s, &n), 0, "%s", err);
+    httpc_scenario *s = good(text, &n);
     const httpc_scn_expect *e = &s->rfcs[0].alts[0];
     cr_assert(e->is_request);
     cr_assert_str_eq(e->req_present[0], "Host");
@@ -574,10 +600,8 @@ Test(scenario, httpc_scn_parse_key_forms)
         HEAD "request: POST /a\nrequest-header: A: 1\nrequest-body: \"\"\n"
              "request: GET /b\ncheck-request-line: \"\"\n"
              "check-connections py3: 2\nsweep: x = 1\n" CONN "expect: error OSError\n";
-    httpc_scenario *s;
     size_t n;
-    cr_assert_eq(httpc_scn_parse("t.scn", text, strlen(text), &s, &n, err, sizeof err), 0, "%s",
-                 err);
+    httpc_scenario *s = good(text, &n);
     cr_assert_eq(n, 1);
     cr_assert_str_eq(s->id, "area/name/x=1");
     cr_assert_eq(s->nbefore, 1);
