@@ -26,7 +26,7 @@ PARENT = {
     "ConnectionAbortedError": "ConnectionError", "ConnectionRefusedError": "ConnectionError",
     "TimeoutError": "OSError", "SSLError": "OSError",
     "SSLCertVerificationError": "SSLError", "SSLEOFError": "SSLError",
-    "SSLZeroReturnError": "SSLError",
+    "SSLZeroReturnError": "SSLError", "CertificateError": "ValueError",
 }
 
 # The family of a class: what "the outcome class" means when clients are compared.
@@ -41,7 +41,7 @@ FAMILY = {
     "OSError": "disconnected",
     "TimeoutError": "timeout",
     "SSLError": "tls", "SSLCertVerificationError": "tls", "SSLEOFError": "tls",
-    "SSLZeroReturnError": "tls",
+    "SSLZeroReturnError": "tls", "CertificateError": "tls",
     "Unmapped": "unmapped", "AdapterUnsupported": "unsupported",
 }
 # Families that say nothing about the client's behaviour: left out of comparisons.

@@ -92,7 +92,10 @@ extern "C" {
     X(SSL_CERT_VERIFICATION, -71, "SSLCertVerificationError", SSL_ERROR, VALUE_ERROR, \
       "certificate verification failed")                                            \
     X(SSL_EOF, -72, "SSLEOFError", SSL_ERROR, 0,                                    \
-      "EOF occurred in violation of protocol")
+      "EOF occurred in violation of protocol")                                      \
+    /* ssl.match_hostname's failure (3.2-3.6), a ValueError outside OSError. */     \
+    X(CERTIFICATE_ERROR, -73, "CertificateError", VALUE_ERROR, 0,                   \
+      "host name does not match the certificate")
 
 typedef enum httpc_err {
     HTTPC_OK = 0,
@@ -332,6 +335,15 @@ typedef struct httpc_profile {
                                  timeout are plain SSLError (3.x: SSLEOFError,
                                  TimeoutError) */
     int ragged_eof_ok;        /* suppress_ragged_eofs: EOF without close_notify is EOF */
+    int ssl_reset_is_eof;     /* a reset after the handshake reads as EOF (3.10+: _ssl.c
+                                 loses the errno); before, ConnectionResetError (run:
+                                 3.6.15 to 3.9.18) */
+    int ssl_match_hostname;   /* the host name is checked after the handshake by
+                                 ssl.match_hostname, a mismatch being CertificateError,
+                                 a ValueError (3.2-3.6; 3.7 has OpenSSL check it in the
+                                 handshake: SSLCertVerificationError) */
+    int ssl_match_ip;         /* match_hostname compares IP addresses in subjectAltName
+                                 (3.5+, bpo-23239); 3.2-3.4 skip those entries */
     int neg_chunk_reads_rest; /* a negative chunk size is _safe_read(-1) = fp.read(-1),
                                  to EOF (3.11; run: 3.8.18, 3.10); else the old
                                  `while amt > 0` loop reads nothing (2.x, 3.0-3.7,

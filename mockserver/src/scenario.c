@@ -486,6 +486,7 @@ static const char *const classes[] = {
     "SSLCertVerificationError",
     "SSLEOFError",
     "SSLZeroReturnError",
+    "CertificateError",
     "Unmapped",
     "AdapterUnsupported",
 };

@@ -41,6 +41,27 @@ static const struct {
 };
 #define NBEYOND (sizeof beyond_python / sizeof beyond_python[0])
 
+/* Classes of older Pythons that 3.11 names otherwise: 2.7 and 3.2-3.6's
+ * ssl.CertificateError(ValueError) (3.7 made it an alias of
+ * SSLCertVerificationError). Its tree, as 3.6.15 gives it: a ValueError,
+ * no OSError. */
+static const struct {
+    int code;
+    const char *name;
+} older_python[] = {
+    {HTTPC_E_CERTIFICATE_ERROR, "CertificateError"},
+};
+#define NOLDER (sizeof older_python / sizeof older_python[0])
+
+Test(errors, certificate_error_is_36s_value_error)
+{
+    cr_assert(httpc_err_is(HTTPC_E_CERTIFICATE_ERROR, HTTPC_E_VALUE_ERROR));
+    cr_assert(!httpc_err_is(HTTPC_E_CERTIFICATE_ERROR, HTTPC_E_OS_ERROR));
+    cr_assert(!httpc_err_is(HTTPC_E_CERTIFICATE_ERROR, HTTPC_E_SSL_ERROR));
+    cr_assert(!httpc_err_is(HTTPC_E_CERTIFICATE_ERROR, HTTPC_E_HTTP_EXCEPTION));
+    cr_assert_eq(httpc_err_parent(HTTPC_E_CERTIFICATE_ERROR), HTTPC_E_VALUE_ERROR);
+}
+
 Test(errors, httpc_err_name_every_code)
 {
     for (size_t i = 0; i < NCLASSES; i++)
@@ -48,8 +69,10 @@ Test(errors, httpc_err_name_every_code)
                          "%s.%s", oracle_err_classes[i].module, oracle_err_classes[i].name);
     for (size_t i = 0; i < NBEYOND; i++)
         cr_assert_str_eq(httpc_err_name(beyond_python[i].code), beyond_python[i].name);
+    for (size_t i = 0; i < NOLDER; i++)
+        cr_assert_str_eq(httpc_err_name(older_python[i].code), older_python[i].name);
     /* Every code is either a Python class or one of those above. */
-    cr_assert_eq(NCODES, NCLASSES + NBEYOND);
+    cr_assert_eq(NCODES, NCLASSES + NBEYOND + NOLDER);
 }
 
 Test(errors, httpc_err_name_unknown_values)
@@ -181,4 +204,5 @@ Test(errors, codes_are_never_renumbered)
     cr_assert_eq(HTTPC_E_VALUE_ERROR, -50);
     cr_assert_eq(HTTPC_E_OS_ERROR, -60);
     cr_assert_eq(HTTPC_E_SSL_EOF, -72);
+    cr_assert_eq(HTTPC_E_CERTIFICATE_ERROR, -73);
 }

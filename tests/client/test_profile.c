@@ -101,6 +101,28 @@ Test(profile, httpc_profile_fields_change_where_the_versions_do)
     }
 }
 
+/* The TLS fields: ssl.match_hostname after the handshake up to 3.6 (2.7.9+
+ * too), with IP addresses from 3.5 (bpo-23239); a reset read as EOF from
+ * 3.10 (run: 3.6.15 and 3.9.18 ConnectionResetError, 3.10.13 EOF). */
+Test(profile, httpc_profile_tls_fields_change_where_the_versions_do)
+{
+    static const struct {
+        const char *name;
+        int match_hostname, match_ip, reset_is_eof, cert_error;
+    } rows[] = {
+        {"py27", 1, 0, 0, 0}, {"py32", 1, 0, 0, 0}, {"py34", 1, 0, 0, 0},
+        {"py35", 1, 1, 0, 0}, {"py36", 1, 1, 0, 0}, {"py3", 0, 0, 1, 1},
+        {"strict", 0, 0, 0, 1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const httpc_profile *p = httpc_profile_by_name(rows[i].name);
+        cr_assert_eq(p->ssl_match_hostname, rows[i].match_hostname, "%s", rows[i].name);
+        cr_assert_eq(p->ssl_match_ip, rows[i].match_ip, "%s", rows[i].name);
+        cr_assert_eq(p->ssl_reset_is_eof, rows[i].reset_is_eof, "%s", rows[i].name);
+        cr_assert_eq(p->ssl_cert_error, rows[i].cert_error, "%s", rows[i].name);
+    }
+}
+
 Test(profile, httpc_profile_get_rejects_out_of_range)
 {
     cr_assert_null(httpc_profile_get(HTTPC_PROFILE__COUNT));

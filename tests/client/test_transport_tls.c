@@ -37,8 +37,8 @@ static void serve(server *sv, const char *keys, const char *script)
     cr_assert_eq(httpc_mock_make_certs(sv->dir, err, sizeof err), 0, "%s", err);
     snprintf(sv->ca, sizeof sv->ca, "%s/ca.pem", sv->dir);
     int len = snprintf(text, sizeof text,
-                       "id: t/t\ntitle: t\ntls: yes\n%s\nconnection\n%s\nexpect: error OSError\n", keys,
-                       script);
+                       "id: t/t\ntitle: t\ntls: yes\n%s\nconnection\n%s\nexpect: error OSError\n",
+                       keys, script);
     cr_assert_eq(httpc_scn_parse("t.scn", text, (size_t)len, &sv->s, &sv->n, err, sizeof err), 0,
                  "%s", err);
     httpc_mock_opts mo = {.cert_dir = sv->dir};
@@ -58,9 +58,9 @@ static void stop(server *sv)
 }
 
 typedef struct result {
-    int rc;            /* of request + getresponse, or of the body read */
+    int rc; /* of request + getresponse, or of the body read */
     char detail[256];
-    long long body;    /* body bytes read, -1 when there was no response */
+    long long body; /* body bytes read, -1 when there was no response */
 } result;
 
 static int count(void *ctx, const void *data, size_t len)
@@ -183,6 +183,111 @@ Test(transport_tls, wrap_untrusted_ca_is_cert_verification)
     expect(fetch_default(&sv, "localhost", "py3"), HTTPC_E_SSL_CERT_VERIFICATION,
            "unable to get local issuer certificate");
     stop(&sv);
+}
+
+/* 3.4-3.6 check the host name after the handshake with ssl.match_hostname:
+ * CertificateError, a ValueError and no SSLError (run: 3.6.15). */
+Test(transport_tls, wrap_py36_hostname_mismatch_is_certificate_error)
+{
+    server sv;
+    serve(&sv, "tls-cert: wrong-host", reply);
+    result res = fetch_default(&sv, "localhost", "py36");
+    expect(res, HTTPC_E_CERTIFICATE_ERROR, NULL);
+    cr_expect_str_eq(res.detail, "hostname 'localhost' doesn't match 'wrong.example'");
+    cr_expect(httpc_err_is(HTTPC_E_CERTIFICATE_ERROR, HTTPC_E_VALUE_ERROR));
+    cr_expect(!httpc_err_is(HTTPC_E_CERTIFICATE_ERROR, HTTPC_E_SSL_ERROR));
+    cr_expect_str_eq(httpc_err_name(HTTPC_E_CERTIFICATE_ERROR), "CertificateError");
+    stop(&sv);
+}
+
+Test(transport_tls, wrap_py36_ip_mismatch_is_certificate_error)
+{
+    server sv;
+    serve(&sv, "tls-cert: wrong-host", reply);
+    result res = fetch_default(&sv, "127.0.0.1", "py36");
+    expect(res, HTTPC_E_CERTIFICATE_ERROR, NULL);
+    cr_expect_str_eq(res.detail, "hostname '127.0.0.1' doesn't match 'wrong.example'");
+    stop(&sv);
+}
+
+/* bpo-23239 (3.5): match_hostname compares IP addresses; 3.4's skips the
+ * certificate's IP:127.0.0.1 and IP:::1, leaving DNS:localhost. */
+Test(transport_tls, wrap_ip_literal_matches_from_py35_not_py34)
+{
+    server sv;
+    serve(&sv, "",
+          "  read request\n"
+          "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nhello\"\n"
+          "  close\n"
+          "connection\n"
+          "  read request\n"
+          "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nhello\"\n"
+          "  close\n");
+    result res = fetch_default(&sv, "127.0.0.1", "py35");
+    expect(res, 0, NULL);
+    cr_expect_eq(res.body, 5);
+    res = fetch_default(&sv, "127.0.0.1", "py34");
+    expect(res, HTTPC_E_CERTIFICATE_ERROR, NULL);
+    cr_expect_str_eq(res.detail, "hostname '127.0.0.1' doesn't match 'localhost'");
+    stop(&sv);
+}
+
+/* 2.7.9+ asked to verify: the same CertificateError (run: 2.7.18). */
+Test(transport_tls, wrap_py27_verifying_checks_host_with_match_hostname)
+{
+    server sv;
+    httpc_tls_opts tls;
+    httpc_tls_opts_init(&tls);
+    tls.verify = HTTPC_TLS_VERIFY_REQUIRED;
+    serve(&sv, "tls-cert: wrong-host", reply);
+    result res = fetch(&sv, "localhost", "py27", &tls, NULL);
+    expect(res, HTTPC_E_CERTIFICATE_ERROR, NULL);
+    cr_expect_str_eq(res.detail, "hostname 'localhost' doesn't match 'wrong.example'");
+    stop(&sv);
+}
+
+/* Lib/ssl.py _dnsname_match, each answer as CPython 3.6.15 gives it. */
+Test(transport_tls, dnsname_match_as_cpython_36)
+{
+    static const struct {
+        const char *dn, *host;
+        int match;
+    } cases[] = {
+        {"example.com", "example.com", 1},
+        {"example.com", "EXAMPLE.com", 1},
+        {"*.example.com", "a.example.com", 1},
+        {"*.example.com", "example.com", 0},
+        {"*.example.com", "a.b.example.com", 0},
+        {"*.example.com", ".example.com", 0},
+        {"w*.example.com", "www.example.com", 1},
+        {"w*.example.com", "w.example.com", 1},
+        {"w*.example.com", "xw.example.com", 0},
+        {"*w.example.com", "aw.example.com", 1},
+        {"a*c.example.com", "abc.example.com", 1},
+        {"a*c.example.com", "ac.example.com", 1},
+        {"a*c.example.com", "ab.example.com", 0},
+        {"xn--*.example.com", "xn--a.example.com", 0},
+        {"xn--*.example.com", "xn--*.example.com", 1},
+        {"*.example.com", "xn--a.example.com", 1},
+        {"f*.*.example.com", "fa.b.example.com", 0},
+        {"a.*.example.com", "a.b.example.com", 0},
+        {"a.*.example.com", "a.*.example.com", 1},
+        {"*", "localhost", 1},
+        {"*", "a.b", 0},
+        {"", "x", 0},
+        {"*.Example.COM", "A.example.com", 1},
+        {"localhost", "localhost.", 0},
+        {"*.com", "a.com", 1},
+        {"x*", "xy", 1},
+    };
+    char detail[128];
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        cr_expect_eq(httpc__dnsname_match(cases[i].dn, cases[i].host, detail, sizeof detail),
+                     cases[i].match, "%s vs %s", cases[i].dn, cases[i].host);
+    cr_expect_eq(httpc__dnsname_match("**.example.com", "a.example.com", detail, sizeof detail),
+                 HTTPC_E_CERTIFICATE_ERROR);
+    cr_expect_str_eq(detail, "too many wildcards in certificate DNS name: '**.example.com'");
 }
 
 /* The 2.x documents: HTTPSConnection "does not do any certificate verification". */
@@ -326,6 +431,17 @@ Test(transport_tls, recv_reset_strict_is_connection_reset)
     server sv;
     serve(&sv, "", "  read request\n  reset\n");
     expect(fetch_default(&sv, "localhost", "strict"), HTTPC_E_CONNECTION_RESET, NULL);
+    stop(&sv);
+}
+
+/* A reset after the handshake: 3.6-3.9 let ECONNRESET through as
+ * ConnectionResetError; 3.10+ read it as EOF (run: 3.6.15, 3.9.18, 3.10.13). */
+Test(transport_tls, recv_reset_py36_is_connection_reset_py3_is_eof)
+{
+    server sv;
+    serve(&sv, "", "  read request\n  reset\nconnection\n  read request\n  reset\n");
+    expect(fetch_default(&sv, "localhost", "py36"), HTTPC_E_CONNECTION_RESET, "[Errno 104]");
+    expect(fetch_default(&sv, "localhost", "py3"), HTTPC_E_REMOTE_DISCONNECTED, NULL);
     stop(&sv);
 }
 

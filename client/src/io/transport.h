@@ -82,6 +82,11 @@ int httpc__tls_wrap(httpc__transport *inner, const char *host, int timeout_ms,
                     const httpc_tls_opts *o, const httpc_profile *p, httpc__transport **out,
                     char *detail, size_t cap);
 
+/* Lib/ssl.py _dnsname_match of 2.7.9+ and 3.3.3-3.6: whether the
+ * certificate's DNS name `dn` (one '*' at most, in its leftmost label)
+ * matches `host`: 1, 0, or HTTPC_E_CERTIFICATE_ERROR for more wildcards. */
+int httpc__dnsname_match(const char *dn, const char *host, char *detail, size_t cap);
+
 /* An in-memory peer: recv() replays `reply` in pieces of at most `segment`
  * bytes (0: all at once) then gives EOF; send() appends to a record that
  * httpc__mem_sent() returns. The reply is copied. */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 typedef struct tls_transport {
@@ -30,6 +31,8 @@ typedef struct tls_transport {
     int plain_errors;  /* httplib 2.7 (on OpenSSL 3): an unexpected EOF and a handshake
                           timeout are plain SSLError (profile ssl_plain_errors) */
     int cert_error;    /* SSLCertVerificationError exists (3.7+; profile ssl_cert_error) */
+    int reset_is_eof;  /* a reset reads as EOF (3.10+; profile ssl_reset_is_eof) */
+    int match_hostname, match_ip; /* ssl.match_hostname after the handshake (profile) */
 } tls_transport;
 
 void httpc_tls_opts_init(httpc_tls_opts *o)
@@ -165,9 +168,11 @@ static ssize_t tls_recv(httpc__transport *base, void *buf, size_t cap)
         if (SSL_get_error(t->ssl, n) == SSL_ERROR_ZERO_RETURN)
             return 0; /* close_notify */
         int rc = failed(t, n, deadline, "read", base->errmsg, sizeof base->errmsg);
-        /* CPython 3.11 reads a reset TLS connection as EOF too: _ssl.c loses
-         * the errno and reports SSLEOFError, which suppress_ragged_eofs drops. */
-        if ((rc == HTTPC_E_SSL_EOF || rc == HTTPC_E_CONNECTION_RESET) && t->ragged_eof_ok)
+        /* CPython 3.10+ reads a reset TLS connection as EOF too: _ssl.c loses
+         * the errno and reports SSLEOFError, which suppress_ragged_eofs drops;
+         * 3.6-3.9 hand the errno to the socket's handler: ConnectionResetError. */
+        if ((rc == HTTPC_E_SSL_EOF || (rc == HTTPC_E_CONNECTION_RESET && t->reset_is_eof)) &&
+            t->ragged_eof_ok)
             return 0;
         if (rc == HTTPC_E_SSL_EOF && t->plain_errors)
             rc = HTTPC_E_SSL_ERROR;
@@ -331,11 +336,148 @@ static int set_host(tls_transport *t, const char *host, int check, char *detail,
 
     if (!ip && SSL_set_tlsext_host_name(t->ssl, host) != 1)
         return ssl_error(detail, cap, ERR_get_error(), "cannot set the server name");
-    if (!check)
+    if (!check || t->match_hostname) /* match_hostname: checked after the handshake */
         return 0;
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host) : X509_VERIFY_PARAM_set1_host(param, host, 0);
     return ok == 1 ? 0 : ssl_error(detail, cap, ERR_get_error(), "cannot set the host name check");
+}
+
+/* ---- ssl.match_hostname (2.7.9+, 3.2-3.6) -------------------------------- */
+/* Lib/ssl.py _dnsname_match: RFC 6125 section 6.4.3 as CPython 3.3.3-3.6 and
+ * 2.7.9+ read it. At most one '*', in the leftmost label; '*' alone matches a
+ * non-empty label, inside a label any run of non-dots, except in an A-label
+ * (xn--), where it is a literal; the other labels compare without case.
+ * 1 match, 0 none, HTTPC_E_CERTIFICATE_ERROR for too many wildcards. */
+int httpc__dnsname_match(const char *dn, const char *host, char *detail, size_t cap)
+{
+    const char *dot = strchr(dn, '.'), *hdot = strchr(host, '.');
+    size_t left = dot ? (size_t)(dot - dn) : strlen(dn);
+    size_t hleft = hdot ? (size_t)(hdot - host) : strlen(host);
+    const char *star = memchr(dn, '*', left);
+    char r[300];
+
+    if (*dn == '\0')
+        return 0;
+    if (star != NULL && memchr(star + 1, '*', left - (size_t)(star - dn) - 1) != NULL) {
+        httpc__py_repr(r, sizeof r, dn, strlen(dn), 0);
+        httpc__detail(detail, cap, "too many wildcards in certificate DNS name: %s", r);
+        return HTTPC_E_CERTIFICATE_ERROR;
+    }
+    if (star == NULL)
+        return strcasecmp(dn, host) == 0;
+    /* the rest, after the leftmost label, compares as text: '*' cannot span a dot */
+    if ((dot == NULL) != (hdot == NULL) || (dot != NULL && strcasecmp(dot, hdot) != 0))
+        return 0;
+    if (left == 1) /* '*' alone: [^.]+, before the A-label rule */
+        return hleft > 0;
+    if (strncasecmp(dn, "xn--", 4) == 0 || strncasecmp(host, "xn--", 4) == 0)
+        return hleft == left && strncasecmp(dn, host, left) == 0;
+    size_t pre = (size_t)(star - dn), post = left - pre - 1;
+    return hleft >= pre + post && strncasecmp(dn, host, pre) == 0 &&
+           strncasecmp(star + 1, host + hleft - post, post) == 0;
+}
+
+/* An ASN.1 string as _ssl.c's GENERAL_NAME_print leaves it: bytes outside
+ * printable ASCII (but CR and LF) become '.'. */
+static void printable(char *out, size_t cap, const unsigned char *p, int len)
+{
+    size_t n = 0;
+    for (int i = 0; i < len && n + 1 < cap; i++)
+        out[n++] = p[i] > '~' || (p[i] < ' ' && p[i] != '\n' && p[i] != '\r') ? '.' : (char)p[i];
+    out[n] = '\0';
+}
+
+/* An iPAddress entry as 3.5+'s getpeercert() writes it: dotted IPv4, and
+ * IPv6 as eight upper-case hex groups without '::' (run: 3.6.15). */
+static void ip_text(char *out, size_t cap, const unsigned char *a, int len)
+{
+    if (len == 4)
+        snprintf(out, cap, "%d.%d.%d.%d", a[0], a[1], a[2], a[3]);
+    else if (len == 16)
+        snprintf(out, cap, "%X:%X:%X:%X:%X:%X:%X:%X", a[0] << 8 | a[1], a[2] << 8 | a[3],
+                 a[4] << 8 | a[5], a[6] << 8 | a[7], a[8] << 8 | a[9], a[10] << 8 | a[11],
+                 a[12] << 8 | a[13], a[14] << 8 | a[15]);
+    else
+        snprintf(out, cap, "<invalid>");
+}
+
+/* Appends repr(name) to the list of names the message gives. */
+static void add_name(char *names, size_t cap, size_t *count, const char *name)
+{
+    size_t n = strlen(names);
+    if (n + 3 >= cap)
+        return;
+    if ((*count)++ > 0)
+        n += (size_t)snprintf(names + n, cap - n, ", ");
+    if (n < cap)
+        httpc__py_repr(names + n, cap - n, name, strlen(name), 0);
+}
+
+/* ssl.match_hostname(getpeercert(), host): subjectAltName's DNS entries (and
+ * IP Address entries from 3.5) in order, the subject's commonNames only when
+ * those gave no name; CertificateError names what was there. */
+static int match_hostname(tls_transport *t, const char *host, char *detail, size_t cap)
+{
+    unsigned char host_ip[16];
+    int host_len = inet_pton(AF_INET, host, host_ip) == 1    ? 4
+                   : inet_pton(AF_INET6, host, host_ip) == 1 ? 16
+                                                             : 0;
+    X509 *cert = SSL_get1_peer_certificate(t->ssl);
+    GENERAL_NAMES *san;
+    char names[1024] = "", name[256], r[300];
+    size_t count = 0;
+    int rc = 0;
+
+    if (cert == NULL) {
+        httpc__detail(detail, cap, "empty or no certificate, match_hostname needs a SSL socket "
+                                   "or SSL context with either CERT_OPTIONAL or CERT_REQUIRED");
+        return HTTPC_E_VALUE_ERROR;
+    }
+    san = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+    for (int i = 0; rc == 0 && i < sk_GENERAL_NAME_num(san); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(san, i);
+        if (g->type == GEN_DNS) {
+            printable(name, sizeof name, ASN1_STRING_get0_data(g->d.dNSName),
+                      ASN1_STRING_length(g->d.dNSName));
+            if (host_len == 0 || !t->match_ip) /* before 3.5 an IP is a name too */
+                rc = httpc__dnsname_match(name, host, detail, cap);
+            add_name(names, sizeof names, &count, name);
+        } else if (g->type == GEN_IPADD && t->match_ip) {
+            const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);
+            int len = ASN1_STRING_length(g->d.iPAddress);
+            rc = host_len != 0 && len == host_len && memcmp(a, host_ip, (size_t)len) == 0;
+            ip_text(name, sizeof name, a, len);
+            add_name(names, sizeof names, &count, name);
+        }
+    }
+    GENERAL_NAMES_free(san);
+    if (rc == 0 && count == 0) {
+        const X509_NAME *subject = X509_get_subject_name(cert);
+        for (int i = 0; rc == 0 && i < X509_NAME_entry_count(subject); i++) {
+            const X509_NAME_ENTRY *e = X509_NAME_get_entry(subject, i);
+            unsigned char *utf8 = NULL;
+            int len;
+            if (OBJ_obj2nid(X509_NAME_ENTRY_get_object(e)) != NID_commonName ||
+                (len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e))) < 0)
+                continue;
+            snprintf(name, sizeof name, "%.*s", len, (const char *)utf8);
+            OPENSSL_free(utf8);
+            rc = httpc__dnsname_match(name, host, detail, cap);
+            add_name(names, sizeof names, &count, name);
+        }
+    }
+    X509_free(cert);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    httpc__py_repr(r, sizeof r, host, strlen(host), 0);
+    if (count > 1)
+        httpc__detail(detail, cap, "hostname %s doesn't match either of %s", r, names);
+    else if (count == 1)
+        httpc__detail(detail, cap, "hostname %s doesn't match %s", r, names);
+    else
+        httpc__detail(detail, cap, "no appropriate commonName or subjectAltName fields were found");
+    return HTTPC_E_CERTIFICATE_ERROR;
 }
 
 /* 2.7's _ssl.c raises SSLError for an EOF and for a timeout in the
@@ -393,6 +535,9 @@ int httpc__tls_wrap(httpc__transport *inner, const char *host, int timeout_ms,
     t->ragged_eof_ok = p->ragged_eof_ok;
     t->plain_errors = p->ssl_plain_errors;
     t->cert_error = p->ssl_cert_error;
+    t->reset_is_eof = p->ssl_reset_is_eof;
+    t->match_hostname = p->ssl_match_hostname;
+    t->match_ip = p->ssl_match_ip;
     ERR_clear_error();
     rc = make_ctx(t, o, p, &verify, &check, detail, cap);
     if (rc == 0 && ((t->ssl = SSL_new(t->ctx)) == NULL || attach_socket(t->ssl, t->fd) < 0))
@@ -403,6 +548,8 @@ int httpc__tls_wrap(httpc__transport *inner, const char *host, int timeout_ms,
         /* non-blocking under the hood: the deadline is kept with poll() */
         fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK);
         rc = handshake(t, host, detail, cap);
+        if (rc == 0 && check && t->match_hostname)
+            rc = match_hostname(t, host, detail, cap);
     }
     if (rc < 0) {
         tls_destroy(&t->base);

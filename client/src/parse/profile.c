@@ -16,19 +16,23 @@
 #endif
 
 /* Python 2: mimetools headers, bytes str, fstat lengths, no closed, the
- * compatibility class HTTP. */
+ * compatibility class HTTP; asked to verify, 2.7.9+ checks the host name with
+ * ssl.match_hostname, which has no IP addresses (run: 2.7.18). */
 #define PY2(n, ...)                                                                      \
     {.name = n, .header_mode = HTTPC_HEADERS_PY27, .py27 = 1, .bytes_str = 1,             \
      .max_line = HTTPC_MAXLINE, .max_headers = HTTPC_MAXHEADERS, .has_strict_arg = 1,      \
      .version9 = 1, .body_framing = HTTPC_FRAMING_LENGTH, .ssl_plain_errors = 1,           \
      .status_table = HTTPC_STATUS_TABLE_27, .has_set_tunnel = 1, .has_http_class = 1,       \
-     .has_source_address = 1, __VA_ARGS__}
+     .has_source_address = 1, .ssl_match_hostname = 1, __VA_ARGS__}
 
-/* Python 3: email-parser headers; the 3.x changes are given per version. */
+/* Python 3: email-parser headers; the 3.x changes are given per version.
+ * Up to 3.6 the host name is checked by ssl.match_hostname after the
+ * handshake (SSLSocket.do_handshake, or HTTPSConnection.connect), so a
+ * mismatch is CertificateError; up to 3.9 a reset is ConnectionResetError. */
 #define PY3(n, v, ...)                                                                   \
     {.name = n, .python = v, .header_mode = HTTPC_HEADERS_PY3, .max_line = HTTPC_MAXLINE,  \
      .max_headers = HTTPC_MAXHEADERS, .ragged_eof_ok = 1, .has_set_tunnel = 1,              \
-     .has_source_address = 1, .has_readinto = 1, __VA_ARGS__}
+     .has_source_address = 1, .has_readinto = 1, .ssl_match_hostname = 1, __VA_ARGS__}
 
 /* 3.0 and 3.1: no _MAXLINE or _MAXHEADERS yet (bpo-6791 came in 3.2,
  * bpo-16037 in 3.2.4), strict=False reads simple responses (3.1 document,
@@ -92,10 +96,11 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
                                .status_table = HTTPC_STATUS_TABLE_34),
     /* 3.5: RemoteDisconnected, and the connection closed after a
      * ConnectionError in getresponse() (bpo-3566); responses from
-     * http.HTTPStatus. */
+     * http.HTTPStatus; match_hostname compares IP addresses (bpo-23239). */
     [HTTPC_PROFILE_PY35] = PY3("py35", 35, .id = HTTPC_PROFILE_PY35, .closed_at_eof = 1,
                                .iter_body = 1, .body_with_head = 1, .tls_verify_default = 1,
-                               .close_on_conn_error = 1, .status_table = HTTPC_STATUS_TABLE_36),
+                               .close_on_conn_error = 1, .ssl_match_ip = 1,
+                               .status_table = HTTPC_STATUS_TABLE_36),
     /* 3.6 (checked against CPython 3.6.15): chunked file and iterable
      * bodies, encode_chunked (bpo-12319), PEP 515 underscores in int(),
      * `closed` only after close(). */
@@ -103,15 +108,17 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
                                .body_framing = HTTPC_FRAMING_CHUNKED, .iter_body = 1,
                                .chunked_requests = 1, .int_underscores = 1,
                                .tls_verify_default = 1, .close_on_conn_error = 1,
-                               .status_table = HTTPC_STATUS_TABLE_36),
+                               .ssl_match_ip = 1, .status_table = HTTPC_STATUS_TABLE_36),
     /* 3.11 (checked against CPython 3.11): blocksize (3.7), SSLCertVerification-
-     * Error (3.7), int_max_str_digits, TLS 1.2 minimum (3.10). */
+     * Error and OpenSSL's host name check (3.7), int_max_str_digits, TLS 1.2
+     * minimum and a reset read as EOF (3.10). */
     [HTTPC_PROFILE_PY3] = PY3("py3", 311, .id = HTTPC_PROFILE_PY3,
                               .body_framing = HTTPC_FRAMING_CHUNKED, .iter_body = 1,
                               .chunked_requests = 1, .int_underscores = 1,
                               .int_max_digits = 4300, .tls_verify_default = 1,
                               .tls_min_tls12 = 1, .ssl_cert_error = 1, .blocksize_opt = 1,
                               .close_on_conn_error = 1, .neg_chunk_reads_rest = 1,
+                              .ssl_match_hostname = 0, .ssl_reset_is_eof = 1,
                               .status_table = HTTPC_STATUS_TABLE_311),
     /* RFC 9112 beyond Python, on 3.11's request side. No count limit on
      * trailers: they are read line by line (each bounded by max_line) and
