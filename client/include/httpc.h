@@ -521,6 +521,10 @@ typedef struct httpc_framing {
     int64_t length; /* self.length: -1 for None, 0 when bodiless, else Content-Length
                        (saturating at INT64_MAX) */
     int will_close; /* self.will_close: the connection closes after this response */
+    uint64_t length_over; /* how far Content-Length goes past INT64_MAX (saturating
+                             at UINT64_MAX - INT64_MAX), 0 otherwise: Python's
+                             self.length is length + length_over, which
+                             IncompleteRead.expected is reckoned from */
 } httpc_framing;
 
 /* The framing decision of HTTPResponse.begin() (the strict profile: RFC 9112

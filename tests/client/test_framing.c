@@ -78,6 +78,21 @@ Test(framing, httpc_parse_framing_length_as_int_reads_it)
            INT64_MAX, 0);
 }
 
+/* What the length went past INT64_MAX is kept for IncompleteRead.expected. */
+Test(framing, httpc_parse_framing_length_over_int64)
+{
+    decided d = decide("py36", "Content-Length: 9223372036854775810\r\n\r\n");
+    expect(d, HTTPC_RESP_BODY_LENGTH, 0, INT64_MAX, 0);
+    cr_assert_eq(d.f.length_over, 3);
+    d = decide("py27", "Content-Length: 99999999999999999999\r\n\r\n");
+    cr_assert_eq(d.f.length_over, UINT64_MAX - INT64_MAX);
+    d = decide("py3", "Content-Length: 9223372036854775807\r\n\r\n");
+    cr_assert_eq(d.f.length_over, 0);
+    d = decide_for("py3", 11, 204, 0, "Content-Length: 9223372036854775810\r\n\r\n");
+    cr_assert_eq(d.f.length, 0);
+    cr_assert_eq(d.f.length_over, 0);
+}
+
 /* tr_enc.lower() == "chunked": the whole value; Content-Length then unread. */
 Test(framing, httpc_parse_framing_chunked)
 {

@@ -153,6 +153,37 @@ Test(resp, incomplete_read_content_length)
     httpc_resp_free(g.r);
 }
 
+/* _safe_read's IncompleteRead(partial, amt - read) with Python's unbounded
+ * length: exact while what is left fits an int64, else capped at INT64_MAX
+ * (3.6.15 and 2.7.18: 9223372036854775810 with 5 bytes expects
+ * 9223372036854775805; 18446744073709551615 expects 18446744073709551610). */
+Test(resp, incomplete_read_expected_past_int64)
+{
+    static const struct {
+        const char *profile, *length;
+        int64_t expected;
+    } rows[] = {
+        {"py36", "9223372036854775810", 9223372036854775805},
+        {"py27", "9223372036854775810", 9223372036854775805},
+        {"py36", "9223372036854775812", INT64_MAX},
+        {"py36", "18446744073709551615", INT64_MAX},
+        {"py27", "99999999999999999999", INT64_MAX},
+    };
+    char reply[128];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        snprintf(reply, sizeof reply, "HTTP/1.1 200 OK\r\nContent-Length: %s\r\n\r\nshort",
+                 rows[i].length);
+        got g = run_both(reply, rows[i].profile, "GET", 0);
+        int64_t partial, expected;
+        cr_assert_eq(g.rc, HTTPC_E_INCOMPLETE_READ);
+        httpc_resp_incomplete(g.r, &partial, &expected, NULL);
+        cr_expect_eq(partial, 5);
+        cr_expect_eq(expected, rows[i].expected, "%s %s: %lld", rows[i].profile, rows[i].length,
+                     (long long)expected);
+        httpc_resp_free(g.r);
+    }
+}
+
 Test(resp, incomplete_read_chunked_partial_is_completed_pieces)
 {
     /* CPython 3: IncompleteRead(b'hello'), expected None; the torn chunk is lost */

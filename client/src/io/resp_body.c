@@ -362,8 +362,12 @@ int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx)
     r->partial = (int64_t)o.got;
     r->partial_offset = 0;
     r->expected = -1;
-    if (rc == 0 && r->length >= 0 && o.got < o.want)
-        rc = incomplete(r, o.got, o.want - o.got); /* _safe_read */
+    if (rc == 0 && r->length >= 0 && o.got < o.want) {
+        /* _safe_read's amt less what it read, then capped: Python's length may
+         * pass INT64_MAX (length_over) while what is left does not */
+        uint64_t lack = o.want - o.got, over = r->length_over;
+        rc = incomplete(r, o.got, over > INT64_MAX - lack ? INT64_MAX : lack + over);
+    }
     if (rc == 0 && r->length >= 0)
         r->length = 0;
     if (rc < 0)

@@ -446,6 +446,7 @@ static int framing(httpc_resp *r)
         return rc;
     r->chunked = f.chunked;
     r->length = f.length;
+    r->length_over = f.length_over;
     r->will_close = f.will_close;
     if (r->chunked)
         httpc_chunked_init(&r->dec, r->p);

@@ -23,6 +23,7 @@ struct httpc_resp {
     int eof;
     int status, version, will_close, chunked;
     int64_t length;    /* -1: None */
+    uint64_t length_over; /* Python's self.length is length + length_over */
     char *reason;      /* the reason phrase, NUL-terminated for convenience */
     size_t reason_len; /* its length: the phrase may hold NUL bytes */
     char *head;        /* the header block, which the spans of hdrs point into */

@@ -194,16 +194,20 @@ static int strict_fields(const reader *rd)
 /* ---- the decision -------------------------------------------------------------- */
 
 /* length = int(content-length) unless chunked; a negative or invalid value
- * is None, a huge one saturates (the read then meets EOF: IncompleteRead). */
-static int content_length(const reader *rd, int64_t *length)
+ * is None, a huge one saturates (the read then meets EOF: IncompleteRead),
+ * what it went past INT64_MAX kept in *over. */
+static int content_length(const reader *rd, int64_t *length, uint64_t *over)
 {
     httpc_span v;
     uint64_t len;
     int neg = 0, rc = field(rd, "content-length", &v);
 
     *length = -1;
-    if (rc == 1 && v.len > 0 && httpc_py_int(v.ptr, v.len, 10, rd->p, &len, &neg) == 0 && !neg)
+    *over = 0;
+    if (rc == 1 && v.len > 0 && httpc_py_int(v.ptr, v.len, 10, rd->p, &len, &neg) == 0 && !neg) {
         *length = len > INT64_MAX ? INT64_MAX : (int64_t)len;
+        *over = len > INT64_MAX ? len - INT64_MAX : 0;
+    }
     return rc < 0 ? rc : 0;
 }
 
@@ -239,10 +243,12 @@ static int decide(const reader *rd, httpc_framing *f)
     if ((f->will_close = check_close(rd)) < 0)
         return f->will_close;
     f->length = -1;
-    if (!f->chunked && (rc = content_length(rd, &f->length)) < 0)
+    f->length_over = 0;
+    if (!f->chunked && (rc = content_length(rd, &f->length, &f->length_over)) < 0)
         return rc;
     if (bodiless(rd->in)) {
         f->length = 0;
+        f->length_over = 0;
         /* CPython still decodes chunks here; RFC 9112 section 6.3 (1): these
          * responses end at their header block whatever the fields say. */
         if (rd->p->strict_rfc)
