@@ -921,7 +921,7 @@ const char *httpc_resp_errmsg(const httpc_resp *r);
 /* isclosed(): the connection side is closed (fp is None). */
 int httpc_resp_isclosed(const httpc_resp *r);
 /* closed: the response object itself was closed: by close(), or (profiles
- * with closed_at_eof, 3.0-3.5) once the connection side closed at the body's
+ * with closed_at_eof, 3.0-3.3) once the connection side closed at the body's
  * end or after an error. */
 int httpc_resp_closed(const httpc_resp *r);
 /* fileno(): the socket descriptor, -1 once closed. */

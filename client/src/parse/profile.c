@@ -89,15 +89,18 @@ const httpc_profile httpc__profiles[HTTPC_PROFILE__COUNT] = {
                                .iter_body = 1, .body_with_head = 1,
                                .status_table = HTTPC_STATUS_TABLE_34),
     /* 3.4/3.5 document: strict removed; certificates checked by default
-     * (3.4.3, PEP 476); 3.3's `responses` of 45. */
+     * (3.4.3, PEP 476); 3.3's `responses` of 45. `closed` only after close(),
+     * whatever the document's `while not r1.closed` example says: 3.4's
+     * HTTPResponse.read ends with self._close_conn(), which leaves IOBase's
+     * closed flag alone (only close() calls super().close()). */
     [HTTPC_PROFILE_PY34] = PY3("py34", 34, .id = HTTPC_PROFILE_PY34,
-                               .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR, .closed_at_eof = 1,
+                               .empty_reply = HTTPC_EMPTY_BAD_STATUS_REPR,
                                .iter_body = 1, .body_with_head = 1, .tls_verify_default = 1,
                                .status_table = HTTPC_STATUS_TABLE_34),
     /* 3.5: RemoteDisconnected, and the connection closed after a
      * ConnectionError in getresponse() (bpo-3566); responses from
      * http.HTTPStatus; match_hostname compares IP addresses (bpo-23239). */
-    [HTTPC_PROFILE_PY35] = PY3("py35", 35, .id = HTTPC_PROFILE_PY35, .closed_at_eof = 1,
+    [HTTPC_PROFILE_PY35] = PY3("py35", 35, .id = HTTPC_PROFILE_PY35,
                                .iter_body = 1, .body_with_head = 1, .tls_verify_default = 1,
                                .close_on_conn_error = 1, .ssl_match_ip = 1,
                                .status_table = HTTPC_STATUS_TABLE_36),
