@@ -31,6 +31,27 @@ static httpc_scenario *load(const char *script, size_t *n)
     return s;
 }
 
+/* A scenario and the mock server replaying it. */
+typedef struct served {
+    httpc_scenario *s;
+    size_t n;
+    httpc_mock *m;
+} served;
+
+/* Loads `script` and starts a server on it (o may be NULL). */
+static httpc_mock *serve(served *sv, const char *script, const httpc_mock_opts *o)
+{
+    sv->s = load(script, &sv->n);
+    cr_assert_eq(httpc_mock_start(sv->s, o, &sv->m, err, sizeof err), 0, "%s", err);
+    return sv->m;
+}
+
+static void served_free(served *sv)
+{
+    httpc_mock_free(sv->m);
+    httpc_scn_free_all(sv->s, sv->n);
+}
+
 static int dial(int port)
 {
     struct sockaddr_in a = {.sin_family = AF_INET,
@@ -63,12 +84,11 @@ static ssize_t slurp(int fd, char *buf, size_t cap, int *reads, int *err_out)
 
 Test(mock, send_exact_bytes_and_record_request)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
-                             "  close\n",
-                             &n);
-    httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
+                          "  close\n",
+                          NULL);
     int fd = dial(httpc_mock_port(m)), reads, e;
     const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
     cr_assert_eq(send(fd, req, sizeof req - 1, 0), (ssize_t)sizeof req - 1);
@@ -82,16 +102,13 @@ Test(mock, send_exact_bytes_and_record_request)
     const unsigned char *rx = httpc_mock_received(m, 0, &len);
     cr_assert_eq(len, sizeof req - 1);
     cr_assert(memcmp(rx, req, len) == 0);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 Test(mock, segments_arrive_one_byte_at_a_time)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  segments 1 20\n  send \"abcd\"\n  close\n", &n);
-    httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
+    served sv;
+    httpc_mock *m = serve(&sv, "connection\n  segments 1 20\n  send \"abcd\"\n  close\n", NULL);
     int fd = dial(httpc_mock_port(m)), reads, e;
     char buf[16];
     struct timespec t0, t1;
@@ -105,17 +122,14 @@ Test(mock, segments_arrive_one_byte_at_a_time)
     cr_assert_geq(reads, 2);
     close(fd);
     httpc_mock_stop(m, 2000);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 Test(mock, reset_is_seen_as_connection_reset)
 {
-    size_t n;
-    httpc_scenario *s =
-        load("connection\n  read line\n  send \"partial\"\n  pause 50\n  reset\n", &n);
-    httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
+    served sv;
+    httpc_mock *m =
+        serve(&sv, "connection\n  read line\n  send \"partial\"\n  pause 50\n  reset\n", NULL);
     int fd = dial(httpc_mock_port(m)), reads, e;
     cr_assert_eq(send(fd, "GET / HTTP/1.1\r\n", 16, 0), 16);
     char buf[64];
@@ -124,16 +138,14 @@ Test(mock, reset_is_seen_as_connection_reset)
     cr_assert_eq(e, ECONNRESET);
     close(fd);
     httpc_mock_stop(m, 2000);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 Test(mock, shutdown_half_closes_and_still_reads)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  send \"bye\"\n  shutdown\n  read line\n  close\n", &n);
-    httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
+    served sv;
+    httpc_mock *m =
+        serve(&sv, "connection\n  send \"bye\"\n  shutdown\n  read line\n  close\n", NULL);
     int fd = dial(httpc_mock_port(m)), reads, e;
     char buf[16];
     cr_assert_eq(slurp(fd, buf, sizeof buf, &reads, &e), 3); /* EOF after "bye" */
@@ -143,23 +155,19 @@ Test(mock, shutdown_half_closes_and_still_reads)
     httpc_mock_received(m, 0, &len);
     cr_assert_eq(len, 10);
     close(fd);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 Test(mock, silent_then_cut_by_stop)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  silent 60000\n", &n);
-    httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0);
+    served sv;
+    httpc_mock *m = serve(&sv, "connection\n  silent 60000\n", NULL);
     int fd = dial(httpc_mock_port(m));
     struct pollfd p = {.fd = fd, .events = POLLIN};
     cr_assert_eq(poll(&p, 1, 200), 0, "the server said something");
     cr_assert_eq(httpc_mock_stop(m, 100), 1, "stop reports a cut script");
     close(fd);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 Test(mock, extra_connections_are_closed_and_bad_bind_fails)
@@ -213,15 +221,15 @@ static void certs_in(char *dir, size_t cap, char *ca, size_t cacap)
 
 Test(mock, tls_serves_and_records_plaintext)
 {
-    size_t n, len;
+    size_t len;
     char dir[64], ca[96], buf[64], cmd[96];
     certs_in(dir, sizeof dir, ca, sizeof ca);
-    httpc_scenario *s = load("tls: yes\ntls-sni: localhost\nconnection\n  read head\n"
-                             "  send \"hi\"\n  close",
-                             &n);
-    httpc_mock *m;
     httpc_mock_opts o = {.cert_dir = dir};
-    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "tls: yes\ntls-sni: localhost\nconnection\n  read head\n"
+                          "  send \"hi\"\n  close",
+                          &o);
     SSL_CTX *ctx;
     SSL *ssl = tls_dial(&ctx, httpc_mock_port(m), ca, "localhost");
     cr_assert_eq(SSL_connect(ssl), 1);
@@ -235,23 +243,21 @@ Test(mock, tls_serves_and_records_plaintext)
     const unsigned char *rx = httpc_mock_received(m, 0, &len);
     cr_assert_eq(len, 18);
     cr_assert_eq(memcmp(rx, "GET / HTTP/1.1\r\n\r\n", 18), 0);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
 
 Test(mock, tls_close_no_notify_and_sni_refusal)
 {
-    size_t n;
     char dir[64], ca[96], buf[64], cmd[96];
     certs_in(dir, sizeof dir, ca, sizeof ca);
-    httpc_scenario *s = load("tls: yes\ntls-sni: none\nconnection\n  send \"hi\"\n"
-                             "  close-no-notify\nconnection\n  close",
-                             &n);
-    httpc_mock *m;
     httpc_mock_opts o = {.cert_dir = dir};
-    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "tls: yes\ntls-sni: none\nconnection\n  send \"hi\"\n"
+                          "  close-no-notify\nconnection\n  close",
+                          &o);
     SSL_CTX *ctx;
     SSL *ssl = tls_dial(&ctx, httpc_mock_port(m), ca, NULL);
     cr_assert_eq(SSL_connect(ssl), 1);
@@ -263,8 +269,7 @@ Test(mock, tls_close_no_notify_and_sni_refusal)
     cr_assert_neq(SSL_connect(ssl), 1);
     tls_close(ssl, ctx);
     httpc_mock_stop(m, 2000);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
@@ -357,10 +362,8 @@ Test(mock, httpc_mock_expand_port_replaces_the_placeholder)
 
 Test(mock, httpc_mock_done_once_every_script_ends)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  read line\n  send \"ok\"\n  close\n", &n);
-    httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv, "connection\n  read line\n  send \"ok\"\n  close\n", NULL);
     cr_assert_eq(httpc_mock_done(m), 0, "no connection yet");
     int fd = dial(httpc_mock_port(m)), reads, e;
     cr_assert_eq(send(fd, "GET / HTTP/1.1\r\n", 16, 0), 16);
@@ -371,8 +374,7 @@ Test(mock, httpc_mock_done_once_every_script_ends)
         usleep(10000);
     cr_assert_eq(httpc_mock_done(m), 1);
     cr_assert_eq(httpc_mock_stop(m, 0), 0, "nothing left to cut");
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 /* The server's CPU time (this process: the test and the server thread). */
@@ -388,10 +390,8 @@ static long cpu_ms(void)
  * for the whole pause, a busy loop at 100% CPU. */
 Test(mock, pause_after_peer_close_does_not_spin)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  pause 300\n  send \"x\"\n  close\n", &n);
-    httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv, "connection\n  pause 300\n  send \"x\"\n  close\n", NULL);
     long before = cpu_ms();
     close(dial(httpc_mock_port(m)));
     usleep(400000);
@@ -399,25 +399,21 @@ Test(mock, pause_after_peer_close_does_not_spin)
     long used = cpu_ms() - before;
     cr_log_info("cpu during pause: %ld ms\n", used);
     cr_assert_lt(used, 100, "the loop spun: %ld ms of CPU in a 300 ms pause", used);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 /* Regression: the same spin in a segment delay. */
 Test(mock, segment_delay_after_peer_close_does_not_spin)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  segments 1 150\n  send \"abc\"\n  close\n", &n);
-    httpc_mock *m;
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv, "connection\n  segments 1 150\n  send \"abc\"\n  close\n", NULL);
     long before = cpu_ms();
     close(dial(httpc_mock_port(m)));
     usleep(450000);
     httpc_mock_stop(m, 2000);
     long used = cpu_ms() - before;
     cr_assert_lt(used, 100, "the loop spun: %ld ms of CPU in 300 ms of delays", used);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 /* Sends `total` bytes of header with no end; returns what the server then
@@ -458,33 +454,30 @@ static ssize_t send_endless_head(int port, size_t total, char *buf, size_t cap)
  * and "read request" waited for ever. */
 Test(mock, head_larger_than_record_closes)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
-                             "  close\n",
-                             &n);
-    httpc_mock *m;
     char buf[256];
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n\\r\\n\"\n"
+                          "  close\n",
+                          NULL);
     ssize_t got = send_endless_head(httpc_mock_port(m), 2u << 20, buf, sizeof buf);
     cr_assert_eq(got, 0, "the server %s", got < 0 ? "hung" : "answered");
     cr_assert_eq(httpc_mock_stop(m, 2000), 0);
     httpc_mock_stats st;
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.oversized, 1);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 Test(mock, head_larger_than_record_is_431_in_repeat_mode)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 0\\r\\n\\r\\n\"\n",
-                             &n);
-    httpc_mock *m;
     char buf[512];
     httpc_mock_opts o = {.repeat = 1};
-    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                          "Content-Length: 0\\r\\n\\r\\n\"\n",
+                          &o);
     ssize_t got = send_endless_head(httpc_mock_port(m), 2u << 20, buf, sizeof buf - 1);
     cr_assert_gt(got, 0, "the server %s", got < 0 ? "hung" : "closed without a reply");
     buf[got] = 0;
@@ -494,8 +487,7 @@ Test(mock, head_larger_than_record_is_431_in_repeat_mode)
     httpc_mock_stats st;
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.oversized, 1);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 /* Waits up to 2 s for the server to close fd; the ms it took, or -1. */
@@ -520,13 +512,12 @@ static long closed_after(int fd)
 
 Test(mock, repeat_idle_and_head_timeouts_close_and_count)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 0\\r\\n\\r\\n\"\n",
-                             &n);
-    httpc_mock *m;
     httpc_mock_opts o = {.repeat = 1, .idle_timeout_ms = 200, .head_timeout_ms = 300};
-    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                          "Content-Length: 0\\r\\n\\r\\n\"\n",
+                          &o);
     int idle = dial(httpc_mock_port(m)), slow = dial(httpc_mock_port(m));
     cr_assert_eq(send(slow, "GET / HTTP/1.1\r\n", 16, 0), 16);
     errno = 0;
@@ -540,8 +531,7 @@ Test(mock, repeat_idle_and_head_timeouts_close_and_count)
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.idle_timeouts, 1);
     cr_assert_eq(st.head_timeouts, 1);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 /* Regression: every wake-up advanced every connection, and each rescanned its
@@ -549,17 +539,16 @@ Test(mock, repeat_idle_and_head_timeouts_close_and_count)
  * client's 200 requests cost 200 x 50 x 60 KiB of scanning. */
 Test(mock, unfinished_heads_do_not_slow_other_clients)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 2\\r\\n\\r\\nok\"\n",
-                             &n);
-    httpc_mock *m;
     int hogs[50];
     char *fill = malloc(60 << 10), buf[256];
     memset(fill, 'a', 60 << 10);
     memcpy(fill, "GET / HTTP/1.1\r\nX: ", 19);
     httpc_mock_opts o = {.repeat = 1};
-    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                          "Content-Length: 2\\r\\n\\r\\nok\"\n",
+                          &o);
     for (int i = 0; i < 50; i++) {
         hogs[i] = dial(httpc_mock_port(m));
         cr_assert_eq(send(hogs[i], fill, 60 << 10, 0), 60 << 10);
@@ -585,8 +574,7 @@ Test(mock, unfinished_heads_do_not_slow_other_clients)
         close(hogs[i]);
     httpc_mock_stop(m, 0);
     free(fill);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 /* Regression: a TLS handshake in progress was not counted by the idle timeout,
@@ -595,15 +583,14 @@ Test(mock, unfinished_heads_do_not_slow_other_clients)
  * client is served afterwards. */
 Test(mock, repeat_stalled_tls_handshake_times_out)
 {
-    size_t n;
     char dir[64], ca[96], buf[64], cmd[96];
     certs_in(dir, sizeof dir, ca, sizeof ca);
-    httpc_scenario *s = load("tls: yes\nconnection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 2\\r\\n\\r\\nok\"\n",
-                             &n);
-    httpc_mock *m;
     httpc_mock_opts o = {.repeat = 1, .idle_timeout_ms = 200, .cert_dir = dir};
-    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "tls: yes\nconnection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                          "Content-Length: 2\\r\\n\\r\\nok\"\n",
+                          &o);
     int mute = dial(httpc_mock_port(m)), half = dial(httpc_mock_port(m));
     /* The first bytes of a handshake record, the rest never comes. */
     cr_assert_eq(send(half, "\x16\x03\x01\x02\x00\x01", 6, 0), 6);
@@ -629,8 +616,7 @@ Test(mock, repeat_stalled_tls_handshake_times_out)
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.idle_timeouts, 2);
     cr_assert_eq(st.rounds, 1);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
 }
@@ -647,14 +633,13 @@ static int replied_within(int fd, int ms)
  * before its last byte. */
 Test(mock, chunked_end_found_across_reads)
 {
-    size_t n, len;
-    httpc_scenario *s = load("connection\n  read request\n  send \"done\"\n  close\n", &n);
-    httpc_mock *m;
+    size_t len;
     char buf[16];
     static const char req[] = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                               "3\r\nabc\r\n4\r\nwxyz\r\n0\r\n\r\n";
     const size_t last = sizeof req - 1 - 5; /* where the real last chunk begins */
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv, "connection\n  read request\n  send \"done\"\n  close\n", NULL);
     int fd = dial(httpc_mock_port(m));
     cr_assert_eq(send(fd, req, last - 6, 0), (ssize_t)(last - 6));
     for (size_t i = last - 6; i < sizeof req - 1; i++) {
@@ -669,8 +654,7 @@ Test(mock, chunked_end_found_across_reads)
     const unsigned char *rx = httpc_mock_received(m, 0, &len);
     cr_assert_eq(len, sizeof req - 1);
     cr_assert_eq(memcmp(rx, req, len), 0);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 /* The CPU spent on one request whose 768 KiB body comes in 1 KiB writes a
@@ -678,9 +662,6 @@ Test(mock, chunked_end_found_across_reads)
  * Content-Length. */
 static long dribbled_body_cpu(int chunked)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  read request\n  send \"done\"\n  close\n", &n);
-    httpc_mock *m;
     char head[128], buf[16], piece[1024];
     const size_t body = 768u << 10;
     int hl = chunked ? snprintf(head, sizeof head,
@@ -690,7 +671,8 @@ static long dribbled_body_cpu(int chunked)
                      : snprintf(head, sizeof head, "POST / HTTP/1.1\r\nContent-Length: %zu\r\n\r\n",
                                 body + 7);
     memset(piece, 'a', sizeof piece);
-    cr_assert_eq(httpc_mock_start(s, NULL, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv, "connection\n  read request\n  send \"done\"\n  close\n", NULL);
     int fd = dial(httpc_mock_port(m));
     long before = cpu_ms();
     cr_assert_eq(send(fd, head, (size_t)hl, 0), hl);
@@ -704,8 +686,7 @@ static long dribbled_body_cpu(int chunked)
     long used = cpu_ms() - before;
     close(fd);
     httpc_mock_stop(m, 2000);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
     return used;
 }
 
@@ -728,16 +709,15 @@ Test(mock, dribbled_chunked_body_is_scanned_once)
  * and the idle timeout still fires after them. */
 Test(mock, repeat_timers_survive_heap_rebuilds)
 {
-    size_t n;
-    httpc_scenario *s = load("connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
-                             "Content-Length: 2\\r\\n\\r\\nok\"\n",
-                             &n);
-    httpc_mock *m;
     char buf[256];
     /* 1 s, not less: on a loaded machine this thread can sleep for hundreds
      * of ms between two rounds, and the timeout must not fire there. */
     httpc_mock_opts o = {.repeat = 1, .max_conns = 1, .idle_timeout_ms = 1000};
-    cr_assert_eq(httpc_mock_start(s, &o, &m, err, sizeof err), 0, "%s", err);
+    served sv;
+    httpc_mock *m = serve(&sv,
+                          "connection\n  read request\n  send \"HTTP/1.1 200 OK\\r\\n"
+                          "Content-Length: 2\\r\\n\\r\\nok\"\n",
+                          &o);
     int fd = dial(httpc_mock_port(m));
     for (int i = 0; i < 300; i++) {
         const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -758,8 +738,7 @@ Test(mock, repeat_timers_survive_heap_rebuilds)
     httpc_mock_get_stats(m, &st);
     cr_assert_eq(st.rounds, 300);
     cr_assert_eq(st.idle_timeouts, 1);
-    httpc_mock_free(m);
-    httpc_scn_free_all(s, n);
+    served_free(&sv);
 }
 
 /* The sizes of the server's writes, in order, read off the trace that
