@@ -4,13 +4,16 @@ curl, wget and wget2 CLIs) share: the options of adapters/PROTOCOL.md parsed
 into a list of requests, the outcome object with its body fields, the taxonomy
 name of an exception found on its class's MRO (a client's exception that
 subclasses one of http.client's or the ssl module's keeps that name) and an
-exception's chain of causes, the scenarios a library or a CLI cannot run, and
-a CLI run with a limit on its time."""
+exception's chain of causes, the scenarios a library or a CLI cannot run, a
+CLI run with a limit on its time, and the main() of the adapters that run a CLI
+once for every request and read its log (wget, wget2: run_cli_client)."""
 import base64
 import hashlib
 import json
+import os
 import subprocess
 import sys
+import tempfile
 
 # Every class name of adapters/TAXONOMY.md that an exception's MRO can carry.
 TAXONOMY = {
@@ -172,6 +175,91 @@ def set_body_file(out, path):
     set_body(out, body)
     if out["error"] == "IncompleteRead":
         out["partial_len"] = len(body)
+
+
+class CliClient:
+    """A CLI that run_cli_client runs once for all of a scenario's requests (one
+    URL each on one command line) and whose log it reads: the CLI's part."""
+    name = ""  # the command, in native_error: "wget (exit 4): ..."
+    merge = False  # its log is stdout and stderr together (else stderr)
+
+    def unsupported(self, reqs, opts):
+        """Why the CLI cannot run the scenario, or None."""
+        return one_command_line(reqs, opts, self.name)
+
+    def words(self, reqs, opts, tmp):
+        """The command line; tmp is a directory for its files."""
+        raise NotImplementedError
+
+    def sections(self, log):
+        """The log of each transfer, in the order of the URLs."""
+        raise NotImplementedError
+
+    def failure(self, out, sec, code):
+        """(the failure line, its class) of a transfer's log, or None when the
+        transfer did not fail as its caller sees it (out may get a detail)."""
+        raise NotImplementedError
+
+    def judged(self, out, sec, log, index, code):
+        """The judged transfer (the index-th of log): its head, body, connection
+        and, when it has no head and no error yet, the error its exit status says."""
+        raise NotImplementedError
+
+
+def cli_request_words(q, opts, body_path, body_option):
+    """The words of a wget-style command line for request q: a --header each,
+    the body written to body_path and named by body_option, and the server's
+    certificate check (--no-check-certificate, --ca-certificate)."""
+    w = ["--header=%s: %s" % (k, v) for k, v in q["headers"]]
+    if q["body"] is not None:
+        with open(body_path, "wb") as f:
+            f.write(q["body"])
+        w.append("%s=%s" % (body_option, body_path))
+    if opts.get("insecure"):
+        w.append("--no-check-certificate")
+    elif opts.get("cacert"):
+        w.append("--ca-certificate=" + opts["cacert"])
+    return w
+
+
+def run_cli_client(cli, argv):
+    """An adapter's main(): runs cli (a CliClient) with the protocol's argv and
+    prints the outcome. The first transfer that failed gives the error (a
+    --before one: 'request I of N: ' before its detail); a CLI that stopped
+    before the last URL without a failure line is Unmapped, with its log's end."""
+    reqs, opts = parse(argv, cli.name + "_adapter")
+    out = outcome()
+    why = cli.unsupported(reqs, opts)
+    if why:
+        unsupported(out, "%s adapter: %s" % (cli.name, why))
+        return emit(out)
+    with tempfile.TemporaryDirectory(prefix=cli.name + "-adapter-") as tmp:
+        env = dict(os.environ, LC_ALL="C", HOME=tmp)
+        log, code = run_cli(cli.words(reqs, opts, tmp), env,
+                            opts["timeout"] * len(reqs) * 2 + 4, merge=cli.merge)
+        secs = cli.sections(log)
+        n = len(reqs)
+        step = None
+        for i, sec in enumerate(secs[:n]):
+            found = cli.failure(out, sec, code)
+            if found:
+                line, step = found[0], i
+                out["error"] = found[1]
+                out["native_error"] = "%s (exit %d): %s" % (cli.name, code, line)
+                out["detail"] = ("request %d of %d: " % (i + 1, n) if i < n - 1 else "") + line
+                break
+        if step is None and len(secs) < n:  # the CLI stopped before the last URL
+            step = len(secs)
+            out["error"] = "Unmapped"
+            out["native_error"] = "%s (exit %d): %s" % (cli.name, code, log.strip()[-300:])
+        last = n - 1 if step is None else step
+        if last == n - 1 and last < len(secs):
+            cli.judged(out, secs[last], log, last, code)
+            if out["status"] is not None and not out["error"]:
+                out["will_close"] = out["connection"] == "closed"
+        elif out["error"]:
+            out["connection"] = "closed"
+    return emit(out)
 
 
 def native(e):

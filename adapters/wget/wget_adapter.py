@@ -8,7 +8,6 @@ onto adapters/TAXONOMY.md (the message verbatim in native_error)."""
 import os
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import pyoutcome as po  # noqa: E402
@@ -40,33 +39,6 @@ def classify(msg):
     return next((c for p, c in MESSAGES if re.search(p, msg)), "Unmapped")
 
 
-def wget_words(reqs, opts, tmp):
-    q = reqs[-1]
-    w = ["wget", "-d", "--no-config", "--no-hsts", "--tries=1", "--max-redirect=0",
-         "--content-on-error", "--no-netrc", "--timeout=%g" % opts["timeout"],
-         "-P", tmp, "--method=" + q["method"]]
-    for k, v in q["headers"]:
-        w.append("--header=%s: %s" % (k, v))
-    if q["body"] is not None:
-        path = os.path.join(tmp, ".body")
-        with open(path, "wb") as f:
-            f.write(q["body"])
-        w.append("--body-file=" + path)
-    if opts.get("insecure"):
-        w.append("--no-check-certificate")
-    elif opts.get("cacert"):
-        w.append("--ca-certificate=" + opts["cacert"])
-    if opts.get("proxy"):
-        w += ["-e", "use_proxy=on", "-e", "https_proxy=http://" + opts["proxy"]]
-    return w + [opts["origin"] + r["target"] for r in reqs]
-
-
-def sections(log):
-    """The log of each transfer: wget starts each with '--DATE TIME--  URL'."""
-    parts = re.split(r"^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d--  .*$", log, flags=re.M)
-    return parts[1:]
-
-
 def head_of(sec):
     """The last response head of a transfer's log (interim ones come first):
     (status, reason, version, headers) as wget read them: the status and
@@ -91,66 +63,61 @@ def head_of(sec):
     return int(m.group(1)), m.group(2), int(v.group(1)) * 10 + int(v.group(2)) if v else None, hs
 
 
-def unsupported_reason(reqs, opts):
-    if opts.get("proxy") and opts["scheme"] != "https":
-        return "wget sends http:// requests to a proxy in absolute-form; it tunnels only https://"
-    return po.one_command_line(reqs, opts, "wget")
+class Wget(po.CliClient):
+    name = "wget"
+
+    def unsupported(self, reqs, opts):
+        if opts.get("proxy") and opts["scheme"] != "https":
+            return ("wget sends http:// requests to a proxy in absolute-form; it tunnels "
+                    "only https://")
+        return po.one_command_line(reqs, opts, "wget")
+
+    def words(self, reqs, opts, tmp):
+        q = reqs[-1]
+        w = ["wget", "-d", "--no-config", "--no-hsts", "--tries=1", "--max-redirect=0",
+             "--content-on-error", "--no-netrc", "--timeout=%g" % opts["timeout"],
+             "-P", tmp, "--method=" + q["method"]]
+        w += po.cli_request_words(q, opts, os.path.join(tmp, ".body"), "--body-file")
+        if opts.get("proxy"):
+            w += ["-e", "use_proxy=on", "-e", "https_proxy=http://" + opts["proxy"]]
+        return w + [opts["origin"] + r["target"] for r in reqs]
+
+    def sections(self, log):
+        """The log of each transfer: wget starts each with '--DATE TIME--  URL'."""
+        parts = re.split(r"^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d--  .*$", log, flags=re.M)
+        return parts[1:]
+
+    def failure(self, out, sec, code):
+        m = FAILURE.search(sec)
+        if not m:
+            return None
+        line = sec[m.start():].split("\n")[0].strip()
+        return line, classify(line)
+
+    def judged(self, out, sec, log, index, code):
+        head = head_of(sec)
+        if not head and not out["error"] and code == 5:
+            # wget's exit status 5 is "SSL verification failure"; for a host name
+            # mismatch its log holds no line the adapter can point at
+            out["error"] = "SSLCertVerificationError"
+            out["native_error"] = out["detail"] = "wget (exit 5): SSL verification failure"
+        elif not head and not out["error"]:  # no head and no message the adapter knows
+            out["error"] = "Unmapped"
+            out["native_error"] = "wget (exit %d): %s" % (code, sec.strip()[-300:])
+        if head:
+            out["status"], out["reason"], out["version"], out["headers"] = head
+            saved = re.findall(r"Saving to: '(.*)'", sec)
+            po.set_body_file(out, saved[-1] if saved else None)
+        # wget registers a socket for reuse once the head allows it, and
+        # closes it again when the body fails or the response ends it
+        reg = max(sec.rfind("Registered socket"), sec.rfind("Reusing fd"))
+        closed = max(sec.rfind("Closed fd"), sec.rfind("Invalidating fd"))
+        # (an error: wget gives the socket up without saying so in the log)
+        out["connection"] = "kept" if reg > closed and not out["error"] else "closed"
 
 
 def main():
-    reqs, opts = po.parse(sys.argv[1:], "wget_adapter")
-    out = po.outcome()
-    why = unsupported_reason(reqs, opts)
-    if why:
-        po.unsupported(out, "wget adapter: " + why)
-        return po.emit(out)
-    with tempfile.TemporaryDirectory(prefix="wget-adapter-") as tmp:
-        env = dict(os.environ, LC_ALL="C", HOME=tmp)
-        log, code = po.run_cli(wget_words(reqs, opts, tmp), env,
-                               opts["timeout"] * len(reqs) * 2 + 4, merge=False)
-        secs = sections(log)
-        n = len(reqs)
-        step = None
-        for i, sec in enumerate(secs[:n]):
-            m = FAILURE.search(sec)
-            if m:
-                step = i
-                line = sec[m.start():].split("\n")[0].strip()
-                out["error"] = classify(line)
-                out["native_error"] = "wget (exit %d): %s" % (code, line)
-                out["detail"] = ("request %d of %d: " % (i + 1, n) if i < n - 1 else "") + line
-                break
-        if step is None and len(secs) < n:  # wget stopped before the last URL
-            step = len(secs)
-            out["error"] = "Unmapped"
-            out["native_error"] = "wget (exit %d): %s" % (code, log.strip()[-300:])
-        last = n - 1 if step is None else step
-        if last == n - 1 and last < len(secs):
-            sec = secs[last]
-            head = head_of(sec)
-            if not head and not out["error"] and code == 5:
-                # wget's exit status 5 is "SSL verification failure"; for a host name
-                # mismatch its log holds no line the adapter can point at
-                out["error"] = "SSLCertVerificationError"
-                out["native_error"] = out["detail"] = "wget (exit 5): SSL verification failure"
-            elif not head and not out["error"]:  # no head and no message the adapter knows
-                out["error"] = "Unmapped"
-                out["native_error"] = "wget (exit %d): %s" % (code, sec.strip()[-300:])
-            if head:
-                out["status"], out["reason"], out["version"], out["headers"] = head
-                saved = re.findall(r"Saving to: '(.*)'", sec)
-                po.set_body_file(out, saved[-1] if saved else None)
-            # wget registers a socket for reuse once the head allows it, and
-            # closes it again when the body fails or the response ends it
-            reg = max(sec.rfind("Registered socket"), sec.rfind("Reusing fd"))
-            closed = max(sec.rfind("Closed fd"), sec.rfind("Invalidating fd"))
-            # (an error: wget gives the socket up without saying so in the log)
-            out["connection"] = "kept" if reg > closed and not out["error"] else "closed"
-            if out["status"] is not None and not out["error"]:
-                out["will_close"] = out["connection"] == "closed"
-        elif out["error"]:
-            out["connection"] = "closed"
-    po.emit(out)
+    po.run_cli_client(Wget(), sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ adapters/TAXONOMY.md (the message verbatim in native_error)."""
 import os
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import pyoutcome as po  # noqa: E402
@@ -40,33 +39,6 @@ FAILURE = re.compile(r"^(Just got \d+ of \d+ bytes|HTTP response header not foun
 
 def classify(msg):
     return next((c for p, c in MESSAGES if re.search(p, msg)), "Unmapped")
-
-
-def wget2_words(reqs, opts, tmp):
-    q = reqs[-1]
-    w = ["wget2", "-d", "--no-config", "--no-hsts", "--no-hpkp", "--no-ocsp", "--tries=1",
-         "--max-redirect=0", "--max-threads=1", "--no-http2", "--compression=identity",
-         "--content-on-error", "--no-netrc", "--timeout=%g" % opts["timeout"],
-         "-P", os.path.join(tmp, "out")]
-    for k, v in q["headers"]:
-        w.append("--header=%s: %s" % (k, v))
-    if q["body"] is not None:
-        path = os.path.join(tmp, "body")
-        with open(path, "wb") as f:
-            f.write(q["body"])
-        w.append("--post-file=" + path)
-    if opts.get("insecure"):
-        w.append("--no-check-certificate")
-    elif opts.get("cacert"):
-        w.append("--ca-certificate=" + opts["cacert"])
-    if opts.get("proxy"):
-        w.append("--https-proxy=http://" + opts["proxy"])
-    return w + [opts["origin"] + r["target"] for r in reqs]
-
-
-def sections(log):
-    """The log of each transfer: each starts with 'dequeue job URL'."""
-    return re.split(r"^\S+ dequeue job .*$", log, flags=re.M)[1:]
 
 
 def head_of(sec):
@@ -106,85 +78,79 @@ def failure(sec):
     return None
 
 
-def unsupported_reason(reqs, opts):
-    if opts.get("proxy") and opts["scheme"] != "https":
-        return "the adapter gives wget2 only an https proxy (--https-proxy): it tunnels https://"
-    last = reqs[-1]
-    if last["method"] not in ("GET", "POST") or (last["method"] == "POST") != (
-            last["body"] is not None):
-        return "wget2 1.99 sends GET, or POST with --post-file; it has no --method"
-    targets = [q["target"] for q in reqs]
-    if len(set(targets)) < len(targets):
-        return "wget2 fetches a URL once per command line, and the scenario repeats one"
-    return po.one_command_line(reqs, opts, "wget2")
+class Wget2(po.CliClient):
+    name = "wget2"
+    merge = True
+
+    def unsupported(self, reqs, opts):
+        if opts.get("proxy") and opts["scheme"] != "https":
+            return ("the adapter gives wget2 only an https proxy (--https-proxy): it "
+                    "tunnels https://")
+        last = reqs[-1]
+        if last["method"] not in ("GET", "POST") or (last["method"] == "POST") != (
+                last["body"] is not None):
+            return "wget2 1.99 sends GET, or POST with --post-file; it has no --method"
+        targets = [q["target"] for q in reqs]
+        if len(set(targets)) < len(targets):
+            return "wget2 fetches a URL once per command line, and the scenario repeats one"
+        return po.one_command_line(reqs, opts, "wget2")
+
+    def words(self, reqs, opts, tmp):
+        q = reqs[-1]
+        w = ["wget2", "-d", "--no-config", "--no-hsts", "--no-hpkp", "--no-ocsp", "--tries=1",
+             "--max-redirect=0", "--max-threads=1", "--no-http2", "--compression=identity",
+             "--content-on-error", "--no-netrc", "--timeout=%g" % opts["timeout"],
+             "-P", os.path.join(tmp, "out")]
+        w += po.cli_request_words(q, opts, os.path.join(tmp, "body"), "--post-file")
+        if opts.get("proxy"):
+            w.append("--https-proxy=http://" + opts["proxy"])
+        return w + [opts["origin"] + r["target"] for r in reqs]
+
+    def sections(self, log):
+        """The log of each transfer: each starts with 'dequeue job URL'."""
+        return re.split(r"^\S+ dequeue job .*$", log, flags=re.M)[1:]
+
+    def failure(self, out, sec, code):
+        line = failure(sec)
+        cls = classify(line) if line else None
+        if cls == "RemoteDisconnected" and head_of(sec)[0]:
+            cls = "IncompleteRead"  # a read that failed after the head: a short body
+        if cls == "IncompleteRead" and code == 0:
+            # wget2 says so on stderr but exits 0, keeping the short file: to
+            # its caller the download succeeded
+            out["detail"] = "wget2 exited 0 after: " + line
+            return None
+        return (line, cls) if line else None
+
+    def judged(self, out, sec, log, index, code):
+        line, hs = head_of(sec)
+        m = re.match(r"\s*HTTP/(\d)\.(\d)[ \t]+(\d{3})[ \t]?(.*)$", line or "")
+        if m:
+            out["status"], out["reason"] = int(m.group(3)), m.group(4)
+            out["version"] = int(m.group(1)) * 10 + int(m.group(2))
+            out["headers"] = hs
+            name = re.search(r"local filename = '(.*)'",
+                             "\n".join(re.findall(r"local filename = '.*'", log)[index:]))
+            po.set_body_file(out, name.group(1) if name else None)
+        if out["status"] is None and not out["error"] and code == 5:
+            # wget2's exit status 5: a TLS failure whose message its log does not hold
+            out["error"] = "SSLError"
+            out["native_error"] = out["detail"] = "wget2 (exit 5): TLS failure"
+        elif out["status"] is None and not out["error"]:  # nothing the adapter can read
+            # wget2 1.99 gives up a transfer whose head it could not read (an
+            # empty reply, a read timeout, a head it cannot parse) without a
+            # message, often with exit status 0: the debug log only counts a
+            # failure of the host
+            out["error"] = "Unmapped"
+            out["native_error"] = "wget2 (exit %d): %s" % (code, (
+                "the transfer failed without a message (its debug log: "
+                "'host_increase_failure', no response head)"
+                if "host_increase_failure" in sec else "no response head in its log"))
+        out["connection"] = "closed" if "closing connection" in sec else "kept"
 
 
 def main():
-    reqs, opts = po.parse(sys.argv[1:], "wget2_adapter")
-    out = po.outcome()
-    why = unsupported_reason(reqs, opts)
-    if why:
-        po.unsupported(out, "wget2 adapter: " + why)
-        return po.emit(out)
-    with tempfile.TemporaryDirectory(prefix="wget2-adapter-") as tmp:
-        env = dict(os.environ, LC_ALL="C", HOME=tmp)
-        log, code = po.run_cli(wget2_words(reqs, opts, tmp), env,
-                               opts["timeout"] * len(reqs) * 2 + 4, merge=True)
-        secs = sections(log)
-        n = len(reqs)
-        step = None
-        for i, sec in enumerate(secs[:n]):
-            line = failure(sec)
-            cls = classify(line) if line else None
-            if cls == "RemoteDisconnected" and head_of(sec)[0]:
-                cls = "IncompleteRead"  # a read that failed after the head: a short body
-            if cls == "IncompleteRead" and code == 0:
-                # wget2 says so on stderr but exits 0, keeping the short file: to
-                # its caller the download succeeded
-                out["detail"] = "wget2 exited 0 after: " + line
-                continue
-            if line:
-                step = i
-                out["error"] = cls
-                out["native_error"] = "wget2 (exit %d): %s" % (code, line)
-                out["detail"] = ("request %d of %d: " % (i + 1, n) if i < n - 1 else "") + line
-                break
-        if step is None and len(secs) < n:
-            step = len(secs)
-            out["error"] = "Unmapped"
-            out["native_error"] = "wget2 (exit %d): %s" % (code, log.strip()[-300:])
-        last = n - 1 if step is None else step
-        if last == n - 1 and last < len(secs):
-            sec = secs[last]
-            line, hs = head_of(sec)
-            m = re.match(r"\s*HTTP/(\d)\.(\d)[ \t]+(\d{3})[ \t]?(.*)$", line or "")
-            if m:
-                out["status"], out["reason"] = int(m.group(3)), m.group(4)
-                out["version"] = int(m.group(1)) * 10 + int(m.group(2))
-                out["headers"] = hs
-                name = re.search(r"local filename = '(.*)'",
-                                 "\n".join(re.findall(r"local filename = '.*'", log)[last:]))
-                po.set_body_file(out, name.group(1) if name else None)
-            if out["status"] is None and not out["error"] and code == 5:
-                # wget2's exit status 5: a TLS failure whose message its log does not hold
-                out["error"] = "SSLError"
-                out["native_error"] = out["detail"] = "wget2 (exit 5): TLS failure"
-            elif out["status"] is None and not out["error"]:  # nothing the adapter can read
-                # wget2 1.99 gives up a transfer whose head it could not read (an
-                # empty reply, a read timeout, a head it cannot parse) without a
-                # message, often with exit status 0: the debug log only counts a
-                # failure of the host
-                out["error"] = "Unmapped"
-                out["native_error"] = "wget2 (exit %d): %s" % (code, (
-                    "the transfer failed without a message (its debug log: "
-                    "'host_increase_failure', no response head)"
-                    if "host_increase_failure" in sec else "no response head in its log"))
-            out["connection"] = "closed" if "closing connection" in sec else "kept"
-            if out["status"] is not None and not out["error"]:
-                out["will_close"] = out["connection"] == "closed"
-        elif out["error"]:
-            out["connection"] = "closed"
-    po.emit(out)
+    po.run_cli_client(Wget2(), sys.argv[1:])
 
 
 if __name__ == "__main__":

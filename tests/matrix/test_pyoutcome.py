@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """adapters/pyoutcome.py's shared helpers (the exception chain, the scenarios
 a library or a CLI cannot run, the CLI run killed past its time, the saved
-body) and the aiohttp adapter's reading of llhttp's reasons, checked without a
+body, run_cli_client's reading of a CLI's log) and the aiohttp adapter's reading of llhttp's reasons, checked without a
 server. The aiohttp checks need Debian's python3-aiohttp (run this with
 /usr/bin/python3); without it they are skipped and said so.
 Usage: test_pyoutcome.py; exit status 0 when every check passes."""
@@ -93,6 +93,72 @@ def body_checks():
         check("set_body_file: no file", (out["body_len"], out["partial_len"]), (0, None))
 
 
+class FakeCli(po.CliClient):
+    """A 'CLI' (Python printing a canned log): one section per URL, a line
+    'FAIL: text' where a transfer failed, 'HEAD status' where a head came."""
+    name = "fake"
+    merge = True
+
+    def __init__(self, log, code=0):
+        self.log, self.code = log, code
+
+    def words(self, reqs, opts, tmp):
+        return [sys.executable, "-c", "import sys; sys.stdout.write(%r); sys.exit(%d)" % (
+            self.log, self.code)]
+
+    def sections(self, log):
+        return log.split("--SECTION--\n")[1:]
+
+    def failure(self, out, sec, code):
+        line = next((ln for ln in sec.split("\n") if ln.startswith("FAIL: ")), None)
+        return (line, "IncompleteRead") if line else None
+
+    def judged(self, out, sec, log, index, code):
+        head = next((ln for ln in sec.split("\n") if ln.startswith("HEAD ")), None)
+        if head:
+            out["status"] = int(head[5:])
+        out["connection"] = "closed" if "closed" in sec else "kept"
+
+
+def cli_client(log, code=0, befores=1):
+    argv = ["--before", "GET /a"] * befores + ["--timeout", "1", "--json", "http://127.0.0.1:2/b"]
+    out_file = tempfile.TemporaryFile("w+")
+    saved, sys.stdout = sys.stdout, out_file
+    try:
+        po.run_cli_client(FakeCli(log, code), argv)
+    finally:
+        sys.stdout = saved
+    out_file.seek(0)
+    import json
+    return json.loads(out_file.read())
+
+
+def cli_client_checks():
+    out = cli_client("--SECTION--\nHEAD 200\n--SECTION--\nHEAD 204\n")
+    check("run_cli_client: the last transfer judged",
+          (out["error"], out["status"], out["connection"], out["will_close"]),
+          (None, 204, "kept", False))
+    out = cli_client("--SECTION--\nFAIL: gone\n--SECTION--\nHEAD 200\n", code=4)
+    check("run_cli_client: a --before transfer failed",
+          (out["error"], out["detail"], out["native_error"], out["status"], out["connection"]),
+          ("IncompleteRead", "request 1 of 2: FAIL: gone", "fake (exit 4): FAIL: gone", None,
+           "closed"))
+    out = cli_client("--SECTION--\nHEAD 200\nFAIL: short\nclosed\n", befores=0)
+    check("run_cli_client: the judged transfer failed",
+          (out["error"], out["detail"], out["status"], out["will_close"]),
+          ("IncompleteRead", "FAIL: short", 200, None))
+    out = cli_client("--SECTION--\nHEAD 200\nstopped\n", code=1)
+    check("run_cli_client: stopped before the last URL",
+          (out["error"], out["native_error"], out["status"]),
+          ("Unmapped", "fake (exit 1): --SECTION--\nHEAD 200\nstopped", None))
+    with tempfile.TemporaryDirectory() as tmp:
+        reqs, opts = po.parse(["-X", "POST", "-H", "A: b", "--data-file", os.devnull,
+                               "--cacert", "/ca.pem", "--json", "https://h:1/"], "test")
+        body = os.path.join(tmp, "body")
+        check("cli_request_words", po.cli_request_words(reqs[-1], opts, body, "--post-file"),
+              ["--header=A: b", "--post-file=" + body, "--ca-certificate=/ca.pem"])
+
+
 def aiohttp_checks():
     sys.argv = [sys.argv[0]]  # the adapter reads --pure from argv when imported
     try:
@@ -121,6 +187,7 @@ chain_checks()
 refusal_checks()
 cli_checks()
 body_checks()
+cli_client_checks()
 aiohttp_checks()
 print("%d checks, %d failed" % (checks, failed))
 sys.exit(1 if failed else 0)
