@@ -287,6 +287,29 @@ Test(conn, request_fd_body_blocksize_chunks)
     close(fd);
 }
 
+/* 3.1-3.5 (the 3.4 document: "the st_size reported by the fstat call"):
+ * _set_content_length takes os.fstat(fileno).st_size whatever the position,
+ * as 2.7 does; 3.6 sends the same file chunked. */
+Test(conn, request_fd_body_py31_to_py35_use_fstat_size)
+{
+    static const char *const fstat_profiles[] = {"py31", "py32", "py33", "py34", "py35"};
+    for (size_t i = 0; i < sizeof fstat_profiles / sizeof *fstat_profiles; i++) {
+        int fd = temp_file("file-body", 4);
+        httpc_body b = {.kind = HTTPC_BODY_FD, .fd = fd};
+        cr_assert_str_eq(request_bytes("h", fstat_profiles[i], "PUT", "/f", &b, NULL, 0),
+                         "PUT /f HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                         "Content-Length: 9\r\n\r\n-body",
+                         "%s", fstat_profiles[i]);
+        close(fd);
+    }
+    int fd = temp_file("file-body", 4);
+    httpc_body b = {.kind = HTTPC_BODY_FD, .fd = fd};
+    cr_assert_str_eq(request_bytes("h", "py36", "PUT", "/f", &b, NULL, 0),
+                     "PUT /f HTTP/1.1\r\nHost: h\r\nAccept-Encoding: identity\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n5\r\n-body\r\n0\r\n\r\n");
+    close(fd);
+}
+
 Test(conn, request_fd_body_py27_uses_fstat_size)
 {
     /* httplib 2.7: Content-Length is os.fstat(fd).st_size, whatever the file
