@@ -26,6 +26,7 @@ SCHEMAS = {"junit.xsd": os.path.join(ROOT, "runner", "junit.xsd"),
 ORACLE = os.path.join(ROOT, "tests", "oracle", "run_oracle.py")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from checks import Checks  # noqa: E402
+from runner_files import write, write_scns  # noqa: E402
 
 check = Checks()
 
@@ -47,17 +48,6 @@ def rejects(what, path, schemas=SCHEMAS):
     for label, xsd in sorted(schemas.items()):
         rc, err = xmllint(xsd, path)
         check("%s is rejected by %s" % (what, label), rc == 3, (rc, err[-2000:]))
-
-
-SCN = """id: t/%s
-title: %s
-profiles: py3 -- only py3 is judged here
-connection
-  read request
-  send "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nhi"
-  close
-%s
-"""
 
 
 def conform_reports(d):
@@ -92,14 +82,11 @@ def conform_reports(d):
 
     lib = os.path.join(d, "lib")
     os.mkdir(lib)
-    for name, expect in [("good", "expect: response status=200"),
-                         ("bad", "expect: response status=404"),
-                         ("known", "expect: error BadStatusLine")]:
-        with open(os.path.join(lib, name + ".scn"), "w") as f:
-            f.write(SCN % (name, name, expect))
+    write_scns(lib, [("good", "expect: response status=200"),
+                     ("bad", "expect: response status=404"),
+                     ("known", "expect: error BadStatusLine")])
     known = os.path.join(d, "known.txt")
-    with open(known, "w") as f:
-        f.write("t/known py3: a documented difference\n")
+    write(known, "t/known py3: a documented difference\n")
     rep = os.path.join(d, "conform-small")
     p = subprocess.run([CONFORM, "--expectations", known, "--reports", rep, lib],
                        capture_output=True, text=True)
@@ -114,12 +101,20 @@ def conform_reports(d):
         validates("httpc-conform's junit.xml with a failure and a skip", junit)
 
 
-def oracle(d, name, *args, httpc=HTTPC):
+def oracle_junit(what, label, rc, d, name, *args, httpc=HTTPC):
+    """Runs run_oracle.py (py3, reports in d/name) with `args`; checks `what`:
+    it exits `rc` and writes junit.xml. Returns that document's DOM once it
+    validates as `label` against both schemas, None when it is missing."""
     rep = os.path.join(d, name)
     p = subprocess.run([sys.executable, ORACLE, "--httpc", httpc, "--profile", "py3",
                         "--reports", rep, "-j", "2"] + list(args),
                        capture_output=True, text=True)
-    return p, os.path.join(rep, "oracle", "junit.xml")
+    junit = os.path.join(rep, "oracle", "junit.xml")
+    check(what, p.returncode == rc and os.path.exists(junit), (p.returncode, p.stdout, p.stderr))
+    if not os.path.exists(junit):
+        return None
+    validates(label, junit)
+    return xml.dom.minidom.parse(junit)
 
 
 def attr(e, name):
@@ -139,13 +134,10 @@ def oracle_reports(d):
     """(b) the oracle's junit.xml for one case (three py3 checks, one of them a
     documented deviation); (d) with a stand-in httpc that is wrong."""
     cid = deviating_case()
-    p, junit = oracle(d, "oracle-good", "--filter", cid)
-    check("run_oracle.py --filter %s passes and writes junit.xml" % cid,
-          p.returncode == 0 and os.path.exists(junit), (p.returncode, p.stdout, p.stderr))
-    if not os.path.exists(junit):
+    dom = oracle_junit("run_oracle.py --filter %s passes and writes junit.xml" % cid,
+                       "the oracle's junit.xml", 0, d, "oracle-good", "--filter", cid)
+    if dom is None:
         return
-    validates("the oracle's junit.xml", junit)
-    dom = xml.dom.minidom.parse(junit)
     suites = dom.getElementsByTagName("testsuite")
     cases_ = dom.getElementsByTagName("testcase")
     check("one suite per read mode, one case per check", len(suites) == 3 and len(cases_) == 3,
@@ -168,21 +160,18 @@ def oracle_reports(d):
 
     # A stand-in for httpc: runs the real one and reports one more than its status.
     fake = os.path.join(d, "wrong-httpc")
-    with open(fake, "w") as f:
-        f.write("#!%s\nimport json, subprocess, sys\n"
+    write(fake, "#!%s\nimport json, subprocess, sys\n"
                 "p = subprocess.run([%r] + sys.argv[1:], capture_output=True, text=True)\n"
                 "try:\n    out = json.loads(p.stdout)\nexcept ValueError:\n"
                 "    sys.stdout.write(p.stdout)\n    sys.exit(p.returncode)\n"
                 "out['status'] = (out.get('status') or 0) + 1\n"
-                "print(json.dumps(out))\nsys.exit(p.returncode)\n" % (sys.executable, HTTPC))
-    os.chmod(fake, 0o755)
-    p, junit = oracle(d, "oracle-wrong", "--filter", "ok/content-length", httpc=fake)
-    check("a disagreement fails run_oracle.py and still writes junit.xml",
-          p.returncode == 1 and os.path.exists(junit), (p.returncode, p.stdout, p.stderr))
-    if not os.path.exists(junit):
+                "print(json.dumps(out))\nsys.exit(p.returncode)\n" % (sys.executable, HTTPC),
+          executable=True)
+    dom = oracle_junit("a disagreement fails run_oracle.py and still writes junit.xml",
+                       "the oracle's junit.xml with disagreements", 1, d, "oracle-wrong",
+                       "--filter", "ok/content-length", httpc=fake)
+    if dom is None:
         return
-    validates("the oracle's junit.xml with disagreements", junit)
-    dom = xml.dom.minidom.parse(junit)
     fails = dom.getElementsByTagName("failure")
     check("each disagreeing check is a failure, counted", len(fails) == 3 and
           dom.documentElement.getAttribute("failures") == "3", dom.toxml()[:2000])
@@ -248,8 +237,7 @@ def documents(d):
             (DOCS_BOTH_BAD, rejects, SCHEMAS), (DOCS_JENKINS_BAD, rejects, jenkins)]):
         for j, (what, text) in enumerate(sorted(groups.items())):
             path = os.path.join(d, "doc-%d-%d.xml" % (i, j))
-            with open(path, "w") as f:
-                f.write('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n")
+            write(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n")
             verb(what, path, schemas)
 
 

@@ -21,19 +21,10 @@ XSD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runn
                    "junit.xsd")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from checks import Checks  # noqa: E402
+from runner_files import SCN, write, write_scns  # noqa: E402
 
 check = Checks()
 
-
-SCN = """id: t/%s
-title: %s
-profiles: py3 -- only py3 is judged here
-connection
-  read request
-  send "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nhi"
-  close
-%s
-"""
 
 def verdicts(out):
     """{(verdict, profile, id)} of a run's result lines."""
@@ -49,10 +40,10 @@ def run_controls(d):
     lib = os.path.join(d, "lib")
     os.mkdir(lib)
     for i in range(12):
-        with open(os.path.join(lib, "s%02d.scn" % i), "w") as f:
-            f.write(SCN.replace("profiles: py3 -- only py3 is judged here\n", "") % ("s%02d" % i, "case %d" % i,
-                    "expect: response status=200 body=\"hi\"" if i % 5 else
-                    "expect: response status=500"))
+        write(os.path.join(lib, "s%02d.scn" % i),
+              SCN.replace("profiles: py3 -- only py3 is judged here\n", "") %
+              ("s%02d" % i, "case %d" % i, "expect: response status=200 body=\"hi\"" if i % 5 else
+               "expect: response status=500"))
     one = run(lib)
     two = run("-j", "2", lib)
     check("-j 2 gives the verdicts of -j 1", verdicts(one.stdout) == verdicts(two.stdout) and
@@ -88,26 +79,21 @@ def run_controls(d):
     # An adapter that answers right once, then wrongly: the verdict is unstable.
     flip = os.path.join(d, "flip.sh")
     state = os.path.join(d, "flip.state")
-    with open(flip, "w") as f:
-        f.write("#!/bin/sh\nif [ -e %s ]; then s=500; else s=200; touch %s; fi\n"
+    write(flip, "#!/bin/sh\nif [ -e %s ]; then s=500; else s=200; touch %s; fi\n"
                 "echo '{\"error\": null, \"status\": '$s', \"body_len\": 2, "
-                "\"body_b64\": \"aGk=\"}'\n" % (state, state))
-    os.chmod(flip, 0o755)
+                "\"body_b64\": \"aGk=\"}'\n" % (state, state), executable=True)
     r = run("--adapter", flip, "--repeat", "2", "--id", "t/s01", lib)
     check("a verdict that changes between repeats is unstable and fails the run",
           r.returncode == 1 and "unstable" in r.stdout, r.stdout)
     nobytes = os.path.join(d, "nobytes.sh")
-    with open(nobytes, "w") as f:
-        f.write("#!/bin/sh\necho '{\"error\": null, \"status\": 200, \"body_len\": 2}'\n")
-    os.chmod(nobytes, 0o755)
+    write(nobytes, "#!/bin/sh\necho '{\"error\": null, \"status\": 200, \"body_len\": 2}'\n",
+          executable=True)
     r = run("--adapter", nobytes, "--id", "t/s01", lib)
     check("an adapter that gives a body length without the bytes: cannot-tell, not a failure",
           r.returncode == 0 and "cannot-tell" in r.stdout and
           "reported 2 body bytes but not the bytes" in r.stdout, r.stdout)
     hang = os.path.join(d, "hang.sh")
-    with open(hang, "w") as f:
-        f.write("#!/bin/sh\nexec sleep 60\n")
-    os.chmod(hang, 0o755)
+    write(hang, "#!/bin/sh\nexec sleep 60\n", executable=True)
     r = run("--adapter", hang, "--timeout", "100", "--id", "t/s01", "--reports",
             os.path.join(d, "hung"), lib)
     check("a hung adapter is killed and judged timeout", r.returncode == 1 and
@@ -119,15 +105,16 @@ def run_controls(d):
     # and CPython's http.client both reuse the connection.
     kdir = os.path.join(d, "keep")
     os.mkdir(kdir)
-    with open(os.path.join(kdir, "k.scn"), "w") as f:
-        f.write("id: t/two\ntitle: two requests\nprofiles: py3 -- only py3 is judged here\nrequest: POST /a\n"
-                "request-header: X-First: 1\nrequest-body: \"abc\"\nrequest: GET /b\n"
-                "check-connections: 1\ncheck-request-header: X-First: 1\n"
-                "check-request-line: \"POST /a HTTP/1.1\"\nconnection\n  read request\n"
-                "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nfirst\"\n"
-                "  read request\n"
-                "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 6\\r\\n\\r\\nsecond\"\n"
-                "  close\nexpect: response status=200 body=\"second\" conn=kept\n")
+    write(os.path.join(kdir, "k.scn"),
+          "id: t/two\ntitle: two requests\nprofiles: py3 -- only py3 is judged here\n"
+          "request: POST /a\n"
+          "request-header: X-First: 1\nrequest-body: \"abc\"\nrequest: GET /b\n"
+          "check-connections: 1\ncheck-request-header: X-First: 1\n"
+          "check-request-line: \"POST /a HTTP/1.1\"\nconnection\n  read request\n"
+          "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nfirst\"\n"
+          "  read request\n"
+          "  send \"HTTP/1.1 200 OK\\r\\nContent-Length: 6\\r\\n\\r\\nsecond\"\n"
+          "  close\nexpect: response status=200 body=\"second\" conn=kept\n")
     httpc = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(CONFORM))), "client",
                          "httpc")
     adapter = "%s %s" % (sys.executable, os.path.join(os.path.dirname(XSD), "..", "tests",
@@ -144,8 +131,8 @@ def run_controls(d):
     two = os.path.join(d, "two")
     os.mkdir(two)
     for name in ("x", "y"):
-        with open(os.path.join(two, name + ".scn"), "w") as f:
-            f.write(SCN.replace("hi", name + "!") % (name, name, "expect: response status=200"))
+        write(os.path.join(two, name + ".scn"),
+              SCN.replace("hi", name + "!") % (name, name, "expect: response status=200"))
     proc = subprocess.Popen([mock, "serve", two], stdout=subprocess.PIPE, text=True)
     lines = [proc.stdout.readline().split() for _ in range(2)]
     bodies = {}
@@ -164,8 +151,7 @@ def run_controls(d):
 
     cdir = os.path.join(d, "conn")
     os.mkdir(cdir)
-    with open(os.path.join(cdir, "c.scn"), "w") as f:
-        f.write(SCN % ("conn", "conn", "expect: response status=200 conn=closed"))
+    write_scns(cdir, [("conn", "expect: response status=200 conn=closed")])
     r = run(cdir)
     check("conn= compares the client's connection after the outcome", r.returncode == 1 and
           "connection kept after the outcome, expected closed" in r.stdout, r.stdout)
@@ -176,20 +162,19 @@ def run_rfc(d):
     adapter named by --client-name; the options' validation."""
     lib = os.path.join(d, "rfc")
     os.mkdir(lib)
-    with open(os.path.join(lib, "requirements.txt"), "w") as f:
-        f.write("# id | level | section | text | untestable\n"
-                "9112-6.3-5 | MUST | RFC 9112 section 6.3 | a bad length is an error |\n"
-                "9112-9.6-2 | SHOULD | RFC 9112 section 9.6 | no reuse after close |\n"
-                "9112-2.2-3 | MAY | RFC 9112 section 2.2 | bare LF | \n")
+    write(os.path.join(lib, "requirements.txt"),
+          "# id | level | section | text | untestable\n"
+          "9112-6.3-5 | MUST | RFC 9112 section 6.3 | a bad length is an error |\n"
+          "9112-9.6-2 | SHOULD | RFC 9112 section 9.6 | no reuse after close |\n"
+          "9112-2.2-3 | MAY | RFC 9112 section 2.2 | bare LF | \n")
     cases = {
         "must": ("error", "rfc 9112-6.3-5: error"),
         "should": ("response status=200", "rfc 9112-9.6-2: response conn=closed"),
         "ok": ("response status=200", "rfc 9112-6.3-5: response body=\"hi\" | error"),
         "open": ("response status=200", "rfc 9112-2.2-3: any"),
     }
-    for name, (_, line) in cases.items():
-        with open(os.path.join(lib, name + ".scn"), "w") as f:
-            f.write(SCN % (name, name, "expect: response status=200\n" + line))
+    write_scns(lib, [(name, "expect: response status=200\n" + line)
+                     for name, (_, line) in cases.items()])
     rep = os.path.join(d, "rfc-rep")
     r = run("--judge", "rfc", "--judge", "profile", "--profile", "py3", lib, "--reports", rep)
     got = {tuple(l.split()[:2]) + (l.split()[2] if len(l.split()) > 2 else "",)
@@ -218,10 +203,9 @@ def run_rfc(d):
 
     # A user's own client: a throwaway adapter, named on the command line.
     adapter = os.path.join(d, "my-client.sh")
-    with open(adapter, "w") as f:
-        f.write("#!/bin/sh\necho '{\"error\": \"IncompleteRead\", \"native_error\": "
-                "\"E_SHORT: body too short\", \"will_close\": null, \"connection\": null}'\n")
-    os.chmod(adapter, 0o755)
+    write(adapter, "#!/bin/sh\necho '{\"error\": \"IncompleteRead\", \"native_error\": "
+                   "\"E_SHORT: body too short\", \"will_close\": null, \"connection\": null}'\n",
+          executable=True)
     rep2 = os.path.join(d, "mine")
     r = run("--adapter", adapter, "--judge", "rfc", "--judge", "py3", "--client-name",
             "my-client 1.0", "--reports", rep2, lib)
@@ -238,10 +222,8 @@ def run_rfc(d):
     check("the adapter's name by default is its script's", res["client"] == "my-client" and
           r.returncode == 0, (res["client"], r.stdout))
     unsup = os.path.join(d, "unsup.sh")
-    with open(unsup, "w") as f:
-        f.write("#!/bin/sh\necho '{\"error\": \"AdapterUnsupported\", \"native_error\": "
-                "\"no proxy support\"}'\n")
-    os.chmod(unsup, 0o755)
+    write(unsup, "#!/bin/sh\necho '{\"error\": \"AdapterUnsupported\", \"native_error\": "
+                 "\"no proxy support\"}'\n", executable=True)
     r = run("--adapter", unsup, "--judge", "rfc", "--judge", "py3", lib)
     check("AdapterUnsupported is unsupported for every judge, not a failure", r.returncode == 0
           and r.stdout.count("unsupported") == 8 and "0 failed" in r.stdout, r.stdout)
@@ -272,8 +254,7 @@ def run_rfc(d):
         check("httpc-mock %s --help prints the usage, exit 0" % sub,
               r.returncode == 0 and "usage: httpc-mock serve" in r.stdout and not r.stderr,
               (r.returncode, r.stderr))
-    with open(os.path.join(lib, "typo.scn"), "w") as f:
-        f.write(SCN % ("typo", "typo", "expect: response status=200\nrfc 9112-6.3-9: error"))
+    write_scns(lib, [("typo", "expect: response status=200\nrfc 9112-6.3-9: error")])
     r = subprocess.run([mock, "lint", "--catalogue", os.path.join(d, "cat.txt"), lib],
                        capture_output=True, text=True)
     check("lint refuses an id that is not in the catalogue, with file:line",
@@ -333,12 +314,11 @@ def run_mock(d):
     reply = 'send "HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nhi"'
     dup = os.path.join(d, "dup")
     os.makedirs(os.path.join(dup, "a"))
-    with open(os.path.join(dup, "a", "b.scn"), "w") as f:
-        f.write(MOCK_SCN % ("same", "profiles: py3 -- only py3 is judged here", reply))
-    with open(os.path.join(dup, "z.scn"), "w") as f:
-        f.write("# the same id again, on line 2\n" + (MOCK_SCN % ("same", "profiles: py3 -- only py3 is judged here", reply))
-                .replace("# the id is not on line 1, so its line is told apart from the file's\n",
-                         ""))
+    write(os.path.join(dup, "a", "b.scn"),
+          MOCK_SCN % ("same", "profiles: py3 -- only py3 is judged here", reply))
+    write(os.path.join(dup, "z.scn"), "# the same id again, on line 2\n" +
+          (MOCK_SCN % ("same", "profiles: py3 -- only py3 is judged here", reply))
+          .replace("# the id is not on line 1, so its line is told apart from the file's\n", ""))
     first, second = os.path.join(dup, "a", "b.scn"), os.path.join(dup, "z.scn")
     r = subprocess.run([mock, "lint", dup], capture_output=True, text=True)
     check("lint: a duplicate id names both files and lines", r.returncode == 1 and
@@ -347,9 +327,8 @@ def run_mock(d):
     check("httpc-conform refuses a duplicate id (exit 2, both files), runs nothing",
           r.returncode == 2 and "%s:3: duplicate id 't/same' (also %s:3)" % (second, first)
           in r.stderr and "passed" not in r.stdout, (r.returncode, r.stdout, r.stderr))
-    with open(os.path.join(dup, "z.scn"), "w") as f:
-        f.write("# a sweep whose values repeat\nsweep: N = 1 1\n" +
-                MOCK_SCN % ("sw{N}", "profiles: py3 -- only py3 is judged here", reply))
+    write(os.path.join(dup, "z.scn"), "# a sweep whose values repeat\nsweep: N = 1 1\n" +
+          MOCK_SCN % ("sw{N}", "profiles: py3 -- only py3 is judged here", reply))
     r = run(second)
     check("httpc-conform refuses a sweep whose cases share an id", r.returncode == 2 and
           "duplicate id 't/sw1/N=1'" in r.stderr, r.stderr)
@@ -361,10 +340,9 @@ def run_mock(d):
           "nul.scn:4: binary data (a NUL byte)" in r.stderr, r.stderr)
 
     sweep = os.path.join(d, "checked.scn")
-    with open(sweep, "w") as f:
-        f.write(MOCK_SCN % ("checked", "sweep: N = 1 2 3\ncheck-connections: 1\n"
-                            "check-request-line: \"GET / HTTP/1.1\"\n"
-                            "check-request-header: Host: 127.0.0.1:{port}", reply))
+    write(sweep, MOCK_SCN % ("checked", "sweep: N = 1 2 3\ncheck-connections: 1\n"
+                             "check-request-line: \"GET / HTTP/1.1\"\n"
+                             "check-request-header: Host: 127.0.0.1:{port}", reply))
     wrong = b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n"
     rc, err = serve(mock, [sweep], wrong)
     lines = err.splitlines()
@@ -384,8 +362,7 @@ def run_mock(d):
           "check failed" not in err, (rc, err))
 
     slow = os.path.join(d, "slow.scn")
-    with open(slow, "w") as f:
-        f.write(MOCK_SCN % ("slow", "check-request-line: \"GET / HTTP/1.1\"",
+    write(slow, MOCK_SCN % ("slow", "check-request-line: \"GET / HTTP/1.1\"",
                             "segments 1 5\n  " + reply.replace("hi", "x" * 998)
                             .replace("Length: 2", "Length: 998")))
     rc, err = serve(mock, [slow, "-vv"], b"GET / HTTP/1.1\r\n\r\n", sig=signal.SIGINT)
@@ -419,13 +396,10 @@ with tempfile.TemporaryDirectory() as d:
         "known": "expect: error BadStatusLine",
         "listed-but-passes": "expect: response status=200",
     }
-    for name, expect in files.items():
-        with open(os.path.join(d, name + ".scn"), "w") as f:
-            f.write(SCN % (name, name, expect))
+    write_scns(d, files.items())
     known = os.path.join(d, "known.txt")
-    with open(known, "w") as f:
-        f.write("# known\nt/known py3: a documented difference\n"
-                "t/listed-but-passes py3: should not pass\n")
+    write(known, "# known\nt/known py3: a documented difference\n"
+                 "t/listed-but-passes py3: should not pass\n")
     rep = os.path.join(d, "rep")
     p = subprocess.run([CONFORM, "--expectations", known, "--reports", rep, d],
                        capture_output=True, text=True)
@@ -454,8 +428,7 @@ with tempfile.TemporaryDirectory() as d:
     md = open(os.path.join(rep, "summary.md")).read()
     check("summary failures", "## Failures" in md and "t/bad" in md, md)
 
-    with open(os.path.join(d, "broken.scn"), "w") as f:
-        f.write("id: t/broken\ntitle: x\nconnection\n  dance\n")
+    write(os.path.join(d, "broken.scn"), "id: t/broken\ntitle: x\nconnection\n  dance\n")
     p = subprocess.run([CONFORM, d], capture_output=True, text=True)
     check("bad file stops the run", p.returncode == 2 and "broken.scn:4: unknown action 'dance'"
           in p.stderr, p.stderr)
