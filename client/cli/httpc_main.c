@@ -37,6 +37,9 @@ static const char usage[] =
     "      --data-file PATH request body read from a file (sent as bytes, Content-Length);\n"
     "                       a pipe or device is streamed chunked (py27: read whole,\n"
     "                       at most 64 MiB)\n"
+    "      --data-fileobj PATH  the open file itself as the body (body=open(PATH,\n"
+    "                       'rb')): Content-Length = fstat size in 2.x and 3.0-3.5,\n"
+    "                       chunked from 3.6\n"
     "      --data-chunk STR one piece of an iterable body (repeatable, in order),\n"
     "                       sent as http.client sends a generator: chunked from 3.6\n"
     "                       (unless -H gives Content-Length or Transfer-Encoding),\n"
@@ -99,6 +102,7 @@ typedef struct opts {
     const char *chunks[MAX_DATA_CHUNKS]; /* --data-chunk: an iterable body */
     size_t nchunks;
     int encode_chunked; /* --encode-chunked */
+    int data_fileobj;   /* --data-fileobj: data_file is sent as a file object */
     const char *source; /* --source-address as given */
     long readinto;      /* --readinto N: the buffer's size, 0 for none */
     const char *target; /* --target: the request target verbatim, not the URL's path */
@@ -263,6 +267,8 @@ static int parse_args(int argc, char **argv, opts *o)
             o->target = next;
         } else if (!strcmp(a, "--data-file")) {
             o->data_file = next;
+        } else if (!strcmp(a, "--data-fileobj")) {
+            o->data_file = next, o->data_fileobj = 1;
         } else if (!strcmp(a, "--data-chunk")) {
             if (o->nchunks == MAX_DATA_CHUNKS)
                 return usage_error("too many --data-chunk options (the limit is %s)", "256");
@@ -412,8 +418,8 @@ static int read_all(int fd, size_t limit, char **data, size_t *len)
  * not end: py3 and strict send a file object chunked (CPython 3.6+), so it
  * is streamed; py27 would send fstat()'s 0 as its Content-Length, so it is
  * read as bytes up to DATA_FILE_CAP. Returns 0, or -1 with `why` set. */
-static int load_body(const char *path, const httpc_profile *p, httpc_body *body, body_file *bf,
-                     char *why, size_t cap)
+static int load_body(const char *path, const httpc_profile *p, int fileobj, httpc_body *body,
+                     body_file *bf, char *why, size_t cap)
 {
     struct stat st;
     int rc;
@@ -423,7 +429,7 @@ static int load_body(const char *path, const httpc_profile *p, httpc_body *body,
         snprintf(why, cap, "cannot read '%s': %s", path, strerror(errno));
         return -1;
     }
-    if (!S_ISREG(st.st_mode) && p->body_framing == HTTPC_FRAMING_CHUNKED) {
+    if (fileobj || (!S_ISREG(st.st_mode) && p->body_framing == HTTPC_FRAMING_CHUNKED)) {
         *body = (httpc_body){.kind = HTTPC_BODY_FD, .fd = bf->fd};
         return 0;
     }
@@ -475,7 +481,7 @@ static int request_before(httpc_conn *c, const opts *o, size_t i, httpc_record *
     body_file bf = {.fd = -1};
     char why[400];
 
-    if (b->data_file && load_body(b->data_file, o->profile, &body, &bf, why, sizeof why) < 0) {
+    if (b->data_file && load_body(b->data_file, o->profile, 0, &body, &bf, why, sizeof why) < 0) {
         body_file_free(&bf);
         snprintf(rec->detail, sizeof rec->detail, "request %zu of %zu: %s", i + 1, o->nbefore + 1,
                  why);
@@ -599,7 +605,8 @@ static int make_plan(const opts *o, plan *pl)
         pl->body =
             (httpc_body){.kind = HTTPC_BODY_ITER, .iter = next_chunk, .iter_ctx = &pl->chunks};
     } else if (o->data_file &&
-               load_body(o->data_file, o->profile, &pl->body, &pl->bf, why, sizeof why) < 0) {
+               load_body(o->data_file, o->profile, o->data_fileobj, &pl->body, &pl->bf, why,
+                         sizeof why) < 0) {
         fprintf(stderr, "httpc: %s\n", why);
         return 2;
     }

@@ -6,10 +6,12 @@ error (the exception class, or null), detail, status, body (latin-1 text of
 the bytes the caller got back, e.partial included) and partial_len.
 
     cpython_ref.py URL [-X M] [-H 'N: v']... [-d DATA] [--data-chunk S]...
+                   [--data-fileobj PATH]
                    [--encode-chunked] [--source-address HOST[:PORT]]
                    [--readinto N] [--read-size N]
 """
 import json
+import os
 import sys
 
 try:
@@ -17,9 +19,13 @@ try:
 except ImportError:  # Python 2.7
     import httplib as client
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "diffcpython"))
+from cpython_driver import read_body as read_pieces  # noqa: E402
+
 
 def parse(argv):
-    a = {"method": None, "headers": {}, "data": None, "chunks": [], "encode_chunked": False,
+    a = {"method": None, "headers": {}, "data": None, "chunks": [], "fileobj": None,
+         "encode_chunked": False,
          "source": None, "readinto": 0, "read_size": 0, "url": None}
     i = 0
     while i < len(argv):
@@ -41,6 +47,8 @@ def parse(argv):
             a["headers"][k] = val.lstrip(" \t")
         elif o == "-d":
             a["data"] = v.encode("latin-1")
+        elif o == "--data-fileobj":
+            a["fileobj"] = v
         elif o == "--data-chunk":
             a["chunks"].append(v.encode("latin-1"))
         elif o == "--source-address":
@@ -57,21 +65,7 @@ def read_body(resp, a):
     """The body as the caller holds it, and IncompleteRead's partial length."""
     pieces = []
     try:
-        if a["readinto"]:
-            buf = bytearray(a["readinto"])
-            while True:
-                n = resp.readinto(buf)
-                if not n:
-                    break
-                pieces.append(bytes(buf[:n]))
-        elif a["read_size"]:
-            while True:
-                piece = resp.read(a["read_size"])
-                if not piece:
-                    break
-                pieces.append(piece)
-        else:
-            pieces.append(resp.read())
+        read_pieces(resp, a["readinto"] or a["read_size"], pieces, readinto=bool(a["readinto"]))
     except client.IncompleteRead as e:
         pieces.append(e.partial)
         return b"".join(pieces), len(e.partial), e
@@ -88,6 +82,8 @@ def main():
     body = a["data"]
     if a["chunks"]:
         body = (c for c in a["chunks"])  # a generator, as --data-chunk sends
+    if a["fileobj"]:
+        body = open(a["fileobj"], "rb")  # the file object, as --data-fileobj sends
     method = a["method"] or ("POST" if body is not None else "GET")
     try:
         conn = client.HTTPConnection(hostport, **kwargs)

@@ -347,6 +347,20 @@ for profile in ("py3", "py36"):
             against_cpython("--readinto %s reply %d" % (n, i), profile, ["--readinto", n],
                             reply=reply)
 
+# --data-fileobj: the open file as the body. 2.7 (and 3.0-3.5, from the source:
+# _set_content_length's os.fstat) give it a Content-Length, 3.6+ send it chunked.
+fileobj = os.path.join(tempfile.mkdtemp(), "body")
+with open(fileobj, "wb") as f:
+    f.write(b"file-body-0123456789")
+for profile in ("py3", "py36", "py27"):
+    against_cpython("--data-fileobj", profile, ["--data-fileobj", fileobj])
+for profile in ("py31", "py33", "py35"):
+    p, server = run("--profile", profile, "--data-fileobj", fileobj,
+                    "http://127.0.0.1:PORT/", reply=ok)
+    check("--data-fileobj %s fstat length" % profile, p.returncode == 0 and
+          server.requests[0].endswith(b"Content-Length: 20\r\n\r\nfile-body-0123456789"),
+          repr(server.requests))
+
 # 3.2-3.5 send each piece as it is, no framing (3.2's send(): "if isinstance(data,
 # collections.Iterable): for d in data: self.sock.sendall(d)"); 3.0/3.1 raise
 # TypeError from sendall() after the head. No interpreter: from the source.
