@@ -310,9 +310,10 @@ typedef struct httpc_profile {
     httpc_empty_reply empty_reply;
     int version9;             /* a "HTTP/0.9" status line is version 9 and no headers
                                  follow (2.x, 3.0, 3.1); 3.2+ read it as 1.0 */
-    int closed_at_eof;        /* `closed` turns true once the body is read (3.x: the
-                                 response is an io.BufferedIOBase whose fp is closed
-                                 at the end; 2.x has no `closed`) */
+    int closed_at_eof;        /* `closed` turns true once the body is read (3.0-3.3:
+                                 read() ends with close(); 3.4+ with _close_conn(),
+                                 which leaves IOBase's flag to close(); 2.x has no
+                                 `closed`) */
     httpc_body_framing body_framing;
     int iter_body;            /* an iterable body: 0 TypeError (2.x, 3.0, 3.1),
                                  1 each piece sent as is (3.2+) */
