@@ -11,12 +11,16 @@ the bytes the caller got back, e.partial included) and partial_len.
                    [--readinto N] [--read-size N]
 """
 import json
+import os
 import sys
 
 try:
     import http.client as client
 except ImportError:  # Python 2.7
     import httplib as client
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "diffcpython"))
+from cpython_driver import read_body as read_pieces  # noqa: E402
 
 
 def parse(argv):
@@ -61,21 +65,7 @@ def read_body(resp, a):
     """The body as the caller holds it, and IncompleteRead's partial length."""
     pieces = []
     try:
-        if a["readinto"]:
-            buf = bytearray(a["readinto"])
-            while True:
-                n = resp.readinto(buf)
-                if not n:
-                    break
-                pieces.append(bytes(buf[:n]))
-        elif a["read_size"]:
-            while True:
-                piece = resp.read(a["read_size"])
-                if not piece:
-                    break
-                pieces.append(piece)
-        else:
-            pieces.append(resp.read())
+        read_pieces(resp, a["readinto"] or a["read_size"], pieces, readinto=bool(a["readinto"]))
     except client.IncompleteRead as e:
         pieces.append(e.partial)
         return b"".join(pieces), len(e.partial), e

@@ -64,6 +64,22 @@ def latin1(b):
     return text(b) if PY2 else (b if isinstance(b, str) else b.decode("latin-1"))
 
 
+def read_body(resp, amt, pieces, readinto=False):
+    """Reads the body as the Python caller does, into `pieces` (what came
+    before an exception stays there): read() when amt is 0, else read(amt)
+    until it gives nothing, or with readinto resp.readinto(bytearray(amt))
+    until 0. tests/cli/cpython_ref.py reads the same way."""
+    if not amt:
+        pieces.append(resp.read())
+        return
+    buf = bytearray(amt) if readinto else None
+    while True:
+        piece = bytes(buf[:resp.readinto(buf)]) if readinto else resp.read(amt)
+        if not piece:
+            return
+        pieces.append(piece)
+
+
 def run_one(reply, method, amt, strict):
     kw = {"method": method}
     if PY2:
@@ -74,14 +90,7 @@ def run_one(reply, method, amt, strict):
     try:
         resp.begin()
         began = True
-        if amt:
-            while True:
-                piece = resp.read(amt)
-                if not piece:
-                    break
-                pieces.append(piece)
-        else:
-            pieces.append(resp.read())
+        read_body(resp, amt, pieces)
     except client.IncompleteRead as e:
         out["error"] = "IncompleteRead"
         out["detail"] = latin1(repr(e))
