@@ -179,27 +179,38 @@ function viaUndici(reqs, opts, out) {
   const step = (i) => new Promise((resolve) => {
     const q = reqs[i], last = i === n - 1;
     const chunks = [];
-    let head = null;
+    let head = null, abort = null, timer = null;
+    // undici's headersTimeout and bodyTimeout run on its 1 s timer wheel (a 300 ms
+    // timeout fires after 0.5 to 1 s, later on a loaded machine, past the close of
+    // a scenario's 1 s silence): a native timer of --timeout seconds, reset at
+    // every event of the request, aborts it as CPython's socket timeout would
+    const idle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => abort && abort(Object.assign(new Error('no data for ' +
+        opts.timeout + ' s (the adapter\'s idle timer)'), {name: 'TimeoutError'})), ms);
+    };
+    const done = (r) => { clearTimeout(timer); resolve(r); };
     const handler = {
-      onConnect() {},
+      onConnect(a) { abort = a; idle(); },
       onHeaders(status, raw, resume, statusText) {
+        idle();
         if (status < 200) return true; // an interim response: the final one follows
         head = {status, raw, statusText};
         return true;
       },
-      onData(c) { if (last) chunks.push(Buffer.from(c)); return true; },
+      onData(c) { idle(); if (last) chunks.push(Buffer.from(c)); return true; },
       onComplete() {
         const keep = keepAlive();
-        resolve({head, chunks, keep});
+        done({head, chunks, keep});
       },
-      onError(e) { resolve({head, chunks, error: e}); },
-      onUpgrade() { resolve({head, chunks, error: new Error('unexpected upgrade')}); },
+      onError(e) { done({head, chunks, error: e}); },
+      onUpgrade() { done({head, chunks, error: new Error('unexpected upgrade')}); },
     };
     try {
       d.dispatch({origin: opts.url.origin, path: q.target, method: q.method,
         headers: q.headers.flat(), body: q.data || undefined}, handler);
     } catch (e) {
-      resolve({head: null, chunks, error: e, refused: true});
+      done({head: null, chunks, error: e, refused: true});
     }
   });
   return (async () => {
