@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,11 +122,15 @@ typedef struct opts {
     size_t nproxy_headers;
 } opts;
 
-static int usage_error(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+
+    va_start(ap, fmt);
     fprintf(stderr, "httpc: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'httpc --help'.\n");
+    va_end(ap);
     return 2;
 }
 
@@ -137,36 +142,21 @@ static int parse_long(const char *s, long *out)
     return errno == 0 && end != s && *end == '\0';
 }
 
-static int add_header(opts *o, char *arg)
-{
-    char *colon = strchr(arg, ':');
-
-    if (colon == NULL || colon == arg)
-        return usage_error("-H wants 'Name: value', got '%s'", arg);
-    if (o->nheaders == MAX_HEADERS_ARGS)
-        return usage_error("too many -H options (the limit is %s)", "256");
-    *colon = '\0';
-    char *v = colon + 1;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    o->headers[o->nheaders].name = arg;
-    o->headers[o->nheaders].value = v;
-    o->nheaders++;
-    return 0;
-}
-
-static int add_proxy_header(opts *o, char *arg)
+/* The 'Name: value' of option `opt` (-H, --proxy-header, --before-header)
+ * added to list[*n], which has room for `cap`: the colon ends the name, the
+ * value starts past spaces and tabs. 0, or 2 after a usage error. */
+static int add_kv(const char *opt, char *arg, httpc_kv *list, size_t *n, size_t cap)
 {
     char *colon = strchr(arg, ':'), *v;
 
     if (colon == NULL || colon == arg)
-        return usage_error("--proxy-header wants 'Name: value', got '%s'", arg);
-    if (o->nproxy_headers == 32)
-        return usage_error("too many --proxy-header options (the limit is %s)", "32");
+        return usage_error("%s wants 'Name: value', got '%s'", opt, arg);
+    if (*n == cap)
+        return usage_error("too many %s options (the limit is %zu)", opt, cap);
     *colon = '\0';
     for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
         ;
-    o->proxy_headers[o->nproxy_headers++] = (httpc_kv){arg, v};
+    list[(*n)++] = (httpc_kv){arg, v};
     return 0;
 }
 
@@ -190,16 +180,7 @@ static int add_before(opts *o, const char *opt, char *arg)
         b->data_file = arg;
         return 0;
     }
-    char *colon = strchr(arg, ':'), *v;
-    if (colon == NULL || colon == arg)
-        return usage_error("--before-header wants 'Name: value', got '%s'", arg);
-    if (b->nheaders == 16)
-        return usage_error("too many --before-header options (the limit is %s)", "16");
-    *colon = '\0';
-    for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
-        ;
-    b->headers[b->nheaders++] = (httpc_kv){arg, v};
-    return 0;
+    return add_kv(opt, arg, b->headers, &b->nheaders, sizeof b->headers / sizeof b->headers[0]);
 }
 
 /* The message for an unknown --profile, listing the built-ins. */
@@ -260,7 +241,7 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (!strcmp(a, "-X") || !strcmp(a, "--request")) {
             o->method = next;
         } else if (!strcmp(a, "-H") || !strcmp(a, "--header")) {
-            rc = add_header(o, argv[i + 1]);
+            rc = add_kv("-H", argv[i + 1], o->headers, &o->nheaders, MAX_HEADERS_ARGS);
         } else if (!strcmp(a, "-d") || !strcmp(a, "--data")) {
             o->data = next;
         } else if (!strcmp(a, "--target")) {
@@ -284,7 +265,8 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (!strcmp(a, "--proxy")) {
             o->proxy = next;
         } else if (!strcmp(a, "--proxy-header")) {
-            rc = add_proxy_header(o, argv[i + 1]);
+            rc = add_kv(a, argv[i + 1], o->proxy_headers, &o->nproxy_headers,
+                        sizeof o->proxy_headers / sizeof o->proxy_headers[0]);
         } else if (!strncmp(a, "--before", 8)) {
             if (strcmp(a, "--before") && strcmp(a, "--before-header") &&
                 strcmp(a, "--before-data-file"))
@@ -604,9 +586,8 @@ static int make_plan(const opts *o, plan *pl)
         pl->chunks = (chunk_iter){o->chunks, o->nchunks, 0};
         pl->body =
             (httpc_body){.kind = HTTPC_BODY_ITER, .iter = next_chunk, .iter_ctx = &pl->chunks};
-    } else if (o->data_file &&
-               load_body(o->data_file, o->profile, o->data_fileobj, &pl->body, &pl->bf, why,
-                         sizeof why) < 0) {
+    } else if (o->data_file && load_body(o->data_file, o->profile, o->data_fileobj, &pl->body,
+                                         &pl->bf, why, sizeof why) < 0) {
         fprintf(stderr, "httpc: %s\n", why);
         return 2;
     }
