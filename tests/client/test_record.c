@@ -112,13 +112,19 @@ static void assert_body(const httpc_record *rec, const char *want)
 
 #define TORN "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n3\r\nab"
 
+/* exchange() of one GET answered by TORN. */
+static void exchange_torn(const char *profile, httpc_record_how how, size_t amt, httpc_record *rec)
+{
+    server s = {.replies = {TORN}};
+    exchange(&s, profile, how, amt, 0, rec);
+}
+
 /* read() of a chunked body cut in its second chunk: CPython 3's e.partial is
  * the pieces before it (b'hello'), httplib 2.7's the torn piece (b'ab'). */
 Test(record, read_cuts_to_partial)
 {
     httpc_record rec;
-    server s = {.replies = {TORN}};
-    exchange(&s, "py3", HTTPC_RECORD_READ, 0, 0, &rec);
+    exchange_torn("py3", HTTPC_RECORD_READ, 0, &rec);
     cr_assert_eq(rec.err, HTTPC_E_INCOMPLETE_READ);
     cr_assert_eq(rec.partial, 5);
     cr_assert_eq(rec.expected, -1);
@@ -126,8 +132,7 @@ Test(record, read_cuts_to_partial)
     cr_assert_str_eq(rec.body_sha256,
                      "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
     httpc_record_free(&rec);
-    server s27 = {.replies = {TORN}};
-    exchange(&s27, "py27", HTTPC_RECORD_READ, 0, 0, &rec);
+    exchange_torn("py27", HTTPC_RECORD_READ, 0, &rec);
     cr_assert_eq(rec.partial, 2);
     cr_assert_eq(rec.expected, 1);
     assert_body(&rec, "ab");
@@ -139,14 +144,12 @@ Test(record, read_cuts_to_partial)
 Test(record, read_amt_keeps_pieces)
 {
     httpc_record rec;
-    server s = {.replies = {TORN}};
-    exchange(&s, "py3", HTTPC_RECORD_READ_AMT, 3, 0, &rec);
+    exchange_torn("py3", HTTPC_RECORD_READ_AMT, 3, &rec);
     cr_assert_eq(rec.err, HTTPC_E_INCOMPLETE_READ);
     cr_assert_eq(rec.partial, 0);
     assert_body(&rec, "helloa");
     httpc_record_free(&rec);
-    server s2 = {.replies = {TORN}};
-    exchange(&s2, "py3", HTTPC_RECORD_READINTO, 7, 0, &rec);
+    exchange_torn("py3", HTTPC_RECORD_READINTO, 7, &rec);
     assert_body(&rec, "helloab");
     httpc_record_free(&rec);
 }
