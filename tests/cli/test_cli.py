@@ -81,13 +81,19 @@ check("-v to stdout without --json", p.stdout.startswith(b"send: b'GET / HTTP/1.
 # ---- hostile input to the CLI ------------------------------------------------------------
 
 
-def serve_once(reply, want=1 << 30):
-    """One connection: reads until `want` bytes, the peer's end or a 3 s lull,
-    answers `reply` and closes; the bytes read are in the returned list."""
+def listener():
+    """A loopback socket listening on a free port, its accept() giving up after 10 s."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(1)
     sock.settimeout(10)
+    return sock
+
+
+def serve_once(reply, want=1 << 30):
+    """One connection: reads until `want` bytes, the peer's end or a 3 s lull,
+    answers `reply` and closes; the bytes read are in the returned list."""
+    sock = listener()
     got = []
 
     def run():
@@ -378,10 +384,7 @@ check("--data-chunk py31 TypeError", p.returncode == 1 and b"TypeError" in p.std
 
 def peer_of(args):
     """The client address a server saw for `args` + URL, and the outcome."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(1)
-    sock.settimeout(10)
+    sock = listener()
     seen = []
 
     def serve():
