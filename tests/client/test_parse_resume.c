@@ -464,6 +464,13 @@ Test(parse_resume, lines_ended_in_a_later_call)
         "X-A: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
         "X-Too-Long: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\r\n"
         "\r\n",
+        /* open lines ended in a later call, then one field over max_headers */
+        "HTTP/1.1 200 OK\r\n"
+        "X-First: a value long enough to be open when a piece ends\r\n"
+        "X-Second: another value that a later call ends\r\n"
+        "X-Third: and a third, the last that the limit lets in\r\n"
+        "X-Fourth: one field more than max_headers allows\r\n"
+        "\r\n",
     };
     const httpc_profile *all[] = {P27, P3, PST};
     char what[160];
@@ -477,6 +484,8 @@ Test(parse_resume, lines_ended_in_a_later_call)
                 httpc_profile p = *all[j];
                 if (k == 1)
                     p.max_line = 80; /* the X-Too-Long line is over it */
+                if (k == 2)
+                    p.max_headers = 4; /* X-Fourth is one line too many */
                 head_result whole = parse_pieces(&t, 0, &p);
                 for (size_t piece = 1; piece <= 90; piece++) {
                     snprintf(what, sizeof what, "reply %zu, %s, level %d, %zu-byte pieces", k,

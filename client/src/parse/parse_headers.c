@@ -183,10 +183,10 @@ static size_t py3_fast_line(py3_state *st, const char *l, size_t len, size_t max
  * known of it: the value's start, and in vend how far it holds no CR. Its
  * end is then searched for in new bytes only, and the line is not read
  * again. */
-static ssize_t py3_open(py3_state *st, const char *l, size_t left, size_t i, size_t v,
-                        hdr_out *o, httpc_parse_state *ps)
+static ssize_t py3_open(py3_state *st, const char *l, size_t left, size_t i, size_t v, hdr_out *o,
+                        httpc_parse_state *ps)
 {
-    ps->_scanned = left; /* no CR or LF in it: so no LF either */
+    ps->_scanned = left;                     /* no CR or LF in it: so no LF either */
     if (v == left || httpc__scan_level == 0) /* more blanks may come; or see py3_close */
         return HTTPC_E_AGAIN;
     py3_flush(st, o);
@@ -298,26 +298,26 @@ static inline size_t quick_crlf(const char *l, size_t i, size_t left)
     return m != 0 ? i + (size_t)__builtin_ctz(m) : left;
 }
 
-/* The CR or LF that ends the value starting at l[v] (left >= 16, v < left),
- * or left when none has come: `crlf` has the CRs and LFs of l[0..16) when
- * v is in that block, whose load the name's scan made. Four more blocks
- * are looked at in line, unrolled (most lines end there); a longer line
- * goes on in httpc__scan_crlf's wider loops. */
-static inline size_t quick_value_end(const char *l, size_t v, size_t left, unsigned crlf)
+/* The first CR or LF of the field line at l[0..left) (left >= 16), or left
+ * when none has come: `crlf` has the CRs and LFs of l[0..16), whose load the
+ * name's scan made. A name, its colon and the blanks after it hold neither,
+ * so this is the value's end, found without waiting for the value's start.
+ * Four more blocks are looked at in line, unrolled (most lines end there);
+ * a longer line goes on in httpc__scan_crlf_from's wider loops. */
+static inline size_t quick_line_end(const char *l, size_t left, unsigned crlf)
 {
-    if (v < 16 && (crlf >>= v) != 0)
-        return v + (size_t)__builtin_ctz(crlf);
-    if (v < 16)
-        v = 16;
-    if (left - v >= 64) {
+    if (crlf != 0)
+        return (size_t)__builtin_ctz(crlf);
+    if (left - 16 >= 64) {
 #define BLOCK(k)                                                                                   \
-    if ((crlf = httpc__crlf_mask16(l + v + (k))) != 0)                                             \
-        return v + (k) + (size_t)__builtin_ctz(crlf);
-        BLOCK(0) BLOCK(16) BLOCK(32) BLOCK(48)
+    if ((crlf = httpc__crlf_mask16(l + (k))) != 0)                                                 \
+        return (k) + (size_t)__builtin_ctz(crlf);
+        BLOCK(16)
+        BLOCK(32) BLOCK(48) BLOCK(64)
 #undef BLOCK
-        return v + 64 + httpc__scan_crlf(l + v + 64, left - v - 64);
+            return httpc__scan_crlf_from(l, 80, left);
     }
-    return quick_crlf(l, v, left);
+    return quick_crlf(l, 16, left);
 }
 
 /* The field line at l[0..left), left > 16, as py3_quick_bytes reads it but
@@ -337,11 +337,13 @@ static inline size_t quick_field(const char *l, size_t left, size_t max_line, ht
         return 0;
     for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
         ;
-    e = quick_value_end(l, v, left, httpc__crlf_bits(x));
-    if (e == left && v < left) /* py3_open's line: its end is still to come */
-        *open = (httpc_header){{l, i}, {l + v, 0}};
-    if (e + 1 >= left || e + 2 > max_line)
+    e = quick_line_end(l, left, httpc__crlf_bits(x));
+    /* e + 1 >= left (no room for CRLF) or e + 2 > max_line */
+    if (e + 2 > (left < max_line ? left : max_line)) {
+        if (e == left && v < left) /* py3_open's line: its end is still to come */
+            *open = (httpc_header){{l, i}, {l + v, 0}};
         return 0;
+    }
     memcpy(&crlf, l + e, 2);
     if (crlf != ('\r' | '\n' << 8))
         return 0;
@@ -355,12 +357,13 @@ static inline size_t quick_field(const char *l, size_t left, size_t max_line, ht
  * starting with a blank, or the buffer's end, takes back the field before
  * it, instead of a test after every line. */
 static inline ssize_t py3_quick_sse2(const char *buf, size_t len, const httpc_profile *p,
-                                     size_t max_fields, httpc_header *h, size_t cap,
-                                     size_t *n_out, size_t *off_out, httpc_header *open)
+                                     size_t max_fields, httpc_header *h, size_t cap, size_t *n_out,
+                                     size_t *off_out, httpc_header *open)
 {
     size_t off = 0, n = 0, last = 0, k;
 
-    while (n < cap && len - off > 16 && buf[off] != '\r' &&
+    /* a CR at a line's start is no name octet: quick_field stops there */
+    while (n < cap && len - off > 16 &&
            (k = quick_field(buf + off, len - off, p->max_line, &h[n], open)) > 0) {
         HTTPC__WORK(k);
         last = off;
@@ -418,8 +421,8 @@ static size_t py3_resume_quick(const char *buf, size_t len, const httpc_profile 
     py3_flush(st, o);
     if (o->n >= o->cap || ps->_lines >= p->max_headers)
         return 0;
-    q = py3_quick(buf + off, len - off, p, p->max_headers - ps->_lines, o->h + o->n,
-                  o->cap - o->n, &n, &k, &open);
+    q = py3_quick(buf + off, len - off, p, p->max_headers - ps->_lines, o->h + o->n, o->cap - o->n,
+                  &n, &k, &open);
     o->n += n;
     ps->_lines += n;
     if (q > 0) {
@@ -608,7 +611,6 @@ static const char *ctl_problem(unsigned char c)
     return "control character in field value";
 }
 
-
 /* The index of the first octet of s[0..n) that may be a CTL (a tab counts),
  * found word by word: field values are the bulk of a header block. */
 static size_t first_ctl(const char *s, size_t n)
@@ -784,6 +786,95 @@ static int still_pending(const char *buf, size_t len, const httpc_profile *p, ht
     return k == len - from;
 }
 
+/* A py3 call that resumes with no field pending, at a line's start or
+ * inside an open field line (F_PY3_OPEN), when the quick path may read the
+ * lines: the new bytes are searched for the pending line's end once (CR and
+ * LF in one scan, from where none is known), and the lines from there go
+ * straight to the quick path, without the general path's set-up. A line
+ * that was not open is read again from its start once its end came (its
+ * start is all that was looked at). Returns the block's length,
+ * HTTPC_E_AGAIN, or 0 to go on in parse_more: with the state untouched when
+ * the open line is no common one (a bare CR, a continuation or the buffer's
+ * end after it, a limit), or past the lines taken when the quick path
+ * stopped at another line. */
+static ssize_t resume_lines(const char *buf, size_t len, const httpc_profile *p, httpc_header *h,
+                            size_t *num_headers, httpc_parse_state *st)
+{
+    size_t off = st->_off, cap = *num_headers, nf = st->_fields, n = 0, k = 0, e, next;
+    const char *vs, *ve, *cr;
+    httpc_header open = {{NULL, 0}, {NULL, 0}};
+    ssize_t q;
+
+    if ((uintptr_t)buf != st->_base)
+        follow(st, buf, h, cap);
+    vs = st->_field.value.ptr;
+    /* buf[off.._scanned) holds no LF: the new bytes are searched for one by
+     * memchr (the cheapest search there is), and the value's part from
+     * vend on for a CR only once the LF came, as py3_close does */
+    e = off + st->_scanned;
+    if (e == len || buf[e] != '\n') /* still_pending often found it */
+        e += httpc__find_lf(buf + e, len - e);
+    if (e == len) {
+        if (len - off > p->max_line)
+            return 0;
+        st->_scanned = len - off;
+        *num_headers = 0;
+        return HTTPC_E_AGAIN;
+    }
+    st->_scanned = e - off; /* buf[e] is the LF, as py3_close takes it */
+    ve = vs + st->_field.value.len;
+    cr = memchr(ve, '\r', (size_t)(buf + e - ve));
+    HTTPC__WORK(buf + e - ve);
+    next = e + 1;
+    if (cr != NULL)
+        e--;
+    if ((cr != NULL && cr != buf + e) || next - off > p->max_line || st->_lines >= p->max_headers)
+        return 0;      /* a bare CR ends a feedparser line: the general path reads it */
+    if (next == len) { /* a continuation may follow: the field stays open */
+        st->_field.value.len = (size_t)(buf + e - vs);
+        st->_flags &= ~(unsigned)F_PY3_OPEN;
+        st->_lines++;
+        st->_off = next;
+        st->_scanned = 0;
+        *num_headers = 0;
+        return HTTPC_E_AGAIN;
+    }
+    if (buf[next] == ' ' || buf[next] == '\t' || nf >= cap)
+        return 0;
+    h[nf++] = (httpc_header){st->_field.name, {vs, (size_t)(buf + e - vs)}};
+    st->_lines++;
+    off = next;
+    if (st->_lines < p->max_headers) {
+        q = py3_quick(buf + off, len - off, p, p->max_headers - st->_lines, h + nf, cap - nf, &n,
+                      &k, &open);
+        nf += n;
+        st->_lines += n;
+        if (q > 0) {
+            st->_lines++; /* the empty line */
+            st->_fields = nf;
+            st->_flags &= ~(unsigned)F_PY3_OPEN;
+            st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+            *num_headers = nf;
+            return (ssize_t)(st->_off = off + (size_t)q);
+        }
+        off += k;
+    }
+    st->_off = off;
+    st->_fields = nf;
+    if (open.name.ptr == buf + off) {
+        st->_field =
+            (httpc_header){open.name, {open.value.ptr, (size_t)(buf + len - open.value.ptr)}};
+        st->_scanned = len - off;
+        st->_flags |= F_PY3_OPEN;
+        *num_headers = 0;
+        return HTTPC_E_AGAIN;
+    }
+    st->_flags &= ~(unsigned)F_PY3_OPEN;
+    st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+    st->_scanned = 0;
+    return 0;
+}
+
 /* The first call of a block: the quick path, and where it stopped (the
  * state is written only then, so that the common call stays short). */
 static inline ssize_t start_block(const char *buf, size_t len, const httpc_profile *p,
@@ -804,8 +895,12 @@ static inline ssize_t start_block(const char *buf, size_t len, const httpc_profi
         ._off = off, ._lines = n, ._fields = n, ._base = (uintptr_t)buf, ._flags = F_STARTED};
     if (open.name.ptr == buf + off) { /* py3_open's state, without a second look */
         open.value.len = (size_t)(buf + len - open.value.ptr);
-        *st = (httpc_parse_state){._off = off, ._scanned = len - off, ._lines = n, ._fields = n,
-                                  ._field = open, ._base = (uintptr_t)buf,
+        *st = (httpc_parse_state){._off = off,
+                                  ._scanned = len - off,
+                                  ._lines = n,
+                                  ._fields = n,
+                                  ._field = open,
+                                  ._base = (uintptr_t)buf,
                                   ._flags = F_STARTED | F_PY3_OPEN};
     }
     return 0;
@@ -845,6 +940,23 @@ __attribute__((noinline)) static ssize_t parse_more(const char *buf, size_t len,
     return end;
 }
 
+/* A call after the first that has an LF to parse: an open field line goes
+ * on in resume_lines, anything else (or what it leaves) in parse_more. Out
+ * of line, so that the calls that only look at new bytes stay short. */
+__attribute__((noinline)) static ssize_t resume_more(const char *buf, size_t len, int eof,
+                                                     const httpc_profile *p, httpc_header *headers,
+                                                     size_t *num_headers, httpc_parse_state *st,
+                                                     char *detail, size_t detail_cap)
+{
+    if ((st->_flags & F_PY3_OPEN) && !eof && headers != NULL && num_headers != NULL &&
+        p->header_mode == HTTPC_HEADERS_PY3 && !p->general_path_only && httpc__scan_level != 0) {
+        ssize_t r = resume_lines(buf, len, p, headers, num_headers, st);
+        if (r != 0)
+            return r;
+    }
+    return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+}
+
 ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const httpc_profile *p,
                                    httpc_header *headers, size_t *num_headers,
                                    httpc_parse_state *st, char *detail, size_t detail_cap)
@@ -857,12 +969,19 @@ ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const h
         ssize_t q = start_block(buf, len, p, headers, num_headers, st);
         if (q > 0)
             return q;
-    } else if (!eof && still_pending(buf, len, p, st)) {
+        /* stopped at a line whose end has not come: py3_close's answer */
+        if ((st->_flags & F_PY3_OPEN) && !eof && len - st->_off <= p->max_line) {
+            *num_headers = 0;
+            return HTTPC_E_AGAIN;
+        }
+        return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+    }
+    if (!eof && still_pending(buf, len, p, st)) {
         if (num_headers != NULL)
             *num_headers = 0;
         return HTTPC_E_AGAIN;
     }
-    return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+    return resume_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
 }
 
 /* Without the state, a call after AGAIN cannot know where the pending line

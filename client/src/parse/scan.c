@@ -130,33 +130,46 @@ static size_t scan_crlf_words(const char *p, size_t i, size_t n)
 }
 
 #ifdef HAVE_X86
-static size_t scan_crlf_sse2(const char *p, size_t n)
+/* The bits of the CRs and LFs of p[i..n) in the last block, loaded to end at
+ * p[n] (n - i < 16 <= n): no byte loop for a block's remainder. */
+static inline unsigned crlf_tail16(const char *p, size_t i, size_t n)
 {
-    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-    size_t i = 0;
-
-    for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
-        if (m != 0)
-            return i + (size_t)__builtin_ctz((unsigned)m);
-    }
-    return scan_crlf_words(p, i, n);
+    return httpc__crlf_mask16(p + n - 16) >> (16 - (n - i));
 }
 
-__attribute__((target("avx2"))) static size_t scan_crlf_avx2(const char *p, size_t n)
+/* The first CR or LF of p[i..n), or n, 16 octets a step; reads p[0..n) only
+ * (n >= 16). */
+static size_t scan_crlf_sse2(const char *p, size_t i, size_t n)
+{
+    unsigned m;
+
+    for (; i + 16 <= n; i += 16)
+        if ((m = httpc__crlf_mask16(p + i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
+    if (i == n)
+        return n;
+    m = crlf_tail16(p, i, n);
+    return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+}
+
+/* The same 32 octets a step (n >= 32). */
+__attribute__((target("avx2"))) static size_t scan_crlf_avx2(const char *p, size_t i, size_t n)
 {
     const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
-    size_t i = 0;
+    unsigned m;
 
-    for (; i + 32 <= n; i += 32) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm256_movemask_epi8(
-            _mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, lf)));
-        if (m != 0)
+#define MASK32(q)                                                                                  \
+    ((unsigned)_mm256_movemask_epi8(_mm256_or_si256(                                               \
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(q)), cr),             \
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(q)), lf))))
+    for (; i + 32 <= n; i += 32)
+        if ((m = MASK32(p + i)) != 0)
             return i + (size_t)__builtin_ctz(m);
-    }
-    return i + scan_crlf_sse2(p + i, n - i);
+    if (i == n)
+        return n;
+    m = MASK32(p + n - 32) >> (32 - (n - i));
+#undef MASK32
+    return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
 }
 #endif
 
@@ -208,33 +221,45 @@ static size_t scan_name(const char *p, size_t n)
     return scan_name_words(p, i, n);
 }
 
-static size_t scan_crlf(const char *p, size_t n);
+static size_t scan_crlf_from(const char *p, size_t i, size_t n);
 
 size_t httpc__scan_crlf(const char *p, size_t n)
 {
-    size_t i = scan_crlf(p, n);
+    size_t i = scan_crlf_from(p, 0, n);
 
     HTTPC__WORK(examined(i, n));
     return i;
 }
 
-/* Most values end within 32 bytes: two SSE2 blocks inline first, and the
- * loops (with their set-up) only for what is left of a long one. */
-static size_t scan_crlf(const char *p, size_t n)
+/* The first CR or LF of p[i..n), or n; reads p[0..n) only. Most values end
+ * within 16 bytes: one SSE2 block first, and the loops (with their set-up)
+ * only for what is left of a long one; a remainder shorter than a block is
+ * loaded overlapping the bytes before it. */
+static size_t scan_crlf_from(const char *p, size_t i, size_t n)
 {
 #ifdef HAVE_X86
     if (scan_level != SCAN_SCALAR && n >= 16) {
-        unsigned m = httpc__crlf_mask16(p);
-        if (m != 0)
-            return (size_t)__builtin_ctz(m);
-        if (n < 32)
-            return 16 + scan_crlf_words(p + 16, 0, n - 16);
-        if ((m = httpc__crlf_mask16(p + 16)) != 0)
-            return 16 + (size_t)__builtin_ctz(m);
-        if (scan_level == SCAN_AVX2 && n >= 64)
-            return 32 + scan_crlf_avx2(p + 32, n - 32);
-        return 32 + scan_crlf_sse2(p + 32, n - 32);
+        unsigned m;
+        if (n - i < 16) {
+            if (i == n)
+                return n;
+            m = crlf_tail16(p, i, n);
+            return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+        }
+        if ((m = httpc__crlf_mask16(p + i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
+        if (scan_level == SCAN_AVX2 && n - i >= 64)
+            return scan_crlf_avx2(p, i + 16, n);
+        return scan_crlf_sse2(p, i + 16, n);
     }
 #endif
-    return scan_crlf_words(p, 0, n);
+    return scan_crlf_words(p, i, n);
+}
+
+size_t httpc__scan_crlf_from(const char *p, size_t i, size_t n)
+{
+    size_t k = scan_crlf_from(p, i, n);
+
+    HTTPC__WORK(examined(k, n) - i);
+    return k;
 }

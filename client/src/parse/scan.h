@@ -89,6 +89,11 @@ int httpc__pending_line(const char *buf, size_t len, size_t last_len, size_t max
  * Reads only p[0..n). */
 size_t httpc__scan_crlf(const char *p, size_t n);
 
+/* The index of the first CR or LF in p[i..n), or n when there is none
+ * (i <= n). Reads p[0..n) only: a remainder shorter than a block is loaded
+ * overlapping the bytes before it, which is why it takes them. */
+size_t httpc__scan_crlf_from(const char *p, size_t i, size_t n);
+
 /* The index of the first octet of p[0..n) that cannot be in a header name
  * as CPython's feedparser reads it (headerRE: 0x21..0x7e but ':'), or n. */
 size_t httpc__scan_name(const char *p, size_t n);
