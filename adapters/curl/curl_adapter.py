@@ -196,7 +196,8 @@ def main():
                 line, hs = None, []
             if line and line.startswith("HTTP/"):
                 ver, _, rest = line.partition(" ")
-                code_s, _, reason = rest.partition(" ")
+                # the code after any run of spaces, as curl itself reads "HTTP/1.1  200"
+                code_s, _, reason = rest.lstrip(" ").partition(" ")
                 out["status"] = int(code_s) if code_s.isdigit() else None
                 out["reason"] = reason
                 out["version"] = {"HTTP/1.0": 10, "HTTP/1.1": 11}.get(ver, 11)

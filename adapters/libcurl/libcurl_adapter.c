@@ -107,7 +107,11 @@ static void read_head(const buf *h, adapter_out *out, long *content_length)
     char *line = h->p, *end = h->p + h->len;
     char *eol = memchr(line, '\n', (size_t)(end - line));
     int major = 1, minor = 1, status = 0, off = 0;
-    sscanf(line, "HTTP/%d.%d %d%n", &major, &minor, &status, &off);
+    if (sscanf(line, "HTTP/%d.%d %d%n", &major, &minor, &status, &off) < 3) {
+        minor = 0; /* "HTTP/2 200": a version without a minor number */
+        if (sscanf(line, "HTTP/%d %d%n", &major, &status, &off) < 2)
+            status = off = 0;
+    }
     if (off && line + off < eol && line[off] == ' ')
         off++; /* the space before the reason (a " %n" would skip the newline too) */
     size_t rlen = off && line + off < eol ? (size_t)(eol - line - off) : 0;
