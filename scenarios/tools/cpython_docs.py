@@ -422,6 +422,11 @@ DOCS = {
         "Content-Length: 9223372036854775807 (2^63-1) with a five-byte body",
         [R_CL + "; a recipient MUST anticipate large numerals and prevent overflow",
          SAFE + ": fp.read() of the length fails (OverflowError or MemoryError)", SAFE27]),
+    "length/past-2-63": (
+        "Content-Length: 9223372036854775810 (2^63+2) with a five-byte body: what is left "
+        "(2^63-3) fits an int64",
+        [R_CL + "; a recipient MUST anticipate large numerals and prevent overflow",
+         SAFE + ": IncompleteRead(partial, amt) with amt what is left", SAFE27]),
     "length/with-chunked": (
         "Content-Length: 100 together with Transfer-Encoding: chunked: the chunked coding wins",
         ["RFC 9112 section 6.3 (3): Transfer-Encoding overrides Content-Length",
