@@ -239,7 +239,9 @@ static inline ssize_t py3_quick_bytes(const char *buf, size_t len, const httpc_p
                                       size_t max_fields, httpc_header *h, size_t cap, size_t off,
                                       size_t n, size_t *n_out, size_t *off_out)
 {
-    while (n < cap) {
+    /* never more fields than the limit lets in: the general path then
+     * reads the line that breaks it, and no line is read twice */
+    while (n < cap && n < max_fields) {
         const char *l = buf + off;
         size_t left = len - off, i, v, e;
         if (left >= 2 && l[0] == '\r' && l[1] == '\n') {
@@ -260,8 +262,6 @@ static inline ssize_t py3_quick_bytes(const char *buf, size_t len, const httpc_p
         h[n++] = (httpc_header){{l, i}, {l + v, e - v}};
         off += e + 2;
     }
-    if (n > max_fields) /* rare: the general path finds the line that broke it */
-        n = off = 0;
     *n_out = n;
     *off_out = off;
     return 0;
@@ -313,9 +313,11 @@ static inline size_t quick_line_end(const char *l, size_t left, unsigned crlf)
     if ((crlf = httpc__crlf_mask16(l + (k))) != 0)                                                 \
         return (k) + (size_t)__builtin_ctz(crlf);
         BLOCK(16)
-        BLOCK(32) BLOCK(48) BLOCK(64)
+        BLOCK(32)
+        BLOCK(48)
+        BLOCK(64)
 #undef BLOCK
-            return httpc__scan_crlf_from(l, 80, left);
+        return httpc__scan_crlf_from(l, 80, left);
     }
     return quick_crlf(l, 16, left);
 }
@@ -330,20 +332,30 @@ static inline size_t quick_field(const char *l, size_t left, size_t max_line, ht
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)l);
     unsigned not_name = httpc__not_name_bits(x);
-    size_t i = not_name != 0 ? (size_t)__builtin_ctz(not_name) : quick_name(l, 16, left), v, e;
+    size_t i, v, e;
     uint16_t crlf;
 
-    if (i == 0 || i + 1 >= left || l[i] != ':')
+    if (HTTPC__LIKELY(not_name != 0)) {
+        i = (size_t)__builtin_ctz(not_name); /* i + 1 < 16 < left */
+    } else {
+        i = quick_name(l, 16, left);
+        if (i + 1 >= left)
+            return 0;
+    }
+    if (i == 0 || l[i] != ':')
         return 0;
-    for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
-        ;
     e = quick_line_end(l, left, httpc__crlf_bits(x));
     /* e + 1 >= left (no room for CRLF) or e + 2 > max_line */
     if (e + 2 > (left < max_line ? left : max_line)) {
+        for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
+            ;
         if (e == left && v < left) /* py3_open's line: its end is still to come */
             *open = (httpc_header){{l, i}, {l + v, 0}};
         return 0;
     }
+    /* l[e] is a CR: the blanks stop there at the latest */
+    for (v = i + 1; l[v] == ' ' || l[v] == '\t'; v++)
+        ;
     memcpy(&crlf, l + e, 2);
     if (crlf != ('\r' | '\n' << 8))
         return 0;
@@ -360,10 +372,11 @@ static inline ssize_t py3_quick_sse2(const char *buf, size_t len, const httpc_pr
                                      size_t max_fields, httpc_header *h, size_t cap, size_t *n_out,
                                      size_t *off_out, httpc_header *open)
 {
-    size_t off = 0, n = 0, last = 0, k;
+    size_t off = 0, n = 0, last = 0, k, lim = cap < max_fields ? cap : max_fields;
 
-    /* a CR at a line's start is no name octet: quick_field stops there */
-    while (n < cap && len - off > 16 &&
+    /* a CR at a line's start is no name octet: quick_field stops there; at
+     * most max_fields fields, as py3_quick_bytes */
+    while (n < lim && len - off > 16 &&
            (k = quick_field(buf + off, len - off, p->max_line, &h[n], open)) > 0) {
         HTTPC__WORK(k);
         last = off;
@@ -381,8 +394,6 @@ static inline ssize_t py3_quick_sse2(const char *buf, size_t len, const httpc_pr
         return py3_quick_bytes(buf, len, p, max_fields, h, cap, off, n, n_out, off_out);
     /* Stopped at a line that py3_quick_bytes would stop at too: not read
      * again (a line whose end has not come, the caller opens). */
-    if (n > max_fields)
-        n = off = 0, open->name.ptr = NULL;
     *n_out = n, *off_out = off;
     return 0;
 }
@@ -981,7 +992,9 @@ ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const h
             *num_headers = 0;
         return HTTPC_E_AGAIN;
     }
-    return resume_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+    if (st->_flags & F_PY3_OPEN)
+        return resume_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+    return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
 }
 
 /* Without the state, a call after AGAIN cannot know where the pending line

@@ -221,7 +221,7 @@ static size_t scan_name(const char *p, size_t n)
     return scan_name_words(p, i, n);
 }
 
-static size_t scan_crlf_from(const char *p, size_t i, size_t n);
+static inline size_t scan_crlf_from(const char *p, size_t i, size_t n);
 
 size_t httpc__scan_crlf(const char *p, size_t n)
 {
@@ -235,7 +235,8 @@ size_t httpc__scan_crlf(const char *p, size_t n)
  * within 16 bytes: one SSE2 block first, and the loops (with their set-up)
  * only for what is left of a long one; a remainder shorter than a block is
  * loaded overlapping the bytes before it. */
-static size_t scan_crlf_from(const char *p, size_t i, size_t n)
+__attribute__((always_inline)) static inline size_t scan_crlf_from(const char *p, size_t i,
+                                                                   size_t n)
 {
 #ifdef HAVE_X86
     if (scan_level != SCAN_SCALAR && n >= 16) {
