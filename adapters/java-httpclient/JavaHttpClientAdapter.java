@@ -109,7 +109,16 @@ final class JavaHttpClientAdapter extends Adapter {
                 unsupported("java-httpclient adapter: HttpClient refuses the header: " + e.getMessage());
                 return;
             }
-            HttpResponse<InputStream> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r;
+            try {
+                r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                // HttpClient decodes the body as soon as the head is in: a body that
+                // fails in the same read fails send() itself, before the caller has
+                // any of it (else the body stream fails: which one is a race)
+                sendFailed = last;
+                throw e;
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (InputStream in = r.body()) {
                 if (in != null) // a CONNECT refused with 407 comes without a body stream
@@ -126,6 +135,16 @@ final class JavaHttpClientAdapter extends Adapter {
             if (last)
                 respond(r, out.toByteArray());
         }
+    }
+
+    /** Whether the judged request's send() threw (the caller got no body). */
+    private boolean sendFailed;
+
+    @Override
+    synchronized void fail(Throwable e, int i) {
+        super.fail(e, i);
+        if (sendFailed && "IncompleteRead".equals(error) && partialLen == null)
+            partialLen = 0L; // the body failed before send() returned: none of it was delivered
     }
 
     /** HttpClient gives no reason phrase (null), and version() says HTTP_1_1 for
