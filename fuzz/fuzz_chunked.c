@@ -13,6 +13,8 @@
  * size line, that many data bytes, the two bytes CPython discards, until the
  * zero-size chunk. Fed one byte at a time, the decoder's work (scan.h's
  * counter) stays within HTTPC__WORK_FACTOR x length + HTTPC__WORK_SLACK.
+ * httpc_chunked_decode (many data runs a call) gives the same results whole
+ * and in two pieces, its runs in order inside what each call consumed.
  * Input: fuzz_common.h's header (bytes 1-2: the split point), then the body. */
 #include "fuzz_common.h"
 #include "scan.h" /* the work counter */
@@ -82,6 +84,10 @@ typedef struct decoded {
     char detail[160];
 } decoded;
 
+/* 0: feed() calls httpc_chunked_feed; n: httpc_chunked_decode with room for
+ * n data runs (at most 8) a call, which must give the same results. */
+static size_t decode_room;
+
 /* One call on a copy of the window placed at the very end of `scratch` (a
  * heap block of `cap` bytes), so a read past the window is a read past the
  * block, which ASan reports, without a malloc per call: one byte at a time
@@ -95,6 +101,23 @@ static ssize_t feed(httpc_chunked *c, const char *win_src, size_t win_len, int e
 
     if (win_len > 0)
         memcpy(win, win_src, win_len);
+    if (decode_room > 0) {
+        httpc_span runs[8];
+        size_t nruns = decode_room;
+        ssize_t n =
+            httpc_chunked_decode(c, win, win_len, eof, runs, &nruns, d->detail, sizeof d->detail);
+        FUZZ_CHECK(nruns <= decode_room && (n > 0 || nruns == 0), "%zu runs with %zd", nruns, n);
+        for (size_t i = 0; i < nruns; i++) {
+            FUZZ_CHECK(runs[i].len > 0 &&
+                           fuzz_inside(runs[i].ptr, runs[i].len, win, (size_t)n) &&
+                           (i == 0 || runs[i].ptr >= runs[i - 1].ptr + runs[i - 1].len),
+                       "run %zu outside the %zd bytes consumed or out of order", i, n);
+            FUZZ_CHECK(runs[i].len <= cap - d->data_len, "more data than input");
+            memcpy(d->data + d->data_len, runs[i].ptr, runs[i].len);
+            d->data_len += runs[i].len;
+        }
+        return n;
+    }
     ssize_t n =
         httpc_chunked_feed(c, win, win_len, eof, &out, &out_len, d->detail, sizeof d->detail);
 
@@ -207,6 +230,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode(in.buf, in.len, &in.profile, k, 0, &other);
     check_same(&whole, &other, "two pieces");
     free(other.data);
+    /* many chunks a call: whole, and in two pieces with a room of 1 to 4 */
+    decode_room = 8;
+    decode(in.buf, in.len, &in.profile, in.len, 0, &other);
+    check_same(&whole, &other, "whole, many runs a call");
+    free(other.data);
+    decode_room = 1 + (in.param >> 12) % 4;
+    decode(in.buf, in.len, &in.profile, k, 0, &other);
+    check_same(&whole, &other, "two pieces, many runs a call");
+    free(other.data);
+    decode_room = 0;
     httpc__work_reset();
     decode(in.buf, in.len, &in.profile, 0, 1, &other);
     size_t work = httpc__work_read();

@@ -632,6 +632,24 @@ void httpc_chunked_init(httpc_chunked *c, const httpc_profile *p);
 ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof,
                            const char **data, size_t *data_len,
                            char *detail, size_t detail_cap);
+/* httpc_chunked_feed through as many chunks as one call can take: each data
+ * run goes into runs[], whose room the caller gives in *nruns and whose count
+ * comes back there (picohttpparser's array convention). The call stops when
+ * the input is used up or a size or trailer line is incomplete, when the body
+ * is done, right after the data of the run that fills the room, once
+ * c->max_data data bytes were returned, and after data at any line but a
+ * plain size line (1 to 15 hex digits and CRLF) or one whose chunk's data is
+ * not here yet. A failing step after bytes were taken ends the call before
+ * it: the next call, given the bytes that follow, returns the error, with
+ * c->err_used counted from its own input; no call returns both data and an
+ * error. Every run but the last ends its chunk; the last ends its chunk
+ * unless the phase after the call is HTTPC_CHUNK_DATA. Returns what
+ * httpc_chunked_feed returns, whose results it gives when *nruns is 1; the
+ * data, the result and where it leaves the input do not depend on how the
+ * input was cut nor on the room. */
+ssize_t httpc_chunked_decode(httpc_chunked *c, const char *in, size_t len, int eof,
+                             httpc_span *runs, size_t *nruns,
+                             char *detail, size_t detail_cap);
 /* Nonzero once the last chunk and the trailers have been consumed. */
 int httpc_chunked_done(const httpc_chunked *c);
 /* The decoder's phase (an httpc_chunk_phase); after an error, the phase the

@@ -547,6 +547,41 @@ typedef struct decoded {
 
 #define STUCK (-999) /* AGAIN at EOF, or no progress: never acceptable */
 
+/* 0: decode() feeds with httpc_chunked_feed; n: with httpc_chunked_decode
+ * and room for n runs a call. */
+static size_t decode_room;
+
+/* One call, either way; the runs of httpc_chunked_decode are checked to lie
+ * in order inside the consumed range (never with an error) and are appended
+ * to d. */
+static ssize_t feed_one(httpc_chunked *c, const char *b, size_t len, int eof, decoded *d)
+{
+    const char *data = NULL;
+    size_t dlen = 99, nruns = decode_room;
+    httpc_span runs[64];
+    ssize_t k;
+
+    if (decode_room == 0) {
+        k = httpc_chunked_feed(c, b, len, eof, &data, &dlen, NULL, 0);
+        cr_assert(k < 0 ? dlen == 0 : (data >= b && data + dlen <= b + k),
+                  "data outside the consumed range");
+        memcpy(d->data + d->len, data, k > 0 ? dlen : 0);
+        d->len += k > 0 ? dlen : 0;
+        return k;
+    }
+    k = httpc_chunked_decode(c, b, len, eof, runs, &nruns, NULL, 0);
+    cr_assert_leq(nruns, decode_room);
+    cr_assert(k > 0 || nruns == 0, "runs with %zd", k);
+    for (size_t i = 0; i < nruns; i++) {
+        cr_assert(runs[i].len > 0 && runs[i].ptr >= (i ? runs[i - 1].ptr + runs[i - 1].len : b) &&
+                      runs[i].ptr + runs[i].len <= b + k,
+                  "run %zu outside the consumed range or out of order", i);
+        memcpy(d->data + d->len, runs[i].ptr, runs[i].len);
+        d->len += runs[i].len;
+    }
+    return k;
+}
+
 /* Feeds in[0..n) as a caller must: the bytes available grow to each cut point
  * in turn, then to n with eof; unconsumed bytes are passed again each time.
  * Checks the contract on every call: the data lies inside the consumed range,
@@ -567,12 +602,8 @@ static decoded decode(const char *in, size_t n, const char *profile, const size_
         char *b = dup_exact(in + start, avail - start);
         const char *data = NULL;
         size_t dlen = 99;
-        ssize_t k = httpc_chunked_feed(&c, b, avail - start, eof, &data, &dlen, NULL, 0);
+        ssize_t k = feed_one(&c, b, avail - start, eof, &d);
         d.calls++;
-        cr_assert(k < 0 ? dlen == 0 : (data >= b && data + dlen <= b + k),
-                  "data outside the consumed range");
-        memcpy(d.data + d.len, data, k > 0 ? dlen : 0);
-        d.len += k > 0 ? dlen : 0;
         free(b);
         if (k == HTTPC_E_AGAIN || (k == 0 && !httpc_chunked_done(&c))) {
             if (eof) {
@@ -686,6 +717,92 @@ Test(parse_chunked, httpc_chunked_feed_split_invariance)
             free(d.data);
         }
     }
+}
+
+/* httpc_chunked_decode gives the data, the result and the position of
+ * httpc_chunked_feed, whatever its room, whole, cut at every point and byte
+ * by byte, on every oracle body in every profile. */
+Test(parse_chunked, httpc_chunked_decode_same_as_feed)
+{
+    static const size_t rooms[] = {1, 2, 3, 64};
+    for (size_t i = 0; i < NORACLE; i++) {
+        const oracle_chunked_case *o = &oracle_chunked_cases[i];
+        for (int k = 0; k < 4; k++) {
+            decode_room = 0;
+            decoded want = decode_whole(o->body.s, o->body.len, all_profiles[k]);
+            for (size_t r = 0; r < sizeof rooms / sizeof rooms[0]; r++) {
+                decode_room = rooms[r];
+                decoded d = every_split(o->body.s, o->body.len, all_profiles[k]);
+                assert_same(d, want, "room", rooms[r]);
+                free(d.data);
+            }
+            free(want.data);
+        }
+    }
+    decode_room = 0;
+}
+
+/* Many chunks a call, each run in place; the room and max_data end a call
+ * right after a run's data, and a bad line after data is the next call's
+ * error, counted from that call's input. */
+Test(parse_chunked, httpc_chunked_decode_runs)
+{
+    const char *in = "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+    httpc_chunked c;
+    httpc_span runs[4];
+    size_t n = 4;
+    char detail[128];
+
+    httpc_chunked_init(&c, NULL);
+    cr_assert_eq(httpc_chunked_decode(&c, in, 20, 0, runs, &n, NULL, 0), 20);
+    cr_assert_eq(n, 2);
+    cr_assert(runs[0].ptr == in + 3 && runs[0].len == 3);
+    cr_assert(runs[1].ptr == in + 11 && runs[1].len == 2);
+    cr_assert(httpc_chunked_done(&c));
+    cr_assert_eq(c.total, 5);
+
+    httpc_chunked_init(&c, NULL);
+    n = 1; /* the room ends the call after the first chunk's data */
+    cr_assert_eq(httpc_chunked_decode(&c, in, 20, 0, runs, &n, NULL, 0), 6);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(httpc_chunked_phase(&c), HTTPC_CHUNK_TERMINATOR);
+    n = 4;
+    c.max_data = 1; /* the budget: one byte of the next chunk */
+    cr_assert_eq(httpc_chunked_decode(&c, in + 6, 14, 0, runs, &n, NULL, 0), 6);
+    cr_assert(n == 1 && runs[0].ptr == in + 11 && runs[0].len == 1);
+    cr_assert_eq(c.left, 1);
+    n = 0; /* no room: nothing past the data's start */
+    c.max_data = UINT64_MAX;
+    cr_assert_eq(httpc_chunked_decode(&c, in + 12, 8, 0, runs, &n, NULL, 0), 0);
+    cr_assert_eq(n, 0);
+
+    const char *bad = "3\r\nabc\r\nZZ\r\n";
+    httpc_chunked_init(&c, NULL);
+    n = 4;
+    /* after data the call stops at a line that is not plain: the bad line
+     * and the terminator before it are the next call's */
+    cr_assert_eq(httpc_chunked_decode(&c, bad, 14, 0, runs, &n, detail, sizeof detail), 6);
+    cr_assert(n == 1 && runs[0].len == 3);
+    cr_assert_eq(c.err, 0);
+    n = 4;
+    cr_assert_eq(httpc_chunked_decode(&c, bad + 6, 8, 0, runs, &n, detail, sizeof detail),
+                 HTTPC_E_INCOMPLETE_READ);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(c.err_used, 6);
+    cr_assert_str_eq(detail, "invalid chunk size line b'ZZ\\r\\n'");
+
+    /* EOF where the data should start: the call that took the size line
+     * returns it, the next one says IncompleteRead */
+    httpc_chunked_init(&c, NULL);
+    n = 4;
+    cr_assert_eq(httpc_chunked_decode(&c, "5;x\r\n", 5, 1, runs, &n, detail, sizeof detail), 5);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(c.err, 0);
+    cr_assert_eq(httpc_chunked_phase(&c), HTTPC_CHUNK_DATA);
+    n = 4;
+    cr_assert_eq(httpc_chunked_decode(&c, "", 0, 1, runs, &n, detail, sizeof detail),
+                 HTTPC_E_INCOMPLETE_READ);
+    cr_assert_eq(c.err_used, 0);
 }
 
 /* Two cuts at every pair of points of a body with extensions and trailers. */

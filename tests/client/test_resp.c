@@ -892,3 +892,45 @@ Test(resp, reason_and_names_keep_nul_bytes)
     cr_assert_eq(httpc_resp_get_all(g.r, "X", 1, 2, &s), HTTPC_E_NOT_FOUND);
     httpc_resp_free(g.r);
 }
+
+/* A sink that stops the read at the body byte `stop_at` (data calls only). */
+typedef struct stopper {
+    char stop_at;
+    char seen[16];
+    size_t n;
+} stopper;
+
+static int stop_sink(void *ctx, const void *data, size_t len)
+{
+    stopper *s = ctx;
+    if (data == NULL)
+        return 0;
+    cr_assert(s->n + len <= sizeof s->seen);
+    memcpy(s->seen + s->n, data, len);
+    s->n += len;
+    return memchr(data, s->stop_at, len) != NULL ? -77 : 0;
+}
+
+/* A sink that stops read() keeps the chunks after the one it refused for
+ * the next read, however many chunks one feed of the decoder went through
+ * (all of them here: the reply arrives in one piece). */
+Test(resp, read_all_sink_stop_keeps_later_chunks)
+{
+    static const char reply[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                "1\r\na\r\n1\r\nb\r\n1\r\nc\r\n2\r\nde\r\n0\r\n\r\n";
+    for (size_t segment = 0; segment < 3; segment++) {
+        httpc__transport *t;
+        httpc_resp *r;
+        stopper s = {.stop_at = 'b'};
+        got g = {0};
+        cr_assert_eq(httpc__mem_transport(reply, sizeof reply - 1, segment, &t), 0);
+        cr_assert_eq(httpc__resp_new(t, httpc_profile_by_name("py3"), 0, "GET", &r), 0);
+        httpc__transport_unref(t);
+        cr_assert_eq(httpc__resp_begin(r), 0);
+        cr_assert_eq(httpc_resp_read_all(r, stop_sink, &s), -77, "segment %zu", segment);
+        cr_assert(s.n == 2 && memcmp(s.seen, "ab", 2) == 0, "segment %zu", segment);
+        cr_assert_eq(httpc_resp_read_all(r, collect, &g), 3, "segment %zu", segment);
+        cr_assert(g.len == 3 && memcmp(g.body, "cde", 3) == 0, "segment %zu", segment);
+        httpc_resp_free(r);
+    }
+}

@@ -230,25 +230,62 @@ static void entered_terminator(httpc_resp *r, size_t used, size_t crlf_before)
         r->crlf_seen[i] = r->buf[r->pos + used - k + i];
 }
 
-/* _read_chunked / _readinto_chunked through the shared decoder. The phase
- * is asked once a feed, as the bare field was read before it was private:
- * a body cut into single bytes makes a feed per byte. */
+/* Data runs one feed of the decoder returns at most: a feed goes through as
+ * many chunks as are buffered, up to this many. */
+#define CHUNK_RUNS 16
+
+/* A sink stopped the read after run `keep` - 1 of a feed that returned more:
+ * the decoder goes back to where a feed with room for `keep` runs would have
+ * left it, so the runs not delivered stay unread, as they were when a feed
+ * returned one run. `total` and `got` are the decoder's counts before the
+ * feed, `ph` its phase. */
+static void feed_again(httpc_resp *r, const httpc_span *runs, size_t pos, size_t keep,
+                       uint64_t total, uint64_t got, httpc_chunk_phase ph)
+{
+    r->pos = pos + httpc__chunked_rewind(&r->dec, r->buf + pos, runs, keep, total, got,
+                                         ph == HTTPC_CHUNK_DATA);
+}
+
+/* The runs of one feed: each but the last ends its chunk, and so a piece;
+ * the last ends one when the phase left the chunk's data or the amount is
+ * reached. Returns 0, or the sink's answer with the count of runs it took
+ * (through *taken). */
+static inline int deliver_runs(out_t *o, const httpc_span *runs, size_t nruns, httpc_chunk_phase ph,
+                        size_t *taken)
+{
+    for (size_t i = 0; i < nruns; i++) {
+        int rc = deliver(o, runs[i].ptr, runs[i].len);
+        if (rc == 0 && (i + 1 < nruns || ph != HTTPC_CHUNK_DATA || o->got == o->want))
+            rc = end_piece(o);
+        if (rc != 0) {
+            *taken = i + 1;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* _read_chunked / _readinto_chunked through the shared decoder, many chunks
+ * a feed. The phase is asked once a feed, as the bare field was read before
+ * it was private: a body cut into single bytes makes a feed per byte. */
 static int read_chunked(httpc_resp *r, out_t *o)
 {
     httpc_chunk_phase ph = httpc_chunked_phase(&r->dec);
 
     while (chunk_more(r, o, ph)) {
-        size_t len = r->end - r->pos;
+        size_t len = r->end - r->pos, nruns = CHUNK_RUNS, pos = r->pos, taken = 0;
         int eof = r->eof;
-        const char *data;
-        size_t dlen;
+        httpc_span runs[CHUNK_RUNS];
         r->dec.max_data = o->want - o->got; /* read(amt): never past amt */
         if (ph == HTTPC_CHUNK_TERMINATOR)
             len = at_terminator(r, o, len, &eof);
         size_t crlf_before =
             ph == HTTPC_CHUNK_TERMINATOR ? httpc_chunked_terminator_left(&r->dec) : 3;
-        ssize_t n = httpc_chunked_feed(&r->dec, r->buf + r->pos, len, eof, &data, &dlen, r->errmsg,
-                                       sizeof r->errmsg);
+        /* a sink may stop the read before the last run: for feed_again */
+        uint64_t total0 = r->dec.total, got0 = r->dec._chunk_got;
+        httpc_chunk_phase ph0 = ph;
+        ssize_t n = httpc_chunked_decode(&r->dec, r->buf + r->pos, len, eof, runs, &nruns,
+                                         r->errmsg, sizeof r->errmsg);
         ph = httpc_chunked_phase(&r->dec);
         if (ph == HTTPC_CHUNK_TERMINATOR && r->p->py27 && n != HTTPC_E_AGAIN)
             entered_terminator(r, n >= 0 ? (size_t)n : r->dec.err_used, crlf_before);
@@ -261,9 +298,9 @@ static int read_chunked(httpc_resp *r, out_t *o)
         if (n < 0)
             return chunk_error(r, o, (int)n);
         r->pos += (size_t)n;
-        int rc = deliver(o, data, dlen);
-        if (rc == 0 && dlen > 0 && (ph != HTTPC_CHUNK_DATA || o->got == o->want))
-            rc = end_piece(o);
+        int rc = deliver_runs(o, runs, nruns, ph, &taken);
+        if (rc != 0 && taken < nruns)
+            feed_again(r, runs, pos, taken, total0, got0, ph0);
         if (rc != 0)
             return body_failed(r, o, rc);
     }

@@ -85,4 +85,13 @@ extern const unsigned char httpc__tchar[256];
 size_t httpc__headers_join(const httpc_header *h, size_t n, const char *name, size_t name_len,
                            char *buf, size_t cap, int *found);
 
+/* After a call of httpc_chunked_decode on `in` that returned more than
+ * `keep` runs (keep >= 1), the decoder as that call would have left it with
+ * room for `keep` (right after run keep - 1, which ended its chunk), given
+ * c->total and c->_chunk_got from before the call and whether it began in
+ * a chunk's data. Returns the bytes of `in` such a call consumes. For a
+ * caller whose consumer stopped before the last run. */
+size_t httpc__chunked_rewind(httpc_chunked *c, const char *in, const httpc_span *runs, size_t keep,
+                             uint64_t total, uint64_t chunk_got, int began_in_data);
+
 #endif /* HTTPC_INTERNAL_H */

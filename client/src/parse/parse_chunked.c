@@ -534,22 +534,21 @@ static ssize_t step_trailer(httpc_chunked *c, const char *in, size_t len, int eo
 }
 
 /* Body bytes of the current chunk (or, after a negative size in py3, of the
- * rest of the stream) at the start of the input. */
-static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
-                         size_t *data_len, char *detail, size_t cap)
+ * rest of the stream) at the start of the input, at most `budget` of them. */
+static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, uint64_t budget,
+                         httpc_span *run, char *detail, size_t cap)
 {
     size_t k = len;
 
-    if (c->max_data == 0)
+    if (budget == 0)
         return 0; /* the caller wants no data now */
     if (c->_state == ST_DATA && k > c->left)
         k = (size_t)c->left;
-    if (k > c->max_data)
-        k = (size_t)c->max_data;
+    if (k > budget)
+        k = (size_t)budget;
     if (k == 0)
         return eof ? eof_in(c, "chunk data", detail, cap) : HTTPC_E_AGAIN;
-    *data = in;
-    *data_len = k;
+    *run = (httpc_span){in, k};
     c->total += k;
     c->_chunk_got += k;
     if (c->_state == ST_DATA && (c->left -= k) == 0) {
@@ -562,10 +561,9 @@ static ssize_t take_data(httpc_chunked *c, const char *in, size_t len, int eof, 
 /* Lines and terminators up to the next data, from in[off] on: the call
  * stops where the data begins, so a caller that wants only part of it
  * (read(amt)) can pass just that much next time, and knows a chunk ended when
- * the state leaves ST_DATA. Kept out of line so that the common calls (data,
- * or a plain boundary) stay cheap. */
-__attribute__((noinline)) static ssize_t feed_lines(httpc_chunked *c, const char *in, size_t len,
-                                                    size_t off, int eof, char *detail, size_t cap)
+ * the state leaves ST_DATA. */
+static ssize_t feed_lines(httpc_chunked *c, const char *in, size_t len, size_t off, int eof,
+                          char *detail, size_t cap)
 {
     while (c->_state != ST_DONE && c->_state != ST_DATA && c->_state != ST_NEG) {
         ssize_t n;
@@ -586,101 +584,307 @@ __attribute__((noinline)) static ssize_t feed_lines(httpc_chunked *c, const char
     return (off == 0 && c->_state != ST_DONE) ? HTTPC_E_AGAIN : (ssize_t)off;
 }
 
-/* Every call but the commonest one: out of line, so that the data path
- * below does not pay for the registers the size line needs. */
-__attribute__((noinline)) static ssize_t feed_other(httpc_chunked *c, const char *in, size_t len,
-                                                    int eof, const char **data, size_t *data_len,
-                                                    char *detail, size_t cap)
+/* One step of everything but plain data and plain boundaries: the lines up
+ * to the next data, or data the quick path does not take (a negative size's
+ * rest of the stream, EOF where data should be). Sets *run when it took
+ * data. Out of line, so that the quick loop below keeps its registers. */
+__attribute__((noinline)) static ssize_t feed_slow(httpc_chunked *c, const char *in, size_t len,
+                                                   int eof, uint64_t budget, httpc_span *run,
+                                                   char *detail, size_t cap)
 {
     if (c->err) {
         c->err_used = 0;
         return c->err;
     }
     if (c->_state == ST_DATA || c->_state == ST_NEG)
-        return take_data(c, in, len, eof, data, data_len, detail, cap);
+        return take_data(c, in, len, eof, budget, run, detail, cap);
     return feed_lines(c, in, len, 0, eof, detail, cap);
 }
 
-/* The boundary nearly every sender writes, "\r\n" after the data (none
- * before the first chunk) and a size line of 1 to 15 hex digits and CRLF,
- * with a nonzero value or a zero one followed by the empty line (no
- * trailers): every profile reads it alike. Inline, so that a chunk costs one
- * short call; 0 leaves everything to feed_other. */
-static inline size_t quick_boundary(httpc_chunked *c, const char *in, size_t len)
+/* A failing step after this call took bytes or data: the decoder goes back
+ * to where the step began, so the call returns what it took and the next
+ * call, given the same bytes, fails at the same place. A call returns data
+ * or an error, never both, which keeps callers simple. */
+static ssize_t undo_failure(httpc_chunked *c, const httpc_chunked *before, size_t off,
+                            char *detail, size_t cap)
 {
-    size_t off = 0, n;
-    uint64_t v;
+    *c = *before;
+    if (detail != NULL && cap > 0)
+        detail[0] = '\0';
+    return (ssize_t)off;
+}
 
-    /* Only between chunks: in the trailers (or after them) a line that looks
-     * like a size is a trailer line, not a chunk (the fuzzers' find). */
-    if (c->_state == ST_CRLF) {
-        if (c->_crlf_left != 2 || len < 2 || in[0] != '\r' || in[1] != '\n')
-            return 0;
-        off = 2;
-    } else if (c->_state != ST_SIZE || c->_scanned != 0) {
-        return 0;
+/* "\r\n" at p, in one load. */
+static inline int is_crlf(const char *p)
+{
+    uint16_t w;
+
+    memcpy(&w, p, 2);
+    return w == ('\r' | '\n' << 8); /* x86-64 and every target we build for: little-endian */
+}
+
+/* A plain size line at q, 1 to 15 hex digits and CRLF, where q has at
+ * least 17 readable bytes: its length, 0 when it is not one. */
+static inline size_t plain_line17(const char *q, uint64_t *value)
+{
+    uint64_t v = 0;
+    unsigned d;
+    size_t i;
+
+    /* unrolled at -O2 too: no loop counter to keep, the offsets constant */
+#pragma GCC unroll 15
+    for (i = 0; i < 15; i++) {
+        if ((d = hex_digit1[(unsigned char)q[i]]) == 0)
+            break;
+        v = v << 4 | (d - 1);
     }
-    if ((n = plain_size_line(in + off, len - off, c->_profile->max_line, &v)) == 0)
+    HTTPC__WORK(i + 2);
+    *value = v;
+    return i > 0 && is_crlf(q + i) ? i + 2 : 0;
+}
+
+/* The same with only q[0..n) readable (the end of the input). */
+__attribute__((noinline)) static size_t plain_line_short(const char *q, size_t n, uint64_t *value)
+{
+    size_t i;
+
+    if (n < 3)
         return 0;
-    off += n;
-    if (v == 0 && (off + 2 > len || in[off] != '\r' || in[off + 1] != '\n'))
-        return 0; /* trailers, or not all here yet: the general steps */
-    c->_scanned = 0;
-    start_chunk(c, v);
-    if (v != 0)
-        return off;
-    c->_state = ST_DONE; /* the empty line ends the trailer section at once */
-    return off + 2;
+    i = hex_prefix(q, n - 2, value);
+    HTTPC__WORK(i + 2);
+    return i > 0 && is_crlf(q + i) ? i + 2 : 0;
 }
 
-/* take_data's commonest case: in ST_DATA with left > 0, the data from
- * in[off] on, at most max_data of it. */
-static inline ssize_t take_run(httpc_chunked *c, const char *in, size_t len, size_t off,
-                               const char **data, size_t *data_len)
+/* The loop nearly every body spends its time in: plain boundaries (CRLF
+ * after the data, none before the first chunk, then 1 to 15 hex digits and
+ * CRLF, which every profile reads alike) and the data after each, with the
+ * decoder's fields in registers until it stops. Starts in a chunk's data, in
+ * a terminator not begun, or at a size line not begun. Returns 1 when the
+ * call ends here, with *offp its answer: the body is done, or the input, the
+ * room or the budget ended in or right after data. Returns 0 to go on with
+ * the general steps from *offp: a state it does not take, a boundary that is
+ * not plain (the last chunk's too unless the empty line follows at once: no
+ * trailers), or no input at the start of data (AGAIN or EOF is theirs to
+ * say). In the trailers (or after them) a line that looks like a size is a
+ * trailer line, not a chunk (the fuzzers' find): never taken here.
+ * `bounded`, a constant: whether the budget may end inside the input (two
+ * copies of the loop, the common one without the budget's tests). */
+static inline __attribute__((always_inline)) int
+quick_loop(httpc_chunked *c, const char *in, size_t len, size_t *offp, httpc_span *runs,
+           size_t *nruns, size_t room, uint64_t *budget, int bounded)
 {
-    size_t k = len - off;
+    /* pointers rather than indices: the loop's values all fit in registers */
+    const char *p = in + *offp, *end = in + len, *q;
+    httpc_span *r = runs + *nruns, *rend = runs + room;
+    /* size: the last chunk begun here (0: none), whose data left is `left` */
+    uint64_t left = c->left, b = *budget, size = 0, v;
+    size_t line, k;
+    int state, stop;
 
-    if (k > c->left)
-        k = (size_t)c->left;
-    if (k > c->max_data)
-        k = (size_t)c->max_data;
-    *data = in + off;
-    *data_len = k;
-    c->total += k;
-    c->_chunk_got += k;
-    if ((c->left -= k) == 0) {
-        c->_state = ST_CRLF;
-        c->_crlf_left = 2;
+    if (c->_state == ST_DATA)
+        goto data;
+    if (c->_state == ST_SIZE && c->_scanned == 0) {
+        q = p;
+        line = end - q >= 17 ? plain_line17(q, &v) : plain_line_short(q, (size_t)(end - q), &v);
+        goto size_line;
     }
-    return (ssize_t)(off + k);
+    if (c->_state != ST_CRLF || c->_crlf_left != 2)
+        return 0;
+    for (;;) {
+        /* one test of the room left for the CRLF, a 17-byte line and a byte
+         * after it */
+        if (end - p >= 20) {
+            if (!is_crlf(p))
+                goto not_plain;
+            q = p + 2;
+            line = plain_line17(q, &v);
+        } else {
+            if (end - p < 2 || !is_crlf(p))
+                goto not_plain;
+            q = p + 2;
+            line = plain_line_short(q, (size_t)(end - q), &v);
+            if (line > 0 && q + line == end && r > runs) {
+                /* a call that took data ends with its chunk unless the next
+                 * one's data is here too: the phase then tells whether the
+                 * last run ended its chunk */
+                left = 0, state = ST_CRLF, stop = 1;
+                goto out;
+            }
+        }
+    size_line:
+        if (line == 0)
+            goto not_plain;
+        if (v == 0) {
+            if ((size_t)(end - q) - line < 2 || !is_crlf(q + line))
+                goto not_plain; /* trailers, or not all here yet: the general steps */
+            p = q + line + 2, left = size = 0, state = ST_DONE, stop = 1;
+            goto out;
+        }
+        p = q + line, left = size = v;
+    data:
+        k = (size_t)(end - p);
+        if (bounded && k > b)
+            k = (size_t)b;
+        if (left <= k) { /* the whole chunk (the common case) */
+            r->ptr = p, r->len = (size_t)left, r++;
+            p += left, b -= left;
+            if (r == rend || (bounded && b == 0)) {
+                left = 0, state = ST_CRLF, stop = 1;
+                goto out;
+            }
+            continue;
+        }
+        if (k > 0) {
+            r->ptr = p, r->len = k, r++;
+            p += k, b -= k, left -= k;
+        }
+        /* the input or the budget ended inside the chunk; with nothing
+         * taken the general steps say AGAIN or EOF, unless the budget ended */
+        state = ST_DATA, stop = k > 0 || b == 0 || p > in + *offp;
+        goto out;
+    }
+not_plain:
+    if (p == in + *offp)
+        return 0; /* nothing taken: nothing changed */
+    left = 0, state = ST_CRLF, stop = 0;
+out:
+    if (state == ST_DONE)
+        c->_chunk_got = 0;
+    else if (size != 0)
+        c->_chunk_got = size - left;
+    else
+        c->_chunk_got += *budget - b;
+    c->total += *budget - b;
+    /* _scanned is 0 in every state this starts from and leaves */
+    if (state == ST_DATA || state == ST_DONE || r != runs + *nruns)
+        c->_negative = 0; /* a chunk begun here, or data of one begun before */
+    c->left = left, c->_state = state;
+    c->_crlf_left = 2; /* read only in ST_CRLF, where a terminator is not begun */
+    *offp = (size_t)(p - in), *nruns = (size_t)(r - runs), *budget = b;
+    return stop;
 }
 
-/* Everything but a plain boundary or plain data: the lines, errors, EOF,
- * trailers. Lines that end at a chunk's data go on into it in the same call
- * (one call a chunk, not two). */
-__attribute__((noinline)) static ssize_t feed_slow(httpc_chunked *c, const char *in, size_t len,
-                                                   int eof, const char **data, size_t *data_len,
-                                                   char *detail, size_t cap)
+__attribute__((noinline)) static int quick_chunks(httpc_chunked *c, const char *in, size_t len,
+                                                  size_t *offp, httpc_span *runs, size_t *nruns,
+                                                  size_t room, uint64_t *budget)
 {
-    ssize_t n = feed_other(c, in, len, eof, data, data_len, detail, cap);
-
-    if (n <= 0 || c->_state != ST_DATA || (size_t)n == len)
-        return n;
-    return take_run(c, in, len, (size_t)n, data, data_len);
+    /* A plain line is at most 17 bytes: shorter limits are the general steps'. */
+    if (c->_profile->max_line < 17)
+        return 0;
+    if (*budget >= len - *offp)
+        return quick_loop(c, in, len, offp, runs, nruns, room, budget, 0);
+    return quick_loop(c, in, len, offp, runs, nruns, room, budget, 1);
 }
 
-/* The common calls (a boundary then data, or data) stay free of calls, so
- * they need no saved registers; the rest is a tail call. */
+/* Everything quick_chunks leaves: the general steps, with quick_chunks again
+ * whenever they reach a state it takes. */
+__attribute__((noinline)) static ssize_t decode_general(httpc_chunked *c, const char *in,
+                                                        size_t len, size_t off, int eof,
+                                                        httpc_span *runs, size_t *nruns,
+                                                        size_t room, uint64_t budget,
+                                                        char *detail, size_t detail_cap)
+{
+    size_t n = *nruns;
+    int again = 0; /* a step wanted more input */
+
+    /* after data, lines that are not plain are the next call's */
+    while (c->err == 0 && n == 0) {
+        httpc_chunked before;
+        httpc_span run = {in + off, 0};
+        if (off > 0)
+            before = *c;
+        ssize_t s = feed_slow(c, in + off, len - off, eof, budget, &run, detail, detail_cap);
+        if (s < 0 && s != HTTPC_E_AGAIN) {
+            if (off == 0)
+                return s;
+            *nruns = n;
+            return undo_failure(c, &before, off, detail, detail_cap);
+        }
+        if (s <= 0) {
+            again = s == HTTPC_E_AGAIN;
+            break;
+        }
+        off += (size_t)s;
+        if (run.len > 0) {
+            runs[n++] = run;
+            budget -= run.len;
+            if (c->_state != ST_CRLF || n == room || budget == 0)
+                break; /* the data goes on past the input, or the room is full */
+        }
+        if (c->_state == ST_DONE)
+            break;
+        if (n == 0 && c->_state != ST_DATA && c->_state != ST_NEG) {
+            again = 1; /* the lines stopped at one not complete */
+            break;
+        }
+        if (quick_chunks(c, in, len, &off, runs, &n, room, &budget))
+            break;
+    }
+    *nruns = n;
+    if (c->err != 0 && off == 0) {
+        c->err_used = 0;
+        return c->err;
+    }
+    return off == 0 && again ? HTTPC_E_AGAIN : (ssize_t)off;
+}
+
+ssize_t httpc_chunked_decode(httpc_chunked *c, const char *in, size_t len, int eof,
+                             httpc_span *runs, size_t *nruns, char *detail, size_t detail_cap)
+{
+    size_t room = *nruns, n = 0, off = 0;
+    uint64_t budget = room > 0 ? c->max_data : 0;
+
+    *nruns = 0;
+    if (c->err != 0) {
+        c->err_used = 0;
+        return c->err;
+    }
+    if (c->_state == ST_DATA && len > 0 && len < c->left && len <= budget) {
+        /* all of it is data of the current chunk (a body arriving in pieces
+         * smaller than its chunks): one run, nothing to look at */
+        runs[0] = (httpc_span){in, len};
+        *nruns = 1;
+        c->left -= len, c->total += len, c->_chunk_got += len;
+        return (ssize_t)len;
+    }
+    /* nothing new: the answer of a caller waiting for more, at once */
+    if (len == 0 && !eof && budget > 0 && c->_state != ST_DONE)
+        return HTTPC_E_AGAIN;
+    /* a plain boundary is at least 3 bytes ("1\r\n" first, else "\r\n" and more) */
+    if ((len >= 3 || c->_state == ST_DATA) &&
+        quick_chunks(c, in, len, &off, runs, &n, room, &budget)) {
+        *nruns = n;
+        return (ssize_t)off;
+    }
+    *nruns = n;
+    if (n > 0) /* after data, lines that are not plain are the next call's */
+        return (ssize_t)off;
+    return decode_general(c, in, len, off, eof, runs, nruns, room, budget, detail, detail_cap);
+}
+
+size_t httpc__chunked_rewind(httpc_chunked *c, const char *in, const httpc_span *runs, size_t keep,
+                             uint64_t total, uint64_t chunk_got, int began_in_data)
+{
+    const httpc_span *last = &runs[keep - 1];
+
+    for (size_t i = 0; i < keep; i++)
+        total += runs[i].len;
+    /* a chunk begun in the call is whole in its one run */
+    c->_chunk_got = keep == 1 && began_in_data ? chunk_got + last->len : last->len;
+    c->total = total;
+    c->left = 0, c->_state = ST_CRLF, c->_crlf_left = 2;
+    c->_negative = 0, c->_scanned = 0;
+    return (size_t)(last->ptr + last->len - in);
+}
+
 ssize_t httpc_chunked_feed(httpc_chunked *c, const char *in, size_t len, int eof, const char **data,
                            size_t *data_len, char *detail, size_t detail_cap)
 {
-    size_t off = 0;
+    httpc_span run;
+    size_t nruns = 1;
+    ssize_t n = httpc_chunked_decode(c, in, len, eof, &run, &nruns, detail, detail_cap);
 
-    *data = in;
-    *data_len = 0;
-    if (c->err != 0 || (c->_state == ST_DATA ? len == 0 : (off = quick_boundary(c, in, len)) == 0))
-        return feed_slow(c, in, len, eof, data, data_len, detail, detail_cap);
-    if (c->_state == ST_DONE)
-        return (ssize_t)off;
-    return take_run(c, in, len, off, data, data_len);
+    *data = nruns > 0 ? run.ptr : in;
+    *data_len = nruns > 0 ? run.len : 0;
+    return n;
 }
