@@ -25,6 +25,7 @@ struct httpc_conn {
     httpc__transport *t;  /* self.sock */
     int state;            /* self.__state */
     httpc_resp *response; /* self.__response: a reference, or NULL */
+    httpc_resp *spare;    /* the last response dropped, kept for the next one */
     int sent_close;       /* the request carries the "close" connection option */
     char *method;         /* self._method */
     char *out;            /* self._buffer: the head lines, each ending in CRLF */
@@ -173,6 +174,7 @@ void httpc_conn_free(httpc_conn *c)
         return;
     httpc__transport_unref(c->t);
     httpc_resp_free(c->response);
+    httpc__resp_spare_free(&c->spare);
     clear_tunnel(c);
     free(c->host);
     free(c->method);
@@ -433,7 +435,7 @@ void httpc_conn_close(httpc_conn *c)
 static void forget_closed_response(httpc_conn *c)
 {
     if (c->response != NULL && httpc_resp_isclosed(c->response)) {
-        httpc_resp_free(c->response);
+        httpc__resp_release(c->response, &c->spare);
         c->response = NULL;
     }
 }
@@ -926,7 +928,7 @@ int httpc_conn_getresponse(httpc_conn *c, httpc_resp **out)
         return state_error(c, HTTPC_E_RESPONSE_NOT_READY);
     if (live_transport(c) == NULL) /* CPython: AttributeError on None.makefile */
         return fail(c, HTTPC_E_NOT_CONNECTED, "");
-    if ((rc = httpc__resp_new(c->t, c->p, c->opts.debuglevel, c->method, &r)) < 0)
+    if ((rc = httpc__resp_new_from(&c->spare, c->t, c->p, c->opts.debuglevel, c->method, &r)) < 0)
         return nomem(c);
     httpc__resp_set_debug(r, httpc__debug_of(&c->opts));
     if ((rc = httpc__resp_begin(r)) < 0)

@@ -28,6 +28,15 @@ httpc__transport *httpc__conn_transport(httpc_conn *c);
  * the tunnel code and the fuzz targets use it. */
 int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel, const char *method,
                     httpc_resp **out);
+/* httpc__resp_new, with the object and read buffer of *spare when it holds
+ * one (then NULL). */
+int httpc__resp_new_from(httpc_resp **spare, httpc__transport *t, const httpc_profile *p,
+                         int debuglevel, const char *method, httpc_resp **out);
+/* httpc_resp_free for the connection's reference: when it is the last, the
+ * object and its read buffer (at its first size) go to *spare if that is
+ * empty, for the next httpc__resp_new_from; httpc__resp_spare_free frees it. */
+void httpc__resp_release(httpc_resp *r, httpc_resp **spare);
+void httpc__resp_spare_free(httpc_resp **spare);
 /* Reference counting of responses: the connection keeps the last keep-alive
  * response (HTTPConnection.__response) alongside the caller. */
 httpc_resp *httpc__resp_retain(httpc_resp *r);

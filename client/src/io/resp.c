@@ -11,10 +11,25 @@
 int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel, const char *method,
                     httpc_resp **out)
 {
-    httpc_resp *r = calloc(1, sizeof *r);
+    return httpc__resp_new_from(NULL, t, p, debuglevel, method, out);
+}
+
+/* A response object and its read buffer, taken back from *spare when it
+ * holds one (a keep-alive loop makes and drops a response a request: the
+ * object's calloc and the 8 KiB buffer's malloc and free cost about a
+ * thousand instructions a request), else allocated. */
+int httpc__resp_new_from(httpc_resp **spare, httpc__transport *t, const httpc_profile *p,
+                         int debuglevel, const char *method, httpc_resp **out)
+{
+    httpc_resp *r = spare != NULL ? *spare : NULL;
 
     *out = NULL;
-    if (r == NULL || (r->buf = malloc(RESP_BUFSIZE)) == NULL) {
+    if (r != NULL) {
+        char *buf = r->buf;
+        *spare = NULL;
+        memset(r, 0, sizeof *r);
+        r->buf = buf;
+    } else if ((r = calloc(1, sizeof *r)) == NULL || (r->buf = malloc(RESP_BUFSIZE)) == NULL) {
         free(r);
         return HTTPC_E_NOMEM;
     }
@@ -50,16 +65,41 @@ void httpc__resp_close_conn(httpc_resp *r)
     r->t = NULL;
 }
 
+/* What a response holds besides its object and read buffer. */
+static void free_parts(httpc_resp *r)
+{
+    httpc__resp_close_conn(r);
+    free(r->reason);
+    free(r->head);
+    free(r->hdrs);
+}
+
 void httpc_resp_free(httpc_resp *r)
 {
     if (r == NULL || --r->refs > 0)
         return;
-    httpc__resp_close_conn(r);
+    free_parts(r);
     free(r->buf);
-    free(r->reason);
-    free(r->head);
-    free(r->hdrs);
     free(r);
+}
+
+void httpc__resp_release(httpc_resp *r, httpc_resp **spare)
+{
+    if (r == NULL || r->refs > 1 || *spare != NULL || r->cap != RESP_BUFSIZE) {
+        httpc_resp_free(r);
+        return;
+    }
+    free_parts(r);
+    *spare = r;
+}
+
+void httpc__resp_spare_free(httpc_resp **spare)
+{
+    if (*spare != NULL) {
+        free((*spare)->buf);
+        free(*spare);
+        *spare = NULL;
+    }
 }
 
 int httpc__resp_fail(httpc_resp *r, int err)
