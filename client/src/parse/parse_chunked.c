@@ -850,8 +850,11 @@ ssize_t httpc_chunked_decode(httpc_chunked *c, const char *in, size_t len, int e
     /* nothing new: the answer of a caller waiting for more, at once */
     if (len == 0 && !eof && budget > 0 && c->_state != ST_DONE)
         return HTTPC_E_AGAIN;
-    /* a plain boundary is at least 3 bytes ("1\r\n" first, else "\r\n" and more) */
-    if ((len >= 3 || c->_state == ST_DATA) &&
+    /* the states quick_chunks starts from, tested here (it is out of line);
+     * a plain boundary is at least 3 bytes ("1\r\n" first, else "\r\n" and more) */
+    if ((c->_state == ST_DATA ||
+         (len >= 3 && (c->_state == ST_CRLF ? c->_crlf_left == 2
+                                            : c->_state == ST_SIZE && c->_scanned == 0))) &&
         quick_chunks(c, in, len, &off, runs, &n, room, &budget)) {
         *nruns = n;
         return (ssize_t)off;
