@@ -28,6 +28,12 @@ void bench_add_body(result *r, const char *at, size_t n)
         r->body_hash = fnv(r->body_hash, at, n);
 }
 
+void bench_add_runs(result *r, const httpc_span *runs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        bench_add_body(r, runs[i].ptr, runs[i].len);
+}
+
 void bench_add_reason(result *r, const char *at, size_t n)
 {
     if (r->reason.ptr == NULL)

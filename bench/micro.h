@@ -34,6 +34,9 @@ typedef struct message {
  * phrase, and a piece of a header name or value (consecutive pieces of one
  * kind extend the span: every parser is fed one contiguous buffer). */
 void bench_add_body(result *r, const char *at, size_t n);
+/* The data runs of one decoder call, each as bench_add_body takes it, in one
+ * call (as picohttpparser's adapter hands over the one run its call joins). */
+void bench_add_runs(result *r, const httpc_span *runs, size_t n);
 void bench_add_reason(result *r, const char *at, size_t n);
 void bench_add_piece(result *r, int is_value, const char *at, size_t n);
 /* Empties r for a new parse; `hash` turns on the verification pass. */

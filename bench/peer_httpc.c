@@ -29,8 +29,7 @@ static int run_chunked(const message *m, size_t step, size_t off, size_t end, re
         size_t n = RUNS;
         ssize_t k = httpc_chunked_decode(&dec, m->buf + off, end - off, 0, runs, &n, NULL, 0);
         if (k > 0) {
-            for (size_t i = 0; i < n; i++)
-                bench_add_body(r, runs[i].ptr, runs[i].len);
+            bench_add_runs(r, runs, n);
             off += (size_t)k;
             if (httpc_chunked_done(&dec))
                 break;
