@@ -7,6 +7,10 @@
 #include "adapter.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 #include <ne_request.h>
 #include <ne_session.h>
 #include <ne_socket.h>
@@ -58,14 +62,16 @@ static const char *classify(int rc, const char *msg, int body)
     return "Unmapped";
 }
 
-static const char *const rc_names[] = {"NE_OK", "NE_ERROR", "NE_LOOKUP", "NE_AUTH", "NE_PROXYAUTH",
-                                       "NE_CONNECT", "NE_TIMEOUT", "NE_FAILED", "NE_RETRY", "NE_REDIRECT"};
+static const char *const rc_names[] = {"NE_OK",        "NE_ERROR",   "NE_LOOKUP",  "NE_AUTH",
+                                       "NE_PROXYAUTH", "NE_CONNECT", "NE_TIMEOUT", "NE_FAILED",
+                                       "NE_RETRY",     "NE_REDIRECT"};
 
 static void fail(adapter_out *out, ne_session *s, int rc, int body, size_t step, size_t n)
 {
     char native[1024];
     const char *msg = ne_get_error(s);
-    snprintf(native, sizeof native, "%s (%d): %s", rc >= 0 && rc <= 9 ? rc_names[rc] : "NE_?", rc, msg);
+    snprintf(native, sizeof native, "%s (%d): %s", rc >= 0 && rc <= 9 ? rc_names[rc] : "NE_?", rc,
+             msg);
     adapter_fail(out, classify(rc, msg, body), native, step, n, msg);
     out->connection = "closed";
 }
@@ -108,6 +114,46 @@ static int accept_any(void *userdata, int failures, const ne_ssl_certificate *ce
     return 0;
 }
 
+/* neon's timeouts are whole seconds: for a timeout with a fraction, a watchdog
+ * thread shuts the connection down after that long without progress (the head
+ * as a whole, then each body read), and the outcome is TimeoutError. */
+typedef struct watchdog {
+    double timeout;
+    volatile long progress; /* bumped at every step that returned */
+    volatile int armed, fired;
+} watchdog;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void *watch(void *arg)
+{
+    watchdog *w = arg;
+    long seen = -1;
+    double since = now_s();
+    for (;;) {
+        usleep(10000);
+        if (!w->armed || w->progress != seen) {
+            seen = w->progress;
+            since = now_s();
+        } else if (now_s() - since > w->timeout) {
+            w->fired = 1;
+            for (int fd = 3; fd < 1024;
+                 fd++) { /* neon's connection: the adapter has no other socket */
+                struct sockaddr_storage a;
+                socklen_t len = sizeof a;
+                if (getpeername(fd, (struct sockaddr *)&a, &len) == 0)
+                    shutdown(fd, SHUT_RDWR);
+            }
+            return NULL;
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     adapter_opts o;
@@ -116,10 +162,12 @@ int main(int argc, char **argv)
         return 2;
     adapter_out_init(&out);
     if (o.nproxy_headers || (o.proxy && !o.https)) {
-        adapter_fail(&out, "AdapterUnsupported",
-                     o.nproxy_headers ? "neon adds no header of ours to its CONNECT"
-                                      : "neon tunnels only https:// (http:// goes to the proxy in absolute-form)",
-                     0, 1, "neon adapter: this tunnel is not supported");
+        adapter_fail(
+            &out, "AdapterUnsupported",
+            o.nproxy_headers
+                ? "neon adds no header of ours to its CONNECT"
+                : "neon tunnels only https:// (http:// goes to the proxy in absolute-form)",
+            0, 1, "neon adapter: this tunnel is not supported");
         adapter_print(&out);
         return 0;
     }
@@ -128,6 +176,10 @@ int main(int argc, char **argv)
     int secs = (int)ceil(o.timeout);
     ne_set_read_timeout(s, secs < 1 ? 1 : secs);
     ne_set_connect_timeout(s, secs < 1 ? 1 : secs);
+    watchdog w = {.timeout = o.timeout};
+    pthread_t wt;
+    if (o.timeout != floor(o.timeout) && pthread_create(&wt, NULL, watch, &w) == 0)
+        pthread_detach(wt);
     if (o.https && o.cacert) {
         ne_ssl_certificate *ca = ne_ssl_cert_read(o.cacert);
         if (ca)
@@ -141,8 +193,9 @@ int main(int argc, char **argv)
         snprintf(phost, sizeof phost, "%.*s", (int)(c - o.proxy), o.proxy);
         ne_session_proxy(s, phost, (unsigned)atoi(c + 1));
     }
+    size_t at = 0; /* the request being made */
     for (size_t k = 0; k < o.n; k++) {
-        adapter_req *q = &o.reqs[k];
+        adapter_req *q = &o.reqs[at = k];
         int last = k + 1 == o.n, rc;
         ne_request *req = ne_request_create(s, q->method, q->target); /* the target as given */
         /* a caller's chunked body: neon chunks it itself (length -1), the data decoded */
@@ -159,7 +212,10 @@ int main(int argc, char **argv)
             ne_set_request_body_provider(req, -1, provide, &src);
         else if (q->data)
             ne_set_request_body_buffer(req, (const char *)q->data, q->data_len);
-        if ((rc = ne_begin_request(req)) != NE_OK) {
+        w.armed = 1;
+        rc = ne_begin_request(req);
+        w.progress++;
+        if (rc != NE_OK) {
             fail(&out, s, rc, 0, k, o.n);
             break;
         }
@@ -167,9 +223,12 @@ int main(int argc, char **argv)
             head(&out, req);
         char buf[65536];
         ssize_t got;
-        while ((got = ne_read_response_block(req, buf, sizeof buf)) > 0)
+        while ((got = ne_read_response_block(req, buf, sizeof buf)) > 0) {
+            w.progress++;
             if (last)
                 adapter_add_body(&out, buf, (size_t)got);
+        }
+        w.progress++;
         if (got < 0) {
             fail(&out, s, NE_ERROR, 1, k, o.n);
             if (last) {
@@ -185,6 +244,13 @@ int main(int argc, char **argv)
             break;
         }
         ne_request_destroy(req);
+    }
+    w.armed = 0;
+    if (w.fired) { /* its shutdown failed the read, or ended a body delimited by the close */
+        char native[1100];
+        snprintf(native, sizeof native, "the adapter's watchdog: no data for %g s%s%s", o.timeout,
+                 out.native[0] ? "; then " : "", out.native);
+        adapter_fail(&out, "TimeoutError", native, at, o.n, "timed out");
     }
     adapter_print(&out);
     return 0;
