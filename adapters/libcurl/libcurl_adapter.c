@@ -7,10 +7,15 @@
 #include "adapter.h"
 
 #include <curl/curl.h>
+#include <linux/tcp.h> /* struct tcp_info with tcpi_bytes_received */
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
 
 typedef struct buf {
     char *p;
@@ -35,6 +40,7 @@ static const struct {
     {CURLE_RECV_ERROR, "CURLE_RECV_ERROR", "ConnectionError?"},
     {CURLE_PEER_FAILED_VERIFICATION, "CURLE_PEER_FAILED_VERIFICATION", "SSLCertVerificationError"},
     {CURLE_BAD_CONTENT_ENCODING, "CURLE_BAD_CONTENT_ENCODING", "Unmapped"},
+    {CURLE_ABORTED_BY_CALLBACK, "CURLE_ABORTED_BY_CALLBACK", "Unmapped"}, /* the idle timer's */
 };
 
 /* The same refinements as the curl CLI adapter (adapters/TAXONOMY.md). */
@@ -91,7 +97,7 @@ static size_t body_sink(char *p, size_t size, size_t n, void *ctx)
 static size_t head_sink(char *p, size_t size, size_t n, void *ctx)
 {
     buf *b = ctx;
-    if (n * size >= 5 && !memcmp(p, "HTTP/", 5))
+    if (n * size >= 5 && !strncasecmp(p, "HTTP/", 5)) /* libcurl's own test: any case */
         b->len = 0;
     else if (b->len >= 2 && !memcmp(b->p + b->len - 2, "\n\n", 2))
         return n * size; /* trailers */
@@ -148,6 +154,112 @@ static struct curl_slist *slist(const char *const *list, size_t n)
     return l;
 }
 
+/* CPython's timeout is an idle timeout: each blocking socket call may wait
+ * that long. libcurl's nearest rule, the low-speed abort, counts whole
+ * seconds, so the adapter keeps its own timer: the transfer runs on a multi
+ * handle polled every few milliseconds, progress is the bytes the kernel has
+ * received and had acknowledged on the transfer's sockets (TCP_INFO), and
+ * after the timeout without any the progress callback aborts the transfer
+ * (CURLE_ABORTED_BY_CALLBACK, reported as TimeoutError). */
+typedef struct idle {
+    double timeout, since;
+    unsigned long long seen;
+    int fds[16], nfds, fired;
+} idle;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* every socket libcurl opens (the server's, a proxy's) */
+static int note_socket(void *ctx, curl_socket_t fd, curlsocktype purpose)
+{
+    idle *w = ctx;
+    (void)purpose;
+    for (int i = 0; i < w->nfds; i++)
+        if (w->fds[i] == fd)
+            return CURL_SOCKOPT_OK;
+    if (w->nfds < (int)(sizeof w->fds / sizeof w->fds[0]))
+        w->fds[w->nfds++] = fd;
+    return CURL_SOCKOPT_OK;
+}
+
+static unsigned long long wire_bytes(const idle *w)
+{
+    unsigned long long sum = 0;
+    for (int i = 0; i < w->nfds; i++) {
+        struct tcp_info ti;
+        socklen_t len = sizeof ti;
+        memset(&ti, 0, sizeof ti);
+        if (getsockopt(w->fds[i], IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+            len >= offsetof(struct tcp_info, tcpi_bytes_received) + sizeof ti.tcpi_bytes_received)
+            sum += ti.tcpi_bytes_received + ti.tcpi_bytes_acked;
+    }
+    return sum;
+}
+
+/* called after each step of the multi loop; 1 once the timer has run out */
+static int idle_check(idle *w)
+{
+    unsigned long long b = wire_bytes(w);
+    double t = now_s();
+    if (b != w->seen) {
+        w->seen = b;
+        w->since = t;
+    } else if (t - w->since > w->timeout)
+        w->fired = 1;
+    return w->fired;
+}
+
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return idle_check(ctx);
+}
+
+/* curl_easy_perform on the multi handle m, with the idle timer; *sock gets
+ * the connection's socket if libcurl keeps it (asked before the handle leaves
+ * m: an easy handle outside a multi handle has no connection cache) */
+static CURLcode perform(CURLM *m, CURL *h, idle *w, char *errbuf, curl_socket_t *sock)
+{
+    *sock = CURL_SOCKET_BAD;
+    w->seen = wire_bytes(w);
+    w->since = now_s();
+    w->fired = 0;
+    double fired_at = 0;
+    curl_multi_add_handle(m, h);
+    int running = 1;
+    CURLcode rc = CURLE_OK;
+    while (running) {
+        if (curl_multi_perform(m, &running) != CURLM_OK)
+            break;
+        if (!running)
+            break;
+        if (idle_check(w) && fired_at == 0)
+            fired_at = now_s();
+        if (fired_at && now_s() - fired_at > 0.2) { /* no callback came: drop it */
+            snprintf(errbuf, CURL_ERROR_SIZE, "the transfer was removed from the multi handle");
+            rc = CURLE_OPERATION_TIMEDOUT;
+            curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, sock);
+            curl_multi_remove_handle(m, h);
+            return rc;
+        }
+        curl_multi_poll(m, NULL, 0, 5, NULL);
+    }
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(m, &left)))
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == h)
+            rc = msg->data.result;
+    curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, sock);
+    curl_multi_remove_handle(m, h);
+    return rc;
+}
+
 static void setup(CURL *h, const adapter_req *q, struct curl_slist *headers, const char *origin,
                   double timeout)
 {
@@ -157,10 +269,7 @@ static void setup(CURL *h, const adapter_req *q, struct curl_slist *headers, con
     curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout * 1000));
-    /* CPython's timeout is per socket operation: libcurl's nearest is the
-     * low-speed abort (whole seconds), with a total cap past it */
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)(timeout < 1 ? 1 : timeout + 0.999));
+    /* the idle timer (perform) stands for CPython's timeout; a total cap past it */
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout * 2000 + 2000));
     curl_easy_setopt(h, CURLOPT_NOBODY, (long)!strcmp(q->method, "HEAD"));
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, strcmp(q->method, "HEAD") ? q->method : NULL);
@@ -195,7 +304,9 @@ int main(int argc, char **argv)
     }
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    CURLM *m = curl_multi_init(); /* it holds the connection between requests */
     CURL *h = curl_easy_init();
+    idle w = {.timeout = o.timeout};
     char errbuf[CURL_ERROR_SIZE] = "";
     buf head = {0};
     adapter_out out;
@@ -205,6 +316,11 @@ int main(int argc, char **argv)
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &head);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, body_sink);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
+    curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, note_socket);
+    curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, &w);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &w);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     if (o.cacert)
         curl_easy_setopt(h, CURLOPT_CAINFO, o.cacert);
     if (o.insecure) {
@@ -220,40 +336,53 @@ int main(int argc, char **argv)
     if (o.raw_target)
         curl_easy_setopt(h, CURLOPT_REQUEST_TARGET, o.raw_target);
     CURLcode rc = CURLE_OK;
+    curl_socket_t sock = CURL_SOCKET_BAD;
     size_t k = 0;
     for (; k < o.n; k++) {
         head.len = out.body_len = 0;
         errbuf[0] = '\0';
         setup(h, &o.reqs[k], headers[k], origin, o.timeout);
-        if ((rc = curl_easy_perform(h)) != CURLE_OK)
+        if ((rc = perform(m, h, &w, errbuf, &sock)) != CURLE_OK)
             break;
     }
     const int judged = k + 1 >= o.n, have_head = judged && head.len > 5;
     char cls[64];
     if (rc != CURLE_OK) {
         const char *name, *msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-        char native[CURL_ERROR_SIZE + 64];
+        char native[CURL_ERROR_SIZE + 128];
         classify(rc, msg, &name, cls, sizeof cls);
         snprintf(native, sizeof native, "%s (%d): %s", name, (int)rc, msg);
+        if (w.fired) { /* the adapter's idle timer, not libcurl's */
+            snprintf(cls, sizeof cls, "TimeoutError");
+            snprintf(native, sizeof native, "%s (%d): %s (the adapter's idle timer: no bytes for %g s)",
+                     name, (int)rc, msg, o.timeout);
+            msg = "timed out";
+        }
         adapter_fail(&out, cls, native, k, o.n, msg);
     }
     long cl = -1;
     if (have_head) {
         read_head(&head, &out, &cl);
+        /* the status as libcurl read it: it takes a line it cannot parse
+         * but that starts "HTTP/" in any case as an HTTP/1.0 200 */
+        long code = 0, ver = 0;
+        if (out.status == 0 && curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &ver) == CURLE_OK)
+            out.version = ver == CURL_HTTP_VERSION_1_0 ? 10 : 11;
+        if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code > 0)
+            out.status = (int)code;
         if (rc == CURLE_PARTIAL_FILE) {
             out.partial_len = (long long)out.body_len;
             if (cl >= 0)
                 out.expected_more = (long long)cl - (long long)out.body_len;
         }
     }
-    /* the last transfer's socket, while libcurl keeps its connection */
-    curl_socket_t sock = CURL_SOCKET_BAD;
-    curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &sock);
+    /* sock: the last transfer's socket, while libcurl keeps its connection */
     out.connection = sock != CURL_SOCKET_BAD ? "kept" : "closed";
     if (have_head && rc == CURLE_OK)
         out.will_close = sock == CURL_SOCKET_BAD;
     adapter_print(&out);
     curl_easy_cleanup(h);
+    curl_multi_cleanup(m);
     curl_global_cleanup();
     return 0;
 }
