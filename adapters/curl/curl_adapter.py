@@ -141,7 +141,7 @@ def curl_words(req, origin, opts, tmp, n):
 def last_head(raw):
     """The final head of a -D file (1xx heads come first): (status line, headers)."""
     heads = [h for h in raw.replace(b"\r\n", b"\n").split(b"\n\n")
-             if h.startswith(b"HTTP/")]  # -D holds the trailers too
+             if h[:5].upper() == b"HTTP/"]  # -D holds the trailers too; curl takes any case
     if not heads:
         return None, []
     lines = heads[-1].split(b"\n")
@@ -194,11 +194,13 @@ def main():
                     line, hs = last_head(f.read())
             except OSError:
                 line, hs = None, []
-            if line and line.startswith("HTTP/"):
+            if line and line[:5].upper() == "HTTP/":
                 ver, _, rest = line.partition(" ")
                 # the code after any run of spaces, as curl itself reads "HTTP/1.1  200"
                 code_s, _, reason = rest.lstrip(" ").partition(" ")
                 out["status"] = int(code_s) if code_s.isdigit() else None
+                if rep.get("response_code"):  # curl's own reading of the line
+                    out["status"] = rep["response_code"]
                 out["reason"] = reason
                 out["version"] = {"HTTP/1.0": 10, "HTTP/1.1": 11}.get(ver, 11)
                 out["headers"] = hs
