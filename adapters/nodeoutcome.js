@@ -44,6 +44,12 @@ const NODE_CODES = {
   CERT_HAS_EXPIRED: 'SSLCertVerificationError',
 };
 
+// Node's TLS socket reports a close (FIN) that comes before the handshake
+// ends as ECONNRESET with this message (_tls_wrap.js onConnectEnd): an EOF in
+// the handshake, CPython's SSLEOFError, not a reset (a reset reads
+// "read ECONNRESET").
+const TLS_EOF = /before secure TLS connection was established/;
+
 // The protocol's argv -> {reqs, opts}. Each request: method, target (the
 // path of --json's URL, or --target verbatim for the last one), headers (the
 // "Name: value" lines as given) and data (a Buffer or null). flags maps an
@@ -101,4 +107,4 @@ function setBody(out, chunks) {
   return body;
 }
 
-module.exports = {LLHTTP_CODES, NODE_CODES, parseArgs, splitHeader, newOutcome, setBody};
+module.exports = {LLHTTP_CODES, NODE_CODES, TLS_EOF, parseArgs, splitHeader, newOutcome, setBody};

@@ -26,6 +26,7 @@ function classify(e) {
   const code = e.code || '';
   if (code === 'ECONNRESET' && /socket hang up/.test(e.message)) return 'RemoteDisconnected';
   if (code === 'ECONNRESET' && e.message === 'aborted') return 'IncompleteRead';
+  if (code === 'ECONNRESET' && no.TLS_EOF.test(e.message)) return 'SSLEOFError';
   if (/^ERR_SSL_/.test(code) && !(code in CODES)) return 'SSLError';
   return CODES[code] || 'Unmapped';
 }
@@ -35,6 +36,10 @@ function classify(e) {
 function rawHeaders(lines) {
   return lines.flatMap(no.splitHeader);
 }
+
+// The methods Node sends without a body framing field by default
+// (useChunkedEncodingByDefault false in _http_client.js).
+const BODILESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 function hasHeader(raw, name) {
   for (let i = 0; i < raw.length; i += 2)
@@ -120,6 +125,13 @@ function adapt(argv, done) {
       const chunked = hasHeader(o.headers, 'transfer-encoding');
       if (q.data && chunked) q.data = unchunk(q.data);
       else if (q.data) o.headers.push('Content-Length', String(q.data.length));
+      else if (!chunked && !hasHeader(o.headers, 'content-length') &&
+               !BODILESS.has(q.method.toUpperCase()))
+        // Given headers as an object, Node sends 'Content-Length: 0' for a PUT,
+        // POST or PATCH ended without a body; given a raw array it writes the
+        // head before end() and falls back to chunked ("0\r\n\r\n"): the
+        // adapter adds the field Node would send.
+        o.headers.push('Content-Length', '0');
       const req = mod.request(o);
       let res = null, sock = null;
       const chunks = [];
