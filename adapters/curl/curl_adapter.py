@@ -5,13 +5,17 @@ connection), reads its headers, body and -w '%{json}' report, and prints the
 outcome object of adapters/PROTOCOL.md with curl's exit code mapped onto the
 taxonomy of adapters/TAXONOMY.md and the native error verbatim."""
 import base64
+import ctypes
 import hashlib
 import json
 import math
 import os
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 # curl's exit codes (libcurl's CURLcode) -> (name, taxonomy class). A class
 # ending in "?" is refined from curl's message by refine() below.
@@ -153,6 +157,109 @@ def last_head(raw):
     return lines[0].decode("latin-1"), hs
 
 
+class IdleTimer:
+    """CPython's timeout is an idle timeout (each blocking read may wait that
+    long); curl's nearest rule, --speed-time, counts whole seconds, and
+    --max-time is total time. So the adapter watches curl's TCP connections
+    itself: it takes a copy of each of curl's sockets (pidfd_getfd: curl is
+    its child), reads the bytes the kernel received and had acknowledged on
+    them (TCP_INFO), and after the timeout without any it shuts them down, so
+    that curl fails (or ends a body delimited by the close) in its own way;
+    the outcome is then TimeoutError with curl's error kept. Without
+    pidfd_getfd (Linux < 5.6) only curl's own rules apply."""
+
+    SYS_PIDFD_GETFD = 438  # x86_64 and the generic table
+
+    def __init__(self, pid, timeout):
+        self.pid, self.timeout, self.fired = pid, timeout, False
+        self.socks = {}  # curl's fd -> our copy (a TCP socket)
+        self.seen, self.since = None, None
+        try:
+            self.pidfd = os.pidfd_open(pid)
+            self.libc = ctypes.CDLL(None, use_errno=True)
+        except (AttributeError, OSError):
+            self.pidfd = None
+
+    def _scan(self):
+        try:
+            fds = os.listdir("/proc/%d/fd" % self.pid)
+        except OSError:
+            return
+        for name in fds:
+            fd = int(name)
+            if fd in self.socks:
+                continue
+            try:
+                if not os.readlink("/proc/%d/fd/%d" % (self.pid, fd)).startswith("socket:"):
+                    continue
+            except OSError:
+                continue
+            mine = self.libc.syscall(self.SYS_PIDFD_GETFD, self.pidfd, fd, 0)
+            if mine < 0:
+                continue
+            sock = socket.socket(fileno=mine)
+            if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+                self.socks[fd] = sock
+            else:
+                self.socks[fd] = None
+                sock.close()
+
+    def _bytes(self):
+        total = 0
+        for sock in self.socks.values():
+            if sock is None:
+                continue
+            try:
+                info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+            except OSError:
+                continue
+            if len(info) >= 136:  # tcpi_bytes_acked at 120, tcpi_bytes_received at 128
+                acked, received = struct.unpack_from("=QQ", info, 120)
+                total += acked + received
+        return total
+
+    def step(self):
+        """One look; True once the timer has fired (the sockets shut down)."""
+        if self.pidfd is None or self.fired:
+            return self.fired
+        self._scan()
+        if not any(self.socks.values()):
+            return False  # the clock starts with curl's first connection
+        now, b = time.monotonic(), self._bytes()
+        if b != self.seen:
+            self.seen, self.since = b, now
+        elif now - self.since > self.timeout:
+            self.fired = True
+            for sock in self.socks.values():
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+        return self.fired
+
+    def close(self):
+        for sock in self.socks.values():
+            if sock is not None:
+                sock.close()
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+
+
+def run_curl(cmd, timeout, tmp):
+    """curl under the idle timer: (exit code, stdout, stderr, fired)."""
+    with open(os.path.join(tmp, "out"), "w+b") as o, open(os.path.join(tmp, "err"), "w+b") as e:
+        p = subprocess.Popen(cmd, stdout=o, stderr=e)
+        timer = IdleTimer(p.pid, timeout)
+        while p.poll() is None:
+            timer.step()
+            time.sleep(0.005)
+        timer.close()
+        o.seek(0)
+        e.seek(0)
+        return p.returncode, o.read(), e.read(), timer.fired
+
+
 def main():
     reqs, origin, opts = parse_args(sys.argv[1:])
     out = {"error": None, "detail": "", "status": None, "reason": None, "version": None,
@@ -165,22 +272,22 @@ def main():
             if n:
                 cmd.append("--next")
             cmd += curl_words(q, origin, opts, tmp, n)
-        p = subprocess.run(cmd + ["-v"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        returncode, stdout, stderr, fired = run_curl(cmd + ["-v"], opts["timeout"], tmp)
         # -v says what curl did with the connection after the last transfer
-        verbose = p.stderr.decode("latin-1")
+        verbose = stderr.decode("latin-1")
         kept, closed = verbose.rfind("left intact"), verbose.rfind("Closing connection")
         if kept >= 0 or closed >= 0:
             out["connection"] = "kept" if kept > closed else "closed"
-        reports = [json.loads(x) for x in p.stdout.decode("latin-1").splitlines()
+        reports = [json.loads(x) for x in stdout.decode("latin-1").splitlines()
                    if x.startswith("{")]
         # curl goes on after a failed transfer; the first failure is the outcome
         step = next((k for k, r in enumerate(reports) if r.get("exitcode")), None)
         if step is None and len(reports) < len(reqs):  # died before reporting
             step = len(reports)
         last = len(reqs) - 1 if step is None else step
-        rep = reports[last] if last < len(reports) else {"exitcode": p.returncode}
+        rep = reports[last] if last < len(reports) else {"exitcode": returncode}
         if step is not None:
-            code = rep.get("exitcode") or p.returncode
+            code = rep.get("exitcode") or returncode
             msg = rep.get("errormsg") or verbose.strip().split("\n")[-1]
             name, cls = classify(code, msg)
             out["error"] = cls
@@ -188,6 +295,16 @@ def main():
             out["detail"] = msg
             if step < len(reqs) - 1:
                 out["detail"] = "request %d of %d: %s" % (step + 1, len(reqs), msg)
+        if fired:  # the idle timer shut curl's connection down: curl's own error kept
+            native = out["native_error"] or "curl exit 0 (a body delimited by the close ended there)"
+            if step is None:
+                step = len(reqs) - 1
+            out["error"] = "TimeoutError"
+            out["native_error"] = "%s (the adapter's idle timer: no bytes for %g s on curl's " \
+                "connection, which it shut down)" % (native, opts["timeout"])
+            out["detail"] = "timed out"
+            if step < len(reqs) - 1:
+                out["detail"] = "request %d of %d: timed out" % (step + 1, len(reqs))
         if step is None or step == len(reqs) - 1:
             try:
                 with open(os.path.join(tmp, "h%d" % last), "rb") as f:
