@@ -370,9 +370,10 @@ int main(int argc, char **argv)
             out.version = ver == CURL_HTTP_VERSION_1_0 ? 10 : 11;
         if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code > 0)
             out.status = (int)code;
-        if (rc == CURLE_PARTIAL_FILE) {
+        /* what libcurl delivered before the body broke off (a cut, a bad chunk) */
+        if (out.error && !strcmp(out.error, "IncompleteRead")) {
             out.partial_len = (long long)out.body_len;
-            if (cl >= 0)
+            if (cl >= 0 && rc == CURLE_PARTIAL_FILE)
                 out.expected_more = (long long)cl - (long long)out.body_len;
         }
     }
