@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"strconv"
 	"strings"
@@ -53,6 +54,9 @@ var texts = []struct{ sub, class string }{
 	{"broken pipe", "BrokenPipeError"},
 	{"connection refused", "ConnectionRefusedError"},
 	{"server closed idle connection", "RemoteDisconnected"},
+	// a read deadline passing inside the Transport comes back as text
+	// ("transport connection broken: read tcp ...: i/o timeout")
+	{"i/o timeout", "TimeoutError"},
 	{"EOF", "RemoteDisconnected"}, // closed before a status line
 	{"certificate", "SSLCertVerificationError"},
 	{"tls:", "SSLError"},
@@ -143,9 +147,25 @@ func main() {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for i, q := range reqs {
 		last := i == len(reqs)-1
+		// net/http ignores a Transfer-Encoding in req.Header and would send a
+		// caller's chunked body with Content-Length as it is: a Go program asks
+		// for chunked with req.TransferEncoding and hands over the data, which
+		// the Transport chunks itself.
+		chunked := false
+		for _, h := range q.headers {
+			k, v, _ := strings.Cut(h, ":")
+			if strings.EqualFold(strings.TrimSpace(k), "Transfer-Encoding") &&
+				strings.Contains(strings.ToLower(v), "chunked") {
+				chunked = true
+			}
+		}
 		var body io.Reader
 		if q.hasData {
-			body = bytes.NewReader(q.data)
+			data := q.data
+			if chunked {
+				data = unchunk(data)
+			}
+			body = bytes.NewReader(data)
 		}
 		req, err := http.NewRequest(q.method, url+"/", body)
 		if err == nil {
@@ -154,14 +174,27 @@ func main() {
 				v = strings.TrimLeft(v, " \t")
 				if strings.EqualFold(k, "Host") {
 					req.Host = v
-				} else {
+				} else if !strings.EqualFold(strings.TrimSpace(k), "Transfer-Encoding") || !chunked {
 					req.Header.Add(k, v)
 				}
+			}
+			if chunked {
+				req.TransferEncoding = []string{"chunked"}
+				req.ContentLength = -1
 			}
 			req.URL.Opaque = q.target // the target as given, not re-escaped
 		}
 		var resp *http.Response
 		if err == nil {
+			// The handshake's own error: an EOF there is a close in the TLS
+			// handshake (CPython's SSLEOFError), which the Transport hands
+			// back as a bare "EOF", the same as a close before a status line.
+			req = req.WithContext(httptrace.WithClientTrace(req.Context(),
+				&httptrace.ClientTrace{TLSHandshakeDone: func(_ tls.ConnectionState, e error) {
+					if e != nil {
+						handshakeErr = e
+					}
+				}}))
 			resp, err = client.Do(req)
 		}
 		if err != nil {
@@ -194,8 +227,14 @@ func main() {
 	}
 }
 
+// handshakeErr is the error a TLS handshake of the run ended with.
+var handshakeErr error
+
 func fail(out *outcome, err error, i, n int) {
 	out.Error = str(classify(err))
+	if handshakeErr != nil && errors.Is(handshakeErr, io.EOF) && errors.Is(err, io.EOF) {
+		out.Error = str("SSLEOFError")
+	}
 	out.Connection = str("closed") // the Transport drops a connection whose exchange failed
 	inner := err
 	if u := errors.Unwrap(err); u != nil { // *url.Error wraps what the Transport saw
@@ -212,7 +251,7 @@ func report(out *outcome, resp *http.Response, data []byte) {
 	st := resp.StatusCode
 	out.Status = &st
 	reason := strings.TrimPrefix(resp.Status, strconv.Itoa(st))
-	out.Reason = str(strings.TrimPrefix(reason, " "))
+	out.Reason = str(latin1(strings.TrimPrefix(reason, " "))) // bytes as code points, as the headers
 	v := resp.ProtoMajor*10 + resp.ProtoMinor
 	out.Version = &v
 	out.Headers = [][2]string{}
@@ -227,6 +266,35 @@ func report(out *outcome, resp *http.Response, data []byte) {
 	out.BodySha256 = str(hex.EncodeToString(sum[:]))
 	if n <= 1<<20 {
 		out.BodyB64 = str(base64.StdEncoding.EncodeToString(data))
+	}
+}
+
+// unchunk decodes a chunked body the caller encoded itself (its data
+// returned as it is when it does not parse as chunks).
+func unchunk(b []byte) []byte {
+	var out []byte
+	for i := 0; ; {
+		eol := bytes.Index(b[i:], []byte("\r\n"))
+		if eol < 0 {
+			return b
+		}
+		line, _, _ := strings.Cut(string(b[i:i+eol]), ";")
+		n, err := strconv.ParseInt(strings.TrimSpace(line), 16, 64)
+		if err != nil || n < 0 {
+			return b
+		}
+		if n == 0 {
+			return out
+		}
+		start := i + eol + 2
+		if int64(len(b)-start) < n {
+			return b
+		}
+		out = append(out, b[start:start+int(n)]...)
+		i = start + int(n) + 2
+		if i > len(b) {
+			return b
+		}
 	}
 }
 
