@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import os
+import select
 import socket
 import struct
 import subprocess
@@ -247,13 +248,23 @@ class IdleTimer:
 
 
 def run_curl(cmd, timeout, tmp):
-    """curl under the idle timer: (exit code, stdout, stderr, fired)."""
+    """curl under the idle timer: (exit code, stdout, stderr, fired). The
+    timer looks every timeout/30 (5 to 50 ms); curl's exit wakes it at once
+    (its pidfd turns readable)."""
     with open(os.path.join(tmp, "out"), "w+b") as o, open(os.path.join(tmp, "err"), "w+b") as e:
         p = subprocess.Popen(cmd, stdout=o, stderr=e)
         timer = IdleTimer(p.pid, timeout)
+        step_ms = min(50, max(5, int(timeout * 1000 / 30)))
+        waiter = None
+        if timer.pidfd is not None:
+            waiter = select.poll()
+            waiter.register(timer.pidfd, select.POLLIN)
         while p.poll() is None:
             timer.step()
-            time.sleep(0.005)
+            if waiter is not None:
+                waiter.poll(step_ms)
+            else:
+                time.sleep(step_ms / 1000)
         timer.close()
         o.seek(0)
         e.seek(0)
