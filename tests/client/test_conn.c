@@ -562,6 +562,76 @@ Test(conn, keepalive_reuse_and_reconnect_after_will_close)
     mem_peer_release(&m);
 }
 
+/* A kept-alive connection hands each response the storage of the one before
+ * (read buffer, field array, the copy of the reason and head): each reads
+ * as its own after a larger head and a smaller one, and after a 2.7 head
+ * whose copy and scratch outgrew what the connection keeps. Expected:
+ * CPython 3.11.7 and 2.7.18 over the same four replies, one per makefile(). */
+static void keepalive_own_storage(const char *profile)
+{
+    static char big[8192];
+    size_t at = (size_t)snprintf(big, sizeof big, "HTTP/1.1 200 OK\r\n");
+    for (int i = 0; i < 40; i++)
+        at += (size_t)snprintf(big + at, sizeof big - at, "X-Fill-%02d: %0100d\r\n", i, 0);
+    snprintf(big + at, sizeof big - at, "Content-Length: 3\r\n\r\nabc");
+    mem_peer m = {.replies = {"HTTP/1.1 200 A reason phrase longer than the next\r\nX-A: 1\r\n"
+                              "X-B: two\r\nX-A: 3\r\nContent-Length: 2\r\n\r\nhi"},
+                  .more = {{"HTTP/1.1 404 NF\r\nContent-Length: 1\r\n\r\nx", big,
+                            "HTTP/1.1 201 \r\nContent-Length: 0\r\n\r\n"}}};
+    static const struct {
+        int status;
+        const char *reason, *xa, *body;
+        size_t fields;
+    } want[] = {{200, "A reason phrase longer than the next", "1, 3", "hi", 4},
+                {404, "NF", NULL, "x", 1},
+                {200, "OK", NULL, "abc", 41},
+                {201, "", NULL, "", 1}};
+    httpc_conn *c = open_conn(&m, "h", profile);
+    char buf[256];
+    for (int i = 0; i < 4; i++) {
+        httpc_resp *r;
+        cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0, "%s %d", profile, i);
+        cr_assert_eq(httpc_conn_getresponse(c, &r), 0, "%s %d: %s", profile, i,
+                     httpc_conn_errmsg(c));
+        cr_assert_eq(httpc_resp_status(r), want[i].status, "%s %d", profile, i);
+        cr_assert_str_eq(httpc_resp_reason(r), want[i].reason, "%s %d", profile, i);
+        cr_assert_eq(httpc_resp_reason_span(r).len, strlen(want[i].reason), "%s %d", profile, i);
+        cr_assert_eq(httpc_resp_header_count(r), want[i].fields, "%s %d", profile, i);
+        ssize_t k = httpc_resp_getheader(r, "X-A", buf, sizeof buf);
+        if (want[i].xa == NULL) {
+            cr_assert_eq(k, HTTPC_E_NOT_FOUND, "%s %d", profile, i);
+        } else {
+            cr_assert_eq(k, (ssize_t)strlen(want[i].xa), "%s %d", profile, i);
+            cr_assert_str_eq(buf, want[i].xa, "%s %d", profile, i);
+        }
+        if (i == 2) {
+            httpc_span v;
+            cr_assert_eq(httpc_resp_get_all(r, "x-fill-39", 9, 0, &v), 0, "%s", profile);
+            cr_assert_eq(v.len, 100, "%s", profile);
+            cr_assert(v.ptr[0] == '0' && v.ptr[99] == '0', "%s", profile);
+        }
+        cr_assert_eq(httpc_resp_length(r), (int64_t)strlen(want[i].body), "%s %d", profile, i);
+        size_t n = 0;
+        while ((k = httpc_resp_read(r, buf + n, sizeof buf - n)) > 0)
+            n += (size_t)k;
+        cr_assert_eq(k, 0, "%s %d", profile, i);
+        cr_assert_eq(n, strlen(want[i].body), "%s %d", profile, i);
+        cr_assert(memcmp(buf, want[i].body, n) == 0, "%s %d", profile, i);
+        cr_assert_not(httpc_resp_will_close(r), "%s %d", profile, i);
+        httpc_resp_free(r);
+    }
+    cr_assert_eq(m.opened, 1, "%s: one connection", profile);
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
+Test(conn, keepalive_responses_read_as_their_own)
+{
+    keepalive_own_storage("py3");
+    keepalive_own_storage("py27");
+    keepalive_own_storage("strict");
+}
+
 Test(conn, close_closes_the_kept_response_but_free_does_not)
 {
     mem_peer m = {.replies = {OK_REPLY, OK_REPLY}};

@@ -17,7 +17,8 @@ int httpc__resp_new(httpc__transport *t, const httpc_profile *p, int debuglevel,
 /* A response object and its read buffer, taken back from *spare when it
  * holds one (a keep-alive loop makes and drops a response a request: the
  * object's calloc and the 8 KiB buffer's malloc and free cost about a
- * thousand instructions a request), else allocated. */
+ * thousand instructions a request), else allocated. The spare's header
+ * array and store come along, for begin() to fill again. */
 int httpc__resp_new_from(httpc_resp **spare, httpc__transport *t, const httpc_profile *p,
                          int debuglevel, const char *method, httpc_resp **out)
 {
@@ -25,10 +26,14 @@ int httpc__resp_new_from(httpc_resp **spare, httpc__transport *t, const httpc_pr
 
     *out = NULL;
     if (r != NULL) {
-        char *buf = r->buf;
+        char *buf = r->buf, *store = r->store;
+        httpc_header *hdrs = r->hdrs;
+        size_t store_cap = r->store_cap, hdrs_cap = r->hdrs_cap;
         *spare = NULL;
         memset(r, 0, sizeof *r);
         r->buf = buf;
+        r->store = store, r->store_cap = store_cap;
+        r->hdrs = hdrs, r->hdrs_cap = hdrs_cap;
     } else if ((r = calloc(1, sizeof *r)) == NULL || (r->buf = malloc(RESP_BUFSIZE)) == NULL) {
         free(r);
         return HTTPC_E_NOMEM;
@@ -65,39 +70,48 @@ void httpc__resp_close_conn(httpc_resp *r)
     r->t = NULL;
 }
 
-/* What a response holds besides its object and read buffer. */
-static void free_parts(httpc_resp *r)
+/* The object and what it holds, its connection side closed first. */
+static void free_all(httpc_resp *r)
 {
-    httpc__resp_close_conn(r);
-    free(r->reason);
-    free(r->head);
+    free(r->store);
     free(r->hdrs);
+    free(r->buf);
+    free(r);
 }
 
 void httpc_resp_free(httpc_resp *r)
 {
     if (r == NULL || --r->refs > 0)
         return;
-    free_parts(r);
-    free(r->buf);
-    free(r);
+    httpc__resp_close_conn(r);
+    free_all(r);
 }
 
+/* The spare keeps what the next response would allocate anyway: a store
+ * as large as the read buffer at most, the first header array; a larger
+ * one that an unusual head needed is freed. */
 void httpc__resp_release(httpc_resp *r, httpc_resp **spare)
 {
     if (r == NULL || r->refs > 1 || *spare != NULL || r->cap != RESP_BUFSIZE) {
         httpc_resp_free(r);
         return;
     }
-    free_parts(r);
+    httpc__resp_close_conn(r);
+    if (r->store_cap > RESP_BUFSIZE) {
+        free(r->store);
+        r->store = NULL, r->store_cap = 0;
+    }
+    if (r->hdrs_cap > httpc__resp_hdrs_first(r->p)) {
+        free(r->hdrs);
+        r->hdrs = NULL, r->hdrs_cap = 0;
+    }
     *spare = r;
 }
 
 void httpc__resp_spare_free(httpc_resp **spare)
 {
     if (*spare != NULL) {
-        free((*spare)->buf);
-        free(*spare);
+        free_all(*spare);
         *spare = NULL;
     }
 }

@@ -11,16 +11,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A copy of n bytes that may hold NUL, with one more NUL after them. */
-static char *memdup0(const char *s, size_t n)
+/* Room for `need` bytes in the response's store (the reason phrase, the
+ * header block, the 2.7 scratch), which a kept-alive connection hands from
+ * one response to the next: it grows, and the reason moves with it. */
+static int store_reserve(httpc_resp *r, size_t need)
 {
-    char *d = malloc(n + 1);
+    char *p;
 
-    if (d != NULL) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
+    if (need <= r->store_cap)
+        return 0;
+    if (need < 256)
+        need = 256; /* a typical reason and head: one allocation a connection */
+    if ((p = realloc(r->store, need)) == NULL)
+        return httpc__resp_fail(r, HTTPC_E_NOMEM);
+    if (r->reason != NULL)
+        r->reason = p;
+    r->store = p;
+    r->store_cap = need;
+    return 0;
 }
 
 /* ---- the read buffer ---------------------------------------------------- */
@@ -324,14 +332,17 @@ static size_t unfold(char *v, size_t n)
     return w;
 }
 
-/* Copies the head out of the read buffer so the spans outlive refills. */
+/* Copies the head out of the read buffer so the spans outlive refills: into
+ * the store after the reason's NUL, with room behind it for httplib 2.7's
+ * joined values (framing), never more than the block itself. */
 static int keep_headers(httpc_resp *r, httpc_header *h, size_t n, size_t head_len)
 {
     const char *base = r->buf + r->pos;
+    size_t at = r->reason_len + 1;
 
-    r->head = malloc(head_len ? head_len : 1);
-    if (r->head == NULL)
-        return httpc__resp_fail(r, HTTPC_E_NOMEM);
+    if (store_reserve(r, at + head_len + (r->p->py27 ? head_len + 1 : 0)) < 0)
+        return HTTPC_E_NOMEM;
+    r->head = r->store + at;
     memcpy(r->head, base, head_len);
     for (size_t i = 0; i < n; i++) {
         if (h[i].name.ptr != NULL)
@@ -344,7 +355,6 @@ static int keep_headers(httpc_resp *r, httpc_header *h, size_t n, size_t head_le
             h[i].value.len = unfold(v, h[i].value.len);
     }
     r->head_len = head_len;
-    r->hdrs = h;
     r->nhdrs = n;
     return 0;
 }
@@ -392,31 +402,41 @@ static void debug_headers(const httpc_resp *r, size_t head_len)
         debug_header(r, &r->hdrs[i], head_len);
 }
 
+size_t httpc__resp_hdrs_first(const httpc_profile *p)
+{
+    size_t cap = p->max_headers + 2;
+    return cap > 4096 ? 4096 : cap;
+}
+
+/* The fields go to the response's array, reused from a kept-alive
+ * connection's last response when it has the room (the parser writes only
+ * what it returns, so nothing is cleared). */
 static int read_headers(httpc_resp *r)
 {
-    size_t cap = r->p->max_headers + 2, n;
-    httpc_header *h;
+    size_t cap = httpc__resp_hdrs_first(r->p), n;
     ssize_t len;
 
-    if (cap > 4096)
-        cap = 4096;
     for (;;) {
-        if ((h = malloc(cap * sizeof *h)) == NULL) /* the parser writes what it returns */
-            return httpc__resp_fail(r, HTTPC_E_NOMEM);
+        if (r->hdrs_cap < cap) {
+            free(r->hdrs);
+            r->hdrs_cap = 0;
+            if ((r->hdrs = malloc(cap * sizeof *r->hdrs)) == NULL)
+                return httpc__resp_fail(r, HTTPC_E_NOMEM);
+            r->hdrs_cap = cap;
+        }
         n = cap;
-        len = parse_head(r, r->p, h, &n);
+        len = parse_head(r, r->p, r->hdrs, &n);
         /* Bare CRs split one line into several fields in Python 3's email
          * parser, so the fields may outnumber the lines: grow and parse again
          * (the block is complete by now, so nothing is read twice). */
-        if (len != HTTPC_E_NO_ROOM || cap > SIZE_MAX / 4 / sizeof *h)
+        if (len != HTTPC_E_NO_ROOM || cap > SIZE_MAX / 4 / sizeof *r->hdrs)
             break;
-        free(h);
         cap *= 4;
     }
-    if (len < 0 || keep_headers(r, h, n, (size_t)len) < 0) {
-        free(h);
-        return len < 0 ? (int)len : HTTPC_E_NOMEM;
-    }
+    if (len < 0)
+        return (int)len;
+    if (keep_headers(r, r->hdrs, n, (size_t)len) < 0)
+        return HTTPC_E_NOMEM;
     r->pos += (size_t)len;
     if (r->debuglevel > 0)
         debug_headers(r, (size_t)len);
@@ -435,13 +455,14 @@ static int framing(httpc_resp *r)
                            .headers = r->hdrs,
                            .num_headers = r->nhdrs};
     httpc_framing f;
+    char none[1]; /* HTTP/0.9: no head, no fields to join */
     int rc;
 
-    if (r->p->py27 && (in.scratch = malloc(r->head_len + 1)) == NULL)
-        return httpc__resp_fail(r, HTTPC_E_NOMEM);
-    in.scratch_cap = r->p->py27 ? r->head_len : 0;
+    if (r->p->py27) {
+        in.scratch = r->head != NULL ? r->head + r->head_len : none;
+        in.scratch_cap = r->head_len;
+    }
     rc = httpc_parse_framing(&in, &f, r->errmsg, sizeof r->errmsg);
-    free(in.scratch);
     if (rc < 0)
         return rc;
     r->chunked = f.chunked;
@@ -479,9 +500,11 @@ static int begin(httpc_resp *r)
     }
     r->status = sl.status;
     r->version = sl.version_num;
-    r->reason = memdup0(sl.reason.ptr, sl.reason.len), r->reason_len = sl.reason.len;
-    if (r->reason == NULL)
-        return httpc__resp_fail(r, HTTPC_E_NOMEM);
+    if (store_reserve(r, sl.reason.len + 1) < 0)
+        return HTTPC_E_NOMEM;
+    memcpy(r->store, sl.reason.ptr, sl.reason.len);
+    r->store[sl.reason.len] = '\0';
+    r->reason = r->store, r->reason_len = sl.reason.len;
     /* HTTP/0.9 has no headers: the rest of the stream is the body */
     if (r->version != 9 && (rc = read_headers(r)) < 0)
         return rc;

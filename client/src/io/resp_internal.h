@@ -28,8 +28,14 @@ struct httpc_resp {
     size_t reason_len; /* its length: the phrase may hold NUL bytes */
     char *head;        /* the header block, which the spans of hdrs point into */
     size_t head_len;
-    httpc_header *hdrs;
-    size_t nhdrs;
+    httpc_header *hdrs; /* nhdrs fields in an array of hdrs_cap */
+    size_t nhdrs, hdrs_cap;
+    /* reason and head point into store, which also holds httplib 2.7's
+     * scratch for joined values; store and hdrs outlive the response that
+     * the connection keeps as its spare (resp.c), so a keep-alive loop does
+     * not allocate them again. */
+    char *store;
+    size_t store_cap;
     httpc_chunked dec;
     int64_t partial, expected, partial_offset;
     char crlf_seen[2]; /* the chunk terminator's bytes read so far (2.7's e.partial) */
@@ -56,5 +62,8 @@ RESP__SHARED ssize_t httpc__resp_recv(httpc_resp *r, char *dst, size_t cap);
  * unconsumed data (a line or a head must fit whole). Returns the count read,
  * 0 at EOF, or an error. */
 RESP__SHARED ssize_t httpc__resp_fill(httpc_resp *r, size_t limit);
+/* The entries of the first header array begin() gives the parser: the
+ * profile's field limit and the empty line, at most 4096. */
+RESP__SHARED size_t httpc__resp_hdrs_first(const httpc_profile *p);
 
 #endif /* HTTPC_RESP_INTERNAL_H */
