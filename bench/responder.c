@@ -3,7 +3,10 @@
  * client is measured against the same server, cheap enough that it is not
  * the bottleneck (the raw client in client.c shows how far it goes).
  * `GET /<n>` answers n body bytes with Content-Length; one thread per
- * connection. Prints the port it listens on (127.0.0.1) and runs until killed. */
+ * connection. Prints the port it listens on (127.0.0.1) and runs until killed.
+ * A small reply is made once and sent again with one write() while the size
+ * asked stays the same: per request the responder makes one read() and one
+ * write(), as little as a blocking server can. */
 #define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #define BODY_BLOCK (1 << 20)
+#define SMALL_REPLY (64 << 10) /* bodies up to this size are sent from a made reply */
 
 static char body[BODY_BLOCK];
 
@@ -31,8 +35,8 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* The head and, for small bodies, the body in one writev: one segment per
- * reply, as a real server would send it. */
+/* A body past SMALL_REPLY: the head and the first block in one writev, the
+ * rest in blocks. */
 static int respond(int fd, unsigned long long n)
 {
     char head[128];
@@ -55,6 +59,27 @@ static int respond(int fd, unsigned long long n)
     return 0;
 }
 
+/* The reply to GET /n made whole, head and body, for one write() a request
+ * while n stays the same. */
+typedef struct made {
+    unsigned long long n;
+    size_t len;
+    char bytes[128 + SMALL_REPLY];
+} made;
+
+static int respond_made(int fd, made *m, unsigned long long n)
+{
+    if (m->len == 0 || m->n != n) {
+        int hl = snprintf(m->bytes, 128,
+                          "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                          "Content-Length: %llu\r\n\r\n",
+                          n);
+        memset(m->bytes + hl, 'x', (size_t)n);
+        m->n = n, m->len = (size_t)hl + (size_t)n;
+    }
+    return write_all(fd, m->bytes, m->len);
+}
+
 /* Reads requests (no bodies) and answers each; the buffer keeps any bytes of
  * the next request that came with this one. */
 static void *serve(void *arg)
@@ -62,7 +87,8 @@ static void *serve(void *arg)
     int fd = (int)(intptr_t)arg;
     char buf[8192];
     size_t have = 0;
-    for (;;) {
+    made *m = calloc(1, sizeof *m);
+    for (; m != NULL;) {
         char *end = have >= 4 ? memmem(buf, have, "\r\n\r\n", 4) : NULL;
         if (end == NULL) {
             if (have == sizeof buf)
@@ -76,12 +102,13 @@ static void *serve(void *arg)
         unsigned long long n = 0;
         if (have > 5 && memcmp(buf, "GET /", 5) == 0)
             n = strtoull(buf + 5, NULL, 10);
-        if (respond(fd, n) < 0)
+        if ((n <= SMALL_REPLY ? respond_made(fd, m, n) : respond(fd, n)) < 0)
             break;
         size_t used = (size_t)(end + 4 - buf);
         memmove(buf, buf + used, have - used);
         have -= used;
     }
+    free(m);
     close(fd);
     return NULL;
 }
