@@ -55,6 +55,7 @@ function classify(e, gotHead) {
       return gotHead ? 'IncompleteRead' : 'RemoteDisconnected';
     if (code === 'UND_ERR_PROXY' || /proxy/i.test(code)) return 'OSError';
     if (code === 'HPE_USER' && /content-length/i.test(x.message || '')) return 'IncompleteRead';
+    if (code === 'ECONNRESET' && no.TLS_EOF.test(x.message || '')) return 'SSLEOFError';
     if (/^ERR_SSL_/.test(code)) return 'SSLError';
     if (CODES[code]) return CODES[code];
     if (x.name === 'TimeoutError' || x.name === 'AbortError') return 'TimeoutError';
