@@ -7,6 +7,9 @@
 #include "scan.h"
 
 #include <stdint.h>
+#ifdef HTTPC__SCAN_SSE2_INLINE
+#include <immintrin.h>
+#endif
 #include <string.h>
 
 /* Character classes, one table so the hot loops do one load per byte. */
@@ -322,18 +325,52 @@ static inline size_t quick_line_end(const char *l, size_t left, unsigned crlf)
     return quick_crlf(l, 16, left);
 }
 
+/* What quick_field and quick_field32 do once they know the name's end i
+ * (l[i] is its colon) and the first CR or LF e of the line l[0..left)
+ * (left when none has come). */
+__attribute__((always_inline)) static inline size_t quick_field_end(const char *l, size_t left,
+                                                                    size_t max_line, size_t i,
+                                                                    size_t e, httpc_header *f,
+                                                                    httpc_header *open)
+{
+    size_t v;
+    uint16_t crlf;
+
+    /* e + 1 >= left (no room for CRLF) or e + 2 > max_line */
+    if (e + 2 > (left < max_line ? left : max_line)) {
+        for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
+            ;
+        if (e == left && v < left) /* py3_open's line: its end is still to come */
+            *open = (httpc_header){{l, i}, {l + v, 0}};
+        return 0;
+    }
+    /* l[e] is a CR or LF: the blanks stop there at the latest; most lines
+     * have one SP and then an octet above it */
+    v = i + 1;
+    if (HTTPC__LIKELY(l[v] == ' ' && (unsigned char)l[v + 1] > ' '))
+        v++;
+    else
+        for (; l[v] == ' ' || l[v] == '\t'; v++)
+            ;
+    memcpy(&crlf, l + e, 2);
+    if (crlf != ('\r' | '\n' << 8))
+        return 0;
+    *f = (httpc_header){{l, i}, {l + v, e - v}};
+    return e + 2;
+}
+
 /* The field line at l[0..left), left > 16, as py3_quick_bytes reads it but
  * for what follows its CRLF: the first 16 octets, loaded once, give the end
  * of the name and, for many lines, of the value or its first part. Returns
  * the line's length and its field in *f, or 0 for any other line (with the
  * name and the value's start in *open when the line's end has not come). */
-static inline size_t quick_field(const char *l, size_t left, size_t max_line, httpc_header *f,
-                                 httpc_header *open)
+__attribute__((always_inline)) static inline size_t quick_field(const char *l, size_t left,
+                                                                size_t max_line, httpc_header *f,
+                                                                httpc_header *open)
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)l);
     unsigned not_name = httpc__not_name_bits(x);
-    size_t i, v, e;
-    uint16_t crlf;
+    size_t i;
 
     if (HTTPC__LIKELY(not_name != 0)) {
         i = (size_t)__builtin_ctz(not_name); /* i + 1 < 16 < left */
@@ -344,39 +381,27 @@ static inline size_t quick_field(const char *l, size_t left, size_t max_line, ht
     }
     if (i == 0 || l[i] != ':')
         return 0;
-    e = quick_line_end(l, left, httpc__crlf_bits(x));
-    /* e + 1 >= left (no room for CRLF) or e + 2 > max_line */
-    if (e + 2 > (left < max_line ? left : max_line)) {
-        for (v = i + 1; v < left && (l[v] == ' ' || l[v] == '\t'); v++)
-            ;
-        if (e == left && v < left) /* py3_open's line: its end is still to come */
-            *open = (httpc_header){{l, i}, {l + v, 0}};
-        return 0;
-    }
-    /* l[e] is a CR: the blanks stop there at the latest */
-    for (v = i + 1; l[v] == ' ' || l[v] == '\t'; v++)
-        ;
-    memcpy(&crlf, l + e, 2);
-    if (crlf != ('\r' | '\n' << 8))
-        return 0;
-    *f = (httpc_header){{l, i}, {l + v, e - v}};
-    return e + 2;
+    return quick_field_end(l, left, max_line, i, quick_line_end(l, left, httpc__crlf_bits(x)), f,
+                           open);
 }
 
-/* py3_quick_bytes with its scans in line while more than 16 octets are
- * left (the lines of a head but its end, when a body follows it). That a
- * field has no continuation is known when the next line starts: a line
- * starting with a blank, or the buffer's end, takes back the field before
- * it, instead of a test after every line. */
-static inline ssize_t py3_quick_sse2(const char *buf, size_t len, const httpc_profile *p,
-                                     size_t max_fields, httpc_header *h, size_t cap, size_t *n_out,
-                                     size_t *off_out, httpc_header *open)
+/* The lines from buf[off] on, n fields taken before (the last of them at
+ * `last`), as py3_quick_bytes reads them, with the scans in line while more
+ * than 16 octets are left (the lines of a head but its end, when a body
+ * follows it). That a field has no continuation is known when the next line
+ * starts: a line starting with a blank, or the buffer's end, takes back the
+ * field before it, instead of a test after every line. */
+__attribute__((always_inline)) static inline ssize_t
+quick_rest(const char *buf, size_t len, const httpc_profile *p, size_t max_fields, httpc_header *h,
+           size_t cap, size_t off, size_t n, size_t last, size_t *n_out, size_t *off_out,
+           httpc_header *open, int stopped)
 {
-    size_t off = 0, n = 0, last = 0, k, lim = cap < max_fields ? cap : max_fields;
+    size_t k, lim = cap < max_fields ? cap : max_fields;
 
     /* a CR at a line's start is no name octet: quick_field stops there; at
-     * most max_fields fields, as py3_quick_bytes */
-    while (n < lim && len - off > 16 &&
+     * most max_fields fields, as py3_quick_bytes; `stopped`: quick_field32
+     * turned down the line at off already */
+    while (!stopped && n < lim && len - off > 16 &&
            (k = quick_field(buf + off, len - off, p->max_line, &h[n], open)) > 0) {
         HTTPC__WORK(k);
         last = off;
@@ -397,6 +422,117 @@ static inline ssize_t py3_quick_sse2(const char *buf, size_t len, const httpc_pr
     *n_out = n, *off_out = off;
     return 0;
 }
+
+__attribute__((noinline)) static ssize_t py3_quick_sse2(const char *buf, size_t len,
+                                                        const httpc_profile *p, size_t max_fields,
+                                                        httpc_header *h, size_t cap,
+                                                        size_t *n_out, size_t *off_out,
+                                                        httpc_header *open)
+{
+    return quick_rest(buf, len, p, max_fields, h, cap, 0, 0, 0, n_out, off_out, open, 0);
+}
+
+/* The AVX2 level: 32 octets a block. */
+#define AVX2 __attribute__((target("avx2")))
+
+/* The octets the 32-octet tests compare with, as memory operands (built
+ * with set1 in the loops, they were built again for every line). */
+#define REP32(c) {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c}
+static const char v32[5][32] __attribute__((aligned(32))) = {
+    REP32('\r'), REP32('\n'), REP32(':'), REP32(0x5f), REP32(-34)};
+#undef REP32
+#define V32(k) _mm256_load_si256((const __m256i *)(const void *)v32[k])
+
+AVX2 static inline unsigned crlf_bits32(__m256i v)
+{
+    return (unsigned)_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, V32(0)), _mm256_cmpeq_epi8(v, V32(1))));
+}
+
+/* httpc__not_name_bits for 32 octets. */
+AVX2 static inline unsigned not_name_bits32(__m256i v)
+{
+    __m256i in = _mm256_cmpgt_epi8(V32(4), _mm256_add_epi8(v, V32(3)));
+    __m256i ok = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, V32(2)), in);
+    return ~(unsigned)_mm256_movemask_epi8(ok);
+}
+
+AVX2 static inline unsigned crlf_mask32(const char *p)
+{
+    return crlf_bits32(_mm256_loadu_si256((const __m256i *)(const void *)p));
+}
+
+/* The first CR or LF of the field line l[0..left) (left > 32) past its
+ * first block, or left: two blocks in line, a longer line in
+ * httpc__scan_crlf_from's loops. */
+AVX2 static inline size_t line_end32(const char *l, size_t left)
+{
+    unsigned m;
+    size_t i = 32;
+
+    if (left >= 96) {
+        if ((m = crlf_mask32(l + 32)) != 0)
+            return 32 + (size_t)__builtin_ctz(m);
+        if ((m = crlf_mask32(l + 64)) != 0)
+            return 64 + (size_t)__builtin_ctz(m);
+        return httpc__scan_crlf_from(l, 96, left);
+    }
+    for (; i + 32 <= left; i += 32)
+        if ((m = crlf_mask32(l + i)) != 0)
+            return i + (size_t)__builtin_ctz(m);
+    if (i == left)
+        return left;
+    m = crlf_mask32(l + left - 32) >> (32 - (left - i));
+    return m != 0 ? i + (size_t)__builtin_ctz(m) : left;
+}
+
+/* quick_field for left > 32, the first 32 octets loaded once. */
+AVX2 static inline size_t quick_field32(const char *l, size_t left, size_t max_line,
+                                        httpc_header *f, httpc_header *open)
+{
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)l);
+    unsigned not_name = not_name_bits32(x), crlf;
+    size_t i;
+
+    if (HTTPC__LIKELY(not_name != 0)) {
+        i = (size_t)__builtin_ctz(not_name); /* i + 1 < 32 < left */
+    } else {
+        i = quick_name(l, 32, left);
+        if (i + 1 >= left)
+            return 0;
+    }
+    if (i == 0 || l[i] != ':')
+        return 0;
+    crlf = crlf_bits32(x); /* none before the colon */
+    return quick_field_end(l, left, max_line, i,
+                           crlf != 0 ? (size_t)__builtin_ctz(crlf) : line_end32(l, left), f, open);
+}
+
+/* py3_quick_sse2 with 32-octet blocks while more than 32 octets are left. */
+AVX2 __attribute__((noinline)) static ssize_t py3_quick_avx2(const char *buf, size_t len,
+                                                             const httpc_profile *p,
+                                                             size_t max_fields, httpc_header *h,
+                                                             size_t cap, size_t *n_out,
+                                                             size_t *off_out, httpc_header *open)
+{
+    size_t off = 0, n = 0, last = 0, k, lim = cap < max_fields ? cap : max_fields;
+    int stopped = 0;
+
+    while (n < lim && len - off > 32) {
+        if ((k = quick_field32(buf + off, len - off, p->max_line, &h[n], open)) == 0) {
+            stopped = 1;
+            break;
+        }
+        HTTPC__WORK(k);
+        last = off;
+        off += k;
+        n++;
+    }
+    return quick_rest(buf, len, p, max_fields, h, cap, off, n, last, n_out, off_out, open,
+                      stopped);
+}
+#undef V32
+#undef AVX2
 #endif
 
 /* The quick path as the scan level has it; *open (zeroed by the caller) as
@@ -406,6 +542,8 @@ static inline ssize_t py3_quick(const char *buf, size_t len, const httpc_profile
                                 size_t *off_out, httpc_header *open)
 {
 #ifdef HTTPC__SCAN_SSE2_INLINE
+    if (httpc__scan_level == 2)
+        return py3_quick_avx2(buf, len, p, max_fields, h, cap, n_out, off_out, open);
     if (httpc__scan_level != 0)
         return py3_quick_sse2(buf, len, p, max_fields, h, cap, n_out, off_out, open);
 #endif

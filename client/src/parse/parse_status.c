@@ -127,6 +127,17 @@ static int version_number(httpc_span v, const httpc_profile *p)
     return 0;
 }
 
+/* The answer AGAIN leaves in *out: member by member, where memset is a
+ * string instruction. */
+static void clear_line(httpc_status_line *out)
+{
+    out->version = (httpc_span){NULL, 0};
+    out->version_num = 0;
+    out->status = 0;
+    out->reason = (httpc_span){NULL, 0};
+    out->http09 = 0;
+}
+
 /* parse_fast's answer for a line of the common shape with no CR or LF yet:
  * the buffer holds no complete line. */
 #define FAST_NO_END SIZE_MAX
@@ -146,19 +157,21 @@ __attribute__((always_inline)) static inline int fast_shape(const char *buf, uns
  * (its line end): what the general rules find for it too, whatever that
  * reason holds (split() and strip() leave the reason's inner octets, a CR
  * included, alone). */
-static void fast_result(const char *buf, size_t e, unsigned mask, httpc_status_line *out)
+__attribute__((always_inline)) static inline void fast_result(const char *buf, size_t e,
+                                                              unsigned mask,
+                                                              httpc_status_line *out)
 {
     const unsigned char *s = (const unsigned char *)buf;
 
     /* buf[13] is no blank: only the end of the reason may need stripping */
     while (e > 13 && (ws_table[s[e - 1]] & mask))
         e--;
-    *out = (httpc_status_line){
-        .version = {buf, 8},
-        .version_num = buf[7] == '0' ? 10 : 11,
-        .status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0'),
-        .reason = {buf + 13, e - 13},
-    };
+    /* member by member: a compound literal zeroes the padding first */
+    out->version = (httpc_span){buf, 8};
+    out->version_num = buf[7] == '0' ? 10 : 11;
+    out->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
+    out->reason = (httpc_span){buf + 13, e - 13};
+    out->http09 = 0;
 }
 
 /* The line nearly every server sends, "HTTP/1.x NNN reason" with single
@@ -167,8 +180,9 @@ static void fast_result(const char *buf, size_t e, unsigned mask, httpc_status_l
  * and numbers. Returns the line's length, FAST_NO_END when no CR or LF
  * follows the prefix yet, or 0 when the line has another shape or is too
  * long (the general path then decides). */
-static size_t parse_fast(const char *buf, size_t len, const httpc_profile *p,
-                         httpc_status_line *out)
+__attribute__((always_inline)) static inline size_t parse_fast(const char *buf, size_t len,
+                                                               const httpc_profile *p,
+                                                               httpc_status_line *out)
 {
     unsigned mask = p->py27 ? WS_BYTES : WS_STR;
     size_t e, n;
@@ -317,37 +331,50 @@ static ssize_t found_line(const char *buf, size_t n, int rc, const httpc_profile
     return parse_line(buf, n, p, out, detail, detail_cap);
 }
 
-/* Every line but the common one: kept out of line, so that the fast path
- * needs few registers. */
+/* Every call but one whose common line httpc_parse_status_line reads in
+ * line: kept out of line, so that that path needs few registers. */
 __attribute__((noinline)) static ssize_t parse_other(const char *buf, size_t len, int eof,
                                                      const httpc_profile *p,
                                                      httpc_status_line *out, char *detail,
                                                      size_t detail_cap)
 {
-    size_t line_len = 0, scanned = 0;
-    int rc = httpc__next_line(buf, len, eof, p->max_line, &scanned, &line_len);
+    size_t line_len = 0, scanned = 0, fast = 0;
+    int rc;
 
+    if (!p->strict_rfc && (fast = parse_fast(buf, len, p, out)) > 0 && fast != FAST_NO_END)
+        return (ssize_t)fast;
+    /* No LF past the prefix, none in it: the line is not complete. */
+    if (fast == FAST_NO_END && !eof && len <= p->max_line) {
+        clear_line(out);
+        return HTTPC_E_AGAIN;
+    }
+    rc = httpc__next_line(buf, len, eof, p->max_line, &scanned, &line_len);
     return found_line(buf, line_len, rc, p, out, detail, detail_cap);
 }
 
 ssize_t httpc_parse_status_line(const char *buf, size_t len, int eof, const httpc_profile *p,
                                 httpc_status_line *out, char *detail, size_t detail_cap)
 {
-    size_t n;
-
     if (p == NULL)
         p = HTTPC__DEFAULT_PROFILE;
     if (detail != NULL && detail_cap > 0)
         detail[0] = '\0';
-    if (!p->strict_rfc && (n = parse_fast(buf, len, p, out)) > 0) {
-        if (HTTPC__LIKELY(n != FAST_NO_END))
+#ifdef HTTPC__SCAN_SSE2_INLINE
+    /* The commonest call of all: the line's end among the 16 octets after
+     * its prefix, and more bytes behind it; that one block is all the scan
+     * (no call, so few registers). parse_other reads any other. */
+    unsigned mask = p->py27 ? WS_BYTES : WS_STR, m;
+    if (HTTPC__LIKELY(!p->strict_rfc) && len >= 30 && httpc__scan_level != 0 &&
+        fast_shape(buf, mask) && (m = httpc__crlf_mask16(buf + 13)) != 0) {
+        size_t e = 13 + (size_t)__builtin_ctz(m), n; /* e + 1 < len */
+        HTTPC__WORK(16);
+        n = e + 1 + (buf[e] == '\r');
+        if ((buf[e] == '\n' || buf[e + 1] == '\n') && n <= p->max_line) {
+            fast_result(buf, e, mask, out);
             return (ssize_t)n;
-        /* No LF past the prefix, none in it: the line is not complete. */
-        if (!eof && len <= p->max_line) {
-            memset(out, 0, sizeof *out);
-            return HTTPC_E_AGAIN;
         }
     }
+#endif
     return parse_other(buf, len, eof, p, out, detail, detail_cap);
 }
 
@@ -373,23 +400,42 @@ __attribute__((noinline)) static ssize_t resume_line(const char *buf, size_t len
     return found_line(buf, n, rc, p, out, detail, detail_cap);
 }
 
-/* The call before saw no LF in buf[0..last_len): only what came since is
- * searched, and a complete line goes through the fast path or the general
- * rules once. */
-ssize_t httpc_parse_status_line_resume(const char *buf, size_t len, size_t last_len, int eof,
-                                       const httpc_profile *p, httpc_status_line *out, char *detail,
-                                       size_t detail_cap)
+/* A resumed call but one that brought a few bytes and no LF. */
+__attribute__((noinline)) static ssize_t resume_status(const char *buf, size_t len,
+                                                       size_t last_len, int eof,
+                                                       const httpc_profile *p,
+                                                       httpc_status_line *out, char *detail,
+                                                       size_t detail_cap)
 {
-    if (last_len == 0 || last_len > len)
-        return httpc_parse_status_line(buf, len, eof, p, out, detail, detail_cap);
     if (p == NULL)
         p = HTTPC__DEFAULT_PROFILE;
     if (detail != NULL && detail_cap > 0)
         detail[0] = '\0';
     if (!eof && len <= p->max_line &&
         httpc__find_lf(buf + last_len, len - last_len) == len - last_len) {
-        memset(out, 0, sizeof *out);
+        clear_line(out);
         return HTTPC_E_AGAIN;
     }
     return resume_line(buf, len, last_len, eof, p, out, detail, detail_cap);
+}
+
+/* The call before saw no LF in buf[0..last_len): only what came since is
+ * searched, and a complete line goes through the fast path or the general
+ * rules once. The commonest call when bytes trickle in, a few bytes and no
+ * LF, is answered here with no call (so no stack frame). */
+ssize_t httpc_parse_status_line_resume(const char *buf, size_t len, size_t last_len, int eof,
+                                       const httpc_profile *p, httpc_status_line *out, char *detail,
+                                       size_t detail_cap)
+{
+    if (last_len == 0 || last_len > len)
+        return httpc_parse_status_line(buf, len, eof, p, out, detail, detail_cap);
+    if (len - last_len > 16 || eof || p == NULL)
+        return resume_status(buf, len, last_len, eof, p, out, detail, detail_cap);
+    if (detail != NULL && detail_cap > 0)
+        detail[0] = '\0';
+    if (len <= p->max_line && httpc__find_lf(buf + last_len, len - last_len) == len - last_len) {
+        clear_line(out);
+        return HTTPC_E_AGAIN;
+    }
+    return resume_status(buf, len, last_len, eof, p, out, detail, detail_cap);
 }
