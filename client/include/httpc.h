@@ -918,8 +918,13 @@ ssize_t httpc_resp_readinto(httpc_resp *r, void *buf, size_t len);
 ssize_t httpc_resp_readline(httpc_resp *r, void *buf, size_t cap);
 
 /* read() with no amount: the whole body, streamed to `sink` in pieces with
- * constant memory. Returns the total delivered or an error. A sink returning
- * nonzero stops the read with that value. For a chunked body the sink is also
+ * constant memory. Returns the count of body bytes delivered to the sink
+ * (what was left of the body: CPython's len(read())), or a negative
+ * HTTPC_E_* error. A sink returns 0 to go on; any other value stops the
+ * read, and the call returns that value as it is (a negative value of the
+ * caller's own tells a stop from a count and from the library's errors).
+ * The bytes of the call that stopped it count as read: a later read gives
+ * the rest of the body, and no more. For a chunked body the sink is also
  * called with data NULL and len 0 each time a piece of the body is complete
  * (one _safe_read in CPython): on HTTPC_E_INCOMPLETE_READ, CPython 3's
  * e.partial is what was delivered up to the last such mark, httplib 2.7's is

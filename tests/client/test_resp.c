@@ -934,3 +934,64 @@ Test(resp, read_all_sink_stop_keeps_later_chunks)
         httpc_resp_free(r);
     }
 }
+
+/* A sink that stops the read with `value` at the first run holding a byte
+ * at or past `stop_at` (data calls only). */
+typedef struct stop_value {
+    char stop_at;
+    int value;
+    char seen[16];
+    size_t n;
+} stop_value;
+
+static int stop_value_sink(void *ctx, const void *data, size_t len)
+{
+    stop_value *s = ctx;
+    if (data == NULL)
+        return 0;
+    cr_assert(s->n + len <= sizeof s->seen);
+    memcpy(s->seen + s->n, data, len);
+    s->n += len;
+    for (size_t i = 0; i < len; i++)
+        if (((const char *)data)[i] >= s->stop_at)
+            return s->value;
+    return 0;
+}
+
+/* A sink's stop ends read() with the sink's value, whatever its sign, and
+ * the bytes it was handed are read: the next read() gives the rest of a
+ * Content-Length body and nothing of what follows it, as it does the
+ * chunks after the one a sink refused. */
+Test(resp, read_all_sink_stop_leaves_the_rest_of_a_length_body)
+{
+    static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nabcdefgh"
+                                "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nz";
+    static const char *const profiles[] = {"py3", "py27", "strict"};
+    static const int values[] = {-77, 5};
+    for (size_t pi = 0; pi < 3; pi++)
+        for (size_t segment = 1; segment < 45; segment += 4)
+            for (size_t vi = 0; vi < 2; vi++) {
+                httpc__transport *t;
+                httpc_resp *r;
+                stop_value s = {.stop_at = 'c', .value = values[vi]};
+                got g = {0};
+                cr_assert_eq(httpc__mem_transport(reply, sizeof reply - 1, segment, &t), 0);
+                cr_assert_eq(httpc__resp_new(t, httpc_profile_by_name(profiles[pi]), 0, "GET", &r),
+                             0);
+                httpc__transport_unref(t);
+                cr_assert_eq(httpc__resp_begin(r), 0);
+                cr_assert_eq(httpc_resp_read_all(r, stop_value_sink, &s), values[vi],
+                             "%s segment %zu", profiles[pi], segment);
+                cr_assert(s.n >= 3 && s.n <= 8 && memcmp(s.seen, "abcdefgh", s.n) == 0,
+                          "%s segment %zu: %zu bytes", profiles[pi], segment, s.n);
+                cr_assert_eq(httpc_resp_length(r), (int64_t)(8 - s.n), "%s segment %zu",
+                             profiles[pi], segment);
+                cr_assert_eq(httpc_resp_read_all(r, collect, &g), (int64_t)(8 - s.n),
+                             "%s segment %zu", profiles[pi], segment);
+                cr_assert(memcmp(g.body, "abcdefgh" + s.n, 8 - s.n) == 0, "%s segment %zu",
+                          profiles[pi], segment);
+                cr_assert(httpc_resp_isclosed(r), "%s segment %zu", profiles[pi], segment);
+                cr_assert_eq(httpc_resp_read_all(r, collect, &g), 0);
+                httpc_resp_free(r);
+            }
+}

@@ -20,6 +20,7 @@ typedef struct out_t {
     uint64_t got;
     uint64_t committed;   /* bytes of completed pieces */
     uint64_t piece_start; /* where the current piece began */
+    uint64_t refused;     /* the length of the run a sink stopped the read in */
     int stopped;          /* the sink stopped the read: the caller's error, not the stream's */
 } out_t;
 
@@ -31,6 +32,7 @@ static int deliver(out_t *o, const char *data, size_t len)
         int rc = o->sink(o->ctx, data, len);
         if (rc != 0) {
             o->stopped = 1;
+            o->refused = len;
             return rc;
         }
     }
@@ -101,9 +103,9 @@ static int read_raw(httpc_resp *r, out_t *o)
         }
         k = avail < o->want - o->got ? avail : (size_t)(o->want - o->got);
         int rc = deliver(o, r->buf + r->pos, k);
+        r->pos += k; /* a sink that stops the read has had them too, as a chunked run */
         if (rc != 0)
             return rc;
-        r->pos += k;
     }
     return 0;
 }
@@ -325,7 +327,7 @@ static int body_common(httpc_resp *r, out_t *o, int64_t *result)
     if (!r->chunked)
         return 0;
     int rc = read_chunked(r, o);
-    *result = rc < 0 ? rc : (int64_t)o->got;
+    *result = rc != 0 ? rc : (int64_t)o->got; /* an error, or a sink's stop */
     return 1;
 }
 
@@ -399,6 +401,13 @@ int64_t httpc_resp_read_all(httpc_resp *r, httpc_sink_fn sink, void *ctx)
     r->partial = (int64_t)o.got;
     r->partial_offset = 0;
     r->expected = -1;
+    if (o.stopped) {
+        /* the sink's stop: what it was handed is read, the rest of a
+         * Content-Length body is left for the next read */
+        if (r->length >= 0)
+            r->length -= (int64_t)(o.got + o.refused);
+        return rc;
+    }
     if (rc == 0 && r->length >= 0 && o.got < o.want) {
         /* _safe_read's amt less what it read, then capped: Python's length may
          * pass INT64_MAX (length_over) while what is left does not */
