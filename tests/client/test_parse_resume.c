@@ -528,3 +528,60 @@ Test(parse_resume, too_many_fields_read_once)
     httpc__scan_select(-1);
     free(t.p);
 }
+
+/* Field lines of every length around the quick paths' blocks (16 and 32
+ * octets, the 64 and 96 where the AVX2 level's line end goes out of line),
+ * names of 1 to 65 octets, one or more blanks or none after the colon,
+ * CRLF or a bare LF: at every scan level and cut, the spans are the general
+ * path's (the feedparser's rules, another code path) for the whole head. */
+Test(parse_resume, quick_paths_agree_at_every_line_length)
+{
+    const size_t names[] = {1, 2, 15, 16, 17, 30, 31, 32, 33, 47, 48, 63, 64, 65};
+    const size_t values[] = {0,  1,  13, 14, 15, 16,  17,  18,  29,  30,  31, 32, 33,
+                             34, 45, 46, 47, 48, 49,  61,  62,  63,  64,  65, 66, 93,
+                             94, 95, 96, 97, 98, 127, 128, 129, 130, 200, 300};
+    const char *const seps[] = {": ", ":", ":\t ", ":   "};
+    const size_t pieces[] = {0, 1, 7, 33, 1448};
+    httpc_profile general = *P3;
+    char what[160];
+
+    general.general_path_only = 1;
+    for (size_t a = 0; a < sizeof names / sizeof names[0]; a++) {
+        for (size_t b = 0; b < sizeof seps / sizeof seps[0]; b++) {
+            text t = {0};
+            char line[512];
+            put(&t, "HTTP/1.1 200 OK\r\n", 17);
+            for (size_t c = 0; c < sizeof values / sizeof values[0]; c++) {
+                size_t k = 0;
+                for (size_t i = 0; i < names[a]; i++)
+                    line[k++] = i == 0 ? 'X' : "abcdefghij-0123456789"[(i + c) % 21];
+                for (const char *s = seps[b]; *s; s++)
+                    line[k++] = *s;
+                for (size_t i = 0; i < values[c]; i++)
+                    line[k++] = i > 0 && i % 9 == 0 ? ' ' : (char)('!' + (i * 7 + c) % 94);
+                if (c % 5 != 4)
+                    line[k++] = '\r';
+                line[k++] = '\n';
+                put(&t, line, k);
+            }
+            put(&t, "\r\nthe body, long enough to follow the head by more than 32 octets", 66);
+            httpc__scan_select(0);
+            head_result want = parse_pieces(&t, 0, &general);
+            cr_assert_gt(want.head_rc, 0, "%s", want.detail);
+            cr_assert_eq(want.n, sizeof values / sizeof values[0]);
+            for (int level = 0; level <= 2; level++) {
+                httpc__scan_select(level);
+                for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
+                    snprintf(what, sizeof what,
+                             "names of %zu, separator %zu, level %d, %zu-byte pieces", names[a], b,
+                             level, pieces[i]);
+                    head_result got = parse_pieces(&t, pieces[i], P3);
+                    expect_same(&want, &got, what);
+                    expect_linear(got.work, t.len, what);
+                }
+            }
+            httpc__scan_select(-1);
+            free(t.p);
+        }
+    }
+}

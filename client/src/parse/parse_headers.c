@@ -364,9 +364,8 @@ __attribute__((always_inline)) static inline size_t quick_field_end(const char *
  * of the name and, for many lines, of the value or its first part. Returns
  * the line's length and its field in *f, or 0 for any other line (with the
  * name and the value's start in *open when the line's end has not come). */
-__attribute__((always_inline)) static inline size_t quick_field(const char *l, size_t left,
-                                                                size_t max_line, httpc_header *f,
-                                                                httpc_header *open)
+__attribute__((always_inline)) static inline size_t
+quick_field(const char *l, size_t left, size_t max_line, httpc_header *f, httpc_header *open)
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)l);
     unsigned not_name = httpc__not_name_bits(x);
@@ -425,9 +424,8 @@ quick_rest(const char *buf, size_t len, const httpc_profile *p, size_t max_field
 
 __attribute__((noinline)) static ssize_t py3_quick_sse2(const char *buf, size_t len,
                                                         const httpc_profile *p, size_t max_fields,
-                                                        httpc_header *h, size_t cap,
-                                                        size_t *n_out, size_t *off_out,
-                                                        httpc_header *open)
+                                                        httpc_header *h, size_t cap, size_t *n_out,
+                                                        size_t *off_out, httpc_header *open)
 {
     return quick_rest(buf, len, p, max_fields, h, cap, 0, 0, 0, n_out, off_out, open, 0);
 }
@@ -437,9 +435,13 @@ __attribute__((noinline)) static ssize_t py3_quick_sse2(const char *buf, size_t 
 
 /* The octets the 32-octet tests compare with, as memory operands (built
  * with set1 in the loops, they were built again for every line). */
-#define REP32(c) {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c}
-static const char v32[5][32] __attribute__((aligned(32))) = {
-    REP32('\r'), REP32('\n'), REP32(':'), REP32(0x5f), REP32(-34)};
+#define REP32(c)                                                                                   \
+    {                                                                                              \
+        c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c,  \
+            c, c                                                                                   \
+    }
+static const char v32[5][32]
+    __attribute__((aligned(32))) = {REP32('\r'), REP32('\n'), REP32(':'), REP32(0x5f), REP32(-34)};
 #undef REP32
 #define V32(k) _mm256_load_si256((const __m256i *)(const void *)v32[k])
 
@@ -509,11 +511,9 @@ AVX2 static inline size_t quick_field32(const char *l, size_t left, size_t max_l
 }
 
 /* py3_quick_sse2 with 32-octet blocks while more than 32 octets are left. */
-AVX2 __attribute__((noinline)) static ssize_t py3_quick_avx2(const char *buf, size_t len,
-                                                             const httpc_profile *p,
-                                                             size_t max_fields, httpc_header *h,
-                                                             size_t cap, size_t *n_out,
-                                                             size_t *off_out, httpc_header *open)
+AVX2 __attribute__((noinline)) static ssize_t
+py3_quick_avx2(const char *buf, size_t len, const httpc_profile *p, size_t max_fields,
+               httpc_header *h, size_t cap, size_t *n_out, size_t *off_out, httpc_header *open)
 {
     size_t off = 0, n = 0, last = 0, k, lim = cap < max_fields ? cap : max_fields;
     int stopped = 0;
@@ -528,8 +528,7 @@ AVX2 __attribute__((noinline)) static ssize_t py3_quick_avx2(const char *buf, si
         off += k;
         n++;
     }
-    return quick_rest(buf, len, p, max_fields, h, cap, off, n, last, n_out, off_out, open,
-                      stopped);
+    return quick_rest(buf, len, p, max_fields, h, cap, off, n, last, n_out, off_out, open, stopped);
 }
 #undef V32
 #undef AVX2

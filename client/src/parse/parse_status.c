@@ -158,8 +158,7 @@ __attribute__((always_inline)) static inline int fast_shape(const char *buf, uns
  * reason holds (split() and strip() leave the reason's inner octets, a CR
  * included, alone). */
 __attribute__((always_inline)) static inline void fast_result(const char *buf, size_t e,
-                                                              unsigned mask,
-                                                              httpc_status_line *out)
+                                                              unsigned mask, httpc_status_line *out)
 {
     const unsigned char *s = (const unsigned char *)buf;
 
@@ -180,9 +179,8 @@ __attribute__((always_inline)) static inline void fast_result(const char *buf, s
  * and numbers. Returns the line's length, FAST_NO_END when no CR or LF
  * follows the prefix yet, or 0 when the line has another shape or is too
  * long (the general path then decides). */
-__attribute__((always_inline)) static inline size_t parse_fast(const char *buf, size_t len,
-                                                               const httpc_profile *p,
-                                                               httpc_status_line *out)
+__attribute__((always_inline)) static inline size_t
+parse_fast(const char *buf, size_t len, const httpc_profile *p, httpc_status_line *out)
 {
     unsigned mask = p->py27 ? WS_BYTES : WS_STR;
     size_t e, n;
@@ -334,9 +332,8 @@ static ssize_t found_line(const char *buf, size_t n, int rc, const httpc_profile
 /* Every call but one whose common line httpc_parse_status_line reads in
  * line: kept out of line, so that that path needs few registers. */
 __attribute__((noinline)) static ssize_t parse_other(const char *buf, size_t len, int eof,
-                                                     const httpc_profile *p,
-                                                     httpc_status_line *out, char *detail,
-                                                     size_t detail_cap)
+                                                     const httpc_profile *p, httpc_status_line *out,
+                                                     char *detail, size_t detail_cap)
 {
     size_t line_len = 0, scanned = 0, fast = 0;
     int rc;
@@ -401,9 +398,8 @@ __attribute__((noinline)) static ssize_t resume_line(const char *buf, size_t len
 }
 
 /* A resumed call but one that brought a few bytes and no LF. */
-__attribute__((noinline)) static ssize_t resume_status(const char *buf, size_t len,
-                                                       size_t last_len, int eof,
-                                                       const httpc_profile *p,
+__attribute__((noinline)) static ssize_t resume_status(const char *buf, size_t len, size_t last_len,
+                                                       int eof, const httpc_profile *p,
                                                        httpc_status_line *out, char *detail,
                                                        size_t detail_cap)
 {
