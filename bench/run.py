@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -249,15 +250,24 @@ def e2e(build, rounds):
                         continue  # one run is enough to place CPython there
                     reqs = n // 10 if c == "python" and size < 1 << 20 else n
                     t0, c0 = time.monotonic(), cpu_ticks(srv.pid)
+                    u0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                     row = run_json(client_cmd(build, c, port, size, reqs))[0]
+                    u1 = resource.getrusage(resource.RUSAGE_CHILDREN)
                     row["server_cpu"] = (cpu_ticks(srv.pid) - c0) / hz / (time.monotonic() - t0)
+                    # CPU time a request, user and kernel: the client's (what it
+                    # costs) and the responder's (what every client waits for)
+                    row["client_us"] = 1e6 * (u1.ru_utime + u1.ru_stime - u0.ru_utime -
+                                              u0.ru_stime) / reqs
+                    row["server_us"] = 1e6 * (cpu_ticks(srv.pid) - c0) / hz / reqs
                     samples[c].append(row)
             for c, rows in samples.items():
                 med = lambda k: statistics.median(r[k] for r in rows)
                 results[(size, c)] = {"req_s": med("req_s"), "mb_s": med("mb_s"),
                                       "maxrss_kb": max(r["maxrss_kb"] for r in rows),
                                       "rss_growth_kb": max(r["rss_growth_kb"] for r in rows),
-                                      "server_cpu": med("server_cpu")}
+                                      "server_cpu": med("server_cpu"),
+                                      "client_us": med("client_us"), "server_us": med("server_us"),
+                                      "runs": [r["req_s"] for r in rows]}
         for c in ("httpc", "curl"):
             idle[c] = run_json([os.path.join(build, "bench", "httpc-bench-client"),
                                 "--client", c, "--port", str(port), "--idle", "200"])[0]
@@ -307,7 +317,7 @@ def fmt_ratio(x):
 
 
 def goal(ok):
-    return "met" if ok else "**not met**"
+    return "" if ok is None else "met" if ok else "**not met**"
 
 
 def micro_table(times, ir, ir_scalar):
@@ -357,8 +367,16 @@ def goals(times, ir, e2e_res, idle):
     chunk_pico = max(pico(m) for m in msgs if m.startswith("chunked"))
     rows.append(("chunked <= 0.8x picohttpparser's time (worst; its decode includes the "
                  "in-place rewrite)", chunk_pico, chunk_pico <= 0.8))
-    small = e2e_res[(100, "httpc")]["req_s"] / e2e_res[(100, "curl")]["req_s"]
-    rows.append(("e2e 100 B GETs >= 1.2x libcurl req/s", small, small >= 1.2))
+    # keep-alive GETs of 100 B: the ratio of each round's runs (interleaved),
+    # their median; the read() loop's is the most any client reaches against
+    # this responder (one send and one recv a request, as httpc makes)
+    per_round = lambda c: statistics.median(
+        a / b for a, b in zip(e2e_res[(100, c)]["runs"], e2e_res[(100, "curl")]["runs"]))
+    small = per_round("httpc")
+    rows.append(("e2e 100 B GETs >= 2x libcurl req/s (median of per-round ratios)", small,
+                 small >= 2))
+    rows.append(("the same for the read() loop: the ceiling on this machine", per_round("raw"),
+                 None))
     big = e2e_res[(64 << 20, "httpc")]["mb_s"] / e2e_res[(64 << 20, "raw")]["mb_s"]
     rows.append(("64 MiB body >= 0.9x a read() loop", big, big >= 0.9))
     kib = idle["httpc"]["heap_bytes_per_conn"] / 1024
@@ -371,16 +389,17 @@ def goals(times, ir, e2e_res, idle):
 
 def e2e_table(res):
     lines = ["| body | client | req/s | MB/s | vs libcurl | peak RSS KiB, VmHWM (growth during the run) "
-             "| responder CPU |", "|---|---|---|---|---|---|---|"]
+             "| responder CPU | CPU us a request: client / responder |",
+             "|---|---|---|---|---|---|---|---|"]
     for size, _ in E2E_SIZES:
         for c in E2E_CLIENTS:
             x = res[(size, c)]
             label = {"curl": "libcurl", "python": "CPython http.client",
                      "raw": "read() loop"}.get(c, c)
-            lines.append("| %s | %s | %.0f | %.1f | %s | %d (+%d) | %.0f%% |" % (
+            lines.append("| %s | %s | %.0f | %.1f | %s | %d (+%d) | %.0f%% | %.1f / %.1f |" % (
                 human(size), label, x["req_s"], x["mb_s"],
                 fmt_ratio(x["req_s"] / res[(size, "curl")]["req_s"]), x["maxrss_kb"],
-                x["rss_growth_kb"], 100 * x["server_cpu"]))
+                x["rss_growth_kb"], 100 * x["server_cpu"], x["client_us"], x["server_us"]))
     return lines
 
 
@@ -536,7 +555,7 @@ def main():
                     help="the build tree configured with -DHTTPC_BENCH=ON (default build/bench)")
     ap.add_argument("--reports", default=os.path.join(ROOT, "reports", "bench"),
                     help="where the reports go (default reports/bench)")
-    ap.add_argument("--rounds", type=int, default=5, help="end-to-end rounds (default 5)")
+    ap.add_argument("--rounds", type=int, default=7, help="end-to-end rounds (default 7)")
     ap.add_argument("--sweep-only", action="store_true",
                     help="only the segmentation sweep: reports/bench/sweep.{md,json}")
     ap.add_argument("--no-times", action="store_true",
