@@ -1070,6 +1070,35 @@ Test(conn, tunnel_connect_request_and_failure)
     mem_peer_release(&m);
 }
 
+/* The Host value of a relative URL is made once a connection and made
+ * again after set_tunnel: before it the host's, after it the tunnel's
+ * (CPython 3.11.7, one HTTPConnection closed between the two). */
+Test(conn, host_follows_a_later_set_tunnel)
+{
+    mem_peer m = {.replies = {OK_REPLY, "HTTP/1.0 200 Connection established\r\n\r\n"},
+                  .more = {{OK_REPLY}, {OK_REPLY}}};
+    httpc_conn *c = open_conn(&m, "proxy:3128", "py3");
+    httpc_resp *r;
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0, "%d", i);
+        cr_assert_eq(httpc_conn_getresponse(c, &r), 0, "%d", i);
+        cr_assert_eq(httpc_resp_read_all(r, NULL, NULL), 2, "%d", i);
+        httpc_resp_free(r);
+    }
+    cr_assert_str_eq(mem_peer_sent(&m, 0),
+                     "GET / HTTP/1.1\r\nHost: proxy:3128\r\nAccept-Encoding: identity\r\n\r\n"
+                     "GET / HTTP/1.1\r\nHost: proxy:3128\r\nAccept-Encoding: identity\r\n\r\n");
+    httpc_conn_close(c);
+    cr_assert_eq(httpc_conn_set_tunnel(c, "target", 8443, NULL, NULL, 0), 0);
+    cr_assert_eq(httpc_conn_request(c, "GET", "/", NULL, NULL, 0, 0), 0, "%s",
+                 httpc_conn_errmsg(c));
+    cr_assert_str_eq(mem_peer_sent(&m, 1),
+                     "CONNECT target:8443 HTTP/1.0\r\n\r\n"
+                     "GET / HTTP/1.1\r\nHost: target:8443\r\nAccept-Encoding: identity\r\n\r\n");
+    httpc_conn_free(c);
+    mem_peer_release(&m);
+}
+
 Test(conn, tunnel_ipv6_target_forms)
 {
     /* set_tunnel('[::1]', 8443) keeps the brackets (explicit port), so

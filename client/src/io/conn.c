@@ -32,6 +32,8 @@ struct httpc_conn {
     size_t out_len, out_cap;
     char *tunnel_host;
     int tunnel_port;
+    /* put_host's value for a URL without a netloc, made once */
+    char *host_value;
     char **tunnel_hdrs; /* "Name: value\r\n" lines */
     size_t ntunnel;
     httpc__connector_fn connector;
@@ -161,8 +163,10 @@ static void clear_tunnel(httpc_conn *c)
         free(c->tunnel_hdrs[i]);
     free(c->tunnel_hdrs);
     free(c->tunnel_host);
+    free(c->host_value); /* the (tunnel) host it was made of goes */
     c->tunnel_hdrs = NULL;
     c->tunnel_host = NULL;
+    c->host_value = NULL;
     c->ntunnel = 0;
 }
 
@@ -497,6 +501,31 @@ static int putheader1(httpc_conn *c, const char *name, const char *value)
     return httpc_conn_putheader(c, name, &value, 1);
 }
 
+static int invalid_header(httpc_conn *c, const char *what, const char *s);
+
+/* putheader(name, value) for a header the library adds itself (Host,
+ * Accept-Encoding, Content-Length, Transfer-Encoding): the name is legal
+ * ASCII and not Connection, so of putheader's checks only the value's is
+ * left, in the same order of outcomes. A keep-alive GET puts two such
+ * headers a request. */
+static int put_own(httpc_conn *c, const char *name, size_t nlen, const char *value)
+{
+    size_t vlen, start = c->out_len;
+    int rc;
+
+    if (c->state != CS_REQ_STARTED)
+        return fail(c, HTTPC_E_CANNOT_SEND_HEADER, "");
+    if (!httpc__valid_header_value(value))
+        return invalid_header(c, "value", value);
+    vlen = strlen(value);
+    if ((rc = out_reserve(c, nlen + vlen + 7)) < 0)
+        return rc;
+    out_put(c, name, nlen);
+    out_put(c, ": ", 2);
+    out_put(c, value, vlen);
+    return out_line_end(c, start);
+}
+
 /* _strip_ipv6_iface (3.x): "[fe80::1%eth0]..." -> "[fe80::1]"; CPython
  * asserts the bracket, which a netloc like "a%20b" fails. */
 static int strip_iface(httpc_conn *c, char *v)
@@ -549,8 +578,10 @@ static void append_port(char *v, int port)
  * (tunnel) host, bracketed when it holds a ':', with the port unless 80. */
 static int put_host(httpc_conn *c, const char *url)
 {
-    httpc_span netloc =
-        strncmp(url, "http", 4) == 0 ? httpc__url_netloc(url) : (httpc_span){url, 0};
+    int absolute = strncmp(url, "http", 4) == 0;
+    if (!absolute && c->host_value != NULL)
+        return put_own(c, "Host", 4, c->host_value);
+    httpc_span netloc = absolute ? httpc__url_netloc(url) : (httpc_span){url, 0};
     const char *host = c->tunnel_host ? c->tunnel_host : c->host;
     int port = c->tunnel_host ? c->tunnel_port : c->port, rc;
     size_t need = (netloc.len > 0 ? netloc.len : strlen(host)) + 16;
@@ -571,9 +602,11 @@ static int put_host(httpc_conn *c, const char *url)
             n = strlen(v);
         if (rc == 0 && port != c->default_port)
             append_port(v + n, port);
+        if (rc == 0 && c->host_value == NULL)
+            c->host_value = strdup(v); /* for the next request; none if out of memory */
     }
     if (rc == 0)
-        rc = putheader1(c, "Host", v);
+        rc = put_own(c, "Host", 4, v);
     if (v != small)
         free(v);
     return rc;
@@ -655,7 +688,7 @@ int httpc_conn_putrequest(httpc_conn *c, const char *method, const char *url, in
     if (!skip_host && (rc = put_host(c, url)) < 0)
         return rc;
     if (!skip_accept_encoding)
-        rc = putheader1(c, "Accept-Encoding", "identity");
+        rc = put_own(c, "Accept-Encoding", 15, "identity");
     return rc;
 }
 
@@ -705,7 +738,7 @@ int httpc_conn_putheader(httpc_conn *c, const char *name, const char *const *val
         if (i > 0)
             out_put(c, "\r\n\t", 3);
         out_put(c, values[i], vlen);
-        close |= strcasecmp(name, "connection") == 0 &&
+        close |= nlen == 10 && strcasecmp(name, "connection") == 0 &&
                  httpc__list_has((httpc_span){values[i], vlen}, "close");
     }
     rc = out_line_end(c, start);
@@ -835,7 +868,7 @@ static long long content_length(httpc_conn *c, const httpc_body *b, const char *
     struct stat st;
 
     if (b == NULL || b->kind == HTTPC_BODY_NONE) {
-        for (size_t i = 0; i < 3; i++)
+        for (size_t i = 0; i < 3 && (method[0] | 0x20) == 'p'; i++)
             if (strcasecmp(method, expecting[i]) == 0)
                 return 0;
         return -1;
@@ -875,11 +908,11 @@ static int framing_headers(httpc_conn *c, const char *method, const httpc_body *
     long long cl = content_length(c, body, method);
     if (cl >= 0) {
         snprintf(num, sizeof num, "%lld", cl);
-        return putheader1(c, "Content-Length", num);
+        return put_own(c, "Content-Length", 14, num);
     }
     if (!has_body || c->p->body_framing != HTTPC_FRAMING_CHUNKED)
         return 0;
-    int rc = putheader1(c, "Transfer-Encoding", "chunked");
+    int rc = put_own(c, "Transfer-Encoding", 17, "chunked");
     return rc < 0 ? rc : 1;
 }
 
