@@ -34,9 +34,18 @@ int httpc__resp_new_from(httpc_resp **spare, httpc__transport *t, const httpc_pr
         r->buf = buf;
         r->store = store, r->store_cap = store_cap;
         r->hdrs = hdrs, r->hdrs_cap = hdrs_cap;
-    } else if ((r = calloc(1, sizeof *r)) == NULL || (r->buf = malloc(RESP_BUFSIZE)) == NULL) {
-        free(r);
-        return HTTPC_E_NOMEM;
+    } else {
+        /* the header array before the read buffer, which may grow in place */
+        size_t nh = httpc__resp_hdrs_first(p);
+        if ((r = calloc(1, sizeof *r)) == NULL ||
+            (r->hdrs = malloc(nh * sizeof *r->hdrs)) == NULL ||
+            (r->buf = malloc(RESP_BUFSIZE)) == NULL) {
+            if (r != NULL)
+                free(r->hdrs);
+            free(r);
+            return HTTPC_E_NOMEM;
+        }
+        r->hdrs_cap = nh;
     }
     r->refs = 1;
     r->t = httpc__transport_ref(t);

@@ -11,20 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for `need` bytes in the response's store (the reason phrase, the
+/* Room for `need` bytes in the response's store (a long reason phrase, the
  * header block, the 2.7 scratch), which a kept-alive connection hands from
- * one response to the next: it grows, and the reason moves with it. */
+ * one response to the next: it grows, and a reason in it moves with it. */
 static int store_reserve(httpc_resp *r, size_t need)
 {
+    int has_reason = r->reason != NULL && r->reason == r->store;
     char *p;
 
     if (need <= r->store_cap)
         return 0;
     if (need < 256)
-        need = 256; /* a typical reason and head: one allocation a connection */
+        need = 256; /* a typical head: one allocation a connection */
     if ((p = realloc(r->store, need)) == NULL)
         return httpc__resp_fail(r, HTTPC_E_NOMEM);
-    if (r->reason != NULL)
+    if (has_reason)
         r->reason = p;
     r->store = p;
     r->store_cap = need;
@@ -338,7 +339,7 @@ static size_t unfold(char *v, size_t n)
 static int keep_headers(httpc_resp *r, httpc_header *h, size_t n, size_t head_len)
 {
     const char *base = r->buf + r->pos;
-    size_t at = r->reason_len + 1;
+    size_t at = r->reason == r->store ? r->reason_len + 1 : 0;
 
     if (store_reserve(r, at + head_len + (r->p->py27 ? head_len + 1 : 0)) < 0)
         return HTTPC_E_NOMEM;
@@ -500,11 +501,19 @@ static int begin(httpc_resp *r)
     }
     r->status = sl.status;
     r->version = sl.version_num;
-    if (store_reserve(r, sl.reason.len + 1) < 0)
-        return HTTPC_E_NOMEM;
-    memcpy(r->store, sl.reason.ptr, sl.reason.len);
-    r->store[sl.reason.len] = '\0';
-    r->reason = r->store, r->reason_len = sl.reason.len;
+    if (sl.reason.len < sizeof r->reason_in) {
+        r->reason = r->reason_in;
+    } else {
+        /* with room for the rest of a head that came with it (most heads),
+         * so that keeping the head does not move the reason */
+        size_t more = r->end - r->pos < RESP_BUFSIZE ? r->end - r->pos : RESP_BUFSIZE;
+        if (store_reserve(r, sl.reason.len + 1 + more) < 0)
+            return HTTPC_E_NOMEM;
+        r->reason = r->store;
+    }
+    memcpy(r->reason, sl.reason.ptr, sl.reason.len);
+    r->reason[sl.reason.len] = '\0';
+    r->reason_len = sl.reason.len;
     /* HTTP/0.9 has no headers: the rest of the stream is the body */
     if (r->version != 9 && (rc = read_headers(r)) < 0)
         return rc;

@@ -25,12 +25,14 @@ struct httpc_resp {
     int64_t length;    /* -1: None */
     uint64_t length_over; /* Python's self.length is length + length_over */
     char *reason;      /* the reason phrase, NUL-terminated for convenience */
+    /* a short reason is kept here, a longer one in store */
+    char reason_in[48];
     size_t reason_len; /* its length: the phrase may hold NUL bytes */
     char *head;        /* the header block, which the spans of hdrs point into */
     size_t head_len;
     httpc_header *hdrs; /* nhdrs fields in an array of hdrs_cap */
     size_t nhdrs, hdrs_cap;
-    /* reason and head point into store, which also holds httplib 2.7's
+    /* head (and a long reason) point into store, which also holds httplib 2.7's
      * scratch for joined values; store and hdrs outlive the response that
      * the connection keeps as its spare (resp.c), so a keep-alive loop does
      * not allocate them again. */
