@@ -19,7 +19,9 @@ static int store_reserve(httpc_resp *r, size_t need)
     int has_reason = r->reason != NULL && r->reason == r->store;
     char *p;
 
-    if (need <= r->store_cap)
+    /* A store exists even for an empty head, so the spans that point into it
+     * are never offsets from NULL (UBSan: memcpy(NULL, p, 0) in keep_headers). */
+    if (need <= r->store_cap && r->store != NULL)
         return 0;
     if (need < 256)
         need = 256; /* a typical head: one allocation a connection */
