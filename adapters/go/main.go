@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	neturl "net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -119,12 +120,18 @@ type outcome struct {
 func str(s string) *string { return &s }
 
 func main() {
-	reqs, url, timeout, cacert, insecure, proxy := parseArgs(os.Args[1:])
+	reqs, url, timeout, cacert, insecure, proxy, proxyHeaders := parseArgs(os.Args[1:])
 	out := outcome{}
 	defer func() { json.NewEncoder(os.Stdout).Encode(out) }()
-	if proxy != "" { // net/http tunnels only for https:// through a proxy URL
+	if proxy != "" && !strings.HasPrefix(url, "https://") {
+		// The Transport opens a CONNECT tunnel only for an https:// target;
+		// an http:// one goes to the proxy as an absolute-form request
+		// ("GET http://host:port/ HTTP/1.1"), and net/http has no other way
+		// to tunnel plain HTTP.
 		out.Error = str("AdapterUnsupported")
-		out.Detail = "go adapter: set_tunnel-style CONNECT is not implemented"
+		out.Detail = "go adapter: net/http tunnels (CONNECT) only to an https:// target; " +
+			"an http:// URL through a proxy is sent to it in absolute-form, so set_tunnel " +
+			"to a plain-HTTP target has no net/http equivalent"
 		out.NativeError = str(out.Detail)
 		return
 	}
@@ -137,6 +144,14 @@ func main() {
 			return idleConn{c, timeout}, nil
 		}}
 	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure}
+	if proxy != "" { // net/http's own CONNECT: the proxy URL and its headers
+		tr.Proxy = http.ProxyURL(&neturl.URL{Scheme: "http", Host: proxy})
+		tr.ProxyConnectHeader = http.Header{}
+		for _, h := range proxyHeaders {
+			k, v, _ := strings.Cut(h, ":")
+			tr.ProxyConnectHeader.Add(k, strings.TrimLeft(v, " \t"))
+		}
+	}
 	if cacert != "" {
 		pool := x509.NewCertPool()
 		pem, _ := os.ReadFile(cacert)
@@ -194,7 +209,11 @@ func main() {
 					if e != nil {
 						handshakeErr = e
 					}
-				}}))
+				}, ConnectDone: func(_, _ string, e error) {
+					dialed = e == nil
+				}, TLSHandshakeStart: func() { tlsStarted = true },
+					GotConn: func(httptrace.GotConnInfo) { gotConn = true }}))
+			tunnel = proxy != ""
 			resp, err = client.Do(req)
 		}
 		if err != nil {
@@ -230,8 +249,18 @@ func main() {
 // handshakeErr is the error a TLS handshake of the run ended with.
 var handshakeErr error
 
+// What the trace saw of the connection being made: through a proxy, an error
+// after the TCP connect and before the TLS handshake is the CONNECT exchange's.
+var tunnel, dialed, tlsStarted, gotConn bool
+
 func fail(out *outcome, err error, i, n int) {
 	out.Error = str(classify(err))
+	if tunnel && dialed && !tlsStarted && !gotConn && *out.Error == "Unmapped" {
+		// A CONNECT reply other than 200: the Transport returns its reason
+		// phrase as the error's text ("Proxy Authentication Required"), or
+		// "unknown status code" when there is none; the tunnel failed (OSError).
+		out.Error = str("OSError")
+	}
 	if handshakeErr != nil && errors.Is(handshakeErr, io.EOF) && errors.Is(err, io.EOF) {
 		out.Error = str("SSLEOFError")
 	}
@@ -308,7 +337,7 @@ func latin1(s string) string {
 }
 
 func parseArgs(a []string) (reqs []request, url string, timeout time.Duration,
-	cacert string, insecure bool, proxy string) {
+	cacert string, insecure bool, proxy string, proxyHeaders []string) {
 	cur := request{method: "GET"}
 	target := ""
 	timeout = 10 * time.Second
@@ -351,6 +380,7 @@ func parseArgs(a []string) (reqs []request, url string, timeout time.Duration,
 		case "--proxy":
 			proxy = v
 		case "--proxy-header":
+			proxyHeaders = append(proxyHeaders, v)
 		case "--json":
 			url = v
 		case "--target": // sent verbatim (absolute-form, "*")
@@ -369,5 +399,5 @@ func parseArgs(a []string) (reqs []request, url string, timeout time.Duration,
 	if target != "" {
 		cur.target = target
 	}
-	return append(reqs, cur), url, timeout, cacert, insecure, proxy
+	return append(reqs, cur), url, timeout, cacert, insecure, proxy, proxyHeaders
 }

@@ -66,13 +66,14 @@ function unchunk(buf) {
 
 // One adaptation: the protocol's argv in, the outcome object to done().
 function adapt(argv, done) {
-  let agent = null;
+  let agent = null, proxySocket = null;
   const out = no.newOutcome();
   let printed = false;
   function finish() {
     if (printed) return;
     printed = true;
     if (agent) agent.destroy(); // no socket outlives its run (the batch mode goes on)
+    if (proxySocket) proxySocket.destroy();
     done(out);
   }
 
@@ -103,21 +104,25 @@ function adapt(argv, done) {
 
   function run() {
     const {reqs, opts} = no.parseArgs(argv, 'node_adapter');
-    if (opts.proxy) { // Node's http has no set_tunnel(): an adapter gap, not a client error
-      out.error = 'AdapterUnsupported';
-      out.native_error = out.detail = 'node adapter: CONNECT tunnels are not implemented';
-      return finish();
-    }
     const tls = opts.url.protocol === 'https:';
     const mod = tls ? https : http;
-    agent = new mod.Agent({keepAlive: true, maxSockets: 1,
-      ...(tls ? {ca: opts.cacert && fs.readFileSync(opts.cacert),
-        rejectUnauthorized: !opts.insecure} : {})});
     const ms = opts.timeout * 1000;
+    let tunnel = null; // the socket of an open CONNECT tunnel
+    const newAgent = () => {
+      agent = new mod.Agent({keepAlive: true, maxSockets: 1,
+        ...(tls ? {ca: opts.cacert && fs.readFileSync(opts.cacert),
+          rejectUnauthorized: !opts.insecure} : {})});
+      // Through a tunnel, plain HTTP goes over the tunnel's socket as it is
+      // (the agent's connection is that socket); https.Agent's own
+      // createConnection makes TLS on it, given the socket as tls.connect's
+      // `socket` option (the request options below).
+      if (tunnel && !tls) agent.createConnection = () => tunnel;
+    };
     const step = (n) => {
       const q = reqs[n], last = n === reqs.length - 1;
       const o = {method: q.method, path: q.target, agent, headers: rawHeaders(q.headers),
-        host: opts.url.hostname, port: opts.url.port, setHost: true};
+        host: opts.url.hostname, port: opts.url.port, setHost: true,
+        ...(tunnel && tls ? {socket: tunnel} : {})};
       // Node adds no default field to headers given as a raw array (setHost
       // included): the adapter adds the Host Node would send itself.
       if (!hasHeader(o.headers, 'host'))
@@ -165,7 +170,46 @@ function adapt(argv, done) {
       });
       req.end(q.data || undefined);
     };
-    step(0);
+    if (!opts.proxy) {
+      newAgent();
+      return step(0);
+    }
+    // set_tunnel: Node's own CONNECT (http.request with method CONNECT and
+    // the authority as the path; the reply comes as the 'connect' event with
+    // the socket, whatever its status), then the requests through that socket.
+    const [, phost, pport] = /^\[?(.*?)\]?:(\d+)$/.exec(opts.proxy);
+    const authority = opts.url.hostname + ':' + (opts.url.port || (tls ? 443 : 80));
+    const creq = http.request({method: 'CONNECT', host: phost, port: pport, path: authority,
+      headers: Object.fromEntries(opts.proxyHeaders.map(no.splitHeader))});
+    creq.on('socket', (sk) => { proxySocket = sk; });
+    creq.setTimeout(ms, () => creq.destroy(Object.assign(new Error('timed out'),
+      {code: 'ETIMEDOUT'})));
+    creq.on('error', (e) => fail(e, 0, reqs.length));
+    creq.on('response', (res) => { // not reached: Node answers a CONNECT with 'connect'
+      res.resume();
+      fail(Object.assign(new Error('CONNECT answered as a response: ' + res.statusCode),
+        {code: 'ERR_ADAPTER'}), 0, reqs.length);
+    });
+    creq.on('connect', (res, socket, head) => {
+      if (res.statusCode < 200 || res.statusCode > 299) {
+        // Node leaves the verdict to the caller: like RFC 9110 9.3.6, only a
+        // 2xx opens a tunnel; any other status fails it (OSError).
+        socket.destroy();
+        out.error = 'OSError';
+        out.connection = 'closed';
+        out.native_error = `'connect' event: ${res.statusCode} ${res.statusMessage}`;
+        out.detail = (reqs.length > 1 ? `request 1 of ${reqs.length}: ` : '') +
+          `CONNECT refused: ${res.statusCode} ${res.statusMessage}`;
+        return finish();
+      }
+      socket.setTimeout(0);
+      socket.removeAllListeners('timeout');
+      if (head && head.length) socket.unshift(head); // bytes already of the tunnel
+      tunnel = socket;
+      newAgent();
+      step(0);
+    });
+    creq.end();
   }
 
   try {
