@@ -448,6 +448,8 @@ Test(parse_resume, client_reads_heads_in_pieces_linearly)
  * colon, a CR whose LF comes next, a line ended by the empty one, a line
  * too long), every cut of every piece size, at every scan level, gives
  * the whole reply's result. */
+#define A40 "0123456789abcdefghijklmnopqrstuvwxyzABCD"
+#define A400 A40 A40 A40 A40 A40 A40 A40 A40 A40 A40
 Test(parse_resume, lines_ended_in_a_later_call)
 {
     static const char *const replies[] = {
@@ -470,6 +472,16 @@ Test(parse_resume, lines_ended_in_a_later_call)
         "X-Second: another value that a later call ends\r\n"
         "X-Third: and a third, the last that the limit lets in\r\n"
         "X-Fourth: one field more than max_headers allows\r\n"
+        "\r\n",
+        /* long open lines whose rest comes in pieces of more than 64 octets
+         * (searched for CR and LF in one pass): a bare CR with 4,000 octets
+         * after it (searched once, not again in every later call), a
+         * continuation after another */
+        "HTTP/1.1 200 OK\r\n"
+        "X-Long: " A40 A40 A40 "\r" A400 A400 A400 A400 A400 A400 A400 A400 A400 A400 "\r\n"
+        "X-Next: " A40 A40 A40 A40 "\r\n"
+        " " A40 A40 "\r\n"
+        "X-Last: " A40 A40 A40 "\r\n"
         "\r\n",
     };
     const httpc_profile *all[] = {P27, P3, PST};
@@ -500,6 +512,9 @@ Test(parse_resume, lines_ended_in_a_later_call)
         free(t.p);
     }
 }
+
+#undef A400
+#undef A40
 
 /* A block with more short field lines than max_headers allows: the quick
  * path takes the fields the limit lets in and the general path reads the

@@ -510,10 +510,11 @@ AVX2 static inline size_t quick_field32(const char *l, size_t left, size_t max_l
                            crlf != 0 ? (size_t)__builtin_ctz(crlf) : line_end32(l, left), f, open);
 }
 
-/* py3_quick_sse2 with 32-octet blocks while more than 32 octets are left. */
-AVX2 __attribute__((noinline)) static ssize_t
-py3_quick_avx2(const char *buf, size_t len, const httpc_profile *p, size_t max_fields,
-               httpc_header *h, size_t cap, size_t *n_out, size_t *off_out, httpc_header *open)
+/* py3_quick_sse2 with 32-octet blocks while more than 32 octets are left;
+ * in line in py3_quick_avx2 and resume_lines32. */
+AVX2 __attribute__((always_inline)) static inline ssize_t
+quick_lines32(const char *buf, size_t len, const httpc_profile *p, size_t max_fields,
+              httpc_header *h, size_t cap, size_t *n_out, size_t *off_out, httpc_header *open)
 {
     size_t off = 0, n = 0, last = 0, k, lim = cap < max_fields ? cap : max_fields;
     int stopped = 0;
@@ -529,6 +530,61 @@ py3_quick_avx2(const char *buf, size_t len, const httpc_profile *p, size_t max_f
         n++;
     }
     return quick_rest(buf, len, p, max_fields, h, cap, off, n, last, n_out, off_out, open, stopped);
+}
+
+AVX2 __attribute__((noinline)) static ssize_t
+py3_quick_avx2(const char *buf, size_t len, const httpc_profile *p, size_t max_fields,
+               httpc_header *h, size_t cap, size_t *n_out, size_t *off_out, httpc_header *open)
+{
+    return quick_lines32(buf, len, p, max_fields, h, cap, n_out, off_out, open);
+}
+
+/* 0xff for the CRs and LFs of l[0..32) in two operations: an octet below
+ * 0x80 picks the entry of its low nibble, which equals the octet itself
+ * only for CR and LF (the others are 0xff); one from 0x80 up picks 0. */
+static const char crlf_tab[32] __attribute__((aligned(32))) = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1};
+
+AVX2 static inline __m256i crlf_eq32(const char *l)
+{
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)l);
+    __m256i t = _mm256_load_si256((const __m256i *)(const void *)crlf_tab);
+
+    return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, x), x);
+}
+
+/* The first CR or LF of l[i..left), or left, 32 octets a step; the last
+ * block is loaded to end at l[left] (l[0..i) is part of the same line), a
+ * line shorter than a block is looked at byte by byte. */
+AVX2 static inline size_t crlf_scan32(const char *l, size_t i, size_t left)
+{
+    unsigned m;
+
+    for (; i + 128 <= left; i += 128) /* 4 blocks a test: the long runs */
+        if (_mm256_movemask_epi8(_mm256_or_si256(
+                _mm256_or_si256(crlf_eq32(l + i), crlf_eq32(l + i + 32)),
+                _mm256_or_si256(crlf_eq32(l + i + 64), crlf_eq32(l + i + 96)))) != 0)
+            break;
+    for (; i + 32 <= left; i += 32)
+        if ((m = (unsigned)_mm256_movemask_epi8(crlf_eq32(l + i))) != 0)
+            return i + (size_t)__builtin_ctz(m);
+    if (i < left && left >= 32) {
+        m = crlf_mask32(l + left - 32) >> (32 - (left - i));
+        return m != 0 ? i + (size_t)__builtin_ctz(m) : left;
+    }
+    for (; i < left; i++)
+        if (l[i] == '\r' || l[i] == '\n')
+            return i;
+    return left;
+}
+
+AVX2 static inline size_t crlf_from32(const char *l, size_t i, size_t left)
+{
+    size_t k = crlf_scan32(l, i, left);
+
+    HTTPC__WORK((k < left ? k + 1 : left) - i);
+    return k;
 }
 #undef V32
 #undef AVX2
@@ -929,91 +985,102 @@ static int still_pending(const char *buf, size_t len, const httpc_profile *p, ht
 
     if (st->_scanned == 0 || len < from || len - st->_off > p->max_line)
         return 0;
+    /* many new bytes of an open line: resume_lines (or py3_close) searches
+     * them, for CR and LF in one pass */
+    if (len - from > 16 && (st->_flags & F_PY3_OPEN) && len - from > 64)
+        return 0; /* (the test find_lf makes first, so one piece costs none) */
     k = httpc__find_lf(buf + from, len - from);
     st->_scanned += k;
     return k == len - from;
 }
 
-/* A py3 call that resumes with no field pending, at a line's start or
- * inside an open field line (F_PY3_OPEN), when the quick path may read the
- * lines: the new bytes are searched for the pending line's end once (CR and
- * LF in one scan, from where none is known), and the lines from there go
- * straight to the quick path, without the general path's set-up. A line
- * that was not open is read again from its start once its end came (its
- * start is all that was looked at). Returns the block's length,
- * HTTPC_E_AGAIN, or 0 to go on in parse_more: with the state untouched when
- * the open line is no common one (a bare CR, a continuation or the buffer's
- * end after it, a limit), or past the lines taken when the quick path
- * stopped at another line. */
-static ssize_t resume_lines(const char *buf, size_t len, const httpc_profile *p, httpc_header *h,
-                            size_t *num_headers, httpc_parse_state *st)
-{
-    size_t off = st->_off, cap = *num_headers, nf = st->_fields, n = 0, k = 0, e, next;
-    const char *vs, *ve, *cr;
-    httpc_header open = {{NULL, 0}, {NULL, 0}};
-    ssize_t q;
+/* ---- py3: a call that resumes inside an open field line ------------------ */
 
+/* A call that resumes inside an open field line (F_PY3_OPEN) when the
+ * quick path may read the lines: the open line's bytes up to _scanned hold
+ * no CR or LF (its value's span ends there too), so the new bytes are
+ * searched for either in one pass, the line's end is checked as py3_close
+ * does, and the lines after it go straight to the quick path, without the
+ * general path's set-up. resume_lines does it at the SSE2 level,
+ * resume_lines32 in one frame at the AVX2 level. Both return the block's
+ * length, HTTPC_E_AGAIN, or 0 to go on in the general path: the state then
+ * holds a consistent open line (the bytes searched are not searched again),
+ * or is past the lines taken when the quick path stopped at another line. */
+
+/* Where the open line is searched from, as an index into it: the end of
+ * its value's span (no CR or LF before it; still_pending may have searched
+ * further for an LF alone, when a few bytes came), after the spans follow
+ * a moved buffer. SIZE_MAX when the buffer is shorter than the state. */
+static inline size_t resume_from(const char *buf, size_t len, httpc_header *h, size_t cap,
+                                 httpc_parse_state *st)
+{
     if ((uintptr_t)buf != st->_base)
         follow(st, buf, h, cap);
-    vs = st->_field.value.ptr;
-    /* buf[off.._scanned) holds no LF: the new bytes are searched for one by
-     * memchr (the cheapest search there is), and the value's part from
-     * vend on for a CR only once the LF came, as py3_close does */
-    e = off + st->_scanned;
-    if (e == len || buf[e] != '\n') /* still_pending often found it */
-        e += httpc__find_lf(buf + e, len - e);
-    if (e == len) {
+    if (len < st->_off + st->_scanned)
+        return SIZE_MAX;
+    return (size_t)(st->_field.value.ptr + st->_field.value.len - (buf + st->_off));
+}
+
+/* The first CR or LF from the open line's searched part on is at e: the
+ * search is recorded, the state stays one py3_close reads. Returns 1 with
+ * *next past the line when its field is complete and a line that continues
+ * nothing follows, HTTPC_E_AGAIN, or 0 for the general path. */
+static inline int open_line_end(const char *buf, size_t len, const httpc_profile *p,
+                                httpc_parse_state *st, size_t e, size_t cap, size_t *next,
+                                size_t *num_headers)
+{
+    size_t off = st->_off, n;
+
+    st->_scanned = e - off;
+    st->_field.value.len = (size_t)(buf + e - st->_field.value.ptr);
+    if (e == len || (buf[e] == '\r' && e + 1 == len)) { /* a CR last: its LF may come */
         if (len - off > p->max_line)
             return 0;
-        st->_scanned = len - off;
         *num_headers = 0;
         return HTTPC_E_AGAIN;
     }
-    st->_scanned = e - off; /* buf[e] is the LF, as py3_close takes it */
-    ve = vs + st->_field.value.len;
-    cr = memchr(ve, '\r', (size_t)(buf + e - ve));
-    HTTPC__WORK(buf + e - ve);
-    next = e + 1;
-    if (cr != NULL)
-        e--;
-    if ((cr != NULL && cr != buf + e) || next - off > p->max_line || st->_lines >= p->max_headers)
-        return 0;      /* a bare CR ends a feedparser line: the general path reads it */
-    if (next == len) { /* a continuation may follow: the field stays open */
-        st->_field.value.len = (size_t)(buf + e - vs);
+    if (buf[e] == '\r' && buf[e + 1] != '\n') {
+        /* a bare CR ends a feedparser line: the general path reads the line
+         * from its start, no field open (py3_close's PY3_NO_END), and no
+         * later call searches its bytes again */
         st->_flags &= ~(unsigned)F_PY3_OPEN;
-        st->_lines++;
-        st->_off = next;
-        st->_scanned = 0;
-        *num_headers = 0;
+        st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+        st->_scanned = e + 1 - off;
+        return 0;
+    }
+    n = e + 1 + (buf[e] == '\r');
+    if (n - off > p->max_line || st->_lines >= p->max_headers)
+        return 0;
+    if (n == len) {       /* a continuation may follow: the line stays open, its end */
+        *num_headers = 0; /* looked at again (one or two octets) with the next one */
         return HTTPC_E_AGAIN;
     }
-    if (buf[next] == ' ' || buf[next] == '\t' || nf >= cap)
+    if (buf[n] == ' ' || buf[n] == '\t' || st->_fields >= cap)
         return 0;
-    h[nf++] = (httpc_header){st->_field.name, {vs, (size_t)(buf + e - vs)}};
-    st->_lines++;
-    off = next;
-    if (st->_lines < p->max_headers) {
-        q = py3_quick(buf + off, len - off, p, p->max_headers - st->_lines, h + nf, cap - nf, &n,
-                      &k, &open);
-        nf += n;
-        st->_lines += n;
-        if (q > 0) {
-            st->_lines++; /* the empty line */
-            st->_fields = nf;
-            st->_flags &= ~(unsigned)F_PY3_OPEN;
-            st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
-            *num_headers = nf;
-            return (ssize_t)(st->_off = off + (size_t)q);
-        }
-        off += k;
+    *next = n;
+    return 1;
+}
+
+/* After the quick path from `off` on: q, n, k and open as py3_quick gives
+ * them, the line at off + k opened when its end has not come. */
+static inline ssize_t resume_done(const char *buf, size_t len, httpc_parse_state *st,
+                                  size_t *num_headers, size_t off, ssize_t q, size_t n, size_t k,
+                                  const httpc_header *open)
+{
+    st->_fields += n;
+    st->_lines += n;
+    if (q > 0) {
+        st->_lines++; /* the empty line */
+        st->_flags &= ~(unsigned)F_PY3_OPEN;
+        st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+        *num_headers = st->_fields;
+        return (ssize_t)(st->_off = off + (size_t)q);
     }
-    st->_off = off;
-    st->_fields = nf;
-    if (open.name.ptr == buf + off) {
+    st->_off = off += k;
+    if (open->name.ptr == buf + off) {
         st->_field =
-            (httpc_header){open.name, {open.value.ptr, (size_t)(buf + len - open.value.ptr)}};
+            (httpc_header){open->name, {open->value.ptr, (size_t)(buf + len - open->value.ptr)}};
         st->_scanned = len - off;
-        st->_flags |= F_PY3_OPEN;
         *num_headers = 0;
         return HTTPC_E_AGAIN;
     }
@@ -1022,6 +1089,54 @@ static ssize_t resume_lines(const char *buf, size_t len, const httpc_profile *p,
     st->_scanned = 0;
     return 0;
 }
+
+static inline ssize_t resume_lines(const char *buf, size_t len, const httpc_profile *p,
+                                   httpc_header *h, size_t *num_headers, httpc_parse_state *st)
+{
+    size_t off = st->_off, cap = *num_headers, next = 0, n = 0, k = 0;
+    size_t from = resume_from(buf, len, h, cap, st);
+    httpc_header open = {{NULL, 0}, {NULL, 0}};
+    int rc;
+    ssize_t q;
+
+    if (from == SIZE_MAX)
+        return 0;
+    rc = open_line_end(buf, len, p, st, off + httpc__scan_crlf_from(buf + off, from, len - off),
+                       cap, &next, num_headers);
+    if (rc != 1)
+        return rc;
+    h[st->_fields++] = st->_field; /* its value ends at the CR or LF */
+    st->_lines++;
+    q = py3_quick(buf + next, len - next, p, p->max_headers - st->_lines, h + st->_fields,
+                  cap - st->_fields, &n, &k, &open);
+    return resume_done(buf, len, st, num_headers, next, q, n, k, &open);
+}
+
+#ifdef HTTPC__SCAN_SSE2_INLINE
+/* resume_lines with the AVX2 search and quick path in line. */
+__attribute__((target("avx2"), always_inline)) static inline ssize_t
+resume_lines32(const char *buf, size_t len, const httpc_profile *p, httpc_header *h,
+               size_t *num_headers, httpc_parse_state *st)
+{
+    size_t off = st->_off, cap = *num_headers, next = 0, n = 0, k = 0;
+    size_t from = resume_from(buf, len, h, cap, st);
+    httpc_header open = {{NULL, 0}, {NULL, 0}};
+    int rc;
+    ssize_t q;
+
+    if (from == SIZE_MAX)
+        return 0;
+    rc = open_line_end(buf, len, p, st, off + crlf_from32(buf + off, from, len - off), cap, &next,
+                       num_headers);
+    if (rc != 1)
+        return rc;
+    h[st->_fields++] = st->_field; /* its value ends at the CR or LF */
+    st->_lines++;
+    q = quick_lines32(buf + next, len - next, p, p->max_headers - st->_lines, h + st->_fields,
+                      cap - st->_fields, &n, &k, &open);
+    return resume_done(buf, len, st, num_headers, next, q, n, k, &open);
+}
+#endif
 
 /* The first call of a block: the quick path, and where it stopped (the
  * state is written only then, so that the common call stays short). */
@@ -1088,23 +1203,72 @@ __attribute__((noinline)) static ssize_t parse_more(const char *buf, size_t len,
     return end;
 }
 
-/* A call after the first that has an LF to parse: an open field line goes
- * on in resume_lines, anything else (or what it leaves) in parse_more. Out
- * of line, so that the calls that only look at new bytes stay short. */
-__attribute__((noinline)) static ssize_t resume_more(const char *buf, size_t len, int eof,
-                                                     const httpc_profile *p, httpc_header *headers,
+/* Whether resume_lines may take an open field line on. */
+static inline int resume_quick_ok(int eof, const httpc_profile *p, const httpc_header *headers,
+                                  const size_t *num_headers, const httpc_parse_state *st)
+{
+    return (st->_flags & F_PY3_OPEN) && !eof && headers != NULL && num_headers != NULL &&
+           p->header_mode == HTTPC_HEADERS_PY3 && !p->general_path_only && httpc__scan_level != 0;
+}
+
+/* A call after the first that resume_lines does not take, or leaves: one
+ * that brought no LF into the pending line ends in still_pending, anything
+ * else goes to parse_more. */
+__attribute__((noinline)) static ssize_t resume_general(const char *buf, size_t len, int eof,
+                                                        const httpc_profile *p, httpc_header *h,
+                                                        size_t *num_headers, httpc_parse_state *st,
+                                                        char *detail, size_t detail_cap)
+{
+    if (!eof && still_pending(buf, len, p, st)) {
+        if (num_headers != NULL)
+            *num_headers = 0;
+        return HTTPC_E_AGAIN;
+    }
+    return parse_more(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
+}
+
+/* resume_lines, then resume_general if it leaves the call. */
+__attribute__((noinline)) static ssize_t resume_call(const char *buf, size_t len, int eof,
+                                                     const httpc_profile *p, httpc_header *h,
                                                      size_t *num_headers, httpc_parse_state *st,
                                                      char *detail, size_t detail_cap)
 {
-    if ((st->_flags & F_PY3_OPEN) && !eof && headers != NULL && num_headers != NULL &&
-        p->header_mode == HTTPC_HEADERS_PY3 && !p->general_path_only && httpc__scan_level != 0) {
-        ssize_t r = resume_lines(buf, len, p, headers, num_headers, st);
-        if (r != 0)
-            return r;
+    ssize_t r = resume_lines(buf, len, p, h, num_headers, st);
+
+    return r != 0 ? r : resume_general(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
+}
+
+#ifdef HTTPC__SCAN_SSE2_INLINE
+__attribute__((target("avx2"), noinline)) static ssize_t
+resume_call32(const char *buf, size_t len, int eof, const httpc_profile *p, httpc_header *h,
+              size_t *num_headers, httpc_parse_state *st, char *detail, size_t detail_cap)
+{
+    ssize_t r = resume_lines32(buf, len, p, h, num_headers, st);
+
+    return r != 0 ? r : resume_general(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
+}
+#endif
+
+/* A block's first call: a head in one piece is read here. */
+static inline ssize_t first_call(const char *buf, size_t len, int eof, const httpc_profile *p,
+                                 httpc_header *headers, size_t *num_headers, httpc_parse_state *st,
+                                 char *detail, size_t detail_cap)
+{
+    ssize_t q = start_block(buf, len, p, headers, num_headers, st);
+
+    if (q > 0)
+        return q;
+    /* stopped at a line whose end has not come: py3_close's answer */
+    if ((st->_flags & F_PY3_OPEN) && !eof && len - st->_off <= p->max_line) {
+        *num_headers = 0;
+        return HTTPC_E_AGAIN;
     }
     return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
 }
 
+/* Every way on is a tail call: this function sets up no frame of its own,
+ * so a head arriving in pieces pays one frame a piece (resume_call32's at
+ * the AVX2 level, when the piece ends an open field line). */
 ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const httpc_profile *p,
                                    httpc_header *headers, size_t *num_headers,
                                    httpc_parse_state *st, char *detail, size_t detail_cap)
@@ -1113,24 +1277,20 @@ ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const h
         p = HTTPC__DEFAULT_PROFILE;
     if (detail != NULL && detail_cap > 0)
         detail[0] = '\0';
-    if (!(st->_flags & F_STARTED)) { /* a head in one piece is read here */
-        ssize_t q = start_block(buf, len, p, headers, num_headers, st);
-        if (q > 0)
-            return q;
-        /* stopped at a line whose end has not come: py3_close's answer */
-        if ((st->_flags & F_PY3_OPEN) && !eof && len - st->_off <= p->max_line) {
-            *num_headers = 0;
-            return HTTPC_E_AGAIN;
-        }
-        return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
-    }
+    if (!(st->_flags & F_STARTED))
+        return first_call(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
     if (!eof && still_pending(buf, len, p, st)) {
         if (num_headers != NULL)
             *num_headers = 0;
         return HTTPC_E_AGAIN;
     }
-    if (st->_flags & F_PY3_OPEN)
-        return resume_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+    if (resume_quick_ok(eof, p, headers, num_headers, st)) {
+#ifdef HTTPC__SCAN_SSE2_INLINE
+        if (httpc__scan_level == 2)
+            return resume_call32(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+#endif
+        return resume_call(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+    }
     return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
 }
 
