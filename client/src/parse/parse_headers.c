@@ -1227,27 +1227,34 @@ __attribute__((noinline)) static ssize_t resume_general(const char *buf, size_t 
     return parse_more(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
 }
 
-/* resume_lines, then resume_general if it leaves the call. */
+#ifdef HTTPC__SCAN_SSE2_INLINE
+/* resume_call at the AVX2 level: the search and the quick path in line. */
+__attribute__((target("avx2"), noinline)) static ssize_t
+resume_call32(const char *buf, size_t len, int eof, const httpc_profile *p, httpc_header *h,
+              size_t *num_headers, httpc_parse_state *st, char *detail, size_t detail_cap)
+{
+    ssize_t r = 0;
+
+    if (resume_quick_ok(eof, p, h, num_headers, st))
+        r = resume_lines32(buf, len, p, h, num_headers, st);
+    return r != 0 ? r : resume_general(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
+}
+#endif
+
+/* A call into an open field line that still_pending did not answer:
+ * resume_lines, then resume_general if it leaves the call (or at once when
+ * the quick path may not read the lines). */
 __attribute__((noinline)) static ssize_t resume_call(const char *buf, size_t len, int eof,
                                                      const httpc_profile *p, httpc_header *h,
                                                      size_t *num_headers, httpc_parse_state *st,
                                                      char *detail, size_t detail_cap)
 {
-    ssize_t r = resume_lines(buf, len, p, h, num_headers, st);
+    ssize_t r = 0;
 
+    if (resume_quick_ok(eof, p, h, num_headers, st))
+        r = resume_lines(buf, len, p, h, num_headers, st);
     return r != 0 ? r : resume_general(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
 }
-
-#ifdef HTTPC__SCAN_SSE2_INLINE
-__attribute__((target("avx2"), noinline)) static ssize_t
-resume_call32(const char *buf, size_t len, int eof, const httpc_profile *p, httpc_header *h,
-              size_t *num_headers, httpc_parse_state *st, char *detail, size_t detail_cap)
-{
-    ssize_t r = resume_lines32(buf, len, p, h, num_headers, st);
-
-    return r != 0 ? r : resume_general(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
-}
-#endif
 
 /* A block's first call: a head in one piece is read here. */
 static inline ssize_t first_call(const char *buf, size_t len, int eof, const httpc_profile *p,
@@ -1266,9 +1273,10 @@ static inline ssize_t first_call(const char *buf, size_t len, int eof, const htt
     return parse_more(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
 }
 
-/* Every way on is a tail call: this function sets up no frame of its own,
- * so a head arriving in pieces pays one frame a piece (resume_call32's at
- * the AVX2 level, when the piece ends an open field line). */
+/* A head in one piece is read here (first_call in line); a call that
+ * brought no LF into the pending line ends in still_pending; one into an
+ * open field line goes on in resume_call32 (AVX2) or resume_call, anything
+ * else in parse_more, each a tail call. */
 ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const httpc_profile *p,
                                    httpc_header *headers, size_t *num_headers,
                                    httpc_parse_state *st, char *detail, size_t detail_cap)
@@ -1284,7 +1292,7 @@ ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const h
             *num_headers = 0;
         return HTTPC_E_AGAIN;
     }
-    if (resume_quick_ok(eof, p, headers, num_headers, st)) {
+    if (st->_flags & F_PY3_OPEN) {
 #ifdef HTTPC__SCAN_SSE2_INLINE
         if (httpc__scan_level == 2)
             return resume_call32(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
