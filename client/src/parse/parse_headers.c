@@ -997,15 +997,16 @@ static int still_pending(const char *buf, size_t len, const httpc_profile *p, ht
 /* ---- py3: a call that resumes inside an open field line ------------------ */
 
 /* A call that resumes inside an open field line (F_PY3_OPEN) when the
- * quick path may read the lines: the open line's bytes up to _scanned hold
- * no CR or LF (its value's span ends there too), so the new bytes are
- * searched for either in one pass, the line's end is checked as py3_close
- * does, and the lines after it go straight to the quick path, without the
- * general path's set-up. resume_lines does it at the SSE2 level,
- * resume_lines32 in one frame at the AVX2 level. Both return the block's
- * length, HTTPC_E_AGAIN, or 0 to go on in the general path: the state then
- * holds a consistent open line (the bytes searched are not searched again),
- * or is past the lines taken when the quick path stopped at another line. */
+ * quick path may read the lines: the open line holds no CR or LF up to the
+ * end of its value's span, so the bytes from there are searched for either
+ * in one pass (still_pending may have looked at up to 64 of them for an LF
+ * alone), the line's end is checked as py3_close does, and the lines after
+ * it go straight to the quick path, without the general path's set-up.
+ * resume_lines does it at the SSE2 level, resume_lines32 in one frame at
+ * the AVX2 level. Both return the block's length, HTTPC_E_AGAIN, or 0 to go
+ * on in the general path: the state then holds a consistent open line (what
+ * was searched for CR and LF is not searched again), or is past the lines
+ * taken when the quick path stopped at another line. */
 
 /* Where the open line is searched from, as an index into it: the end of
  * its value's span (no CR or LF before it; still_pending may have searched
