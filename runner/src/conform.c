@@ -791,6 +791,26 @@ static int run_all(pool *pl, opts *o, run_info *ri)
     return o->reports && conform_write_reports(o->reports, pl->rs, total, ri) < 0 ? 2 : 0;
 }
 
+/* Expectation lines that name no scenario of the library loaded are unused;
+ * said once (a run over part of the library leaves many), never silently. */
+static void warn_unknown_ids(const opts *o, const lib *l, const known *k, size_t nk)
+{
+    size_t missing = 0, first = 0;
+
+    for (size_t i = 0; i < nk; i++) {
+        int found = 0;
+        for (size_t s = 0; s < l->nsets && !found; s++)
+            for (size_t j = 0; j < l->counts[s] && !found; j++)
+                found = !strcmp(l->sets[s][j].id, k[i].id);
+        if (!found && missing++ == 0)
+            first = i;
+    }
+    if (missing)
+        fprintf(stderr, "httpc-conform: %zu expectation line(s) name no scenario of the %zu "
+                        "loaded, so they apply to nothing (first: %s:%d '%s')\n",
+                missing, l->total, o->expectations, k[first].line, k[first].id);
+}
+
 int main(int argc, char **argv)
 {
     opts o = {.profile = "all", .timeout_ms = 5000, .jobs = 1, .shard_i = 1, .shard_n = 1,
@@ -816,7 +836,8 @@ int main(int argc, char **argv)
     else if ((pl.kn = o.expectations ? conform_load_known(o.expectations, &pl.nknown) : NULL),
              pl.nknown == (size_t)-1)
         rc = 2;
-    else if ((pl.jobs = make_jobs(&o, &l, &pl.n)) == NULL || pl.n == 0)
+    else if (warn_unknown_ids(&o, &l, pl.kn, pl.nknown),
+             (pl.jobs = make_jobs(&o, &l, &pl.n)) == NULL || pl.n == 0)
         fprintf(stderr, "httpc-conform: no scenario matches the selection (%d paths, %zu "
                         "files)\n", o.npaths, l.nsets), rc = 2;
     else if (o.list)

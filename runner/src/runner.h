@@ -113,7 +113,7 @@ typedef struct result {
     const char *client;  /* who ran it: "httpc py3", or the adapter's name */
     const char *column;  /* its column in the reports: run_info.columns[] */
     conform_verdict verdict;
-    char why[512];
+    char why[1600]; /* the judge's reason (< 512) and a listed reason (< 1024) */
     outcome o;
     int shared;          /* o belongs to an earlier result (one run, several judges) */
     int read_cap;        /* the client's reads were capped at this many bytes (0: not) */
@@ -141,9 +141,12 @@ typedef struct run_info {
 } run_info;
 
 
-/* A client's known deviation (its expectations file): "ID PROFILE: reason". */
+/* A client's known deviation (its expectations file): "ID JUDGE: reason", or
+ * "ID JUDGE intermittent: reason" for one the client shows in some runs only. */
 typedef struct known {
-    char id[256], profile[32], reason[512];
+    char id[256], profile[32], reason[1024];
+    int line;         /* in the file, for messages */
+    int intermittent; /* a pass is not an unexpected pass */
     int used;
 } known;
 
