@@ -597,7 +597,10 @@ static inline ssize_t py3_quick(const char *buf, size_t len, const httpc_profile
                                 size_t *off_out, httpc_header *open)
 {
 #ifdef HTTPC__SCAN_SSE2_INLINE
-    if (httpc__scan_level == 2)
+    /* up to 32 octets py3_quick_avx2 takes only quick_rest's 16-octet
+     * steps: py3_quick_sse2's, in a frame without the AVX2 one's 32-octet
+     * alignment */
+    if (httpc__scan_level == 2 && len > 32)
         return py3_quick_avx2(buf, len, p, max_fields, h, cap, n_out, off_out, open);
     if (httpc__scan_level != 0)
         return py3_quick_sse2(buf, len, p, max_fields, h, cap, n_out, off_out, open);
@@ -1139,10 +1142,29 @@ resume_lines32(const char *buf, size_t len, const httpc_profile *p, httpc_header
 }
 #endif
 
+/* py3_quick for a block's first call. A block of at most 32 octets (a
+ * line or two, the head of a small reply) is read in line with quick_rest's
+ * 16-octet steps, all that py3_quick_sse2 or py3_quick_avx2 would do with
+ * it: their call, nine arguments and frame cost such a block about as much
+ * as its lines (in line in start_block: out of line, it is one more). */
+__attribute__((always_inline)) static inline ssize_t
+start_quick(const char *buf, size_t len, const httpc_profile *p, httpc_header *h, size_t cap,
+            size_t *n_out, size_t *off_out, httpc_header *open)
+{
+#ifdef HTTPC__SCAN_SSE2_INLINE
+    if (len <= 32 && httpc__scan_level != 0)
+        return quick_rest(buf, len, p, p->max_headers, h, cap, 0, 0, 0, n_out, off_out, open, 0);
+#endif
+    return py3_quick(buf, len, p, p->max_headers, h, cap, n_out, off_out, open);
+}
+
 /* The first call of a block: the quick path, and where it stopped (the
- * state is written only then, so that the common call stays short). */
-static inline ssize_t start_block(const char *buf, size_t len, const httpc_profile *p,
-                                  httpc_header *h, size_t *num_headers, httpc_parse_state *st)
+ * state is written only then, so that the common call stays short). Always
+ * in line: the quick path's lines would have gcc keep it out of line, a
+ * frame and a call more for every head. */
+__attribute__((always_inline)) static inline ssize_t
+start_block(const char *buf, size_t len, const httpc_profile *p, httpc_header *h,
+            size_t *num_headers, httpc_parse_state *st)
 {
     size_t n = 0, off = 0;
     httpc_header open = {{NULL, 0}, {NULL, 0}};
@@ -1150,7 +1172,7 @@ static inline ssize_t start_block(const char *buf, size_t len, const httpc_profi
 
     if (p->header_mode == HTTPC_HEADERS_PY3 && h != NULL && num_headers != NULL &&
         !p->general_path_only) {
-        if ((q = py3_quick(buf, len, p, p->max_headers, h, *num_headers, &n, &off, &open)) > 0) {
+        if ((q = start_quick(buf, len, p, h, *num_headers, &n, &off, &open)) > 0) {
             *num_headers = n;
             return q;
         }

@@ -111,11 +111,35 @@ extern int httpc__scan_level;
  * only what is left goes to the functions above. SSE2 is part of x86-64;
  * level 0 (callgrind's portable counts) always calls. */
 #ifdef HTTPC__SCAN_SSE2_INLINE
+/* The octets the 16-octet tests compare with, as memory operands: built
+ * with _mm_set1_epi8 in a function compiled for AVX2 (the quick paths'),
+ * each was a broadcast from a register, three instructions, made again for
+ * every field line. */
+#define HTTPC__REP16(c)                                                                            \
+    {                                                                                              \
+        c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c                                             \
+    }
+static const char httpc__v16[5][16]
+    __attribute__((aligned(16))) = {HTTPC__REP16('\r'), HTTPC__REP16('\n'), HTTPC__REP16(':'),
+                                    HTTPC__REP16(0x5f), HTTPC__REP16(-34)};
+#undef HTTPC__REP16
+
+/* The table's address hidden from the optimiser, which would otherwise
+ * fold the loads back into the broadcasts (the asm is not volatile: it is
+ * hoisted and shared like any other expression). */
+static inline const char *httpc__v16_base(void)
+{
+    const char *b = httpc__v16[0];
+    __asm__("" : "+r"(b));
+    return b;
+}
+#define HTTPC__V16(k) _mm_load_si128((const __m128i *)(const void *)(httpc__v16_base() + 16 * (k)))
+
 /* A bit per CR or LF of the 16 octets v. */
 static inline unsigned httpc__crlf_bits(__m128i v)
 {
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
-                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, HTTPC__V16(0)), _mm_cmpeq_epi8(v, HTTPC__V16(1))));
 }
 
 /* A bit per octet of v that is not a header-name octet (0x21..0x7e but
@@ -123,8 +147,8 @@ static inline unsigned httpc__crlf_bits(__m128i v)
  * to -128..-35 and every other octet above -35. */
 static inline unsigned httpc__not_name_bits(__m128i v)
 {
-    __m128i in = _mm_cmpgt_epi8(_mm_set1_epi8(-34), _mm_add_epi8(v, _mm_set1_epi8(0x5f)));
-    __m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), in);
+    __m128i in = _mm_cmpgt_epi8(HTTPC__V16(4), _mm_add_epi8(v, HTTPC__V16(3)));
+    __m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, HTTPC__V16(2)), in);
     return (unsigned)_mm_movemask_epi8(ok) ^ 0xffffu;
 }
 
