@@ -516,6 +516,84 @@ Test(parse_resume, lines_ended_in_a_later_call)
 #undef A400
 #undef A40
 
+/* A field line that grows past max_line while it is open (its value's
+ * start after blanks, NULs in it, no end yet): LineTooLong as soon as it
+ * is over, read once. The AVX2 resumed path once left it to the general
+ * path from its start, whose quick path opened it again without the limit:
+ * AGAIN on every call and the line read again each time (4,124 bytes
+ * examined for 369 in 12-byte pieces, found by fuzz_headers). */
+Test(parse_resume, open_line_over_max_line_read_once)
+{
+    text t = {0};
+    httpc_header h[8];
+    char detail[128];
+
+    put(&t, "X35: \t\t\t", 8);
+    for (int i = 0; i < 400; i++)
+        put(&t, i % 50 == 0 ? "z" : "\0", 1);
+    put(&t, "\r\n\r\n", 4);
+    for (int level = 0; level <= 2; level++) {
+        httpc__scan_select(level);
+        httpc_profile p = *P3;
+        p.max_line = 80;
+        for (size_t piece = 1; piece <= 90; piece++) {
+            httpc_parse_state st = {0};
+            size_t have = 0, n;
+            ssize_t rc;
+            httpc__work_reset();
+            do { /* one buffer, as a caller reading into it would have */
+                have = t.len - have < piece ? t.len : have + piece;
+                n = 8;
+                rc =
+                    httpc_parse_headers_resume(t.p, have, 0, &p, h, &n, &st, detail, sizeof detail);
+            } while (rc == HTTPC_E_AGAIN && have < t.len);
+            cr_assert_eq(rc, HTTPC_E_LINE_TOO_LONG, "level %d, %zu-byte pieces: %zd", level, piece,
+                         rc);
+            cr_assert_leq(have, 81 + piece, "level %d, %zu-byte pieces: raised at %zu", level,
+                          piece, have);
+            expect_linear(httpc__work_read(), have, "open line over max_line");
+        }
+    }
+    httpc__scan_select(-1);
+    free(t.p);
+}
+
+/* A long field line that turns out to hold a bare CR once its open part
+ * is searched (the feedparser splits it there): the general path reads it
+ * from its start, as one more readline() line. The AVX2 resumed path once
+ * left it with nothing known of it, and the quick path and py3_fast_line
+ * searched it again before readline() did: about 4 bytes examined a byte
+ * (fuzz_split: 27,031 for a 3,271-byte exchange). */
+Test(parse_resume, bare_cr_after_open_line_read_once_more)
+{
+    const size_t cycle[] = {49, 29, 133};
+    text t = {0};
+    httpc_header h[8];
+    char detail[128];
+
+    put(&t, "X: ", 3);
+    for (int i = 0; i < 1200; i++)
+        put(&t, "v", 1);
+    put(&t, "\rFrom \nY: 1\r\n\r\n", 15);
+    httpc__scan_select(2);
+    httpc_parse_state st = {0};
+    size_t have = 0, n, k = 0;
+    ssize_t rc;
+    httpc__work_reset();
+    do {
+        have = t.len - have < cycle[k % 3] ? t.len : have + cycle[k % 3];
+        k++, n = 8;
+        rc = httpc_parse_headers_resume(t.p, have, 0, P3, h, &n, &st, detail, sizeof detail);
+    } while (rc == HTTPC_E_AGAIN && have < t.len);
+    cr_assert_eq(rc, (ssize_t)t.len, "%zd: %s", rc, detail);
+    cr_assert_eq(n, 2); /* X (its value ends at the CR; "From " is dropped) and Y */
+    cr_assert_eq(h[0].value.len, 1200);
+    cr_assert_leq(httpc__work_read(), 5 * t.len / 2, "%zu bytes examined for %zu",
+                  httpc__work_read(), t.len);
+    httpc__scan_select(-1);
+    free(t.p);
+}
+
 /* A block with more short field lines than max_headers allows: the quick
  * path takes the fields the limit lets in and the general path reads the
  * line that breaks it. It once read every field to the buffer's end, gave

@@ -227,6 +227,8 @@ static size_t py3_close(py3_state *st, const char *l, size_t left, int eof, size
         return PY3_NO_END;
     }
     st->vend = l + e;
+    while (st->vstart < st->vend && (*st->vstart == ' ' || *st->vstart == '\t'))
+        st->vstart++; /* opened before its value came */
     ps->_scanned = 0;
     return lf + 1;
 }
@@ -464,6 +466,53 @@ AVX2 static inline unsigned crlf_mask32(const char *p)
     return crlf_bits32(_mm256_loadu_si256((const __m256i *)(const void *)p));
 }
 
+/* 0xff for the CRs and LFs of l[0..32) in two operations: an octet below
+ * 0x80 picks the entry of its low nibble, which equals the octet itself
+ * only for CR and LF (the others are 0xff); one from 0x80 up picks 0. */
+static const char crlf_tab[32] __attribute__((aligned(32))) = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1};
+
+AVX2 static inline __m256i crlf_eq32(const char *l)
+{
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)l);
+    __m256i t = _mm256_load_si256((const __m256i *)(const void *)crlf_tab);
+
+    return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, x), x);
+}
+
+/* The first CR or LF of l[i..left), or left, 32 octets a step; the last
+ * block is loaded to end at l[left] (l[0..i) is part of the same line), a
+ * line shorter than a block is looked at byte by byte. */
+AVX2 static inline size_t crlf_scan32(const char *l, size_t i, size_t left)
+{
+    unsigned m;
+
+    for (; i + 128 <= left; i += 128) /* 4 blocks a test: the long runs */
+        if (_mm256_movemask_epi8(_mm256_or_si256(
+                _mm256_or_si256(crlf_eq32(l + i), crlf_eq32(l + i + 32)),
+                _mm256_or_si256(crlf_eq32(l + i + 64), crlf_eq32(l + i + 96)))) != 0)
+            break;
+    for (; i + 32 <= left; i += 32)
+        if ((m = (unsigned)_mm256_movemask_epi8(crlf_eq32(l + i))) != 0)
+            return i + (size_t)__builtin_ctz(m);
+    if (i < left && left >= 32) {
+        m = crlf_mask32(l + left - 32) >> (32 - (left - i));
+        return m != 0 ? i + (size_t)__builtin_ctz(m) : left;
+    }
+    for (; i < left; i++)
+        if (l[i] == '\r' || l[i] == '\n')
+            return i;
+    return left;
+}
+
+AVX2 static inline size_t crlf_from32(const char *l, size_t i, size_t left)
+{
+    size_t k = crlf_scan32(l, i, left);
+
+    HTTPC__WORK((k < left ? k + 1 : left) - i);
+    return k;
+}
 /* The first CR or LF of the field line l[0..left) (left > 32) past its
  * first block, or left: two blocks in line, a longer line in
  * httpc__scan_crlf_from's loops. */
@@ -477,7 +526,7 @@ AVX2 static inline size_t line_end32(const char *l, size_t left)
             return 32 + (size_t)__builtin_ctz(m);
         if ((m = crlf_mask32(l + 64)) != 0)
             return 64 + (size_t)__builtin_ctz(m);
-        return httpc__scan_crlf_from(l, 96, left);
+        return crlf_from32(l, 96, left);
     }
     for (; i + 32 <= left; i += 32)
         if ((m = crlf_mask32(l + i)) != 0)
@@ -539,53 +588,6 @@ py3_quick_avx2(const char *buf, size_t len, const httpc_profile *p, size_t max_f
     return quick_lines32(buf, len, p, max_fields, h, cap, n_out, off_out, open);
 }
 
-/* 0xff for the CRs and LFs of l[0..32) in two operations: an octet below
- * 0x80 picks the entry of its low nibble, which equals the octet itself
- * only for CR and LF (the others are 0xff); one from 0x80 up picks 0. */
-static const char crlf_tab[32] __attribute__((aligned(32))) = {
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1};
-
-AVX2 static inline __m256i crlf_eq32(const char *l)
-{
-    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)l);
-    __m256i t = _mm256_load_si256((const __m256i *)(const void *)crlf_tab);
-
-    return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, x), x);
-}
-
-/* The first CR or LF of l[i..left), or left, 32 octets a step; the last
- * block is loaded to end at l[left] (l[0..i) is part of the same line), a
- * line shorter than a block is looked at byte by byte. */
-AVX2 static inline size_t crlf_scan32(const char *l, size_t i, size_t left)
-{
-    unsigned m;
-
-    for (; i + 128 <= left; i += 128) /* 4 blocks a test: the long runs */
-        if (_mm256_movemask_epi8(_mm256_or_si256(
-                _mm256_or_si256(crlf_eq32(l + i), crlf_eq32(l + i + 32)),
-                _mm256_or_si256(crlf_eq32(l + i + 64), crlf_eq32(l + i + 96)))) != 0)
-            break;
-    for (; i + 32 <= left; i += 32)
-        if ((m = (unsigned)_mm256_movemask_epi8(crlf_eq32(l + i))) != 0)
-            return i + (size_t)__builtin_ctz(m);
-    if (i < left && left >= 32) {
-        m = crlf_mask32(l + left - 32) >> (32 - (left - i));
-        return m != 0 ? i + (size_t)__builtin_ctz(m) : left;
-    }
-    for (; i < left; i++)
-        if (l[i] == '\r' || l[i] == '\n')
-            return i;
-    return left;
-}
-
-AVX2 static inline size_t crlf_from32(const char *l, size_t i, size_t left)
-{
-    size_t k = crlf_scan32(l, i, left);
-
-    HTTPC__WORK((k < left ? k + 1 : left) - i);
-    return k;
-}
 #undef V32
 #undef AVX2
 #endif
@@ -637,7 +639,7 @@ static size_t py3_resume_quick(const char *buf, size_t len, const httpc_profile 
         return ps->_off = off + (size_t)q;
     }
     ps->_off = off += k;
-    if (open.name.ptr == buf + off) {
+    if (open.name.ptr == buf + off && len - off <= p->max_line) { /* else LineTooLong */
         *st = (py3_state){open.name.ptr, open.name.len, open.value.ptr, buf + len, 0};
         ps->_flags |= F_PY3_OPEN;
         ps->_scanned = len - off;
@@ -982,7 +984,8 @@ static void follow(httpc_parse_state *st, const char *buf, httpc_header *h, size
 /* A call that brought no LF into the pending line: nonzero (AGAIN), found by
  * looking at the new bytes only (the commonest call when bytes trickle in);
  * else 0 to parse, the bytes before the LF counted as searched. */
-static int still_pending(const char *buf, size_t len, const httpc_profile *p, httpc_parse_state *st)
+__attribute__((always_inline)) static inline int
+still_pending(const char *buf, size_t len, const httpc_profile *p, httpc_parse_state *st)
 {
     size_t from = st->_off + st->_scanned, k;
 
@@ -1005,11 +1008,12 @@ static int still_pending(const char *buf, size_t len, const httpc_profile *p, ht
  * in one pass (still_pending may have looked at up to 64 of them for an LF
  * alone), the line's end is checked as py3_close does, and the lines after
  * it go straight to the quick path, without the general path's set-up.
- * resume_lines does it at the SSE2 level, resume_lines32 in one frame at
- * the AVX2 level. Both return the block's length, HTTPC_E_AGAIN, or 0 to go
- * on in the general path: the state then holds a consistent open line (what
- * was searched for CR and LF is not searched again), or is past the lines
- * taken when the quick path stopped at another line. */
+ * resume_lines does it at the SSE2 level; at the AVX2 level resume_call32
+ * searches the open line and resume_lines32 reads the lines after it in
+ * one loop. Both return the block's length, HTTPC_E_AGAIN, or 0 to go on in
+ * the general path: the state then holds a consistent open line (what was
+ * searched for CR and LF is not searched again), or is past the lines
+ * taken, at the start of the line the general path reads next. */
 
 /* Where the open line is searched from, as an index into it: the end of
  * its value's span (no CR or LF before it; still_pending may have searched
@@ -1036,6 +1040,9 @@ static inline int open_line_end(const char *buf, size_t len, const httpc_profile
     size_t off = st->_off, n;
 
     st->_scanned = e - off;
+    while (st->_field.value.ptr < buf + e &&
+           (*st->_field.value.ptr == ' ' || *st->_field.value.ptr == '\t'))
+        st->_field.value.ptr++; /* opened before its value came */
     st->_field.value.len = (size_t)(buf + e - st->_field.value.ptr);
     if (e == len || (buf[e] == '\r' && e + 1 == len)) { /* a CR last: its LF may come */
         if (len - off > p->max_line)
@@ -1117,29 +1124,139 @@ static inline ssize_t resume_lines(const char *buf, size_t len, const httpc_prof
 }
 
 #ifdef HTTPC__SCAN_SSE2_INLINE
-/* resume_lines with the AVX2 search and quick path in line. */
-__attribute__((target("avx2"), always_inline)) static inline ssize_t
+#define AVX2 __attribute__((target("avx2")))
+
+/* resume_lines32 leaves the block to the general path at the start of the
+ * line l, no field open: the line is read from its start again (the rare
+ * line: a bare CR, an LF alone, a continuation after it, a limit), its
+ * first `scanned` octets known to hold no LF, so that the general path
+ * reads it as one more line (readline from there), not again with the
+ * quick path and py3_fast_line first. */
+static inline ssize_t resume_stop(httpc_parse_state *st, const char *buf, const char *l, size_t n,
+                                  size_t lines, size_t scanned)
+{
+    st->_off = (size_t)(l - buf);
+    st->_fields = n;
+    st->_lines = lines;
+    st->_scanned = scanned;
+    st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+    st->_flags &= ~(unsigned)F_PY3_OPEN;
+    return 0;
+}
+
+/* The line l[0..left) whose end has not come, or came last in the buffer
+ * (a continuation may follow it): its field stays open, name l[0..i), value
+ * from l[v], searched for CR and LF up to l[e]. v == e when no octet of the
+ * value has come: blanks that come next are skipped when it closes. */
+static inline ssize_t resume_open(httpc_parse_state *st, const char *buf, const char *l, size_t i,
+                                  size_t v, size_t e, size_t n, size_t lines, size_t *num_headers)
+{
+    st->_off = (size_t)(l - buf);
+    st->_scanned = e;
+    st->_fields = n;
+    st->_lines = lines;
+    st->_field = (httpc_header){{l, i}, {l + v, e - v}};
+    st->_flags |= F_PY3_OPEN;
+    *num_headers = 0;
+    return HTTPC_E_AGAIN;
+}
+
+/* The field line l[0..left) once its first CR or LF e is known (left when
+ * none has come) and e + 2 >= left: opened when its end has not come or
+ * is the buffer's last octets (and left to the general path open, which
+ * raises LineTooLong, when it is longer than max_line), else left to the
+ * general path from its start. */
+static inline ssize_t resume_near_end(httpc_parse_state *st, const char *buf, const char *l,
+                                      size_t left, size_t max_line, size_t i, size_t v, size_t e,
+                                      size_t n, size_t lines, size_t *num_headers)
+{
+    if (e + 1 >= left || (l[e] == '\r' && l[e + 1] == '\n')) { /* e + 2 == left */
+        ssize_t r = resume_open(st, buf, l, i, v, e, n, lines, num_headers);
+        return left <= max_line ? r : 0;
+    }
+    return resume_stop(st, buf, l, n, lines, e); /* no LF before its first CR or LF */
+}
+
+/* The lines from l on, fewer than 33 octets, as quick_rest reads a
+ * block's last bytes, n fields taken before them. */
+__attribute__((noinline)) static ssize_t resume_tail(httpc_parse_state *st, const char *buf,
+                                                     size_t len, const char *l,
+                                                     const httpc_profile *p, httpc_header *h,
+                                                     size_t *num_headers, size_t n, size_t lines)
+{
+    size_t k = 0, got = 0, off = (size_t)(l - buf);
+    httpc_header open = {{NULL, 0}, {NULL, 0}};
+    ssize_t q = quick_rest(l, len - off, p, p->max_headers - lines, h + n, *num_headers - n, 0, 0,
+                           0, &got, &k, &open, 0);
+
+    st->_fields = n, st->_lines = lines;
+    return resume_done(buf, len, st, num_headers, off, q, got, k, &open);
+}
+
+/* The lines from the open field line on, its first CR or LF found (at the
+ * end of its value's span), in one loop: each line after it read as
+ * quick_field32 reads one, its field stored once the next line shows it
+ * continues nothing, until one whose end has not come is opened. Returns
+ * what resume_lines does. */
+AVX2 __attribute__((always_inline)) static inline ssize_t
 resume_lines32(const char *buf, size_t len, const httpc_profile *p, httpc_header *h,
                size_t *num_headers, httpc_parse_state *st)
 {
-    size_t off = st->_off, cap = *num_headers, next = 0, n = 0, k = 0;
-    size_t from = resume_from(buf, len, h, cap, st);
-    httpc_header open = {{NULL, 0}, {NULL, 0}};
-    int rc;
-    ssize_t q;
+    size_t n = st->_fields, lines = st->_lines, max_line = p->max_line, left, room, i, v, e, k;
+    const char *l;
+    unsigned m;
 
-    if (from == SIZE_MAX)
-        return 0;
-    rc = open_line_end(buf, len, p, st, off + crlf_from32(buf + off, from, len - off), cap, &next,
-                       num_headers);
-    if (rc != 1)
-        return rc;
-    h[st->_fields++] = st->_field; /* its value ends at the CR or LF */
-    st->_lines++;
-    q = quick_lines32(buf + next, len - next, p, p->max_headers - st->_lines, h + st->_fields,
-                      cap - st->_fields, &n, &k, &open);
-    return resume_done(buf, len, st, num_headers, next, q, n, k, &open);
+    if (n >= *num_headers || lines >= p->max_headers)
+        return 0; /* the state as it is: the general path's */
+    room = *num_headers - n < p->max_headers - lines ? *num_headers - n : p->max_headers - lines;
+    l = buf + st->_off, left = len - st->_off;
+    i = st->_field.name.len;
+    v = (size_t)(st->_field.value.ptr - l);
+    e = v + st->_field.value.len; /* the line's first CR or LF: resume_call32 found it */
+    while (v < e && (l[v] == ' ' || l[v] == '\t')) /* opened before its value came */
+        v++;
+    for (;;) {
+        if (HTTPC__UNLIKELY(e + 2 >= left))
+            return resume_near_end(st, buf, l, left, max_line, i, v, e, n, lines, num_headers);
+        k = e + 2;
+        if (HTTPC__UNLIKELY(k > max_line || l[e] != '\r' || l[e + 1] != '\n' || l[k] == ' ' ||
+                            l[k] == '\t'))
+            return resume_stop(st, buf, l, n, lines, e);
+        h[n++] = (httpc_header){{l, i}, {l + v, e - v}};
+        lines++;
+        l += k, left -= k;
+        if (HTTPC__UNLIKELY(--room == 0))
+            return resume_stop(st, buf, l, n, lines, 0);
+        if (HTTPC__UNLIKELY(left <= 32))
+            return resume_tail(st, buf, len, l, p, h, num_headers, n, lines);
+        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)l);
+        if (HTTPC__LIKELY((m = not_name_bits32(x)) != 0)) {
+            i = (size_t)__builtin_ctz(m);
+        } else if ((i = quick_name(l, 32, left)) + 1 >= left) {
+            return resume_stop(st, buf, l, n, lines, i); /* name octets: no LF */
+        }
+        if (HTTPC__UNLIKELY(i == 0 || l[i] != ':')) {
+            if (l[0] == '\r' && l[1] == '\n' && lines < p->max_headers && max_line >= 2) {
+                st->_fields = n, st->_lines = lines + 1; /* the empty line */
+                st->_flags &= ~(unsigned)F_PY3_OPEN;
+                st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+                *num_headers = n;
+                return (ssize_t)(st->_off = (size_t)(l + 2 - buf));
+            }
+            return resume_stop(st, buf, l, n, lines, 0);
+        }
+        m = crlf_bits32(x); /* none before the colon */
+        e = m != 0 ? (size_t)__builtin_ctz(m) : crlf_scan32(l, 32, left);
+        HTTPC__WORK(e < left ? e + 1 : left);
+        v = i + 1;
+        if (HTTPC__LIKELY(e > v + 1 && l[v] == ' ' && (unsigned char)l[v + 1] > ' '))
+            v++;
+        else
+            while (v < e && (l[v] == ' ' || l[v] == '\t'))
+                v++;
+    }
 }
+#undef AVX2
 #endif
 
 /* py3_quick for a block's first call. A block of at most 32 octets (a
@@ -1251,16 +1368,40 @@ __attribute__((noinline)) static ssize_t resume_general(const char *buf, size_t 
 }
 
 #ifdef HTTPC__SCAN_SSE2_INLINE
-/* resume_call at the AVX2 level: the search and the quick path in line. */
+/* resume_call32 once the open line's end came: its lines at the AVX2
+ * level, then the general path if they leave the call. */
+__attribute__((target("avx2"), noinline)) static ssize_t
+resume_lines_call32(const char *buf, size_t len, int eof, const httpc_profile *p, httpc_header *h,
+                    size_t *num_headers, httpc_parse_state *st, char *detail, size_t detail_cap)
+{
+    ssize_t r = resume_lines32(buf, len, p, h, num_headers, st);
+
+    return r != 0 ? r : parse_more(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
+}
+
+/* A call into an open field line at the AVX2 level that still_pending did
+ * not answer. The new bytes are searched for CR and LF from where the
+ * value's span ends (no CR or LF is before it), and a call that brings
+ * neither (every call but one of a long line arriving in pieces) ends here
+ * with that recorded; one that brings the line's end goes on to its lines,
+ * anything else to the general path. */
 __attribute__((target("avx2"), noinline)) static ssize_t
 resume_call32(const char *buf, size_t len, int eof, const httpc_profile *p, httpc_header *h,
               size_t *num_headers, httpc_parse_state *st, char *detail, size_t detail_cap)
 {
-    ssize_t r = 0;
+    size_t from = (size_t)(st->_field.value.ptr + st->_field.value.len - buf), e;
 
-    if (resume_quick_ok(eof, p, h, num_headers, st))
-        r = resume_lines32(buf, len, p, h, num_headers, st);
-    return r != 0 ? r : resume_general(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
+    if (HTTPC__UNLIKELY(!resume_quick_ok(eof, p, h, num_headers, st) ||
+                        (uintptr_t)buf != st->_base || len < from || len < st->_off + st->_scanned))
+        return parse_more(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
+    e = crlf_from32(buf, from, len);
+    st->_field.value.len += e - from;
+    if (e == len && len - st->_off <= p->max_line) {
+        st->_scanned = len - st->_off;
+        *num_headers = 0;
+        return HTTPC_E_AGAIN;
+    }
+    return resume_lines_call32(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
 }
 #endif
 
