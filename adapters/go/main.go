@@ -24,6 +24,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -200,38 +201,27 @@ func main() {
 			req.URL.Opaque = q.target // the target as given, not re-escaped
 		}
 		var resp *http.Response
+		ct := &connTrace{tunnel: proxy != ""} // this request's own: none of an earlier one's
 		if err == nil {
-			// The handshake's own error: an EOF there is a close in the TLS
-			// handshake (CPython's SSLEOFError), which the Transport hands
-			// back as a bare "EOF", the same as a close before a status line.
-			req = req.WithContext(httptrace.WithClientTrace(req.Context(),
-				&httptrace.ClientTrace{TLSHandshakeDone: func(_ tls.ConnectionState, e error) {
-					if e != nil {
-						handshakeErr = e
-					}
-				}, ConnectDone: func(_, _ string, e error) {
-					dialed = e == nil
-				}, TLSHandshakeStart: func() { tlsStarted = true },
-					GotConn: func(httptrace.GotConnInfo) { gotConn = true }}))
-			tunnel = proxy != ""
+			req = req.WithContext(httptrace.WithClientTrace(req.Context(), ct.hooks()))
 			resp, err = client.Do(req)
 		}
 		if err != nil {
-			fail(&out, err, i, len(reqs))
+			fail(&out, ct, err, i, len(reqs))
 			return
 		}
 		data, rerr := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if !last {
 			if rerr != nil {
-				fail(&out, rerr, i, len(reqs))
+				fail(&out, ct, rerr, i, len(reqs))
 				return
 			}
 			continue
 		}
 		report(&out, resp, data)
 		if rerr != nil {
-			fail(&out, rerr, i, len(reqs))
+			fail(&out, ct, rerr, i, len(reqs))
 			n := len(data)
 			out.PartialLen = &n
 			if resp.ContentLength >= 0 {
@@ -246,22 +236,44 @@ func main() {
 	}
 }
 
-// handshakeErr is the error a TLS handshake of the run ended with.
-var handshakeErr error
+// connTrace is what httptrace saw of the connection one request got: through
+// a proxy, an error after the TCP connect and before the TLS handshake is the
+// CONNECT exchange's. Each request has its own, so a request that reconnects
+// is judged by its own dial, not by the handshake of an earlier connection.
+// The Transport calls the hooks from its dialing goroutine, hence the atomics.
+type connTrace struct {
+	tunnel                      bool
+	dialed, tlsStarted, gotConn atomic.Bool
+	handshakeErr                atomic.Value // the error its TLS handshake ended with
+}
 
-// What the trace saw of the connection being made: through a proxy, an error
-// after the TCP connect and before the TLS handshake is the CONNECT exchange's.
-var tunnel, dialed, tlsStarted, gotConn bool
+func (c *connTrace) hooks() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		// The handshake's own error: an EOF there is a close in the TLS
+		// handshake (CPython's SSLEOFError), which the Transport hands
+		// back as a bare "EOF", the same as a close before a status line.
+		TLSHandshakeDone: func(_ tls.ConnectionState, e error) {
+			if e != nil {
+				c.handshakeErr.Store(&e)
+			}
+		},
+		ConnectDone:       func(_, _ string, e error) { c.dialed.Store(e == nil) },
+		TLSHandshakeStart: func() { c.tlsStarted.Store(true) },
+		GotConn:           func(httptrace.GotConnInfo) { c.gotConn.Store(true) },
+	}
+}
 
-func fail(out *outcome, err error, i, n int) {
+func fail(out *outcome, ct *connTrace, err error, i, n int) {
 	out.Error = str(classify(err))
-	if tunnel && dialed && !tlsStarted && !gotConn && *out.Error == "Unmapped" {
+	if ct.tunnel && ct.dialed.Load() && !ct.tlsStarted.Load() && !ct.gotConn.Load() &&
+		*out.Error == "Unmapped" {
 		// A CONNECT reply other than 200: the Transport returns its reason
 		// phrase as the error's text ("Proxy Authentication Required"), or
 		// "unknown status code" when there is none; the tunnel failed (OSError).
 		out.Error = str("OSError")
 	}
-	if handshakeErr != nil && errors.Is(handshakeErr, io.EOF) && errors.Is(err, io.EOF) {
+	if he, _ := ct.handshakeErr.Load().(*error); he != nil && errors.Is(*he, io.EOF) &&
+		errors.Is(err, io.EOF) {
 		out.Error = str("SSLEOFError")
 	}
 	out.Connection = str("closed") // the Transport drops a connection whose exchange failed
