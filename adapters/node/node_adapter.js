@@ -66,14 +66,15 @@ function unchunk(buf) {
 
 // One adaptation: the protocol's argv in, the outcome object to done().
 function adapt(argv, done) {
-  let agent = null, proxySocket = null;
+  let agent = null;
+  const proxySockets = []; // every connection to the proxy (one a tunnel)
   const out = no.newOutcome();
   let printed = false;
   function finish() {
     if (printed) return;
     printed = true;
     if (agent) agent.destroy(); // no socket outlives its run (the batch mode goes on)
-    if (proxySocket) proxySocket.destroy();
+    for (const s of proxySockets) s.destroy();
     done(out);
   }
 
@@ -107,22 +108,31 @@ function adapt(argv, done) {
     const tls = opts.url.protocol === 'https:';
     const mod = tls ? https : http;
     const ms = opts.timeout * 1000;
-    let tunnel = null; // the socket of an open CONNECT tunnel
+    let current = 0; // the request being made (a refused CONNECT's detail names it)
     const newAgent = () => {
       agent = new mod.Agent({keepAlive: true, maxSockets: 1,
         ...(tls ? {ca: opts.cacert && fs.readFileSync(opts.cacert),
           rejectUnauthorized: !opts.insecure} : {})});
-      // Through a tunnel, plain HTTP goes over the tunnel's socket as it is
-      // (the agent's connection is that socket); https.Agent's own
-      // createConnection makes TLS on it, given the socket as tls.connect's
-      // `socket` option (the request options below).
-      if (tunnel && !tls) agent.createConnection = () => tunnel;
+      if (!opts.proxy) return;
+      // set_tunnel: every connection the agent opens is a new one to the proxy
+      // with its own CONNECT (CPython's connect() calls _tunnel() each time:
+      // the requests of a kept-alive connection share one tunnel, a reconnect
+      // sends CONNECT again). The agent waits for the callback: plain HTTP
+      // goes over the tunnel's socket as it is; https.Agent's own
+      // createConnection makes TLS on it (tls.connect's `socket` option, the
+      // SNI and the certificate check naming the target).
+      const own = agent.createConnection;
+      agent.createConnection = (options, oncreate) => {
+        openTunnel(current, (e, socket) => {
+          if (e) return oncreate(e);
+          oncreate(null, tls ? own.call(agent, {...options, socket}) : socket);
+        });
+      };
     };
     const step = (n) => {
       const q = reqs[n], last = n === reqs.length - 1;
       const o = {method: q.method, path: q.target, agent, headers: rawHeaders(q.headers),
-        host: opts.url.hostname, port: opts.url.port, setHost: true,
-        ...(tunnel && tls ? {socket: tunnel} : {})};
+        host: opts.url.hostname, port: opts.url.port, setHost: true};
       // Node adds no default field to headers given as a raw array (setHost
       // included): the adapter adds the Host Node would send itself.
       if (!hasHeader(o.headers, 'host'))
@@ -137,6 +147,7 @@ function adapt(argv, done) {
         // head before end() and falls back to chunked ("0\r\n\r\n"): the
         // adapter adds the field Node would send.
         o.headers.push('Content-Length', '0');
+      current = n;
       const req = mod.request(o);
       let res = null, sock = null;
       const chunks = [];
@@ -170,46 +181,48 @@ function adapt(argv, done) {
       });
       req.end(q.data || undefined);
     };
-    if (!opts.proxy) {
-      newAgent();
-      return step(0);
+    // Node's own CONNECT (http.request with method CONNECT and the authority
+    // as the path; the reply comes as the 'connect' event with the socket,
+    // whatever its status); cb(error) or cb(null, the tunnel's socket).
+    function openTunnel(n, cb) {
+      const [, phost, pport] = /^\[?(.*?)\]?:(\d+)$/.exec(opts.proxy);
+      const authority = opts.url.hostname + ':' + (opts.url.port || (tls ? 443 : 80));
+      const creq = http.request({method: 'CONNECT', host: phost, port: pport, path: authority,
+        headers: Object.fromEntries(opts.proxyHeaders.map(no.splitHeader))});
+      creq.on('socket', (sk) => { proxySockets.push(sk); });
+      creq.setTimeout(ms, () => creq.destroy(Object.assign(new Error('timed out'),
+        {code: 'ETIMEDOUT'})));
+      creq.on('error', (e) => cb(e)); // the request it was for fails with it
+      creq.on('response', (res) => { // not reached: Node answers a CONNECT with 'connect'
+        res.resume();
+        cb(Object.assign(new Error('CONNECT answered as a response: ' + res.statusCode),
+          {code: 'ERR_ADAPTER'}));
+      });
+      creq.on('connect', (res, socket, head) => {
+        if (res.statusCode < 200 || res.statusCode > 299) {
+          // Node leaves the verdict to the caller: like RFC 9110 9.3.6, only a
+          // 2xx opens a tunnel; any other status fails it (OSError).
+          socket.destroy();
+          const why = `CONNECT refused: ${res.statusCode} ${res.statusMessage}`;
+          if (!out.error) {
+            out.error = 'OSError';
+            out.connection = 'closed';
+            out.native_error = `'connect' event: ${res.statusCode} ${res.statusMessage}`;
+            out.detail = (n < reqs.length - 1 ? `request ${n + 1} of ${reqs.length}: ` : '') +
+              why;
+          }
+          cb(Object.assign(new Error(why), {code: 'ERR_ADAPTER'})); // fail() keeps the above
+          return finish();
+        }
+        socket.setTimeout(0);
+        socket.removeAllListeners('timeout');
+        if (head && head.length) socket.unshift(head); // bytes already of the tunnel
+        cb(null, socket);
+      });
+      creq.end();
     }
-    // set_tunnel: Node's own CONNECT (http.request with method CONNECT and
-    // the authority as the path; the reply comes as the 'connect' event with
-    // the socket, whatever its status), then the requests through that socket.
-    const [, phost, pport] = /^\[?(.*?)\]?:(\d+)$/.exec(opts.proxy);
-    const authority = opts.url.hostname + ':' + (opts.url.port || (tls ? 443 : 80));
-    const creq = http.request({method: 'CONNECT', host: phost, port: pport, path: authority,
-      headers: Object.fromEntries(opts.proxyHeaders.map(no.splitHeader))});
-    creq.on('socket', (sk) => { proxySocket = sk; });
-    creq.setTimeout(ms, () => creq.destroy(Object.assign(new Error('timed out'),
-      {code: 'ETIMEDOUT'})));
-    creq.on('error', (e) => fail(e, 0, reqs.length));
-    creq.on('response', (res) => { // not reached: Node answers a CONNECT with 'connect'
-      res.resume();
-      fail(Object.assign(new Error('CONNECT answered as a response: ' + res.statusCode),
-        {code: 'ERR_ADAPTER'}), 0, reqs.length);
-    });
-    creq.on('connect', (res, socket, head) => {
-      if (res.statusCode < 200 || res.statusCode > 299) {
-        // Node leaves the verdict to the caller: like RFC 9110 9.3.6, only a
-        // 2xx opens a tunnel; any other status fails it (OSError).
-        socket.destroy();
-        out.error = 'OSError';
-        out.connection = 'closed';
-        out.native_error = `'connect' event: ${res.statusCode} ${res.statusMessage}`;
-        out.detail = (reqs.length > 1 ? `request 1 of ${reqs.length}: ` : '') +
-          `CONNECT refused: ${res.statusCode} ${res.statusMessage}`;
-        return finish();
-      }
-      socket.setTimeout(0);
-      socket.removeAllListeners('timeout');
-      if (head && head.length) socket.unshift(head); // bytes already of the tunnel
-      tunnel = socket;
-      newAgent();
-      step(0);
-    });
-    creq.end();
+    newAgent();
+    step(0);
   }
 
   try {
