@@ -466,56 +466,17 @@ AVX2 static inline unsigned crlf_mask32(const char *p)
     return crlf_bits32(_mm256_loadu_si256((const __m256i *)(const void *)p));
 }
 
-/* 0xff for the CRs and LFs of l[0..32) in two operations: an octet below
- * 0x80 picks the entry of its low nibble, which equals the octet itself
- * only for CR and LF (the others are 0xff); one from 0x80 up picks 0. */
-static const char crlf_tab[32] __attribute__((aligned(32))) = {
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1};
-
-AVX2 static inline __m256i crlf_eq32(const char *l)
-{
-    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)l);
-    __m256i t = _mm256_load_si256((const __m256i *)(const void *)crlf_tab);
-
-    return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, x), x);
-}
-
-/* The first CR or LF of l[i..left), or left, 32 octets a step; the last
- * block is loaded to end at l[left] (l[0..i) is part of the same line), a
- * line shorter than a block is looked at byte by byte. */
-AVX2 static inline size_t crlf_scan32(const char *l, size_t i, size_t left)
-{
-    unsigned m;
-
-    for (; i + 128 <= left; i += 128) /* 4 blocks a test: the long runs */
-        if (_mm256_movemask_epi8(_mm256_or_si256(
-                _mm256_or_si256(crlf_eq32(l + i), crlf_eq32(l + i + 32)),
-                _mm256_or_si256(crlf_eq32(l + i + 64), crlf_eq32(l + i + 96)))) != 0)
-            break;
-    for (; i + 32 <= left; i += 32)
-        if ((m = (unsigned)_mm256_movemask_epi8(crlf_eq32(l + i))) != 0)
-            return i + (size_t)__builtin_ctz(m);
-    if (i < left && left >= 32) {
-        m = crlf_mask32(l + left - 32) >> (32 - (left - i));
-        return m != 0 ? i + (size_t)__builtin_ctz(m) : left;
-    }
-    for (; i < left; i++)
-        if (l[i] == '\r' || l[i] == '\n')
-            return i;
-    return left;
-}
-
 AVX2 static inline size_t crlf_from32(const char *l, size_t i, size_t left)
 {
-    size_t k = crlf_scan32(l, i, left);
+    size_t k = httpc__scan_crlf32(l, i, left);
 
     HTTPC__WORK((k < left ? k + 1 : left) - i);
     return k;
 }
 /* The first CR or LF of the field line l[0..left) (left > 32) past its
  * first block, or left: two blocks in line, a longer line in
- * httpc__scan_crlf_from's loops. */
+ * httpc__scan_crlf32, in line too (its call and set-up cost a long line
+ * about a tenth more). */
 AVX2 static inline size_t line_end32(const char *l, size_t left)
 {
     unsigned m;
@@ -984,8 +945,7 @@ static void follow(httpc_parse_state *st, const char *buf, httpc_header *h, size
 /* A call that brought no LF into the pending line: nonzero (AGAIN), found by
  * looking at the new bytes only (the commonest call when bytes trickle in);
  * else 0 to parse, the bytes before the LF counted as searched. */
-__attribute__((always_inline)) static inline int
-still_pending(const char *buf, size_t len, const httpc_profile *p, httpc_parse_state *st)
+static int still_pending(const char *buf, size_t len, const httpc_profile *p, httpc_parse_state *st)
 {
     size_t from = st->_off + st->_scanned, k;
 
@@ -1246,7 +1206,7 @@ resume_lines32(const char *buf, size_t len, const httpc_profile *p, httpc_header
             return resume_stop(st, buf, l, n, lines, 0);
         }
         m = crlf_bits32(x); /* none before the colon */
-        e = m != 0 ? (size_t)__builtin_ctz(m) : crlf_scan32(l, 32, left);
+        e = m != 0 ? (size_t)__builtin_ctz(m) : httpc__scan_crlf32(l, 32, left);
         HTTPC__WORK(e < left ? e + 1 : left);
         v = i + 1;
         if (HTTPC__LIKELY(e > v + 1 && l[v] == ' ' && (unsigned char)l[v + 1] > ' '))

@@ -152,24 +152,10 @@ static size_t scan_crlf_sse2(const char *p, size_t i, size_t n)
     return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
 }
 
-/* The same 32 octets a step (n >= 32). */
+/* The same at the AVX2 level (n >= 32): scan.h's search, out of line. */
 __attribute__((target("avx2"))) static size_t scan_crlf_avx2(const char *p, size_t i, size_t n)
 {
-    const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
-    unsigned m;
-
-#define MASK32(q)                                                                                  \
-    ((unsigned)_mm256_movemask_epi8(_mm256_or_si256(                                               \
-        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(q)), cr),             \
-        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(q)), lf))))
-    for (; i + 32 <= n; i += 32)
-        if ((m = MASK32(p + i)) != 0)
-            return i + (size_t)__builtin_ctz(m);
-    if (i == n)
-        return n;
-    m = MASK32(p + n - 32) >> (32 - (n - i));
-#undef MASK32
-    return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+    return httpc__scan_crlf32(p, i, n);
 }
 #endif
 

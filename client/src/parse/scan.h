@@ -8,7 +8,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <emmintrin.h>
+#include <immintrin.h> /* SSE2, and AVX2 for the functions marked for it */
 #define HTTPC__SCAN_SSE2_INLINE 1
 #endif
 
@@ -160,6 +160,51 @@ static inline unsigned httpc__crlf_mask16(const char *p)
 static inline unsigned httpc__not_name_mask16(const char *p)
 {
     return httpc__not_name_bits(_mm_loadu_si128((const __m128i *)(const void *)p));
+}
+
+/* 0xff for the CRs and LFs of 32 octets in two operations: an octet below
+ * 0x80 picks the entry of its low nibble, which equals the octet itself
+ * only for CR and LF (the others are 0xff); one from 0x80 up picks 0. */
+static const char httpc__crlf_tab[32] __attribute__((aligned(32))) = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, '\n', -1, -1, '\r', -1, -1};
+
+__attribute__((target("avx2"))) static inline __m256i httpc__crlf_eq32(const char *p)
+{
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i t = _mm256_load_si256((const __m256i *)(const void *)httpc__crlf_tab);
+
+    return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t, x), x);
+}
+
+/* The AVX2 level's CR and LF search, the one for every parser: the first
+ * CR or LF of p[i..n), or n. Four 32-octet blocks a test over long runs
+ * (a long value costs half the instructions of a block a test), then a
+ * block a step; the last block is loaded to end at p[n], so p[0..i) must
+ * be readable; fewer than 32 octets in all are looked at byte by byte.
+ * Inline: the parsers' loops call it once a line. */
+__attribute__((target("avx2"))) static inline size_t httpc__scan_crlf32(const char *p, size_t i,
+                                                                       size_t n)
+{
+    unsigned m;
+
+    for (; i + 128 <= n; i += 128)
+        if (_mm256_movemask_epi8(_mm256_or_si256(
+                _mm256_or_si256(httpc__crlf_eq32(p + i), httpc__crlf_eq32(p + i + 32)),
+                _mm256_or_si256(httpc__crlf_eq32(p + i + 64), httpc__crlf_eq32(p + i + 96)))) !=
+            0)
+            break;
+    for (; i + 32 <= n; i += 32)
+        if ((m = (unsigned)_mm256_movemask_epi8(httpc__crlf_eq32(p + i))) != 0)
+            return i + (size_t)__builtin_ctz(m);
+    if (i < n && n >= 32) {
+        m = (unsigned)_mm256_movemask_epi8(httpc__crlf_eq32(p + n - 32)) >> (32 - (n - i));
+        return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+    }
+    for (; i < n; i++)
+        if (p[i] == '\r' || p[i] == '\n')
+            return i;
+    return n;
 }
 #endif
 
