@@ -184,15 +184,14 @@ __attribute__((target("avx2"))) static inline __m256i httpc__crlf_eq32(const cha
  * be readable; fewer than 32 octets in all are looked at byte by byte.
  * Inline: the parsers' loops call it once a line. */
 __attribute__((target("avx2"))) static inline size_t httpc__scan_crlf32(const char *p, size_t i,
-                                                                       size_t n)
+                                                                        size_t n)
 {
     unsigned m;
 
     for (; i + 128 <= n; i += 128)
         if (_mm256_movemask_epi8(_mm256_or_si256(
                 _mm256_or_si256(httpc__crlf_eq32(p + i), httpc__crlf_eq32(p + i + 32)),
-                _mm256_or_si256(httpc__crlf_eq32(p + i + 64), httpc__crlf_eq32(p + i + 96)))) !=
-            0)
+                _mm256_or_si256(httpc__crlf_eq32(p + i + 64), httpc__crlf_eq32(p + i + 96)))) != 0)
             break;
     for (; i + 32 <= n; i += 32)
         if ((m = (unsigned)_mm256_movemask_epi8(httpc__crlf_eq32(p + i))) != 0)
