@@ -52,7 +52,7 @@ install: release ## install libhttpc, httpc.h, httpc.pc and the CLI under PREFIX
 	@cmake --install build/release --prefix $(PREFIX)
 
 format: ## reformat the C sources with clang-format
-	@find client tests mockserver soak/src -name '*.[ch]' | xargs clang-format -i
+	@find client tests mockserver soak/src runner bench fuzz adapters -name '*.[ch]' | xargs clang-format -i
 
 clean: ## remove the build trees
 	@rm -rf build

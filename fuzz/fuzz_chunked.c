@@ -108,8 +108,7 @@ static ssize_t feed(httpc_chunked *c, const char *win_src, size_t win_len, int e
             httpc_chunked_decode(c, win, win_len, eof, runs, &nruns, d->detail, sizeof d->detail);
         FUZZ_CHECK(nruns <= decode_room && (n > 0 || nruns == 0), "%zu runs with %zd", nruns, n);
         for (size_t i = 0; i < nruns; i++) {
-            FUZZ_CHECK(runs[i].len > 0 &&
-                           fuzz_inside(runs[i].ptr, runs[i].len, win, (size_t)n) &&
+            FUZZ_CHECK(runs[i].len > 0 && fuzz_inside(runs[i].ptr, runs[i].len, win, (size_t)n) &&
                            (i == 0 || runs[i].ptr >= runs[i - 1].ptr + runs[i - 1].len),
                        "run %zu outside the %zd bytes consumed or out of order", i, n);
             FUZZ_CHECK(runs[i].len <= cap - d->data_len, "more data than input");
@@ -204,8 +203,8 @@ static int64_t sum_of_sizes(const char *buf, size_t len, const httpc_profile *p)
         if (cs.size == 0)
             return (int64_t)sum;
         FUZZ_CHECK(cs.size <= len - pos - (size_t)n && len - pos - (size_t)n - cs.size >= 2,
-                   "chunk of %llu at %zu runs past the %zu-byte body",
-                   (unsigned long long)cs.size, pos, len);
+                   "chunk of %llu at %zu runs past the %zu-byte body", (unsigned long long)cs.size,
+                   pos, len);
         sum += cs.size;
         pos += (size_t)n + cs.size + 2;
     }

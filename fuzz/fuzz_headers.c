@@ -13,7 +13,7 @@
  * nibble the piece size less one), then the block. */
 #include "fuzz_common.h"
 #include "internal.h"
-#include "scan.h"     /* the work counter */
+#include "scan.h" /* the work counter */
 
 /* Fewer slots than max_headers, so HTTPC_E_NO_ROOM (fields that do not fit) is
  * reachable too. */
@@ -111,8 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in.profile.general_path_only = 1;
     parse(in.buf, in.len, 0, 1, &in.profile, part);
     in.profile.general_path_only = 0;
-    FUZZ_CHECK(same(part, whole), "general path: rc %zd n %zu (\"%s\"), quick: rc %zd n %zu (\"%s\")",
-               part->rc, part->n, part->detail, whole->rc, whole->n, whole->detail);
+    FUZZ_CHECK(same(part, whole),
+               "general path: rc %zd n %zu (\"%s\"), quick: rc %zd n %zu (\"%s\")", part->rc,
+               part->n, part->detail, whole->rc, whole->n, whole->detail);
 
     /* Prefixes k and m, then the whole without EOF; each passes the length
      * of the call before it while that one said AGAIN. */

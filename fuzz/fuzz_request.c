@@ -196,7 +196,8 @@ static void check_head(const char *head, size_t len, const request *rq, const ch
         FUZZ_CHECK(n >= nl + 1 && memcmp(p, name, nl) == 0 && p[nl] == ':',
                    "header line \"%.*s\" is not field %s", (int)n, p, name);
         if (host_value != NULL && want == 1 && strcmp(name, "Host") == 0)
-            FUZZ_CHECK(n == nl + 2 + strlen(host_value) && memcmp(p + nl + 2, host_value, n - nl - 2) == 0,
+            FUZZ_CHECK(n == nl + 2 + strlen(host_value) &&
+                           memcmp(p + nl + 2, host_value, n - nl - 2) == 0,
                        "Host: \"%.*s\", expected \"%s\"", (int)n, p, host_value);
     }
     FUZZ_CHECK(want == rq->nnames, "%zu header lines for %zu fields", want, rq->nnames);

@@ -37,8 +37,8 @@ static void check_error(const char *err, const char *text, size_t len)
     FUZZ_CHECK(end > err + nl + 1 && end[0] == ':' && end[1] == ' ' && end[2] != '\0',
                "error not \"file:LINE: message\": \"%s\"", err);
     /* line 0 only for an empty file: what is missing is reported at the last line */
-    FUZZ_CHECK((line >= 1 || len == 0) && line <= count_lines(text, len) + 1, "line %lu of a %zu-line file: %s",
-               line, count_lines(text, len), err);
+    FUZZ_CHECK((line >= 1 || len == 0) && line <= count_lines(text, len) + 1,
+               "line %lu of a %zu-line file: %s", line, count_lines(text, len), err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

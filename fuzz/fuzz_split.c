@@ -119,8 +119,8 @@ static int64_t read_body(httpc_resp *r, unsigned mode, size_t reply_len, round_o
     } else {
         for (size_t calls = 0;; calls++) {
             FUZZ_CHECK(calls <= reply_len + 1, "read(%zu) does not end", amt);
-            ssize_t n = (mode & 3) == 2 ? httpc_resp_readline(r, buf, amt)
-                                        : httpc_resp_read(r, buf, amt);
+            ssize_t n =
+                (mode & 3) == 2 ? httpc_resp_readline(r, buf, amt) : httpc_resp_read(r, buf, amt);
             FUZZ_CHECK(n <= (ssize_t)amt, "read(%zu) gave %zd", amt, n);
             if ((rc = n) <= 0)
                 break;

@@ -77,8 +77,8 @@ static void check_partial(const char *buf, size_t at, outcome *part, const fuzz_
             parse(in->buf, in->len, 1, &in->profile, 1, whole), *whole_detail = 1;
         parse(buf, at, 0, &in->profile, 1, part);
     }
-    FUZZ_CHECK(same(part, whole), "split at %zu: rc %zd (\"%s\"), whole input: rc %zd (\"%s\")",
-               at, part->rc, part->detail, whole->rc, whole->detail);
+    FUZZ_CHECK(same(part, whole), "split at %zu: rc %zd (\"%s\"), whole input: rc %zd (\"%s\")", at,
+               part->rc, part->detail, whole->rc, whole->detail);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -354,8 +354,9 @@ int main(int argc, char **argv)
         snprintf(native, sizeof native, "%s (%d): %s", name, (int)rc, msg);
         if (w.fired) { /* the adapter's idle timer, not libcurl's */
             snprintf(cls, sizeof cls, "TimeoutError");
-            snprintf(native, sizeof native, "%s (%d): %s (the adapter's idle timer: no bytes for %g s)",
-                     name, (int)rc, msg, o.timeout);
+            snprintf(native, sizeof native,
+                     "%s (%d): %s (the adapter's idle timer: no bytes for %g s)", name, (int)rc,
+                     msg, o.timeout);
             msg = "timed out";
         }
         adapter_fail(&out, cls, native, k, o.n, msg);

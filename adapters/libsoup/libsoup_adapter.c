@@ -20,17 +20,22 @@ static const char *classify(const GError *e, int body)
         if (strstr(e->message, "reset by peer"))
             return body ? "IncompleteRead" : "ConnectionResetError";
         switch (e->code) {
-        case G_IO_ERROR_TIMED_OUT: return "TimeoutError";
-        case G_IO_ERROR_CANCELLED: return "TimeoutError"; /* the watchdog */
-        case G_IO_ERROR_CONNECTION_REFUSED: return "ConnectionRefusedError";
+        case G_IO_ERROR_TIMED_OUT:
+            return "TimeoutError";
+        case G_IO_ERROR_CANCELLED:
+            return "TimeoutError"; /* the watchdog */
+        case G_IO_ERROR_CONNECTION_REFUSED:
+            return "ConnectionRefusedError";
         case G_IO_ERROR_CONNECTION_CLOSED: /* = G_IO_ERROR_BROKEN_PIPE */
             if (strstr(e->message, "roken pipe"))
                 return "BrokenPipeError";
             return body ? "IncompleteRead" : "RemoteDisconnected";
         case G_IO_ERROR_PARTIAL_INPUT: /* "Connection terminated unexpectedly" */
             return body ? "IncompleteRead" : "RemoteDisconnected";
-        case G_IO_ERROR_NOT_SUPPORTED: return "Unmapped"; /* e.g. an unknown Transfer-Encoding */
-        default: break;
+        case G_IO_ERROR_NOT_SUPPORTED:
+            return "Unmapped"; /* e.g. an unknown Transfer-Encoding */
+        default:
+            break;
         }
         return body ? "IncompleteRead" : "ConnectionError";
     }
@@ -118,15 +123,18 @@ int main(int argc, char **argv)
         return 2;
     adapter_out_init(&out);
     if (o.nproxy_headers)
-        return adapter_fail(&out, "AdapterUnsupported", "libsoup adds no header of ours to its CONNECT",
-                            0, 1, "libsoup adapter: tunnel headers are not supported"),
+        return adapter_fail(&out, "AdapterUnsupported",
+                            "libsoup adds no header of ours to its CONNECT", 0, 1,
+                            "libsoup adapter: tunnel headers are not supported"),
                adapter_print(&out), 0;
     if (o.proxy && !o.https)
-        return adapter_fail(&out, "AdapterUnsupported", "libsoup tunnels only https:// through a proxy",
-                            0, 1, "libsoup adapter: http:// goes to the proxy in absolute-form, not through CONNECT"),
+        return adapter_fail(&out, "AdapterUnsupported",
+                            "libsoup tunnels only https:// through a proxy", 0, 1,
+                            "libsoup adapter: http:// goes to the proxy in absolute-form, not "
+                            "through CONNECT"),
                adapter_print(&out), 0;
-    SoupSession *s = soup_session_new_with_options("timeout", (guint)ceil(o.timeout), "max-conns", 1,
-                                                   "max-conns-per-host", 1, NULL);
+    SoupSession *s = soup_session_new_with_options("timeout", (guint)ceil(o.timeout), "max-conns",
+                                                   1, "max-conns-per-host", 1, NULL);
     soup_session_remove_feature_by_type(s, SOUP_TYPE_CONTENT_DECODER);
     soup_session_remove_feature_by_type(s, SOUP_TYPE_CONTENT_SNIFFER);
     if (o.cacert) {
@@ -157,8 +165,8 @@ int main(int argc, char **argv)
             m = soup_message_new(q->method, u);
         }
         if (m == NULL) {
-            adapter_fail(&out, "AdapterUnsupported", "soup_message_new: not a URI libsoup takes", k, o.n,
-                         "libsoup adapter: the target is no URI libsoup sends");
+            adapter_fail(&out, "AdapterUnsupported", "soup_message_new: not a URI libsoup takes", k,
+                         o.n, "libsoup adapter: the target is no URI libsoup sends");
             break;
         }
         soup_message_add_flags(m, SOUP_MESSAGE_NO_REDIRECT);
@@ -197,7 +205,8 @@ int main(int argc, char **argv)
         if (got < 0) {
             fail(&out, e, 1, k, o.n);
             if (last) {
-                goffset cl = soup_message_headers_get_content_length(soup_message_get_response_headers(m));
+                goffset cl =
+                    soup_message_headers_get_content_length(soup_message_get_response_headers(m));
                 out.partial_len = (long long)out.body_len;
                 if (soup_message_headers_get_encoding(soup_message_get_response_headers(m)) ==
                     SOUP_ENCODING_CONTENT_LENGTH)

@@ -65,8 +65,12 @@ static char *jstr(jp *j)
                 v = (unsigned)strtoul((char[5]){j->p[1], j->p[2], j->p[3], j->p[4], 0}, NULL, 16);
                 j->p += 4;
             } else {
-                v = e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e == 'b' ? '\b'
-                  : e == 'f' ? '\f' : (unsigned char)e;
+                v = e == 'n'   ? '\n'
+                    : e == 'r' ? '\r'
+                    : e == 't' ? '\t'
+                    : e == 'b' ? '\b'
+                    : e == 'f' ? '\f'
+                               : (unsigned char)e;
             }
         } else if (v >= 0xc0 && v < 0xe0 && j->p + 1 < j->end) { /* 2-byte UTF-8 */
             v = ((v & 0x1f) << 6) | ((unsigned char)*++j->p & 0x3f);
@@ -236,8 +240,9 @@ int conform_parse_outcome(const char *text, size_t len, outcome *o)
             o->expected = jnum(&j, -1);
         } else if (!strcmp(key, "will_close")) {
             jws(&j);
-            o->will_close = j.p + 4 <= j.end && !strncmp(j.p, "null", 4) ? -1 /* cannot tell */
-                            : j.p + 4 <= j.end && !strncmp(j.p, "true", 4);
+            o->will_close = j.p + 4 <= j.end && !strncmp(j.p, "null", 4)
+                                ? -1 /* cannot tell */
+                                : j.p + 4 <= j.end && !strncmp(j.p, "true", 4);
             jskip(&j);
         } else {
             jskip(&j);
@@ -476,5 +481,3 @@ void conform_run_adapter(const char *cmd, const httpc_scenario *s, int port, int
     free(copy);
     free(a);
 }
-
-

@@ -98,13 +98,12 @@ static const char usage[] =
     "Exit status: 0 when nothing failed, 1 when a check failed, 2 on bad input\n"
     "(a bad file or option, or a selection that matches no scenario).\n";
 
-
 typedef struct opts {
     const char *profile, *filter, *reports;
-    const char *adapter;         /* external client command, NULL: in-process */
-    const char *expectations;    /* known deviations of the client under test */
+    const char *adapter;      /* external client command, NULL: in-process */
+    const char *expectations; /* known deviations of the client under test */
     const char *client_name, *catalogue;
-    const char *judges[8];       /* rfc, a profile, or "profile" (the run's own) */
+    const char *judges[8]; /* rfc, a profile, or "profile" (the run's own) */
     const char *paths[256];
     int njudges, npaths, read_cap, fail_should;
     const char *tags[16], *xtags[16], *ids[16], *xids[16];
@@ -113,7 +112,6 @@ typedef struct opts {
     unsigned long long seed, chaos_seed;
     int have_seed, chaos;
 } opts;
-
 
 /* The first bytes the client sent, for the HTML report. */
 static void keep_request(result *r, const httpc_mock *m)
@@ -141,8 +139,8 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
     struct timespec t0, t1;
     result *r = &rs[0];
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    httpc_mock_opts mo = {.verbose = op->trace ? 2 : 0, .chaos = op->chaos,
-                          .chaos_seed = op->chaos_seed};
+    httpc_mock_opts mo = {
+        .verbose = op->trace ? 2 : 0, .chaos = op->chaos, .chaos_seed = op->chaos_seed};
     if (httpc_mock_start(s, &mo, &m, err, sizeof err) < 0) {
         r->o.run = CONFORM_RUN_HARNESS_ERROR;
         snprintf(r->o.error, sizeof r->o.error, "harness: the mock server did not start");
@@ -174,8 +172,10 @@ static void run_one(const opts *op, const httpc_scenario *s, const char *profile
         rs[k].read_cap = op->read_cap;
         if (!judge_applies(s, rs[k].judge)) {
             rs[k].verdict = CONFORM_V_SKIP;
-            snprintf(rs[k].why, sizeof rs[k].why, "the scenario does not run under %s (its "
-                     "'profiles:' line)", rs[k].judge);
+            snprintf(rs[k].why, sizeof rs[k].why,
+                     "the scenario does not run under %s (its "
+                     "'profiles:' line)",
+                     rs[k].judge);
         } else if (!strcmp(rs[k].judge, "rfc"))
             conform_judge_rfc(s, cat, &f, &rs[k]);
         else
@@ -227,8 +227,7 @@ static int number_arg(const char *opt, const char *v, int lo, int hi, int *out)
     char *end;
     long n = strtol(v, &end, 10);
     if (*end || !*v || n < lo || n > hi)
-        return fprintf(stderr, "httpc-conform: %s wants a number from %d to %d\n", opt, lo, hi),
-               -1;
+        return fprintf(stderr, "httpc-conform: %s wants a number from %d to %d\n", opt, lo, hi), -1;
     *out = (int)n;
     return 0;
 }
@@ -238,14 +237,18 @@ static unsigned long long random_seed(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return ((unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 20) ^
-            (unsigned long long)getpid() << 40) % 1000000000ull;
+            (unsigned long long)getpid() << 40) %
+           1000000000ull;
 }
 
 static int add_judge(opts *o, const char *v)
 {
     if (strcmp(v, "profile") && !conform_is_judge(v))
-        return fprintf(stderr, "httpc-conform: unknown judge '%s' (rfc, py27, py27-strict, py3, "
-                               "strict, profile)\n", v), -1;
+        return fprintf(stderr,
+                       "httpc-conform: unknown judge '%s' (rfc, py27, py27-strict, py3, "
+                       "strict, profile)\n",
+                       v),
+               -1;
     for (int i = 0; i < o->njudges; i++)
         if (!strcmp(o->judges[i], v))
             return 0;
@@ -309,8 +312,8 @@ static int value_arg(opts *o, const char *a, const char *v)
     } else if (!strcmp(a, "-j") || !strcmp(a, "--repeat")) {
         return number_arg(a, v, 1, a[1] == 'j' ? 64 : 10000, a[1] == 'j' ? &o->jobs : &o->repeat);
     } else if (!strcmp(a, "--shard")) {
-        if (sscanf(v, "%d/%d", &o->shard_i, &o->shard_n) != 2 || o->shard_n < 1 ||
-            o->shard_i < 1 || o->shard_i > o->shard_n)
+        if (sscanf(v, "%d/%d", &o->shard_i, &o->shard_n) != 2 || o->shard_n < 1 || o->shard_i < 1 ||
+            o->shard_i > o->shard_n)
             return fprintf(stderr, "httpc-conform: --shard wants I/N with 1 <= I <= N\n"), -1;
     } else if (!strcmp(a, "--chaos")) {
         o->chaos = 1;
@@ -398,14 +401,14 @@ typedef struct job {
 typedef struct pool {
     const opts *o;
     job *jobs;
-    result *rs;      /* rs[i * nj + k] is jobs[i]'s judgement by judge k: reports keep the
-                        canonical order */
-    size_t *order;   /* the order the jobs run in (a permutation under --seed) */
+    result *rs;    /* rs[i * nj + k] is jobs[i]'s judgement by judge k: reports keep the
+                      canonical order */
+    size_t *order; /* the order the jobs run in (a permutation under --seed) */
     size_t n, nj, next, done, failed; /* n jobs, nj judges */
     known *kn;
     size_t nknown;
     const httpc_req_catalog *cat;
-    int progress;    /* a progress line on a terminal (quiet runs only) */
+    int progress; /* a progress line on a terminal (quiet runs only) */
     pthread_mutex_t lock;
 } pool;
 
@@ -594,8 +597,8 @@ static void free_results(result *rs, size_t n)
  * "curl_adapter"). */
 static void adapter_name(const char *cmd, char *out, size_t cap)
 {
-    static const char *const runners[] = {"env", "python3", "python", "python2.7", "node",
-                                          "perl", "ruby", "java", "sh", "bash", "go"};
+    static const char *const runners[] = {"env",  "python3", "python", "python2.7", "node", "perl",
+                                          "ruby", "java",    "sh",     "bash",      "go"};
     char copy[1024], *save = NULL, *word;
     snprintf(copy, sizeof copy, "%s", cmd);
     snprintf(out, cap, "%s", cmd);
@@ -648,7 +651,8 @@ static void library_commit(const char *path, char *out, size_t cap)
         return;
     snprintf(cmd, sizeof cmd,
              "git -C '%s' rev-parse --short=12 HEAD 2>/dev/null && "
-             "{ git -C '%s' diff --quiet HEAD -- . 2>/dev/null || echo dirty; }", dir, dir);
+             "{ git -C '%s' diff --quiet HEAD -- . 2>/dev/null || echo dirty; }",
+             dir, dir);
     FILE *p = popen(cmd, "r");
     if (p == NULL)
         return;
@@ -674,8 +678,8 @@ static void fill_info(run_info *ri, const opts *o, const lib *l, int argc, char 
         ri->client = "httpc";
     for (int i = 0; i < o->njudges; i++)
         snprintf(ri->judges + strlen(ri->judges), sizeof ri->judges - strlen(ri->judges), "%s%s",
-                 i ? ", " : "", !strcmp(o->judges[i], "profile") ? "each run's profile"
-                                                                  : o->judges[i]);
+                 i ? ", " : "",
+                 !strcmp(o->judges[i], "profile") ? "each run's profile" : o->judges[i]);
     command_line(argc, argv, ri->command, sizeof ri->command);
     gmtime_r(&now, &tm);
     strftime(ri->date, sizeof ri->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -744,14 +748,17 @@ static int settle_judges(opts *o, httpc_req_catalog *cat, int *have_cat)
         rfc |= !strcmp(o->judges[i], "rfc");
         if (o->adapter && !strcmp(o->judges[i], "profile"))
             return fprintf(stderr, "httpc-conform: an adapter has no profile of its own: "
-                                   "--judge rfc or a profile name\n"), -1;
+                                   "--judge rfc or a profile name\n"),
+                   -1;
     }
     if (!o->catalogue && httpc_req_catalog_locate(o->paths[0], path, sizeof path) < 0) {
         if (!rfc)
             return 0;
-        return fprintf(stderr, "httpc-conform: --judge rfc needs the requirements catalogue: "
-                               "no requirements.txt in or above %s (--catalogue FILE)\n",
-                       o->paths[0]), -1;
+        return fprintf(stderr,
+                       "httpc-conform: --judge rfc needs the requirements catalogue: "
+                       "no requirements.txt in or above %s (--catalogue FILE)\n",
+                       o->paths[0]),
+               -1;
     }
     if (httpc_req_catalog_load(o->catalogue ? o->catalogue : path, cat, err, sizeof err) < 0)
         return fprintf(stderr, "%s\n", err), -1;
@@ -783,8 +790,8 @@ static int run_all(pool *pl, opts *o, run_info *ri)
         lenient += pl->rs[i].verdict == CONFORM_V_LENIENT;
         xfail += pl->rs[i].verdict == CONFORM_V_EXPECTED_FAILURE;
     }
-    printf("conform: %zu checks in %.1f s with -j %d (%zu lenient, %zu expected failures)\n",
-           total, ri->secs, o->jobs, lenient, xfail);
+    printf("conform: %zu checks in %.1f s with -j %d (%zu lenient, %zu expected failures)\n", total,
+           ri->secs, o->jobs, lenient, xfail);
     printf("%zu passed, %zu failed%s\n", total - pl->failed, pl->failed,
            unstable ? ", some verdicts unstable" : "");
     pl->failed += unstable;
@@ -806,15 +813,16 @@ static void warn_unknown_ids(const opts *o, const lib *l, const known *k, size_t
             first = i;
     }
     if (missing)
-        fprintf(stderr, "httpc-conform: %zu expectation line(s) name no scenario of the %zu "
-                        "loaded, so they apply to nothing (first: %s:%d '%s')\n",
+        fprintf(stderr,
+                "httpc-conform: %zu expectation line(s) name no scenario of the %zu "
+                "loaded, so they apply to nothing (first: %s:%d '%s')\n",
                 missing, l->total, o->expectations, k[first].line, k[first].id);
 }
 
 int main(int argc, char **argv)
 {
-    opts o = {.profile = "all", .timeout_ms = 5000, .jobs = 1, .shard_i = 1, .shard_n = 1,
-              .repeat = 1};
+    opts o = {
+        .profile = "all", .timeout_ms = 5000, .jobs = 1, .shard_i = 1, .shard_n = 1, .repeat = 1};
     lib l = {0};
     httpc_req_catalog cat = {0};
     int have_cat = 0, rc = 0;
@@ -829,7 +837,9 @@ int main(int argc, char **argv)
     l.cat = have_cat ? &cat : NULL;
     for (int i = 0; i < o.npaths; i++)
         httpc_scn_lib_add(&l, o.paths[i]);
-    pool pl = {.o = &o, .progress = o.quiet && isatty(2) && !o.trace, .cat = l.cat,
+    pool pl = {.o = &o,
+               .progress = o.quiet && isatty(2) && !o.trace,
+               .cat = l.cat,
                .nj = (size_t)o.njudges};
     if (l.bad)
         fprintf(stderr, "httpc-conform: %d bad scenario file(s)\n", l.bad), rc = 2;
@@ -838,8 +848,11 @@ int main(int argc, char **argv)
         rc = 2;
     else if (warn_unknown_ids(&o, &l, pl.kn, pl.nknown),
              (pl.jobs = make_jobs(&o, &l, &pl.n)) == NULL || pl.n == 0)
-        fprintf(stderr, "httpc-conform: no scenario matches the selection (%d paths, %zu "
-                        "files)\n", o.npaths, l.nsets), rc = 2;
+        fprintf(stderr,
+                "httpc-conform: no scenario matches the selection (%d paths, %zu "
+                "files)\n",
+                o.npaths, l.nsets),
+            rc = 2;
     else if (o.list)
         list_scenarios(&o, &l);
     else {

@@ -15,7 +15,6 @@
 const char *const conform_profiles[CONFORM_NPROFILES] = {HTTPC_PROFILE_LIST(CONFORM_PROFILE_NAME)};
 #undef CONFORM_PROFILE_NAME
 
-
 static const char *const conn_words[] = {"unknown", "closed", "kept"};
 
 /* The error part of an outcome: the class ("" is any class), then the
@@ -24,17 +23,20 @@ static int error_matches(const httpc_scn_expect *e, const outcome *o, char *why,
 {
     if (!o->error[0])
         return snprintf(why, cap, "expected %s, got a response",
-                        e->error[0] ? e->error : "an error"), 0;
+                        e->error[0] ? e->error : "an error"),
+               0;
     if (e->error[0] && strcmp(e->error, o->error))
         return snprintf(why, cap, "expected %s, got %s", e->error, o->error), 0;
     if (e->detail && !strstr(o->detail, e->detail))
         return snprintf(why, cap, "detail '%s' lacks '%s'", o->detail, e->detail), 0;
     if (e->partial != -2 && e->partial != o->partial)
         return snprintf(why, cap, "partial %lld, expected %lld", (long long)o->partial,
-                        (long long)e->partial), 0;
+                        (long long)e->partial),
+               0;
     if (e->expected != -2 && e->expected != o->expected)
         return snprintf(why, cap, "expected-more %lld, wanted %lld", (long long)o->expected,
-                        (long long)e->expected), 0;
+                        (long long)e->expected),
+               0;
     return 1;
 }
 
@@ -43,8 +45,8 @@ static void escaped(char *out, size_t cap, const unsigned char *p, size_t n)
 {
     size_t k = 0;
     for (size_t i = 0; i < n && i < 40 && k + 5 < cap; i++)
-        k += (size_t)(p[i] == '\r' ? snprintf(out + k, cap - k, "\\r")
-                      : p[i] == '\n' ? snprintf(out + k, cap - k, "\\n")
+        k += (size_t)(p[i] == '\r'                  ? snprintf(out + k, cap - k, "\\r")
+                      : p[i] == '\n'                ? snprintf(out + k, cap - k, "\\n")
                       : p[i] == '"' || p[i] == '\\' ? snprintf(out + k, cap - k, "\\%c", p[i])
                       : p[i] < 0x20 || p[i] >= 0x7f ? snprintf(out + k, cap - k, "\\x%02x", p[i])
                                                     : snprintf(out + k, cap - k, "%c", p[i]));
@@ -70,9 +72,11 @@ static int response_matches(const httpc_scn_expect *e, const outcome *o, char *w
         return snprintf(why, cap, "expected a response, got %s (%s)", o->error, o->detail), 0;
     if (e->status && e->status != o->status)
         return snprintf(why, cap, "status %d, expected %d", o->status, e->status), 0;
-    if (e->reason && (e->reason_len != o->reason_len || memcmp(e->reason, o->reason, o->reason_len)))
+    if (e->reason &&
+        (e->reason_len != o->reason_len || memcmp(e->reason, o->reason, o->reason_len)))
         return snprintf(why, cap, "reason '%s' (%zu bytes), expected '%s' (%zu bytes)", o->reason,
-                        o->reason_len, e->reason, e->reason_len), 0;
+                        o->reason_len, e->reason, e->reason_len),
+               0;
     if (e->version && o->version == 0) /* null: a client API that does not show it */
         unknown = snprintf(why, cap, "the client does not report the HTTP version") > 0;
     else if (e->version && e->version != o->version)
@@ -85,7 +89,8 @@ static int response_matches(const httpc_scn_expect *e, const outcome *o, char *w
         return body_differs(e, o, why, cap), 0;
     if (e->body_len >= 0 && (size_t)e->body_len != o->body_len)
         return snprintf(why, cap, "body length %zu, expected %lld", o->body_len,
-                        (long long)e->body_len), 0;
+                        (long long)e->body_len),
+               0;
     if (e->body_sha256 && strcmp(e->body_sha256, o->sha))
         return snprintf(why, cap, "body sha256 %s, expected %s", o->sha, e->body_sha256), 0;
     if (e->will_close >= 0 && o->will_close < 0 && !unknown)
@@ -97,7 +102,8 @@ static int response_matches(const httpc_scn_expect *e, const outcome *o, char *w
         ssize_t n = conform_outcome_header(o, e->headers[i].name, v, sizeof v);
         if (n < 0 || strcmp(v, e->headers[i].value))
             return snprintf(why, cap, "header %s is '%s', expected '%s'", e->headers[i].name,
-                            n < 0 ? "(absent)" : v, e->headers[i].value), 0;
+                            n < 0 ? "(absent)" : v, e->headers[i].value),
+                   0;
     }
     return unknown ? -1 : 1;
 }
@@ -110,11 +116,14 @@ int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size
     if (m == 0 || e->conn_kept < 0)
         return m;
     if (o->conn_kept < 0) /* after the rest, so a definite mismatch wins */
-        return snprintf(why, cap, "the client does not report whether it kept the "
-                                  "connection"), -1;
+        return snprintf(why, cap,
+                        "the client does not report whether it kept the "
+                        "connection"),
+               -1;
     if (e->conn_kept != o->conn_kept)
         return snprintf(why, cap, "connection %s after the outcome, expected %s",
-                        conn_words[o->conn_kept + 1], conn_words[e->conn_kept + 1]), 0;
+                        conn_words[o->conn_kept + 1], conn_words[e->conn_kept + 1]),
+               0;
     return m;
 }
 
@@ -135,13 +144,12 @@ static void keep_first(void *ctx, const char *why, const char *want)
 
 /* The checks of what the server received on the first connection: the mock
  * server's (httpc_mock_check_request), so `httpc-mock serve` says the same. */
-int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len,
-                           int port, char *why, size_t cap)
+int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len, int port,
+                           char *why, size_t cap)
 {
     first_reason f = {.why = why, .cap = cap};
     return httpc_mock_check_request(s, rx, len, port, keep_first, &f) == 0;
 }
-
 
 static const struct {
     const char *name;
@@ -187,8 +195,6 @@ int conform_is_judge(const char *name)
     return !strcmp(name, "rfc") || httpc_profile_by_name(name) != NULL;
 }
 
-
-
 /* One "ID JUDGE [intermittent]: reason" line into *k; 0, or -1 with the
  * problem in err. Nothing is cut short: a field too long is an error. */
 static int parse_known(char *line, known *k, char *err, size_t errcap)
@@ -202,16 +208,18 @@ static int parse_known(char *line, known *k, char *err, size_t errcap)
     for (char *t = strtok_r(line, " \t", &save); t != NULL; t = strtok_r(NULL, " \t", &save))
         tok[n < 4 ? n++ : 3] = t;
     if (n < 2 || n > 3 || (n == 3 && strcmp(tok[2], "intermittent")))
-        return snprintf(err, errcap, "expected 'ID JUDGE: reason' or 'ID JUDGE intermittent: "
-                                     "reason' before the colon"), -1;
+        return snprintf(err, errcap,
+                        "expected 'ID JUDGE: reason' or 'ID JUDGE intermittent: "
+                        "reason' before the colon"),
+               -1;
     if (!conform_is_judge(tok[1]))
         return snprintf(err, errcap, "unknown judge '%.40s' (rfc or a profile)", tok[1]), -1;
     const char *reason = colon + 1 + (colon[1] == ' ');
     if (strlen(tok[0]) >= sizeof k->id || strlen(reason) >= sizeof k->reason)
         return snprintf(err, errcap, "the %s is longer than %zu bytes",
                         strlen(tok[0]) >= sizeof k->id ? "id" : "reason",
-                        strlen(tok[0]) >= sizeof k->id ? sizeof k->id - 1
-                                                       : sizeof k->reason - 1), -1;
+                        strlen(tok[0]) >= sizeof k->id ? sizeof k->id - 1 : sizeof k->reason - 1),
+               -1;
     strcpy(k->id, tok[0]);
     strcpy(k->profile, tok[1]); /* a judge's name fits: conform_is_judge knows it */
     strcpy(k->reason, reason);
@@ -276,7 +284,6 @@ void conform_apply_known(result *r, known *k, size_t nk)
     }
 }
 
-
 /* What every judge says first: the harness's own troubles, and a client
  * that cannot express the scenario. 1 when that settles the verdict. */
 static int harness_verdict(const conform_facts *f, result *r)
@@ -303,8 +310,7 @@ static int harness_verdict(const conform_facts *f, result *r)
     return 0;
 }
 
-void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f,
-                   result *r)
+void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f, result *r)
 {
     const httpc_scn_expect *pass = httpc_scn_expect_capped(s, profile, 0, r->read_cap);
     const httpc_scn_expect *len = httpc_scn_expect_capped(s, profile, 1, r->read_cap);
@@ -365,16 +371,15 @@ static size_t request_line_len(const unsigned char *rx, size_t len)
 
 /* A `request ...` outcome of an rfc set against what the server received on
  * the client's first connection: 1, or 0 with the reason. */
-static int request_matches(const httpc_scn_expect *e, const conform_facts *f, char *why,
-                           size_t cap)
+static int request_matches(const httpc_scn_expect *e, const conform_facts *f, char *why, size_t cap)
 {
     size_t ll = f->rx ? request_line_len(f->rx, f->rx_len) : 0, vlen;
     const char *line = (const char *)f->rx;
     if (f->rx == NULL || f->rx_len == 0)
         return snprintf(why, cap, "the server received no request"), 0;
     if (e->req_line && (strlen(e->req_line) != ll || memcmp(line, e->req_line, ll)))
-        return snprintf(why, cap, "request line '%.*s', expected '%s'", (int)ll, line,
-                        e->req_line), 0;
+        return snprintf(why, cap, "request line '%.*s', expected '%s'", (int)ll, line, e->req_line),
+               0;
     /* request-line = method SP request-target SP HTTP-version */
     const char *t = memchr(line, ' ', ll);
     t = t ? t + 1 : line + ll;
@@ -382,7 +387,8 @@ static int request_matches(const httpc_scn_expect *e, const conform_facts *f, ch
     size_t tl = (size_t)((te ? te : line + ll) - t);
     if (e->req_target && (strlen(e->req_target) != tl || memcmp(t, e->req_target, tl)))
         return snprintf(why, cap, "request-target '%.*s', expected '%s'", (int)tl, t,
-                        e->req_target), 0;
+                        e->req_target),
+               0;
     for (size_t i = 0; i < e->nreq_present; i++)
         if (!request_field(f->rx, f->rx_len, e->req_present[i], &vlen))
             return snprintf(why, cap, "the request has no %s field", e->req_present[i]), 0;
@@ -395,18 +401,20 @@ static int request_matches(const httpc_scn_expect *e, const conform_facts *f, ch
         const char *v = request_field(f->rx, f->rx_len, e->headers[i].name, &vlen);
         if (v == NULL || vlen != strlen(want) || memcmp(v, want, vlen))
             return snprintf(why, cap, "request field %s is '%.*s', expected '%s'",
-                            e->headers[i].name, v ? (int)vlen : 8, v ? v : "(absent)", want), 0;
+                            e->headers[i].name, v ? (int)vlen : 8, v ? v : "(absent)", want),
+                   0;
     }
     if (e->req_connections && (size_t)e->req_connections != f->connections)
         return snprintf(why, cap, "the server saw %zu connections, expected %d", f->connections,
-                        e->req_connections), 0;
+                        e->req_connections),
+               0;
     return 1;
 }
 
 /* One rfc line: met when an alternative matches, cannot-tell when one might,
  * else violated (the first alternative's reason in why). */
-static conform_grade grade_line(const httpc_scn_rfc *line, const outcome *o,
-                                const conform_facts *f, char *why, size_t cap)
+static conform_grade grade_line(const httpc_scn_rfc *line, const outcome *o, const conform_facts *f,
+                                char *why, size_t cap)
 {
     int unknown = 0;
     char first[256] = "", w[256];
@@ -465,10 +473,13 @@ void conform_judge_rfc(const httpc_scenario *s, const httpc_req_catalog *cat,
             should = 1;
         note_grade(r, row, why);
     }
-    r->verdict = must ? CONFORM_V_MUST_VIOLATION : should ? CONFORM_V_SHOULD_DEVIATION
-                 : unknown ? CONFORM_V_CANNOT_TELL : graded ? CONFORM_V_CONFORMANT
-                 : CONFORM_V_UNSPECIFIED;
+    r->verdict = must      ? CONFORM_V_MUST_VIOLATION
+                 : should  ? CONFORM_V_SHOULD_DEVIATION
+                 : unknown ? CONFORM_V_CANNOT_TELL
+                 : graded  ? CONFORM_V_CONFORMANT
+                           : CONFORM_V_UNSPECIFIED;
     if (!graded)
-        snprintf(r->why, sizeof r->why, "%s", s->nrfcs ? "the RFC leaves every outcome open here"
-                                                      : "the scenario cites no requirement");
+        snprintf(r->why, sizeof r->why, "%s",
+                 s->nrfcs ? "the RFC leaves every outcome open here"
+                          : "the scenario cites no requirement");
 }

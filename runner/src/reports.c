@@ -30,13 +30,20 @@ static void json_str(FILE *f, const char *s)
 static void xml_str(FILE *f, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '<') fputs("&lt;", f);
-        else if (*p == '>') fputs("&gt;", f);
-        else if (*p == '&') fputs("&amp;", f);
-        else if (*p == '"') fputs("&quot;", f);
-        else if (*p < 0x20 && *p != '\t' && *p != '\n') fprintf(f, "\\x%02x", *p);
-        else if (*p >= 0x80) fprintf(f, "\\x%02x", *p);
-        else fputc(*p, f);
+        if (*p == '<')
+            fputs("&lt;", f);
+        else if (*p == '>')
+            fputs("&gt;", f);
+        else if (*p == '&')
+            fputs("&amp;", f);
+        else if (*p == '"')
+            fputs("&quot;", f);
+        else if (*p < 0x20 && *p != '\t' && *p != '\n')
+            fprintf(f, "\\x%02x", *p);
+        else if (*p >= 0x80)
+            fprintf(f, "\\x%02x", *p);
+        else
+            fputc(*p, f);
     }
 }
 
@@ -69,13 +76,20 @@ static void html_escaped(FILE *f, const unsigned char *p, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         unsigned char ch = p[k];
-        if (ch == '\r') fputs("\\r", f);
-        else if (ch == '\n') fputs("\\n", f);
-        else if (ch == '<') fputs("&lt;", f);
-        else if (ch == '&') fputs("&amp;", f);
-        else if (ch == '"') fputs("\\\"", f);
-        else if (ch < 0x20 || ch >= 0x7f) fprintf(f, "\\x%02x", ch);
-        else fputc(ch, f);
+        if (ch == '\r')
+            fputs("\\r", f);
+        else if (ch == '\n')
+            fputs("\\n", f);
+        else if (ch == '<')
+            fputs("&lt;", f);
+        else if (ch == '&')
+            fputs("&amp;", f);
+        else if (ch == '"')
+            fputs("\\\"", f);
+        else if (ch < 0x20 || ch >= 0x7f)
+            fprintf(f, "\\x%02x", ch);
+        else
+            fputc(ch, f);
     }
 }
 
@@ -168,8 +182,10 @@ static void html_meta(FILE *f, const run_info *ri)
         fputs(i == 2 ? "</code></dd>" : "</dd>", f);
     }
     if (ri->read_cap)
-        fprintf(f, "<dt>read cap</dt><dd>every socket read of the client took at most %d "
-                   "bytes</dd>", ri->read_cap);
+        fprintf(f,
+                "<dt>read cap</dt><dd>every socket read of the client took at most %d "
+                "bytes</dd>",
+                ri->read_cap);
     fputs("</dl>\n", f);
 }
 
@@ -186,7 +202,8 @@ static void html_summary(FILE *f, const result *rs, size_t n, const run_info *ri
                     counts[k], conform_verdict_name(k));
     fputs("</p>\n<p><label><input type=\"checkbox\" id=\"onlybad\"> show only scenarios with a "
           "verdict other than pass or conformant</label>. Click a cell for the expected and "
-          "actual outcome, the requirements and the bytes.</p>\n<table><tr><th>scenario</th>", f);
+          "actual outcome, the requirements and the bytes.</p>\n<table><tr><th>scenario</th>",
+          f);
     for (size_t c = 0; c < ri->ncolumns; c++) {
         fputs("<th>", f);
         xml_str(f, ri->columns[c]);
@@ -362,8 +379,9 @@ static int write_json(const char *dir, const result *rs, size_t n, const run_inf
     json_kv(f, "command", ri->command, 1);
     json_kv(f, "date", ri->date, 1);
     json_kv(f, "commit", ri->commit, 1);
-    fprintf(f, ", \"library\": {\"files\": %zu, \"scenarios\": %zu}, \"read_cap\": %d, "
-               "\"seconds\": %.2f, \"columns\": [",
+    fprintf(f,
+            ", \"library\": {\"files\": %zu, \"scenarios\": %zu}, \"read_cap\": %d, "
+            "\"seconds\": %.2f, \"columns\": [",
             ri->files, ri->scenarios, ri->read_cap, ri->secs);
     for (size_t c = 0; c < ri->ncolumns; c++) {
         fputs(c ? ", " : "", f);
@@ -467,10 +485,9 @@ static void junit_props(FILE *f, const run_info *ri, const char *column)
     char lib[96], cap[32];
     snprintf(lib, sizeof lib, "%zu files, %zu scenarios", ri->files, ri->scenarios);
     snprintf(cap, sizeof cap, "%d", ri->read_cap);
-    const char *k[] = {"client", "column", "judges", "command", "commit", "library", "read-cap",
-                       "tool"};
-    const char *v[] = {ri->client, column, ri->judges, ri->command, ri->commit, lib, cap,
-                       ri->tool};
+    const char *k[] = {"client", "column",  "judges",   "command",
+                       "commit", "library", "read-cap", "tool"};
+    const char *v[] = {ri->client, column, ri->judges, ri->command, ri->commit, lib, cap, ri->tool};
     fputs("    <properties>\n", f);
     for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
         fprintf(f, "      <property name=\"%s\" value=\"", k[i]);
@@ -495,8 +512,9 @@ static int write_junit(const char *dir, const result *rs, size_t n, const run_in
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"", f);
     xml_str(f, ri->client);
-    fprintf(f, ": httpc-conform\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-               "skipped=\"%zu\" time=\"%.3f\">\n",
+    fprintf(f,
+            ": httpc-conform\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+            "skipped=\"%zu\" time=\"%.3f\">\n",
             k[3], k[0], k[1], k[2], ri->secs);
     for (size_t c = 0; c < ri->ncolumns; c++) {
         size_t t[4] = {0};
@@ -514,8 +532,9 @@ static int write_junit(const char *dir, const result *rs, size_t n, const run_in
         xml_str(f, ri->client);
         fputs(": ", f);
         xml_str(f, ri->columns[c]);
-        fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
-                   "time=\"%.3f\" timestamp=\"%s\" hostname=\"",
+        fprintf(f,
+                "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+                "time=\"%.3f\" timestamp=\"%s\" hostname=\"",
                 t[3], t[0], t[1], t[2], secs, ri->date);
         xml_str(f, host);
         fputs("\">\n", f);
@@ -585,8 +604,9 @@ static int write_summary(const char *dir, const result *rs, size_t n, const run_
     FILE *f = fopen(path, "w");
     if (f == NULL)
         return -1;
-    fprintf(f, "# %s: conformance run\n\n- judges: %s\n- command: `%s`\n- date: %s\n"
-               "- scenario library: %zu files, %zu scenarios (commit %s)\n- tool: %s\n",
+    fprintf(f,
+            "# %s: conformance run\n\n- judges: %s\n- command: `%s`\n- date: %s\n"
+            "- scenario library: %zu files, %zu scenarios (commit %s)\n- tool: %s\n",
             ri->client, ri->judges, ri->command, ri->date, ri->files, ri->scenarios, ri->commit,
             ri->tool);
     if (ri->read_cap)

@@ -32,8 +32,8 @@ typedef enum conform_run {
 
 typedef struct outcome {
     conform_run run;
-    int err;          /* the reference client's code (0 when none) */
-    char error[64];   /* the exception class name, "" for a response */
+    int err;        /* the reference client's code (0 when none) */
+    char error[64]; /* the exception class name, "" for a response */
     char detail[256];
     char native[256]; /* an adapter's native_error, verbatim (adapters/TAXONOMY.md) */
     int status, version, will_close, have_resp;
@@ -44,7 +44,7 @@ typedef struct outcome {
     size_t body_len;
     char sha[65];
     int64_t partial, expected;
-    httpc_resp *resp;  /* in-process runs */
+    httpc_resp *resp;         /* in-process runs */
     char **hnames, **hvalues; /* adapter runs: the headers it reported */
     size_t nh;
 } outcome;
@@ -62,7 +62,7 @@ typedef enum conform_grade {
 #define CONFORM_G_ENUM(id, name) CONFORM_G_##id,
     CONFORM_GRADES(CONFORM_G_ENUM)
 #undef CONFORM_G_ENUM
-    CONFORM_G__COUNT
+        CONFORM_G__COUNT
 } conform_grade;
 
 /* The grade's name in the reports ("cannot-tell"). */
@@ -97,7 +97,7 @@ typedef enum conform_verdict {
 #define CONFORM_V_ENUM(id, name, fails, harness, good) CONFORM_V_##id,
     CONFORM_VERDICTS(CONFORM_V_ENUM)
 #undef CONFORM_V_ENUM
-    CONFORM_V__COUNT
+        CONFORM_V__COUNT
 } conform_verdict;
 
 /* The verdict's name in the reports ("must-violation"). */
@@ -115,9 +115,9 @@ typedef struct result {
     conform_verdict verdict;
     char why[1600]; /* the judge's reason (< 512) and a listed reason (< 1024) */
     outcome o;
-    int shared;          /* o belongs to an earlier result (one run, several judges) */
-    int read_cap;        /* the client's reads were capped at this many bytes (0: not) */
-    req_grade *grades;   /* the RFC judge: one per rfc line of the scenario */
+    int shared;        /* o belongs to an earlier result (one run, several judges) */
+    int read_cap;      /* the client's reads were capped at this many bytes (0: not) */
+    req_grade *grades; /* the RFC judge: one per rfc line of the scenario */
     size_t ngrades;
     double ms;
     unsigned char *sent; /* what the client sent on its first connection (4 KiB at most) */
@@ -136,10 +136,9 @@ typedef struct run_info {
     int read_cap;
     double secs;
     const httpc_req_catalog *cat; /* NULL when none was found */
-    const char *columns[32];  /* the reports' columns, in order ("py3", "rfc", "py3 run: rfc") */
+    const char *columns[32]; /* the reports' columns, in order ("py3", "rfc", "py3 run: rfc") */
     size_t ncolumns;
 } run_info;
-
 
 /* A client's known deviation (its expectations file): "ID JUDGE: reason", or
  * "ID JUDGE intermittent: reason" for one the client shows in some runs only. */
@@ -156,8 +155,8 @@ typedef struct conform_facts {
     const unsigned char *rx; /* what the client sent on its first connection */
     size_t rx_len;
     int port;
-    int cut;                 /* the server's script had to be cut short */
-    int timeout_ms;          /* the client's timeout in this run */
+    int cut;        /* the server's script had to be cut short */
+    int timeout_ms; /* the client's timeout in this run */
 } conform_facts;
 
 /* client.c: runs the scenario's requests with the reference client under
@@ -180,14 +179,13 @@ ssize_t conform_outcome_header(const outcome *o, const char *name, char *buf, si
 int conform_matches(const httpc_scn_expect *e, const outcome *o, char *why, size_t cap);
 /* The request-side checks (check-request-line, check-request-header) over
  * what the server received: 1, else 0 with the reason. */
-int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len,
-                           int port, char *why, size_t cap);
+int conform_request_checks(const httpc_scenario *s, const unsigned char *rx, size_t len, int port,
+                           char *why, size_t cap);
 /* The verdict of one run: r->verdict and r->why from r->o and the facts,
  * against the expectations of `profile` (the read cap's when r->read_cap
  * names one): pass, lenient, fail, cannot-tell, unsupported, timeout,
  * harness-error. */
-void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f,
-                   result *r);
+void conform_judge(const httpc_scenario *s, const char *profile, const conform_facts *f, result *r);
 /* The RFC verdict of one run from the scenario's rfc lines and the catalogue
  * (scenarios/FORMAT.md, "RFC grading"): conformant, must-violation,
  * should-deviation, unspecified, cannot-tell, unsupported, timeout,
