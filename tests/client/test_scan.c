@@ -174,3 +174,36 @@ Test(scan, pending_line_limit)
     cr_assert_eq(httpc__pending_line(s, 9, 8, 6), HTTPC_E_AGAIN); /* "cdefgh" is 6 */
     cr_assert_eq(httpc__pending_line(s, 9, 8, 5), HTTPC_E_LINE_TOO_LONG);
 }
+
+/* The AVX2 CR/LF search every parser uses at that level (scan.h's
+ * httpc__scan_crlf32: four 32-octet blocks a test, a pshufb table lookup
+ * that must match CR and LF only): every octet value, the ones sharing CR's
+ * or LF's low nibble (0x1a, 0x8d, 0xfa) and those from 0x80 up above all,
+ * at lengths past several four-block steps and every starting offset, an
+ * exact-size buffer for ASan. */
+#ifdef HTTPC__SCAN_SSE2_INLINE
+Test(scan, crlf32_agrees_with_the_reference)
+{
+    uint64_t seed = 7;
+
+    if (httpc__scan_select(2) != 2) {
+        httpc__scan_select(-1);
+        cr_skip_test("no AVX2 on this CPU");
+    }
+    httpc__scan_select(-1);
+    for (int round = 0; round < 4000; round++) {
+        size_t n = (size_t)(next(&seed) % 600), i = n ? (size_t)(next(&seed) % (n + 1)) : 0;
+        char *b = malloc(n ? n : 1);
+        cr_assert_not_null(b);
+        for (size_t k = 0; k < n; k++) { /* no CR or LF but, rarely, one */
+            unsigned char c = (unsigned char)(next(&seed) & 0xff);
+            b[k] = (char)(c == '\r' || c == '\n' ? 0x8d : c);
+        }
+        if (i < n && round % 3 != 0) /* a stop at or after i */
+            b[i + next(&seed) % (n - i)] = round % 2 ? '\r' : '\n';
+        cr_assert_eq(httpc__scan_crlf32(b, i, n), i + ref_crlf(b + i, n - i), "n=%zu i=%zu", n,
+                     i);
+        free(b);
+    }
+}
+#endif
