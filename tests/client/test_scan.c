@@ -201,8 +201,7 @@ Test(scan, crlf32_agrees_with_the_reference)
         }
         if (i < n && round % 3 != 0) /* a stop at or after i */
             b[i + next(&seed) % (n - i)] = round % 2 ? '\r' : '\n';
-        cr_assert_eq(httpc__scan_crlf32(b, i, n), i + ref_crlf(b + i, n - i), "n=%zu i=%zu", n,
-                     i);
+        cr_assert_eq(httpc__scan_crlf32(b, i, n), i + ref_crlf(b + i, n - i), "n=%zu i=%zu", n, i);
         free(b);
     }
 }
