@@ -975,6 +975,23 @@ static int still_pending(const char *buf, size_t len, const httpc_profile *p, ht
  * searched for CR and LF is not searched again), or is past the lines
  * taken, at the start of the line the general path reads next. */
 
+/* No field line open any more: the state the general path starts a line
+ * in (what of it holds no LF is the caller's to say in _scanned). */
+static inline void close_open(httpc_parse_state *st)
+{
+    st->_flags &= ~(unsigned)F_PY3_OPEN;
+    st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+}
+
+/* The block ended at `end`, its empty line counted: the fields found so far
+ * are the answer. */
+static inline ssize_t block_done(httpc_parse_state *st, size_t *num_headers, size_t end)
+{
+    close_open(st);
+    *num_headers = st->_fields;
+    return (ssize_t)(st->_off = end);
+}
+
 /* Where the open line is searched from, as an index into it: the end of
  * its value's span (no CR or LF before it; still_pending may have searched
  * further for an LF alone, when a few bytes came), after the spans follow
@@ -1014,8 +1031,7 @@ static inline int open_line_end(const char *buf, size_t len, const httpc_profile
         /* a bare CR ends a feedparser line: the general path reads the line
          * from its start, no field open (py3_close's PY3_NO_END), and no
          * later call searches its bytes again */
-        st->_flags &= ~(unsigned)F_PY3_OPEN;
-        st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+        close_open(st);
         st->_scanned = e + 1 - off;
         return 0;
     }
@@ -1042,10 +1058,7 @@ static inline ssize_t resume_done(const char *buf, size_t len, httpc_parse_state
     st->_lines += n;
     if (q > 0) {
         st->_lines++; /* the empty line */
-        st->_flags &= ~(unsigned)F_PY3_OPEN;
-        st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
-        *num_headers = st->_fields;
-        return (ssize_t)(st->_off = off + (size_t)q);
+        return block_done(st, num_headers, off + (size_t)q);
     }
     st->_off = off += k;
     if (open->name.ptr == buf + off) {
@@ -1055,8 +1068,7 @@ static inline ssize_t resume_done(const char *buf, size_t len, httpc_parse_state
         *num_headers = 0;
         return HTTPC_E_AGAIN;
     }
-    st->_flags &= ~(unsigned)F_PY3_OPEN;
-    st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
+    close_open(st);
     st->_scanned = 0;
     return 0;
 }
@@ -1099,8 +1111,7 @@ static inline ssize_t resume_stop(httpc_parse_state *st, const char *buf, const 
     st->_fields = n;
     st->_lines = lines;
     st->_scanned = scanned;
-    st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
-    st->_flags &= ~(unsigned)F_PY3_OPEN;
+    close_open(st);
     return 0;
 }
 
@@ -1198,10 +1209,7 @@ resume_lines32(const char *buf, size_t len, const httpc_profile *p, httpc_header
         if (HTTPC__UNLIKELY(i == 0 || l[i] != ':')) {
             if (l[0] == '\r' && l[1] == '\n' && lines < p->max_headers && max_line >= 2) {
                 st->_fields = n, st->_lines = lines + 1; /* the empty line */
-                st->_flags &= ~(unsigned)F_PY3_OPEN;
-                st->_field = (httpc_header){{NULL, 0}, {NULL, 0}};
-                *num_headers = n;
-                return (ssize_t)(st->_off = (size_t)(l + 2 - buf));
+                return block_done(st, num_headers, (size_t)(l + 2 - buf));
             }
             return resume_stop(st, buf, l, n, lines, 0);
         }
