@@ -116,46 +116,12 @@ static int load_corpus(message *m)
     return k;
 }
 
-/* ---- the floor ------------------------------------------------------------ */
-
-/* The least a head parser can do (the reference for the cost of a
- * head): each line found with memchr, the name up to the colon, the value
- * from the first non-blank after it to the CR; nothing checked (CRLF and a
- * well-formed status line assumed). On the corpus's heads it finds the spans
- * httpc does, and is checked to. */
-static int run_lines(const message *m, size_t piece, result *r)
-{
-    const char *p = m->buf, *end = m->buf + m->len;
-    const char *nl = memchr(p, '\n', m->len);
-    (void)piece;
-    if (nl == NULL || nl - p < 14)
-        return -1;
-    r->major = p[5] - '0', r->minor = p[7] - '0';
-    r->status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
-    r->reason = (httpc_span){p + 13, (size_t)(nl - 1 - (p + 13))};
-    for (p = nl + 1; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL && nl - p > 1; p = nl + 1) {
-        const char *c = memchr(p, ':', (size_t)(nl - p)), *v;
-        if (c == NULL)
-            return -1;
-        for (v = c + 1; *v == ' ' || *v == '\t'; v++)
-            ;
-        if (r->nheaders < MAXH)
-            r->name[r->nheaders] = (httpc_span){p, (size_t)(c - p)},
-            r->value[r->nheaders] = (httpc_span){v, (size_t)(nl - 1 - v)};
-        r->nheaders++;
-    }
-    if (nl == NULL)
-        return -1;
-    r->consumed = (size_t)(nl + 1 - m->buf);
-    return 0;
-}
-
 /* ---- driver -------------------------------------------------------------- */
 
 static const char *const parser_names[NPARSERS] = {"httpc", "picohttpparser", "llhttp",
                                                    "http-parser", "memchr-lines"};
 static const bench_run_fn runners[NPARSERS] = {bench_run_httpc, bench_run_pico, bench_run_llhttp,
-                                               bench_run_http_parser, run_lines};
+                                               bench_run_http_parser, bench_run_lines_whole};
 
 /* Whether parser k parses m (the line splitter decodes no body). */
 static int applies(const message *m, int k)

@@ -77,6 +77,16 @@ void bench_llhttp_setup(void);
 int bench_run_llhttp(const message *m, size_t piece, result *r);
 void bench_http_parser_setup(void);
 int bench_run_http_parser(const message *m, size_t piece, result *r);
+/* The floor (bench/peer_lines.c): each line found with memchr, the name up
+ * to the colon, the value from the first non-blank after it to the CR;
+ * nothing checked (CRLF and a well-formed status line assumed), no body. On
+ * the benchmarks' heads it finds the spans httpc does, and is checked to.
+ * bench_run_lines is called again with the longer buffer whenever the head
+ * is not complete and searches each byte once however the head is cut (the
+ * sweep); bench_run_lines_whole takes the whole head in one pass, in line,
+ * ignoring `piece` (the micro-benchmark). */
+int bench_run_lines(const message *m, size_t piece, result *r);
+int bench_run_lines_whole(const message *m, size_t piece, result *r);
 void bench_pico_setup(void);
 int bench_run_pico(const message *m, size_t piece, result *r);
 /* picohttpparser decodes a chunked body in place: bench_pico_prepare copies

@@ -31,7 +31,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PARSERS = ["httpc", "picohttpparser", "llhttp", "http-parser"]
-SWEEP_PARSERS = ["httpc", "httpc-client", "picohttpparser", "llhttp", "http-parser"]
+SWEEP_PARSERS = ["httpc", "httpc-client", "picohttpparser", "llhttp", "http-parser",
+                 "memchr-lines"]
 SWEEP_PIECES = [0, 1448, 64, 1]
 # The sweep's rows that bench-check gates: httpc's own, at every piece size.
 SWEEP_GATED = ["httpc", "httpc-client"]
@@ -141,6 +142,14 @@ def sweep_targets(irb, replies):
         v, r = worst(lambda r: ratio(r, parser, parser, 1448, 0))
         rows.append(("1448-byte pieces: %s within 1.2x of one piece (worst: %s)" % (parser, r),
                      v, v <= 1.2))
+    # The floor checks nothing and searches each new byte once: what the cut
+    # costs any parser that answers after every piece.
+    v, r = worst(lambda r: ratio(r, "memchr-lines", "memchr-lines", 1448, 0))
+    rows.append(("for reference, the floor: memchr-lines in 1448-byte pieces against its own "
+                 "one piece (worst: %s)" % r, v, None))
+    v, r = worst(lambda r: ratio(r, "memchr-lines", "httpc", 1448, 0))
+    rows.append(("for reference, the floor: memchr-lines in 1448-byte pieces against httpc's "
+                 "one piece (worst: %s)" % r, v, None))
     lines = ["| target | measured | |", "|---|---|---|"]
     for name, val, ok in rows:
         lines.append("| %s | %.2f | %s |" % (name, val, goal(ok)))
@@ -149,17 +158,18 @@ def sweep_targets(irb, replies):
 
 def sweep_table(values, replies, sizes, fmt):
     lines = ["| reply | bytes | pieces | " + " | ".join(SWEEP_PARSERS) +
-             " | httpc / llhttp | httpc-client / llhttp | httpc / picohttpparser |",
-             "|---|---:|---|" + "---:|" * (len(SWEEP_PARSERS) + 3)]
+             " | httpc / llhttp | httpc-client / llhttp | httpc / picohttpparser "
+             "| httpc / memchr-lines |",
+             "|---|---:|---|" + "---:|" * (len(SWEEP_PARSERS) + 4)]
     for r in replies:
         for p in SWEEP_PIECES:
             v = {q: values.get("%s/%s/%d" % (r, q, p)) for q in SWEEP_PARSERS}
             ratio = lambda a, b: fmt_ratio(v[a] / v[b]) if v[a] and v[b] else "-"
-            lines.append("| %s | %d | %s | %s | %s | %s | %s |" % (
+            lines.append("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
                 r, sizes[r], piece_label(p),
                 " | ".join(fmt % v[q] if v[q] is not None else "-" for q in SWEEP_PARSERS),
                 ratio("httpc", "llhttp"), ratio("httpc-client", "llhttp"),
-                ratio("httpc", "picohttpparser")))
+                ratio("httpc", "picohttpparser"), ratio("httpc", "memchr-lines")))
     return lines
 
 
@@ -182,7 +192,9 @@ def write_sweep_report(reports, sweep, mach):
              "buffer with `last_len`; `phr_decode_chunked` on each new piece, rewriting a fresh "
              "copy of the message made outside the timed loops and outside callgrind's count; "
              "its in-place memmove is in its figures), llhttp and http-parser (each "
-             "piece executed once). Every case is checked first to give httpc's result: status, "
+             "piece executed once), and on the heads the floor (`memchr-lines`: a line splitter "
+             "that checks nothing, called again with the longer buffer and searching each new "
+             "byte once with glibc's memchr). Every case is checked first to give httpc's result: status, "
              "version, every header name and value, the body bytes.", "",
              "Callgrind counts each byte a `rep movsb` copies as one instruction (glibc's memcpy "
              "and memmove use it for large blocks): that inflates the Ir/B of the copies "
@@ -192,7 +204,7 @@ def write_sweep_report(reports, sweep, mach):
              "deterministic. ns/B: wall time per byte, the median of interleaved rounds; only "
              "figures from a quiet machine mean anything." % sweep["scan"], "",
              "## Targets (linear parsing)", ""] + sweep_targets(irb, replies) + [
-             "", "## Instructions per byte (Ir/B)", ""] + sweep_table(irb, replies, sizes, "%.1f")
+             "", "## Instructions per byte (Ir/B)", ""] + sweep_table(irb, replies, sizes, "%.2f")
     if sweep.get("ns_per_byte"):
         lines += ["", "## Time per byte (ns/B)", ""] + sweep_table(
             sweep["ns_per_byte"], replies, sizes, "%.2f")

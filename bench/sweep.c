@@ -2,7 +2,8 @@
 /* The segmentation sweep: replies fed in one piece and in 1448-, 64- and
  * 1-byte pieces to httpc's pure parsers, httpc's client path (the in-memory
  * transport, one read per piece, through httpc__resp_begin and the body),
- * picohttpparser, llhttp and http-parser. A server chooses how its reply is
+ * picohttpparser, llhttp, http-parser, and on the heads the floor: a line
+ * splitter that checks nothing and searches each new byte once. A server chooses how its reply is
  * cut, so a parser's cost must stay proportional to the bytes however they
  * arrive; this measures it. Every case is checked to give httpc's result
  * (status, version, headers by content, body bytes) before it is measured.
@@ -176,11 +177,12 @@ static int run_client(const message *m, size_t piece, result *r)
 
 /* ---- the cases --------------------------------------------------------------- */
 
-enum { NPARSERS = 5, NPIECES = 4, MAXMSG = 8 };
-static const char *const parser_names[NPARSERS] = {"httpc", "httpc-client", "picohttpparser",
-                                                   "llhttp", "http-parser"};
-static const bench_run_fn runners[NPARSERS] = {bench_run_httpc, run_client, bench_run_pico,
-                                               bench_run_llhttp, bench_run_http_parser};
+enum { NPARSERS = 6, NPIECES = 4, MAXMSG = 8, LINES = 5 };
+static const char *const parser_names[NPARSERS] = {"httpc",  "httpc-client", "picohttpparser",
+                                                   "llhttp", "http-parser",  "memchr-lines"};
+static const bench_run_fn runners[NPARSERS] = {bench_run_httpc,       run_client,
+                                               bench_run_pico,        bench_run_llhttp,
+                                               bench_run_http_parser, bench_run_lines};
 static const size_t pieces[NPIECES] = {0, 1448, 64, 1};
 
 /* What --message, --parser and --piece keep (all when not given). */
@@ -199,11 +201,12 @@ static int listed(const char *list, const char *name)
     return 0;
 }
 
+/* The floor (memchr-lines) splits heads and decodes no body. */
 static int selected(const selection *s, const message *m, int k, size_t piece)
 {
     char pc[24];
     snprintf(pc, sizeof pc, "%zu", piece);
-    return (s->messages == NULL || listed(s->messages, m->name)) &&
+    return (k != LINES || !m->chunked) && (s->messages == NULL || listed(s->messages, m->name)) &&
            (s->parsers == NULL || listed(s->parsers, parser_names[k])) &&
            (s->pieces == NULL || listed(s->pieces, pc));
 }
@@ -302,7 +305,9 @@ static const char usage[] =
     "                         [--list] [--help]\n"
     "Feeds each reply in one piece (0) and in 1448-, 64- and 1-byte pieces to httpc's pure\n"
     "parsers (httpc), httpc's client path over the in-memory transport (httpc-client),\n"
-    "picohttpparser, llhttp and http-parser, after checking every case parses as httpc does.\n"
+    "picohttpparser, llhttp, http-parser and the floor (memchr-lines: a line splitter that\n"
+    "checks nothing and searches each new byte once; heads only), after checking every case\n"
+    "parses as httpc does.\n"
     "Prints ns per parse and per byte (median of N interleaved rounds, default 5), or with\n"
     "--callgrind one callgrind dump per case named case=MESSAGE/PARSER/PIECE/ITERS/BYTES\n"
     "(run it under valgrind --tool=callgrind; bench/run.py does). --verify-only checks the\n"
