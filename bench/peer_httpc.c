@@ -33,12 +33,16 @@ static int run_chunked(const message *m, size_t step, size_t off, size_t end, re
             off += (size_t)k;
             if (httpc_chunked_done(&dec))
                 break;
-            continue;
-        }
-        if (k < 0 && k != HTTPC_E_AGAIN)
+            /* what is left of the piece (the runs' room ran out, or a line
+             * began): again; the piece used up: the next, as the client
+             * reads again */
+            if (off < end)
+                continue;
+        } else if (k < 0 && k != HTTPC_E_AGAIN) {
             return -1;
-        if (httpc_chunked_done(&dec))
+        } else if (httpc_chunked_done(&dec)) {
             break;
+        }
         if (end == m->len)
             return -1;
         end = next_end(m, end, step);
