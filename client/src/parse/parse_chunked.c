@@ -605,8 +605,8 @@ __attribute__((noinline)) static ssize_t feed_slow(httpc_chunked *c, const char 
  * to where the step began, so the call returns what it took and the next
  * call, given the same bytes, fails at the same place. A call returns data
  * or an error, never both, which keeps callers simple. */
-static ssize_t undo_failure(httpc_chunked *c, const httpc_chunked *before, size_t off,
-                            char *detail, size_t cap)
+static ssize_t undo_failure(httpc_chunked *c, const httpc_chunked *before, size_t off, char *detail,
+                            size_t cap)
 {
     *c = *before;
     if (detail != NULL && cap > 0)
@@ -778,11 +778,9 @@ __attribute__((noinline)) static int quick_chunks(httpc_chunked *c, const char *
 
 /* Everything quick_chunks leaves: the general steps, with quick_chunks again
  * whenever they reach a state it takes. */
-__attribute__((noinline)) static ssize_t decode_general(httpc_chunked *c, const char *in,
-                                                        size_t len, size_t off, int eof,
-                                                        httpc_span *runs, size_t *nruns,
-                                                        size_t room, uint64_t budget,
-                                                        char *detail, size_t detail_cap)
+__attribute__((noinline)) static ssize_t
+decode_general(httpc_chunked *c, const char *in, size_t len, size_t off, int eof, httpc_span *runs,
+               size_t *nruns, size_t room, uint64_t budget, char *detail, size_t detail_cap)
 {
     size_t n = *nruns;
     int again = 0; /* a step wanted more input */
@@ -828,8 +826,11 @@ __attribute__((noinline)) static ssize_t decode_general(httpc_chunked *c, const 
     return off == 0 && again ? HTTPC_E_AGAIN : (ssize_t)off;
 }
 
-ssize_t httpc_chunked_decode(httpc_chunked *c, const char *in, size_t len, int eof,
-                             httpc_span *runs, size_t *nruns, char *detail, size_t detail_cap)
+/* httpc_chunked_decode past its first test: out of line, so that a call
+ * that is all data needs no frame. */
+__attribute__((noinline)) static ssize_t decode_call(httpc_chunked *c, const char *in, size_t len,
+                                                     int eof, httpc_span *runs, size_t *nruns,
+                                                     char *detail, size_t detail_cap)
 {
     size_t room = *nruns, n = 0, off = 0;
     uint64_t budget = room > 0 ? c->max_data : 0;
@@ -838,14 +839,6 @@ ssize_t httpc_chunked_decode(httpc_chunked *c, const char *in, size_t len, int e
     if (c->err != 0) {
         c->err_used = 0;
         return c->err;
-    }
-    if (c->_state == ST_DATA && len > 0 && len < c->left && len <= budget) {
-        /* all of it is data of the current chunk (a body arriving in pieces
-         * smaller than its chunks): one run, nothing to look at */
-        runs[0] = (httpc_span){in, len};
-        *nruns = 1;
-        c->left -= len, c->total += len, c->_chunk_got += len;
-        return (ssize_t)len;
     }
     /* nothing new: the answer of a caller waiting for more, at once */
     if (len == 0 && !eof && budget > 0 && c->_state != ST_DONE)
@@ -863,6 +856,22 @@ ssize_t httpc_chunked_decode(httpc_chunked *c, const char *in, size_t len, int e
     if (n > 0) /* after data, lines that are not plain are the next call's */
         return (ssize_t)off;
     return decode_general(c, in, len, off, eof, runs, nruns, room, budget, detail, detail_cap);
+}
+
+ssize_t httpc_chunked_decode(httpc_chunked *c, const char *in, size_t len, int eof,
+                             httpc_span *runs, size_t *nruns, char *detail, size_t detail_cap)
+{
+    /* all of it is data of the current chunk (a body arriving in pieces
+     * smaller than its chunks): one run, nothing to look at (err is 0 in
+     * ST_DATA: an error leaves the state) */
+    if (c->_state == ST_DATA && c->err == 0 && len > 0 && len<c->left && * nruns> 0 &&
+        len <= c->max_data) {
+        runs[0] = (httpc_span){in, len};
+        *nruns = 1;
+        c->left -= len, c->total += len, c->_chunk_got += len;
+        return (ssize_t)len;
+    }
+    return decode_call(c, in, len, eof, runs, nruns, detail, detail_cap);
 }
 
 size_t httpc__chunked_rewind(httpc_chunked *c, const char *in, const httpc_span *runs, size_t keep,
