@@ -253,7 +253,7 @@ static void feed_again(httpc_resp *r, const httpc_span *runs, size_t pos, size_t
  * reached. Returns 0, or the sink's answer with the count of runs it took
  * (through *taken). */
 static inline int deliver_runs(out_t *o, const httpc_span *runs, size_t nruns, httpc_chunk_phase ph,
-                        size_t *taken)
+                               size_t *taken)
 {
     for (size_t i = 0; i < nruns; i++) {
         int rc = deliver(o, runs[i].ptr, runs[i].len);
@@ -267,6 +267,18 @@ static inline int deliver_runs(out_t *o, const httpc_span *runs, size_t nruns, h
     return 0;
 }
 
+/* Whether a feed would bring the decoder nothing new while it waits for
+ * more: its answer would be HTTPC_E_AGAIN (httpc_chunked_decode: no error,
+ * room for data, not at EOF, not done), so the read is made at once; a body
+ * arriving in pieces feeds each piece once. The terminator's phase is left
+ * to the feed, which notes its bytes. */
+static inline int decoder_waits(const httpc_resp *r, const out_t *o, httpc_chunk_phase ph,
+                                size_t len)
+{
+    return len == 0 && !r->eof && o->got < o->want && ph != HTTPC_CHUNK_TERMINATOR &&
+           r->dec.err == 0;
+}
+
 /* _read_chunked / _readinto_chunked through the shared decoder, many chunks
  * a feed. The phase is asked once a feed, as the bare field was read before
  * it was private: a body cut into single bytes makes a feed per byte. */
@@ -278,6 +290,12 @@ static int read_chunked(httpc_resp *r, out_t *o)
         size_t len = r->end - r->pos, nruns = CHUNK_RUNS, pos = r->pos, taken = 0;
         int eof = r->eof;
         httpc_span runs[CHUNK_RUNS];
+        if (decoder_waits(r, o, ph, len)) {
+            ssize_t got = httpc__resp_fill(r, r->p->max_line + 1);
+            if (got < 0)
+                return body_failed(r, o, (int)got);
+            continue;
+        }
         r->dec.max_data = o->want - o->got; /* read(amt): never past amt */
         if (ph == HTTPC_CHUNK_TERMINATOR)
             len = at_terminator(r, o, len, &eof);
