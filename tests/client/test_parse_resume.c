@@ -678,3 +678,59 @@ Test(parse_resume, quick_paths_agree_at_every_line_length)
         }
     }
 }
+
+static void letters(text *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put(t, &"abcdefghijklmnopqrstuvwxyz0123456789 -_"[i % 39], 1);
+}
+
+/* Long field lines whose rest comes in pieces of 129 to 700 octets, in a
+ * buffer that moves only when it doubles (a head over 4 KiB), so that at
+ * the AVX2 level an open line's new bytes are searched 256 and 128 octets
+ * a test: its end at every offset of a piece, a bare CR, a bare LF, a
+ * continuation after it, a line over max_line, each give what the general
+ * path makes of the whole head (for py3 another code path), at every scan
+ * level. */
+Test(parse_resume, long_lines_in_big_pieces)
+{
+    const httpc_profile *all[] = {P27, P3, PST};
+    text t = {0};
+    char what[160];
+
+    put(&t, "HTTP/1.1 200 OK\r\n", 17);
+    line_of(&t, "X-A: ", 705);
+    put(&t, "X-Bare-Cr: ", 11), letters(&t, 300), put(&t, "\r", 1), letters(&t, 500);
+    put(&t, "\r\n", 2);
+    put(&t, "X-Lf: ", 6), letters(&t, 450), put(&t, "\n", 1);
+    line_of(&t, "X-Folded: ", 1000);
+    put(&t, " ", 1), letters(&t, 260), put(&t, "\r\n", 2);
+    line_of(&t, "X-E: ", 136);
+    line_of(&t, "X-F: ", 1500);
+    line_of(&t, "X-G: ", 257);
+    put(&t, "\r\n", 2);
+    cr_assert_gt(t.len, 4096);
+    for (int limit = 0; limit < 2; limit++) {
+        for (size_t j = 0; j < sizeof all / sizeof all[0]; j++) {
+            httpc_profile p = *all[j], general = *all[j];
+            if (limit)
+                p.max_line = general.max_line = 1200; /* X-F is over it */
+            general.general_path_only = 1;
+            httpc__scan_select(0);
+            head_result want = parse_pieces(&t, 0, &general);
+            cr_assert_neq(want.head_rc, HTTPC_E_AGAIN);
+            for (int level = 0; level <= 2; level++) {
+                httpc__scan_select(level);
+                for (size_t piece = 129; piece <= 700; piece++) {
+                    snprintf(what, sizeof what, "%s, max_line %zu, level %d, %zu-byte pieces",
+                             p.name, p.max_line, level, piece);
+                    head_result got = parse_pieces(&t, piece, &p);
+                    expect_same(&want, &got, what);
+                    expect_linear(got.work, t.len, what);
+                }
+            }
+            httpc__scan_select(-1);
+        }
+    }
+    free(t.p);
+}

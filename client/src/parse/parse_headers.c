@@ -42,6 +42,7 @@ static const unsigned char cls[256] = {
 #define F_PY3_OPEN 16 /* py3: _field is a field line begun, its end not come yet */
 #define F_PY27_READ 4 /* py27: a line other than a unixfrom one was read */
 #define F_PY27_SEEN 8 /* py27: the last line was a field (continuations attach) */
+#define F_PY3_END 32  /* py3: open_search32 found the open line's end, this call */
 
 /* Where the fields go: `h` may be NULL to only count them. A full array is
  * reported only once the block is otherwise read without error, so that the
@@ -968,7 +969,7 @@ static int still_pending(const char *buf, size_t len, const httpc_profile *p, ht
  * in one pass (still_pending may have looked at up to 64 of them for an LF
  * alone), the line's end is checked as py3_close does, and the lines after
  * it go straight to the quick path, without the general path's set-up.
- * resume_lines does it at the SSE2 level; at the AVX2 level resume_call32
+ * resume_lines does it at the SSE2 level; at the AVX2 level open_search32
  * searches the open line and resume_lines32 reads the lines after it in
  * one loop. Both return the block's length, HTTPC_E_AGAIN, or 0 to go on in
  * the general path: the state then holds a consistent open line (what was
@@ -1183,7 +1184,7 @@ resume_lines32(const char *buf, size_t len, const httpc_profile *p, httpc_header
     l = buf + st->_off, left = len - st->_off;
     i = st->_field.name.len;
     v = (size_t)(st->_field.value.ptr - l);
-    e = v + st->_field.value.len; /* the line's first CR or LF: resume_call32 found it */
+    e = v + st->_field.value.len; /* the line's first CR or LF: open_search32 found it */
     while (v < e && (l[v] == ' ' || l[v] == '\t')) /* opened before its value came */
         v++;
     for (;;) {
@@ -1252,9 +1253,10 @@ start_block(const char *buf, size_t len, const httpc_profile *p, httpc_header *h
             size_t *num_headers, httpc_parse_state *st)
 {
     size_t n = 0, off = 0;
-    httpc_header open = {{NULL, 0}, {NULL, 0}};
+    httpc_header open; /* written whole when its name is */
     ssize_t q;
 
+    open.name.ptr = NULL;
     if (p->header_mode == HTTPC_HEADERS_PY3 && h != NULL && num_headers != NULL &&
         !p->general_path_only) {
         if ((q = start_quick(buf, len, p, h, *num_headers, &n, &off, &open)) > 0) {
@@ -1336,40 +1338,130 @@ __attribute__((noinline)) static ssize_t resume_general(const char *buf, size_t 
 }
 
 #ifdef HTTPC__SCAN_SSE2_INLINE
-/* resume_call32 once the open line's end came: its lines at the AVX2
- * level, then the general path if they leave the call. */
+/* A call into an open field line at the AVX2 level that open_search32 did
+ * not answer: the lines from the open one on, when the quick path may read
+ * them and the search found the open line's first CR or LF (or its end, a
+ * line too long) at the end of its value's span; the general path for
+ * anything else (EOF, a moved or shorter buffer) or once they leave the
+ * call. */
 __attribute__((target("avx2"), noinline)) static ssize_t
 resume_lines_call32(const char *buf, size_t len, int eof, const httpc_profile *p, httpc_header *h,
                     size_t *num_headers, httpc_parse_state *st, char *detail, size_t detail_cap)
 {
-    ssize_t r = resume_lines32(buf, len, p, h, num_headers, st);
+    ssize_t r = 0;
+    unsigned f = st->_flags;
 
+    if (HTTPC__LIKELY(f & F_PY3_END)) { /* so no EOF, and the state's buffer */
+        st->_flags = f & ~(unsigned)F_PY3_END;
+        if (HTTPC__LIKELY(h != NULL && num_headers != NULL && p->header_mode == HTTPC_HEADERS_PY3 &&
+                          !p->general_path_only))
+            r = resume_lines32(buf, len, p, h, num_headers, st);
+    }
     return r != 0 ? r : parse_more(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
 }
 
-/* A call into an open field line at the AVX2 level that still_pending did
- * not answer. The new bytes are searched for CR and LF from where the
- * value's span ends (no CR or LF is before it), and a call that brings
- * neither (every call but one of a long line arriving in pieces) ends here
- * with that recorded; one that brings the line's end goes on to its lines,
- * anything else to the general path. */
-__attribute__((target("avx2"), noinline)) static ssize_t
-resume_call32(const char *buf, size_t len, int eof, const httpc_profile *p, httpc_header *h,
-              size_t *num_headers, httpc_parse_state *st, char *detail, size_t detail_cap)
+/* 0xff for the CRs and LFs of the 128 octets at q. */
+__attribute__((target("avx2"))) static inline __m256i crlf_eq128(const char *q)
 {
-    size_t from = (size_t)(st->_field.value.ptr + st->_field.value.len - buf), e;
+    return _mm256_or_si256(_mm256_or_si256(httpc__crlf_eq32(q), httpc__crlf_eq32(q + 32)),
+                           _mm256_or_si256(httpc__crlf_eq32(q + 64), httpc__crlf_eq32(q + 96)));
+}
 
-    if (HTTPC__UNLIKELY(!resume_quick_ok(eof, p, h, num_headers, st) ||
-                        (uintptr_t)buf != st->_base || len < from || len < st->_off + st->_scanned))
-        return parse_more(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
-    e = crlf_from32(buf, from, len);
-    st->_field.value.len += e - from;
-    if (e == len && len - st->_off <= p->max_line) {
-        st->_scanned = len - st->_off;
-        *num_headers = 0;
-        return HTTPC_E_AGAIN;
+/* The first CR or LF of q[0..128) when `a` (its crlf_eq128) holds one,
+ * else of r[0..128), where one is: 32 octets a step. */
+__attribute__((target("avx2"))) static inline const char *crlf_in128(const char *q, const char *r,
+                                                                     __m256i a)
+{
+    unsigned m;
+
+    if (_mm256_testz_si256(a, a))
+        q = r;
+    while ((m = (unsigned)_mm256_movemask_epi8(httpc__crlf_eq32(q))) == 0)
+        q += 32;
+    return q + __builtin_ctz(m);
+}
+
+/* crlf_from32 for more than 128 new bytes of an open line, l[i..n): 256
+ * octets a test, and the last 129 to 255 in two 128-octet tests, the
+ * second ending at l[n] (the octets both take in hold no CR or LF when
+ * the first holds none), where crlf_from32 would take a 32-octet loop and
+ * a last block; the 128 octets that hold a CR or LF are then searched 32
+ * a step. Fewer than 129 left after the 256-octet steps go to
+ * crlf_from32. */
+__attribute__((target("avx2"))) static inline size_t open_crlf32(const char *l, size_t i, size_t n)
+{
+    const char *q = l + i, *end = l + n, *c;
+    __m256i a, b;
+
+    if (n - i >= 256) {
+        do {
+            a = crlf_eq128(q), b = crlf_eq128(q + 128);
+            if (!_mm256_testz_si256(_mm256_or_si256(a, b), _mm256_or_si256(a, b))) {
+                c = crlf_in128(q, q + 128, a);
+                HTTPC__WORK(c + 1 - (l + i));
+                return (size_t)(c - l);
+            }
+            q += 256;
+        } while (q <= end - 256);
     }
-    return resume_lines_call32(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
+    if (end - q <= 128) {
+        HTTPC__WORK(q - (l + i));
+        return crlf_from32(l, (size_t)(q - l), n);
+    }
+    a = crlf_eq128(q), b = crlf_eq128(end - 128);
+    if (_mm256_testz_si256(_mm256_or_si256(a, b), _mm256_or_si256(a, b))) {
+        HTTPC__WORK(n - i);
+        return n;
+    }
+    c = crlf_in128(q, end - 128, a);
+    HTTPC__WORK(c + 1 - (l + i));
+    return (size_t)(c - l);
+}
+
+/* open_search32's answer once the open line's first CR or LF from `from`
+ * on is known to be at e (len when none came). */
+__attribute__((always_inline)) static inline int
+open_searched(size_t len, const httpc_profile *p, httpc_parse_state *st, size_t from, size_t e)
+{
+    st->_field.value.len += e - from;
+    if (e != len || len - st->_off > p->max_line) {
+        st->_flags |= F_PY3_END;
+        return 0;
+    }
+    st->_scanned = len - st->_off;
+    return 1;
+}
+
+/* open_search32 for more than 128 new bytes (a long line's pieces). */
+__attribute__((target("avx2"), noinline)) static int open_search_long32(const char *buf, size_t len,
+                                                                        httpc_parse_state *st,
+                                                                        const httpc_profile *p,
+                                                                        size_t from)
+{
+    return open_searched(len, p, st, from, open_crlf32(buf, from, len));
+}
+
+/* A call into an open field line at the AVX2 level that still_pending did
+ * not answer, in leaves that need no frame (the entry's nine arguments
+ * stay where they are): the new bytes are searched for CR and LF from
+ * where the value's span ends (no CR or LF is before it), and the search
+ * recorded. Returns 1 (AGAIN) when neither came and the line is within
+ * max_line: every call but one of a long line arriving in pieces ends
+ * there, the general path's answer for any profile, as only the open
+ * line's new bytes are looked at. Else 0 with the value's span ending at
+ * the CR or LF found (or at len, the line too long), the state
+ * resume_lines32 starts from, told by F_PY3_END; or -1, nothing changed,
+ * when the buffer is not the state's. */
+__attribute__((target("avx2"), noinline)) static int
+open_search32(const char *buf, size_t len, httpc_parse_state *st, const httpc_profile *p)
+{
+    size_t from = (size_t)(st->_field.value.ptr + st->_field.value.len - buf);
+
+    if ((uintptr_t)buf != st->_base || len < from || len < st->_off + st->_scanned)
+        return -1;
+    if (len - from > 128)
+        return open_search_long32(buf, len, st, p, from);
+    return open_searched(len, p, st, from, crlf_from32(buf, from, len));
 }
 #endif
 
@@ -1407,8 +1499,11 @@ static inline ssize_t first_call(const char *buf, size_t len, int eof, const htt
 
 /* A head in one piece is read here (first_call in line); a call that
  * brought no LF into the pending line ends in still_pending; one into an
- * open field line goes on in resume_call32 (AVX2) or resume_call, anything
- * else in parse_more, each a tail call. */
+ * open field line at the AVX2 level ends in open_search32 when it brought
+ * no CR or LF either (a call into a frameless leaf: the nine arguments stay
+ * where they are, where a tail call to a nine-argument function cost two
+ * frames), else goes on in resume_lines_call32; at the SSE2 level in
+ * resume_call; anything else in parse_more, each a tail call. */
 ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const httpc_profile *p,
                                    httpc_header *headers, size_t *num_headers,
                                    httpc_parse_state *st, char *detail, size_t detail_cap)
@@ -1426,8 +1521,15 @@ ssize_t httpc_parse_headers_resume(const char *buf, size_t len, int eof, const h
     }
     if (st->_flags & F_PY3_OPEN) {
 #ifdef HTTPC__SCAN_SSE2_INLINE
-        if (httpc__scan_level == 2)
-            return resume_call32(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
+        if (httpc__scan_level == 2) {
+            if (!eof && open_search32(buf, len, st, p) > 0) {
+                if (num_headers != NULL)
+                    *num_headers = 0;
+                return HTTPC_E_AGAIN;
+            }
+            return resume_lines_call32(buf, len, eof, p, headers, num_headers, st, detail,
+                                       detail_cap);
+        }
 #endif
         return resume_call(buf, len, eof, p, headers, num_headers, st, detail, detail_cap);
     }
