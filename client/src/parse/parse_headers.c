@@ -1432,6 +1432,14 @@ open_searched(size_t len, const httpc_profile *p, httpc_parse_state *st, size_t 
     return 1;
 }
 
+/* open_search32 for at most 128 new bytes. */
+__attribute__((target("avx2"), noinline)) static int
+open_search_short32(const char *buf, size_t len, httpc_parse_state *st, const httpc_profile *p,
+                    size_t from)
+{
+    return open_searched(len, p, st, from, crlf_from32(buf, from, len));
+}
+
 /* open_search32 for more than 128 new bytes (a long line's pieces). */
 __attribute__((target("avx2"), noinline)) static int open_search_long32(const char *buf, size_t len,
                                                                         httpc_parse_state *st,
@@ -1442,8 +1450,10 @@ __attribute__((target("avx2"), noinline)) static int open_search_long32(const ch
 }
 
 /* A call into an open field line at the AVX2 level that still_pending did
- * not answer, in leaves that need no frame (the entry's nine arguments
- * stay where they are): the new bytes are searched for CR and LF from
+ * not answer, in functions that need no frame (the entry's nine arguments
+ * stay where they are; this one holds no AVX2 code, as gcc gives an AVX2
+ * function that calls another a frame pointer, and jumps to a leaf that
+ * searches): the new bytes are searched for CR and LF from
  * where the value's span ends (no CR or LF is before it), and the search
  * recorded. Returns 1 (AGAIN) when neither came and the line is within
  * max_line: every call but one of a long line arriving in pieces ends
@@ -1452,8 +1462,8 @@ __attribute__((target("avx2"), noinline)) static int open_search_long32(const ch
  * the CR or LF found (or at len, the line too long), the state
  * resume_lines32 starts from, told by F_PY3_END; or -1, nothing changed,
  * when the buffer is not the state's. */
-__attribute__((target("avx2"), noinline)) static int
-open_search32(const char *buf, size_t len, httpc_parse_state *st, const httpc_profile *p)
+__attribute__((noinline)) static int open_search32(const char *buf, size_t len,
+                                                   httpc_parse_state *st, const httpc_profile *p)
 {
     size_t from = (size_t)(st->_field.value.ptr + st->_field.value.len - buf);
 
@@ -1461,7 +1471,7 @@ open_search32(const char *buf, size_t len, httpc_parse_state *st, const httpc_pr
         return -1;
     if (len - from > 128)
         return open_search_long32(buf, len, st, p, from);
-    return open_searched(len, p, st, from, crlf_from32(buf, from, len));
+    return open_search_short32(buf, len, st, p, from);
 }
 #endif
 
