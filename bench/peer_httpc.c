@@ -20,7 +20,8 @@ static size_t next_end(const message *m, size_t end, size_t step)
 
 /* The body from `off` on: each call takes what it can of [off, end), as
  * many chunks as its room for data runs allows. */
-static int run_chunked(const message *m, size_t step, size_t off, size_t end, result *r)
+__attribute__((noinline)) static int run_chunked(const message *m, size_t step, size_t off,
+                                                 size_t end, result *r)
 {
     httpc_chunked dec;
     httpc_chunked_init(&dec, &bench_profile);
