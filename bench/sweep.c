@@ -3,10 +3,11 @@
  * 1-byte pieces to httpc's pure parsers, httpc's client path (the in-memory
  * transport, one read per piece, through httpc__resp_begin and the body),
  * picohttpparser, llhttp, http-parser, and on the heads the floor: a line
- * splitter that checks nothing and searches each new byte once. A server chooses how its reply is
- * cut, so a parser's cost must stay proportional to the bytes however they
- * arrive; this measures it. Every case is checked to give httpc's result
- * (status, version, headers by content, body bytes) before it is measured.
+ * splitter that checks nothing and searches each new byte once. A server
+ * chooses how its reply is cut, so a parser's cost must stay proportional to
+ * the bytes however they arrive; this measures it. Every case is checked to
+ * give httpc's result (status, version, headers by content, body bytes)
+ * before it is measured.
  *
  *   httpc-bench-sweep [--json] [--rounds N]            timings (ns per byte)
  *   httpc-bench-sweep --callgrind [--budget BYTES]      one callgrind dump per case

@@ -862,9 +862,8 @@ ssize_t httpc_chunked_decode(httpc_chunked *c, const char *in, size_t len, int e
                              httpc_span *runs, size_t *nruns, char *detail, size_t detail_cap)
 {
     /* all of it is data of the current chunk (a body arriving in pieces
-     * smaller than its chunks): one run, nothing to look at (err is 0 in
-     * ST_DATA: an error leaves the state) */
-    if (c->_state == ST_DATA && c->err == 0 && len > 0 && len<c->left && * nruns> 0 &&
+     * smaller than its chunks): one run, nothing to look at */
+    if (c->_state == ST_DATA && c->err == 0 && len > 0 && len < c->left && 0 < *nruns &&
         len <= c->max_data) {
         runs[0] = (httpc_span){in, len};
         *nruns = 1;
