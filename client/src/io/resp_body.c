@@ -279,21 +279,29 @@ static inline int decoder_waits(const httpc_resp *r, const out_t *o, httpc_chunk
            r->dec.err == 0;
 }
 
+/* More bytes for the decoder: 0, or the read's error. */
+static int read_more(httpc_resp *r, const out_t *o)
+{
+    ssize_t got = httpc__resp_fill(r, r->p->max_line + 1);
+
+    return got < 0 ? body_failed(r, o, (int)got) : 0;
+}
+
 /* _read_chunked / _readinto_chunked through the shared decoder, many chunks
  * a feed. The phase is asked once a feed, as the bare field was read before
  * it was private: a body cut into single bytes makes a feed per byte. */
 static int read_chunked(httpc_resp *r, out_t *o)
 {
     httpc_chunk_phase ph = httpc_chunked_phase(&r->dec);
+    int rc;
 
     while (chunk_more(r, o, ph)) {
         size_t len = r->end - r->pos, nruns = CHUNK_RUNS, pos = r->pos, taken = 0;
         int eof = r->eof;
         httpc_span runs[CHUNK_RUNS];
         if (decoder_waits(r, o, ph, len)) {
-            ssize_t got = httpc__resp_fill(r, r->p->max_line + 1);
-            if (got < 0)
-                return body_failed(r, o, (int)got);
+            if ((rc = read_more(r, o)) != 0)
+                return rc;
             continue;
         }
         r->dec.max_data = o->want - o->got; /* read(amt): never past amt */
@@ -310,15 +318,14 @@ static int read_chunked(httpc_resp *r, out_t *o)
         if (ph == HTTPC_CHUNK_TERMINATOR && r->p->py27 && n != HTTPC_E_AGAIN)
             entered_terminator(r, n >= 0 ? (size_t)n : r->dec.err_used, crlf_before);
         if (n == HTTPC_E_AGAIN) {
-            ssize_t got = httpc__resp_fill(r, r->p->max_line + 1);
-            if (got < 0)
-                return body_failed(r, o, (int)got);
+            if ((rc = read_more(r, o)) != 0)
+                return rc;
             continue;
         }
         if (n < 0)
             return chunk_error(r, o, (int)n);
         r->pos += (size_t)n;
-        int rc = deliver_runs(o, runs, nruns, ph, &taken);
+        rc = deliver_runs(o, runs, nruns, ph, &taken);
         if (rc != 0 && taken < nruns)
             feed_again(r, runs, pos, taken, total0, got0, ph0);
         if (rc != 0)
