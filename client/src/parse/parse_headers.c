@@ -1244,6 +1244,16 @@ start_quick(const char *buf, size_t len, const httpc_profile *p, httpc_header *h
     return py3_quick(buf, len, p, p->max_headers, h, cap, n_out, off_out, open);
 }
 
+/* Whether the py3 quick paths may read the block into the caller's array:
+ * a call without one (counting fields), another profile's reading, and a
+ * profile that asks for the general path alone go to the general path. */
+static inline int quick_allowed(const httpc_profile *p, const httpc_header *h,
+                                const size_t *num_headers)
+{
+    return h != NULL && num_headers != NULL && p->header_mode == HTTPC_HEADERS_PY3 &&
+           !p->general_path_only;
+}
+
 /* The first call of a block: the quick path, and where it stopped (the
  * state is written only then, so that the common call stays short). Always
  * in line: the quick path's lines would have gcc keep it out of line, a
@@ -1257,8 +1267,7 @@ start_block(const char *buf, size_t len, const httpc_profile *p, httpc_header *h
     ssize_t q;
 
     open.name.ptr = NULL;
-    if (p->header_mode == HTTPC_HEADERS_PY3 && h != NULL && num_headers != NULL &&
-        !p->general_path_only) {
+    if (quick_allowed(p, h, num_headers)) {
         if ((q = start_quick(buf, len, p, h, *num_headers, &n, &off, &open)) > 0) {
             *num_headers = n;
             return q;
@@ -1317,8 +1326,8 @@ __attribute__((noinline)) static ssize_t parse_more(const char *buf, size_t len,
 static inline int resume_quick_ok(int eof, const httpc_profile *p, const httpc_header *headers,
                                   const size_t *num_headers, const httpc_parse_state *st)
 {
-    return (st->_flags & F_PY3_OPEN) && !eof && headers != NULL && num_headers != NULL &&
-           p->header_mode == HTTPC_HEADERS_PY3 && !p->general_path_only && httpc__scan_level != 0;
+    return (st->_flags & F_PY3_OPEN) && !eof && quick_allowed(p, headers, num_headers) &&
+           httpc__scan_level != 0;
 }
 
 /* A call after the first that resume_lines does not take, or leaves: one
@@ -1353,8 +1362,7 @@ resume_lines_call32(const char *buf, size_t len, int eof, const httpc_profile *p
 
     if (HTTPC__LIKELY(f & F_PY3_END)) { /* so no EOF, and the state's buffer */
         st->_flags = f & ~(unsigned)F_PY3_END;
-        if (HTTPC__LIKELY(h != NULL && num_headers != NULL && p->header_mode == HTTPC_HEADERS_PY3 &&
-                          !p->general_path_only))
+        if (HTTPC__LIKELY(quick_allowed(p, h, num_headers)))
             r = resume_lines32(buf, len, p, h, num_headers, st);
     }
     return r != 0 ? r : parse_more(buf, len, eof, p, h, num_headers, st, detail, detail_cap);
